@@ -1,0 +1,20 @@
+#pragma once
+// Byte encodings and digests used across modules (tokens, JWTs, secrets).
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace gh {
+
+std::string Base64UrlEncode(std::string_view bytes);  // no padding
+StatusOr<std::string> Base64UrlDecode(std::string_view text);
+std::string Base64Encode(std::string_view bytes);
+StatusOr<std::string> Base64Decode(std::string_view text);
+std::string HexEncode(std::string_view bytes);
+std::string Sha256(std::string_view data);     // raw 32 bytes
+std::string Sha256Hex(std::string_view data);  // lower-case hex
+// Constant-time comparison for secrets and digests.
+bool ConstantTimeEquals(std::string_view a, std::string_view b);
+
+}  // namespace gh

@@ -1,0 +1,70 @@
+#include "core/random.h"
+
+#include <openssl/rand.h>
+
+#include <cstdlib>
+
+#include "core/encoding.h"
+
+namespace gh {
+
+std::string Random::Bytes(size_t n) {
+  std::string out(n, '\0');
+  Fill(out.data(), n);
+  return out;
+}
+
+std::string Random::NewUuid() {
+  unsigned char b[16];
+  Fill(b, sizeof b);
+  b[6] = (b[6] & 0x0f) | 0x40;  // version 4
+  b[8] = (b[8] & 0x3f) | 0x80;  // RFC 4122 variant
+  static const char* hex = "0123456789abcdef";
+  std::string s;
+  s.reserve(36);
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) s.push_back('-');
+    s.push_back(hex[b[i] >> 4]);
+    s.push_back(hex[b[i] & 15]);
+  }
+  return s;
+}
+
+std::string Random::Token(size_t n_bytes) { return Base64UrlEncode(Bytes(n_bytes)); }
+
+void SecureRandom::Fill(void* out, size_t n) {
+  if (RAND_bytes(static_cast<unsigned char*>(out), static_cast<int>(n)) != 1) std::abort();
+}
+
+void SeededRandom::Fill(void* out, size_t n) {
+  std::lock_guard lock(mu_);
+  auto* p = static_cast<unsigned char*>(out);
+  for (size_t i = 0; i < n; ++i) {  // splitmix64
+    state_ += 0x9e3779b97f4a7c15ULL;
+    uint64_t z = state_;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    p[i] = static_cast<unsigned char>(z ^ (z >> 31));
+  }
+}
+
+bool IsUuid(std::string_view s) {
+  if (s.size() != 36) return false;
+  for (size_t i = 0; i < 36; ++i) {
+    char c = s[i];
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (c != '-') return false;
+    } else if (!std::isxdigit(static_cast<unsigned char>(c))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string ToLower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace gh

@@ -1,0 +1,53 @@
+#pragma once
+// Transport-neutral HTTP request and response. The server converts Beast's
+// messages to and from these, so routing and handlers compile and test without
+// sockets or Beast headers.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace gh::http {
+
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+struct Request {
+  std::string method;  // upper case, "GET"
+  std::string target;  // as received: path and query, still encoded
+  std::string path;    // percent-decoded path without the query
+  std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
+  HeaderList headers;
+  std::string body;
+  std::string remote_address;
+  bool secure = false;  // arrived over TLS
+  std::string request_id;  // set by the server (or taken from client-request-id)
+
+  // Case-insensitive header lookup; empty when absent.
+  std::string_view Header(std::string_view name) const;
+  std::optional<std::string> Query(std::string_view name) const;
+  // "https://host:port" as the client addressed us (Host header + scheme).
+  std::string BaseUrl() const;
+
+  // Builds path and query from target; false when the target is malformed.
+  bool ParseTarget();
+};
+
+struct Response {
+  int status = 200;
+  HeaderList headers;
+  std::string body;
+
+  void SetHeader(std::string name, std::string value);
+  std::string_view Header(std::string_view name) const;
+
+  static Response Json(int status, std::string body);
+  static Response Text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
+  static Response NoContent();
+};
+
+std::string PercentDecode(std::string_view s, bool plus_as_space);
+std::string PercentEncode(std::string_view s);  // RFC 3986 unreserved kept
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+
+}  // namespace gh::http

@@ -1,0 +1,140 @@
+#pragma once
+// Storage behind an interface. A Store hands out transactions; every read and
+// write happens inside one, and nothing is visible to others until Commit().
+// A transaction destroyed without Commit() rolls back. The store knows no
+// business rules: it persists and finds; validation and permission checks live
+// in the domain modules.
+//
+// Errors: a uniqueness violation is AlreadyExists; a missing row on a get,
+// update or delete is NotFound; a lost connection or busy database is
+// Unavailable; anything else is Internal. Implementations: SQLite (embedded
+// default) and PostgreSQL, sharing one schema and one set of SQL statements.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "directory/filter.h"
+#include "directory/model.h"
+
+namespace gh::store {
+
+// Keyset paging: rows come ordered by id; `after` is the last id of the
+// previous page, so concurrent inserts neither repeat nor skip earlier rows.
+struct ListQuery {
+  std::string tenant_id;
+  directory::FilterPtr filter;  // may be null
+  int top = 100;
+  std::string after;            // empty = from the start
+  bool count = false;           // also count all rows matching the filter
+};
+
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  bool more = false;                 // another page exists after items.back()
+  std::optional<int64_t> count;      // when ListQuery::count
+};
+
+struct AuditQuery {
+  std::string tenant_id;
+  std::optional<std::string> category;
+  std::optional<std::string> activity;
+  std::optional<std::string> actor_id;
+  std::optional<std::string> target_id;
+  std::optional<int64_t> since;  // inclusive, ms
+  std::optional<int64_t> until;  // exclusive, ms
+  int top = 100;
+  std::string after;  // id cursor; entries come newest first
+};
+
+class Transaction {
+ public:
+  virtual ~Transaction() = default;
+  [[nodiscard]] virtual Status Commit() = 0;
+
+  // Tenants (global, not confined to one tenant).
+  virtual Status InsertTenant(const directory::Tenant& t) = 0;
+  virtual Status UpdateTenant(const directory::Tenant& t) = 0;
+  virtual StatusOr<directory::Tenant> GetTenant(const std::string& id) = 0;
+  virtual StatusOr<directory::Tenant> FindTenantByDomain(const std::string& domain) = 0;
+  virtual StatusOr<std::vector<directory::Tenant>> ListTenants() = 0;
+
+  // Users. UPNs are unique per tenant, compared case-insensitively.
+  virtual Status InsertUser(const directory::User& u) = 0;
+  virtual Status UpdateUser(const directory::User& u) = 0;
+  virtual Status DeleteUser(const std::string& tenant_id, const std::string& id) = 0;
+  virtual StatusOr<directory::User> GetUser(const std::string& tenant_id, const std::string& id) = 0;
+  virtual StatusOr<directory::User> FindUserByUpn(const std::string& tenant_id, const std::string& upn) = 0;
+  virtual StatusOr<std::vector<directory::User>> FindUsersByMail(const std::string& tenant_id, const std::string& mail) = 0;
+  // Filter properties: id, displayName, mail, userPrincipalName, userType,
+  // externalUserState, accountEnabled, givenName, surname, usageLocation,
+  // companyName, creationType. Others are InvalidArgument.
+  virtual StatusOr<Page<directory::User>> ListUsers(const ListQuery& q) = 0;
+
+  // Groups. Filter properties: id, displayName, mail, mailNickname,
+  // securityEnabled, mailEnabled.
+  virtual Status InsertGroup(const directory::Group& g) = 0;
+  virtual Status UpdateGroup(const directory::Group& g) = 0;
+  virtual Status DeleteGroup(const std::string& tenant_id, const std::string& id) = 0;  // also its memberships
+  virtual StatusOr<directory::Group> GetGroup(const std::string& tenant_id, const std::string& id) = 0;
+  virtual StatusOr<Page<directory::Group>> ListGroups(const ListQuery& q) = 0;
+
+  // Memberships. Adding an existing one is AlreadyExists.
+  virtual Status AddMember(const std::string& tenant_id, const directory::Membership& m) = 0;
+  virtual Status RemoveMember(const std::string& tenant_id, const std::string& group_id, const std::string& member_id) = 0;
+  virtual StatusOr<std::vector<directory::Membership>> ListMembers(const std::string& tenant_id, const std::string& group_id) = 0;
+  // Groups that contain member_id directly.
+  virtual StatusOr<std::vector<std::string>> ListGroupsOf(const std::string& tenant_id, const std::string& member_id) = 0;
+  // Groups that contain member_id directly or through nested groups.
+  virtual StatusOr<std::vector<std::string>> ListTransitiveGroupsOf(const std::string& tenant_id, const std::string& member_id) = 0;
+  // Every membership of the tenant (for in-memory snapshots).
+  virtual StatusOr<std::vector<directory::Membership>> ListAllMemberships(const std::string& tenant_id) = 0;
+
+  // Directory role assignments.
+  virtual Status InsertRoleAssignment(const directory::RoleAssignment& a) = 0;
+  virtual Status DeleteRoleAssignment(const std::string& tenant_id, const std::string& id) = 0;
+  virtual StatusOr<directory::RoleAssignment> GetRoleAssignment(const std::string& tenant_id, const std::string& id) = 0;
+  // Empty principal_id / role_id = any.
+  virtual StatusOr<std::vector<directory::RoleAssignment>> ListRoleAssignments(
+      const std::string& tenant_id, const std::string& principal_id = {}, const std::string& role_id = {}) = 0;
+
+  // Clients and their secrets.
+  virtual Status InsertClient(const directory::Client& c) = 0;
+  virtual StatusOr<directory::Client> FindClientByAppId(const std::string& tenant_id, const std::string& app_id) = 0;
+  virtual StatusOr<std::vector<directory::Client>> ListClients(const std::string& tenant_id) = 0;
+  virtual Status DeleteClient(const std::string& tenant_id, const std::string& id) = 0;
+  virtual Status InsertClientSecret(const directory::ClientSecret& s) = 0;
+  virtual StatusOr<std::vector<directory::ClientSecret>> ListClientSecrets(const std::string& client_id) = 0;
+
+  // Signing keys, newest first.
+  virtual Status InsertSigningKey(const directory::SigningKey& k) = 0;
+  virtual Status UpdateSigningKey(const directory::SigningKey& k) = 0;
+  virtual StatusOr<std::vector<directory::SigningKey>> ListSigningKeys(const std::string& tenant_id) = 0;
+
+  // Audit log, newest first.
+  virtual Status InsertAudit(const directory::AuditEntry& e) = 0;
+  virtual StatusOr<Page<directory::AuditEntry>> ListAudit(const AuditQuery& q) = 0;
+};
+
+enum class TxMode { kRead, kWrite };
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  // Write transactions are serialised where the backend needs it (SQLite:
+  // BEGIN IMMEDIATE); reads see a consistent snapshot.
+  virtual StatusOr<std::unique_ptr<Transaction>> Begin(TxMode mode) = 0;
+  virtual std::string_view Backend() const = 0;  // "sqlite" / "postgres"
+  virtual int SchemaVersion() const = 0;
+};
+
+// Opens (and migrates to the newest schema) the store named by `url`:
+// "postgres://…" / "postgresql://…" for PostgreSQL, otherwise a SQLite file path
+// (":memory:" for a private in-memory database). `pool_size` bounds the
+// connections kept open.
+StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& url, int pool_size = 4);
+
+}  // namespace gh::store
