@@ -1,1 +1,241 @@
-int main() { return 0; }
+// The composition root: parses the command line, wires configuration, store,
+// services and the server. The only code not linked into tests.
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include <CLI/CLI.hpp>
+#include <boost/json.hpp>
+#include <filesystem>
+#include <iostream>
+
+#include "api/oauth.h"
+#include "api/routes.h"
+#include "api/services.h"
+#include "cli/provision.h"
+#include "core/clock.h"
+#include "core/random.h"
+#include "directory/directory_service.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "identity/clients.h"
+#include "identity/keys.h"
+#include "identity/local_ca.h"
+#include "identity/secrets.h"
+#include "identity/token_service.h"
+#include "store/store.h"
+
+namespace {
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using namespace gh;  // NOLINT: composition root
+
+struct CommonOptions {
+  std::string data = "data";
+  std::string database;  // empty: SQLite in the data folder
+};
+
+[[noreturn]] void Fail(const std::string& what, const Status& s) {
+  std::cerr << "gatehouse: " << what << ": " << s.message() << "\n";
+  std::exit(s.code() == Code::kInvalidArgument || s.code() == Code::kAlreadyExists ? 2 : 1);
+}
+
+template <typename T>
+T OrDie(StatusOr<T> v, const std::string& what) {
+  if (!v.ok()) Fail(what, v.status());
+  return std::move(v).value();
+}
+
+std::unique_ptr<store::Store> OpenStoreIn(const CommonOptions& o) {
+  std::error_code ec;
+  fs::create_directories(o.data, ec);
+  if (ec) Fail("creating the data folder", InvalidArgument(o.data + ": " + ec.message()));
+  ::chmod(o.data.c_str(), 0700);
+  std::string url = o.database.empty() ? (fs::path(o.data) / "gatehouse.db").string() : o.database;
+  return OrDie(store::OpenStore(url, 8), "opening the database");
+}
+
+// Everything the server and the provisioning commands share.
+struct Core {
+  SystemClock clock;
+  SecureRandom random;
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<directory::DirectoryService> directory;
+  std::unique_ptr<identity::ClientRegistry> clients;
+
+  explicit Core(const CommonOptions& o) : store(OpenStoreIn(o)) {
+    directory = std::make_unique<directory::DirectoryService>(
+        *store, clock, random, [this](std::string_view pw) { return identity::HashPassword(pw, random); });
+    clients = std::make_unique<identity::ClientRegistry>(*store, clock, random);
+  }
+};
+
+struct ServeOptions {
+  std::string listen = "127.0.0.1:8443";
+  std::string tls_cert, tls_key, public_url;
+  bool insecure_http = false;
+  bool demo = false;
+  int threads = 2;
+  size_t max_body_bytes = 8 * 1024 * 1024;
+};
+
+int Serve(const CommonOptions& common, const ServeOptions& o) {
+  Core core(common);
+  http::ServerOptions so;
+  auto colon = o.listen.rfind(':');
+  if (colon == std::string::npos) Fail("--listen", InvalidArgument("expected HOST:PORT, got '" + o.listen + "'"));
+  so.host = o.listen.substr(0, colon);
+  try {
+    so.port = static_cast<uint16_t>(std::stoi(o.listen.substr(colon + 1)));
+  } catch (...) {
+    Fail("--listen", InvalidArgument("the port in '" + o.listen + "' is not a number"));
+  }
+  so.threads = o.threads;
+  so.max_body_bytes = o.max_body_bytes;
+  so.tls = !o.insecure_http;
+  std::string ca_path;
+  if (so.tls) {
+    if (o.tls_cert.empty() != o.tls_key.empty())
+      Fail("TLS", InvalidArgument("--tls-cert and --tls-key go together"));
+    if (o.tls_cert.empty()) {
+      auto files = OrDie(identity::EnsureLocalTls(common.data), "creating the local certificate authority");
+      so.tls_cert_file = files.server_cert;
+      so.tls_key_file = files.server_key;
+      ca_path = files.ca_cert;
+    } else {
+      so.tls_cert_file = o.tls_cert;
+      so.tls_key_file = o.tls_key;
+    }
+  }
+
+  // The server binds first (port 0 picks a free one); the router is set right
+  // after, before Run() accepts any connection.
+  std::unique_ptr<http::Router> router;
+  auto server = OrDie(http::Server::Create(so, [&router](const http::Request& r) { return router->Handle(r); }),
+                      "starting the server");
+  std::string scheme = so.tls ? "https" : "http";
+  std::string host = so.host == "127.0.0.1" || so.host == "0.0.0.0" ? "localhost" : so.host;
+  std::string public_base =
+      o.public_url.empty() ? scheme + "://" + host + ":" + std::to_string(server->port()) : o.public_url;
+  while (!public_base.empty() && public_base.back() == '/') public_base.pop_back();
+
+  identity::KeyManager keys(*core.store, core.clock, core.random);
+  identity::TokenService tokens(*core.store, keys, core.clock, core.random, public_base);
+  api::Services services{*core.store, *core.directory, keys, tokens, core.clock, public_base};
+  api::BearerAuthenticator auth(services);
+  router = std::make_unique<http::Router>(api::AllRoutes(services), &auth, api::RenderError);
+
+  if (o.demo) {
+    cli::Provisioner provisioner(*core.directory, *core.clients);
+    std::string creds = OrDie(provisioner.EnsureDemo((fs::path(common.data) / "demo-credentials.json").string()),
+                              "creating the demo tenants");
+    json::value v = json::parse(creds);
+    std::cout << "\nDemo tenants (credentials also in " << (fs::path(common.data) / "demo-credentials.json").string()
+              << "):\n";
+    for (const auto& t : v.at("tenants").as_array()) {
+      const auto& o2 = t.as_object();
+      std::cout << "  " << json::value_to<std::string>(o2.at("tenant")) << "  tenant "
+                << json::value_to<std::string>(o2.at("tenantId")) << "  ("
+                << json::value_to<std::string>(o2.at("domain")) << ")\n"
+                << "    admin   " << json::value_to<std::string>(o2.at("admin").at("userPrincipalName")) << "  password "
+                << json::value_to<std::string>(o2.at("admin").at("password")) << "\n"
+                << "    client  " << json::value_to<std::string>(o2.at("clientId")) << "  secret "
+                << json::value_to<std::string>(o2.at("clientSecret")) << "\n";
+    }
+  }
+  std::cout << "\nGatehouse is listening on " << public_base << " (store: " << core.store->Backend() << ")\n";
+  if (!ca_path.empty())
+    std::cout << "  Trust its local CA: " << ca_path << "\n"
+              << "  Try: curl --cacert " << ca_path << " " << public_base << "/healthz\n";
+  std::cout << "  Tokens: POST " << public_base << "/{tenant}/oauth2/v2.0/token; Graph API under " << public_base
+            << "/v1.0/\n"
+            << "  Stop with Ctrl-C.\n"
+            << std::flush;
+  server->Run(/*install_signal_handlers=*/true);
+  spdlog::info("gatehouse stopped");
+  return 0;
+}
+
+struct InitOptions {
+  std::string tenant, domain, admin, password, cloud = "commercial", output = "table";
+};
+
+int Init(const CommonOptions& common, const InitOptions& o) {
+  auto cloud = directory::ParseCloud(o.cloud);
+  if (!cloud) Fail("--cloud", InvalidArgument("expected commercial, gcc, gcc-high, dod or china"));
+  auto tls = OrDie(identity::EnsureLocalTls(common.data), "creating the local certificate authority");
+  Core core(common);
+  cli::Provisioner provisioner(*core.directory, *core.clients);
+  auto res = OrDie(provisioner.CreateTenant({o.tenant, o.domain, o.admin, o.password, *cloud}), "creating the tenant");
+  if (o.output == "json") {
+    std::cout << json::serialize(json::object{{"tenantId", res.tenant.id},
+                                              {"domain", res.tenant.initial_domain},
+                                              {"adminUserId", res.admin.id},
+                                              {"clientId", res.client_id},
+                                              {"clientSecret", res.client_secret},
+                                              {"caCertificate", fs::absolute(tls.ca_cert).string()}})
+              << "\n";
+  } else {
+    std::cout << "Created tenant " << res.tenant.name << " (" << res.tenant.id << ", " << res.tenant.initial_domain
+              << ")\n"
+              << "  Global Administrator  " << res.admin.user_principal_name << " (" << res.admin.id << ")\n"
+              << "  Automation client     " << res.client_id << "\n"
+              << "  Client secret         " << res.client_secret << "   (shown once; store it now)\n"
+              << "  Local CA certificate  " << fs::absolute(tls.ca_cert).string() << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
+  if (const char* level = std::getenv("GATEHOUSE_LOG_LEVEL")) spdlog::set_level(spdlog::level::from_str(level));
+
+  CLI::App app{"Gatehouse: self-hosted B2B guest collaboration (directory, invitations, access gate)"};
+  app.require_subcommand(1);
+  app.set_config("--config", "", "Read options from a TOML or INI file (command-line flags win)");
+  CommonOptions common;
+  auto add_common = [&common](CLI::App* cmd) {
+    cmd->add_option("--data", common.data, "Data folder (SQLite database, TLS files, outbox)")
+        ->envname("GATEHOUSE_DATA")
+        ->capture_default_str();
+    cmd->add_option("--database", common.database, "PostgreSQL URL (postgres://…); default: SQLite in --data")
+        ->envname("GATEHOUSE_DATABASE");
+  };
+
+  ServeOptions serve;
+  auto* serve_cmd = app.add_subcommand("serve", "Run the server");
+  add_common(serve_cmd);
+  serve_cmd->add_option("--listen", serve.listen, "HOST:PORT to listen on (port 0 picks a free one)")
+      ->envname("GATEHOUSE_LISTEN")
+      ->capture_default_str();
+  serve_cmd->add_option("--tls-cert", serve.tls_cert, "PEM certificate chain")->envname("GATEHOUSE_TLS_CERT");
+  serve_cmd->add_option("--tls-key", serve.tls_key, "PEM private key")->envname("GATEHOUSE_TLS_KEY");
+  serve_cmd->add_flag("--insecure-http", serve.insecure_http,
+                      "Serve plain HTTP (only behind a TLS-terminating proxy)")
+      ->envname("GATEHOUSE_INSECURE_HTTP");
+  serve_cmd->add_option("--public-url", serve.public_url, "Public base URL (token issuer, links)")
+      ->envname("GATEHOUSE_PUBLIC_URL");
+  serve_cmd->add_flag("--demo", serve.demo, "Create the demo tenants if absent and print their credentials")
+      ->envname("GATEHOUSE_DEMO");
+  serve_cmd->add_option("--threads", serve.threads, "I/O threads")->envname("GATEHOUSE_THREADS")->check(CLI::Range(1, 64));
+  serve_cmd->add_option("--max-body-bytes", serve.max_body_bytes, "Largest request body accepted")
+      ->envname("GATEHOUSE_MAX_BODY_BYTES");
+
+  InitOptions init;
+  auto* init_cmd = app.add_subcommand("init", "Create a tenant with its first Global Administrator and an automation client");
+  add_common(init_cmd);
+  init_cmd->add_option("--tenant", init.tenant, "Organisation name")->required();
+  init_cmd->add_option("--domain", init.domain, "Verified domain, e.g. contoso.com")->required();
+  init_cmd->add_option("--admin", init.admin, "The first admin's email (in --domain)")->required();
+  init_cmd->add_option("--password", init.password, "The first admin's password")
+      ->envname("GATEHOUSE_ADMIN_PASSWORD")
+      ->required();
+  init_cmd->add_option("--cloud", init.cloud, "commercial, gcc, gcc-high, dod or china")->capture_default_str();
+  init_cmd->add_option("--output", init.output, "table or json")->check(CLI::IsMember({"table", "json"}));
+
+  CLI11_PARSE(app, argc, argv);
+  if (serve_cmd->parsed()) return Serve(common, serve);
+  if (init_cmd->parsed()) return Init(common, init);
+  return 0;
+}

@@ -13,14 +13,14 @@ namespace gh::http {
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
 struct Request {
-  std::string method;  // upper case, "GET"
-  std::string target;  // as received: path and query, still encoded
-  std::string path;    // percent-decoded path without the query
+  std::string method;                                      // upper case, "GET"
+  std::string target;                                      // as received: path and query, still encoded
+  std::string path;                                        // percent-decoded path without the query
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   HeaderList headers;
   std::string body;
   std::string remote_address;
-  bool secure = false;  // arrived over TLS
+  bool secure = false;     // arrived over TLS
   std::string request_id;  // set by the server (or taken from client-request-id)
 
   // Case-insensitive header lookup; empty when absent.
@@ -29,7 +29,9 @@ struct Request {
   // "https://host:port" as the client addressed us (Host header + scheme).
   std::string BaseUrl() const;
 
-  // Builds path and query from target; false when the target is malformed.
+  // Builds path and query from target; false when the target is malformed: not
+  // origin-form, a bad escape or %00 anywhere, or an encoded '/' in the path.
+  // The query is split on '&' and '=' and decoded with '+' as a space.
   bool ParseTarget();
 };
 
@@ -46,7 +48,11 @@ struct Response {
   static Response NoContent();
 };
 
+// Lenient: a malformed escape is kept as written. Use TryPercentDecode to reject.
 std::string PercentDecode(std::string_view s, bool plus_as_space);
+// Strict: false on a truncated or non-hex escape and on %00 (NUL never reaches
+// handlers or storage). `out` is unspecified on failure.
+bool TryPercentDecode(std::string_view s, bool plus_as_space, std::string* out);
 std::string PercentEncode(std::string_view s);  // RFC 3986 unreserved kept
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 

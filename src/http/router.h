@@ -18,7 +18,7 @@ namespace gh::http {
 
 struct RouteContext {
   const Request& request;
-  std::map<std::string, std::string> params;     // from "{name}" pattern segments
+  std::map<std::string, std::string> params;       // from "{name}" pattern segments
   const identity::Principal* principal = nullptr;  // null on public routes
 };
 
@@ -26,7 +26,7 @@ using Handler = std::function<Response(RouteContext&)>;
 
 // Permission predicates. kPublic routes need no token.
 struct Permission {
-  std::string name;  // shown in the route table and in 403 messages
+  std::string name;                                        // shown in the route table and in 403 messages
   std::function<bool(const identity::Principal&)> allows;  // null = any authenticated caller
   static Permission Public() { return {"public", nullptr}; }
   bool is_public() const { return name == "public"; }

@@ -1,0 +1,56 @@
+#include "api/graph/errors.h"
+
+#include <boost/json.hpp>
+#include <ctime>
+
+#include "core/clock.h"
+
+namespace gh::api {
+
+int HttpStatusFor(const Status& s) {
+  const std::string& r = s.reason();
+  if (r == "Request_MethodNotAllowed") return 405;
+  if (r == "Request_EntityTooLarge") return 413;
+  if (r == "Request_UnsupportedMediaType") return 415;
+  if (r == "Request_Conflict") return 409;
+  switch (s.code()) {
+    case Code::kOk: return 200;
+    case Code::kInvalidArgument: return 400;
+    case Code::kNotFound: return 404;
+    case Code::kAlreadyExists: return 400;  // Graph reports directory conflicts as 400 Request_BadRequest
+    case Code::kFailedPrecondition: return 400;
+    case Code::kPermissionDenied: return 403;
+    case Code::kUnauthenticated: return 401;
+    case Code::kResourceExhausted: return 429;
+    case Code::kUnavailable: return 503;
+    case Code::kInternal: return 500;
+  }
+  return 500;
+}
+
+std::string GraphErrorCode(const Status& s) {
+  if (!s.reason().empty()) return s.reason();
+  switch (s.code()) {
+    case Code::kInvalidArgument:
+    case Code::kAlreadyExists:
+    case Code::kFailedPrecondition: return "Request_BadRequest";
+    case Code::kNotFound: return "Request_ResourceNotFound";
+    case Code::kPermissionDenied: return "Authorization_RequestDenied";
+    case Code::kUnauthenticated: return "InvalidAuthenticationToken";
+    case Code::kResourceExhausted: return "TooManyRequests";
+    case Code::kUnavailable: return "serviceNotAvailable";
+    default: return "generalException";
+  }
+}
+
+http::Response GraphError(const http::Request& req, const Status& s) {
+  boost::json::object inner{{"date", FormatIso8601(SystemClock().NowMillis())},
+                            {"request-id", req.request_id},
+                            {"client-request-id", req.request_id}};
+  boost::json::object err{{"code", GraphErrorCode(s)}, {"message", s.message()}, {"innerError", std::move(inner)}};
+  auto resp = http::Response::Json(HttpStatusFor(s), boost::json::serialize(boost::json::object{{"error", err}}));
+  if (s.code() == Code::kResourceExhausted) resp.SetHeader("Retry-After", "5");
+  return resp;
+}
+
+}  // namespace gh::api

@@ -1,0 +1,15 @@
+#pragma once
+// The one place a Status becomes a Graph error response:
+//   {"error":{"code":…,"message":…,"innerError":{"date","request-id","client-request-id"}}}
+// The HTTP status comes from the Status code, except for a few reasons that
+// name a more specific one (405, 413, 415, 409).
+#include "core/status.h"
+#include "http/message.h"
+
+namespace gh::api {
+
+int HttpStatusFor(const Status& s);
+std::string GraphErrorCode(const Status& s);
+http::Response GraphError(const http::Request& req, const Status& s);
+
+}  // namespace gh::api

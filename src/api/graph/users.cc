@@ -1,0 +1,128 @@
+#include "api/graph/collection.h"
+#include "api/graph/routes.h"
+#include "api/graph/wire.h"
+#include "api/handler_util.h"
+#include "api/json_body.h"
+#include "api/permissions.h"
+
+namespace gh::api::graph {
+namespace {
+namespace json = boost::json;
+using http::PropertyType;
+
+const http::PropertySet& Filterable() {
+  static const http::PropertySet p = {
+      {"id", PropertyType::kGuid},          {"displayName", PropertyType::kString},
+      {"mail", PropertyType::kString},      {"userPrincipalName", PropertyType::kString},
+      {"userType", PropertyType::kString},  {"externalUserState", PropertyType::kString},
+      {"accountEnabled", PropertyType::kBool}, {"givenName", PropertyType::kString},
+      {"surname", PropertyType::kString},   {"usageLocation", PropertyType::kString},
+      {"companyName", PropertyType::kString}, {"creationType", PropertyType::kString}};
+  return p;
+}
+
+const http::PropertySet& Selectable() {
+  static const http::PropertySet p = [] {
+    http::PropertySet s;
+    for (const auto& name : UserProperties()) s.emplace(name, PropertyType::kString);
+    return s;
+  }();
+  return p;
+}
+
+http::Response List(Services& s, http::RouteContext& ctx) {
+  return Guard(ctx, [&]() -> StatusOr<http::Response> {
+    GH_ASSIGN_OR_RETURN(auto req, ParseCollectionRequest(ctx.request, TenantOf(ctx), Filterable(), Selectable(), "User"));
+    GH_ASSIGN_OR_RETURN(auto page, s.directory.ListUsers(req.query));
+    json::array value;
+    for (const auto& u : page.items) value.push_back(UserToJson(u, req.select));
+    std::string last = page.items.empty() ? "" : page.items.back().id;
+    return JsonResponse(200, CollectionBody(ctx.request, s.public_base, "users", std::move(value), page.more, last,
+                                            page.count));
+  });
+}
+
+http::Response Get(Services& s, http::RouteContext& ctx) {
+  return Guard(ctx, [&]() -> StatusOr<http::Response> {
+    GH_RETURN_IF_ERROR(http::CheckQueryOptions(ctx.request, {"$select"}));
+    std::vector<std::string> select;
+    if (auto sel = ctx.request.Query("$select")) GH_ASSIGN_OR_RETURN(select, http::ParseSelect(*sel, Selectable(), "User"));
+    GH_ASSIGN_OR_RETURN(auto u, s.directory.GetUser(TenantOf(ctx), ctx.params["id"]));
+    auto body = UserToJson(u, select);
+    body.emplace("@odata.context", ContextUrl(s.public_base, "users/$entity"));
+    return JsonResponse(200, body);
+  });
+}
+
+http::Response Create(Services& s, http::RouteContext& ctx) {
+  return Guard(ctx, [&]() -> StatusOr<http::Response> {
+    GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
+    GH_ASSIGN_OR_RETURN(auto in, ParseNewUser(body));
+    GH_ASSIGN_OR_RETURN(auto u, s.directory.CreateUser(ActorOf(ctx), TenantOf(ctx), std::move(in)));
+    auto out = UserToJson(u, {});
+    out.emplace("@odata.context", ContextUrl(s.public_base, "users/$entity"));
+    auto resp = JsonResponse(201, out);
+    resp.SetHeader("Location", s.public_base + "/v1.0/users/" + u.id);
+    return resp;
+  });
+}
+
+http::Response Patch(Services& s, http::RouteContext& ctx) {
+  return Guard(ctx, [&]() -> StatusOr<http::Response> {
+    GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
+    GH_ASSIGN_OR_RETURN(auto patch, ParseUserPatch(body));
+    GH_RETURN_IF_ERROR(s.directory.UpdateUser(ActorOf(ctx), TenantOf(ctx), ctx.params["id"], patch).status());
+    return http::Response::NoContent();
+  });
+}
+
+http::Response Delete(Services& s, http::RouteContext& ctx) {
+  return Guard(ctx, [&]() -> StatusOr<http::Response> {
+    GH_RETURN_IF_ERROR(s.directory.DeleteUser(ActorOf(ctx), TenantOf(ctx), ctx.params["id"]));
+    return http::Response::NoContent();
+  });
+}
+
+http::Response MemberOf(Services& s, http::RouteContext& ctx, bool transitive) {
+  return Guard(ctx, [&]() -> StatusOr<http::Response> {
+    GH_ASSIGN_OR_RETURN(auto u, s.directory.GetUser(TenantOf(ctx), ctx.params["id"]));
+    std::vector<std::string> ids;
+    if (transitive) {
+      GH_ASSIGN_OR_RETURN(ids, s.directory.TransitiveGroupsOf(TenantOf(ctx), u.id));
+    } else {
+      GH_ASSIGN_OR_RETURN(auto tx, s.store.Begin(store::TxMode::kRead));
+      GH_ASSIGN_OR_RETURN(ids, tx->ListGroupsOf(TenantOf(ctx), u.id));
+    }
+    json::array value;
+    for (const auto& id : ids) {
+      GH_ASSIGN_OR_RETURN(auto g, s.directory.GetGroup(TenantOf(ctx), id));
+      auto o = GroupToJson(g, {});
+      o.emplace("@odata.type", "#microsoft.graph.group");
+      value.push_back(std::move(o));
+    }
+    return JsonResponse(200, CollectionBody(ctx.request, s.public_base, "directoryObjects", std::move(value), false, "",
+                                            std::nullopt));
+  });
+}
+
+}  // namespace
+
+std::vector<http::Route> UserRoutes(Services& s) {
+  using http::Route;
+  auto h = [&s](auto fn) { return [&s, fn](http::RouteContext& c) { return fn(s, c); }; };
+  return {
+      Route{"GET", "/v1.0/users", h(List), perm::UsersRead(), "List users ($filter, $select, $top, $count)", false},
+      Route{"POST", "/v1.0/users", h(Create), perm::UsersWrite(), "Create a member user", true},
+      Route{"GET", "/v1.0/users/{id}", h(Get), perm::UsersRead(), "Get a user by id or userPrincipalName", false},
+      Route{"PATCH", "/v1.0/users/{id}", h(Patch), perm::UsersWrite(), "Update a user's properties", true},
+      Route{"DELETE", "/v1.0/users/{id}", h(Delete), perm::UsersWrite(), "Delete a user", true},
+      Route{"GET", "/v1.0/users/{id}/memberOf",
+            [&s](http::RouteContext& c) { return MemberOf(s, c, false); }, perm::GroupsRead(),
+            "Groups the user is a direct member of", false},
+      Route{"GET", "/v1.0/users/{id}/transitiveMemberOf",
+            [&s](http::RouteContext& c) { return MemberOf(s, c, true); }, perm::GroupsRead(),
+            "Groups the user is a member of, directly or through nesting", false},
+  };
+}
+
+}  // namespace gh::api::graph

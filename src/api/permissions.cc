@@ -1,0 +1,67 @@
+#include "api/permissions.h"
+
+#include <algorithm>
+
+#include "directory/model.h"
+
+namespace gh::api {
+namespace {
+namespace d = gh::directory;
+const std::string kGlobalAdmin(d::kGlobalAdministratorRole);
+const std::string kUserAdmin(d::kUserAdministratorRole);
+const std::string kHelpdesk(d::kHelpdeskAdministratorRole);
+const std::string kLicenseAdmin(d::kLicenseAdministratorRole);
+const std::string kPowerPlatformAdmin(d::kPowerPlatformAdministratorRole);
+const std::string kGuestInviter(d::kGuestInviterRole);
+}  // namespace
+
+http::Permission RequireAny(std::string name, std::vector<std::string> app_permissions,
+                            std::vector<std::string> admin_roles) {
+  admin_roles.push_back(kGlobalAdmin);
+  return {std::move(name), [app_permissions = std::move(app_permissions),
+                            admin_roles = std::move(admin_roles)](const identity::Principal& p) {
+            const auto& held = p.kind == identity::PrincipalKind::kApp ? p.roles : p.directory_roles;
+            const auto& wanted = p.kind == identity::PrincipalKind::kApp ? app_permissions : admin_roles;
+            return std::any_of(held.begin(), held.end(), [&](const std::string& h) {
+              return std::find(wanted.begin(), wanted.end(), h) != wanted.end();
+            });
+          }};
+}
+
+namespace perm {
+http::Permission UsersRead() {
+  return RequireAny("User.Read.All",
+                    {"User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"},
+                    {kUserAdmin, kHelpdesk, kLicenseAdmin, kPowerPlatformAdmin, kGuestInviter});
+}
+http::Permission UsersWrite() {
+  return RequireAny("User.ReadWrite.All", {"User.ReadWrite.All", "Directory.ReadWrite.All"}, {kUserAdmin});
+}
+http::Permission GroupsRead() {
+  return RequireAny("Group.Read.All",
+                    {"Group.Read.All", "Group.ReadWrite.All", "GroupMember.Read.All", "GroupMember.ReadWrite.All",
+                     "Directory.Read.All", "Directory.ReadWrite.All"},
+                    {kUserAdmin, kHelpdesk, kLicenseAdmin, kPowerPlatformAdmin});
+}
+http::Permission GroupsWrite() {
+  return RequireAny("Group.ReadWrite.All", {"Group.ReadWrite.All", "Directory.ReadWrite.All"}, {kUserAdmin});
+}
+http::Permission GroupMembersWrite() {
+  return RequireAny("GroupMember.ReadWrite.All",
+                    {"GroupMember.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"}, {kUserAdmin});
+}
+http::Permission RolesRead() {
+  return RequireAny("RoleManagement.Read.Directory",
+                    {"RoleManagement.Read.Directory", "RoleManagement.ReadWrite.Directory", "Directory.Read.All",
+                     "Directory.ReadWrite.All"},
+                    {kUserAdmin, kPowerPlatformAdmin});
+}
+http::Permission RolesWrite() {
+  return RequireAny("RoleManagement.ReadWrite.Directory", {"RoleManagement.ReadWrite.Directory"}, {});
+}
+http::Permission AuditRead() {
+  return RequireAny("AuditLog.Read.All", {"AuditLog.Read.All"}, {});
+}
+}  // namespace perm
+
+}  // namespace gh::api

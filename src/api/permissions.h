@@ -1,0 +1,26 @@
+#pragma once
+// Which callers a route admits. An app token qualifies through its application
+// permissions (Graph's names, e.g. "User.ReadWrite.All"); a user's token through
+// the directory roles the user holds (Global Administrator qualifies for all).
+#include <string>
+#include <vector>
+
+#include "http/router.h"
+
+namespace gh::api {
+
+http::Permission RequireAny(std::string name, std::vector<std::string> app_permissions,
+                            std::vector<std::string> admin_roles);
+
+namespace perm {
+http::Permission UsersRead();
+http::Permission UsersWrite();
+http::Permission GroupsRead();
+http::Permission GroupsWrite();
+http::Permission GroupMembersWrite();
+http::Permission RolesRead();
+http::Permission RolesWrite();
+http::Permission AuditRead();
+}  // namespace perm
+
+}  // namespace gh::api

@@ -1,0 +1,143 @@
+#pragma once
+// The directory's write and read operations with their rules: users, groups,
+// memberships and directory role assignments, each write audited in the same
+// transaction. Callers have already been authenticated and authorised for the
+// operation; this module checks the data (validity, uniqueness, tenant
+// confinement), not who is asking.
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/random.h"
+#include "core/status.h"
+#include "directory/model.h"
+#include "store/store.h"
+
+namespace gh::directory {
+
+// Who is doing the write, for the audit log.
+struct Actor {
+  std::string id;
+  std::string type = "system";  // "user" / "app" / "system"
+  std::string name;
+  static Actor System() { return {"", "system", "Gatehouse"}; }
+};
+
+// Fields a caller may set when creating a user; unset optionals stay null.
+struct NewUser {
+  std::string user_principal_name;
+  std::string display_name;
+  std::string mail_nickname;
+  std::string password;  // required for members created directly
+  bool account_enabled = true;
+  UserType user_type = UserType::kMember;
+  std::optional<std::string> mail, given_name, surname, job_title, company_name, usage_location,
+      preferred_language;
+  std::vector<std::string> other_mails;
+};
+
+// A partial update: only engaged fields change. An engaged empty optional
+// inside (e.g. given_name = std::optional<std::string>{}) clears the field.
+struct UserPatch {
+  std::optional<std::string> display_name, user_principal_name, mail_nickname, password;
+  std::optional<std::optional<std::string>> mail, given_name, surname, job_title, company_name, usage_location,
+      preferred_language;
+  std::optional<bool> account_enabled;
+  std::optional<UserType> user_type;
+  std::optional<std::vector<std::string>> other_mails;
+  bool empty() const;
+};
+
+struct NewGroup {
+  std::string display_name;
+  std::string mail_nickname;
+  std::optional<std::string> description;
+  bool mail_enabled = false;
+  bool security_enabled = true;
+  std::vector<std::string> group_types;
+};
+
+struct GroupPatch {
+  std::optional<std::string> display_name, mail_nickname;
+  std::optional<std::optional<std::string>> description;
+  std::optional<bool> security_enabled, mail_enabled;
+  bool empty() const;
+};
+
+// A member of a group as listed: the object and its kind.
+struct Member {
+  MemberKind kind;
+  std::optional<User> user;
+  std::optional<Group> group;
+};
+
+using PasswordHasher = std::function<StatusOr<std::string>(std::string_view password)>;
+
+class DirectoryService {
+ public:
+  DirectoryService(store::Store& store, const Clock& clock, Random& random, PasswordHasher hash_password);
+
+  // Tenants
+  StatusOr<Tenant> CreateTenant(const Actor& actor, std::string name, std::string domain, Cloud cloud);
+  StatusOr<Tenant> GetTenant(const std::string& id);
+  // By GUID or any verified domain (case-insensitive).
+  StatusOr<Tenant> ResolveTenant(const std::string& id_or_domain);
+
+  // Users. `id_or_upn` accepts the object id or the userPrincipalName.
+  StatusOr<User> CreateUser(const Actor& actor, const std::string& tenant_id, NewUser in);
+  StatusOr<User> UpdateUser(const Actor& actor, const std::string& tenant_id, const std::string& id_or_upn,
+                            const UserPatch& patch);
+  Status DeleteUser(const Actor& actor, const std::string& tenant_id, const std::string& id_or_upn);
+  StatusOr<User> GetUser(const std::string& tenant_id, const std::string& id_or_upn);
+  StatusOr<store::Page<User>> ListUsers(const store::ListQuery& q);
+
+  // Groups
+  StatusOr<Group> CreateGroup(const Actor& actor, const std::string& tenant_id, NewGroup in);
+  StatusOr<Group> UpdateGroup(const Actor& actor, const std::string& tenant_id, const std::string& id,
+                              const GroupPatch& patch);
+  Status DeleteGroup(const Actor& actor, const std::string& tenant_id, const std::string& id);
+  StatusOr<Group> GetGroup(const std::string& tenant_id, const std::string& id);
+  StatusOr<store::Page<Group>> ListGroups(const store::ListQuery& q);
+
+  // Membership. A member is a user or a group of the same tenant; adding a
+  // group that (transitively) contains the target group is refused.
+  Status AddMember(const Actor& actor, const std::string& tenant_id, const std::string& group_id,
+                   const std::string& member_id);
+  Status RemoveMember(const Actor& actor, const std::string& tenant_id, const std::string& group_id,
+                      const std::string& member_id);
+  StatusOr<std::vector<Member>> ListMembers(const std::string& tenant_id, const std::string& group_id);
+  // Groups the object belongs to directly or through nesting.
+  StatusOr<std::vector<std::string>> TransitiveGroupsOf(const std::string& tenant_id, const std::string& object_id);
+
+  // Directory roles (Entra template ids).
+  StatusOr<RoleAssignment> AssignRole(const Actor& actor, const std::string& tenant_id,
+                                      const std::string& role_template_id, const std::string& principal_id);
+  Status RemoveRoleAssignment(const Actor& actor, const std::string& tenant_id, const std::string& assignment_id);
+  StatusOr<RoleAssignment> GetRoleAssignment(const std::string& tenant_id, const std::string& id);
+  StatusOr<std::vector<RoleAssignment>> ListRoleAssignments(const std::string& tenant_id,
+                                                            const std::string& principal_id = {},
+                                                            const std::string& role_id = {});
+  // Role template ids a user holds, directly or through a (role-assignable) group.
+  StatusOr<std::vector<std::string>> EffectiveRoles(const std::string& tenant_id, const std::string& user_id);
+
+  StatusOr<store::Page<AuditEntry>> ListAudit(const store::AuditQuery& q);
+
+ private:
+  // Runs `body` in a write transaction and commits; the audit entry it fills
+  // in is written in the same transaction.
+  template <typename Fn>
+  Status Write(Fn&& body);
+  AuditEntry Audit(const Actor& actor, const std::string& tenant_id, std::string category, std::string activity,
+                   std::string target_type, const std::string& target_id, const std::string& target_name);
+  StatusOr<User> FindUser(store::Transaction& tx, const std::string& tenant_id, const std::string& id_or_upn);
+  Status CheckUpnDomain(store::Transaction& tx, const std::string& tenant_id, const std::string& upn);
+
+  store::Store& store_;
+  const Clock& clock_;
+  Random& random_;
+  PasswordHasher hash_password_;
+};
+
+}  // namespace gh::directory

@@ -1,0 +1,160 @@
+#include "http/router.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <exception>
+#include <string_view>
+
+namespace gh::http {
+namespace {
+
+// Splits "/a/b/c" into {"a","b","c"}. A trailing slash is ignored so that
+// "/v1.0/users/" routes like "/v1.0/users"; empty inner segments are kept and
+// never match a parameter.
+std::vector<std::string_view> SplitPath(std::string_view path) {
+  std::vector<std::string_view> out;
+  if (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  if (!path.empty() && path.back() == '/') path.remove_suffix(1);
+  if (path.empty()) return out;
+  size_t start = 0;
+  while (true) {
+    size_t slash = path.find('/', start);
+    out.push_back(
+        path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
+  }
+  return out;
+}
+
+bool IsParam(std::string_view seg) { return seg.size() >= 2 && seg.front() == '{' && seg.back() == '}'; }
+
+// Number of leading segments of `path` that `pattern` matches (for the 404
+// message), and whether it matches completely.
+size_t MatchPrefix(const std::vector<std::string_view>& pattern, const std::vector<std::string_view>& path) {
+  size_t n = 0;
+  while (n < pattern.size() && n < path.size()) {
+    if (IsParam(pattern[n]) ? path[n].empty() : pattern[n] != path[n]) break;
+    ++n;
+  }
+  return n;
+}
+
+// True when `a` is more specific than `b`: at the first segment where one is a
+// literal and the other a parameter, the literal wins.
+bool MoreSpecific(const std::vector<std::string_view>& a, const std::vector<std::string_view>& b) {
+  for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    bool pa = IsParam(a[i]), pb = IsParam(b[i]);
+    if (pa != pb) return !pa;
+  }
+  return false;
+}
+
+}  // namespace
+
+Router::Router(std::vector<Route> routes, Authenticator* auth, ErrorRenderer render_error)
+    : routes_(std::move(routes)), auth_(auth), render_error_(std::move(render_error)) {}
+
+Response Router::Handle(const Request& req) const {
+  const std::vector<std::string_view> path = SplitPath(req.path);
+
+  // 1. The most specific pattern that matches the path, regardless of method.
+  std::vector<std::string_view> best_pattern;
+  bool found = false;
+  size_t deepest = 0;
+  for (const Route& r : routes_) {
+    std::vector<std::string_view> pat = SplitPath(r.pattern);
+    size_t n = MatchPrefix(pat, path);
+    if (n == pat.size() && n == path.size()) {
+      if (!found || MoreSpecific(pat, best_pattern)) best_pattern = std::move(pat);
+      found = true;
+    } else {
+      deepest = std::max(deepest, n);
+    }
+  }
+  if (!found) {
+    std::string_view segment;
+    if (!path.empty()) segment = path[std::min(deepest, path.size() - 1)];
+    return render_error_(req, NotFound("Resource not found for the segment '" + std::string(segment) + "'.",
+                                       "Request_ResourceNotFound"));
+  }
+
+  // 2. Among the routes with that pattern, the one for this method. HEAD falls
+  // back to GET with the body dropped.
+  const Route* route = nullptr;
+  const Route* get_route = nullptr;
+  std::string allow;
+  for (const Route& r : routes_) {
+    if (SplitPath(r.pattern) != best_pattern) continue;
+    if (!allow.empty()) allow += ", ";
+    allow += r.method;
+    if (r.method == req.method) route = &r;
+    if (r.method == "GET") get_route = &r;
+  }
+  const bool head_as_get = route == nullptr && req.method == "HEAD" && get_route != nullptr;
+  if (head_as_get) route = get_route;
+  if (route == nullptr) {
+    Response res = render_error_(
+        req, InvalidArgument("The HTTP method '" + req.method + "' is not allowed for this resource.",
+                             "Request_MethodNotAllowed"));
+    res.SetHeader("Allow", allow);
+    return res;
+  }
+
+  RouteContext ctx{req, {}, nullptr};
+  {
+    std::vector<std::string_view> pat = SplitPath(route->pattern);
+    for (size_t i = 0; i < pat.size(); ++i) {
+      if (IsParam(pat[i]))
+        ctx.params.emplace(std::string(pat[i].substr(1, pat[i].size() - 2)), std::string(path[i]));
+    }
+  }
+
+  try {
+    // 3. Authentication and permission, unless the route is public.
+    std::optional<identity::Principal> principal;
+    if (!route->permission.is_public()) {
+      StatusOr<identity::Principal> who =
+          auth_ != nullptr
+              ? auth_->Authenticate(req)
+              : StatusOr<identity::Principal>(Unauthenticated("Authentication is not configured."));
+      if (!who.ok()) {
+        Response res = render_error_(req, who.status());
+        // RFC 6750 §3.1: no error code when the request carried no credentials.
+        if (who.status().code() == Code::kUnauthenticated) {
+          res.SetHeader("WWW-Authenticate", req.Header("Authorization").empty()
+                                                ? "Bearer realm=\"gatehouse\""
+                                                : "Bearer realm=\"gatehouse\", error=\"invalid_token\"");
+        }
+        return res;
+      }
+      principal = std::move(who).value();
+      if (route->permission.allows && !route->permission.allows(*principal)) {
+        return render_error_(req, PermissionDenied("Insufficient privileges to complete the operation.",
+                                                   "Authorization_RequestDenied"));
+      }
+      ctx.principal = &*principal;
+    }
+
+    // 4. The handler.
+    Response res = route->handler(ctx);
+    if (head_as_get) {
+      // The server frames a HEAD response with this length and sends no body.
+      res.SetHeader("Content-Length", std::to_string(res.body.size()));
+      res.body.clear();
+    }
+    return res;
+  } catch (const std::exception& e) {
+    spdlog::error("unhandled exception request_id={} route=\"{} {}\" what=\"{}\"", req.request_id,
+                  route->method, route->pattern, e.what());
+  } catch (...) {
+    spdlog::error("unhandled exception request_id={} route=\"{} {}\" what=(non-std exception)",
+                  req.request_id, route->method, route->pattern);
+  }
+  // Deliberately generic: exception text may carry SQL, paths or secrets.
+  return render_error_(req, Internal("An unexpected error occurred. Quote request-id " + req.request_id +
+                                     " when reporting it."));
+}
+
+}  // namespace gh::http

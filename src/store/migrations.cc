@@ -1,0 +1,183 @@
+#include "store/migrations.h"
+
+#include <chrono>
+
+namespace gh::store {
+namespace {
+
+// Arbitrary constant identifying Gatehouse's migration lock ("GHMIGRAT").
+constexpr std::string_view kAdvisoryLock = "SELECT pg_advisory_xact_lock(4704613433655214676)";
+
+// Runs `body` in a write transaction, holding the migration lock on PostgreSQL.
+template <typename F>
+Status InTransaction(sql::Connection& conn, F body) {
+  GH_RETURN_IF_ERROR(conn.Begin(TxMode::kWrite));
+  Status st = OkStatus();
+  if (conn.dialect() == sql::Dialect::kPostgres) st = conn.Query(kAdvisoryLock).status();
+  if (st.ok()) st = body();
+  if (st.ok()) st = conn.Commit();
+  if (!st.ok()) (void)conn.Rollback();
+  return st;
+}
+
+}  // namespace
+
+const std::vector<Migration>& Migrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1,
+       "directory",
+       {
+           R"(CREATE TABLE tenants (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                initial_domain TEXT NOT NULL,
+                verified_domains TEXT NOT NULL,  -- JSON array
+                cloud TEXT NOT NULL,
+                default_usage_location TEXT NOT NULL,
+                created_at BIGINT NOT NULL))",
+           // Every verified domain (lower-case) → its tenant, for sign-in routing.
+           R"(CREATE TABLE tenant_domains (
+                domain TEXT PRIMARY KEY,
+                tenant_id TEXT NOT NULL REFERENCES tenants(id)))",
+           "CREATE INDEX tenant_domains_tenant ON tenant_domains (tenant_id)",
+           R"(CREATE TABLE users (
+                tenant_id TEXT NOT NULL REFERENCES tenants(id),
+                id TEXT NOT NULL,
+                upn TEXT NOT NULL,
+                upn_lower TEXT NOT NULL,
+                display_name TEXT NOT NULL,
+                mail TEXT,
+                mail_lower TEXT,
+                given_name TEXT,
+                surname TEXT,
+                job_title TEXT,
+                company_name TEXT,
+                usage_location TEXT,
+                preferred_language TEXT,
+                mail_nickname TEXT,
+                account_enabled INTEGER NOT NULL,
+                user_type TEXT NOT NULL,
+                external_user_state TEXT,
+                external_user_state_changed_at BIGINT,
+                creation_type TEXT,
+                identities TEXT NOT NULL,   -- JSON array of objects
+                other_mails TEXT NOT NULL,  -- JSON array
+                password_hash TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                PRIMARY KEY (tenant_id, id)))",
+           "CREATE UNIQUE INDEX users_upn ON users (tenant_id, upn_lower)",
+           "CREATE INDEX users_mail ON users (tenant_id, mail_lower)",
+           R"(CREATE TABLE groups (
+                tenant_id TEXT NOT NULL REFERENCES tenants(id),
+                id TEXT NOT NULL,
+                display_name TEXT NOT NULL,
+                description TEXT,
+                mail_nickname TEXT NOT NULL,
+                mail TEXT,
+                mail_enabled INTEGER NOT NULL,
+                security_enabled INTEGER NOT NULL,
+                group_types TEXT NOT NULL,  -- JSON array
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                PRIMARY KEY (tenant_id, id)))",
+           // member_id is a user or a group, so it carries no foreign key; the
+           // store removes memberships when either side is deleted.
+           R"(CREATE TABLE memberships (
+                tenant_id TEXT NOT NULL,
+                group_id TEXT NOT NULL,
+                member_id TEXT NOT NULL,
+                member_kind TEXT NOT NULL,
+                PRIMARY KEY (tenant_id, group_id, member_id),
+                FOREIGN KEY (tenant_id, group_id) REFERENCES groups (tenant_id, id)))",
+           "CREATE INDEX memberships_member ON memberships (tenant_id, member_id)",
+           R"(CREATE TABLE role_assignments (
+                id TEXT PRIMARY KEY,
+                tenant_id TEXT NOT NULL REFERENCES tenants(id),
+                role_definition_id TEXT NOT NULL,
+                principal_id TEXT NOT NULL,
+                directory_scope_id TEXT NOT NULL,
+                created_at BIGINT NOT NULL))",
+           R"(CREATE UNIQUE INDEX role_assignments_unique
+                ON role_assignments (tenant_id, principal_id, role_definition_id, directory_scope_id))",
+           R"(CREATE TABLE clients (
+                id TEXT PRIMARY KEY,
+                tenant_id TEXT NOT NULL REFERENCES tenants(id),
+                app_id TEXT NOT NULL,
+                display_name TEXT NOT NULL,
+                confidential INTEGER NOT NULL,
+                app_roles TEXT NOT NULL,      -- JSON array
+                redirect_uris TEXT NOT NULL,  -- JSON array
+                created_at BIGINT NOT NULL))",
+           "CREATE UNIQUE INDEX clients_app_id ON clients (tenant_id, app_id)",
+           R"(CREATE TABLE client_secrets (
+                id TEXT PRIMARY KEY,
+                client_id TEXT NOT NULL REFERENCES clients(id),
+                hash TEXT NOT NULL,
+                hint TEXT NOT NULL,
+                display_name TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL))",
+           "CREATE INDEX client_secrets_client ON client_secrets (client_id)",
+           R"(CREATE TABLE signing_keys (
+                kid TEXT PRIMARY KEY,
+                tenant_id TEXT NOT NULL REFERENCES tenants(id),
+                private_pem TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                active INTEGER NOT NULL))",
+           "CREATE INDEX signing_keys_tenant ON signing_keys (tenant_id, created_at)",
+           // No foreign key: the audit log must accept every entry it is given.
+           R"(CREATE TABLE audit_log (
+                id TEXT PRIMARY KEY,
+                tenant_id TEXT NOT NULL,
+                time BIGINT NOT NULL,
+                category TEXT NOT NULL,
+                activity TEXT NOT NULL,
+                actor_id TEXT NOT NULL,
+                actor_type TEXT NOT NULL,
+                actor_name TEXT NOT NULL,
+                target_id TEXT NOT NULL,
+                target_type TEXT NOT NULL,
+                target_name TEXT NOT NULL,
+                result TEXT NOT NULL,
+                result_reason TEXT NOT NULL,
+                details_json TEXT NOT NULL))",
+           "CREATE INDEX audit_log_time ON audit_log (tenant_id, time, id)",
+       }},
+  };
+  return kMigrations;
+}
+
+StatusOr<int> Migrate(sql::Connection& conn) {
+  GH_RETURN_IF_ERROR(InTransaction(conn, [&] {
+    return conn.Run(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+  }));
+  int current = 0;
+  for (const Migration& m : Migrations()) {
+    GH_RETURN_IF_ERROR(InTransaction(conn, [&]() -> Status {
+      GH_ASSIGN_OR_RETURN(sql::Rows done,
+                          conn.Query("SELECT 1 FROM schema_migrations WHERE version = $1", {sql::Int(m.version)}));
+      if (!done.empty()) return OkStatus();  // applied earlier (or by another server)
+      for (std::string_view stmt : m.statements) {
+        Status st = conn.Run(stmt);
+        if (!st.ok()) {
+          return Status(st.code(), "migration " + std::to_string(m.version) + " (" + std::string(m.name) +
+                                       "): " + st.message());
+        }
+      }
+      int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count();
+      return conn
+          .Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+                {sql::Int(m.version), sql::Text(std::string(m.name)), sql::Int(now)})
+          .status();
+    }));
+    current = m.version;
+  }
+  return current;
+}
+
+}  // namespace gh::store

@@ -1,0 +1,161 @@
+// PostgreSQL driver for store/sql.h, on libpq. Statements are prepared with
+// PQprepare under generated names and run with PQexecPrepared; parameters go
+// as text and PostgreSQL infers their types from the statement.
+#include <libpq-fe.h>
+
+#include <cstdio>
+#include <memory>
+#include <unordered_map>
+
+#include "store/sql.h"
+
+namespace gh::store::sql {
+namespace {
+
+// Built-in type OIDs (pg_type.h), to hand numbers back as numbers.
+constexpr Oid kBoolOid = 16, kInt8Oid = 20, kInt2Oid = 21, kInt4Oid = 23, kFloat4Oid = 700, kFloat8Oid = 701;
+
+using ResultPtr = std::unique_ptr<PGresult, decltype(&PQclear)>;
+
+class PgConnection final : public Connection {
+ public:
+  explicit PgConnection(PGconn* conn) : conn_(conn) {}
+  ~PgConnection() override { PQfinish(conn_); }
+
+  Dialect dialect() const override { return Dialect::kPostgres; }
+
+  StatusOr<int64_t> Exec(std::string_view sql, const Params& params) override {
+    GH_ASSIGN_OR_RETURN(ResultPtr res, Execute(sql, params));
+    const char* n = PQcmdTuples(res.get());
+    return n && *n ? std::stoll(n) : int64_t{0};
+  }
+
+  StatusOr<Rows> Query(std::string_view sql, const Params& params) override {
+    GH_ASSIGN_OR_RETURN(ResultPtr res, Execute(sql, params));
+    PGresult* r = res.get();
+    int nrows = PQntuples(r), ncols = PQnfields(r);
+    Rows rows;
+    rows.reserve(nrows);
+    for (int i = 0; i < nrows; ++i) {
+      std::vector<Value> cells;
+      cells.reserve(ncols);
+      for (int c = 0; c < ncols; ++c) {
+        if (PQgetisnull(r, i, c)) {
+          cells.emplace_back(std::monostate{});
+          continue;
+        }
+        const char* v = PQgetvalue(r, i, c);
+        switch (PQftype(r, c)) {
+          case kBoolOid: cells.emplace_back(int64_t{v[0] == 't'}); break;
+          case kInt2Oid:
+          case kInt4Oid:
+          case kInt8Oid: cells.emplace_back(int64_t{std::stoll(v)}); break;
+          case kFloat4Oid:
+          case kFloat8Oid: cells.emplace_back(std::stod(v)); break;
+          default: cells.emplace_back(std::string(v, PQgetlength(r, i, c)));
+        }
+      }
+      rows.emplace_back(std::move(cells));
+    }
+    return rows;
+  }
+
+  Status Run(std::string_view sql) override {
+    ResultPtr res(PQexec(conn_, std::string(sql).c_str()), &PQclear);
+    return Check(res.get(), "postgres");
+  }
+
+  Status Begin(TxMode mode) override {
+    return Run(mode == TxMode::kWrite ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  }
+
+  Status Commit() override {
+    ResultPtr res(PQexec(conn_, "COMMIT"), &PQclear);
+    GH_RETURN_IF_ERROR(Check(res.get(), "postgres commit"));
+    // COMMIT of a transaction already aborted by an error reports ROLLBACK.
+    if (std::string_view(PQcmdStatus(res.get())) == "ROLLBACK") {
+      return Internal("postgres commit: transaction was aborted and rolled back");
+    }
+    return OkStatus();
+  }
+
+  Status Rollback() override { return Run("ROLLBACK"); }
+
+  bool Broken() const override { return PQstatus(conn_) != CONNECTION_OK; }
+
+ private:
+  StatusOr<ResultPtr> Execute(std::string_view sql, const Params& params) {
+    std::vector<std::string> text(params.size());
+    std::vector<const char*> values(params.size(), nullptr);
+    for (size_t i = 0; i < params.size(); ++i) {
+      std::visit(
+          [&](const auto& v) {
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, int64_t>) text[i] = std::to_string(v);
+            else if constexpr (std::is_same_v<T, double>) {
+              char buf[32];
+              std::snprintf(buf, sizeof buf, "%.17g", v);
+              text[i] = buf;
+            } else if constexpr (std::is_same_v<T, std::string>) text[i] = v;
+            if constexpr (!std::is_same_v<T, std::monostate>) values[i] = text[i].c_str();
+          },
+          params[i]);
+    }
+    int n = static_cast<int>(params.size());
+    std::string key(sql);
+    auto it = names_.find(key);
+    PGresult* res = nullptr;
+    if (it == names_.end() && names_.size() >= kMaxCachedStatements) {
+      res = PQexecParams(conn_, key.c_str(), n, nullptr, values.data(), nullptr, nullptr, 0);
+    } else {
+      if (it == names_.end()) {
+        std::string name = "gh_" + std::to_string(names_.size() + 1);
+        ResultPtr prep(PQprepare(conn_, name.c_str(), key.c_str(), n, nullptr), &PQclear);
+        GH_RETURN_IF_ERROR(Check(prep.get(), "postgres prepare"));
+        it = names_.emplace(std::move(key), std::move(name)).first;
+      }
+      res = PQexecPrepared(conn_, it->second.c_str(), n, values.data(), nullptr, nullptr, 0);
+    }
+    ResultPtr out(res, &PQclear);
+    GH_RETURN_IF_ERROR(Check(out.get(), "postgres"));
+    return out;
+  }
+
+  Status Check(PGresult* res, std::string_view what) {
+    ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return OkStatus();
+    std::string msg = std::string(what) + ": " + (res ? PQresultErrorMessage(res) : PQerrorMessage(conn_));
+    while (!msg.empty() && msg.back() == '\n') msg.pop_back();
+    const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+    std::string_view code = state ? state : "";
+    if (code == "23505") return AlreadyExists(msg);
+    if (code == "23503") return FailedPrecondition(msg);
+    // Connection exceptions (08), serialization failure / deadlock (40),
+    // server shutting down or unavailable (57P, 53).
+    if (Broken() || code.empty() || code.starts_with("08") || code.starts_with("40") ||
+        code.starts_with("57P") || code.starts_with("53")) {
+      return Unavailable(msg);
+    }
+    return Internal(msg);
+  }
+
+  PGconn* conn_;
+  std::unordered_map<std::string, std::string> names_;  // SQL text → statement name
+};
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Connection>> OpenPostgres(const std::string& url) {
+  PGconn* conn = PQconnectdb(url.c_str());
+  if (PQstatus(conn) != CONNECTION_OK) {
+    std::string msg = std::string("postgres connect: ") + PQerrorMessage(conn);
+    while (!msg.empty() && msg.back() == '\n') msg.pop_back();
+    PQfinish(conn);
+    return Unavailable(msg);
+  }
+  // Notices (e.g. "relation already exists, skipping") are not errors.
+  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  return std::unique_ptr<Connection>(std::make_unique<PgConnection>(conn));
+}
+
+}  // namespace gh::store::sql

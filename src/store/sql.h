@@ -1,0 +1,90 @@
+#pragma once
+// Internal to the store module: the one SQL client abstraction both backends
+// implement (sqlite/ and postgres/), so every statement in the store is written
+// once. SQL uses PostgreSQL-style positional placeholders $1..$n; the SQLite
+// driver rewrites them. Values are always bound, never interpolated.
+//
+// A Connection is used by one thread at a time (the pool hands it out
+// exclusively). Statements run through Exec/Query are prepared once per
+// connection and cached by SQL text.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "core/status.h"
+#include "store/store.h"
+
+namespace gh::store::sql {
+
+enum class Dialect { kSqlite, kPostgres };
+
+// A bound parameter or a result cell. Booleans are stored as 0/1 integers.
+using Value = std::variant<std::monostate /*NULL*/, int64_t, double, std::string>;
+using Params = std::vector<Value>;
+
+inline Value Null() { return std::monostate{}; }
+inline Value Int(int64_t v) { return v; }
+inline Value Bool(bool v) { return int64_t{v ? 1 : 0}; }
+inline Value Text(std::string v) { return v; }
+inline Value OptText(const std::optional<std::string>& v) { return v ? Value(*v) : Null(); }
+inline Value OptInt(const std::optional<int64_t>& v) { return v ? Value(*v) : Null(); }
+
+// One result row, fully materialised. Getters are lenient about the driver's
+// representation (PostgreSQL may hand back text for numeric columns).
+class Row {
+ public:
+  explicit Row(std::vector<Value> cells) : cells_(std::move(cells)) {}
+  size_t size() const { return cells_.size(); }
+  bool IsNull(size_t i) const;
+  std::string Text(size_t i) const;  // "" when NULL
+  std::optional<std::string> OptText(size_t i) const;
+  int64_t Int(size_t i) const;  // 0 when NULL
+  std::optional<int64_t> OptInt(size_t i) const;
+  bool Bool(size_t i) const { return Int(i) != 0; }
+
+ private:
+  std::vector<Value> cells_;
+};
+using Rows = std::vector<Row>;
+
+// Errors follow store.h: uniqueness violation → AlreadyExists, foreign-key
+// violation → FailedPrecondition, busy/locked database or lost connection →
+// Unavailable, anything else → Internal with the driver's text.
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  virtual Dialect dialect() const = 0;
+
+  // Runs a data statement; returns the number of rows it changed.
+  virtual StatusOr<int64_t> Exec(std::string_view sql, const Params& params = {}) = 0;
+  virtual StatusOr<Rows> Query(std::string_view sql, const Params& params = {}) = 0;
+  // Runs one parameterless statement without preparing or caching it (DDL).
+  virtual Status Run(std::string_view sql) = 0;
+
+  // kRead: a consistent read-only snapshot. kWrite: a serialised writer where
+  // the backend needs it (SQLite BEGIN IMMEDIATE).
+  virtual Status Begin(TxMode mode) = 0;
+  virtual Status Commit() = 0;
+  virtual Status Rollback() = 0;
+
+  // True when the connection can no longer be used and must be replaced.
+  virtual bool Broken() const = 0;
+};
+
+// Drivers. `url` is a file path / ":memory:" for SQLite and a libpq URL for
+// PostgreSQL.
+StatusOr<std::unique_ptr<Connection>> OpenSqlite(const std::string& path);
+StatusOr<std::unique_ptr<Connection>> OpenPostgres(const std::string& url);
+
+// Rewrites $n placeholders to ?n outside quoted literals (for SQLite).
+std::string RewritePlaceholders(std::string_view sql);
+
+// Prepared statements cached per connection beyond this count are run once
+// and dropped, so ad-hoc filter shapes cannot grow the cache without bound.
+inline constexpr size_t kMaxCachedStatements = 256;
+
+}  // namespace gh::store::sql

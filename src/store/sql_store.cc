@@ -1,0 +1,719 @@
+// The Store implementation shared by both backends: every statement below runs
+// unchanged on SQLite and PostgreSQL through sql::Connection.
+//
+// Failure rule: an error from the database (constraint violation, lost
+// connection, ...) fails the whole transaction — PostgreSQL aborts it anyway,
+// and on SQLite it keeps a multi-statement write from being half-committed.
+// Later calls return that error and Commit() rolls back. Errors decided here
+// (NotFound on a missing row, InvalidArgument on a filter) change nothing and
+// leave the transaction usable.
+#include <boost/json.hpp>
+#include <set>
+
+#include "core/random.h"  // ToLower
+#include "store/filter_sql.h"
+#include "store/migrations.h"
+#include "store/pool.h"
+#include "store/sql.h"
+#include "store/store.h"
+
+namespace gh::store {
+namespace {
+
+namespace json = boost::json;
+using namespace directory;  // NOLINT: this file maps every directory type
+using sql::Params;
+using sql::Row;
+using sql::Rows;
+
+constexpr auto kPoolWait = std::chrono::seconds(5);
+
+// ---- Table definitions: column order is the parameter order for INSERT and
+// UPDATE and the result order for SELECT. The first `key` columns identify a row.
+
+struct Table {
+  std::string_view name;
+  std::vector<std::string_view> cols;
+  size_t key;
+
+  std::string Columns() const {
+    std::string s;
+    for (auto c : cols) s += (s.empty() ? "" : ", ") + std::string(c);
+    return s;
+  }
+  std::string Select(std::string_view rest) const {
+    return "SELECT " + Columns() + " FROM " + std::string(name) + " " + std::string(rest);
+  }
+  std::string Insert() const {
+    std::string vals;
+    for (size_t i = 1; i <= cols.size(); ++i) vals += (i > 1 ? ", $" : "$") + std::to_string(i);
+    return "INSERT INTO " + std::string(name) + " (" + Columns() + ") VALUES (" + vals + ")";
+  }
+  std::string Update() const {
+    std::string set, where;
+    for (size_t i = 0; i < cols.size(); ++i) {
+      std::string term = std::string(cols[i]) + " = $" + std::to_string(i + 1);
+      if (i < key) where += (where.empty() ? "" : " AND ") + term;
+      else set += (set.empty() ? "" : ", ") + term;
+    }
+    return "UPDATE " + std::string(name) + " SET " + set + " WHERE " + where;
+  }
+};
+
+const Table kTenants{"tenants",
+                     {"id", "name", "initial_domain", "verified_domains", "cloud", "default_usage_location",
+                      "created_at"},
+                     1};
+const Table kUsers{"users",
+                   {"tenant_id", "id", "upn", "upn_lower", "display_name", "mail", "mail_lower", "given_name",
+                    "surname", "job_title", "company_name", "usage_location", "preferred_language", "mail_nickname",
+                    "account_enabled", "user_type", "external_user_state", "external_user_state_changed_at",
+                    "creation_type", "identities", "other_mails", "password_hash", "created_at", "updated_at"},
+                   2};
+const Table kGroups{"groups",
+                    {"tenant_id", "id", "display_name", "description", "mail_nickname", "mail", "mail_enabled",
+                     "security_enabled", "group_types", "created_at", "updated_at"},
+                    2};
+const Table kMemberships{"memberships", {"tenant_id", "group_id", "member_id", "member_kind"}, 3};
+const Table kRoleAssignments{
+    "role_assignments",
+    {"id", "tenant_id", "role_definition_id", "principal_id", "directory_scope_id", "created_at"},
+    1};
+const Table kClients{"clients",
+                     {"id", "tenant_id", "app_id", "display_name", "confidential", "app_roles", "redirect_uris",
+                      "created_at"},
+                     1};
+const Table kClientSecrets{
+    "client_secrets", {"id", "client_id", "hash", "hint", "display_name", "created_at", "expires_at"}, 1};
+const Table kSigningKeys{"signing_keys", {"kid", "tenant_id", "private_pem", "created_at", "active"}, 2};
+const Table kAudit{"audit_log",
+                   {"id", "tenant_id", "time", "category", "activity", "actor_id", "actor_type", "actor_name",
+                    "target_id", "target_type", "target_name", "result", "result_reason", "details_json"},
+                   1};
+
+// ---- JSON columns. Unreadable JSON (never written by us) reads as empty.
+
+std::string StringsToJson(const std::vector<std::string>& v) {
+  json::array a;
+  for (const auto& s : v) a.emplace_back(s);
+  return json::serialize(a);
+}
+
+std::vector<std::string> StringsFromJson(const std::string& text) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_array()) return out;
+  for (const auto& e : v.as_array()) {
+    if (e.is_string()) out.emplace_back(e.as_string());
+  }
+  return out;
+}
+
+std::string IdentitiesToJson(const std::vector<Identity>& v) {
+  json::array a;
+  for (const auto& i : v) {
+    a.push_back(json::object{
+        {"signInType", i.sign_in_type}, {"issuer", i.issuer}, {"issuerAssignedId", i.issuer_assigned_id}});
+  }
+  return json::serialize(a);
+}
+
+std::vector<Identity> IdentitiesFromJson(const std::string& text) {
+  std::vector<Identity> out;
+  std::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_array()) return out;
+  auto str = [](const json::object& o, std::string_view k) {
+    auto* p = o.if_contains(k);
+    return p && p->is_string() ? std::string(p->as_string()) : std::string();
+  };
+  for (const auto& e : v.as_array()) {
+    if (!e.is_object()) continue;
+    const auto& o = e.as_object();
+    out.push_back({str(o, "signInType"), str(o, "issuer"), str(o, "issuerAssignedId")});
+  }
+  return out;
+}
+
+// ---- Row mapping (parameter order = Table::cols).
+
+std::optional<std::string> LowerOpt(const std::optional<std::string>& s) {
+  return s ? std::optional(ToLower(*s)) : std::nullopt;
+}
+
+Params TenantParams(const Tenant& t) {
+  return {t.id, t.name, t.initial_domain, StringsToJson(t.verified_domains), std::string(CloudName(t.cloud)),
+          t.default_usage_location, sql::Int(t.created_at)};
+}
+Tenant TenantFrom(const Row& r) {
+  return {r.Text(0), r.Text(1), r.Text(2), StringsFromJson(r.Text(3)),
+          ParseCloud(r.Text(4)).value_or(Cloud::kCommercial), r.Text(5), r.Int(6)};
+}
+
+Params UserParams(const User& u) {
+  return {u.tenant_id,
+          u.id,
+          u.user_principal_name,
+          ToLower(u.user_principal_name),
+          u.display_name,
+          sql::OptText(u.mail),
+          sql::OptText(LowerOpt(u.mail)),
+          sql::OptText(u.given_name),
+          sql::OptText(u.surname),
+          sql::OptText(u.job_title),
+          sql::OptText(u.company_name),
+          sql::OptText(u.usage_location),
+          sql::OptText(u.preferred_language),
+          sql::OptText(u.mail_nickname),
+          sql::Bool(u.account_enabled),
+          std::string(UserTypeName(u.user_type)),
+          sql::OptText(u.external_user_state),
+          sql::OptInt(u.external_user_state_changed_at),
+          sql::OptText(u.creation_type),
+          IdentitiesToJson(u.identities),
+          StringsToJson(u.other_mails),
+          u.password_hash,
+          sql::Int(u.created_at),
+          sql::Int(u.updated_at)};
+}
+User UserFrom(const Row& r) {
+  User u;
+  u.tenant_id = r.Text(0);
+  u.id = r.Text(1);
+  u.user_principal_name = r.Text(2);
+  u.display_name = r.Text(4);
+  u.mail = r.OptText(5);
+  u.given_name = r.OptText(7);
+  u.surname = r.OptText(8);
+  u.job_title = r.OptText(9);
+  u.company_name = r.OptText(10);
+  u.usage_location = r.OptText(11);
+  u.preferred_language = r.OptText(12);
+  u.mail_nickname = r.OptText(13);
+  u.account_enabled = r.Bool(14);
+  u.user_type = r.Text(15) == UserTypeName(UserType::kGuest) ? UserType::kGuest : UserType::kMember;
+  u.external_user_state = r.OptText(16);
+  u.external_user_state_changed_at = r.OptInt(17);
+  u.creation_type = r.OptText(18);
+  u.identities = IdentitiesFromJson(r.Text(19));
+  u.other_mails = StringsFromJson(r.Text(20));
+  u.password_hash = r.Text(21);
+  u.created_at = r.Int(22);
+  u.updated_at = r.Int(23);
+  return u;
+}
+
+Params GroupParams(const Group& g) {
+  return {g.tenant_id,          g.id,     g.display_name,          sql::OptText(g.description),
+          g.mail_nickname,      sql::OptText(g.mail), sql::Bool(g.mail_enabled), sql::Bool(g.security_enabled),
+          StringsToJson(g.group_types), sql::Int(g.created_at), sql::Int(g.updated_at)};
+}
+Group GroupFrom(const Row& r) {
+  Group g;
+  g.tenant_id = r.Text(0);
+  g.id = r.Text(1);
+  g.display_name = r.Text(2);
+  g.description = r.OptText(3);
+  g.mail_nickname = r.Text(4);
+  g.mail = r.OptText(5);
+  g.mail_enabled = r.Bool(6);
+  g.security_enabled = r.Bool(7);
+  g.group_types = StringsFromJson(r.Text(8));
+  g.created_at = r.Int(9);
+  g.updated_at = r.Int(10);
+  return g;
+}
+
+Membership MembershipFrom(const Row& r) {
+  return {r.Text(1), r.Text(2), r.Text(3) == "group" ? MemberKind::kGroup : MemberKind::kUser};
+}
+
+Params RoleAssignmentParams(const RoleAssignment& a) {
+  return {a.id, a.tenant_id, a.role_definition_id, a.principal_id, a.directory_scope_id, sql::Int(a.created_at)};
+}
+RoleAssignment RoleAssignmentFrom(const Row& r) {
+  return {r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Int(5)};
+}
+
+Params ClientParams(const Client& c) {
+  return {c.id, c.tenant_id, c.app_id, c.display_name, sql::Bool(c.confidential), StringsToJson(c.app_roles),
+          StringsToJson(c.redirect_uris), sql::Int(c.created_at)};
+}
+Client ClientFrom(const Row& r) {
+  return {r.Text(0), r.Text(2), r.Text(1), r.Text(3), r.Bool(4), StringsFromJson(r.Text(5)),
+          StringsFromJson(r.Text(6)), r.Int(7)};
+}
+
+Params ClientSecretParams(const ClientSecret& s) {
+  return {s.id, s.client_id, s.hash, s.hint, s.display_name, sql::Int(s.created_at), sql::Int(s.expires_at)};
+}
+ClientSecret ClientSecretFrom(const Row& r) {
+  return {r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Int(5), r.Int(6)};
+}
+
+Params SigningKeyParams(const SigningKey& k) {
+  return {k.kid, k.tenant_id, k.private_pem, sql::Int(k.created_at), sql::Bool(k.active)};
+}
+SigningKey SigningKeyFrom(const Row& r) { return {r.Text(0), r.Text(1), r.Text(2), r.Int(3), r.Bool(4)}; }
+
+Params AuditParams(const AuditEntry& e) {
+  return {e.id,          e.tenant_id,   sql::Int(e.time), e.category,    e.activity,
+          e.actor_id,    e.actor_type,  e.actor_name,     e.target_id,   e.target_type,
+          e.target_name, e.result,      e.result_reason,  e.details_json};
+}
+AuditEntry AuditFrom(const Row& r) {
+  AuditEntry e;
+  e.id = r.Text(0);
+  e.tenant_id = r.Text(1);
+  e.time = r.Int(2);
+  e.category = r.Text(3);
+  e.activity = r.Text(4);
+  e.actor_id = r.Text(5);
+  e.actor_type = r.Text(6);
+  e.actor_name = r.Text(7);
+  e.target_id = r.Text(8);
+  e.target_type = r.Text(9);
+  e.target_name = r.Text(10);
+  e.result = r.Text(11);
+  e.result_reason = r.Text(12);
+  e.details_json = r.Text(13);
+  return e;
+}
+
+template <typename T>
+std::vector<T> MapRows(const Rows& rows, T (*from)(const Row&)) {
+  std::vector<T> out;
+  out.reserve(rows.size());
+  for (const Row& r : rows) out.push_back(from(r));
+  return out;
+}
+
+std::string P(const Params& params) { return "$" + std::to_string(params.size()); }  // the last bound value
+
+// Replaces the driver's text of a `code` error with a message naming the object.
+Status Explain(Status st, Code code, std::string message) {
+  return st.code() == code ? Status(code, std::move(message)) : st;
+}
+
+class SqlTransaction final : public Transaction {
+ public:
+  SqlTransaction(ConnectionPool::Lease lease, TxMode mode) : lease_(std::move(lease)), mode_(mode) {}
+
+  ~SqlTransaction() override {
+    if (lease_ && !(*lease_)->Rollback().ok()) lease_->Discard();
+  }
+
+  Status Commit() override {
+    if (!lease_) return FailedPrecondition("transaction already finished");
+    Status st = failed_.ok() ? (*lease_)->Commit()
+                             : Status(failed_.code(), "transaction rolled back after an error: " + failed_.message());
+    if (!st.ok() && !(*lease_)->Rollback().ok()) lease_->Discard();
+    lease_.reset();  // hand the connection back now, not at destruction
+    return st;
+  }
+
+  // ---- Tenants
+
+  Status InsertTenant(const Tenant& t) override {
+    Status st = Exec(kTenants.Insert(), TenantParams(t)).status();
+    if (st.ok()) st = InsertDomains(t);
+    return Explain(st, Code::kAlreadyExists, "A tenant with id '" + t.id + "' or one of its domains already exists.");
+  }
+
+  Status UpdateTenant(const Tenant& t) override {
+    GH_ASSIGN_OR_RETURN(int64_t n, Exec(kTenants.Update(), TenantParams(t)));
+    if (n == 0) return NotFound("Tenant '" + t.id + "' not found.");
+    Status st = Exec("DELETE FROM tenant_domains WHERE tenant_id = $1", {t.id}).status();
+    if (st.ok()) st = InsertDomains(t);
+    return Explain(st, Code::kAlreadyExists, "One of the domains of tenant '" + t.id + "' belongs to another tenant.");
+  }
+
+  StatusOr<Tenant> GetTenant(const std::string& id) override {
+    return One(kTenants.Select("WHERE id = $1"), {id}, TenantFrom, "Tenant '" + id + "'");
+  }
+
+  StatusOr<Tenant> FindTenantByDomain(const std::string& domain) override {
+    return One(kTenants.Select("WHERE id = (SELECT tenant_id FROM tenant_domains WHERE domain = $1)"),
+               {ToLower(domain)}, TenantFrom, "Tenant with domain '" + domain + "'");
+  }
+
+  StatusOr<std::vector<Tenant>> ListTenants() override {
+    return Many(kTenants.Select("ORDER BY created_at, id"), {}, TenantFrom);
+  }
+
+  // ---- Users
+
+  Status InsertUser(const User& u) override {
+    return Explain(Exec(kUsers.Insert(), UserParams(u)).status(), Code::kAlreadyExists,
+                   "A user with id '" + u.id + "' or userPrincipalName '" + u.user_principal_name +
+                       "' already exists.");
+  }
+
+  Status UpdateUser(const User& u) override {
+    StatusOr<int64_t> n = Exec(kUsers.Update(), UserParams(u));
+    if (!n.ok()) {
+      return Explain(n.status(), Code::kAlreadyExists,
+                     "Another user already has userPrincipalName '" + u.user_principal_name + "'.");
+    }
+    return *n ? OkStatus() : NotFound("User '" + u.id + "' not found.");
+  }
+
+  Status DeleteUser(const std::string& tenant_id, const std::string& id) override {
+    GH_ASSIGN_OR_RETURN(int64_t n, Exec("DELETE FROM users WHERE tenant_id = $1 AND id = $2", {tenant_id, id}));
+    if (n == 0) return NotFound("User '" + id + "' not found.");
+    return DeletePrincipalLinks(tenant_id, id);
+  }
+
+  StatusOr<User> GetUser(const std::string& tenant_id, const std::string& id) override {
+    return One(kUsers.Select("WHERE tenant_id = $1 AND id = $2"), {tenant_id, id}, UserFrom, "User '" + id + "'");
+  }
+
+  StatusOr<User> FindUserByUpn(const std::string& tenant_id, const std::string& upn) override {
+    return One(kUsers.Select("WHERE tenant_id = $1 AND upn_lower = $2"), {tenant_id, ToLower(upn)}, UserFrom,
+               "User with userPrincipalName '" + upn + "'");
+  }
+
+  StatusOr<std::vector<User>> FindUsersByMail(const std::string& tenant_id, const std::string& mail) override {
+    return Many(kUsers.Select("WHERE tenant_id = $1 AND mail_lower = $2 ORDER BY id"), {tenant_id, ToLower(mail)},
+                UserFrom);
+  }
+
+  StatusOr<Page<User>> ListUsers(const ListQuery& q) override {
+    return List(kUsers, UserFilterTable(), q, UserFrom);
+  }
+
+  // ---- Groups
+
+  Status InsertGroup(const Group& g) override {
+    return Explain(Exec(kGroups.Insert(), GroupParams(g)).status(), Code::kAlreadyExists,
+                   "A group with id '" + g.id + "' already exists.");
+  }
+
+  Status UpdateGroup(const Group& g) override {
+    GH_ASSIGN_OR_RETURN(int64_t n, Exec(kGroups.Update(), GroupParams(g)));
+    return n ? OkStatus() : NotFound("Group '" + g.id + "' not found.");
+  }
+
+  Status DeleteGroup(const std::string& tenant_id, const std::string& id) override {
+    // Memberships reference the group, so they go first; check existence
+    // before writing anything so NotFound leaves the transaction untouched.
+    GH_ASSIGN_OR_RETURN(Rows found, Query("SELECT 1 FROM groups WHERE tenant_id = $1 AND id = $2", {tenant_id, id}));
+    if (found.empty()) return NotFound("Group '" + id + "' not found.");
+    GH_RETURN_IF_ERROR(
+        Exec("DELETE FROM memberships WHERE tenant_id = $1 AND group_id = $2", {tenant_id, id}).status());
+    GH_RETURN_IF_ERROR(DeletePrincipalLinks(tenant_id, id));
+    return Exec("DELETE FROM groups WHERE tenant_id = $1 AND id = $2", {tenant_id, id}).status();
+  }
+
+  StatusOr<Group> GetGroup(const std::string& tenant_id, const std::string& id) override {
+    return One(kGroups.Select("WHERE tenant_id = $1 AND id = $2"), {tenant_id, id}, GroupFrom, "Group '" + id + "'");
+  }
+
+  StatusOr<Page<Group>> ListGroups(const ListQuery& q) override {
+    return List(kGroups, GroupFilterTable(), q, GroupFrom);
+  }
+
+  // ---- Memberships
+
+  Status AddMember(const std::string& tenant_id, const Membership& m) override {
+    Status st = Exec(kMemberships.Insert(), {tenant_id, m.group_id, m.member_id,
+                                             std::string(m.member_kind == MemberKind::kGroup ? "group" : "user")})
+                    .status();
+    st = Explain(st, Code::kAlreadyExists,
+                 "'" + m.member_id + "' is already a member of group '" + m.group_id + "'.");
+    return Explain(st, Code::kFailedPrecondition, "Group '" + m.group_id + "' not found.");
+  }
+
+  Status RemoveMember(const std::string& tenant_id, const std::string& group_id,
+                      const std::string& member_id) override {
+    GH_ASSIGN_OR_RETURN(int64_t n, Exec("DELETE FROM memberships WHERE tenant_id = $1 AND group_id = $2 AND "
+                                        "member_id = $3",
+                                        {tenant_id, group_id, member_id}));
+    return n ? OkStatus() : NotFound("'" + member_id + "' is not a member of group '" + group_id + "'.");
+  }
+
+  StatusOr<std::vector<Membership>> ListMembers(const std::string& tenant_id, const std::string& group_id) override {
+    return Many(kMemberships.Select("WHERE tenant_id = $1 AND group_id = $2 ORDER BY member_id"),
+                {tenant_id, group_id}, MembershipFrom);
+  }
+
+  StatusOr<std::vector<std::string>> ListGroupsOf(const std::string& tenant_id,
+                                                  const std::string& member_id) override {
+    return Ids("SELECT group_id FROM memberships WHERE tenant_id = $1 AND member_id = $2 ORDER BY group_id",
+               {tenant_id, member_id});
+  }
+
+  StatusOr<std::vector<std::string>> ListTransitiveGroupsOf(const std::string& tenant_id,
+                                                            const std::string& member_id) override {
+    // UNION (not UNION ALL) drops rows already seen, so cycles terminate.
+    return Ids(
+        "WITH RECURSIVE up(group_id) AS ("
+        " SELECT group_id FROM memberships WHERE tenant_id = $1 AND member_id = $2"
+        " UNION"
+        " SELECT m.group_id FROM memberships m JOIN up ON m.member_id = up.group_id WHERE m.tenant_id = $1"
+        ") SELECT group_id FROM up ORDER BY group_id",
+        {tenant_id, member_id});
+  }
+
+  StatusOr<std::vector<Membership>> ListAllMemberships(const std::string& tenant_id) override {
+    return Many(kMemberships.Select("WHERE tenant_id = $1 ORDER BY group_id, member_id"), {tenant_id},
+                MembershipFrom);
+  }
+
+  // ---- Role assignments
+
+  Status InsertRoleAssignment(const RoleAssignment& a) override {
+    return Explain(Exec(kRoleAssignments.Insert(), RoleAssignmentParams(a)).status(), Code::kAlreadyExists,
+                   "Role '" + a.role_definition_id + "' is already assigned to '" + a.principal_id + "'.");
+  }
+
+  Status DeleteRoleAssignment(const std::string& tenant_id, const std::string& id) override {
+    GH_ASSIGN_OR_RETURN(int64_t n,
+                        Exec("DELETE FROM role_assignments WHERE tenant_id = $1 AND id = $2", {tenant_id, id}));
+    return n ? OkStatus() : NotFound("Role assignment '" + id + "' not found.");
+  }
+
+  StatusOr<RoleAssignment> GetRoleAssignment(const std::string& tenant_id, const std::string& id) override {
+    return One(kRoleAssignments.Select("WHERE tenant_id = $1 AND id = $2"), {tenant_id, id}, RoleAssignmentFrom,
+               "Role assignment '" + id + "'");
+  }
+
+  StatusOr<std::vector<RoleAssignment>> ListRoleAssignments(const std::string& tenant_id,
+                                                            const std::string& principal_id,
+                                                            const std::string& role_id) override {
+    Params params{tenant_id};
+    std::string where = "WHERE tenant_id = $1";
+    if (!principal_id.empty()) params.push_back(principal_id), where += " AND principal_id = " + P(params);
+    if (!role_id.empty()) params.push_back(role_id), where += " AND role_definition_id = " + P(params);
+    return Many(kRoleAssignments.Select(where + " ORDER BY id"), params, RoleAssignmentFrom);
+  }
+
+  // ---- Clients
+
+  Status InsertClient(const Client& c) override {
+    return Explain(Exec(kClients.Insert(), ClientParams(c)).status(), Code::kAlreadyExists,
+                   "A client with id '" + c.id + "' or appId '" + c.app_id + "' already exists.");
+  }
+
+  StatusOr<Client> FindClientByAppId(const std::string& tenant_id, const std::string& app_id) override {
+    return One(kClients.Select("WHERE tenant_id = $1 AND app_id = $2"), {tenant_id, app_id}, ClientFrom,
+               "Client with appId '" + app_id + "'");
+  }
+
+  StatusOr<std::vector<Client>> ListClients(const std::string& tenant_id) override {
+    return Many(kClients.Select("WHERE tenant_id = $1 ORDER BY id"), {tenant_id}, ClientFrom);
+  }
+
+  Status DeleteClient(const std::string& tenant_id, const std::string& id) override {
+    GH_ASSIGN_OR_RETURN(Rows found, Query("SELECT 1 FROM clients WHERE tenant_id = $1 AND id = $2", {tenant_id, id}));
+    if (found.empty()) return NotFound("Client '" + id + "' not found.");
+    GH_RETURN_IF_ERROR(Exec("DELETE FROM client_secrets WHERE client_id = $1", {id}).status());
+    GH_RETURN_IF_ERROR(DeletePrincipalLinks(tenant_id, id));
+    return Exec("DELETE FROM clients WHERE tenant_id = $1 AND id = $2", {tenant_id, id}).status();
+  }
+
+  Status InsertClientSecret(const ClientSecret& s) override {
+    Status st = Exec(kClientSecrets.Insert(), ClientSecretParams(s)).status();
+    st = Explain(st, Code::kAlreadyExists, "A client secret with keyId '" + s.id + "' already exists.");
+    return Explain(st, Code::kFailedPrecondition, "Client '" + s.client_id + "' not found.");
+  }
+
+  StatusOr<std::vector<ClientSecret>> ListClientSecrets(const std::string& client_id) override {
+    return Many(kClientSecrets.Select("WHERE client_id = $1 ORDER BY created_at, id"), {client_id},
+                ClientSecretFrom);
+  }
+
+  // ---- Signing keys
+
+  Status InsertSigningKey(const SigningKey& k) override {
+    return Explain(Exec(kSigningKeys.Insert(), SigningKeyParams(k)).status(), Code::kAlreadyExists,
+                   "A signing key with kid '" + k.kid + "' already exists.");
+  }
+
+  Status UpdateSigningKey(const SigningKey& k) override {
+    GH_ASSIGN_OR_RETURN(int64_t n, Exec(kSigningKeys.Update(), SigningKeyParams(k)));
+    return n ? OkStatus() : NotFound("Signing key '" + k.kid + "' not found.");
+  }
+
+  StatusOr<std::vector<SigningKey>> ListSigningKeys(const std::string& tenant_id) override {
+    return Many(kSigningKeys.Select("WHERE tenant_id = $1 ORDER BY created_at DESC, kid DESC"), {tenant_id},
+                SigningKeyFrom);
+  }
+
+  // ---- Audit
+
+  Status InsertAudit(const AuditEntry& e) override {
+    return Explain(Exec(kAudit.Insert(), AuditParams(e)).status(), Code::kAlreadyExists,
+                   "An audit entry with id '" + e.id + "' already exists.");
+  }
+
+  StatusOr<Page<AuditEntry>> ListAudit(const AuditQuery& q) override {
+    Params params{q.tenant_id};
+    std::string where = "WHERE tenant_id = $1";
+    auto add = [&](std::string_view cond, sql::Value v) {
+      params.push_back(std::move(v));
+      where += " AND " + std::string(cond) + " " + P(params);
+    };
+    if (q.category) add("category =", *q.category);
+    if (q.activity) add("activity =", *q.activity);
+    if (q.actor_id) add("actor_id =", *q.actor_id);
+    if (q.target_id) add("target_id =", *q.target_id);
+    if (q.since) add("time >=", *q.since);
+    if (q.until) add("time <", *q.until);
+    if (!q.after.empty()) {
+      // Newest first: the next page holds entries strictly older than the
+      // cursor entry in (time, id) order.
+      params.push_back(q.after);
+      where += " AND (time, id) < (SELECT time, id FROM audit_log WHERE tenant_id = $1 AND id = " + P(params) + ")";
+    }
+    return Paged(kAudit.Select(where + " ORDER BY time DESC, id DESC LIMIT "), std::move(params), q.top, AuditFrom);
+  }
+
+ private:
+  // ---- Statement helpers. Every database call goes through Exec/Query so a
+  // database error fails the transaction (see the top of this file).
+
+  Status Usable() const {
+    if (!lease_) return FailedPrecondition("transaction already finished");
+    return failed_.ok() ? OkStatus()
+                        : Status(failed_.code(), "transaction failed by an earlier error: " + failed_.message());
+  }
+
+  StatusOr<int64_t> Exec(const std::string& sql, const Params& params) {
+    GH_RETURN_IF_ERROR(Usable());
+    if (mode_ != TxMode::kWrite) return FailedPrecondition("write in a read-only transaction");
+    auto n = (*lease_)->Exec(sql, params);
+    if (!n.ok()) failed_ = n.status();
+    return n;
+  }
+
+  StatusOr<Rows> Query(const std::string& sql, const Params& params) {
+    GH_RETURN_IF_ERROR(Usable());
+    auto rows = (*lease_)->Query(sql, params);
+    if (!rows.ok()) failed_ = rows.status();
+    return rows;
+  }
+
+  template <typename T>
+  StatusOr<T> One(const std::string& sql, const Params& params, T (*from)(const Row&), const std::string& what) {
+    GH_ASSIGN_OR_RETURN(Rows rows, Query(sql, params));
+    if (rows.empty()) return NotFound(what + " not found.");
+    return from(rows.front());
+  }
+
+  template <typename T>
+  StatusOr<std::vector<T>> Many(const std::string& sql, const Params& params, T (*from)(const Row&)) {
+    GH_ASSIGN_OR_RETURN(Rows rows, Query(sql, params));
+    return MapRows(rows, from);
+  }
+
+  StatusOr<std::vector<std::string>> Ids(const std::string& sql, const Params& params) {
+    GH_ASSIGN_OR_RETURN(Rows rows, Query(sql, params));
+    std::vector<std::string> out;
+    for (const Row& r : rows) out.push_back(r.Text(0));
+    return out;
+  }
+
+  // `sql` ends in "LIMIT "; fetches top+1 rows to learn whether more exist.
+  template <typename T>
+  StatusOr<Page<T>> Paged(std::string sql, Params params, int top, T (*from)(const Row&)) {
+    top = std::max(top, 1);
+    params.push_back(sql::Int(top + 1));
+    GH_ASSIGN_OR_RETURN(Rows rows, Query(sql + P(params), params));
+    Page<T> page;
+    page.more = rows.size() > static_cast<size_t>(top);
+    if (page.more) rows.erase(rows.begin() + top, rows.end());
+    page.items = MapRows(rows, from);
+    return page;
+  }
+
+  template <typename T>
+  StatusOr<Page<T>> List(const Table& table, const FilterTable& filters, const ListQuery& q, T (*from)(const Row&)) {
+    Params params{q.tenant_id};
+    std::string where = "WHERE tenant_id = $1";
+    if (q.filter) {
+      GH_ASSIGN_OR_RETURN(std::string cond, FilterToSql(*q.filter, filters, params));
+      where += " AND " + cond;
+    }
+    std::optional<int64_t> count;
+    if (q.count) {
+      GH_ASSIGN_OR_RETURN(Rows rows, Query("SELECT COUNT(*) FROM " + std::string(table.name) + " " + where, params));
+      count = rows.at(0).Int(0);
+    }
+    if (!q.after.empty()) params.push_back(q.after), where += " AND id > " + P(params);
+    GH_ASSIGN_OR_RETURN(Page<T> page, Paged(table.Select(where + " ORDER BY id LIMIT "), std::move(params), q.top, from));
+    page.count = count;
+    return page;
+  }
+
+  Status InsertDomains(const Tenant& t) {
+    std::set<std::string> domains{ToLower(t.initial_domain)};
+    for (const auto& d : t.verified_domains) domains.insert(ToLower(d));
+    for (const auto& d : domains) {
+      GH_RETURN_IF_ERROR(
+          Exec("INSERT INTO tenant_domains (domain, tenant_id) VALUES ($1, $2)", {d, t.id}).status());
+    }
+    return OkStatus();
+  }
+
+  // What hangs off a user, group or client: its group memberships and roles.
+  Status DeletePrincipalLinks(const std::string& tenant_id, const std::string& id) {
+    GH_RETURN_IF_ERROR(
+        Exec("DELETE FROM memberships WHERE tenant_id = $1 AND member_id = $2", {tenant_id, id}).status());
+    return Exec("DELETE FROM role_assignments WHERE tenant_id = $1 AND principal_id = $2", {tenant_id, id}).status();
+  }
+
+  std::optional<ConnectionPool::Lease> lease_;  // empty once finished
+  const TxMode mode_;
+  Status failed_;
+};
+
+class SqlStore final : public Store {
+ public:
+  SqlStore(std::shared_ptr<ConnectionPool> pool, std::string_view backend, int version)
+      : pool_(std::move(pool)), backend_(backend), version_(version) {}
+
+  StatusOr<std::unique_ptr<Transaction>> Begin(TxMode mode) override {
+    // A pooled connection the server dropped fails on BEGIN; replace it once.
+    for (int attempt = 0;; ++attempt) {
+      GH_ASSIGN_OR_RETURN(ConnectionPool::Lease lease, pool_->Acquire());
+      Status st = lease->Begin(mode);
+      if (st.ok()) return std::unique_ptr<Transaction>(std::make_unique<SqlTransaction>(std::move(lease), mode));
+      bool broken = lease->Broken();
+      if (broken) lease.Discard();
+      if (!broken || attempt > 0) return st;
+    }
+  }
+
+  std::string_view Backend() const override { return backend_; }
+  int SchemaVersion() const override { return version_; }
+
+ private:
+  std::shared_ptr<ConnectionPool> pool_;
+  std::string_view backend_;
+  int version_;
+};
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& url, int pool_size) {
+  bool postgres = url.starts_with("postgres://") || url.starts_with("postgresql://");
+  ConnectionPool::Factory factory;
+  if (postgres) {
+    factory = [url] { return sql::OpenPostgres(url); };
+  } else {
+    factory = [url] { return sql::OpenSqlite(url); };
+    // Each connection to ":memory:" would be its own database: keep one.
+    if (url == ":memory:") pool_size = 1;
+  }
+  auto pool = ConnectionPool::Create(std::move(factory), pool_size, kPoolWait);
+  int version = 0;
+  {
+    GH_ASSIGN_OR_RETURN(ConnectionPool::Lease lease, pool->Acquire());
+    GH_ASSIGN_OR_RETURN(version, Migrate(*lease));
+  }
+  return std::unique_ptr<Store>(std::make_unique<SqlStore>(std::move(pool), postgres ? "postgres" : "sqlite", version));
+}
+
+}  // namespace gh::store

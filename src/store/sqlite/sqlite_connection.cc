@@ -1,0 +1,169 @@
+// SQLite driver for store/sql.h. One sqlite3 handle per Connection, opened in
+// multi-thread mode (the pool guarantees one user at a time).
+#include <sqlite3.h>
+
+#include <unordered_map>
+
+#include "store/sql.h"
+
+namespace gh::store::sql {
+namespace {
+
+constexpr int kBusyTimeoutMs = 5000;
+
+Status MapError(sqlite3* db, int rc, std::string_view what) {
+  int ext = db ? sqlite3_extended_errcode(db) : rc;
+  std::string msg = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  switch (ext) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+      return AlreadyExists(msg);
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+      return FailedPrecondition(msg);
+  }
+  switch (ext & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_CANTOPEN:
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+      return Unavailable(msg);
+  }
+  return Internal(msg);
+}
+
+class SqliteConnection final : public Connection {
+ public:
+  explicit SqliteConnection(sqlite3* db) : db_(db) {}
+  ~SqliteConnection() override {
+    for (auto& [_, stmt] : cache_) sqlite3_finalize(stmt);
+    sqlite3_close_v2(db_);
+  }
+
+  Dialect dialect() const override { return Dialect::kSqlite; }
+
+  StatusOr<int64_t> Exec(std::string_view sql, const Params& params) override {
+    int64_t changes = 0;
+    GH_RETURN_IF_ERROR(Step(sql, params, nullptr, &changes));
+    return changes;
+  }
+
+  StatusOr<Rows> Query(std::string_view sql, const Params& params) override {
+    Rows rows;
+    GH_RETURN_IF_ERROR(Step(sql, params, &rows, nullptr));
+    return rows;
+  }
+
+  Status Run(std::string_view sql) override {
+    char* err = nullptr;
+    int rc = sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &err);
+    sqlite3_free(err);
+    return rc == SQLITE_OK ? OkStatus() : MapError(db_, rc, "sqlite");
+  }
+
+  // Writers take the write lock up front so they queue on busy_timeout
+  // instead of failing on a read→write upgrade.
+  Status Begin(TxMode mode) override { return Run(mode == TxMode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN"); }
+  Status Commit() override { return Run("COMMIT"); }
+  Status Rollback() override {
+    if (sqlite3_get_autocommit(db_)) return OkStatus();  // already rolled back by SQLite
+    return Run("ROLLBACK");
+  }
+  bool Broken() const override { return false; }
+
+ private:
+  StatusOr<sqlite3_stmt*> Prepare(std::string_view sql, bool* cached) {
+    std::string key(sql);
+    if (auto it = cache_.find(key); it != cache_.end()) {
+      *cached = true;
+      return it->second;
+    }
+    *cached = cache_.size() < kMaxCachedStatements;
+    std::string text = RewritePlaceholders(sql);
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v3(db_, text.c_str(), static_cast<int>(text.size()),
+                                *cached ? SQLITE_PREPARE_PERSISTENT : 0, &stmt, nullptr);
+    if (rc != SQLITE_OK) return MapError(db_, rc, "sqlite prepare");
+    if (*cached) cache_.emplace(std::move(key), stmt);
+    return stmt;
+  }
+
+  Status Step(std::string_view sql, const Params& params, Rows* rows, int64_t* changes) {
+    bool cached = false;
+    GH_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql, &cached));
+    Status st = BindAndStep(stmt, params, rows);
+    if (st.ok() && changes) *changes = sqlite3_changes64(db_);
+    if (cached) {
+      sqlite3_reset(stmt);
+      sqlite3_clear_bindings(stmt);
+    } else {
+      sqlite3_finalize(stmt);
+    }
+    return st;
+  }
+
+  Status BindAndStep(sqlite3_stmt* stmt, const Params& params, Rows* rows) {
+    for (size_t i = 0; i < params.size(); ++i) {
+      int idx = static_cast<int>(i) + 1;
+      int rc = std::visit(
+          [&](const auto& v) -> int {
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, std::monostate>) return sqlite3_bind_null(stmt, idx);
+            else if constexpr (std::is_same_v<T, int64_t>) return sqlite3_bind_int64(stmt, idx, v);
+            else if constexpr (std::is_same_v<T, double>) return sqlite3_bind_double(stmt, idx, v);
+            else return sqlite3_bind_text(stmt, idx, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+          },
+          params[i]);
+      if (rc != SQLITE_OK) return MapError(db_, rc, "sqlite bind");
+    }
+    for (;;) {
+      int rc = sqlite3_step(stmt);
+      if (rc == SQLITE_DONE) return OkStatus();
+      if (rc != SQLITE_ROW) return MapError(db_, rc, "sqlite");
+      if (!rows) continue;
+      int n = sqlite3_column_count(stmt);
+      std::vector<Value> cells;
+      cells.reserve(n);
+      for (int c = 0; c < n; ++c) {
+        switch (sqlite3_column_type(stmt, c)) {
+          case SQLITE_NULL: cells.emplace_back(std::monostate{}); break;
+          case SQLITE_INTEGER: cells.emplace_back(int64_t{sqlite3_column_int64(stmt, c)}); break;
+          case SQLITE_FLOAT: cells.emplace_back(sqlite3_column_double(stmt, c)); break;
+          default: {
+            auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
+            cells.emplace_back(std::string(p, sqlite3_column_bytes(stmt, c)));
+          }
+        }
+      }
+      rows->emplace_back(std::move(cells));
+    }
+  }
+
+  sqlite3* db_;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+};
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Connection>> OpenSqlite(const std::string& path) {
+  sqlite3* db = nullptr;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    Status st = MapError(db, rc, "sqlite open " + path);
+    sqlite3_close_v2(db);
+    return Unavailable(st.message());
+  }
+  auto conn = std::make_unique<SqliteConnection>(db);
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
+  bool memory = path == ":memory:";
+  // journal_mode=WAL is persistent in the file; setting it on every open is
+  // cheap and makes a fresh file WAL before any table exists.
+  for (const char* pragma : {"PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL",
+                             memory ? "PRAGMA journal_mode = MEMORY" : "PRAGMA journal_mode = WAL"}) {
+    GH_RETURN_IF_ERROR(conn->Run(pragma));
+  }
+  return std::unique_ptr<Connection>(std::move(conn));
+}
+
+}  // namespace gh::store::sql
