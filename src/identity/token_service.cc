@@ -164,6 +164,7 @@ StatusOr<TokenResponse> TokenService::ClientCredentials(const std::string& tenan
   claims.app_id = client->app_id;
   claims.idtyp = "app";
   claims.roles = client->app_roles;
+  claims.extra["app_displayname"] = client->display_name;  // as Entra's tokens carry it; names the actor in audits
   return IssueAccessToken(claims);
 }
 
@@ -214,7 +215,7 @@ StatusOr<Principal> TokenService::VerifyAccessToken(std::string_view token) {
   p.object_id = StringClaim(claims, "oid");
   p.app_id = StringClaim(claims, "azp");
   if (p.app_id.empty()) p.app_id = StringClaim(claims, "appid");
-  p.display_name = StringClaim(claims, "name");
+  p.display_name = StringClaim(claims, p.kind == PrincipalKind::kApp ? "app_displayname" : "name");
   p.roles = StringArray(claims, "roles");
   p.directory_roles = StringArray(claims, "wids");
   std::string scp = StringClaim(claims, "scp");

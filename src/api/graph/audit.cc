@@ -16,7 +16,9 @@ http::Response List(Services& s, http::RouteContext& ctx) {
     GH_RETURN_IF_ERROR(http::CheckQueryOptions(ctx.request, {"$filter", "$top", "$skiptoken"}));
     store::AuditQuery q;
     q.tenant_id = TenantOf(ctx);
-    if (auto t = ctx.request.Query("$top")) GH_ASSIGN_OR_RETURN(q.top, http::ParseTop(*t));
+    if (auto t = ctx.request.Query("$top")) {
+      GH_ASSIGN_OR_RETURN(q.top, http::ParseTop(*t));
+    }
     if (auto f = ctx.request.Query("$filter")) {
       static const http::PropertySet props = {{"category", http::PropertyType::kString},
                                               {"activityDisplayName", http::PropertyType::kString}};

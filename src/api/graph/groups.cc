@@ -52,7 +52,9 @@ http::Response Get(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
     GH_RETURN_IF_ERROR(http::CheckQueryOptions(ctx.request, {"$select"}));
     std::vector<std::string> select;
-    if (auto sel = ctx.request.Query("$select")) GH_ASSIGN_OR_RETURN(select, http::ParseSelect(*sel, Selectable(), "Group"));
+    if (auto sel = ctx.request.Query("$select")) {
+      GH_ASSIGN_OR_RETURN(select, http::ParseSelect(*sel, Selectable(), "Group"));
+    }
     GH_ASSIGN_OR_RETURN(auto id, GroupId(ctx));
     GH_ASSIGN_OR_RETURN(auto g, s.directory.GetGroup(TenantOf(ctx), id));
     auto body = GroupToJson(g, select);

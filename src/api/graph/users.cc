@@ -46,7 +46,9 @@ http::Response Get(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
     GH_RETURN_IF_ERROR(http::CheckQueryOptions(ctx.request, {"$select"}));
     std::vector<std::string> select;
-    if (auto sel = ctx.request.Query("$select")) GH_ASSIGN_OR_RETURN(select, http::ParseSelect(*sel, Selectable(), "User"));
+    if (auto sel = ctx.request.Query("$select")) {
+      GH_ASSIGN_OR_RETURN(select, http::ParseSelect(*sel, Selectable(), "User"));
+    }
     GH_ASSIGN_OR_RETURN(auto u, s.directory.GetUser(TenantOf(ctx), ctx.params["id"]));
     auto body = UserToJson(u, select);
     body.emplace("@odata.context", ContextUrl(s.public_base, "users/$entity"));

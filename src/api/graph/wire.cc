@@ -191,7 +191,9 @@ StatusOr<directory::NewUser> ParseNewUser(const json::object& body) {
   u.user_principal_name = *upn;
   u.password = *password;
   if (other) u.other_mails = *other;
-  if (type) GH_ASSIGN_OR_RETURN(u.user_type, ParseUserType(*type));
+  if (type) {
+      GH_ASSIGN_OR_RETURN(u.user_type, ParseUserType(*type));
+    }
   return u;
 }
 
@@ -222,7 +224,9 @@ StatusOr<directory::UserPatch> ParseUserPatch(const json::object& body) {
     GH_RETURN_IF_ERROR(pr.Finish());
   }
   GH_RETURN_IF_ERROR(r.Finish());
-  if (type) GH_ASSIGN_OR_RETURN(p.user_type, ParseUserType(*type));
+  if (type) {
+      GH_ASSIGN_OR_RETURN(p.user_type, ParseUserType(*type));
+    }
   return p;
 }
 
