@@ -291,9 +291,10 @@ std::vector<T> MapRows(const Rows& rows, T (*from)(const Row&)) {
 
 std::string P(const Params& params) { return "$" + std::to_string(params.size()); }  // the last bound value
 
-// Replaces the driver's text of a `code` error with a message naming the object.
-Status Explain(Status st, Code code, std::string message) {
-  return st.code() == code ? Status(code, std::move(message)) : st;
+// Replaces a `code` error from the driver with one naming the object, as
+// `as` (default: the same code).
+Status Explain(Status st, Code code, std::string message, std::optional<Code> as = std::nullopt) {
+  return st.code() == code ? Status(as.value_or(code), std::move(message)) : st;
 }
 
 class SqlTransaction final : public Transaction {
@@ -422,7 +423,8 @@ class SqlTransaction final : public Transaction {
                     .status();
     st = Explain(st, Code::kAlreadyExists,
                  "'" + m.member_id + "' is already a member of group '" + m.group_id + "'.");
-    return Explain(st, Code::kFailedPrecondition, "Group '" + m.group_id + "' not found.");
+    // The memberships → groups foreign key: the group does not exist.
+    return Explain(st, Code::kFailedPrecondition, "Group '" + m.group_id + "' not found.", Code::kNotFound);
   }
 
   Status RemoveMember(const std::string& tenant_id, const std::string& group_id,
@@ -516,7 +518,7 @@ class SqlTransaction final : public Transaction {
   Status InsertClientSecret(const ClientSecret& s) override {
     Status st = Exec(kClientSecrets.Insert(), ClientSecretParams(s)).status();
     st = Explain(st, Code::kAlreadyExists, "A client secret with keyId '" + s.id + "' already exists.");
-    return Explain(st, Code::kFailedPrecondition, "Client '" + s.client_id + "' not found.");
+    return Explain(st, Code::kFailedPrecondition, "Client '" + s.client_id + "' not found.", Code::kNotFound);
   }
 
   StatusOr<std::vector<ClientSecret>> ListClientSecrets(const std::string& client_id) override {

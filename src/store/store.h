@@ -9,6 +9,13 @@
 // update or delete is NotFound; a lost connection or busy database is
 // Unavailable; anything else is Internal. Implementations: SQLite (embedded
 // default) and PostgreSQL, sharing one schema and one set of SQL statements.
+//
+// A call that fails in the database (any error other than NotFound or a filter
+// InvalidArgument) fails its transaction, on both backends alike: later calls
+// return that error and Commit() rolls back and returns it, so a multi-row
+// write never commits half-done. A write in a kRead transaction is
+// FailedPrecondition. A Transaction is used by one thread at a time and holds
+// one pooled connection until Commit() or destruction.
 #include <cstdint>
 #include <memory>
 #include <optional>

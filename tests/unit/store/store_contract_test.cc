@@ -579,6 +579,17 @@ TEST(SqliteStore, InMemoryDatabaseWorks) {
   EXPECT_EQ((*tx)->FindTenantByDomain("T.EXAMPLE")->id, "t1");
 }
 
+TEST(SqliteStore, ServersMigratingOneFreshFileAtOnceAgree) {
+  std::string path = (TempDir() / ("fresh-" + SecureRandom().NewUuid() + ".db")).string();
+  StatusOr<std::unique_ptr<Store>> a = Unavailable("not run"), b = Unavailable("not run");
+  std::thread ta([&] { a = OpenStore(path, 1); }), tb([&] { b = OpenStore(path, 1); });
+  ta.join();
+  tb.join();
+  GH_ASSERT_OK(a);
+  GH_ASSERT_OK(b);
+  EXPECT_EQ((*a)->SchemaVersion(), (*b)->SchemaVersion());
+}
+
 TEST(SqliteStore, UnopenableFileIsUnavailable) {
   auto store = OpenStore("/nonexistent-dir-" + SecureRandom().NewUuid() + "/x.db");
   GH_EXPECT_CODE(store, Code::kUnavailable);
