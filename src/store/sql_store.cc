@@ -15,6 +15,7 @@
 #include "store/migrations.h"
 #include "store/pool.h"
 #include "store/sql.h"
+#include "store/sql_tx.h"
 #include "store/store.h"
 
 namespace gh::store {
@@ -31,34 +32,6 @@ constexpr auto kPoolWait = std::chrono::seconds(5);
 // ---- Table definitions: column order is the parameter order for INSERT and
 // UPDATE and the result order for SELECT. The first `key` columns identify a row.
 
-struct Table {
-  std::string_view name;
-  std::vector<std::string_view> cols;
-  size_t key;
-
-  std::string Columns() const {
-    std::string s;
-    for (auto c : cols) s += (s.empty() ? "" : ", ") + std::string(c);
-    return s;
-  }
-  std::string Select(std::string_view rest) const {
-    return "SELECT " + Columns() + " FROM " + std::string(name) + " " + std::string(rest);
-  }
-  std::string Insert() const {
-    std::string vals;
-    for (size_t i = 1; i <= cols.size(); ++i) vals += (i > 1 ? ", $" : "$") + std::to_string(i);
-    return "INSERT INTO " + std::string(name) + " (" + Columns() + ") VALUES (" + vals + ")";
-  }
-  std::string Update() const {
-    std::string set, where;
-    for (size_t i = 0; i < cols.size(); ++i) {
-      std::string term = std::string(cols[i]) + " = $" + std::to_string(i + 1);
-      if (i < key) where += (where.empty() ? "" : " AND ") + term;
-      else set += (set.empty() ? "" : ", ") + term;
-    }
-    return "UPDATE " + std::string(name) + " SET " + set + " WHERE " + where;
-  }
-};
 
 const Table kTenants{"tenants",
                      {"id", "name", "initial_domain", "verified_domains", "cloud", "default_usage_location",
@@ -91,6 +64,8 @@ const Table kAudit{"audit_log",
                     "target_id", "target_type", "target_name", "result", "result_reason", "details_json"},
                    1};
 
+}  // namespace
+
 // ---- JSON columns. Unreadable JSON (never written by us) reads as empty.
 
 std::string StringsToJson(const std::vector<std::string>& v) {
@@ -109,6 +84,8 @@ std::vector<std::string> StringsFromJson(const std::string& text) {
   }
   return out;
 }
+
+namespace {
 
 std::string IdentitiesToJson(const std::vector<Identity>& v) {
   json::array a;
@@ -281,38 +258,11 @@ AuditEntry AuditFrom(const Row& r) {
   return e;
 }
 
-template <typename T>
-std::vector<T> MapRows(const Rows& rows, T (*from)(const Row&)) {
-  std::vector<T> out;
-  out.reserve(rows.size());
-  for (const Row& r : rows) out.push_back(from(r));
-  return out;
-}
-
-std::string P(const Params& params) { return "$" + std::to_string(params.size()); }  // the last bound value
-
-// Replaces a `code` error from the driver with one naming the object, as
-// `as` (default: the same code).
-Status Explain(Status st, Code code, std::string message, std::optional<Code> as = std::nullopt) {
-  return st.code() == code ? Status(as.value_or(code), std::move(message)) : st;
-}
-
-class SqlTransaction final : public Transaction {
+class SqlTransaction final : public Transaction, private SqlTx {
  public:
-  SqlTransaction(ConnectionPool::Lease lease, TxMode mode) : lease_(std::move(lease)), mode_(mode) {}
+  SqlTransaction(ConnectionPool::Lease lease, TxMode mode) : SqlTx(std::move(lease), mode) {}
 
-  ~SqlTransaction() override {
-    if (lease_ && !(*lease_)->Rollback().ok()) lease_->Discard();
-  }
-
-  Status Commit() override {
-    if (!lease_) return FailedPrecondition("transaction already finished");
-    Status st = failed_.ok() ? (*lease_)->Commit()
-                             : Status(failed_.code(), "transaction rolled back after an error: " + failed_.message());
-    if (!st.ok() && !(*lease_)->Rollback().ok()) lease_->Discard();
-    lease_.reset();  // hand the connection back now, not at destruction
-    return st;
-  }
+  Status Commit() override { return SqlTx::Commit(); }
 
   // ---- Tenants
 
@@ -573,63 +523,6 @@ class SqlTransaction final : public Transaction {
   }
 
  private:
-  // ---- Statement helpers. Every database call goes through Exec/Query so a
-  // database error fails the transaction (see the top of this file).
-
-  Status Usable() const {
-    if (!lease_) return FailedPrecondition("transaction already finished");
-    return failed_.ok() ? OkStatus()
-                        : Status(failed_.code(), "transaction failed by an earlier error: " + failed_.message());
-  }
-
-  StatusOr<int64_t> Exec(const std::string& sql, const Params& params) {
-    GH_RETURN_IF_ERROR(Usable());
-    if (mode_ != TxMode::kWrite) return FailedPrecondition("write in a read-only transaction");
-    auto n = (*lease_)->Exec(sql, params);
-    if (!n.ok()) failed_ = n.status();
-    return n;
-  }
-
-  StatusOr<Rows> Query(const std::string& sql, const Params& params) {
-    GH_RETURN_IF_ERROR(Usable());
-    auto rows = (*lease_)->Query(sql, params);
-    if (!rows.ok()) failed_ = rows.status();
-    return rows;
-  }
-
-  template <typename T>
-  StatusOr<T> One(const std::string& sql, const Params& params, T (*from)(const Row&), const std::string& what) {
-    GH_ASSIGN_OR_RETURN(Rows rows, Query(sql, params));
-    if (rows.empty()) return NotFound(what + " not found.");
-    return from(rows.front());
-  }
-
-  template <typename T>
-  StatusOr<std::vector<T>> Many(const std::string& sql, const Params& params, T (*from)(const Row&)) {
-    GH_ASSIGN_OR_RETURN(Rows rows, Query(sql, params));
-    return MapRows(rows, from);
-  }
-
-  StatusOr<std::vector<std::string>> Ids(const std::string& sql, const Params& params) {
-    GH_ASSIGN_OR_RETURN(Rows rows, Query(sql, params));
-    std::vector<std::string> out;
-    for (const Row& r : rows) out.push_back(r.Text(0));
-    return out;
-  }
-
-  // `sql` ends in "LIMIT "; fetches top+1 rows to learn whether more exist.
-  template <typename T>
-  StatusOr<Page<T>> Paged(std::string sql, Params params, int top, T (*from)(const Row&)) {
-    top = std::max(top, 1);
-    params.push_back(sql::Int(top + 1));
-    GH_ASSIGN_OR_RETURN(Rows rows, Query(sql + P(params), params));
-    Page<T> page;
-    page.more = rows.size() > static_cast<size_t>(top);
-    if (page.more) rows.erase(rows.begin() + top, rows.end());
-    page.items = MapRows(rows, from);
-    return page;
-  }
-
   template <typename T>
   StatusOr<Page<T>> List(const Table& table, const FilterTable& filters, const ListQuery& q, T (*from)(const Row&)) {
     Params params{q.tenant_id};
@@ -666,9 +559,6 @@ class SqlTransaction final : public Transaction {
     return Exec("DELETE FROM role_assignments WHERE tenant_id = $1 AND principal_id = $2", {tenant_id, id}).status();
   }
 
-  std::optional<ConnectionPool::Lease> lease_;  // empty once finished
-  const TxMode mode_;
-  Status failed_;
 };
 
 class SqlStore final : public Store {

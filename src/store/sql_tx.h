@@ -1,0 +1,158 @@
+#pragma once
+// Internal to the store: the statement runner every SQL repository uses, and
+// small mapping helpers. One SqlTx is one database transaction on one pooled
+// connection. Failure rule: an error from the database fails the whole
+// transaction (PostgreSQL aborts it anyway; on SQLite it keeps a multi-row
+// write from being half-committed); later calls return that error and
+// Commit() rolls back.
+//
+// Module repositories (e.g. the mail outbox) are written against SqlTx so they
+// share the transaction of the directory's writes: see README.md.
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "store/pool.h"
+#include "store/sql.h"
+#include "store/store.h"
+
+namespace gh::store {
+
+// A table's column list: column order is the parameter order for INSERT and
+// UPDATE and the result order for SELECT. The first `key` columns identify a row.
+struct Table {
+  std::string_view name;
+  std::vector<std::string_view> cols;
+  size_t key;
+
+  std::string Columns() const {
+    std::string s;
+    for (auto c : cols) s += (s.empty() ? "" : ", ") + std::string(c);
+    return s;
+  }
+  std::string Select(std::string_view rest) const {
+    return "SELECT " + Columns() + " FROM " + std::string(name) + " " + std::string(rest);
+  }
+  std::string Insert() const {
+    std::string vals;
+    for (size_t i = 1; i <= cols.size(); ++i) vals += (i > 1 ? ", $" : "$") + std::to_string(i);
+    return "INSERT INTO " + std::string(name) + " (" + Columns() + ") VALUES (" + vals + ")";
+  }
+  std::string Update() const {
+    std::string set, where;
+    for (size_t i = 0; i < cols.size(); ++i) {
+      std::string term = std::string(cols[i]) + " = $" + std::to_string(i + 1);
+      if (i < key) where += (where.empty() ? "" : " AND ") + term;
+      else set += (set.empty() ? "" : ", ") + term;
+    }
+    return "UPDATE " + std::string(name) + " SET " + set + " WHERE " + where;
+  }
+};
+
+template <typename T>
+std::vector<T> MapRows(const sql::Rows& rows, T (*from)(const sql::Row&)) {
+  std::vector<T> out;
+  out.reserve(rows.size());
+  for (const sql::Row& r : rows) out.push_back(from(r));
+  return out;
+}
+
+// "$n" for the last bound value.
+inline std::string P(const sql::Params& params) { return "$" + std::to_string(params.size()); }
+
+// Replaces a `code` error from the driver with one naming the object, as
+// `as` (default: the same code).
+inline Status Explain(Status st, Code code, std::string message, std::optional<Code> as = std::nullopt) {
+  return st.code() == code ? Status(as.value_or(code), std::move(message)) : st;
+}
+
+std::string StringsToJson(const std::vector<std::string>& v);
+std::vector<std::string> StringsFromJson(const std::string& text);
+
+class SqlTx {
+ public:
+  SqlTx(ConnectionPool::Lease lease, TxMode mode) : lease_(std::move(lease)), mode_(mode) {}
+  SqlTx(const SqlTx&) = delete;
+  SqlTx& operator=(const SqlTx&) = delete;
+  ~SqlTx() {
+    if (lease_ && !(*lease_)->Rollback().ok()) lease_->Discard();
+  }
+
+  Status Commit() {
+    if (!lease_) return FailedPrecondition("transaction already finished");
+    Status st = failed_.ok() ? (*lease_)->Commit()
+                             : Status(failed_.code(), "transaction rolled back after an error: " + failed_.message());
+    if (!st.ok() && !(*lease_)->Rollback().ok()) lease_->Discard();
+    lease_.reset();  // hand the connection back now, not at destruction
+    return st;
+  }
+
+  sql::Dialect dialect() const { return (*lease_)->dialect(); }
+
+  // Every database call goes through Exec/Query so a database error fails the
+  // transaction.
+  StatusOr<int64_t> Exec(const std::string& sql, const sql::Params& params) {
+    GH_RETURN_IF_ERROR(Usable());
+    if (mode_ != TxMode::kWrite) return FailedPrecondition("write in a read-only transaction");
+    auto n = (*lease_)->Exec(sql, params);
+    if (!n.ok()) failed_ = n.status();
+    return n;
+  }
+
+  StatusOr<sql::Rows> Query(const std::string& sql, const sql::Params& params) {
+    GH_RETURN_IF_ERROR(Usable());
+    auto rows = (*lease_)->Query(sql, params);
+    if (!rows.ok()) failed_ = rows.status();
+    return rows;
+  }
+
+  template <typename T>
+  StatusOr<T> One(const std::string& sql, const sql::Params& params, T (*from)(const sql::Row&),
+                  const std::string& what) {
+    GH_ASSIGN_OR_RETURN(sql::Rows rows, Query(sql, params));
+    if (rows.empty()) return NotFound(what + " not found.");
+    return from(rows.front());
+  }
+
+  template <typename T>
+  StatusOr<std::vector<T>> Many(const std::string& sql, const sql::Params& params, T (*from)(const sql::Row&)) {
+    GH_ASSIGN_OR_RETURN(sql::Rows rows, Query(sql, params));
+    return MapRows(rows, from);
+  }
+
+  StatusOr<std::vector<std::string>> Ids(const std::string& sql, const sql::Params& params) {
+    GH_ASSIGN_OR_RETURN(sql::Rows rows, Query(sql, params));
+    std::vector<std::string> out;
+    for (const sql::Row& r : rows) out.push_back(r.Text(0));
+    return out;
+  }
+
+  // `sql` ends in "LIMIT "; fetches top+1 rows to learn whether more exist.
+  template <typename T>
+  StatusOr<Page<T>> Paged(std::string sql, sql::Params params, int top, T (*from)(const sql::Row&)) {
+    top = std::max(top, 1);
+    params.push_back(sql::Int(top + 1));
+    GH_ASSIGN_OR_RETURN(sql::Rows rows, Query(sql + P(params), params));
+    Page<T> page;
+    page.more = rows.size() > static_cast<size_t>(top);
+    if (page.more) rows.erase(rows.begin() + top, rows.end());
+    page.items = MapRows(rows, from);
+    return page;
+  }
+
+ private:
+  Status Usable() const {
+    if (!lease_) return FailedPrecondition("transaction already finished");
+    return failed_.ok() ? OkStatus()
+                        : Status(failed_.code(), "transaction failed by an earlier error: " + failed_.message());
+  }
+
+  std::optional<ConnectionPool::Lease> lease_;  // empty once finished
+  const TxMode mode_;
+  Status failed_;
+};
+
+}  // namespace gh::store
