@@ -29,10 +29,11 @@ http::Response OAuthError(const http::Request& req, const Status& s, const Clock
   return resp;
 }
 
-std::string FormValue(const std::vector<std::pair<std::string, std::string>>& form, std::string_view key) {
-  for (const auto& [k, v] : form)
-    if (k == key) return v;
-  return {};
+http::Response TokenJson(const json::object& body) {
+  auto resp = JsonResponse(200, body);
+  resp.SetHeader("Cache-Control", "no-store");
+  resp.SetHeader("Pragma", "no-cache");
+  return resp;
 }
 
 http::Response Token(Services& s, http::RouteContext& ctx) {
@@ -42,10 +43,10 @@ http::Response Token(Services& s, http::RouteContext& ctx) {
                                            "'grant_type'. The body must be application/x-www-form-urlencoded.",
                                            "invalid_request"),
                       s.clock);
-  auto form = ParseForm(req.body);
-  std::string grant = FormValue(form, "grant_type");
-  std::string client_id = FormValue(form, "client_id");
-  std::string secret = FormValue(form, "client_secret");
+  auto form = http::ParseForm(req.body);
+  std::string grant = http::FormValue(form, "grant_type");
+  std::string client_id = http::FormValue(form, "client_id");
+  std::string secret = http::FormValue(form, "client_secret");
   // RFC 6749 §2.3.1: client credentials may come as HTTP Basic instead.
   std::string_view auth = req.Header("Authorization");
   if (auth.size() > 6 && http::EqualsIgnoreCase(auth.substr(0, 6), "Basic ")) {
@@ -60,15 +61,64 @@ http::Response Token(Services& s, http::RouteContext& ctx) {
   if (grant.empty())
     return OAuthError(req, InvalidArgument("AADSTS900144: The request body must contain the following parameter: "
                                            "'grant_type'.", "invalid_request"), s.clock);
-  if (grant != "client_credentials")
+  const std::string& tenant = ctx.params["tenant"];
+  if (grant == "client_credentials") {
+    auto token = s.tokens.ClientCredentials(tenant, client_id, secret, http::FormValue(form, "scope"));
+    if (!token.ok()) return OAuthError(req, token.status(), s.clock);
+    return TokenJson(token->ToJson());
+  }
+  StatusOr<identity::TokenSet> tokens = InvalidArgument("unreachable");
+  if (grant == "authorization_code") {
+    tokens = s.signin.RedeemCode(tenant, client_id, secret, http::FormValue(form, "code"),
+                                 http::FormValue(form, "redirect_uri"), http::FormValue(form, "code_verifier"));
+  } else if (grant == "refresh_token") {
+    tokens = s.signin.Refresh(tenant, client_id, secret, http::FormValue(form, "refresh_token"));
+  } else if (grant == "urn:ietf:params:oauth:grant-type:device_code" || grant == "device_code") {
+    tokens = s.signin.PollDevice(tenant, client_id, http::FormValue(form, "device_code"));
+  } else {
     return OAuthError(req, InvalidArgument("AADSTS70003: The app requested an unsupported grant type '" + grant + "'.",
                                            "unsupported_grant_type"), s.clock);
-  auto token = s.tokens.ClientCredentials(ctx.params["tenant"], client_id, secret, FormValue(form, "scope"));
-  if (!token.ok()) return OAuthError(req, token.status(), s.clock);
-  auto resp = JsonResponse(200, token->ToJson());
-  resp.SetHeader("Cache-Control", "no-store");
-  resp.SetHeader("Pragma", "no-cache");
-  return resp;
+  }
+  if (!tokens.ok()) return OAuthError(req, tokens.status(), s.clock);
+  json::object body{{"token_type", "Bearer"},
+                    {"scope", tokens->scope},
+                    {"expires_in", tokens->expires_in},
+                    {"ext_expires_in", tokens->expires_in},
+                    {"access_token", tokens->access_token}};
+  if (!tokens->refresh_token.empty()) body["refresh_token"] = tokens->refresh_token;
+  if (!tokens->id_token.empty()) body["id_token"] = tokens->id_token;
+  return TokenJson(body);
+}
+
+http::Response DeviceCode(Services& s, http::RouteContext& ctx) {
+  const auto& req = ctx.request;
+  auto form = http::ParseForm(req.body);
+  auto device = s.signin.StartDevice(ctx.params["tenant"], http::FormValue(form, "client_id"),
+                                     http::FormValue(form, "scope"), s.public_base);
+  if (!device.ok()) return OAuthError(req, device.status(), s.clock);
+  return TokenJson(json::object{
+      {"device_code", device->device_code},
+      {"user_code", device->user_code},
+      {"verification_uri", device->verification_uri},
+      {"expires_in", device->expires_in},
+      {"interval", device->interval},
+      {"message", "To sign in, use a web browser to open the page " + device->verification_uri +
+                      " and enter the code " + device->user_code + " to authenticate."}});
+}
+
+http::Response UserInfo(Services& s, http::RouteContext& ctx) {
+  return Guard(ctx, [&]() -> StatusOr<http::Response> {
+    const auto& p = *ctx.principal;
+    if (p.kind != identity::PrincipalKind::kUser)
+      return PermissionDenied("The userinfo endpoint needs a user's token.", "Authorization_RequestDenied");
+    GH_ASSIGN_OR_RETURN(auto u, s.directory.GetUser(p.tenant_id, p.object_id));
+    json::object body{{"sub", u.id}, {"oid", u.id}, {"tid", p.tenant_id}, {"name", u.display_name},
+                      {"preferred_username", u.user_principal_name}};
+    if (u.mail) body["email"] = *u.mail;
+    if (u.given_name) body["given_name"] = *u.given_name;
+    if (u.surname) body["family_name"] = *u.surname;
+    return JsonResponse(200, body);
+  });
 }
 
 StatusOr<directory::Tenant> ResolveTenant(Services& s, const std::string& ref) {
@@ -92,37 +142,32 @@ http::Response Discovery(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
     GH_ASSIGN_OR_RETURN(auto t, ResolveTenant(s, ctx.params["tenant"]));
     std::string base = s.public_base + "/" + t.id;
-    json::object doc{{"issuer", s.tokens.Issuer(t.id)},
-                     {"token_endpoint", base + "/oauth2/v2.0/token"},
-                     {"jwks_uri", base + "/discovery/v2.0/keys"},
-                     {"response_types_supported", json::array{"code"}},
-                     {"grant_types_supported", json::array{"client_credentials"}},
-                     {"subject_types_supported", json::array{"pairwise"}},
-                     {"id_token_signing_alg_values_supported", json::array{"RS256"}},
-                     {"token_endpoint_auth_methods_supported", json::array{"client_secret_post", "client_secret_basic"}},
-                     {"tenant_region_scope", nullptr},
-                     {"cloud_instance_name", "gatehouse"}};
+    json::object doc{
+        {"issuer", s.tokens.Issuer(t.id)},
+        {"authorization_endpoint", base + "/oauth2/v2.0/authorize"},
+        {"token_endpoint", base + "/oauth2/v2.0/token"},
+        {"device_authorization_endpoint", base + "/oauth2/v2.0/devicecode"},
+        {"userinfo_endpoint", base + "/oidc/userinfo"},
+        {"end_session_endpoint", base + "/oauth2/v2.0/logout"},
+        {"jwks_uri", base + "/discovery/v2.0/keys"},
+        {"response_types_supported", json::array{"code"}},
+        {"response_modes_supported", json::array{"query", "form_post"}},
+        {"grant_types_supported", json::array{"authorization_code", "refresh_token", "client_credentials",
+                                              "urn:ietf:params:oauth:grant-type:device_code"}},
+        {"code_challenge_methods_supported", json::array{"S256"}},
+        {"scopes_supported", json::array{"openid", "profile", "email", "offline_access"}},
+        {"subject_types_supported", json::array{"pairwise"}},
+        {"id_token_signing_alg_values_supported", json::array{"RS256"}},
+        {"token_endpoint_auth_methods_supported", json::array{"client_secret_post", "client_secret_basic", "none"}},
+        {"claims_supported", json::array{"sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "name",
+                                         "preferred_username", "email", "oid", "tid", "idp", "acct", "ver"}},
+        {"tenant_region_scope", nullptr},
+        {"cloud_instance_name", "gatehouse"}};
     return JsonResponse(200, doc);
   });
 }
 
 }  // namespace
-
-std::vector<std::pair<std::string, std::string>> ParseForm(std::string_view body) {
-  std::vector<std::pair<std::string, std::string>> out;
-  size_t start = 0;
-  while (start < body.size()) {
-    size_t amp = body.find('&', start);
-    if (amp == std::string_view::npos) amp = body.size();
-    std::string_view pair = body.substr(start, amp - start);
-    size_t eq = pair.find('=');
-    if (!pair.empty())
-      out.emplace_back(http::PercentDecode(pair.substr(0, eq), true),
-                       eq == std::string_view::npos ? "" : http::PercentDecode(pair.substr(eq + 1), true));
-    start = amp + 1;
-  }
-  return out;
-}
 
 StatusOr<identity::Principal> BearerAuthenticator::Authenticate(const http::Request& req) {
   std::string_view auth = req.Header("Authorization");
@@ -143,7 +188,11 @@ std::vector<http::Route> OAuthRoutes(Services& s) {
   auto h = [&s](auto fn) { return [&s, fn](http::RouteContext& c) { return fn(s, c); }; };
   return {
       Route{"POST", "/{tenant}/oauth2/v2.0/token", h(Token), Permission::Public(),
-            "OAuth 2.0 token endpoint (client credentials)", true},
+            "OAuth 2.0 token endpoint (all grants)", true},
+      Route{"POST", "/{tenant}/oauth2/v2.0/devicecode", h(DeviceCode), Permission::Public(),
+            "Device authorization endpoint (RFC 8628)", true},
+      Route{"GET", "/{tenant}/oidc/userinfo", h(UserInfo), Permission{"signed-in user", nullptr},
+            "OpenID Connect userinfo for a user's access token", false},
       Route{"GET", "/{tenant}/discovery/v2.0/keys", h(Keys), Permission::Public(), "The tenant's signing keys (JWKS)",
             false},
       Route{"GET", "/{tenant}/v2.0/.well-known/openid-configuration", h(Discovery), Permission::Public(),

@@ -23,7 +23,5 @@ class BearerAuthenticator final : public http::Authenticator {
   Services& s_;
 };
 
-// application/x-www-form-urlencoded → ordered pairs.
-std::vector<std::pair<std::string, std::string>> ParseForm(std::string_view body);
 
 }  // namespace gh::api

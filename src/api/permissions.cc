@@ -59,8 +59,40 @@ http::Permission RolesRead() {
 http::Permission RolesWrite() {
   return RequireAny("RoleManagement.ReadWrite.Directory", {"RoleManagement.ReadWrite.Directory"}, {});
 }
+http::Permission ApplicationsRead() {
+  return RequireAny("Application.Read.All",
+                    {"Application.Read.All", "Application.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"},
+                    {});
+}
+http::Permission ApplicationsWrite() {
+  return RequireAny("Application.ReadWrite.All", {"Application.ReadWrite.All"}, {});
+}
 http::Permission AuditRead() {
   return RequireAny("AuditLog.Read.All", {"AuditLog.Read.All"}, {});
+}
+http::Permission LicensesRead() {
+  return RequireAny("Organization.Read.All",
+                    {"Organization.Read.All", "Organization.ReadWrite.All", "Directory.Read.All",
+                     "Directory.ReadWrite.All", "LicenseAssignment.ReadWrite.All"},
+                    {kLicenseAdmin, kUserAdmin, kPowerPlatformAdmin});
+}
+http::Permission LicensesWrite() {
+  return RequireAny("LicenseAssignment.ReadWrite.All",
+                    {"LicenseAssignment.ReadWrite.All", "User.ReadWrite.All", "Directory.ReadWrite.All"},
+                    {kLicenseAdmin, kUserAdmin});
+}
+http::Permission SkusWrite() {
+  return RequireAny("Organization.ReadWrite.All", {"Organization.ReadWrite.All"}, {kLicenseAdmin});
+}
+http::Permission OrganizationWrite() {
+  return RequireAny("Organization.ReadWrite.All", {"Organization.ReadWrite.All"}, {});
+}
+http::Permission EnvironmentsRead() {
+  return RequireAny("Environment.Read.All", {"Environment.Read.All", "Environment.ReadWrite.All"},
+                    {kPowerPlatformAdmin});
+}
+http::Permission EnvironmentsWrite() {
+  return RequireAny("Environment.ReadWrite.All", {"Environment.ReadWrite.All"}, {kPowerPlatformAdmin});
 }
 }  // namespace perm
 

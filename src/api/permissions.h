@@ -21,6 +21,16 @@ http::Permission GroupMembersWrite();
 http::Permission RolesRead();
 http::Permission RolesWrite();
 http::Permission AuditRead();
+http::Permission ApplicationsRead();
+http::Permission ApplicationsWrite();
+// Licensing: subscribedSkus, assignLicense, and the SKU admin routes.
+http::Permission LicensesRead();
+http::Permission LicensesWrite();
+http::Permission SkusWrite();
+http::Permission OrganizationWrite();
+// Environments (Global and Power Platform Administrators).
+http::Permission EnvironmentsRead();
+http::Permission EnvironmentsWrite();
 }  // namespace perm
 
 }  // namespace gh::api

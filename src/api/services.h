@@ -4,8 +4,13 @@
 
 #include "core/clock.h"
 #include "directory/directory_service.h"
+#include "environments/environment_service.h"
+#include "core/random.h"
+#include "identity/clients.h"
 #include "identity/keys.h"
+#include "identity/signin.h"
 #include "identity/token_service.h"
+#include "licensing/licensing_service.h"
 #include "store/store.h"
 
 namespace gh::api {
@@ -17,6 +22,11 @@ struct Services {
   identity::TokenService& tokens;
   const Clock& clock;
   std::string public_base;  // "https://localhost:8443": issuer base and absolute links
+  licensing::LicensingService& licensing;
+  environments::EnvironmentService& environments;
+  identity::SigninService& signin;
+  Random& random;
+  identity::ClientRegistry& clients;
 };
 
 }  // namespace gh::api

@@ -21,8 +21,20 @@
 #include "identity/keys.h"
 #include "identity/local_ca.h"
 #include "identity/secrets.h"
+#include "identity/signin.h"
+#include "licensing/licensing_service.h"
+#include "environments/environment_service.h"
 #include "identity/token_service.h"
 #include "store/store.h"
+// Mail delivery (outbox sender).
+#include <unistd.h>
+
+#include <boost/url/parse.hpp>
+
+#include "mail/config.h"
+#include "mail/message.h"
+#include "mail/sender.h"
+#include "mail/transport.h"
 
 namespace {
 namespace fs = std::filesystem;
@@ -76,7 +88,46 @@ struct ServeOptions {
   bool demo = false;
   int threads = 2;
   size_t max_body_bytes = 8 * 1024 * 1024;
+  std::string smtp, mail_from;  // mail: SMTP URL (empty = .eml files), From address
 };
+
+// ---- Mail: the outbox sender, started with the server and stopped after it.
+struct MailRuntime {
+  std::unique_ptr<mail::Transport> transport;
+  std::unique_ptr<mail::MailSender> sender;
+};
+
+MailRuntime StartMail(const CommonOptions& common, const ServeOptions& o, const std::string& public_base,
+                      store::Store& store, const Clock& clock) {
+  mail::MailConfig config;
+  if (!o.smtp.empty()) config.smtp = OrDie(mail::ParseSmtpUrl(o.smtp), "--smtp");
+  config.from_address = o.mail_from;
+  if (config.from_address.empty()) {
+    auto url = boost::urls::parse_uri(public_base);
+    std::string host = url ? std::string(url->host()) : "";
+    config.from_address = "invites@" + (host.empty() || host.front() == '[' ? std::string("localhost") : host);
+  }
+  if (!mail::IsValidAddress(config.from_address))
+    Fail("--mail-from", InvalidArgument("'" + config.from_address + "' is not an email address"));
+  MailRuntime rt;
+  std::string where;
+  if (config.smtp) {
+    rt.transport = mail::NewSmtpTransport(*config.smtp);
+    where = "SMTP " + config.smtp->host + ":" + std::to_string(config.smtp->port);
+  } else {
+    where = (fs::path(common.data) / "outbox").string();
+    rt.transport = mail::NewFileTransport(where);
+  }
+  char host[256] = "gatehouse";
+  ::gethostname(host, sizeof host - 1);
+  mail::SenderOptions so;
+  so.from_address = config.from_address;
+  so.claimer = std::string(host) + ":" + std::to_string(::getpid());
+  rt.sender = std::make_unique<mail::MailSender>(store, *rt.transport, clock, so);
+  rt.sender->Start();
+  spdlog::info("mail: from {} via {}", config.from_address, where);
+  return rt;
+}
 
 int Serve(const CommonOptions& common, const ServeOptions& o) {
   Core core(common);
@@ -120,7 +171,13 @@ int Serve(const CommonOptions& common, const ServeOptions& o) {
 
   identity::KeyManager keys(*core.store, core.clock, core.random);
   identity::TokenService tokens(*core.store, keys, core.clock, core.random, public_base);
-  api::Services services{*core.store, *core.directory, keys, tokens, core.clock, public_base};
+  licensing::LicensingService licensing(*core.store, core.clock, core.random);
+  environments::EnvironmentService environments(*core.store, core.clock, core.random, public_base);
+  identity::SigninService signin(*core.store, *core.directory, tokens, core.clock, core.random);
+  if (Status s = signin.EnsureConsumersTenant(); !s.ok()) Fail("creating the consumers tenant", s);
+  api::Services services{*core.store, *core.directory, keys,   tokens,       core.clock,
+                         public_base, licensing,       environments, signin, core.random,
+                         *core.clients};
   api::BearerAuthenticator auth(services);
   router = std::make_unique<http::Router>(api::AllRoutes(services), &auth, api::RenderError);
 
@@ -150,7 +207,9 @@ int Serve(const CommonOptions& common, const ServeOptions& o) {
             << "/v1.0/\n"
             << "  Stop with Ctrl-C.\n"
             << std::flush;
+  MailRuntime mail_runtime = StartMail(common, o, public_base, *core.store, core.clock);
   server->Run(/*install_signal_handlers=*/true);
+  mail_runtime.sender->Stop();  // finishes the batch in hand; the rest stays queued
   spdlog::info("gatehouse stopped");
   return 0;
 }
@@ -221,6 +280,12 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--threads", serve.threads, "I/O threads")->envname("GATEHOUSE_THREADS")->check(CLI::Range(1, 64));
   serve_cmd->add_option("--max-body-bytes", serve.max_body_bytes, "Largest request body accepted")
       ->envname("GATEHOUSE_MAX_BODY_BYTES");
+  serve_cmd->add_option("--smtp", serve.smtp,
+                        "Deliver mail by SMTP: smtp://[user:pass@]host[:port][?starttls=none|try|required] or "
+                        "smtps://…; default: .eml files in DATA/outbox/")
+      ->envname("GATEHOUSE_SMTP");
+  serve_cmd->add_option("--mail-from", serve.mail_from, "Sender address of mail (default invites@<public host>)")
+      ->envname("GATEHOUSE_MAIL_FROM");
 
   InitOptions init;
   auto* init_cmd = app.add_subcommand("init", "Create a tenant with its first Global Administrator and an automation client");

@@ -116,8 +116,9 @@ struct Client {
   std::string display_name;
   bool confidential = true;
   std::vector<std::string> app_roles;  // application permissions granted, e.g. "Directory.ReadWrite.All"
-  std::vector<std::string> redirect_uris;
+  std::vector<std::string> redirect_uris;         // web (confidential) redirect URIs
   int64_t created_at = 0;
+  std::vector<std::string> public_redirect_uris;  // public-client (native, SPA) redirect URIs
 };
 
 struct ClientSecret {

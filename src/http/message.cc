@@ -183,4 +183,26 @@ Response Response::NoContent() {
   return r;
 }
 
+std::vector<std::pair<std::string, std::string>> ParseForm(std::string_view body) {
+  std::vector<std::pair<std::string, std::string>> out;
+  size_t start = 0;
+  while (start < body.size()) {
+    size_t amp = body.find('&', start);
+    if (amp == std::string_view::npos) amp = body.size();
+    std::string_view pair = body.substr(start, amp - start);
+    size_t eq = pair.find('=');
+    if (!pair.empty())
+      out.emplace_back(PercentDecode(pair.substr(0, eq), true),
+                       eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1), true));
+    start = amp + 1;
+  }
+  return out;
+}
+
+std::string FormValue(const std::vector<std::pair<std::string, std::string>>& form, std::string_view key) {
+  for (const auto& [k, v] : form)
+    if (k == key) return v;
+  return {};
+}
+
 }  // namespace gh::http

@@ -55,5 +55,9 @@ std::string PercentDecode(std::string_view s, bool plus_as_space);
 bool TryPercentDecode(std::string_view s, bool plus_as_space, std::string* out);
 std::string PercentEncode(std::string_view s);  // RFC 3986 unreserved kept
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+// application/x-www-form-urlencoded → ordered, decoded pairs.
+std::vector<std::pair<std::string, std::string>> ParseForm(std::string_view body);
+// The value of the first pair named `key`, or empty.
+std::string FormValue(const std::vector<std::pair<std::string, std::string>>& form, std::string_view key);
 
 }  // namespace gh::http

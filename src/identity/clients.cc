@@ -1,5 +1,7 @@
 #include "identity/clients.h"
 
+#include <algorithm>
+
 #include "identity/secrets.h"
 
 namespace gh::identity {
@@ -7,7 +9,8 @@ namespace gh::identity {
 const std::vector<std::string>& AutomationPermissions() {
   static const std::vector<std::string> p = {"Directory.ReadWrite.All", "User.ReadWrite.All", "Group.ReadWrite.All",
                                              "GroupMember.ReadWrite.All", "RoleManagement.ReadWrite.Directory",
-                                             "User.Invite.All", "AuditLog.Read.All", "Application.ReadWrite.All"};
+                                             "User.Invite.All", "AuditLog.Read.All", "Application.ReadWrite.All",
+                                             "Organization.ReadWrite.All", "Environment.ReadWrite.All"};
   return p;
 }
 
@@ -56,6 +59,152 @@ StatusOr<RegisteredClient> ClientRegistry::RegisterConfidential(const directory:
   GH_RETURN_IF_ERROR(tx->InsertAudit(e));
   GH_RETURN_IF_ERROR(tx->Commit());
   return out;
+}
+
+namespace {
+
+Status ValidateRedirectUri(const std::string& uri, bool public_client) {
+  auto bad = [&](const std::string& why) {
+    return InvalidArgument("The redirect URI '" + uri + "' is not valid: " + why + ".", "Request_BadRequest");
+  };
+  if (uri.empty() || uri.size() > 256) return bad("it must have 1 to 256 characters");
+  if (uri.find_first_of(" \t\r\n#") != std::string::npos) return bad("it may not contain spaces or a fragment");
+  if (uri.starts_with("https://") && uri.size() > 8) return OkStatus();
+  for (std::string_view loopback : {"http://localhost", "http://127.0.0.1", "http://[::1]"})
+    if (uri.starts_with(loopback) && (uri.size() == loopback.size() || uri[loopback.size()] == ':' ||
+                                      uri[loopback.size()] == '/'))
+      return OkStatus();
+  auto colon = uri.find("://");
+  if (public_client && colon != std::string::npos && colon > 0 && !uri.starts_with("http:") &&
+      std::all_of(uri.begin(), uri.begin() + colon,
+                  [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '+'; }))
+    return OkStatus();
+  return bad("use https, or http only on localhost");
+}
+
+Status ValidateApplication(const directory::Client& c) {
+  if (c.display_name.empty() || c.display_name.size() > 256)
+    return InvalidArgument("Property 'displayName' must have 1 to 256 characters.", "Request_BadRequest");
+  if (c.redirect_uris.size() + c.public_redirect_uris.size() > 256)
+    return InvalidArgument("An application can have at most 256 redirect URIs.", "Request_BadRequest");
+  for (const auto& u : c.redirect_uris) GH_RETURN_IF_ERROR(ValidateRedirectUri(u, false));
+  for (const auto& u : c.public_redirect_uris) GH_RETURN_IF_ERROR(ValidateRedirectUri(u, true));
+  return OkStatus();
+}
+
+directory::AuditEntry AppAudit(const directory::Actor& actor, const directory::Client& c, std::string activity,
+                               Random& random, int64_t now) {
+  directory::AuditEntry e;
+  e.id = random.NewUuid();
+  e.tenant_id = c.tenant_id;
+  e.time = now;
+  e.category = "ApplicationManagement";
+  e.activity = std::move(activity);
+  e.actor_id = actor.id;
+  e.actor_type = actor.type;
+  e.actor_name = actor.name;
+  e.target_id = c.id;
+  e.target_type = "Application";
+  e.target_name = c.display_name;
+  e.details_json = "{}";
+  return e;
+}
+
+}  // namespace
+
+StatusOr<directory::Client> ClientRegistry::CreateApplication(const directory::Actor& actor,
+                                                              const std::string& tenant_id,
+                                                              const ApplicationChange& in) {
+  directory::Client c;
+  c.id = random_.NewUuid();
+  c.app_id = random_.NewUuid();
+  c.tenant_id = tenant_id;
+  c.display_name = in.display_name.value_or("");
+  c.confidential = true;
+  c.redirect_uris = in.web_redirect_uris.value_or(std::vector<std::string>{});
+  c.public_redirect_uris = in.public_redirect_uris.value_or(std::vector<std::string>{});
+  c.created_at = clock_.NowMillis();
+  GH_RETURN_IF_ERROR(ValidateApplication(c));
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  GH_RETURN_IF_ERROR(tx->InsertClient(c));
+  GH_RETURN_IF_ERROR(tx->InsertAudit(AppAudit(actor, c, "Add application", random_, c.created_at)));
+  GH_RETURN_IF_ERROR(tx->Commit());
+  return c;
+}
+
+StatusOr<directory::Client> ClientRegistry::GetApplication(const std::string& tenant_id,
+                                                           const std::string& id_or_app_id) {
+  GH_ASSIGN_OR_RETURN(auto all, ListApplications(tenant_id));
+  std::string key = ToLower(id_or_app_id);
+  for (auto& c : all)
+    if (c.id == key || c.app_id == key) return c;
+  return NotFound("Resource '" + id_or_app_id + "' does not exist or one of its queried reference-property objects "
+                  "are not present.", "Request_ResourceNotFound");
+}
+
+StatusOr<std::vector<directory::Client>> ClientRegistry::ListApplications(const std::string& tenant_id) {
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  return tx->ListClients(tenant_id);
+}
+
+StatusOr<directory::Client> ClientRegistry::UpdateApplication(const directory::Actor& actor,
+                                                              const std::string& tenant_id, const std::string& id,
+                                                              const ApplicationChange& change) {
+  GH_ASSIGN_OR_RETURN(auto c, GetApplication(tenant_id, id));
+  if (change.display_name) c.display_name = *change.display_name;
+  if (change.web_redirect_uris) c.redirect_uris = *change.web_redirect_uris;
+  if (change.public_redirect_uris) c.public_redirect_uris = *change.public_redirect_uris;
+  GH_RETURN_IF_ERROR(ValidateApplication(c));
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  GH_RETURN_IF_ERROR(tx->UpdateClient(c));
+  GH_RETURN_IF_ERROR(tx->InsertAudit(AppAudit(actor, c, "Update application", random_, clock_.NowMillis())));
+  GH_RETURN_IF_ERROR(tx->Commit());
+  return c;
+}
+
+Status ClientRegistry::DeleteApplication(const directory::Actor& actor, const std::string& tenant_id,
+                                         const std::string& id) {
+  GH_ASSIGN_OR_RETURN(auto c, GetApplication(tenant_id, id));
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  GH_RETURN_IF_ERROR(tx->DeleteClient(tenant_id, c.id));
+  GH_RETURN_IF_ERROR(tx->InsertAudit(AppAudit(actor, c, "Delete application", random_, clock_.NowMillis())));
+  return tx->Commit();
+}
+
+StatusOr<std::pair<directory::ClientSecret, std::string>> ClientRegistry::AddPassword(
+    const directory::Actor& actor, const std::string& tenant_id, const std::string& id, std::string display_name,
+    int64_t end_ms) {
+  GH_ASSIGN_OR_RETURN(auto c, GetApplication(tenant_id, id));
+  const int64_t now = clock_.NowMillis();
+  if (end_ms == 0) end_ms = now + 2LL * 365 * 24 * 3600 * 1000;  // Entra's default: two years
+  if (end_ms <= now) return InvalidArgument("The secret's endDateTime must be in the future.", "Request_BadRequest");
+  if (display_name.size() > 256) return InvalidArgument("The secret's displayName is too long.", "Request_BadRequest");
+  std::string secret = GenerateClientSecret(random_);
+  directory::ClientSecret s{random_.NewUuid(), c.id, HashSecret(secret), secret.substr(0, 3), std::move(display_name),
+                            now, end_ms};
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  GH_RETURN_IF_ERROR(tx->InsertClientSecret(s));
+  GH_RETURN_IF_ERROR(tx->InsertAudit(AppAudit(actor, c, "Update application – Certificates and secrets management",
+                                              random_, now)));
+  GH_RETURN_IF_ERROR(tx->Commit());
+  return std::pair{s, secret};
+}
+
+Status ClientRegistry::RemovePassword(const directory::Actor& actor, const std::string& tenant_id,
+                                      const std::string& id, const std::string& key_id) {
+  GH_ASSIGN_OR_RETURN(auto c, GetApplication(tenant_id, id));
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  GH_RETURN_IF_ERROR(tx->DeleteClientSecret(c.id, ToLower(key_id)));
+  GH_RETURN_IF_ERROR(tx->InsertAudit(AppAudit(actor, c, "Update application – Certificates and secrets management",
+                                              random_, clock_.NowMillis())));
+  return tx->Commit();
+}
+
+StatusOr<std::vector<directory::ClientSecret>> ClientRegistry::ListPasswords(const std::string& tenant_id,
+                                                                             const std::string& id) {
+  GH_ASSIGN_OR_RETURN(auto c, GetApplication(tenant_id, id));
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  return tx->ListClientSecrets(c.id);
 }
 
 }  // namespace gh::identity

@@ -1,6 +1,7 @@
 #pragma once
 // App registrations that obtain tokens: creating one with a secret (returned
 // once, stored only as a hash), adding secrets, removing a registration.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,30 @@ struct RegisteredClient {
 class ClientRegistry {
  public:
   ClientRegistry(store::Store& store, const Clock& clock, Random& random);
+
+  // App registrations as Graph's /applications manages them. Redirect URIs
+  // must be https (or http on a loopback host, for development), without a
+  // fragment; public-client URIs may also use a private scheme ("myapp://cb").
+  struct ApplicationChange {
+    std::optional<std::string> display_name;
+    std::optional<std::vector<std::string>> web_redirect_uris;
+    std::optional<std::vector<std::string>> public_redirect_uris;
+  };
+  StatusOr<directory::Client> CreateApplication(const directory::Actor& actor, const std::string& tenant_id,
+                                                const ApplicationChange& in);
+  StatusOr<directory::Client> GetApplication(const std::string& tenant_id, const std::string& id_or_app_id);
+  StatusOr<std::vector<directory::Client>> ListApplications(const std::string& tenant_id);
+  StatusOr<directory::Client> UpdateApplication(const directory::Actor& actor, const std::string& tenant_id,
+                                                const std::string& id, const ApplicationChange& change);
+  Status DeleteApplication(const directory::Actor& actor, const std::string& tenant_id, const std::string& id);
+  // A new secret, returned once in plain text with its metadata.
+  StatusOr<std::pair<directory::ClientSecret, std::string>> AddPassword(const directory::Actor& actor,
+                                                                        const std::string& tenant_id,
+                                                                        const std::string& id,
+                                                                        std::string display_name, int64_t end_ms);
+  Status RemovePassword(const directory::Actor& actor, const std::string& tenant_id, const std::string& id,
+                        const std::string& key_id);
+  StatusOr<std::vector<directory::ClientSecret>> ListPasswords(const std::string& tenant_id, const std::string& id);
 
   // A confidential client with one secret valid for `secret_days` days.
   StatusOr<RegisteredClient> RegisterConfidential(const directory::Actor& actor, const std::string& tenant_id,

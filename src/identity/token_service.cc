@@ -168,6 +168,44 @@ StatusOr<TokenResponse> TokenService::ClientCredentials(const std::string& tenan
   return IssueAccessToken(claims);
 }
 
+StatusOr<TokenService::UserTokens> TokenService::IssueUserTokens(const UserTokenRequest& req) {
+  boost::json::object profile{{"idp", req.idp},
+                              {"preferred_username", req.preferred_username},
+                              {"name", req.name},
+                              {"acct", req.acct}};
+  if (!req.email.empty()) profile["email"] = req.email;
+  AccessTokenClaims claims;
+  claims.tenant_id = req.tenant_id;
+  claims.audience = std::string(kGraphResource);
+  claims.object_id = req.user_id;
+  claims.app_id = req.client_id;
+  claims.idtyp = "user";
+  claims.scopes = req.scopes;
+  claims.extra = profile;
+  if (!req.directory_roles.empty()) claims.extra["wids"] = ToJsonArray(req.directory_roles);
+  GH_ASSIGN_OR_RETURN(TokenResponse access, IssueAccessToken(claims));
+  UserTokens out;
+  out.access_token = std::move(access.access_token);
+  if (req.with_id_token) {
+    GH_ASSIGN_OR_RETURN(ActiveKey key, keys_.SigningKey(req.tenant_id));
+    const int64_t now = clock_.NowMillis() / 1000;
+    boost::json::object id = profile;
+    id["iss"] = Issuer(req.tenant_id);
+    id["aud"] = req.client_id;
+    id["sub"] = req.user_id;
+    id["oid"] = req.user_id;
+    id["tid"] = req.tenant_id;
+    id["iat"] = now;
+    id["nbf"] = now;
+    id["exp"] = now + kAccessTokenLifetimeSeconds;
+    id["auth_time"] = req.auth_time;
+    id["ver"] = "2.0";
+    if (!req.nonce.empty()) id["nonce"] = req.nonce;
+    GH_ASSIGN_OR_RETURN(out.id_token, SignJwt(id, key));
+  }
+  return out;
+}
+
 StatusOr<TokenResponse> TokenService::IssueAccessToken(const AccessTokenClaims& claims) {
   GH_ASSIGN_OR_RETURN(ActiveKey key, keys_.SigningKey(claims.tenant_id));
   const int64_t now = clock_.NowMillis() / 1000;

@@ -85,6 +85,33 @@ class TokenService {
 
   // "<issuer_base>/<tenant_id>/v2.0".
   std::string Issuer(std::string_view tenant_id) const;
+
+  // Tokens for a signed-in user (authorization code, refresh and device code
+  // grants): an access token for Graph carrying the delegated scopes and the
+  // user's directory roles (wids), and, when `with_id_token`, an ID token for
+  // the client. `idp` is the issuer where the user actually authenticated;
+  // acct is 0 for members and 1 for guests, as Entra sets it.
+  struct UserTokenRequest {
+    std::string tenant_id;
+    std::string client_id;
+    std::string user_id;
+    std::string idp;
+    std::string preferred_username;
+    std::string email;
+    std::string name;
+    std::string nonce;
+    int acct = 0;
+    std::vector<std::string> scopes;
+    std::vector<std::string> directory_roles;
+    int64_t auth_time = 0;  // seconds
+    bool with_id_token = true;
+  };
+  struct UserTokens {
+    std::string access_token;
+    std::string id_token;  // empty unless requested
+    int64_t expires_in = kAccessTokenLifetimeSeconds - 1;
+  };
+  StatusOr<UserTokens> IssueUserTokens(const UserTokenRequest& req);
   const std::string& issuer_base() const { return issuer_base_; }
 
  private:

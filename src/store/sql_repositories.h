@@ -17,4 +17,20 @@
 
 #include "store/sql_tx.h"
 
-namespace gh::store {}  // namespace gh::store
+namespace gh::store {
+
+class OutboxRepository;
+// The mail outbox over `tx` (sql_outbox_repository.cc); `tx` outlives it.
+std::unique_ptr<OutboxRepository> NewSqlOutboxRepository(SqlTx& tx);
+
+class LicensingRepository;
+class EnvironmentsRepository;
+// Licensing and environments over `tx` (sql_licensing_repository.cc,
+// sql_environments_repository.cc); `tx` outlives them.
+std::unique_ptr<LicensingRepository> NewSqlLicensingRepository(SqlTx& tx);
+std::unique_ptr<EnvironmentsRepository> NewSqlEnvironmentsRepository(SqlTx& tx);
+
+class SigninRepository;
+std::unique_ptr<SigninRepository> NewSqlSigninRepository(SqlTx& tx);
+
+}  // namespace gh::store

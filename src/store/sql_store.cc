@@ -11,10 +11,15 @@
 #include <set>
 
 #include "core/random.h"  // ToLower
+#include "store/environments_repository.h"
 #include "store/filter_sql.h"
+#include "store/licensing_repository.h"
 #include "store/migrations.h"
+#include "store/outbox_repository.h"
 #include "store/pool.h"
+#include "store/signin_repository.h"
 #include "store/sql.h"
+#include "store/sql_repositories.h"
 #include "store/sql_tx.h"
 #include "store/store.h"
 
@@ -54,7 +59,7 @@ const Table kRoleAssignments{
     1};
 const Table kClients{"clients",
                      {"id", "tenant_id", "app_id", "display_name", "confidential", "app_roles", "redirect_uris",
-                      "created_at"},
+                      "created_at", "public_redirect_uris"},
                      1};
 const Table kClientSecrets{
     "client_secrets", {"id", "client_id", "hash", "hint", "display_name", "created_at", "expires_at"}, 1};
@@ -215,11 +220,11 @@ RoleAssignment RoleAssignmentFrom(const Row& r) {
 
 Params ClientParams(const Client& c) {
   return {c.id, c.tenant_id, c.app_id, c.display_name, sql::Bool(c.confidential), StringsToJson(c.app_roles),
-          StringsToJson(c.redirect_uris), sql::Int(c.created_at)};
+          StringsToJson(c.redirect_uris), sql::Int(c.created_at), StringsToJson(c.public_redirect_uris)};
 }
 Client ClientFrom(const Row& r) {
-  return {r.Text(0), r.Text(2), r.Text(1), r.Text(3), r.Bool(4), StringsFromJson(r.Text(5)),
-          StringsFromJson(r.Text(6)), r.Int(7)};
+  return {r.Text(0),          r.Text(2), r.Text(1), r.Text(3), r.Bool(4), StringsFromJson(r.Text(5)),
+          StringsFromJson(r.Text(6)), r.Int(7), StringsFromJson(r.Text(8))};
 }
 
 Params ClientSecretParams(const ClientSecret& s) {
@@ -263,6 +268,25 @@ class SqlTransaction final : public Transaction, private SqlTx {
   SqlTransaction(ConnectionPool::Lease lease, TxMode mode) : SqlTx(std::move(lease), mode) {}
 
   Status Commit() override { return SqlTx::Commit(); }
+
+  // ---- Module repositories, created on first use; they run on this SqlTx.
+
+  LicensingRepository& Licensing() override {
+    if (!licensing_) licensing_ = NewSqlLicensingRepository(*this);
+    return *licensing_;
+  }
+  EnvironmentsRepository& Environments() override {
+    if (!environments_) environments_ = NewSqlEnvironmentsRepository(*this);
+    return *environments_;
+  }
+  SigninRepository& Signin() override {
+    if (!signin_) signin_ = NewSqlSigninRepository(static_cast<SqlTx&>(*this));
+    return *signin_;
+  }
+  OutboxRepository& Outbox() override {
+    if (!outbox_) outbox_ = NewSqlOutboxRepository(static_cast<SqlTx&>(*this));
+    return *outbox_;
+  }
 
   // ---- Tenants
 
@@ -465,6 +489,17 @@ class SqlTransaction final : public Transaction, private SqlTx {
     return Exec("DELETE FROM clients WHERE tenant_id = $1 AND id = $2", {tenant_id, id}).status();
   }
 
+  Status UpdateClient(const Client& c) override {
+    GH_ASSIGN_OR_RETURN(int64_t n, Exec(kClients.Update(), ClientParams(c)));
+    return n ? OkStatus() : NotFound("Client '" + c.id + "' not found.");
+  }
+
+  Status DeleteClientSecret(const std::string& client_id, const std::string& secret_id) override {
+    GH_ASSIGN_OR_RETURN(int64_t n, Exec("DELETE FROM client_secrets WHERE client_id = $1 AND id = $2",
+                                        {client_id, secret_id}));
+    return n ? OkStatus() : NotFound("Client secret '" + secret_id + "' not found.");
+  }
+
   Status InsertClientSecret(const ClientSecret& s) override {
     Status st = Exec(kClientSecrets.Insert(), ClientSecretParams(s)).status();
     st = Explain(st, Code::kAlreadyExists, "A client secret with keyId '" + s.id + "' already exists.");
@@ -552,13 +587,23 @@ class SqlTransaction final : public Transaction, private SqlTx {
     return OkStatus();
   }
 
-  // What hangs off a user, group or client: its group memberships and roles.
+  // What hangs off a user, group or client: its group memberships and roles,
+  // and its licences, environment roles and environment user records.
   Status DeletePrincipalLinks(const std::string& tenant_id, const std::string& id) {
+    for (std::string_view table : {"license_assignments", "env_role_assignments"})
+      GH_RETURN_IF_ERROR(
+          Exec("DELETE FROM " + std::string(table) + " WHERE tenant_id = $1 AND principal_id = $2", {tenant_id, id})
+              .status());
+    GH_RETURN_IF_ERROR(Exec("DELETE FROM env_users WHERE tenant_id = $1 AND user_id = $2", {tenant_id, id}).status());
     GH_RETURN_IF_ERROR(
         Exec("DELETE FROM memberships WHERE tenant_id = $1 AND member_id = $2", {tenant_id, id}).status());
     return Exec("DELETE FROM role_assignments WHERE tenant_id = $1 AND principal_id = $2", {tenant_id, id}).status();
   }
 
+  std::unique_ptr<LicensingRepository> licensing_;
+  std::unique_ptr<EnvironmentsRepository> environments_;
+  std::unique_ptr<OutboxRepository> outbox_;
+  std::unique_ptr<SigninRepository> signin_;
 };
 
 class SqlStore final : public Store {

@@ -28,6 +28,11 @@
 
 namespace gh::store {
 
+class OutboxRepository;  // store/outbox_repository.h
+class LicensingRepository;     // store/licensing_repository.h
+class EnvironmentsRepository;  // store/environments_repository.h
+class SigninRepository;        // store/signin_repository.h
+
 // Keyset paging: rows come ordered by id; `after` is the last id of the
 // previous page, so concurrent inserts neither repeat nor skip earlier rows.
 struct ListQuery {
@@ -112,7 +117,9 @@ class Transaction {
   virtual Status InsertClient(const directory::Client& c) = 0;
   virtual StatusOr<directory::Client> FindClientByAppId(const std::string& tenant_id, const std::string& app_id) = 0;
   virtual StatusOr<std::vector<directory::Client>> ListClients(const std::string& tenant_id) = 0;
-  virtual Status DeleteClient(const std::string& tenant_id, const std::string& id) = 0;
+  virtual Status DeleteClient(const std::string& tenant_id, const std::string& id) = 0;  // also its secrets
+  virtual Status UpdateClient(const directory::Client& c) = 0;
+  virtual Status DeleteClientSecret(const std::string& client_id, const std::string& secret_id) = 0;
   virtual Status InsertClientSecret(const directory::ClientSecret& s) = 0;
   virtual StatusOr<std::vector<directory::ClientSecret>> ListClientSecrets(const std::string& client_id) = 0;
 
@@ -124,6 +131,18 @@ class Transaction {
   // Audit log, newest first.
   virtual Status InsertAudit(const directory::AuditEntry& e) = 0;
   virtual StatusOr<Page<directory::AuditEntry>> ListAudit(const AuditQuery& q) = 0;
+
+  // The mail outbox (store/outbox_repository.h); its writes share this
+  // transaction, so a mail commits or rolls back with the change causing it.
+  virtual OutboxRepository& Outbox() = 0;
+
+  // Licensing (SKUs, licence assignments) and environments (environments,
+  // security roles, role assignments, environment users); their writes share
+  // this transaction, so each commits with its audit entry.
+  virtual LicensingRepository& Licensing() = 0;
+  virtual EnvironmentsRepository& Environments() = 0;
+  // Sign-in state: sessions, codes, refresh tokens, device codes, throttles.
+  virtual SigninRepository& Signin() = 0;
 };
 
 enum class TxMode { kRead, kWrite };

@@ -11,6 +11,9 @@
 #include <atomic>
 #include <memory>
 
+#include "store/environments_repository.h"
+#include "store/licensing_repository.h"
+#include "store/outbox_repository.h"
 #include "store/store.h"
 
 namespace gh::store::testing {
@@ -127,6 +130,10 @@ class FailingStore final : public Store {
       GH_FAILING_READ(ListClients(t));
     }
     Status DeleteClient(const std::string& t, const std::string& id) override { GH_FAILING_WRITE(DeleteClient(t, id)); }
+    Status UpdateClient(const directory::Client& c) override { GH_FAILING_WRITE(UpdateClient(c)); }
+    Status DeleteClientSecret(const std::string& c, const std::string& s) override {
+      GH_FAILING_WRITE(DeleteClientSecret(c, s));
+    }
     Status InsertClientSecret(const directory::ClientSecret& s) override { GH_FAILING_WRITE(InsertClientSecret(s)); }
     StatusOr<std::vector<directory::ClientSecret>> ListClientSecrets(const std::string& c) override {
       GH_FAILING_READ(ListClientSecrets(c));
@@ -140,6 +147,13 @@ class FailingStore final : public Store {
 
     Status InsertAudit(const directory::AuditEntry& e) override { GH_FAILING_WRITE(InsertAudit(e)); }
     StatusOr<Page<directory::AuditEntry>> ListAudit(const AuditQuery& q) override { GH_FAILING_READ(ListAudit(q)); }
+
+    // Forwarded unwrapped: outbox writes are not counted as injected failures.
+    OutboxRepository& Outbox() override { return inner_->Outbox(); }
+    SigninRepository& Signin() override { return inner_->Signin(); }
+    // Likewise unwrapped: licensing and environments writes are not counted.
+    LicensingRepository& Licensing() override { return inner_->Licensing(); }
+    EnvironmentsRepository& Environments() override { return inner_->Environments(); }
 
 #undef GH_FAILING_WRITE
 #undef GH_FAILING_READ

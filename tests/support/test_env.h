@@ -18,12 +18,17 @@
 #include "http/router.h"
 #include "identity/clients.h"
 #include "identity/keys.h"
+#include "identity/secrets.h"
+#include "identity/signin.h"
+#include "identity/signin.h"
 #include "identity/token_service.h"
+#include "environments/environment_service.h"
+#include "licensing/licensing_service.h"
 #include "store/store.h"
 
 namespace gh::testing {
 
-// Cheap password "hash" for tests: Argon2id is exercised in the identity tests.
+// Cheap password "hash" for tests of code that never verifies a password.
 inline StatusOr<std::string> FakeHash(std::string_view pw) { return "test$" + std::string(pw); }
 
 class TestEnv {
@@ -34,12 +39,23 @@ class TestEnv {
     auto s = store::OpenStore(store_url.empty() ? (dir_ / "test.db").string() : store_url);
     if (!s.ok()) throw std::runtime_error(s.status().ToString());
     store = std::move(s).value();
-    directory = std::make_unique<directory::DirectoryService>(*store, clock, random, FakeHash);
+    // Real Argon2id: sign-in tests verify these passwords.
+    directory = std::make_unique<directory::DirectoryService>(
+        *store, clock, random, [this](std::string_view pw) { return identity::HashPassword(pw, random); });
     clients = std::make_unique<identity::ClientRegistry>(*store, clock, random);
     keys = std::make_unique<identity::KeyManager>(*store, clock, random);
     tokens = std::make_unique<identity::TokenService>(*store, *keys, clock, random, kBase);
-    services = std::make_unique<api::Services>(
-        api::Services{*store, *directory, *keys, *tokens, clock, kBase});
+    signin = std::make_unique<identity::SigninService>(*store, *directory, *tokens, clock, random);
+    signin->SetOtpSender([this](store::Transaction&, const directory::Tenant&, const std::string& email,
+                                const std::string& code, int64_t) {
+      last_otp = {email, code};
+      return OkStatus();
+    });
+    licensing = std::make_unique<gh::licensing::LicensingService>(*store, clock, random);
+    environments = std::make_unique<gh::environments::EnvironmentService>(*store, clock, random, kBase);
+    services = std::make_unique<api::Services>(api::Services{*store, *directory, *keys, *tokens, clock, kBase,
+                                                             *licensing, *environments, *signin, random,
+                                                             *clients});
     auth = std::make_unique<api::BearerAuthenticator>(*services);
     router = std::make_unique<http::Router>(api::AllRoutes(*services), auth.get(), api::RenderError);
   }
@@ -96,6 +112,10 @@ class TestEnv {
   std::unique_ptr<identity::ClientRegistry> clients;
   std::unique_ptr<identity::KeyManager> keys;
   std::unique_ptr<identity::TokenService> tokens;
+  std::unique_ptr<identity::SigninService> signin;
+  std::pair<std::string, std::string> last_otp;  // (email, code) of the last one-time passcode "sent"
+  std::unique_ptr<gh::licensing::LicensingService> licensing;
+  std::unique_ptr<gh::environments::EnvironmentService> environments;
   std::unique_ptr<api::Services> services;
   std::unique_ptr<api::BearerAuthenticator> auth;
   std::unique_ptr<http::Router> router;

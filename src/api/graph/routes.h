@@ -12,5 +12,8 @@ std::vector<http::Route> UserRoutes(Services& s);
 std::vector<http::Route> GroupRoutes(Services& s);
 std::vector<http::Route> RoleRoutes(Services& s);
 std::vector<http::Route> AuditRoutes(Services& s);
+std::vector<http::Route> ApplicationRoutes(Services& s);
+// subscribedSkus, assignLicense, licenseDetails (licenses.cc).
+std::vector<http::Route> LicenseRoutes(Services& s);
 
 }  // namespace gh::api::graph

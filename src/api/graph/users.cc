@@ -1,4 +1,5 @@
 #include "api/graph/collection.h"
+#include "api/graph/license_wire.h"
 #include "api/graph/routes.h"
 #include "api/graph/wire.h"
 #include "api/handler_util.h"
@@ -51,6 +52,10 @@ http::Response Get(Services& s, http::RouteContext& ctx) {
     }
     GH_ASSIGN_OR_RETURN(auto u, s.directory.GetUser(TenantOf(ctx), ctx.params["id"]));
     auto body = UserToJson(u, select);
+    if (WantsLicenseProperties(select)) {
+      GH_ASSIGN_OR_RETURN(auto licences, s.licensing.UserLicensesOf(TenantOf(ctx), u.id));
+      AddLicenseProperties(licences, select, body);
+    }
     body.emplace("@odata.context", ContextUrl(s.public_base, "users/$entity"));
     return JsonResponse(200, body);
   });

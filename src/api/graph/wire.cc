@@ -35,7 +35,9 @@ const std::vector<std::string>& UserProperties() {
       "id", "accountEnabled", "businessPhones", "companyName", "createdDateTime", "creationType", "displayName",
       "externalUserState", "externalUserStateChangeDateTime", "givenName", "identities", "jobTitle", "mail",
       "mailNickname", "mobilePhone", "officeLocation", "otherMails", "preferredLanguage", "surname",
-      "usageLocation", "userPrincipalName", "userType"};
+      "usageLocation", "userPrincipalName", "userType",
+      // Derived by the licensing module; filled in by the users handler.
+      "assignedLicenses", "licenseAssignmentStates"};
   return p;
 }
 

@@ -1,5 +1,7 @@
 // SQLite driver for store/sql.h. One sqlite3 handle per Connection, opened in
 // multi-thread mode (the pool guarantees one user at a time).
+#include <chrono>
+#include <thread>
 #include <sqlite3.h>
 
 #include <unordered_map>
@@ -161,7 +163,15 @@ StatusOr<std::unique_ptr<Connection>> OpenSqlite(const std::string& path) {
   // cheap and makes a fresh file WAL before any table exists.
   for (const char* pragma : {"PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL",
                              memory ? "PRAGMA journal_mode = MEMORY" : "PRAGMA journal_mode = WAL"}) {
-    GH_RETURN_IF_ERROR(conn->Run(pragma));
+    // Switching a fresh file to WAL needs an exclusive lock, and SQLite does
+    // not wait on busy_timeout for it: two servers opening one new file at
+    // once see SQLITE_BUSY. Retry for up to the busy timeout.
+    Status st = conn->Run(pragma);
+    for (int waited = 0; st.code() == Code::kUnavailable && waited < kBusyTimeoutMs; waited += 20) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      st = conn->Run(pragma);
+    }
+    GH_RETURN_IF_ERROR(st);
   }
   return std::unique_ptr<Connection>(std::move(conn));
 }

@@ -1,4 +1,5 @@
 #pragma once
+#include <cstdlib>
 // An in-memory store::Store for the identity tests: tenants, clients, client
 // secrets and signing keys only (everything else is Internal). A transaction
 // works on a copy of the data and publishes it on Commit(), so rollback-on-
@@ -12,6 +13,9 @@
 #include <vector>
 
 #include "core/random.h"
+#include "store/environments_repository.h"
+#include "store/licensing_repository.h"
+#include "store/outbox_repository.h"
 #include "store/store.h"
 
 namespace gh::identity::testing {
@@ -29,6 +33,14 @@ class FakeTransaction final : public store::Transaction {
  public:
   FakeTransaction(FakeStore& store, FakeData data, bool write) : store_(store), data_(std::move(data)), write_(write) {}
   Status Commit() override;
+  static Status Unimplemented() { return Internal("not modelled by FakeStore"); }
+  // Module repositories are not modelled: the identity tests never reach them.
+  store::OutboxRepository& Outbox() override { std::abort(); }
+  store::LicensingRepository& Licensing() override { std::abort(); }
+  store::EnvironmentsRepository& Environments() override { std::abort(); }
+  store::SigninRepository& Signin() override { std::abort(); }
+  Status UpdateClient(const directory::Client&) override { return Unimplemented(); }
+  Status DeleteClientSecret(const std::string&, const std::string&) override { return Unimplemented(); }
 
   Status InsertTenant(const directory::Tenant& t) override {
     if (data_.tenants.count(t.id)) return AlreadyExists("tenant");

@@ -1,0 +1,16 @@
+#pragma once
+// Gatehouse's own admin routes under /api/v1 (Graph error shape): SKUs and
+// seats (skus.cc), environments, security roles, role assignments, the access
+// review and environment users (environments.cc). Handlers are thin: decode →
+// one domain call → encode.
+#include <vector>
+
+#include "api/services.h"
+#include "http/router.h"
+
+namespace gh::api::admin {
+
+std::vector<http::Route> SkuRoutes(Services& s);
+std::vector<http::Route> EnvironmentRoutes(Services& s);
+
+}  // namespace gh::api::admin

@@ -1,0 +1,645 @@
+#include "identity/signin.h"
+
+#include <algorithm>
+#include <map>
+#include <sstream>
+
+#include "core/encoding.h"
+#include "directory/validation.h"
+#include "identity/secrets.h"
+#include "store/signin_repository.h"
+
+namespace gh::identity {
+namespace {
+
+using Query = std::vector<std::pair<std::string, std::string>>;
+
+std::string Param(const Query& q, std::string_view key) {
+  for (const auto& [k, v] : q)
+    if (k == key) return v;
+  return {};
+}
+
+Status OAuth(std::string reason, std::string message, Code code = Code::kInvalidArgument) {
+  return Status(code, std::move(message), std::move(reason));
+}
+
+std::vector<std::string> Split(const std::string& s) {
+  std::vector<std::string> out;
+  std::istringstream in(s);
+  for (std::string w; in >> w;) out.push_back(w);
+  return out;
+}
+
+bool Contains(const std::vector<std::string>& v, std::string_view x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+// Scopes split into OpenID Connect ones and Graph permissions; "<resource>/.default"
+// means "what the app may do", which for a user is their own delegated access.
+struct Scopes {
+  std::vector<std::string> oidc;
+  std::vector<std::string> graph;
+};
+Scopes ParseScopes(const std::string& scope) {
+  Scopes s;
+  for (auto& w : Split(scope)) {
+    if (w == "openid" || w == "profile" || w == "email" || w == "offline_access") {
+      s.oidc.push_back(w);
+      continue;
+    }
+    std::string p = w;
+    for (std::string_view prefix : {"https://graph.microsoft.com/", "00000003-0000-0000-c000-000000000000/"})
+      if (p.starts_with(prefix)) p = p.substr(prefix.size());
+    if (p == ".default") {
+      for (const char* d : {"User.Read", "Directory.AccessAsUser.All"})
+        if (!Contains(s.graph, d)) s.graph.push_back(d);
+    } else if (!p.empty() && !Contains(s.graph, p)) {
+      s.graph.push_back(p);
+    }
+  }
+  if (s.graph.empty()) s.graph.push_back("User.Read");
+  return s;
+}
+
+std::string Join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : " ") + s;
+  return out;
+}
+
+std::string NormaliseUserCode(std::string code) {
+  std::string out;
+  for (char c : code)
+    if (std::isalnum(static_cast<unsigned char>(c))) out += static_cast<char>(std::toupper(c));
+  if (out.size() == 8) out.insert(4, "-");
+  return out;
+}
+
+const std::string& DummyHash() {
+  // Verifying against this when an account does not exist keeps the time of
+  // a failed sign-in the same whether or not the account exists.
+  static const std::string hash = [] {
+    SecureRandom r;
+    auto h = HashPassword("not-a-real-password-0", r);
+    return h.ok() ? *h : std::string();
+  }();
+  return hash;
+}
+
+constexpr std::string_view kBadCredentials =
+    "Your account or password is incorrect. If you don't remember your password, ask your administrator to reset "
+    "it.";
+
+}  // namespace
+
+const std::vector<std::string>& ConsumerDomains() {
+  static const std::vector<std::string> d = {"outlook.com", "hotmail.com", "live.com", "msn.com"};
+  return d;
+}
+
+std::string PkceChallenge(std::string_view verifier) { return Base64UrlEncode(Sha256(verifier)); }
+
+SigninService::SigninService(store::Store& store, directory::DirectoryService& directory, TokenService& tokens,
+                             const Clock& clock, Random& random, SigninConfig config)
+    : store_(store), directory_(directory), tokens_(tokens), clock_(clock), random_(random), config_(config) {}
+
+Status SigninService::EnsureConsumersTenant() {
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  auto existing = tx->GetTenant(std::string(kConsumersTenantId));
+  if (existing.ok()) return OkStatus();
+  if (existing.status().code() != Code::kNotFound) return existing.status();
+  directory::Tenant t;
+  t.id = std::string(kConsumersTenantId);
+  t.name = "Personal accounts";
+  t.initial_domain = ConsumerDomains().front();
+  t.verified_domains = ConsumerDomains();
+  t.created_at = clock_.NowMillis();
+  GH_RETURN_IF_ERROR(tx->InsertTenant(t));
+  return tx->Commit();
+}
+
+StatusOr<directory::Tenant> SigninService::Tenant(const std::string& ref) {
+  auto t = directory_.ResolveTenant(ref);
+  if (!t.ok() && t.status().code() == Code::kNotFound)
+    return OAuth("invalid_request", "AADSTS90002: Tenant '" + ref + "' not found. Check to make sure you have the "
+                                    "correct tenant ID and are signing into the correct cloud.");
+  return t;
+}
+
+StatusOr<ClientInfo> SigninService::FindClient(const std::string& tenant_id, const std::string& client_id) {
+  if (client_id == kCliClientId) return ClientInfo{std::string(kCliClientId), "Gatehouse CLI", {}, {}, "", true};
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  auto c = tx->FindClientByAppId(tenant_id, ToLower(client_id));
+  if (!c.ok()) {
+    if (c.status().code() != Code::kNotFound) return c.status();
+    return OAuth("unauthorized_client", "AADSTS700016: Application with identifier '" + client_id +
+                                            "' was not found in the directory.");
+  }
+  return ClientInfo{c->app_id, c->display_name, c->redirect_uris, c->public_redirect_uris, c->id,
+                    !c->public_redirect_uris.empty()};
+}
+
+Status SigninService::AuthenticateClient(const ClientInfo& client, const std::string& secret) {
+  if (secret.empty() && client.allows_public_flows) return OkStatus();
+  if (!secret.empty() && client.object_id.empty())
+    return OAuth("invalid_client", "AADSTS700025: Client is public so neither 'client_assertion' nor "
+                                   "'client_secret' should be presented.", Code::kUnauthenticated);
+  if (secret.empty())
+    return OAuth("invalid_client", "AADSTS7000218: The request body must contain the following parameter: "
+                                   "'client_assertion' or 'client_secret'.", Code::kUnauthenticated);
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  GH_ASSIGN_OR_RETURN(auto secrets, tx->ListClientSecrets(client.object_id));
+  bool ok = false;
+  for (const auto& s : secrets) ok |= VerifySecret(secret, s.hash) && s.expires_at > clock_.NowMillis();
+  if (!ok)
+    return OAuth("invalid_client", "AADSTS7000215: Invalid client secret provided.", Code::kUnauthenticated);
+  return OkStatus();
+}
+
+StatusOr<AuthorizeRequest> SigninService::ValidateAuthorize(const std::string& tenant_ref, const Query& q) {
+  auto shown = [](const Status& s) { return Status(s.code(), s.message(), "invalid_client_or_redirect"); };
+  auto tenant = Tenant(tenant_ref);
+  if (!tenant.ok()) return shown(tenant.status());
+  AuthorizeRequest r;
+  r.tenant_id = tenant->id;
+  std::string client_id = Param(q, "client_id");
+  if (client_id.empty())
+    return shown(OAuth("invalid_request", "AADSTS900144: The request body must contain the following parameter: "
+                                          "'client_id'."));
+  auto client = FindClient(r.tenant_id, client_id);
+  if (!client.ok()) return shown(client.status());
+  r.client = *client;
+  r.redirect_uri = Param(q, "redirect_uri");
+  r.public_flow = Contains(r.client.public_redirect_uris, r.redirect_uri);
+  if (r.redirect_uri.empty() || (!r.public_flow && !Contains(r.client.web_redirect_uris, r.redirect_uri)))
+    return shown(OAuth("invalid_request", "AADSTS50011: The redirect URI '" + r.redirect_uri +
+                                              "' specified in the request does not match the redirect URIs "
+                                              "configured for the application '" + client_id + "'."));
+  // From here on errors go back to the client's redirect URI.
+  r.state = Param(q, "state");
+  r.scope = Param(q, "scope");
+  r.nonce = Param(q, "nonce");
+  r.prompt = Param(q, "prompt");
+  r.login_hint = Param(q, "login_hint");
+  r.response_mode = Param(q, "response_mode");
+  r.code_challenge = Param(q, "code_challenge");
+  if (Param(q, "response_type") != "code")
+    return OAuth("unsupported_response_type", "AADSTS700054: response_type '" + Param(q, "response_type") +
+                                                  "' is not supported. Use 'code'.");
+  if (r.scope.empty())
+    return OAuth("invalid_request", "AADSTS900144: The request body must contain the following parameter: 'scope'.");
+  std::string method = Param(q, "code_challenge_method");
+  if (!r.code_challenge.empty() && method != "S256")
+    return OAuth("invalid_request", "AADSTS501491: Invalid code_challenge_method: only S256 is supported.");
+  if (r.code_challenge.empty() && r.public_flow)
+    return OAuth("invalid_request", "AADSTS9002325: Proof Key for Code Exchange is required for public clients.");
+  if (!r.code_challenge.empty() && r.code_challenge.size() != 43)
+    return OAuth("invalid_request", "AADSTS501481: The code_challenge is not a base64url SHA-256 digest.");
+  if (!r.prompt.empty() && r.prompt != "login" && r.prompt != "none" && r.prompt != "consent" &&
+      r.prompt != "select_account")
+    return OAuth("invalid_request", "AADSTS90023: Invalid prompt value '" + r.prompt + "'.");
+  if (!r.response_mode.empty() && r.response_mode != "query" && r.response_mode != "form_post")
+    return OAuth("invalid_request", "AADSTS900020: Unsupported response_mode '" + r.response_mode + "'.");
+  return r;
+}
+
+// ---- authentication ---------------------------------------------------------
+
+StatusOr<HomeRealm> SigninService::Discover(const std::string& resource_tenant_id, const std::string& email) {
+  GH_RETURN_IF_ERROR(directory::ValidateEmail("email", email));
+  std::string domain = directory::DomainOf(email);
+  GH_ASSIGN_OR_RETURN(auto resource, directory_.GetTenant(resource_tenant_id));
+  HomeRealm realm;
+  if (Contains(resource.verified_domains, domain)) {
+    realm.kind = HomeRealm::Kind::kMember;
+    realm.home_tenant_id = resource.id;
+    realm.home_tenant_name = resource.name;
+    return realm;
+  }
+  auto home = directory_.ResolveTenant(domain);
+  if (home.ok()) {
+    realm.kind = home->id == kConsumersTenantId ? HomeRealm::Kind::kConsumer : HomeRealm::Kind::kOtherTenant;
+    realm.home_tenant_id = home->id;
+    realm.home_tenant_name = home->name;
+    return realm;
+  }
+  if (home.status().code() != Code::kNotFound) return home.status();
+  return realm;  // one-time passcode
+}
+
+Status SigninService::CheckThrottle(const std::string& account_key, const std::string& address_key) {
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  const int64_t now = clock_.NowMillis();
+  GH_ASSIGN_OR_RETURN(auto account, tx->Signin().GetThrottle(account_key));
+  if (account.locked_until > now)
+    return ResourceExhausted("Your account is temporarily locked to prevent unauthorized use. Try again in " +
+                                 std::to_string((account.locked_until - now) / 1000 + 1) + " seconds.",
+                             "account_locked");
+  GH_ASSIGN_OR_RETURN(auto address, tx->Signin().GetThrottle(address_key));
+  if (address.window_start + config_.address_window_ms > now && address.count >= config_.address_limit)
+    return ResourceExhausted("Too many sign-in attempts from your network. Wait a few minutes and try again.",
+                             "rate_limited");
+  return OkStatus();
+}
+
+void SigninService::RecordFailure(const std::string& account_key, const std::string& address_key) {
+  auto tx = store_.Begin(store::TxMode::kWrite);
+  if (!tx.ok()) return;
+  const int64_t now = clock_.NowMillis();
+  auto& repo = (*tx)->Signin();
+  if (auto a = repo.GetThrottle(account_key); a.ok()) {
+    a->count += 1;
+    if (a->count >= config_.lockout_threshold) {
+      int shift = std::min<int64_t>(a->count - config_.lockout_threshold, 6);
+      a->locked_until = now + std::min<int64_t>(config_.lockout_base_ms << shift, 3600'000);
+    }
+    (void)repo.PutThrottle(*a);
+  }
+  if (auto b = repo.GetThrottle(address_key); b.ok()) {
+    if (b->window_start + config_.address_window_ms <= now) *b = {address_key, 0, now, 0};
+    b->count += 1;
+    (void)repo.PutThrottle(*b);
+  }
+  (void)(*tx)->Commit();
+}
+
+void SigninService::ClearFailures(const std::string& account_key) {
+  auto tx = store_.Begin(store::TxMode::kWrite);
+  if (!tx.ok()) return;
+  (void)(*tx)->Signin().PutThrottle({account_key, 0, 0, 0});
+  (void)(*tx)->Commit();
+}
+
+StatusOr<Session> SigninService::CreateSession(const std::string& home_tenant_id, const std::string& user_id,
+                                               const std::string& method) {
+  Session s;
+  s.token = random_.Token(32);
+  s.id_hash = Sha256Hex(s.token);
+  s.home_tenant_id = home_tenant_id;
+  s.user_id = user_id;
+  s.auth_method = method;
+  s.created_at = clock_.NowMillis();
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  GH_RETURN_IF_ERROR(tx->Signin().InsertSession(
+      {s.id_hash, home_tenant_id, user_id, method, s.created_at, s.created_at + config_.session_ttl_ms}));
+  GH_RETURN_IF_ERROR(tx->Commit());
+  return s;
+}
+
+StatusOr<Session> SigninService::SignInWithPassword(const std::string& resource_tenant_id, const std::string& email,
+                                                    const std::string& password, const std::string& remote_address) {
+  GH_ASSIGN_OR_RETURN(auto realm, Discover(resource_tenant_id, email));
+  if (realm.kind == HomeRealm::Kind::kOneTimePasscode)
+    return InvalidArgument("This address signs in with a one-time passcode sent by email.", "use_otp");
+  const std::string account_key = "pwd:" + realm.home_tenant_id + ":" + ToLower(email);
+  const std::string address_key = "addr:" + remote_address;
+  GH_RETURN_IF_ERROR(CheckThrottle(account_key, address_key));
+  auto user = directory_.GetUser(realm.home_tenant_id, ToLower(email));
+  bool known = user.ok() && !user->password_hash.empty();
+  if (!user.ok() && user.status().code() != Code::kNotFound) return user.status();
+  bool verified = VerifyPassword(password, known ? user->password_hash : DummyHash()) && known;
+  if (!verified) {
+    RecordFailure(account_key, address_key);
+    return Unauthenticated(std::string(kBadCredentials), "invalid_credentials");
+  }
+  ClearFailures(account_key);
+  if (!user->account_enabled)
+    return PermissionDenied("AADSTS50057: Your account is disabled. Contact your administrator.", "user_disabled");
+  return CreateSession(realm.home_tenant_id, user->id, "pwd");
+}
+
+Status SigninService::StartOneTimePasscode(const std::string& resource_tenant_id, const std::string& email,
+                                           const std::string& remote_address) {
+  GH_RETURN_IF_ERROR(directory::ValidateEmail("email", email));
+  const std::string email_lower = ToLower(email);
+  const std::string send_key = "otp-send:" + resource_tenant_id + ":" + email_lower;
+  GH_RETURN_IF_ERROR(CheckThrottle(send_key, "addr:" + remote_address));
+  GH_ASSIGN_OR_RETURN(auto tenant, directory_.GetTenant(resource_tenant_id));
+  if (!otp_sender_) return FailedPrecondition("Email one-time passcodes are not available on this server.");
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  GH_ASSIGN_OR_RETURN(auto users, tx->FindUsersByMail(resource_tenant_id, email_lower));
+  bool guest = std::any_of(users.begin(), users.end(),
+                           [](const directory::User& u) { return u.user_type == directory::UserType::kGuest; });
+  if (!guest) return OkStatus();  // say nothing about who exists
+  uint64_t n = 0;
+  random_.Fill(&n, sizeof n);
+  std::string code = std::to_string(10'000'000 + n % 90'000'000);  // 8 digits
+  store::OtpRow row{random_.NewUuid(), resource_tenant_id, email_lower, "", clock_.NowMillis() + config_.otp_ttl_ms,
+                    0, std::nullopt};
+  row.code_hash = Sha256Hex(row.id + ":" + code);
+  GH_RETURN_IF_ERROR(tx->Signin().InsertOtp(row));
+  GH_RETURN_IF_ERROR(otp_sender_(*tx, tenant, email, code, config_.otp_ttl_ms));
+  // Sends count towards the same limit as failures, so an address can't be flooded.
+  GH_ASSIGN_OR_RETURN(auto sends, tx->Signin().GetThrottle(send_key));
+  sends.count += 1;
+  if (sends.count >= config_.lockout_threshold) sends.locked_until = clock_.NowMillis() + 15 * 60'000;
+  GH_RETURN_IF_ERROR(tx->Signin().PutThrottle(sends));
+  return tx->Commit();
+}
+
+StatusOr<Session> SigninService::SignInWithOneTimePasscode(const std::string& resource_tenant_id,
+                                                           const std::string& email, const std::string& code,
+                                                           const std::string& remote_address) {
+  const std::string email_lower = ToLower(email);
+  const std::string address_key = "addr:" + remote_address;
+  GH_RETURN_IF_ERROR(CheckThrottle("otp:" + resource_tenant_id + ":" + email_lower, address_key));
+  const Status wrong = Unauthenticated("That code didn't work. Check the code and try again, or ask for a new one.",
+                                       "invalid_code");
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  auto otp = tx->Signin().FindActiveOtp(resource_tenant_id, email_lower, clock_.NowMillis());
+  if (!otp.ok()) {
+    if (otp.status().code() != Code::kNotFound) return otp.status();
+    tx.reset();
+    RecordFailure("otp:" + resource_tenant_id + ":" + email_lower, address_key);
+    return wrong;
+  }
+  if (!ConstantTimeEquals(Sha256Hex(otp->id + ":" + code), otp->code_hash)) {
+    otp->attempts += 1;
+    // A code dies after too many wrong guesses: brute force needs a new email each time.
+    if (otp->attempts >= config_.otp_max_attempts) otp->used_at = clock_.NowMillis();
+    GH_RETURN_IF_ERROR(tx->Signin().UpdateOtp(*otp));
+    GH_RETURN_IF_ERROR(tx->Commit());
+    RecordFailure("otp:" + resource_tenant_id + ":" + email_lower, address_key);
+    return otp->used_at ? Unauthenticated("Too many wrong codes. Ask for a new code.", "invalid_code") : wrong;
+  }
+  otp->used_at = clock_.NowMillis();
+  GH_RETURN_IF_ERROR(tx->Signin().UpdateOtp(*otp));
+  GH_ASSIGN_OR_RETURN(auto users, tx->FindUsersByMail(resource_tenant_id, email_lower));
+  GH_RETURN_IF_ERROR(tx->Commit());
+  auto guest = std::find_if(users.begin(), users.end(),
+                            [](const directory::User& u) { return u.user_type == directory::UserType::kGuest; });
+  if (guest == users.end()) return wrong;
+  return CreateSession(resource_tenant_id, guest->id, "otp");
+}
+
+StatusOr<Session> SigninService::ResolveSession(const std::string& cookie_value) {
+  if (cookie_value.empty()) return Unauthenticated("No session.", "login_required");
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  auto row = tx->Signin().GetSession(Sha256Hex(cookie_value));
+  if (!row.ok()) {
+    if (row.status().code() == Code::kNotFound) return Unauthenticated("No session.", "login_required");
+    return row.status();
+  }
+  if (row->expires_at <= clock_.NowMillis()) return Unauthenticated("The session has expired.", "login_required");
+  return Session{"", row->id_hash, row->tenant_id, row->user_id, row->auth_method, row->created_at};
+}
+
+Status SigninService::SignOut(const std::string& cookie_value) {
+  if (cookie_value.empty()) return OkStatus();
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  GH_RETURN_IF_ERROR(tx->Signin().DeleteSession(Sha256Hex(cookie_value)));
+  return tx->Commit();
+}
+
+std::string SigninService::IdpOf(const Session& s) const {
+  if (s.auth_method == "otp") return "mail";
+  if (s.home_tenant_id == kConsumersTenantId) return "live.com";
+  return tokens_.Issuer(s.home_tenant_id);
+}
+
+StatusOr<directory::User> SigninService::PrincipalIn(const Session& s, const std::string& resource_tenant_id) {
+  std::optional<directory::User> principal;
+  if (s.home_tenant_id == resource_tenant_id) {
+    auto u = directory_.GetUser(resource_tenant_id, s.user_id);
+    if (!u.ok()) return PermissionDenied("Your account no longer exists in this organization.", "user_not_found");
+    principal = *u;
+  } else {
+    GH_ASSIGN_OR_RETURN(auto home_user, directory_.GetUser(s.home_tenant_id, s.user_id));
+    GH_ASSIGN_OR_RETURN(auto resource, directory_.GetTenant(resource_tenant_id));
+    GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+    std::string idp = IdpOf(s);
+    for (const auto& address : {home_user.user_principal_name, home_user.mail.value_or("")}) {
+      if (address.empty()) continue;
+      GH_ASSIGN_OR_RETURN(auto candidates, tx->FindUsersByMail(resource_tenant_id, ToLower(address)));
+      for (auto& c : candidates) {
+        for (const auto& id : c.identities)
+          if (id.issuer == idp && id.issuer_assigned_id == home_user.id) principal = c;
+      }
+    }
+    if (!principal)
+      return PermissionDenied("AADSTS50020: User account '" + home_user.user_principal_name +
+                                  "' from identity provider '" + idp + "' does not exist in tenant '" +
+                                  resource.name +
+                                  "' and cannot access it. The account needs to be added as an external user in "
+                                  "the tenant first.",
+                              "not_a_guest");
+  }
+  if (!principal->account_enabled)
+    return PermissionDenied("AADSTS50057: The user account is disabled in this organization.", "user_disabled");
+  if (principal->user_type == directory::UserType::kGuest &&
+      principal->external_user_state.value_or("") == "PendingAcceptance")
+    return PermissionDenied("You haven't accepted the invitation to this organization yet. Open the invitation email "
+                            "and select Get Started.",
+                            "invitation_pending");
+  return *principal;
+}
+
+// ---- grants ------------------------------------------------------------------
+
+StatusOr<std::string> SigninService::IssueCode(const AuthorizeRequest& req, const Session& session,
+                                               const directory::User& principal) {
+  std::string code = random_.Token(32);
+  store::AuthCodeRow row{Sha256Hex(code), req.tenant_id, req.client.app_id, principal.id, req.redirect_uri,
+                         req.scope,       req.nonce,     req.code_challenge, IdpOf(session), session.created_at / 1000,
+                         clock_.NowMillis() + config_.code_ttl_ms, std::nullopt};
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  GH_RETURN_IF_ERROR(tx->Signin().InsertAuthCode(row));
+  GH_RETURN_IF_ERROR(tx->Commit());
+  return code;
+}
+
+StatusOr<TokenSet> SigninService::Issue(const std::string& tenant_id, const std::string& client_id,
+                                        const std::string& user_id, const std::string& scope, const std::string& idp,
+                                        int64_t auth_time, const std::string& nonce, const std::string& family_id) {
+  auto user = directory_.GetUser(tenant_id, user_id);
+  if (!user.ok() || !user->account_enabled)
+    return OAuth("invalid_grant", "AADSTS50057: The user account no longer exists or is disabled.");
+  Scopes scopes = ParseScopes(scope);
+  GH_ASSIGN_OR_RETURN(auto roles, directory_.EffectiveRoles(tenant_id, user_id));
+  TokenService::UserTokenRequest req;
+  req.tenant_id = tenant_id;
+  req.client_id = client_id;
+  req.user_id = user_id;
+  req.idp = idp;
+  req.preferred_username = user->mail && user->user_type == directory::UserType::kGuest ? *user->mail
+                                                                                         : user->user_principal_name;
+  req.email = user->mail.value_or("");
+  req.name = user->display_name;
+  req.nonce = nonce;
+  req.acct = user->user_type == directory::UserType::kGuest ? 1 : 0;
+  req.scopes = scopes.graph;
+  req.directory_roles = roles;
+  req.auth_time = auth_time;
+  req.with_id_token = Contains(scopes.oidc, "openid");
+  GH_ASSIGN_OR_RETURN(auto issued, tokens_.IssueUserTokens(req));
+  TokenSet out;
+  out.access_token = std::move(issued.access_token);
+  out.id_token = std::move(issued.id_token);
+  out.expires_in = issued.expires_in;
+  std::vector<std::string> granted = scopes.oidc;
+  for (const auto& g : scopes.graph) granted.push_back("https://graph.microsoft.com/" + g);
+  out.scope = Join(granted);
+  if (Contains(scopes.oidc, "offline_access")) {
+    out.refresh_token = random_.Token(32);
+    const int64_t now = clock_.NowMillis();
+    store::RefreshTokenRow row{Sha256Hex(out.refresh_token), family_id.empty() ? random_.NewUuid() : family_id,
+                               tenant_id, client_id, user_id, scope, idp, auth_time, now,
+                               now + config_.refresh_ttl_ms, std::nullopt, false};
+    GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+    GH_RETURN_IF_ERROR(tx->Signin().InsertRefreshToken(row));
+    GH_RETURN_IF_ERROR(tx->Commit());
+  }
+  return out;
+}
+
+StatusOr<TokenSet> SigninService::RedeemCode(const std::string& tenant_ref, const std::string& client_id,
+                                             const std::string& client_secret, const std::string& code,
+                                             const std::string& redirect_uri, const std::string& code_verifier) {
+  GH_ASSIGN_OR_RETURN(auto tenant, Tenant(tenant_ref));
+  GH_ASSIGN_OR_RETURN(auto client, FindClient(tenant.id, client_id));
+  GH_RETURN_IF_ERROR(AuthenticateClient(client, client_secret));
+  const Status invalid = OAuth("invalid_grant", "AADSTS70000: The provided authorization code is invalid or has "
+                                                "expired.");
+  if (code.empty()) return OAuth("invalid_request", "AADSTS900144: The request body must contain the following "
+                                                    "parameter: 'code'.");
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  auto row = tx->Signin().GetAuthCode(Sha256Hex(code));
+  if (!row.ok()) return row.status().code() == Code::kNotFound ? invalid : row.status();
+  if (row->tenant_id != tenant.id || row->client_id != client.app_id) return invalid;
+  if (row->used_at)
+    return OAuth("invalid_grant", "AADSTS54005: OAuth2 Authorization code was already redeemed, please retry with a "
+                                  "new valid code or use an existing refresh token.");
+  if (row->expires_at <= clock_.NowMillis())
+    return OAuth("invalid_grant", "AADSTS70008: The provided authorization code or refresh token has expired due to "
+                                  "inactivity. Send a new interactive authorization request for this user and "
+                                  "resource.");
+  if (row->redirect_uri != redirect_uri)
+    return OAuth("invalid_grant", "AADSTS50148: The redirect_uri does not match the one used in the authorization "
+                                  "request.");
+  if (!row->code_challenge.empty() && PkceChallenge(code_verifier) != row->code_challenge)
+    return OAuth("invalid_grant", "AADSTS50148: The code_verifier does not match the code_challenge supplied in the "
+                                  "authorization request for PKCE.");
+  Status used = tx->Signin().UseAuthCode(row->code_hash, clock_.NowMillis());
+  if (used.code() == Code::kNotFound)
+    return OAuth("invalid_grant", "AADSTS54005: OAuth2 Authorization code was already redeemed.");
+  GH_RETURN_IF_ERROR(used);
+  GH_RETURN_IF_ERROR(tx->Commit());
+  return Issue(tenant.id, client.app_id, row->user_id, row->scope, row->idp, row->auth_time, row->nonce, "");
+}
+
+StatusOr<TokenSet> SigninService::Refresh(const std::string& tenant_ref, const std::string& client_id,
+                                          const std::string& client_secret, const std::string& refresh_token) {
+  GH_ASSIGN_OR_RETURN(auto tenant, Tenant(tenant_ref));
+  GH_ASSIGN_OR_RETURN(auto client, FindClient(tenant.id, client_id));
+  GH_RETURN_IF_ERROR(AuthenticateClient(client, client_secret));
+  const Status invalid = OAuth("invalid_grant", "AADSTS9002313: The refresh token is invalid or malformed.");
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  auto row = tx->Signin().GetRefreshToken(Sha256Hex(refresh_token));
+  if (!row.ok()) return row.status().code() == Code::kNotFound ? invalid : row.status();
+  if (row->tenant_id != tenant.id || row->client_id != client.app_id) return invalid;
+  if (row->revoked) return OAuth("invalid_grant", "AADSTS50173: The refresh token has been revoked.");
+  if (row->used_at) {
+    // Reuse of a rotated token means it leaked: revoke the whole grant.
+    GH_RETURN_IF_ERROR(tx->Signin().RevokeRefreshFamily(row->family_id));
+    GH_RETURN_IF_ERROR(tx->Commit());
+    return OAuth("invalid_grant", "AADSTS50173: The refresh token was already used. All tokens of this sign-in "
+                                  "have been revoked; sign in again.");
+  }
+  if (row->expires_at <= clock_.NowMillis())
+    return OAuth("invalid_grant", "AADSTS700082: The refresh token has expired due to inactivity.");
+  GH_RETURN_IF_ERROR(tx->Signin().UseRefreshToken(row->token_hash, clock_.NowMillis()));
+  GH_RETURN_IF_ERROR(tx->Commit());
+  return Issue(tenant.id, client.app_id, row->user_id, row->scope, row->idp, row->auth_time, "", row->family_id);
+}
+
+StatusOr<DeviceAuthorization> SigninService::StartDevice(const std::string& tenant_ref, const std::string& client_id,
+                                                         const std::string& scope, const std::string& public_base) {
+  GH_ASSIGN_OR_RETURN(auto tenant, Tenant(tenant_ref));
+  GH_ASSIGN_OR_RETURN(auto client, FindClient(tenant.id, client_id));
+  if (!client.allows_public_flows)
+    return OAuth("invalid_client", "AADSTS7000218: The device code flow is for public clients; enable public "
+                                   "client flows for this application.", Code::kUnauthenticated);
+  DeviceAuthorization out;
+  out.device_code = random_.Token(32);
+  static constexpr std::string_view kAlphabet = "BCDFGHJKLMNPQRSTVWXZ";  // no vowels: no words
+  std::string user_code;
+  for (int i = 0; i < 8; ++i) {
+    uint8_t b = 0;
+    do random_.Fill(&b, 1);
+    while (b >= 240);  // 240 = 12 × 20: rejection keeps letters uniform
+    user_code += kAlphabet[b % kAlphabet.size()];
+  }
+  out.user_code = NormaliseUserCode(user_code);
+  out.verification_uri = public_base + "/devicelogin";
+  out.expires_in = config_.device_ttl_ms / 1000;
+  const int64_t now = clock_.NowMillis();
+  store::DeviceCodeRow row{Sha256Hex(out.device_code), out.user_code, tenant.id, client.app_id,
+                           scope.empty() ? "openid profile offline_access" : scope,
+                           "pending", "", "", 0, now + config_.device_ttl_ms, out.interval, 0};
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  GH_RETURN_IF_ERROR(tx->Signin().InsertDeviceCode(row));
+  GH_RETURN_IF_ERROR(tx->Commit());
+  return out;
+}
+
+StatusOr<SigninService::PendingDevice> SigninService::DescribeDevice(const std::string& user_code) {
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  auto row = tx->Signin().FindPendingDeviceCode(NormaliseUserCode(user_code), clock_.NowMillis());
+  if (!row.ok()) {
+    if (row.status().code() != Code::kNotFound) return row.status();
+    return InvalidArgument("That code is not valid or has expired. Check the code on your device.", "bad_user_code");
+  }
+  tx.reset();
+  GH_ASSIGN_OR_RETURN(auto client, FindClient(row->tenant_id, row->client_id));
+  return PendingDevice{row->tenant_id, client.display_name, row->user_code};
+}
+
+Status SigninService::ApproveDevice(const std::string& user_code, const Session& session, bool approve) {
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  auto row = tx->Signin().FindPendingDeviceCode(NormaliseUserCode(user_code), clock_.NowMillis());
+  if (!row.ok()) {
+    if (row.status().code() != Code::kNotFound) return row.status();
+    return InvalidArgument("That code is not valid or has expired. Check the code on your device.", "bad_user_code");
+  }
+  tx.reset();
+  GH_ASSIGN_OR_RETURN(auto principal, PrincipalIn(session, row->tenant_id));
+  row->status = approve ? "approved" : "denied";
+  row->user_id = principal.id;
+  row->idp = IdpOf(session);
+  row->auth_time = session.created_at / 1000;
+  GH_ASSIGN_OR_RETURN(auto wtx, store_.Begin(store::TxMode::kWrite));
+  GH_RETURN_IF_ERROR(wtx->Signin().UpdateDeviceCode(*row));
+  return wtx->Commit();
+}
+
+StatusOr<TokenSet> SigninService::PollDevice(const std::string& tenant_ref, const std::string& client_id,
+                                             const std::string& device_code) {
+  GH_ASSIGN_OR_RETURN(auto tenant, Tenant(tenant_ref));
+  GH_ASSIGN_OR_RETURN(auto client, FindClient(tenant.id, client_id));
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  auto row = tx->Signin().GetDeviceCode(Sha256Hex(device_code));
+  if (!row.ok() || row->tenant_id != tenant.id || row->client_id != client.app_id) {
+    if (!row.ok() && row.status().code() != Code::kNotFound) return row.status();
+    return OAuth("invalid_grant", "AADSTS70000: The provided device code is invalid.");
+  }
+  const int64_t now = clock_.NowMillis();
+  if (row->expires_at <= now) return OAuth("expired_token", "AADSTS70020: The provided device code has expired.");
+  if (row->status == "denied") return OAuth("access_denied", "AADSTS70000: The user declined the sign-in.");
+  if (row->status == "consumed") return OAuth("invalid_grant", "AADSTS70000: The device code was already used.");
+  if (row->status == "pending") {
+    bool too_fast = row->last_poll_at && now - row->last_poll_at < row->interval_s * 1000;
+    row->last_poll_at = now;
+    GH_RETURN_IF_ERROR(tx->Signin().UpdateDeviceCode(*row));
+    GH_RETURN_IF_ERROR(tx->Commit());
+    if (too_fast) return OAuth("slow_down", "AADSTS70000: Poll less often.");
+    return OAuth("authorization_pending",
+                 "AADSTS70016: OAuth 2.0 device flow error. Authorization is pending. Continue polling.");
+  }
+  row->status = "consumed";
+  GH_RETURN_IF_ERROR(tx->Signin().UpdateDeviceCode(*row));
+  GH_RETURN_IF_ERROR(tx->Commit());
+  return Issue(tenant.id, client.app_id, row->user_id, row->scope, row->idp, row->auth_time, "", "");
+}
+
+}  // namespace gh::identity

@@ -1,0 +1,197 @@
+#pragma once
+// Interactive sign-in and the OAuth 2.0 grants that involve a user: sessions,
+// home-realm discovery (member of this tenant, member of another tenant on
+// this server, personal account in the `consumers` tenant, or email one-time
+// passcode), password verification with lockout, authorization codes with
+// PKCE, refresh tokens with rotation and reuse detection, and the device
+// authorization grant (RFC 8628).
+//
+// A session belongs to the identity where the user authenticated (their home
+// tenant); PrincipalIn() maps it to the object that represents them in a
+// resource tenant: the member itself, or the guest object bound to that home
+// identity. All secrets handed out (session ids, codes, tokens) are random
+// 256-bit values stored only as SHA-256 digests.
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/random.h"
+#include "core/status.h"
+#include "directory/directory_service.h"
+#include "directory/model.h"
+#include "identity/token_service.h"
+#include "store/store.h"
+
+namespace gh::identity {
+
+// The `consumers` tenant that holds personal (outlook.com-style) accounts.
+inline constexpr std::string_view kConsumersTenantId = "9188040d-6c67-4c5b-b112-36a304b66dad";
+const std::vector<std::string>& ConsumerDomains();  // outlook.com, hotmail.com, live.com, msn.com
+
+// First-party public client every tenant knows: the gatehouse CLI (device code).
+inline constexpr std::string_view kCliClientId = "2b7e4a63-5d0c-4c58-9a7e-6f8a1d4b3c21";
+
+struct SigninConfig {
+  int64_t session_ttl_ms = 12LL * 3600 * 1000;
+  int64_t code_ttl_ms = 10LL * 60 * 1000;
+  int64_t refresh_ttl_ms = 90LL * 24 * 3600 * 1000;
+  int64_t device_ttl_ms = 15LL * 60 * 1000;
+  int64_t otp_ttl_ms = 30LL * 60 * 1000;   // as Entra's email one-time passcodes
+  int otp_max_attempts = 5;
+  int lockout_threshold = 5;               // failures before an account locks
+  int64_t lockout_base_ms = 60'000;        // doubles with each further failure, up to an hour
+  int address_limit = 30;                  // failed sign-ins per address per window
+  int64_t address_window_ms = 5 * 60'000;
+};
+
+// A client as the sign-in code sees it (registered in a tenant, or built in).
+struct ClientInfo {
+  std::string app_id;
+  std::string display_name;
+  std::vector<std::string> web_redirect_uris;     // confidential flows: a secret is required
+  std::vector<std::string> public_redirect_uris;  // public flows: PKCE instead of a secret
+  std::string object_id;                          // empty for built-in clients
+  bool allows_public_flows = false;               // may redeem without a secret (public redirect URIs, device code)
+};
+
+struct Session {
+  std::string token;  // the cookie value (only returned when created)
+  std::string id_hash;
+  std::string home_tenant_id;
+  std::string user_id;
+  std::string auth_method;
+  int64_t created_at = 0;
+};
+
+// Where an email address signs in, from the point of view of a resource tenant.
+struct HomeRealm {
+  enum class Kind { kMember, kOtherTenant, kConsumer, kOneTimePasscode };
+  Kind kind = Kind::kOneTimePasscode;
+  std::string home_tenant_id;  // empty for one-time passcodes
+  std::string home_tenant_name;
+};
+
+struct AuthorizeRequest {
+  std::string tenant_id;  // resolved resource tenant
+  ClientInfo client;
+  std::string redirect_uri;
+  std::string scope;
+  std::string state;
+  std::string nonce;
+  std::string code_challenge;
+  std::string prompt;
+  std::string login_hint;
+  std::string response_mode;  // "query" (default) or "form_post"
+  bool public_flow = false;   // redirect URI registered as a public client's: PKCE required
+};
+
+struct TokenSet {
+  std::string access_token;
+  std::string id_token;
+  std::string refresh_token;  // empty unless offline_access was granted
+  std::string scope;
+  int64_t expires_in = 0;
+};
+
+struct DeviceAuthorization {
+  std::string device_code;
+  std::string user_code;
+  std::string verification_uri;
+  int64_t expires_in = 0;
+  int64_t interval = 5;
+};
+
+// Hook to deliver a one-time passcode inside the caller's transaction (the
+// mail outbox); tests capture the code instead.
+using OtpSender = std::function<Status(store::Transaction& tx, const directory::Tenant& resource,
+                                       const std::string& email, const std::string& code, int64_t ttl_ms)>;
+
+class SigninService {
+ public:
+  SigninService(store::Store& store, directory::DirectoryService& directory, TokenService& tokens,
+                const Clock& clock, Random& random, SigninConfig config = {});
+
+  void SetOtpSender(OtpSender sender) { otp_sender_ = std::move(sender); }
+
+  // Creates the built-in consumers tenant when missing.
+  Status EnsureConsumersTenant();
+
+  // ---- Clients and authorize requests
+  StatusOr<ClientInfo> FindClient(const std::string& tenant_id, const std::string& client_id);
+  // Validates client, redirect URI and parameters. An error whose reason is
+  // "invalid_client_or_redirect" must be shown to the user, never redirected.
+  StatusOr<AuthorizeRequest> ValidateAuthorize(const std::string& tenant_ref,
+                                               const std::vector<std::pair<std::string, std::string>>& query);
+
+  // ---- Authentication
+  StatusOr<HomeRealm> Discover(const std::string& resource_tenant_id, const std::string& email);
+  // Password sign-in at the address's home (this tenant, another tenant on
+  // this server, or consumers). Errors never reveal whether an account exists.
+  StatusOr<Session> SignInWithPassword(const std::string& resource_tenant_id, const std::string& email,
+                                       const std::string& password, const std::string& remote_address);
+  // Sends a code to `email` if it may sign in to the resource tenant with one
+  // (a guest with that address exists); silently does nothing otherwise.
+  Status StartOneTimePasscode(const std::string& resource_tenant_id, const std::string& email,
+                              const std::string& remote_address);
+  StatusOr<Session> SignInWithOneTimePasscode(const std::string& resource_tenant_id, const std::string& email,
+                                              const std::string& code, const std::string& remote_address);
+  StatusOr<Session> ResolveSession(const std::string& cookie_value);
+  Status SignOut(const std::string& cookie_value);
+
+  // The object representing the session's identity in `resource_tenant_id`:
+  // the member, or the guest bound to the home identity. PermissionDenied
+  // with a reason when the identity has no (usable) object there.
+  StatusOr<directory::User> PrincipalIn(const Session& session, const std::string& resource_tenant_id);
+  // The issuer that authenticated the session's identity.
+  std::string IdpOf(const Session& session) const;
+
+  // ---- Grants
+  StatusOr<std::string> IssueCode(const AuthorizeRequest& req, const Session& session,
+                                  const directory::User& principal);
+  StatusOr<TokenSet> RedeemCode(const std::string& tenant_ref, const std::string& client_id,
+                                const std::string& client_secret, const std::string& code,
+                                const std::string& redirect_uri, const std::string& code_verifier);
+  StatusOr<TokenSet> Refresh(const std::string& tenant_ref, const std::string& client_id,
+                             const std::string& client_secret, const std::string& refresh_token);
+  StatusOr<DeviceAuthorization> StartDevice(const std::string& tenant_ref, const std::string& client_id,
+                                            const std::string& scope, const std::string& public_base);
+  // The tenant and client of a pending device code (for the approval page).
+  struct PendingDevice {
+    std::string tenant_id;
+    std::string client_name;
+    std::string user_code;
+  };
+  StatusOr<PendingDevice> DescribeDevice(const std::string& user_code);
+  // Approves a pending device code for the signed-in session.
+  Status ApproveDevice(const std::string& user_code, const Session& session, bool approve);
+  StatusOr<TokenSet> PollDevice(const std::string& tenant_ref, const std::string& client_id,
+                                const std::string& device_code);
+
+ private:
+  StatusOr<directory::Tenant> Tenant(const std::string& ref);
+  Status AuthenticateClient(const ClientInfo& client, const std::string& secret);
+  StatusOr<Session> CreateSession(const std::string& home_tenant_id, const std::string& user_id,
+                                  const std::string& method);
+  StatusOr<TokenSet> Issue(const std::string& tenant_id, const std::string& client_id, const std::string& user_id,
+                           const std::string& scope, const std::string& idp, int64_t auth_time,
+                           const std::string& nonce, const std::string& family_id);
+  // Failure accounting: lockout per account, rate limit per address.
+  Status CheckThrottle(const std::string& account_key, const std::string& address_key);
+  void RecordFailure(const std::string& account_key, const std::string& address_key);
+  void ClearFailures(const std::string& account_key);
+
+  store::Store& store_;
+  directory::DirectoryService& directory_;
+  TokenService& tokens_;
+  const Clock& clock_;
+  Random& random_;
+  SigninConfig config_;
+  OtpSender otp_sender_;
+};
+
+// RFC 7636 S256: base64url(SHA-256(verifier)).
+std::string PkceChallenge(std::string_view verifier);
+
+}  // namespace gh::identity

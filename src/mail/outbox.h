@@ -1,0 +1,66 @@
+#pragma once
+// Queuing mail from domain code. Enqueue() writes into the caller's own write
+// transaction, so the mail is committed exactly when the change that causes it
+// is (an invitation and its email together) and vanishes with a rollback.
+// MailSender delivers it after the commit.
+//
+//   auto tx = store.Begin(store::TxMode::kWrite);
+//   ... (*tx)->InsertUser(guest) ...
+//   auto id = outbox.Enqueue(**tx, mail);   // same transaction
+//   (*tx)->Commit();
+//
+// Thread-safe (no state beyond the injected clock and randomness).
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/random.h"
+#include "core/status.h"
+#include "mail/templates.h"
+#include "store/store.h"
+
+namespace gh::mail {
+
+struct Mail {
+  std::string tenant_id;
+  std::string kind;  // "invitation", "otp", "environmentNotice", …
+  std::vector<std::string> to;
+  std::vector<std::string> cc;
+  std::string from_name;  // e.g. "Contoso via Gatehouse"; the address is configuration
+  std::string reply_to;   // empty = none
+  std::string subject;
+  std::string text_body;
+  std::string html_body;
+  // "At most one email per send request": a second Enqueue with the same key
+  // in the same tenant is AlreadyExists and queues nothing.
+  std::optional<std::string> dedupe_key;
+
+  void SetContent(const RenderedMail& r) {
+    subject = r.subject;
+    text_body = r.text;
+    html_body = r.html;
+  }
+};
+
+// "<org> via Gatehouse", the From display name every tenant's mail uses.
+std::string FromNameFor(const std::string& org_name);
+
+class Outbox {
+ public:
+  Outbox(const Clock& clock, Random& random) : clock_(clock), random_(random) {}
+
+  // Queues `mail` in `tx`, due now; returns its id. InvalidArgument when it
+  // could never be sent (no recipient, a malformed address, a line break in
+  // the subject or sender name), with `tx` untouched. AlreadyExists on a
+  // repeated dedupe_key, or another store error: like every store error this
+  // fails `tx` (store.h), so check-then-send callers should treat
+  // AlreadyExists as "already sent" and not commit further work in `tx`.
+  StatusOr<std::string> Enqueue(store::Transaction& tx, const Mail& mail);
+
+ private:
+  const Clock& clock_;
+  Random& random_;
+};
+
+}  // namespace gh::mail

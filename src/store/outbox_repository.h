@@ -1,0 +1,84 @@
+#pragma once
+// The durable mail outbox: rows written by domain code inside the transaction
+// of the change that causes the mail (an invitation and its email commit or
+// roll back together), then claimed and delivered by mail::MailSender.
+//
+// Reached through Transaction::Outbox(); every call runs in that transaction.
+// Claim/MarkSent/MarkFailed are writes (FailedPrecondition in a kRead
+// transaction). Delivery is at-least-once: a claimed row is leased, not
+// removed; if its sender dies before MarkSent the lease expires and the row is
+// claimed again. The repository knows no retry policy: the caller supplies the
+// next attempt time and whether to give up.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace gh::store {
+
+// One queued email, storage-level. Bodies are already rendered; the envelope
+// sender address is configuration, not stored (so changing it applies to the
+// queue).
+struct OutboxMessage {
+  std::string id;
+  std::string tenant_id;
+  std::string kind;  // "invitation", "otp", "environmentNotice", …
+  std::vector<std::string> to;
+  std::vector<std::string> cc;
+  std::string from_name;  // display name of From, e.g. "Contoso via Gatehouse"
+  std::string reply_to;   // empty = none
+  std::string subject;
+  std::string text_body;
+  std::string html_body;  // empty = text only
+  int64_t created_at = 0;
+  int attempts = 0;              // delivery attempts finished (sent or failed)
+  int64_t next_attempt_at = 0;   // not claimed before this time (ms)
+  std::optional<int64_t> sent_at;
+  bool gave_up = false;          // no further attempts; last_error says why
+  std::string last_error;
+  // Unique per tenant when set: a second Enqueue with the same key is
+  // AlreadyExists, so a retried request sends at most one email.
+  std::optional<std::string> dedupe_key;
+  int64_t lease_until = 0;  // a claim holds the row until then (ms)
+  std::string leased_by;    // who claimed it last (diagnostics)
+};
+
+class OutboxRepository {
+ public:
+  virtual ~OutboxRepository() = default;
+
+  // Inserts `msg` as given (the caller sets id, created_at, next_attempt_at).
+  // AlreadyExists when the id, or the dedupe_key within the tenant, is taken.
+  virtual Status Enqueue(const OutboxMessage& msg) = 0;
+
+  // Up to `limit` rows due at `now` (not sent, not given up,
+  // next_attempt_at <= now, lease expired), oldest due first, leased to
+  // `claimer` until now + lease_ms. On PostgreSQL rows locked by another
+  // claiming transaction are skipped (FOR UPDATE SKIP LOCKED), so several
+  // servers share the queue without sending a row twice while leased; SQLite
+  // serialises writers. The lease is only visible to others once this
+  // transaction commits, so commit before delivering.
+  virtual StatusOr<std::vector<OutboxMessage>> Claim(int64_t now, int limit, int64_t lease_ms,
+                                                     const std::string& claimer) = 0;
+
+  // Records a delivery: sent_at = now, attempts + 1, lease released.
+  // NotFound for an unknown id.
+  virtual Status MarkSent(const std::string& id, int64_t now) = 0;
+
+  // Records a failed attempt: attempts + 1, last_error, lease released; due
+  // again at next_attempt_at, or never again when give_up. NotFound for an
+  // unknown id.
+  virtual Status MarkFailed(const std::string& id, const std::string& error, int64_t next_attempt_at,
+                            bool give_up) = 0;
+
+  virtual StatusOr<OutboxMessage> Get(const std::string& id) = 0;
+  // The tenant's messages, newest first (for tests and the admin view).
+  virtual StatusOr<std::vector<OutboxMessage>> List(const std::string& tenant_id, int limit) = 0;
+  // Messages neither sent nor given up, across all tenants.
+  virtual StatusOr<int64_t> CountPending() = 0;
+};
+
+
+}  // namespace gh::store

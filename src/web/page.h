@@ -1,0 +1,40 @@
+#pragma once
+// Server-rendered HTML. Templates are Google ctemplate files compiled into
+// the binary (templates.cc), all in auto-escape mode, so every variable is
+// HTML-escaped unless a template says otherwise. A page is a named body
+// template inside the shared layout.
+#include <cstring>  // ctemplate's headers use strlen without including it
+
+#include <ctemplate/template_dictionary.h>
+
+#include <memory>
+#include <string>
+
+#include "http/message.h"
+
+namespace gh::web {
+
+class Page {
+ public:
+  // `body` names a template registered in templates.cc (e.g. "signin_email").
+  Page(std::string body, std::string title);
+
+  Page& Set(const std::string& key, const std::string& value);
+  // Shows a {{#NAME}}…{{/NAME}} section once, with its own values.
+  ctemplate::TemplateDictionary* Section(const std::string& name);
+  void Show(const std::string& name);
+
+  std::string Render() const;
+  http::Response Response(int status = 200) const;
+
+ private:
+  std::string body_;
+  std::unique_ptr<ctemplate::TemplateDictionary> dict_;
+  ctemplate::TemplateDictionary* content_;
+};
+
+// A plain message page (errors, confirmations).
+http::Response MessagePage(int status, const std::string& title, const std::string& message,
+                           const std::string& link_text = {}, const std::string& link_href = {});
+
+}  // namespace gh::web

@@ -1,0 +1,286 @@
+#include "web/signin_routes.h"
+
+#include "web/cookies.h"
+#include "web/page.h"
+
+namespace gh::web {
+namespace {
+
+using Form = std::vector<std::pair<std::string, std::string>>;
+
+http::Response Redirect(const std::string& location) {
+  http::Response r;
+  r.status = 302;
+  r.SetHeader("Location", location);
+  r.SetHeader("Cache-Control", "no-store");
+  return r;
+}
+
+std::string WithParams(std::string url, const Form& params) {
+  char sep = url.find('?') == std::string::npos ? '?' : '&';
+  for (const auto& [k, v] : params) {
+    if (v.empty() && k != "state") continue;
+    url += sep + http::PercentEncode(k) + "=" + http::PercentEncode(v);
+    sep = '&';
+  }
+  return url;
+}
+
+// The authorize response: a redirect with the parameters in the query, or an
+// auto-submitting form (response_mode=form_post).
+http::Response ToClient(const identity::AuthorizeRequest& r, const Form& params) {
+  if (r.response_mode != "form_post") return Redirect(WithParams(r.redirect_uri, params));
+  Page p("form_post", "Signing in");
+  p.Set("ACTION", r.redirect_uri);
+  for (const auto& [k, v] : params) {
+    auto* f = p.Section("FIELD");
+    f->SetValue("NAME", k);
+    f->SetValue("VALUE", v);
+  }
+  return p.Response();
+}
+
+std::string LoginUrl(const std::string& tenant_id, const std::string& continue_to, const std::string& hint) {
+  return WithParams("/login", {{"tenant", tenant_id}, {"continue", continue_to}, {"login_hint", hint}});
+}
+
+std::string OrgName(SigninDeps& d, const std::string& tenant_id) {
+  auto t = d.directory.GetTenant(tenant_id);
+  return t.ok() ? t->name : "Gatehouse";
+}
+
+http::Response Authorize(SigninDeps& d, http::RouteContext& ctx) {
+  const auto& q = ctx.request.query;
+  auto req = d.signin.ValidateAuthorize(ctx.params["tenant"], q);
+  if (!req.ok()) {
+    if (req.status().reason() == "invalid_client_or_redirect" || req.status().code() == Code::kNotFound)
+      return MessagePage(400, "This sign-in request isn't valid",
+                         req.status().message() + " Contact the owner of the application you came from.");
+    if (req.status().code() != Code::kInvalidArgument)
+      return MessagePage(503, "Sign-in is unavailable", "Try again in a moment.");
+    // Validated client and redirect URI: errors go back to the application.
+    return Redirect(WithParams(http::FormValue(q, "redirect_uri"),
+                               {{"error", req.status().reason()},
+                                {"error_description", req.status().message()},
+                                {"state", http::FormValue(q, "state")}}));
+  }
+  auto session = d.signin.ResolveSession(CookieValue(ctx.request, kSessionCookie));
+  if (session.ok() && req->prompt != "login") {
+    auto principal = d.signin.PrincipalIn(*session, req->tenant_id);
+    if (!principal.ok()) {
+      if (req->prompt == "none")
+        return ToClient(*req, {{"error", "interaction_required"},
+                               {"error_description", principal.status().message()},
+                               {"state", req->state}});
+      return MessagePage(403, "You can't sign in to " + OrgName(d, req->tenant_id) + " with this account",
+                         principal.status().message(), "Sign in with another account",
+                         LoginUrl(req->tenant_id, ctx.request.target, ""));
+    }
+    auto code = d.signin.IssueCode(*req, *session, *principal);
+    if (!code.ok()) return MessagePage(503, "Sign-in is unavailable", "Try again in a moment.");
+    return ToClient(*req, {{"code", *code}, {"state", req->state}});
+  }
+  if (req->prompt == "none")
+    return ToClient(*req, {{"error", "login_required"},
+                           {"error_description", "AADSTS50058: A silent sign-in request was sent but no user is "
+                                                 "signed in."},
+                           {"state", req->state}});
+  // Back here after signing in; without prompt=login, or it would loop.
+  Form rest;
+  for (const auto& [k, v] : q)
+    if (k != "prompt") rest.emplace_back(k, v);
+  return Redirect(LoginUrl(req->tenant_id, WithParams(ctx.request.path, rest), req->login_hint));
+}
+
+// Renders one step of the sign-in form.
+http::Response SigninStep(SigninDeps& d, const http::Request& http_req, const std::string& step,
+                          const std::string& tenant_id, const std::string& continue_to, const std::string& email,
+                          const std::string& error, const std::string& home = {}, int status = 200) {
+  static const std::map<std::string, std::string> kTemplates = {
+      {"email", "signin_email"}, {"password", "signin_password"}, {"otp", "signin_otp"}};
+  Page p(kTemplates.at(step), "Sign in");
+  Csrf csrf = CsrfFor(http_req, d.random);
+  p.Set("CSRF", csrf.token).Set("TENANT", tenant_id).Set("CONTINUE", continue_to).Set("EMAIL", email);
+  p.Set("ORG", OrgName(d, tenant_id)).Set("HOME", home);
+  if (!error.empty()) p.Section("ERROR")->SetValue("MESSAGE", error);
+  auto resp = p.Response(status);
+  csrf.Attach(http_req, resp);
+  return resp;
+}
+
+http::Response LoginPage(SigninDeps& d, http::RouteContext& ctx) {
+  std::string tenant = ctx.request.Query("tenant").value_or("");
+  auto t = d.directory.ResolveTenant(tenant);
+  if (!t.ok()) return MessagePage(404, "Organization not found", "Check the link you followed.");
+  return SigninStep(d, ctx.request, "email", t->id, SafeContinue(ctx.request.Query("continue").value_or("")),
+                    ctx.request.Query("login_hint").value_or(""), "");
+}
+
+int StatusFor(const Status& s) {
+  switch (s.code()) {
+    case Code::kResourceExhausted: return 429;
+    case Code::kUnauthenticated: return 401;
+    case Code::kPermissionDenied: return 403;
+    case Code::kInvalidArgument: return 400;
+    default: return 503;
+  }
+}
+
+http::Response LoginPost(SigninDeps& d, http::RouteContext& ctx) {
+  const auto& req = ctx.request;
+  Form form = http::ParseForm(req.body);
+  if (!CsrfValid(req, http::FormValue(form, "csrf")))
+    return MessagePage(400, "Please try again", "Your sign-in form expired or came from another site. Start again.",
+                       "Start again", "/");
+  std::string tenant_id = http::FormValue(form, "tenant");
+  auto tenant = d.directory.GetTenant(tenant_id);
+  if (!tenant.ok()) return MessagePage(404, "Organization not found", "Check the link you followed.");
+  std::string continue_to = SafeContinue(http::FormValue(form, "continue"));
+  std::string email = http::FormValue(form, "email");
+  std::string step = http::FormValue(form, "step");
+  auto fail = [&](const std::string& at, const Status& s, const std::string& home = {}) {
+    return SigninStep(d, req, at, tenant_id, continue_to, email, s.message(), home, StatusFor(s));
+  };
+  if (step == "email") {
+    auto realm = d.signin.Discover(tenant_id, email);
+    if (!realm.ok()) {
+      if (realm.status().code() != Code::kInvalidArgument) return fail("email", realm.status());
+      return fail("email", InvalidArgument("Enter a valid email address, like name@example.com."));
+    }
+    if (realm->kind == identity::HomeRealm::Kind::kOneTimePasscode) {
+      Status sent = d.signin.StartOneTimePasscode(tenant_id, email, req.remote_address);
+      if (!sent.ok()) return fail("email", sent);
+      return SigninStep(d, req, "otp", tenant_id, continue_to, email, "");
+    }
+    std::string home = realm->kind == identity::HomeRealm::Kind::kConsumer ? "Personal" : realm->home_tenant_name;
+    return SigninStep(d, req, "password", tenant_id, continue_to, email, "", home);
+  }
+  StatusOr<identity::Session> session = Unauthenticated("Unknown step.");
+  if (step == "password") {
+    session = d.signin.SignInWithPassword(tenant_id, email, http::FormValue(form, "password"), req.remote_address);
+    if (!session.ok()) {
+      auto realm = d.signin.Discover(tenant_id, email);
+      return fail("password", session.status(), realm.ok() ? realm->home_tenant_name : "");
+    }
+  } else if (step == "otp") {
+    session = d.signin.SignInWithOneTimePasscode(tenant_id, email, http::FormValue(form, "code"), req.remote_address);
+    if (!session.ok()) return fail("otp", session.status());
+  } else {
+    return MessagePage(400, "Please try again", "The sign-in form was incomplete. Start again.");
+  }
+  http::Response resp = continue_to.empty()
+                            ? MessagePage(200, "You're signed in", "You can close this window.")
+                            : Redirect(continue_to);
+  resp.headers.emplace_back("Set-Cookie", SetCookie(kSessionCookie, session->token, req.secure, 12 * 3600));
+  return resp;
+}
+
+http::Response Logout(SigninDeps& d, http::RouteContext& ctx) {
+  (void)d.signin.SignOut(CookieValue(ctx.request, kSessionCookie));
+  auto resp = MessagePage(200, "You signed out", "You have signed out of Gatehouse on this browser.");
+  resp.headers.emplace_back("Set-Cookie", SetCookie(kSessionCookie, "", ctx.request.secure, 0));
+  return resp;
+}
+
+http::Response DevicePage(SigninDeps& d, const http::Request& req, const std::string& user_code,
+                          const std::string& error, int status = 200) {
+  Csrf csrf = CsrfFor(req, d.random);
+  if (error.empty() && !user_code.empty()) {
+    auto pending = d.signin.DescribeDevice(user_code);
+    auto session = d.signin.ResolveSession(CookieValue(req, kSessionCookie));
+    if (pending.ok()) {
+      auto principal = session.ok() ? d.signin.PrincipalIn(*session, pending->tenant_id)
+                                    : StatusOr<directory::User>(session.status());
+      if (!principal.ok())
+        return Redirect(LoginUrl(pending->tenant_id, "/devicelogin?user_code=" + http::PercentEncode(user_code), ""));
+      Page p("device_confirm", "Confirm sign-in");
+      p.Set("CSRF", csrf.token).Set("USER_CODE", pending->user_code).Set("CLIENT", pending->client_name);
+      p.Set("ORG", OrgName(d, pending->tenant_id)).Set("USER", principal->mail.value_or(principal->user_principal_name));
+      auto resp = p.Response();
+      csrf.Attach(req, resp);
+      return resp;
+    }
+    return DevicePage(d, req, user_code, pending.status().message(), 400);
+  }
+  Page p("device_code", "Enter code");
+  p.Set("CSRF", csrf.token).Set("USER_CODE", user_code);
+  if (!error.empty()) p.Section("ERROR")->SetValue("MESSAGE", error);
+  auto resp = p.Response(status);
+  csrf.Attach(req, resp);
+  return resp;
+}
+
+http::Response DeviceGet(SigninDeps& d, http::RouteContext& ctx) {
+  return DevicePage(d, ctx.request, ctx.request.Query("user_code").value_or(""), "");
+}
+
+http::Response DevicePost(SigninDeps& d, http::RouteContext& ctx) {
+  Form form = http::ParseForm(ctx.request.body);
+  if (!CsrfValid(ctx.request, http::FormValue(form, "csrf")))
+    return MessagePage(400, "Please try again", "The form expired or came from another site. Start again.",
+                       "Start again", "/devicelogin");
+  std::string code = http::FormValue(form, "user_code");
+  std::string step = http::FormValue(form, "step");
+  if (step == "code") return DevicePage(d, ctx.request, code, "");
+  auto session = d.signin.ResolveSession(CookieValue(ctx.request, kSessionCookie));
+  if (!session.ok()) return DevicePage(d, ctx.request, code, "");
+  Status s = d.signin.ApproveDevice(code, *session, step == "approve");
+  if (!s.ok()) return MessagePage(StatusFor(s), "Sign-in didn't complete", s.message());
+  if (step != "approve") return MessagePage(200, "Sign-in cancelled", "Nothing was signed in. You can close this window.");
+  return MessagePage(200, "You're signed in", "Return to your device or terminal; you can close this window.");
+}
+
+constexpr const char* kStylesheet = R"CSS(
+:root { --fg:#1b1b1f; --muted:#5b5b66; --accent:#0f6cbd; --err:#b3261e; --bg:#f5f5f7; }
+* { box-sizing: border-box; }
+body { margin:0; font:16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color:var(--fg); background:var(--bg); }
+.top { padding:.75rem 1.25rem; background:#fff; border-bottom:1px solid #ddd; }
+.brand { font-weight:600; color:var(--fg); text-decoration:none; }
+.card { max-width:28rem; margin:3rem auto; padding:2rem; background:#fff; border-radius:8px; box-shadow:0 1px 4px rgba(0,0,0,.12); }
+.wide { max-width:72rem; }
+h1 { font-size:1.5rem; margin:0 0 .5rem; }
+.muted { color:var(--muted); margin-top:0; }
+label { display:block; font-weight:600; margin:1rem 0 .25rem; }
+input, select, textarea { width:100%; padding:.6rem .7rem; font:inherit; border:1px solid #8a8a96; border-radius:4px; }
+input[aria-invalid=true] { border-color:var(--err); }
+.error { color:var(--err); margin:.25rem 0 0; }
+button, .button { display:inline-block; margin-top:1.25rem; padding:.6rem 1.2rem; font:inherit; color:#fff; background:var(--accent);
+  border:0; border-radius:4px; cursor:pointer; text-decoration:none; }
+button.secondary { background:#fff; color:var(--accent); border:1px solid var(--accent); }
+button:focus-visible, a:focus-visible, input:focus-visible { outline:3px solid #ffb900; outline-offset:2px; }
+@media (max-width: 480px) { .card { margin:0; border-radius:0; min-height:100vh; padding:1.25rem; } }
+)CSS";
+
+http::Response Static(const std::string& body, const std::string& type) {
+  auto r = http::Response::Text(200, body, type);
+  r.SetHeader("Cache-Control", "public, max-age=3600");
+  return r;
+}
+
+}  // namespace
+
+std::vector<http::Route> SigninRoutes(SigninDeps deps) {
+  using http::Permission;
+  using http::Route;
+  auto shared = std::make_shared<SigninDeps>(std::move(deps));
+  auto h = [shared](auto fn) { return [shared, fn](http::RouteContext& c) { return fn(*shared, c); }; };
+  return {
+      Route{"GET", "/{tenant}/oauth2/v2.0/authorize", h(Authorize), Permission::Public(),
+            "OAuth 2.0 authorization endpoint (authorization code with PKCE)", false},
+      Route{"GET", "/login", h(LoginPage), Permission::Public(), "Sign-in page", false},
+      Route{"POST", "/login", h(LoginPost), Permission::Public(), "Sign-in form steps (email, password, code)", true},
+      Route{"GET", "/logout", h(Logout), Permission::Public(), "Sign out of this browser", true},
+      Route{"GET", "/{tenant}/oauth2/v2.0/logout", h(Logout), Permission::Public(), "OpenID Connect sign-out", true},
+      Route{"GET", "/devicelogin", h(DeviceGet), Permission::Public(), "Device code entry page", false},
+      Route{"POST", "/devicelogin", h(DevicePost), Permission::Public(), "Device code approval", true},
+      Route{"GET", "/static/gatehouse.css", [](http::RouteContext&) { return Static(kStylesheet, "text/css"); },
+            Permission::Public(), "Stylesheet", false},
+      Route{"GET", "/static/autosubmit.js",
+            [](http::RouteContext&) {
+              return Static("document.getElementById('form_post').submit();\n", "text/javascript");
+            },
+            Permission::Public(), "Submits form_post responses", false},
+  };
+}
+
+}  // namespace gh::web

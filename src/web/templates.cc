@@ -1,0 +1,131 @@
+// The page templates. Each starts with the AUTOESCAPE pragma, so ctemplate
+// HTML-escapes every variable (attribute values included).
+#include "web/templates.h"
+
+#include <cstring>
+
+#include <ctemplate/template.h>
+
+#include <mutex>
+
+namespace gh::web {
+namespace {
+
+constexpr const char* kLayout = R"HTML({{%AUTOESCAPE context="HTML"}}<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{TITLE}} · Gatehouse</title>
+<link rel="stylesheet" href="/static/gatehouse.css">
+</head>
+<body>
+<header class="top"><a class="brand" href="/">Gatehouse</a></header>
+<main class="card">
+{{>CONTENT}}
+</main>
+</body>
+</html>
+)HTML";
+
+constexpr const char* kMessage = R"HTML({{%AUTOESCAPE context="HTML"}}<h1>{{HEADING}}</h1>
+<p>{{MESSAGE}}</p>
+{{#LINK}}<p><a class="button" href="{{HREF}}">{{TEXT}}</a></p>{{/LINK}}
+)HTML";
+
+constexpr const char* kSigninEmail = R"HTML({{%AUTOESCAPE context="HTML"}}<h1>Sign in</h1>
+<p class="muted">to continue to {{ORG}}</p>
+<form method="post" action="/login" novalidate>
+  <input type="hidden" name="csrf" value="{{CSRF}}">
+  <input type="hidden" name="tenant" value="{{TENANT}}">
+  <input type="hidden" name="continue" value="{{CONTINUE}}">
+  <input type="hidden" name="step" value="email">
+  <label for="email">Email address</label>
+  <input id="email" name="email" type="email" autocomplete="username" value="{{EMAIL}}" required autofocus
+         {{#ERROR}}aria-invalid="true" aria-describedby="email-error"{{/ERROR}}>
+  {{#ERROR}}<p class="error" id="email-error" role="alert">{{MESSAGE}}</p>{{/ERROR}}
+  <button type="submit">Next</button>
+</form>
+)HTML";
+
+constexpr const char* kSigninPassword = R"HTML({{%AUTOESCAPE context="HTML"}}<h1>Enter password</h1>
+<p class="muted">{{EMAIL}} · {{HOME}} account</p>
+<form method="post" action="/login" novalidate>
+  <input type="hidden" name="csrf" value="{{CSRF}}">
+  <input type="hidden" name="tenant" value="{{TENANT}}">
+  <input type="hidden" name="continue" value="{{CONTINUE}}">
+  <input type="hidden" name="email" value="{{EMAIL}}">
+  <input type="hidden" name="step" value="password">
+  <label for="password">Password</label>
+  <input id="password" name="password" type="password" autocomplete="current-password" required autofocus
+         {{#ERROR}}aria-invalid="true" aria-describedby="password-error"{{/ERROR}}>
+  {{#ERROR}}<p class="error" id="password-error" role="alert">{{MESSAGE}}</p>{{/ERROR}}
+  <button type="submit">Sign in</button>
+</form>
+)HTML";
+
+constexpr const char* kSigninOtp = R"HTML({{%AUTOESCAPE context="HTML"}}<h1>Enter code</h1>
+<p>If {{EMAIL}} may sign in to {{ORG}}, we sent a code to it. The code works for 30 minutes.</p>
+<form method="post" action="/login" novalidate>
+  <input type="hidden" name="csrf" value="{{CSRF}}">
+  <input type="hidden" name="tenant" value="{{TENANT}}">
+  <input type="hidden" name="continue" value="{{CONTINUE}}">
+  <input type="hidden" name="email" value="{{EMAIL}}">
+  <input type="hidden" name="step" value="otp">
+  <label for="code">Code</label>
+  <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" required autofocus
+         {{#ERROR}}aria-invalid="true" aria-describedby="code-error"{{/ERROR}}>
+  {{#ERROR}}<p class="error" id="code-error" role="alert">{{MESSAGE}}</p>{{/ERROR}}
+  <button type="submit">Sign in</button>
+</form>
+)HTML";
+
+constexpr const char* kDeviceCode = R"HTML({{%AUTOESCAPE context="HTML"}}<h1>Enter code</h1>
+<p>Enter the code shown on your device or in your terminal.</p>
+<form method="post" action="/devicelogin" novalidate>
+  <input type="hidden" name="csrf" value="{{CSRF}}">
+  <input type="hidden" name="step" value="code">
+  <label for="user_code">Code</label>
+  <input id="user_code" name="user_code" value="{{USER_CODE}}" autocomplete="off" required autofocus
+         {{#ERROR}}aria-invalid="true" aria-describedby="code-error"{{/ERROR}}>
+  {{#ERROR}}<p class="error" id="code-error" role="alert">{{MESSAGE}}</p>{{/ERROR}}
+  <button type="submit">Next</button>
+</form>
+)HTML";
+
+constexpr const char* kDeviceConfirm = R"HTML({{%AUTOESCAPE context="HTML"}}<h1>Are you trying to sign in?</h1>
+<p>{{CLIENT}} wants to sign you in to {{ORG}} as {{USER}}. Only continue if you started this on your own device.</p>
+<form method="post" action="/devicelogin">
+  <input type="hidden" name="csrf" value="{{CSRF}}">
+  <input type="hidden" name="user_code" value="{{USER_CODE}}">
+  <button type="submit" name="step" value="approve">Continue</button>
+  <button type="submit" name="step" value="deny" class="secondary">Cancel</button>
+</form>
+)HTML";
+
+constexpr const char* kFormPost = R"HTML({{%AUTOESCAPE context="HTML"}}<h1>Signing you in…</h1>
+<form method="post" action="{{ACTION}}" id="form_post">
+  {{#FIELD}}<input type="hidden" name="{{NAME}}" value="{{VALUE}}">{{/FIELD}}
+  <noscript><button type="submit">Continue</button></noscript>
+</form>
+<script src="/static/autosubmit.js"></script>
+)HTML";
+
+}  // namespace
+
+void RegisterTemplates() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    for (auto [key, text] : {std::pair{"layout", kLayout},
+                             {"message", kMessage},
+                             {"signin_email", kSigninEmail},
+                             {"signin_password", kSigninPassword},
+                             {"signin_otp", kSigninOtp},
+                             {"device_code", kDeviceCode},
+                             {"device_confirm", kDeviceConfirm},
+                             {"form_post", kFormPost}})
+      ctemplate::StringToTemplateCache(key, text, ctemplate::DO_NOT_STRIP);
+  });
+}
+
+}  // namespace gh::web
