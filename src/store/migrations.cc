@@ -325,6 +325,16 @@ const std::vector<Migration>& Migrations() {
        {
            "ALTER TABLE clients ADD COLUMN public_redirect_uris TEXT NOT NULL DEFAULT '[]'",
        }},
+      {6,
+       "tenant_documents",
+       {
+           R"(CREATE TABLE tenant_documents (
+                tenant_id TEXT NOT NULL REFERENCES tenants(id),
+                kind TEXT NOT NULL,
+                body TEXT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                PRIMARY KEY (tenant_id, kind)))",
+       }},
   };
   return kMigrations;
 }

@@ -489,6 +489,25 @@ class SqlTransaction final : public Transaction, private SqlTx {
     return Exec("DELETE FROM clients WHERE tenant_id = $1 AND id = $2", {tenant_id, id}).status();
   }
 
+  StatusOr<std::string> GetDocument(const std::string& tenant_id, const std::string& kind) override {
+    GH_ASSIGN_OR_RETURN(Rows rows, Query("SELECT body FROM tenant_documents WHERE tenant_id = $1 AND kind = $2",
+                                         {tenant_id, kind}));
+    if (rows.empty()) return NotFound("Document '" + kind + "' not found.");
+    return rows.front().Text(0);
+  }
+
+  Status PutDocument(const std::string& tenant_id, const std::string& kind, const std::string& body,
+                     int64_t updated_at) override {
+    GH_ASSIGN_OR_RETURN(int64_t n, Exec("UPDATE tenant_documents SET body = $3, updated_at = $4 "
+                                        "WHERE tenant_id = $1 AND kind = $2",
+                                        {tenant_id, kind, body, sql::Int(updated_at)}));
+    if (n) return OkStatus();
+    Status st = Exec("INSERT INTO tenant_documents (tenant_id, kind, body, updated_at) VALUES ($1, $2, $3, $4)",
+                     {tenant_id, kind, body, sql::Int(updated_at)})
+                    .status();
+    return Explain(st, Code::kFailedPrecondition, "Tenant '" + tenant_id + "' not found.", Code::kNotFound);
+  }
+
   Status UpdateClient(const Client& c) override {
     GH_ASSIGN_OR_RETURN(int64_t n, Exec(kClients.Update(), ClientParams(c)));
     return n ? OkStatus() : NotFound("Client '" + c.id + "' not found.");

@@ -128,6 +128,12 @@ class Transaction {
   virtual Status UpdateSigningKey(const directory::SigningKey& k) = 0;
   virtual StatusOr<std::vector<directory::SigningKey>> ListSigningKeys(const std::string& tenant_id) = 0;
 
+  // Tenant-level JSON documents (policies, tenant settings), one per kind.
+  // GetDocument is NotFound until the first PutDocument.
+  virtual StatusOr<std::string> GetDocument(const std::string& tenant_id, const std::string& kind) = 0;
+  virtual Status PutDocument(const std::string& tenant_id, const std::string& kind, const std::string& body,
+                             int64_t updated_at) = 0;
+
   // Audit log, newest first.
   virtual Status InsertAudit(const directory::AuditEntry& e) = 0;
   virtual StatusOr<Page<directory::AuditEntry>> ListAudit(const AuditQuery& q) = 0;

@@ -131,6 +131,12 @@ class FailingStore final : public Store {
     }
     Status DeleteClient(const std::string& t, const std::string& id) override { GH_FAILING_WRITE(DeleteClient(t, id)); }
     Status UpdateClient(const directory::Client& c) override { GH_FAILING_WRITE(UpdateClient(c)); }
+    StatusOr<std::string> GetDocument(const std::string& t, const std::string& k) override {
+      GH_FAILING_READ(GetDocument(t, k));
+    }
+    Status PutDocument(const std::string& t, const std::string& k, const std::string& b, int64_t at) override {
+      GH_FAILING_WRITE(PutDocument(t, k, b, at));
+    }
     Status DeleteClientSecret(const std::string& c, const std::string& s) override {
       GH_FAILING_WRITE(DeleteClientSecret(c, s));
     }

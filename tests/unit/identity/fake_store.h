@@ -40,6 +40,10 @@ class FakeTransaction final : public store::Transaction {
   store::EnvironmentsRepository& Environments() override { std::abort(); }
   store::SigninRepository& Signin() override { std::abort(); }
   Status UpdateClient(const directory::Client&) override { return Unimplemented(); }
+  StatusOr<std::string> GetDocument(const std::string&, const std::string&) override { return Unimplemented(); }
+  Status PutDocument(const std::string&, const std::string&, const std::string&, int64_t) override {
+    return Unimplemented();
+  }
   Status DeleteClientSecret(const std::string&, const std::string&) override { return Unimplemented(); }
 
   Status InsertTenant(const directory::Tenant& t) override {
