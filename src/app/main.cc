@@ -33,6 +33,8 @@
 
 #include "mail/config.h"
 #include "mail/message.h"
+#include "mail/outbox.h"
+#include "mail/templates.h"
 #include "mail/sender.h"
 #include "mail/transport.h"
 
@@ -175,6 +177,20 @@ int Serve(const CommonOptions& common, const ServeOptions& o) {
   environments::EnvironmentService environments(*core.store, core.clock, core.random, public_base);
   identity::SigninService signin(*core.store, *core.directory, tokens, core.clock, core.random);
   if (Status s = signin.EnsureConsumersTenant(); !s.ok()) Fail("creating the consumers tenant", s);
+  mail::Outbox outbox(core.clock, core.random);
+  // One-time passcodes go out through the outbox, in the transaction that stores them.
+  signin.SetOtpSender([&outbox](store::Transaction& tx, const directory::Tenant& tenant, const std::string& email,
+                                const std::string& code, int64_t ttl_ms) -> Status {
+    GH_ASSIGN_OR_RETURN(auto rendered, mail::RenderOneTimePasscode(
+                                           {"en-US", tenant.name, code, static_cast<int>(ttl_ms / 60'000)}));
+    mail::Mail m;
+    m.tenant_id = tenant.id;
+    m.kind = "otp";
+    m.to = {email};
+    m.from_name = mail::FromNameFor(tenant.name);
+    m.SetContent(rendered);
+    return outbox.Enqueue(tx, m).status();
+  });
   api::Services services{*core.store, *core.directory, keys,   tokens,       core.clock,
                          public_base, licensing,       environments, signin, core.random,
                          *core.clients};
