@@ -5,6 +5,8 @@
 #include "api/graph/routes.h"
 #include "api/oauth.h"
 #include "web/page.h"
+#include "web/environment_pages.h"
+#include "web/redeem_routes.h"
 #include "web/signin_routes.h"
 
 namespace gh::api {
@@ -12,10 +14,25 @@ namespace gh::api {
 std::vector<http::Route> AllRoutes(Services& s) {
   std::vector<http::Route> all;
   for (auto part : {HealthRoutes(s), graph::UserRoutes(s), graph::GroupRoutes(s), graph::RoleRoutes(s),
-                    graph::AuditRoutes(s), graph::ApplicationRoutes(s), OAuthRoutes(s),
+                    graph::AuditRoutes(s), graph::ApplicationRoutes(s), graph::InvitationRoutes(s),
+                    graph::PolicyRoutes(s), OAuthRoutes(s),
                     graph::LicenseRoutes(s), admin::SkuRoutes(s), admin::EnvironmentRoutes(s),
-                    web::SigninRoutes({s.signin, s.directory, s.random, s.public_base})})
+                    admin::GateRoutes(s),
+                    web::EnvironmentPages({s.store, s.signin, s.environments, s.gate}),
+                    web::SigninRoutes({s.signin, s.directory, s.random, s.public_base}),
+                    web::RedeemRoutes({s.invitations, s.signin, s.random})})
     for (auto& r : part) all.push_back(std::move(r));
+  // The gate's snapshots are replaced after each committed write: a
+  // successful mutating request drops them (home-tenant policies live in
+  // other tenants' snapshots too, so all of them); the next decision rebuilds.
+  for (auto& r : all) {
+    if (!r.mutates) continue;
+    r.handler = [&s, inner = std::move(r.handler)](http::RouteContext& ctx) {
+      http::Response resp = inner(ctx);
+      if (s.gate && resp.status < 400) s.gate->InvalidateAll();
+      return resp;
+    };
+  }
   return all;
 }
 

@@ -4,6 +4,8 @@
 
 #include "core/clock.h"
 #include "directory/directory_service.h"
+#include "directory/policy_service.h"
+#include "invitations/invitation_service.h"
 #include "environments/environment_service.h"
 #include "core/random.h"
 #include "identity/clients.h"
@@ -12,6 +14,7 @@
 #include "identity/token_service.h"
 #include "licensing/licensing_service.h"
 #include "store/store.h"
+#include "gate/snapshot_cache.h"
 
 namespace gh::api {
 
@@ -27,6 +30,11 @@ struct Services {
   identity::SigninService& signin;
   Random& random;
   identity::ClientRegistry& clients;
+  directory::PolicyService& policies;
+  invitations::InvitationService& invitations;
+  // The gate's snapshots (set by the composition root after construction);
+  // mutating routes invalidate them (routes.cc).
+  gate::SnapshotCache* gate = nullptr;
 };
 
 }  // namespace gh::api

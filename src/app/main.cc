@@ -11,6 +11,7 @@
 #include "api/oauth.h"
 #include "api/routes.h"
 #include "api/services.h"
+#include "cli/client_commands.h"
 #include "cli/provision.h"
 #include "core/clock.h"
 #include "core/random.h"
@@ -21,6 +22,7 @@
 #include "identity/keys.h"
 #include "identity/local_ca.h"
 #include "identity/secrets.h"
+#include "gate/loader/snapshot_loader.h"
 #include "identity/signin.h"
 #include "licensing/licensing_service.h"
 #include "environments/environment_service.h"
@@ -178,6 +180,25 @@ int Serve(const CommonOptions& common, const ServeOptions& o) {
   identity::SigninService signin(*core.store, *core.directory, tokens, core.clock, core.random);
   if (Status s = signin.EnsureConsumersTenant(); !s.ok()) Fail("creating the consumers tenant", s);
   mail::Outbox outbox(core.clock, core.random);
+  directory::PolicyService policies(*core.store, core.clock, core.random);
+  invitations::InvitationService invitations(*core.store, *core.directory, signin, core.clock, core.random,
+                                             public_base);
+  // Invitation emails go out through the outbox, in the invitation's transaction.
+  invitations.SetMailer([&outbox](store::Transaction& tx, const invitations::InvitationEmail& e) -> Status {
+    GH_ASSIGN_OR_RETURN(auto rendered, mail::RenderInvitation({e.language.empty() ? "en-US" : e.language,
+                                                               e.tenant_name, e.inviter_name, e.to, e.custom_message,
+                                                               e.redeem_url, ""}));
+    mail::Mail m;
+    m.tenant_id = e.tenant_id;
+    m.kind = "invitation";
+    m.to = {e.to};
+    m.cc = e.cc;
+    m.reply_to = e.reply_to;
+    m.from_name = mail::FromNameFor(e.tenant_name);
+    m.dedupe_key = e.dedupe_key;
+    m.SetContent(rendered);
+    return outbox.Enqueue(tx, m).status();
+  });
   // One-time passcodes go out through the outbox, in the transaction that stores them.
   signin.SetOtpSender([&outbox](store::Transaction& tx, const directory::Tenant& tenant, const std::string& email,
                                 const std::string& code, int64_t ttl_ms) -> Status {
@@ -193,7 +214,12 @@ int Serve(const CommonOptions& common, const ServeOptions& o) {
   });
   api::Services services{*core.store, *core.directory, keys,   tokens,       core.clock,
                          public_base, licensing,       environments, signin, core.random,
-                         *core.clients};
+                         *core.clients, policies,     invitations};
+  // The gate: snapshots per tenant, rebuilt after writes; it also guards the
+  // token endpoint's first-party client surfaces.
+  gate::SnapshotCache gate_cache(gate::StoreLoader(*core.store));
+  services.gate = &gate_cache;
+  signin.SetClientGate(gate::MakeClientGate(gate_cache));
   api::BearerAuthenticator auth(services);
   router = std::make_unique<http::Router>(api::AllRoutes(services), &auth, api::RenderError);
 
@@ -315,8 +341,13 @@ int main(int argc, char** argv) {
   init_cmd->add_option("--cloud", init.cloud, "commercial, gcc, gcc-high, dod or china")->capture_default_str();
   init_cmd->add_option("--output", init.output, "table or json")->check(CLI::IsMember({"table", "json"}));
 
-  CLI11_PARSE(app, argc, argv);
+  auto client_commands = cli::RegisterClientCommands(app);  // login, users, invite, env, why, …
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return cli::UsageExit(app, e);
+  }
   if (serve_cmd->parsed()) return Serve(common, serve);
   if (init_cmd->parsed()) return Init(common, init);
-  return 0;
+  return client_commands->Run().value_or(0);
 }

@@ -9,8 +9,10 @@ namespace gh::identity {
 const std::vector<std::string>& AutomationPermissions() {
   static const std::vector<std::string> p = {"Directory.ReadWrite.All", "User.ReadWrite.All", "Group.ReadWrite.All",
                                              "GroupMember.ReadWrite.All", "RoleManagement.ReadWrite.Directory",
-                                             "User.Invite.All", "AuditLog.Read.All", "Application.ReadWrite.All",
-                                             "Organization.ReadWrite.All", "Environment.ReadWrite.All"};
+                                             "User.Invite.All", "AuditLog.Read.All", "Policy.Read.All",
+                                             "Policy.ReadWrite.Authorization", "Policy.ReadWrite.CrossTenantAccess", "Application.ReadWrite.All",
+                                             "Organization.ReadWrite.All", "Environment.ReadWrite.All",
+                                             "TenantSettings.ReadWrite.All"};
   return p;
 }
 

@@ -129,6 +129,16 @@ StatusOr<directory::Tenant> SigninService::Tenant(const std::string& ref) {
 
 StatusOr<ClientInfo> SigninService::FindClient(const std::string& tenant_id, const std::string& client_id) {
   if (client_id == kCliClientId) return ClientInfo{std::string(kCliClientId), "Gatehouse CLI", {}, {}, "", true};
+  struct BuiltIn {
+    std::string_view id, name, path;
+  };
+  static constexpr BuiltIn kSurfaces[] = {{kUsdClientId, "Unified Service Desk", "usd"},
+                                          {kOutlookAppClientId, "Dynamics 365 App for Outlook", "outlook"},
+                                          {kCustomerVoiceClientId, "Dynamics 365 Customer Voice", "customervoice"},
+                                          {kMakerPortalClientId, "Power Apps maker portal", "maker"}};
+  for (const auto& b : kSurfaces)
+    if (ToLower(client_id) == b.id)
+      return ClientInfo{std::string(b.id), std::string(b.name), {}, {"http://localhost/" + std::string(b.path)}, "", true};
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
   auto c = tx->FindClientByAppId(tenant_id, ToLower(client_id));
   if (!c.ok()) {
@@ -140,8 +150,10 @@ StatusOr<ClientInfo> SigninService::FindClient(const std::string& tenant_id, con
                     !c->public_redirect_uris.empty()};
 }
 
-Status SigninService::AuthenticateClient(const ClientInfo& client, const std::string& secret) {
-  if (secret.empty() && client.allows_public_flows) return OkStatus();
+Status SigninService::AuthenticateClient(const ClientInfo& client, const std::string& secret, bool public_flow) {
+  // No secret is acceptable only for a grant that began as a public client's
+  // (a public redirect URI with PKCE, or the device code flow).
+  if (secret.empty() && client.allows_public_flows && public_flow) return OkStatus();
   if (!secret.empty() && client.object_id.empty())
     return OAuth("invalid_client", "AADSTS700025: Client is public so neither 'client_assertion' nor "
                                    "'client_secret' should be presented.", Code::kUnauthenticated);
@@ -439,6 +451,7 @@ StatusOr<directory::User> SigninService::PrincipalIn(const Session& s, const std
 
 StatusOr<std::string> SigninService::IssueCode(const AuthorizeRequest& req, const Session& session,
                                                const directory::User& principal) {
+  if (client_gate_) GH_RETURN_IF_ERROR(client_gate_(req.tenant_id, principal, req.client.app_id));
   std::string code = random_.Token(32);
   store::AuthCodeRow row{Sha256Hex(code), req.tenant_id, req.client.app_id, principal.id, req.redirect_uri,
                          req.scope,       req.nonce,     req.code_challenge, IdpOf(session), session.created_at / 1000,
@@ -451,7 +464,8 @@ StatusOr<std::string> SigninService::IssueCode(const AuthorizeRequest& req, cons
 
 StatusOr<TokenSet> SigninService::Issue(const std::string& tenant_id, const std::string& client_id,
                                         const std::string& user_id, const std::string& scope, const std::string& idp,
-                                        int64_t auth_time, const std::string& nonce, const std::string& family_id) {
+                                        int64_t auth_time, const std::string& nonce, const std::string& family_id,
+                                        bool client_secret_used) {
   auto user = directory_.GetUser(tenant_id, user_id);
   if (!user.ok() || !user->account_enabled)
     return OAuth("invalid_grant", "AADSTS50057: The user account no longer exists or is disabled.");
@@ -472,6 +486,7 @@ StatusOr<TokenSet> SigninService::Issue(const std::string& tenant_id, const std:
   req.directory_roles = roles;
   req.auth_time = auth_time;
   req.with_id_token = Contains(scopes.oidc, "openid");
+  req.client_secret_used = client_secret_used;
   GH_ASSIGN_OR_RETURN(auto issued, tokens_.IssueUserTokens(req));
   TokenSet out;
   out.access_token = std::move(issued.access_token);
@@ -498,7 +513,6 @@ StatusOr<TokenSet> SigninService::RedeemCode(const std::string& tenant_ref, cons
                                              const std::string& redirect_uri, const std::string& code_verifier) {
   GH_ASSIGN_OR_RETURN(auto tenant, Tenant(tenant_ref));
   GH_ASSIGN_OR_RETURN(auto client, FindClient(tenant.id, client_id));
-  GH_RETURN_IF_ERROR(AuthenticateClient(client, client_secret));
   const Status invalid = OAuth("invalid_grant", "AADSTS70000: The provided authorization code is invalid or has "
                                                 "expired.");
   if (code.empty()) return OAuth("invalid_request", "AADSTS900144: The request body must contain the following "
@@ -517,6 +531,7 @@ StatusOr<TokenSet> SigninService::RedeemCode(const std::string& tenant_ref, cons
   if (row->redirect_uri != redirect_uri)
     return OAuth("invalid_grant", "AADSTS50148: The redirect_uri does not match the one used in the authorization "
                                   "request.");
+  GH_RETURN_IF_ERROR(AuthenticateClient(client, client_secret, Contains(client.public_redirect_uris, row->redirect_uri)));
   if (!row->code_challenge.empty() && PkceChallenge(code_verifier) != row->code_challenge)
     return OAuth("invalid_grant", "AADSTS50148: The code_verifier does not match the code_challenge supplied in the "
                                   "authorization request for PKCE.");
@@ -525,14 +540,16 @@ StatusOr<TokenSet> SigninService::RedeemCode(const std::string& tenant_ref, cons
     return OAuth("invalid_grant", "AADSTS54005: OAuth2 Authorization code was already redeemed.");
   GH_RETURN_IF_ERROR(used);
   GH_RETURN_IF_ERROR(tx->Commit());
-  return Issue(tenant.id, client.app_id, row->user_id, row->scope, row->idp, row->auth_time, row->nonce, "");
+  return Issue(tenant.id, client.app_id, row->user_id, row->scope, row->idp, row->auth_time, row->nonce, "",
+               !client_secret.empty());
 }
 
 StatusOr<TokenSet> SigninService::Refresh(const std::string& tenant_ref, const std::string& client_id,
                                           const std::string& client_secret, const std::string& refresh_token) {
   GH_ASSIGN_OR_RETURN(auto tenant, Tenant(tenant_ref));
   GH_ASSIGN_OR_RETURN(auto client, FindClient(tenant.id, client_id));
-  GH_RETURN_IF_ERROR(AuthenticateClient(client, client_secret));
+  // Refresh tokens of public clients are redeemed without a secret (RFC 6749 §6).
+  GH_RETURN_IF_ERROR(AuthenticateClient(client, client_secret, client.allows_public_flows && client_secret.empty()));
   const Status invalid = OAuth("invalid_grant", "AADSTS9002313: The refresh token is invalid or malformed.");
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   auto row = tx->Signin().GetRefreshToken(Sha256Hex(refresh_token));
@@ -550,7 +567,8 @@ StatusOr<TokenSet> SigninService::Refresh(const std::string& tenant_ref, const s
     return OAuth("invalid_grant", "AADSTS700082: The refresh token has expired due to inactivity.");
   GH_RETURN_IF_ERROR(tx->Signin().UseRefreshToken(row->token_hash, clock_.NowMillis()));
   GH_RETURN_IF_ERROR(tx->Commit());
-  return Issue(tenant.id, client.app_id, row->user_id, row->scope, row->idp, row->auth_time, "", row->family_id);
+  return Issue(tenant.id, client.app_id, row->user_id, row->scope, row->idp, row->auth_time, "", row->family_id,
+               !client_secret.empty());
 }
 
 StatusOr<DeviceAuthorization> SigninService::StartDevice(const std::string& tenant_ref, const std::string& client_id,
@@ -604,6 +622,7 @@ Status SigninService::ApproveDevice(const std::string& user_code, const Session&
   }
   tx.reset();
   GH_ASSIGN_OR_RETURN(auto principal, PrincipalIn(session, row->tenant_id));
+  if (approve && client_gate_) GH_RETURN_IF_ERROR(client_gate_(row->tenant_id, principal, row->client_id));
   row->status = approve ? "approved" : "denied";
   row->user_id = principal.id;
   row->idp = IdpOf(session);
@@ -639,7 +658,7 @@ StatusOr<TokenSet> SigninService::PollDevice(const std::string& tenant_ref, cons
   row->status = "consumed";
   GH_RETURN_IF_ERROR(tx->Signin().UpdateDeviceCode(*row));
   GH_RETURN_IF_ERROR(tx->Commit());
-  return Issue(tenant.id, client.app_id, row->user_id, row->scope, row->idp, row->auth_time, "", "");
+  return Issue(tenant.id, client.app_id, row->user_id, row->scope, row->idp, row->auth_time, "", "", false);
 }
 
 }  // namespace gh::identity

@@ -32,6 +32,13 @@ const std::vector<std::string>& ConsumerDomains();  // outlook.com, hotmail.com,
 
 // First-party public client every tenant knows: the gatehouse CLI (device code).
 inline constexpr std::string_view kCliClientId = "2b7e4a63-5d0c-4c58-9a7e-6f8a1d4b3c21";
+// First-party client surfaces the seed names (built into every tenant, public
+// clients with PKCE; redirect URI "http://localhost/<surface>"). Guests are
+// refused some of them by the gate (SetClientGate).
+inline constexpr std::string_view kUsdClientId = "6c1a6f3e-0b9d-4f0e-9c55-2a0d7b1e5501";             // Unified Service Desk
+inline constexpr std::string_view kOutlookAppClientId = "6c1a6f3e-0b9d-4f0e-9c55-2a0d7b1e5502";      // Dynamics 365 App for Outlook
+inline constexpr std::string_view kCustomerVoiceClientId = "6c1a6f3e-0b9d-4f0e-9c55-2a0d7b1e5503";   // Dynamics 365 Customer Voice
+inline constexpr std::string_view kMakerPortalClientId = "6c1a6f3e-0b9d-4f0e-9c55-2a0d7b1e5504";     // the maker portal
 
 struct SigninConfig {
   int64_t session_ttl_ms = 12LL * 3600 * 1000;
@@ -114,6 +121,12 @@ class SigninService {
                 const Clock& clock, Random& random, SigninConfig config = {});
 
   void SetOtpSender(OtpSender sender) { otp_sender_ = std::move(sender); }
+  // Asked before a code is issued or a device code approved for a user; a
+  // non-OK Status refuses the sign-in with its message (PermissionDenied,
+  // reason "access_denied"). The composition root wires the gate here.
+  using ClientGate = std::function<Status(const std::string& tenant_id, const directory::User& user,
+                                          const std::string& client_id)>;
+  void SetClientGate(ClientGate gate) { client_gate_ = std::move(gate); }
 
   // Creates the built-in consumers tenant when missing.
   Status EnsureConsumersTenant();
@@ -171,12 +184,12 @@ class SigninService {
 
  private:
   StatusOr<directory::Tenant> Tenant(const std::string& ref);
-  Status AuthenticateClient(const ClientInfo& client, const std::string& secret);
+  Status AuthenticateClient(const ClientInfo& client, const std::string& secret, bool public_flow);
   StatusOr<Session> CreateSession(const std::string& home_tenant_id, const std::string& user_id,
                                   const std::string& method);
   StatusOr<TokenSet> Issue(const std::string& tenant_id, const std::string& client_id, const std::string& user_id,
                            const std::string& scope, const std::string& idp, int64_t auth_time,
-                           const std::string& nonce, const std::string& family_id);
+                           const std::string& nonce, const std::string& family_id, bool client_secret_used);
   // Failure accounting: lockout per account, rate limit per address.
   Status CheckThrottle(const std::string& account_key, const std::string& address_key);
   void RecordFailure(const std::string& account_key, const std::string& address_key);
@@ -189,6 +202,7 @@ class SigninService {
   Random& random_;
   SigninConfig config_;
   OtpSender otp_sender_;
+  ClientGate client_gate_;
 };
 
 // RFC 7636 S256: base64url(SHA-256(verifier)).

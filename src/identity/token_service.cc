@@ -182,6 +182,7 @@ StatusOr<TokenService::UserTokens> TokenService::IssueUserTokens(const UserToken
   claims.idtyp = "user";
   claims.scopes = req.scopes;
   claims.extra = profile;
+  claims.client_secret_used = req.client_secret_used;
   if (!req.directory_roles.empty()) claims.extra["wids"] = ToJsonArray(req.directory_roles);
   GH_ASSIGN_OR_RETURN(TokenResponse access, IssueAccessToken(claims));
   UserTokens out;
@@ -216,7 +217,7 @@ StatusOr<TokenResponse> TokenService::IssueAccessToken(const AccessTokenClaims& 
   payload["nbf"] = now;
   payload["exp"] = now + kAccessTokenLifetimeSeconds;
   payload["azp"] = claims.app_id;
-  payload["azpacr"] = claims.idtyp == "app" ? "1" : "0";  // 1 = client secret; public clients are 0
+  payload["azpacr"] = claims.idtyp == "app" || claims.client_secret_used ? "1" : "0";  // 1 = client secret
   payload["appid"] = claims.app_id;
   payload["idtyp"] = claims.idtyp;
   payload["oid"] = claims.object_id;

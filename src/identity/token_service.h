@@ -105,6 +105,7 @@ class TokenService {
     std::vector<std::string> directory_roles;
     int64_t auth_time = 0;  // seconds
     bool with_id_token = true;
+    bool client_secret_used = false;  // a confidential client redeemed the grant with its secret
   };
   struct UserTokens {
     std::string access_token;
@@ -126,6 +127,7 @@ class TokenService {
     std::vector<std::string> roles;
     std::vector<std::string> scopes;  // joined into "scp" when non-empty
     boost::json::object extra;        // e.g. name, preferred_username, wids, idp
+    bool client_secret_used = false;  // azpacr: 1 when the client authenticated with a secret
   };
   StatusOr<TokenResponse> IssueAccessToken(const AccessTokenClaims& claims);
 

@@ -335,6 +335,43 @@ const std::vector<Migration>& Migrations() {
                 updated_at BIGINT NOT NULL,
                 PRIMARY KEY (tenant_id, kind)))",
        }},
+      {7,
+       "apps",
+       {
+           R"(CREATE TABLE apps (
+                tenant_id TEXT NOT NULL REFERENCES tenants(id),
+                id TEXT NOT NULL,
+                environment_id TEXT NOT NULL,
+                display_name TEXT NOT NULL,
+                app_type TEXT NOT NULL,
+                dataverse INTEGER NOT NULL,
+                owner_id TEXT NOT NULL,
+                shared_with_everyone INTEGER NOT NULL,
+                shared_with TEXT NOT NULL,  -- JSON array of user and group ids
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                PRIMARY KEY (tenant_id, id)))",
+           "CREATE INDEX apps_environment ON apps (tenant_id, environment_id)",
+       }},
+      {8,
+       "invitations",
+       {
+           R"(CREATE TABLE invitations (
+                id TEXT PRIMARY KEY,
+                tenant_id TEXT NOT NULL REFERENCES tenants(id),
+                user_id TEXT NOT NULL,
+                email TEXT NOT NULL,
+                redirect_url TEXT NOT NULL,
+                ticket_hash TEXT NOT NULL,
+                status TEXT NOT NULL,
+                inviter_id TEXT NOT NULL,
+                message_json TEXT NOT NULL,
+                send_message INTEGER NOT NULL,
+                created_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL,
+                redeemed_at BIGINT))",
+           "CREATE INDEX invitations_user ON invitations (tenant_id, user_id)",
+       }},
   };
   return kMigrations;
 }

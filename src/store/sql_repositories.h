@@ -30,6 +30,12 @@ class EnvironmentsRepository;
 std::unique_ptr<LicensingRepository> NewSqlLicensingRepository(SqlTx& tx);
 std::unique_ptr<EnvironmentsRepository> NewSqlEnvironmentsRepository(SqlTx& tx);
 
+class InvitationsRepository;
+std::unique_ptr<InvitationsRepository> NewSqlInvitationsRepository(SqlTx& tx);
+
+class AppsRepository;
+std::unique_ptr<AppsRepository> NewSqlAppsRepository(SqlTx& tx);
+
 class SigninRepository;
 std::unique_ptr<SigninRepository> NewSqlSigninRepository(SqlTx& tx);
 

@@ -12,11 +12,13 @@
 
 #include "core/random.h"  // ToLower
 #include "store/environments_repository.h"
+#include "store/apps_repository.h"
 #include "store/filter_sql.h"
 #include "store/licensing_repository.h"
 #include "store/migrations.h"
 #include "store/outbox_repository.h"
 #include "store/pool.h"
+#include "store/invitations_repository.h"
 #include "store/signin_repository.h"
 #include "store/sql.h"
 #include "store/sql_repositories.h"
@@ -278,6 +280,14 @@ class SqlTransaction final : public Transaction, private SqlTx {
   EnvironmentsRepository& Environments() override {
     if (!environments_) environments_ = NewSqlEnvironmentsRepository(*this);
     return *environments_;
+  }
+  InvitationsRepository& Invitations() override {
+    if (!invitations_) invitations_ = NewSqlInvitationsRepository(static_cast<SqlTx&>(*this));
+    return *invitations_;
+  }
+  AppsRepository& Apps() override {
+    if (!apps_) apps_ = NewSqlAppsRepository(static_cast<SqlTx&>(*this));
+    return *apps_;
   }
   SigninRepository& Signin() override {
     if (!signin_) signin_ = NewSqlSigninRepository(static_cast<SqlTx&>(*this));
@@ -623,6 +633,8 @@ class SqlTransaction final : public Transaction, private SqlTx {
   std::unique_ptr<EnvironmentsRepository> environments_;
   std::unique_ptr<OutboxRepository> outbox_;
   std::unique_ptr<SigninRepository> signin_;
+  std::unique_ptr<InvitationsRepository> invitations_;
+  std::unique_ptr<AppsRepository> apps_;
 };
 
 class SqlStore final : public Store {

@@ -32,6 +32,8 @@ class OutboxRepository;  // store/outbox_repository.h
 class LicensingRepository;     // store/licensing_repository.h
 class EnvironmentsRepository;  // store/environments_repository.h
 class SigninRepository;        // store/signin_repository.h
+class InvitationsRepository;   // store/invitations_repository.h
+class AppsRepository;          // store/apps_repository.h
 
 // Keyset paging: rows come ordered by id; `after` is the last id of the
 // previous page, so concurrent inserts neither repeat nor skip earlier rows.
@@ -149,6 +151,9 @@ class Transaction {
   virtual EnvironmentsRepository& Environments() = 0;
   // Sign-in state: sessions, codes, refresh tokens, device codes, throttles.
   virtual SigninRepository& Signin() = 0;
+  virtual InvitationsRepository& Invitations() = 0;
+  // Apps in environments and their sharing.
+  virtual AppsRepository& Apps() = 0;
 };
 
 enum class TxMode { kRead, kWrite };

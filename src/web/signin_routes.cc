@@ -77,6 +77,9 @@ http::Response Authorize(SigninDeps& d, http::RouteContext& ctx) {
                          LoginUrl(req->tenant_id, ctx.request.target, ""));
     }
     auto code = d.signin.IssueCode(*req, *session, *principal);
+    if (!code.ok() && code.status().reason() == "access_denied")  // refused by the gate: tell the client why
+      return ToClient(*req, {{"error", "access_denied"}, {"error_description", code.status().message()},
+                             {"state", req->state}});
     if (!code.ok()) return MessagePage(503, "Sign-in is unavailable", "Try again in a moment.");
     return ToClient(*req, {{"code", *code}, {"state", req->state}});
   }

@@ -111,6 +111,44 @@ constexpr const char* kFormPost = R"HTML({{%AUTOESCAPE context="HTML"}}<h1>Signi
 <script src="/static/autosubmit.js"></script>
 )HTML";
 
+// The environment URL: a home page with the apps the user can run, or the
+// refusal listing each failed check and what to ask the administrator.
+constexpr const char* kEnvHome = R"HTML({{%AUTOESCAPE context="HTML"}}<h1>{{ENV}}</h1>
+<p class="muted">{{ORG}} · signed in as {{USER}}</p>
+<h2>Apps</h2>
+{{#APP}}<p><a href="{{HREF}}">{{NAME}}</a></p>{{/APP}}
+{{#NO_APPS}}<p>No apps are shared with you in this environment yet.</p>{{/NO_APPS}}
+)HTML";
+
+constexpr const char* kEnvDenied = R"HTML({{%AUTOESCAPE context="HTML"}}<h1>You can't open {{ENV}}</h1>
+<p>{{ORG}} hasn't given you everything needed yet. Here is what is missing:</p>
+<ul class="checks">
+{{#FAILED}}<li class="failed" data-check="{{ID}}"><p>{{SENTENCE}}</p>
+<p>Ask your administrator ({{CONTACT}}) to: {{REMEDY}}</p></li>{{/FAILED}}
+</ul>
+)HTML";
+
+constexpr const char* kRedeemConsent = R"HTML({{%AUTOESCAPE context="HTML"}}<h1>Review permissions</h1>
+<p class="muted">{{EMAIL}}</p>
+{{#MISMATCH}}<p class="error" role="alert">This invitation was sent to {{INVITED}}, but you're signed in as {{EMAIL}}.
+<a href="/logout">Sign out</a> and open the invitation link again to sign in with the invited address.</p>{{/MISMATCH}}
+<p><strong>{{ORG}}</strong> invited you to access its apps and resources. If you accept, {{ORG}} will be able to:</p>
+<ul>
+  <li>sign you in to its apps with your own account;</li>
+  <li>read your name, email address and photo;</li>
+  <li>read your account's identifiers in your home directory.</li>
+</ul>
+<p class="muted">You can leave the organization later. {{ORG}}'s own privacy statement and terms apply to your use of its resources.</p>
+<form method="post" action="/redeem">
+  <input type="hidden" name="csrf" value="{{CSRF}}">
+  <input type="hidden" name="tenant" value="{{TENANT}}">
+  <input type="hidden" name="user" value="{{INVITATION}}">
+  <input type="hidden" name="ticket" value="{{TICKET}}">
+  <button type="submit" name="action" value="accept">Accept</button>
+  <button type="submit" name="action" value="cancel" class="secondary">Cancel</button>
+</form>
+)HTML";
+
 }  // namespace
 
 void RegisterTemplates() {
@@ -123,7 +161,10 @@ void RegisterTemplates() {
                              {"signin_otp", kSigninOtp},
                              {"device_code", kDeviceCode},
                              {"device_confirm", kDeviceConfirm},
-                             {"form_post", kFormPost}})
+                             {"form_post", kFormPost},
+                             {"redeem_consent", kRedeemConsent},
+                             {"env_home", kEnvHome},
+                             {"env_denied", kEnvDenied}})
       ctemplate::StringToTemplateCache(key, text, ctemplate::DO_NOT_STRIP);
   });
 }

@@ -157,6 +157,8 @@ class FailingStore final : public Store {
     // Forwarded unwrapped: outbox writes are not counted as injected failures.
     OutboxRepository& Outbox() override { return inner_->Outbox(); }
     SigninRepository& Signin() override { return inner_->Signin(); }
+    InvitationsRepository& Invitations() override { return inner_->Invitations(); }
+    AppsRepository& Apps() override { return inner_->Apps(); }
     // Likewise unwrapped: licensing and environments writes are not counted.
     LicensingRepository& Licensing() override { return inner_->Licensing(); }
     EnvironmentsRepository& Environments() override { return inner_->Environments(); }

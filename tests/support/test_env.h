@@ -15,6 +15,7 @@
 #include "core/clock.h"
 #include "core/random.h"
 #include "directory/directory_service.h"
+#include "gate/loader/snapshot_loader.h"
 #include "http/router.h"
 #include "identity/clients.h"
 #include "identity/keys.h"
@@ -51,11 +52,20 @@ class TestEnv {
       last_otp = {email, code};
       return OkStatus();
     });
+    policies = std::make_unique<directory::PolicyService>(*store, clock, random);
+    invitations = std::make_unique<invitations::InvitationService>(*store, *directory, *signin, clock, random, kBase);
+    invitations->SetMailer([this](store::Transaction&, const invitations::InvitationEmail& e) {
+      sent_invitations.push_back(e);
+      return OkStatus();
+    });
     licensing = std::make_unique<gh::licensing::LicensingService>(*store, clock, random);
     environments = std::make_unique<gh::environments::EnvironmentService>(*store, clock, random, kBase);
     services = std::make_unique<api::Services>(api::Services{*store, *directory, *keys, *tokens, clock, kBase,
                                                              *licensing, *environments, *signin, random,
-                                                             *clients});
+                                                             *clients, *policies, *invitations});
+    gate = std::make_unique<gate::SnapshotCache>(gate::StoreLoader(*store));
+    services->gate = gate.get();
+    signin->SetClientGate(gate::MakeClientGate(*gate));
     auth = std::make_unique<api::BearerAuthenticator>(*services);
     router = std::make_unique<http::Router>(api::AllRoutes(*services), auth.get(), api::RenderError);
   }
@@ -114,11 +124,17 @@ class TestEnv {
   std::unique_ptr<identity::TokenService> tokens;
   std::unique_ptr<identity::SigninService> signin;
   std::pair<std::string, std::string> last_otp;  // (email, code) of the last one-time passcode "sent"
+  std::unique_ptr<directory::PolicyService> policies;
+  std::unique_ptr<invitations::InvitationService> invitations;
+  std::vector<invitations::InvitationEmail> sent_invitations;  // what the mailer was asked to send
   std::unique_ptr<gh::licensing::LicensingService> licensing;
   std::unique_ptr<gh::environments::EnvironmentService> environments;
+  std::unique_ptr<gate::SnapshotCache> gate;  // before services: routes hold a pointer to it
   std::unique_ptr<api::Services> services;
   std::unique_ptr<api::BearerAuthenticator> auth;
   std::unique_ptr<http::Router> router;
+
+  std::string db_path() const { return (dir_ / "test.db").string(); }
 
  private:
   std::filesystem::path dir_;

@@ -13,6 +13,8 @@ std::vector<http::Route> GroupRoutes(Services& s);
 std::vector<http::Route> RoleRoutes(Services& s);
 std::vector<http::Route> AuditRoutes(Services& s);
 std::vector<http::Route> ApplicationRoutes(Services& s);
+std::vector<http::Route> InvitationRoutes(Services& s);
+std::vector<http::Route> PolicyRoutes(Services& s);
 // subscribedSkus, assignLicense, licenseDetails (licenses.cc).
 std::vector<http::Route> LicenseRoutes(Services& s);
 

@@ -1,0 +1,204 @@
+#pragma once
+// An immutable in-memory view of one resource tenant: everything the gate
+// reads — users with their transitive groups, directory roles and licences,
+// groups, the tenant's policies and settings, environments with per-principal
+// security-role privileges, apps and their sharing — plus what it needs of
+// the guests' home tenants (their cross-tenant policy and cloud).
+//
+// A Snapshot is built once from plain values (SnapshotInput; the store reader
+// is gate/loader) and shared as std::shared_ptr<const Snapshot>. The large
+// parts (the directory index, each environment's role table) are held by
+// shared_ptr so a patched copy after one change shares everything else
+// (WithEnvironmentRoles, WithUser). No I/O here.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "directory/model.h"
+#include "directory/policies.h"
+#include "environments/model.h"
+
+namespace gh::gate {
+
+inline constexpr uint32_t kNoIndex = UINT32_MAX;
+
+// Security-role privileges as bits; kHasRole marks "holds at least one role"
+// (a role may grant no privilege at all, e.g. Delegate).
+enum PrivilegeBit : uint32_t {
+  kPrivCreateCanvasApp = 1u << 0,
+  kPrivCreateModelDrivenApp = 1u << 1,
+  kPrivImportSolution = 1u << 2,
+  kPrivExportSolution = 1u << 3,
+  kPrivCustomize = 1u << 4,
+  kPrivAdminister = 1u << 5,
+  kPrivShareApps = 1u << 6,
+  kPrivReadData = 1u << 7,
+  kPrivWriteData = 1u << 8,
+  kHasRole = 1u << 31,
+};
+// The bits of a role's privilege names (unknown names are ignored).
+uint32_t PrivilegeMask(const std::vector<std::string>& privileges);
+
+// Where a user's identity lives.
+enum class HomeKind {
+  kMember,           // a member of the resource tenant
+  kOtherTenant,      // a guest whose home tenant lives on this server
+  kConsumer,         // a guest with a personal account (the consumers tenant)
+  kOneTimePasscode,  // a guest signing in with an email one-time passcode
+  kExternal,         // a guest whose home is not on this server
+};
+
+struct UserFacts {
+  std::string id;
+  std::string user_principal_name;
+  std::string display_name;
+  std::string mail;
+  bool enabled = true;
+  bool guest = false;
+  bool pending_acceptance = false;
+  HomeKind home = HomeKind::kMember;
+  std::string home_tenant_id;                 // for kOtherTenant / kConsumer
+  std::string home_object_id;                 // the user's object id at home
+  std::vector<std::string> home_group_ids;    // transitive groups at home (cross-tenant targets)
+  std::vector<std::string> directory_roles;   // role template ids, direct or through groups
+  bool global_admin = false;
+  bool power_platform_admin = false;
+  std::vector<uint32_t> groups;               // transitive group indexes, sorted
+  // Licences from the resource tenant (home licences never count).
+  bool license_environment_access = false;
+  bool license_dataverse = false;
+  bool license_power_apps = false;
+
+  bool IsAdmin() const { return global_admin || power_platform_admin; }
+};
+
+struct GroupFacts {
+  std::string id;
+  std::string display_name;
+  bool microsoft365 = false;
+};
+
+struct EnvironmentFacts {
+  environments::Environment env;
+  uint32_t security_group = kNoIndex;  // group index
+  std::string security_group_name;
+};
+
+// One environment's security-role table: principal → privilege bits.
+// Principal keys: a user index, or a group index with kGroupKeyBit set.
+inline constexpr uint32_t kGroupKeyBit = 1u << 31;
+struct EnvironmentRoles {
+  std::unordered_map<uint32_t, uint32_t> by_principal;
+};
+
+enum class AppType { kCanvas, kModelDriven };
+struct AppFacts {
+  std::string id;
+  std::string environment_id;
+  std::string display_name;
+  AppType type = AppType::kCanvas;
+  bool dataverse = false;
+  std::string owner_id;
+  bool shared_with_everyone = false;
+  std::vector<std::string> shared_with;  // user and group ids
+};
+
+// The tenant settings the gate reads (the whole document is environments'
+// tenant_settings.h).
+struct TenantSettingsFacts {
+  bool enable_guests_to_make = false;
+  bool disable_share_with_everyone = false;
+};
+
+struct TenantFacts {
+  directory::Tenant tenant;
+  directory::Policies policies;
+};
+
+// The directory part: users and groups with their lookup indexes.
+struct DirectoryIndex {
+  std::vector<UserFacts> users;
+  std::vector<GroupFacts> groups;
+  std::unordered_map<std::string, uint32_t> user_by_id;
+  std::unordered_map<std::string, uint32_t> user_by_upn;   // lower-case
+  std::unordered_map<std::string, uint32_t> user_by_mail;  // lower-case
+  std::unordered_map<std::string, uint32_t> group_by_id;
+  // Rebuilds the lookup maps from users and groups.
+  void Reindex();
+};
+
+// Everything a snapshot is built from: plain values.
+struct SnapshotInput {
+  TenantFacts resource;
+  std::map<std::string, TenantFacts> home_tenants;  // by tenant id, for guests' home tenants on this server
+  TenantSettingsFacts settings;
+  std::string admin_contact;  // shown in refusals: "ask your administrator (<contact>)"
+  std::vector<UserFacts> users;   // groups left empty: computed from memberships
+  std::vector<GroupFacts> groups;
+  std::vector<directory::Membership> memberships;
+  std::vector<EnvironmentFacts> environments;
+  struct RoleGrant {
+    std::string environment_id;
+    std::string principal_id;  // user or group id
+    uint32_t privileges = kHasRole;
+  };
+  std::vector<RoleGrant> role_grants;
+  std::vector<AppFacts> apps;
+  int64_t version = 0;
+};
+
+class Snapshot {
+ public:
+  // Computes transitive memberships and indexes. Unknown ids in memberships
+  // and grants are skipped.
+  static std::shared_ptr<const Snapshot> Build(SnapshotInput in);
+
+  // Patched copies sharing every other part with this one.
+  std::shared_ptr<const Snapshot> WithEnvironmentRoles(uint32_t env_index,
+                                                       std::shared_ptr<const EnvironmentRoles> roles) const;
+  std::shared_ptr<const Snapshot> WithUser(const UserFacts& user) const;  // replaces by id, or adds
+
+  // ---- lookups (null / kNoIndex when absent)
+  const TenantFacts& resource() const { return resource_; }
+  const TenantFacts* HomeTenant(const std::string& tenant_id) const;
+  const TenantFacts* HomeTenantByDomain(const std::string& domain) const;  // lower-case domain
+  const TenantSettingsFacts& settings() const { return settings_; }
+  const std::string& admin_contact() const { return admin_contact_; }
+  const DirectoryIndex& directory() const { return *dir_; }
+  uint32_t FindUser(const std::string& id) const;
+  // By id, userPrincipalName or mail (case-insensitive).
+  uint32_t FindUserByAnyName(const std::string& name) const;
+  const UserFacts& user(uint32_t i) const { return dir_->users[i]; }
+  uint32_t FindGroup(const std::string& id) const;
+  const GroupFacts& group(uint32_t i) const { return dir_->groups[i]; }
+  bool IsMemberOf(uint32_t user, uint32_t group) const;
+  // By id or uniqueName.
+  uint32_t FindEnvironment(const std::string& id_or_name) const;
+  const EnvironmentFacts& environment(uint32_t i) const { return environments_[i]; }
+  size_t environment_count() const { return environments_.size(); }
+  const EnvironmentRoles& roles(uint32_t env) const { return *env_roles_[env]; }
+  // Privilege bits a user holds in an environment, directly or through groups.
+  uint32_t PrivilegesOf(uint32_t user, uint32_t env) const;
+  const AppFacts* FindApp(const std::string& id) const;
+  const std::vector<AppFacts>& apps() const { return apps_; }
+  int64_t version() const { return version_; }
+
+ private:
+  TenantFacts resource_;
+  std::map<std::string, TenantFacts> home_tenants_;
+  TenantSettingsFacts settings_;
+  std::string admin_contact_;
+  std::shared_ptr<const DirectoryIndex> dir_;
+  std::vector<EnvironmentFacts> environments_;
+  std::unordered_map<std::string, uint32_t> env_by_key_;  // id and uniqueName
+  std::vector<std::shared_ptr<const EnvironmentRoles>> env_roles_;
+  std::vector<AppFacts> apps_;
+  std::unordered_map<std::string, uint32_t> app_by_id_;
+  int64_t version_ = 0;
+};
+
+}  // namespace gh::gate

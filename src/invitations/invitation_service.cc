@@ -1,0 +1,367 @@
+#include "invitations/invitation_service.h"
+
+#include <boost/json.hpp>
+#include <boost/url/parse.hpp>
+
+#include <algorithm>
+
+#include "core/encoding.h"
+#include "directory/policy_service.h"
+#include "directory/validation.h"
+
+namespace gh::invitations {
+namespace json = boost::json;
+using directory::RuleResult;
+using directory::User;
+using directory::UserType;
+
+namespace {
+
+bool Has(const std::vector<std::string>& v, std::string_view x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+
+Status Refused(const RuleResult& r) {
+  // Graph reports policy refusals as 400 Request_BadRequest / 403; the message
+  // names the rule so an admin knows which setting to change.
+  std::string msg = r.message + " (rule: " + r.rule + ")";
+  if (r.rule.starts_with("crossTenant"))
+    msg = "This invitation is blocked by cross-tenant access settings. Admins in both your organization and the "
+          "invited user's organization must configure cross-tenant access settings to allow the invitation. " +
+          msg;
+  return PermissionDenied(msg, r.rule.starts_with("authorizationPolicy") || r.rule.starts_with("permission")
+                                   ? "Authorization_RequestDenied"
+                                   : "Request_BadRequest");
+}
+
+std::string GuestUpn(const std::string& email, const std::string& initial_domain) {
+  std::string local = ToLower(email);
+  std::replace(local.begin(), local.end(), '@', '_');
+  return local + "#EXT#@" + initial_domain;
+}
+
+std::string Nickname(const std::string& email) {
+  std::string nick;
+  for (char c : email.substr(0, email.find('@')))
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-') nick += c;
+  return nick.empty() ? "guest" : nick.substr(0, 64);
+}
+
+}  // namespace
+
+Status ValidateRedirectUrl(const std::string& url) {
+  auto bad = [&](const std::string& why) {
+    return InvalidArgument("Property 'inviteRedirectUrl' is not valid: " + why + ".", "Request_BadRequest");
+  };
+  if (url.empty()) return bad("it is required");
+  if (url.size() > 2048) return bad("it is longer than 2048 characters");
+  for (char c : url)
+    if (static_cast<unsigned char>(c) < 0x21 || c == 0x7f || c == '\\') return bad("it contains a space, a backslash or a control character");
+  auto parsed = boost::urls::parse_absolute_uri(url);
+  if (!parsed) return bad("it must be an absolute URL such as https://myapps.microsoft.com");
+  std::string scheme = ToLower(std::string(parsed->scheme()));
+  std::string host = ToLower(std::string(parsed->encoded_host()));
+  if (parsed->has_userinfo()) return bad("it may not contain a user name or password");
+  if (host.empty()) return bad("it must name a host");
+  bool loopback = host == "localhost" || host == "127.0.0.1" || host == "[::1]";
+  if (scheme != "https" && !(scheme == "http" && loopback)) return bad("it must use https");
+  return OkStatus();
+}
+
+InvitationService::InvitationService(store::Store& store, directory::DirectoryService& directory,
+                                     identity::SigninService& signin, const Clock& clock, Random& random,
+                                     std::string public_base, int64_t ticket_ttl_ms)
+    : store_(store),
+      directory_(directory),
+      signin_(signin),
+      clock_(clock),
+      random_(random),
+      public_base_(std::move(public_base)),
+      ticket_ttl_ms_(ticket_ttl_ms) {}
+
+std::string InvitationService::RedeemUrl(const std::string& tenant_id, const std::string& invitation_id,
+                                         const std::string& ticket) const {
+  return public_base_ + "/redeem?tenant=" + tenant_id + "&user=" + invitation_id + "&ticket=" + ticket + "&ver=2.0";
+}
+
+StatusOr<RuleResult> InvitationService::ExternalRules(store::Transaction& tx, const directory::Tenant& resource,
+                                                      const directory::Policies& policies, const std::string& email) {
+  std::string domain = directory::DomainOf(email);
+  RuleResult r = directory::DomainAllowed(policies.domains, domain);
+  if (!r.allowed) return r;
+  std::string home_id, home_user;
+  std::vector<std::string> home_groups;
+  std::optional<directory::Tenant> home;
+  std::optional<directory::Policies> home_policies;
+  if (auto h = tx.FindTenantByDomain(domain); h.ok()) {
+    home = *h;
+    home_id = h->id;
+    GH_ASSIGN_OR_RETURN(home_policies, directory::PolicyService::GetIn(tx, h->id));
+    if (auto u = tx.FindUserByUpn(h->id, email); u.ok()) {
+      home_user = u->id;
+      GH_ASSIGN_OR_RETURN(home_groups, tx.ListTransitiveGroupsOf(h->id, u->id));
+    }
+  } else if (h.status().code() != Code::kNotFound) {
+    return h.status();
+  }
+  r = directory::B2BAllows(policies.cross_tenant.Inbound(home_id), "inbound", home_user, home_groups, "");
+  if (!r.allowed) return r;
+  if (home && home->id != identity::kConsumersTenantId) {
+    r = directory::B2BAllows(home_policies->cross_tenant.Outbound(resource.id), "outbound", home_user, home_groups, "");
+    if (!r.allowed) return r;
+    r = directory::CrossCloudAllowed(resource, policies.cross_tenant, *home, &home_policies->cross_tenant);
+    if (!r.allowed) return r;
+  }
+  return RuleResult{};
+}
+
+StatusOr<InvitationResult> InvitationService::Invite(const Inviter& inviter, const std::string& tenant_id,
+                                                     const InvitationRequest& req) {
+  GH_RETURN_IF_ERROR(directory::ValidateEmail("invitedUserEmailAddress", req.email));
+  GH_RETURN_IF_ERROR(ValidateRedirectUrl(req.redirect_url));
+  if (req.email.find('+') != std::string::npos)
+    return InvalidArgument("Property 'invitedUserEmailAddress' is not valid: plus addressing is not supported.",
+                           "Request_BadRequest");
+  if (req.display_name) GH_RETURN_IF_ERROR(directory::ValidateLength("invitedUserDisplayName", *req.display_name, 256, false));
+  if (req.cc.size() > 1)
+    return InvalidArgument("Only one additional recipient is supported in ccRecipients.", "Request_BadRequest");
+  for (const auto& c : req.cc) GH_RETURN_IF_ERROR(directory::ValidateEmail("ccRecipients", c));
+  if (req.custom_message.size() > 10'000)
+    return InvalidArgument("The customized message body is longer than 10,000 characters.", "Request_BadRequest");
+  if (req.reset_redemption && req.invited_user_id.empty())
+    return InvalidArgument("invitedUser.id is required when resetRedemption is true.", "Request_BadRequest");
+  if (req.user_type == UserType::kMember && !inviter.is_app &&
+      !Has(inviter.directory_roles, directory::kGlobalAdministratorRole))
+    return PermissionDenied("Only a Global Administrator can invite users as members.", "Authorization_RequestDenied");
+
+  const int64_t now = clock_.NowMillis();
+  const std::string email_lower = ToLower(req.email);
+  InvitationResult out;
+  std::string ticket = random_.Token(32);
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  GH_ASSIGN_OR_RETURN(auto tenant, tx->GetTenant(tenant_id));
+  GH_ASSIGN_OR_RETURN(auto policies, directory::PolicyService::GetIn(*tx, tenant_id));
+  RuleResult may = directory::MayInvite(policies.authorization,
+                                        {inviter.is_app,
+                                         Has(inviter.app_permissions, "User.Invite.All") ||
+                                             Has(inviter.app_permissions, "User.ReadWrite.All") ||
+                                             Has(inviter.app_permissions, "Directory.ReadWrite.All"),
+                                         inviter.directory_roles, inviter.user_type});
+  if (!may.allowed) return Refused(may);
+  if (Has(tenant.verified_domains, directory::DomainOf(email_lower)))
+    return InvalidArgument("This user cannot be invited because the domain of the user's email address is a verified "
+                           "domain of this directory.", "Request_BadRequest");
+  GH_ASSIGN_OR_RETURN(RuleResult rules, ExternalRules(*tx, tenant, policies, email_lower));
+  if (!rules.allowed) return Refused(rules);
+
+  // Find the guest: by id for a reset, else by the invited address.
+  std::optional<User> existing;
+  if (req.reset_redemption) {
+    auto u = tx->GetUser(tenant_id, ToLower(req.invited_user_id));
+    if (!u.ok()) return NotFound("The invited user '" + req.invited_user_id + "' does not exist.", "Request_ResourceNotFound");
+    existing = *u;
+  } else {
+    GH_ASSIGN_OR_RETURN(auto same_mail, tx->FindUsersByMail(tenant_id, email_lower));
+    for (auto& u : same_mail) {
+      if (u.user_type == UserType::kMember && u.creation_type.value_or("") != "Invitation")
+        return AlreadyExists("The invited user already exists in the directory as objectID: " + u.id +
+                                 ". They can use that account to sign in to shared apps and resources.",
+                             "Request_BadRequest");
+      existing = u;
+    }
+  }
+
+  User user;
+  bool reuse_pending = false;
+  if (existing) {
+    user = *existing;
+    if (!req.reset_redemption && user.external_user_state.value_or("") == "Accepted") {
+      // Already a guest here: nothing to redeem, no email.
+      out.user = user;
+      out.status = "Completed";
+      out.redeem_url = req.redirect_url;
+      GH_ASSIGN_OR_RETURN(auto invs, tx->Invitations().ListForUser(tenant_id, user.id));
+      if (!invs.empty()) out.invitation = invs.front();
+      return out;
+    }
+    reuse_pending = true;
+    if (req.reset_redemption) {
+      // Keeps the object, its groups and assignments; the next redemption binds anew.
+      if (user.mail && ToLower(*user.mail) != email_lower && !Has(user.other_mails, *user.mail))
+        user.other_mails.push_back(*user.mail);
+      user.mail = req.email;
+      user.identities.erase(std::remove_if(user.identities.begin(), user.identities.end(),
+                                           [](const directory::Identity& i) { return i.sign_in_type == "federated"; }),
+                            user.identities.end());
+    }
+    user.external_user_state = "PendingAcceptance";
+    user.external_user_state_changed_at = now;
+    user.updated_at = now;
+    GH_RETURN_IF_ERROR(tx->UpdateUser(user));
+    GH_RETURN_IF_ERROR(tx->Invitations().SupersedePending(tenant_id, user.id));
+  } else {
+    user.id = random_.NewUuid();
+    user.tenant_id = tenant_id;
+    user.user_principal_name = GuestUpn(email_lower, tenant.initial_domain);
+    user.display_name = req.display_name.value_or(req.email.substr(0, req.email.find('@')));
+    user.mail = req.email;
+    user.mail_nickname = Nickname(email_lower);
+    user.user_type = req.user_type;
+    user.creation_type = "Invitation";
+    user.external_user_state = "PendingAcceptance";
+    user.external_user_state_changed_at = now;
+    user.identities = {{"userPrincipalName", tenant.initial_domain, user.user_principal_name}};
+    user.created_at = user.updated_at = now;
+    GH_RETURN_IF_ERROR(directory::ValidateUserPrincipalName(user.user_principal_name));
+    GH_RETURN_IF_ERROR(tx->InsertUser(user));
+    out.created_user = true;
+  }
+  for (const auto& g : req.group_ids) {
+    auto group = tx->GetGroup(tenant_id, ToLower(g));
+    if (!group.ok()) return NotFound("The group '" + g + "' does not exist in this directory.", "Request_ResourceNotFound");
+    GH_ASSIGN_OR_RETURN(auto members, tx->ListMembers(tenant_id, group->id));
+    bool member = std::any_of(members.begin(), members.end(), [&](const auto& m) { return m.member_id == user.id; });
+    if (!member) GH_RETURN_IF_ERROR(tx->AddMember(tenant_id, {group->id, user.id, directory::MemberKind::kUser}));
+  }
+
+  store::InvitationRow row;
+  row.id = random_.NewUuid();
+  row.tenant_id = tenant_id;
+  row.user_id = user.id;
+  row.email = req.email;
+  row.redirect_url = req.redirect_url;
+  row.ticket_hash = Sha256Hex(ticket);
+  row.status = "PendingAcceptance";
+  row.inviter_id = inviter.id;
+  json::array cc;
+  for (const auto& c : req.cc) cc.push_back(json::object{{"emailAddress", json::object{{"address", c}}}});
+  row.message_json = json::serialize(json::object{{"customizedMessageBody", req.custom_message},
+                                                  {"messageLanguage", req.language},
+                                                  {"ccRecipients", cc}});
+  row.send_message = req.send_message;
+  row.created_at = now;
+  row.expires_at = now + ticket_ttl_ms_;
+  GH_RETURN_IF_ERROR(tx->Invitations().Insert(row));
+  out.redeem_url = RedeemUrl(tenant_id, row.id, ticket);
+
+  if (req.send_message) {
+    if (!mailer_) return FailedPrecondition("Email is not configured on this server.");
+    GH_RETURN_IF_ERROR(mailer_(*tx, {tenant_id, tenant.name, inviter.name, inviter.email, req.email, req.language,
+                                     req.custom_message, out.redeem_url, "invitation:" + row.id, req.cc}));
+    out.email_queued = true;
+  }
+
+  auto audit = [&](std::string activity, std::string category) {
+    directory::AuditEntry e;
+    e.id = random_.NewUuid();
+    e.tenant_id = tenant_id;
+    e.time = now;
+    e.category = std::move(category);
+    e.activity = std::move(activity);
+    auto actor = inviter.Actor();
+    e.actor_id = actor.id;
+    e.actor_type = actor.type;
+    e.actor_name = actor.name;
+    e.target_id = user.id;
+    e.target_type = "User";
+    e.target_name = user.user_principal_name;
+    e.details_json = json::serialize(json::object{{"invitedUserEmailAddress", req.email},
+                                                  {"resetRedemption", req.reset_redemption},
+                                                  {"sendInvitationMessage", req.send_message}});
+    return tx->InsertAudit(e);
+  };
+  if (out.created_user) GH_RETURN_IF_ERROR(audit("Add user", "UserManagement"));
+  GH_RETURN_IF_ERROR(audit(req.reset_redemption ? "Reset redemption of external user" : "Invite external user",
+                           "UserManagement"));
+  GH_RETURN_IF_ERROR(tx->Commit());
+  (void)reuse_pending;
+  out.invitation = row;
+  out.user = user;
+  out.status = "PendingAcceptance";
+  return out;
+}
+
+StatusOr<PendingRedemption> InvitationService::Check(const std::string& tenant_id, const std::string& invitation_id,
+                                                     const std::string& ticket) {
+  const Status unknown = FailedPrecondition(
+      "This invitation link isn't valid. Check that you opened the whole link from the invitation email, or ask the "
+      "person who invited you to send a new invitation.", "invalid_ticket");
+  if (!IsUuid(tenant_id) || !IsUuid(invitation_id) || ticket.empty()) return unknown;
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  auto inv = tx->Invitations().Get(ToLower(tenant_id), ToLower(invitation_id));
+  if (!inv.ok()) return inv.status().code() == Code::kNotFound ? unknown : inv.status();
+  if (!ConstantTimeEquals(Sha256Hex(ticket), inv->ticket_hash)) return unknown;
+  if (inv->status == "Completed")
+    return FailedPrecondition("This invitation has already been accepted. Sign in to the organization's apps "
+                              "directly with your account.", "already_redeemed");
+  if (inv->status == "Superseded")
+    return FailedPrecondition("This invitation link was replaced by a newer invitation. Use the link in the most "
+                              "recent invitation email.", "superseded");
+  if (inv->expires_at <= clock_.NowMillis())
+    return FailedPrecondition("This invitation has expired. Ask the person who invited you to send a new one.",
+                              "expired");
+  auto guest = tx->GetUser(inv->tenant_id, inv->user_id);
+  if (!guest.ok())
+    return FailedPrecondition("The account this invitation was for no longer exists in the organization.",
+                              "user_deleted");
+  GH_ASSIGN_OR_RETURN(auto tenant, tx->GetTenant(inv->tenant_id));
+  return PendingRedemption{*inv, *guest, tenant};
+}
+
+StatusOr<std::string> InvitationService::SessionEmail(const identity::Session& session) {
+  GH_ASSIGN_OR_RETURN(auto u, directory_.GetUser(session.home_tenant_id, session.user_id));
+  if (session.auth_method == "otp") return ToLower(u.mail.value_or(""));
+  return ToLower(u.user_principal_name);
+}
+
+StatusOr<std::string> InvitationService::Redeem(const std::string& tenant_id, const std::string& invitation_id,
+                                                const std::string& ticket, const identity::Session& session) {
+  GH_ASSIGN_OR_RETURN(PendingRedemption p, Check(tenant_id, invitation_id, ticket));
+  GH_ASSIGN_OR_RETURN(std::string email, SessionEmail(session));
+  GH_ASSIGN_OR_RETURN(auto home_user, directory_.GetUser(session.home_tenant_id, session.user_id));
+  bool matches = email == ToLower(p.invitation.email) ||
+                 (home_user.mail && ToLower(*home_user.mail) == ToLower(p.invitation.email));
+  if (!matches)
+    return PermissionDenied("You're signed in as " + email + ", but this invitation was sent to " +
+                                p.invitation.email + ". Sign out and sign in with the invited address.",
+                            "email_mismatch");
+  if (session.auth_method == "otp" && session.user_id != p.guest.id)
+    return PermissionDenied("This one-time passcode sign-in belongs to another invitation.", "email_mismatch");
+  const int64_t now = clock_.NowMillis();
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  GH_ASSIGN_OR_RETURN(auto policies, directory::PolicyService::GetIn(*tx, p.tenant.id));
+  // Policies are checked again: they may have changed since the invitation.
+  GH_ASSIGN_OR_RETURN(RuleResult rules, ExternalRules(*tx, p.tenant, policies, p.invitation.email));
+  if (!rules.allowed) return Refused(rules);
+  Status redeemed = tx->Invitations().MarkRedeemed(p.tenant.id, p.invitation.id, now);
+  if (redeemed.code() == Code::kNotFound)
+    return FailedPrecondition("This invitation has already been accepted.", "already_redeemed");
+  GH_RETURN_IF_ERROR(redeemed);
+  User guest = p.guest;
+  guest.external_user_state = "Accepted";
+  guest.external_user_state_changed_at = now;
+  guest.updated_at = now;
+  std::string idp = signin_.IdpOf(session);
+  std::string assigned = session.auth_method == "otp" ? email : home_user.id;
+  guest.identities.erase(std::remove_if(guest.identities.begin(), guest.identities.end(),
+                                        [](const directory::Identity& i) { return i.sign_in_type == "federated"; }),
+                         guest.identities.end());
+  guest.identities.push_back({"federated", idp, assigned});
+  GH_RETURN_IF_ERROR(tx->UpdateUser(guest));
+  directory::AuditEntry e;
+  e.id = random_.NewUuid();
+  e.tenant_id = p.tenant.id;
+  e.time = now;
+  e.category = "UserManagement";
+  e.activity = "Redeem external user invite";
+  e.actor_id = guest.id;
+  e.actor_type = "user";
+  e.actor_name = email;
+  e.target_id = guest.id;
+  e.target_type = "User";
+  e.target_name = guest.user_principal_name;
+  e.details_json = json::serialize(json::object{{"identityProvider", idp}});
+  GH_RETURN_IF_ERROR(tx->InsertAudit(e));
+  GH_RETURN_IF_ERROR(tx->Commit());
+  return p.invitation.redirect_url;
+}
+
+}  // namespace gh::invitations

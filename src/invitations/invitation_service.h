@@ -1,0 +1,122 @@
+#pragma once
+// B2B invitations: who may invite whom (authorization policy, collaboration
+// domain restrictions, cross-tenant access in both tenants, cloud boundary),
+// creating or reusing the guest object, the redemption ticket, and the
+// invitation email — all in one transaction — and redemption: checking the
+// ticket, the redeemer's identity and the policies again, then binding the
+// home identity to the guest and marking it Accepted.
+//
+// Tickets are 256-bit random values, stored only as SHA-256 digests, single
+// use, and expire (90 days by default). A new invitation to the same guest
+// supersedes the earlier ticket.
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/random.h"
+#include "core/status.h"
+#include "directory/directory_service.h"
+#include "directory/policies.h"
+#include "identity/signin.h"
+#include "store/invitations_repository.h"
+#include "store/store.h"
+
+namespace gh::invitations {
+
+// Who sends the invitation.
+struct Inviter {
+  std::string id;
+  std::string name;
+  std::string email;  // reply-to, when known
+  bool is_app = false;
+  std::vector<std::string> app_permissions;  // apps
+  std::vector<std::string> directory_roles;  // users
+  directory::UserType user_type = directory::UserType::kMember;
+  directory::Actor Actor() const { return {id, is_app ? "app" : "user", name}; }
+};
+
+struct InvitationRequest {
+  std::string email;
+  std::string redirect_url;
+  std::optional<std::string> display_name;
+  directory::UserType user_type = directory::UserType::kGuest;
+  bool send_message = false;
+  std::string custom_message;
+  std::string language;  // messageLanguage; empty = English
+  std::vector<std::string> cc;
+  bool reset_redemption = false;
+  std::string invited_user_id;  // required with reset_redemption
+  std::vector<std::string> group_ids;  // Gatehouse extension: add the guest to these groups
+};
+
+struct InvitationResult {
+  store::InvitationRow invitation;
+  directory::User user;
+  std::string redeem_url;
+  std::string status;    // "PendingAcceptance" or "Completed"
+  bool created_user = false;
+  bool email_queued = false;
+};
+
+// Renders and queues the invitation email inside the caller's transaction.
+struct InvitationEmail {
+  std::string tenant_id, tenant_name, inviter_name, reply_to, to, language, custom_message, redeem_url, dedupe_key;
+  std::vector<std::string> cc;
+};
+using InvitationMailer = std::function<Status(store::Transaction& tx, const InvitationEmail& mail)>;
+
+// What the redemption pages need to show and check.
+struct PendingRedemption {
+  store::InvitationRow invitation;
+  directory::User guest;
+  directory::Tenant tenant;
+};
+
+class InvitationService {
+ public:
+  InvitationService(store::Store& store, directory::DirectoryService& directory, identity::SigninService& signin,
+                    const Clock& clock, Random& random, std::string public_base,
+                    int64_t ticket_ttl_ms = 90LL * 24 * 3600 * 1000);
+
+  void SetMailer(InvitationMailer mailer) { mailer_ = std::move(mailer); }
+
+  StatusOr<InvitationResult> Invite(const Inviter& inviter, const std::string& tenant_id,
+                                    const InvitationRequest& req);
+
+  // Checks a redeem link. Errors are for people: FailedPrecondition with a
+  // sentence saying what happened (used, expired, replaced, deleted).
+  StatusOr<PendingRedemption> Check(const std::string& tenant_id, const std::string& invitation_id,
+                                    const std::string& ticket);
+  // The signed-in identity accepts: its email must match the invited address,
+  // and the policies must still allow it. Returns where to send the browser.
+  StatusOr<std::string> Redeem(const std::string& tenant_id, const std::string& invitation_id,
+                               const std::string& ticket, const identity::Session& session);
+  // The address the session's identity signs in with (for matching and display).
+  StatusOr<std::string> SessionEmail(const identity::Session& session);
+
+  // The cross-tenant, domain and cloud rules for an external address (pure
+  // inputs gathered in `tx`); `rule` names the first refusal.
+  StatusOr<directory::RuleResult> ExternalRules(store::Transaction& tx, const directory::Tenant& resource,
+                                                const directory::Policies& policies, const std::string& email);
+
+ private:
+  std::string RedeemUrl(const std::string& tenant_id, const std::string& invitation_id,
+                        const std::string& ticket) const;
+
+  store::Store& store_;
+  directory::DirectoryService& directory_;
+  identity::SigninService& signin_;
+  const Clock& clock_;
+  Random& random_;
+  std::string public_base_;
+  int64_t ticket_ttl_ms_;
+  InvitationMailer mailer_;
+};
+
+// A redirect URL an invitation may send the guest to: absolute http(s), no
+// credentials, no control characters; http only for loopback hosts.
+Status ValidateRedirectUrl(const std::string& url);
+
+}  // namespace gh::invitations

@@ -1,0 +1,130 @@
+// The pure pieces of the client commands: table/CSV/JSON formatting, the
+// dotted-key settings builder, the access-check reader, error mapping.
+#include <gtest/gtest.h>
+
+#include "cli/access_check.h"
+#include "cli/api_client.h"
+#include "cli/output.h"
+#include "cli/settings_patch.h"
+
+namespace gh::cli {
+namespace {
+namespace json = boost::json;
+
+TEST(OutputTest, TableAlignsColumnsByCodePoints) {
+  std::string t = FormatTable({"id", "name"}, {{"1", "Zoë"}, {"22", "Al"}});
+  EXPECT_EQ(t, "id  name\n1   Zoë\n22  Al\n");
+}
+
+TEST(OutputTest, TableKeepsCellsOnOneLine) {
+  EXPECT_EQ(FormatTable({"a", "b"}, {{"x\ny", "z"}}), "a    b\nx y  z\n");
+}
+
+TEST(OutputTest, CsvQuotesOnlyWhatNeedsIt) {
+  EXPECT_EQ(CsvField("plain"), "plain");
+  EXPECT_EQ(CsvField("a,b"), "\"a,b\"");
+  EXPECT_EQ(CsvField("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(CsvField("two\nlines"), "\"two\nlines\"");
+  EXPECT_EQ(FormatCsv({"id", "name"}, {{"1", "O'Neil, Pat"}}), "id,name\r\n1,\"O'Neil, Pat\"\r\n");
+}
+
+TEST(OutputTest, RowsFollowDottedPathsAndRenderScalars) {
+  json::array rows = json::parse(R"([{"id":"1","p":{"enabled":25},"tags":["a","b"],"ok":true,"none":null}])").as_array();
+  std::vector<Column> cols{{"id", "id"}, {"enabled", "p.enabled"}, {"tags", "tags"}, {"ok", "ok"},
+                           {"none", "none"}, {"missing", "x.y"}};
+  EXPECT_EQ(FormatRows(rows, cols, OutputFormat::kCsv), "id,enabled,tags,ok,none,missing\r\n1,25,\"a, b\",true,,\r\n");
+  // JSON is the value array itself.
+  EXPECT_EQ(json::parse(FormatRows(rows, cols, OutputFormat::kJson)), json::value(rows));
+}
+
+TEST(OutputTest, PrettyJsonRoundTrips) {
+  json::value v = json::parse(R"({"a":[1,{"b":"c"}],"d":{},"e":[]})");
+  std::string text = PrettyJson(v);
+  EXPECT_EQ(json::parse(text), v);
+  EXPECT_NE(text.find("\n  \"a\": [\n    1,"), std::string::npos) << text;
+}
+
+TEST(OutputTest, FormatNamesAndTheTerminalDefault) {
+  EXPECT_EQ(*ParseOutputFormat("", true), OutputFormat::kTable);
+  EXPECT_EQ(*ParseOutputFormat("", false), OutputFormat::kJson);
+  EXPECT_EQ(*ParseOutputFormat("csv", true), OutputFormat::kCsv);
+  auto bad = ParseOutputFormat("xml", true);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(ExitCodeFor(bad.status()), kExitUsage);
+}
+
+TEST(SettingsPatchTest, DottedKeysNestAndValuesAreTyped) {
+  auto patch = BuildSettingsPatch({"powerPlatform.powerApps.enableGuestsToMake=true",
+                                   "powerPlatform.powerApps.disableShareWithEveryone=false",
+                                   "powerPlatform.governance.limit=5", "powerPlatform.governance.ratio=0.5",
+                                   "displayName=Contoso Ltd", "list=[1,2]", "quoted=\"true\"", "nothing=null"});
+  ASSERT_TRUE(patch.ok()) << patch.status().ToString();
+  EXPECT_EQ(json::value(*patch), json::parse(R"({"powerPlatform":{"powerApps":{"enableGuestsToMake":true,)"
+                                             R"("disableShareWithEveryone":false},"governance":{"limit":5,"ratio":0.5}},)"
+                                             R"("displayName":"Contoso Ltd","list":[1,2],"quoted":"true","nothing":null})"));
+}
+
+TEST(SettingsPatchTest, MistakesAreUsageErrors) {
+  for (std::vector<std::string> bad : {std::vector<std::string>{"noequals"}, {"a..b=1"}, {".a=1"}, {"a=1", "a.b=2"},
+                                       {"a.b=2", "a=1"}, {"a={broken"}}) {
+    auto patch = BuildSettingsPatch(bad);
+    ASSERT_FALSE(patch.ok()) << bad.front();
+    EXPECT_EQ(ExitCodeFor(patch.status()), kExitUsage);
+  }
+  // The last value of a key wins.
+  EXPECT_EQ(json::value(*BuildSettingsPatch({"a=1", "a=2"})), json::parse(R"({"a":2})"));
+}
+
+TEST(AccessCheckTest, ReadsTheFullShapeAndRendersFixes) {
+  auto report = ParseAccessCheck(json::parse(R"({"allowed":false,"action":"environment.access","checks":[
+    {"id":"license","passed":true,"message":"Has a Power Apps licence."},
+    {"id":"usageLocation","passed":false,"message":"No usage location.",
+     "remedy":{"action":"Set a usage location.","api":"PATCH /v1.0/users/{id}","cli":"gatehouse users set U --usage-location GB"}}]})"));
+  EXPECT_FALSE(report.allowed);
+  ASSERT_EQ(report.checks.size(), 2u);
+  std::string text = RenderAccessCheck(report, "alice");
+  EXPECT_EQ(text,
+            "alice → environment.access: denied\n"
+            "  ✓ Has a Power Apps licence.\n"
+            "  ✗ No usage location.\n"
+            "      fix: Set a usage location.\n"
+            "      run: gatehouse users set U --usage-location GB\n"
+            "      api: PATCH /v1.0/users/{id}\n");
+}
+
+TEST(AccessCheckTest, ToleratesMissingFields) {
+  auto none = ParseAccessCheck(json::parse("{}"));
+  EXPECT_FALSE(none.allowed);
+  EXPECT_TRUE(none.checks.empty());
+  auto derived = ParseAccessCheck(json::parse(R"({"checks":[{"id":"a","status":"passed"},{"id":"b","passed":true}]})"));
+  EXPECT_TRUE(derived.allowed);
+  EXPECT_EQ(derived.checks[0].message, "a");
+  auto unknown = ParseAccessCheck(json::parse(R"({"checks":[{"id":"a","remedy":"do it"}]})"));
+  EXPECT_FALSE(unknown.allowed);
+  EXPECT_EQ(RenderAccessCheck(unknown, "x"), "x → access: denied\n  ? a\n");
+  EXPECT_FALSE(ParseAccessCheck(json::parse("[1]")).allowed);
+}
+
+TEST(ApiErrorTest, GraphAndOAuthErrorsBecomeOneLine) {
+  Status graph = ErrorFromResponse({403, "application/json",
+                                    R"({"error":{"code":"Authorization_RequestDenied","message":"Insufficient privileges."}})"});
+  EXPECT_EQ(graph.message(), "error Authorization_RequestDenied: Insufficient privileges.");
+  EXPECT_EQ(ExitCodeFor(graph), kExitFailed);
+  Status oauth = ErrorFromResponse({401, "application/json",
+                                    R"({"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided."})"});
+  EXPECT_EQ(oauth.message(), "error invalid_client: AADSTS7000215: Invalid client secret provided.");
+  EXPECT_EQ(ExitCodeFor(oauth), kExitUnreachable);
+  Status plain = ErrorFromResponse({502, "text/html", "Bad gateway\n"});
+  EXPECT_EQ(plain.message(), "error HTTP 502: Bad gateway");
+  EXPECT_EQ(ExitCodeFor(plain), kExitUnreachable);
+  Status bad_input = ErrorFromResponse({400, "application/json", R"({"error":{"code":"Request_BadRequest","message":"x"}})"});
+  EXPECT_EQ(ExitCodeFor(bad_input), kExitFailed);  // the server refused it; not a command-line mistake
+  EXPECT_EQ(ExitCodeFor(UsageError("x")), kExitUsage);
+}
+
+TEST(ApiErrorTest, FormEncodingEscapesReservedCharacters) {
+  EXPECT_EQ(FormEncode({{"scope", "openid profile"}, {"s", "a+b/c=d&"}}), "scope=openid%20profile&s=a%2Bb%2Fc%3Dd%26");
+}
+
+}  // namespace
+}  // namespace gh::cli
