@@ -240,6 +240,13 @@ int Serve(const CommonOptions& common, const ServeOptions& o) {
                 << "    client  " << json::value_to<std::string>(o2.at("clientId")) << "  secret "
                 << json::value_to<std::string>(o2.at("clientSecret")) << "\n";
     }
+    std::string link = OrDie(provisioner.EnsureDemoWorkspace(licensing, environments, invitations,
+                                                             (fs::path(common.data) / "demo-invitation.txt").string()),
+                             "creating the demo workspace");
+    std::cout << "\n  A pending invitation of bob@fabrikam.com (password Fabrikam-Demo-2026!) into Contoso;\n"
+              << "  its email is in " << (fs::path(common.data) / "outbox").string() << "/ and its Get Started link is:\n"
+              << "    " << link << "\n"
+              << "  Admin sign-in: " << public_base << "/login?tenant=contoso.com  (the portal comes later)\n";
   }
   std::cout << "\nGatehouse is listening on " << public_base << " (store: " << core.store->Backend() << ")\n";
   if (!ca_path.empty())

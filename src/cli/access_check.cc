@@ -37,13 +37,15 @@ AccessCheckReport ParseAccessCheck(const json::value& body) {
       item.id = Str(co, "id");
       item.passed = Passed(co);
       item.message = Str(co, "message");
-      if (item.message.empty()) item.message = Str(co, "description");
+      for (std::string_view alt : {"sentence", "description"})  // the gate says "sentence"
+        if (item.message.empty()) item.message = Str(co, alt);
       if (item.message.empty()) item.message = item.id;
       if (const json::value* remedy = co.if_contains("remedy")) {
         if (remedy->is_string()) {
           item.remedy_action = std::string(remedy->as_string());
         } else if (remedy->is_object()) {
           item.remedy_action = Str(remedy->as_object(), "action");
+          if (item.remedy_action.empty()) item.remedy_action = Str(remedy->as_object(), "what");
           item.remedy_api = Str(remedy->as_object(), "api");
           item.remedy_cli = Str(remedy->as_object(), "cli");
         }

@@ -12,8 +12,8 @@ namespace gh::cli {
 struct AccessCheckItem {
   std::string id;
   std::optional<bool> passed;  // nullopt: the server did not say
-  std::string message;
-  std::string remedy_action;  // what to do, in words
+  std::string message;        // "message", else "sentence" or "description", else the id
+  std::string remedy_action;  // what to do, in words ("action" or "what")
   std::string remedy_api;     // the API call that does it
   std::string remedy_cli;     // the gatehouse command that does it
 };

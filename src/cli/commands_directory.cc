@@ -99,7 +99,11 @@ void RegisterDirectoryCommands(Registrar& r, CLI::App& app) {
   CLI::App* show = r.Command(users, "show", "Show one user", true, [&f, u]() -> Status {
     GH_ASSIGN_OR_RETURN(auto format, FormatOf(f));
     GH_ASSIGN_OR_RETURN(auto c, Open(f));
-    GH_ASSIGN_OR_RETURN(auto user, c.api->Get("/v1.0/users/" + Escape(u->id)));
+    // Graph's default property set leaves out most of these: ask for them.
+    GH_ASSIGN_OR_RETURN(auto user, c.api->Get("/v1.0/users/" + Escape(u->id) +
+                                              "?$select=id,displayName,userPrincipalName,mail,userType,accountEnabled,"
+                                              "givenName,surname,jobTitle,usageLocation,externalUserState,"
+                                              "createdDateTime"));
     if (!user.is_object()) return Internal("error InvalidResponse: not a user");
     PrintObject(user.as_object(),
                 {{"id", "id"}, {"displayName", "displayName"}, {"userPrincipalName", "userPrincipalName"},

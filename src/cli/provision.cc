@@ -136,4 +136,39 @@ StatusOr<std::string> Provisioner::EnsureDemo(const std::string& credentials_fil
   return text;
 }
 
+StatusOr<std::string> Provisioner::EnsureDemoWorkspace(licensing::LicensingService& licensing,
+                                                       environments::EnvironmentService& environments,
+                                                       invitations::InvitationService& invitations,
+                                                       const std::string& invitation_file) {
+  GH_ASSIGN_OR_RETURN(auto contoso, directory_.ResolveTenant("contoso.com"));
+  Actor system = Actor::System();
+  GH_RETURN_IF_ERROR(licensing::SeedDemoSkus(licensing, system, contoso.id));
+  store::ListQuery q;
+  q.tenant_id = contoso.id;
+  q.filter = std::make_shared<directory::FilterExpr>(
+      directory::FilterExpr{directory::FilterOp::kEq, "displayName", {std::string("Contoso Sales")}, {}});
+  GH_ASSIGN_OR_RETURN(auto groups, directory_.ListGroups(q));
+  std::string sales_group = groups.items.empty() ? "" : groups.items.front().id;
+  GH_RETURN_IF_ERROR(environments::SeedDemo(environments, system, contoso.id, sales_group));
+  if (std::ifstream in(invitation_file); in) {
+    std::string link;
+    std::getline(in, link);
+    return link;
+  }
+  invitations::Inviter inviter{"", "Contoso Administrator", "admin@contoso.com", true, {"User.Invite.All"}, {}};
+  invitations::InvitationRequest req;
+  req.email = "bob@fabrikam.com";
+  req.display_name = "Bob Jones (Fabrikam)";
+  req.redirect_url = "https://localhost/";
+  req.send_message = true;
+  req.custom_message = "Welcome to Contoso's sales workspace. Accept to get started.";
+  GH_ASSIGN_OR_RETURN(auto res, invitations.Invite(inviter, contoso.id, req));
+  {
+    std::ofstream out(invitation_file, std::ios::trunc);
+    out << res.redeem_url << "\n";
+  }
+  ::chmod(invitation_file.c_str(), 0600);
+  return res.redeem_url;
+}
+
 }  // namespace gh::cli

@@ -8,7 +8,10 @@
 #include "core/random.h"
 #include "core/status.h"
 #include "directory/directory_service.h"
+#include "environments/environment_service.h"
 #include "identity/clients.h"
+#include "invitations/invitation_service.h"
+#include "licensing/licensing_service.h"
 #include "store/store.h"
 
 namespace gh::cli {
@@ -40,6 +43,16 @@ class Provisioner {
   // read back from `credentials_file` (secrets cannot be recovered from the
   // database, so the demo keeps them there, mode 0600).
   StatusOr<std::string> EnsureDemo(const std::string& credentials_file);
+
+  // The rest of the demo, after EnsureDemo: Contoso's SKUs with seats, its
+  // Default, "Contoso Sales" (Dataverse, security group) and sandbox
+  // environments, and a pending invitation of bob@fabrikam.com whose email is
+  // in the outbox. Idempotent. Returns the invitation's Get Started link
+  // (kept in `invitation_file`, since the ticket can't be read back).
+  StatusOr<std::string> EnsureDemoWorkspace(licensing::LicensingService& licensing,
+                                            environments::EnvironmentService& environments,
+                                            invitations::InvitationService& invitations,
+                                            const std::string& invitation_file);
 
  private:
   directory::DirectoryService& directory_;

@@ -421,14 +421,20 @@ StatusOr<directory::User> SigninService::PrincipalIn(const Session& s, const std
     GH_ASSIGN_OR_RETURN(auto resource, directory_.GetTenant(resource_tenant_id));
     GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
     std::string idp = IdpOf(s);
+    bool pending_invitation = false;
     for (const auto& address : {home_user.user_principal_name, home_user.mail.value_or("")}) {
       if (address.empty()) continue;
       GH_ASSIGN_OR_RETURN(auto candidates, tx->FindUsersByMail(resource_tenant_id, ToLower(address)));
       for (auto& c : candidates) {
         for (const auto& id : c.identities)
           if (id.issuer == idp && id.issuer_assigned_id == home_user.id) principal = c;
+        if (c.external_user_state.value_or("") == "PendingAcceptance") pending_invitation = true;
       }
     }
+    if (!principal && pending_invitation)
+      return PermissionDenied("You haven't accepted the invitation to " + resource.name +
+                                  " yet. Open the invitation email and select Get Started.",
+                              "invitation_pending");
     if (!principal)
       return PermissionDenied("AADSTS50020: User account '" + home_user.user_principal_name +
                                   "' from identity provider '" + idp + "' does not exist in tenant '" +

@@ -329,6 +329,27 @@ TEST_F(CliTest, LicencesAndEnvironments) {
   ASSERT_EQ(removed.code, 0) << removed.err;
   EXPECT_NE(removed.err.find(": removed"), std::string::npos) << removed.err;
   EXPECT_EQ(Run({"env", "assign-role", unique, admin_upn, "No Such Role"}).code, 1);
+
+  // `why`: a checklist; exit 0 when allowed, 1 when denied (with the fixes).
+  auto why = Run({"why", admin_upn, "--env", unique, "--output", "table"});
+  EXPECT_TRUE(why.code == 0 || why.code == 1) << why.err;
+  EXPECT_NE(why.out.find("environment.access: "), std::string::npos) << why.out << why.err;
+  EXPECT_NE(why.out.find(why.code == 0 ? "✓ " : "✗ "), std::string::npos) << why.out;
+  if (why.code == 1) EXPECT_NE(why.err.find("may not environment.access"), std::string::npos) << why.err;
+  auto why_json = Run({"why", admin_upn, "--env", unique, "--output", "json"});
+  EXPECT_EQ(json::parse(why_json.out).at("allowed").as_bool(), why_json.code == 0) << why_json.out;
+}
+
+TEST_F(CliTest, InviteAGuestAndListInvitations) {
+  auto inv = Run({"invite", "gina@partner.example", "--name", "Gina", "--no-email", "--output", "json"});
+  ASSERT_EQ(inv.code, 0) << inv.err;
+  auto o = json::parse(inv.out).as_object();
+  EXPECT_FALSE(o.at("invitedUser").at("id").as_string().empty());
+  EXPECT_FALSE(o.at("inviteRedeemUrl").as_string().empty());
+  auto list = Run({"invitations", "list", "--output", "csv"});
+  ASSERT_EQ(list.code, 0) << list.err;
+  EXPECT_NE(list.out.find(",Gina,gina@partner.example,PendingAcceptance,"), std::string::npos) << list.out;
+  EXPECT_EQ(Run({"invite", "not-an-address"}).code, 2);
 }
 
 TEST_F(CliTest, UsageMistakesExitTwoAndAuthFailuresThree) {

@@ -103,6 +103,11 @@ TEST(AccessCheckTest, ToleratesMissingFields) {
   EXPECT_FALSE(unknown.allowed);
   EXPECT_EQ(RenderAccessCheck(unknown, "x"), "x → access: denied\n  ? a\n");
   EXPECT_FALSE(ParseAccessCheck(json::parse("[1]")).allowed);
+  // The gate's own names: "sentence" and remedy "what".
+  auto gate = ParseAccessCheck(json::parse(R"({"allowed":false,"checks":[{"id":"user.license","passed":false,)"
+                                           R"("sentence":"No licence.","remedy":{"what":"Assign one.","cli":"c"}}]})"));
+  EXPECT_EQ(gate.checks[0].message, "No licence.");
+  EXPECT_EQ(gate.checks[0].remedy_action, "Assign one.");
 }
 
 TEST(ApiErrorTest, GraphAndOAuthErrorsBecomeOneLine) {

@@ -67,8 +67,9 @@ SnapshotInput Base() {
   in.users.back().global_admin = true;
   in.users.back().directory_roles = {std::string(directory::kGlobalAdministratorRole)};
   in.users.back().license_environment_access = false;
-  in.groups = {{"g-sales", "Contoso Sales", false}, {"g-nested", "Sales EU", false}, {"g-m365", "Marketing", true}};
+  in.groups = {{"g-sales", "Contoso Sales", false}, {"g-nested", "Sales EU", false}, {"g-m365", "Marketing", true}, {"g-core", "Sales Core", false}};
   in.memberships = {{"g-sales", "g-nested", directory::MemberKind::kGroup},
+                    {"g-core", "g-nested", directory::MemberKind::kGroup},
                     {"g-nested", "alex", directory::MemberKind::kUser},
                     {"g-sales", "gina", directory::MemberKind::kUser},
                     {"g-sales", "pat", directory::MemberKind::kUser},
@@ -89,7 +90,7 @@ SnapshotInput Base() {
                      env("env-box", "contoso-sandbox", false, std::nullopt, environments::EnvironmentState::kEnabled),
                      env("env-off", "contoso-off", true, std::nullopt, environments::EnvironmentState::kDisabled),
                      env("env-adm", "contoso-adm", true, std::nullopt, environments::EnvironmentState::kAdminMode)};
-  in.role_grants = {{"env-sales", "g-sales", kCustomizer},  // alex through nested groups
+  in.role_grants = {{"env-sales", "g-core", kCustomizer},   // alex through nested groups
                     {"env-sales", "gina", kMaker},          {"env-sales", "pat", kMaker},
                     {"env-sales", "greg", kMaker},          {"env-box", "gina", kMaker},
                     {"env-off", "alex", kMaker},            {"env-adm", "alex", kMaker}};
@@ -158,7 +159,7 @@ std::vector<Case> Cases() {
        [](auto& in) { U(in, "gina").license_environment_access = false; }},
       {"admin needs no licence, group or role", A::kEnvironmentAccess, "admin", S, true, ""},
       {"not in security group", A::kEnvironmentAccess, "gina", S, false, "environment.securityGroup",
-       [](auto& in) { in.memberships.erase(in.memberships.begin() + 2); }},
+       [](auto& in) { in.memberships.erase(in.memberships.begin() + 3); }},
       {"no security group needed", A::kEnvironmentAccess, "gina", "contoso-sandbox", true, ""},
       {"no security role", A::kEnvironmentAccess, "gina", S, false, "environment.securityRole",
        [](auto& in) { in.role_grants.erase(in.role_grants.begin() + 1); }},
