@@ -296,12 +296,8 @@ test('authorization code + PKCE, confidential client: verified ID and access tok
   assert.equal(wrong.status, 401, wrong.text);
 });
 
-// TODO(server, lead): azpacr is computed as `idtyp == "app" ? "1" : "0"` in
-// TokenService, so a delegated token redeemed by a confidential client with
-// its secret says azpacr "0" (public client); Entra says "1" (client secret).
-test('a delegated token of a confidential client says azpacr 1 (client secret)', {
-  todo: 'server bug: azpacr is "0" for every user token; see the report',
-}, async () => {
+// Regression: delegated tokens once always said azpacr "0".
+test('a delegated token of a confidential client says azpacr 1 (client secret)', async () => {
   const { tokens } = await adminTokens(rp.conf, WEB_REDIRECT);
   assert.equal((await verifyGraphAccessToken(tokens.access_token)).azpacr, '1');
 });
@@ -309,13 +305,8 @@ test('a delegated token of a confidential client says azpacr 1 (client secret)',
 // An app with both kinds of redirect URI: a code issued to its web (confidential)
 // redirect URI needs the secret; only public redirect URIs go without (signin.h:
 // "web_redirect_uris: confidential flows: a secret is required").
-// TODO(server, lead): SigninService::AuthenticateClient accepts an empty secret
-// whenever the app has any public redirect URI (allows_public_flows), whatever
-// redirect URI the code was issued for; the code row doesn't remember whether
-// it was a public flow. Such codes are redeemed without the secret.
-test('a code for a web redirect URI needs the secret even when the app also has public redirect URIs', {
-  todo: 'server bug: redeemed without client_secret; see the report',
-}, async () => {
+// Regression: such codes were once redeemed without the secret.
+test('a code for a web redirect URI needs the secret even when the app also has public redirect URIs', async () => {
   const mixed = await graphPost(contoso, '/v1.0/applications', {
     displayName: `OIDC mixed ${run}`, web: { redirectUris: [WEB_REDIRECT] }, publicClient: { redirectUris: [PUBLIC_REDIRECT] },
   });
