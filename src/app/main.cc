@@ -246,7 +246,8 @@ int Serve(const CommonOptions& common, const ServeOptions& o) {
     std::cout << "\n  A pending invitation of bob@fabrikam.com (password Fabrikam-Demo-2026!) into Contoso;\n"
               << "  its email is in " << (fs::path(common.data) / "outbox").string() << "/ and its Get Started link is:\n"
               << "    " << link << "\n"
-              << "  Admin sign-in: " << public_base << "/login?tenant=contoso.com  (the portal comes later)\n";
+              << "  Then open " << public_base << "/env/contoso-sales as Bob: it lists, check by check, what still\n"
+              << "  keeps him out of the environment and what an administrator does about each.\n";
   }
   std::cout << "\nGatehouse is listening on " << public_base << " (store: " << core.store->Backend() << ")\n";
   if (!ca_path.empty())
