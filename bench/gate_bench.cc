@@ -1,8 +1,15 @@
 // The gate at scale: a generated tenant of 100,000 users, 5,000 groups
 // (nesting up to depth 4), 200 environments and 1,000,000 security-role
 // assignments. Measures Decide(environment.access) with explanations on
-// (throughput, and p99 from a manual timing loop over a sample), and the
-// snapshot refresh after one change (patched copy sharing the rest).
+// (throughput, and p99 from a manual timing loop over a sample), the cost of
+// rendering a denied decision's explanation text (what the API pays when it
+// serialises one), and the snapshot refresh after one change (patched copy
+// sharing the rest).
+//
+// "Explanations on": every decision records every check's id, pass/fail and
+// what renders its sentence and remedy (a literal, or a renderer plus the
+// user and environment indexes); the text itself is produced on demand, so
+// BM_RenderDeniedExplanation is reported separately.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -117,6 +124,32 @@ void BM_DecideLatencyPercentiles(benchmark::State& state) {
 }
 BENCHMARK(BM_DecideLatencyPercentiles)->Iterations(1)->Unit(benchmark::kMillisecond);
 
+// Rendering a denied decision's explanation as the API does: every check's
+// sentence, and each failed check's remedy (what / API call / CLI command).
+void BM_RenderDeniedExplanation(benchmark::State& state) {
+  const auto& snap = Shared();
+  std::vector<Decision> denied;
+  for (const auto& r : Sample(4096)) {
+    Decision d = Decide(*snap, r);
+    if (!d.allowed) denied.push_back(std::move(d));
+  }
+  size_t i = 0, chars = 0;
+  for (auto _ : state) {
+    const Decision& d = denied[i++ % denied.size()];
+    for (const Check& c : d.checks) {
+      std::string sentence = c.sentence.str();
+      chars += sentence.size();
+      benchmark::DoNotOptimize(sentence);
+      if (c.passed) continue;
+      std::string what = c.remedy.what.str(), api = c.remedy.api.str(), cli = c.remedy.cli.str();
+      chars += what.size() + api.size() + cli.size();
+      benchmark::DoNotOptimize(what), benchmark::DoNotOptimize(api), benchmark::DoNotOptimize(cli);
+    }
+  }
+  state.counters["chars/explanation"] = static_cast<double>(chars) / std::max<int64_t>(1, state.iterations());
+}
+BENCHMARK(BM_RenderDeniedExplanation);
+
 // One role assignment added: copy that environment's role table, patch it,
 // and publish a snapshot sharing everything else.
 void BM_RefreshAfterRoleAssignment(benchmark::State& state) {
@@ -132,7 +165,8 @@ void BM_RefreshAfterRoleAssignment(benchmark::State& state) {
 }
 BENCHMARK(BM_RefreshAfterRoleAssignment)->Unit(benchmark::kMillisecond);
 
-// One user changed (e.g. disabled): copy the directory index, replace the user.
+// One user changed (e.g. disabled): copy the chunk of users holding them and
+// replace the user; the other chunks and the name indexes are shared.
 void BM_RefreshAfterUserChange(benchmark::State& state) {
   auto snap = Shared();
   int n = 0;

@@ -28,7 +28,25 @@ http::Permission RequireAny(std::string name, std::vector<std::string> app_permi
           }};
 }
 
+bool HasDirectoryReadScope(const identity::Principal& p, bool groups) {
+  if (p.kind != identity::PrincipalKind::kUser) return false;
+  return p.HasScope("Directory.Read.All") || p.HasScope("Directory.AccessAsUser.All") ||
+         p.HasScope(groups ? "Group.Read.All" : "User.Read.All");
+}
+
 namespace perm {
+http::Permission UsersReadDelegated() {
+  auto admin = UsersRead();
+  return {admin.name, [allows = admin.allows](const identity::Principal& p) {
+            return allows(p) || HasDirectoryReadScope(p, false);
+          }};
+}
+http::Permission GroupsReadDelegated() {
+  auto admin = GroupsRead();
+  return {admin.name, [allows = admin.allows](const identity::Principal& p) {
+            return allows(p) || HasDirectoryReadScope(p, true);
+          }};
+}
 http::Permission UsersRead() {
   return RequireAny("User.Read.All",
                     {"User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"},

@@ -12,8 +12,20 @@ namespace gh::api {
 http::Permission RequireAny(std::string name, std::vector<std::string> app_permissions,
                             std::vector<std::string> admin_roles);
 
+// True when a user's token carries a delegated scope that reads the
+// directory: User.Read.All (users) or Group.Read.All (groups),
+// Directory.Read.All, or Directory.AccessAsUser.All (what ".default" grants).
+bool HasDirectoryReadScope(const identity::Principal& p, bool groups);
+
 namespace perm {
 http::Permission UsersRead();
+// GET /users and /users/{id}: UsersRead()'s callers, plus users whose token
+// has a directory-read scope. The route predicate can't see userType or the
+// tenant's guest access level, so handlers admitted this way must also pass
+// AuthorizeDirectoryRead (api/directory_reads.h).
+http::Permission UsersReadDelegated();
+// GET /groups and /groups/{id}: as UsersReadDelegated() for groups.
+http::Permission GroupsReadDelegated();
 http::Permission UsersWrite();
 http::Permission GroupsRead();
 http::Permission GroupsWrite();

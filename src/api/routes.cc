@@ -16,7 +16,7 @@ std::vector<http::Route> AllRoutes(Services& s) {
   for (auto part : {HealthRoutes(s), graph::UserRoutes(s), graph::GroupRoutes(s), graph::RoleRoutes(s),
                     graph::AuditRoutes(s), graph::ApplicationRoutes(s), graph::InvitationRoutes(s),
                     graph::PolicyRoutes(s), OAuthRoutes(s),
-                    graph::LicenseRoutes(s), admin::SkuRoutes(s), admin::EnvironmentRoutes(s),
+                    graph::LicenseRoutes(s), admin::SkuRoutes(s), admin::EnvironmentRoutes(s), admin::NotifyRoutes(s),
                     admin::GateRoutes(s),
                     web::EnvironmentPages({s.store, s.signin, s.environments, s.gate}),
                     web::SigninRoutes({s.signin, s.directory, s.random, s.public_base}),

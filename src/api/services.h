@@ -7,6 +7,7 @@
 #include "directory/policy_service.h"
 #include "invitations/invitation_service.h"
 #include "environments/environment_service.h"
+#include "environments/notifier.h"
 #include "core/random.h"
 #include "identity/clients.h"
 #include "identity/keys.h"
@@ -32,6 +33,7 @@ struct Services {
   identity::ClientRegistry& clients;
   directory::PolicyService& policies;
   invitations::InvitationService& invitations;
+  environments::Notifier& notifier;
   // The gate's snapshots (set by the composition root after construction);
   // mutating routes invalidate them (routes.cc).
   gate::SnapshotCache* gate = nullptr;

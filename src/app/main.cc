@@ -181,6 +181,19 @@ int Serve(const CommonOptions& common, const ServeOptions& o) {
   if (Status s = signin.EnsureConsumersTenant(); !s.ok()) Fail("creating the consumers tenant", s);
   mail::Outbox outbox(core.clock, core.random);
   directory::PolicyService policies(*core.store, core.clock, core.random);
+  environments::Notifier notifier(*core.store, environments, core.clock, core.random);
+  notifier.SetMailer([&outbox](store::Transaction& tx, const environments::EnvironmentNotice& n) -> Status {
+    GH_ASSIGN_OR_RETURN(auto rendered, mail::RenderEnvironmentNotice({n.language, n.tenant_name, n.environment_name,
+                                                                      n.environment_url}));
+    mail::Mail m;
+    m.tenant_id = n.tenant_id;
+    m.kind = "environmentNotice";
+    m.to = {n.to};
+    m.from_name = mail::FromNameFor(n.tenant_name);
+    m.dedupe_key = n.dedupe_key;
+    m.SetContent(rendered);
+    return outbox.Enqueue(tx, m).status();
+  });
   invitations::InvitationService invitations(*core.store, *core.directory, signin, core.clock, core.random,
                                              public_base);
   // Invitation emails go out through the outbox, in the invitation's transaction.
@@ -214,7 +227,7 @@ int Serve(const CommonOptions& common, const ServeOptions& o) {
   });
   api::Services services{*core.store, *core.directory, keys,   tokens,       core.clock,
                          public_base, licensing,       environments, signin, core.random,
-                         *core.clients, policies,     invitations};
+                         *core.clients, policies,     invitations,  notifier};
   // The gate: snapshots per tenant, rebuilt after writes; it also guards the
   // token endpoint's first-party client surfaces.
   gate::SnapshotCache gate_cache(gate::StoreLoader(*core.store));

@@ -5,11 +5,28 @@
 namespace gh::gate {
 namespace {
 
-// Passing sentences on the hot path (environment.access) are literals: no
-// concatenation, so an allowed decision costs one small allocation per check.
-Check Pass(std::string_view id, std::string sentence) { return {id, true, std::move(sentence), {}}; }
-Check Fail(std::string_view id, std::string sentence, Remedy remedy) {
+// Texts are literals where they can be (no copy), rendered later where they
+// name the user or environment (a renderer plus indexes), and eager strings
+// only on rare paths that quote the request or a policy message. On the hot
+// path (environment.access) a decision therefore allocates nothing but its
+// checks vector, whether it passes or fails.
+Check Pass(std::string_view id, Text sentence) { return {id, true, std::move(sentence), {}}; }
+Check Fail(std::string_view id, Text sentence, Remedy remedy) {
   return {id, false, std::move(sentence), std::move(remedy)};
+}
+
+// A text rendered when read, from what this check looked at.
+Text Later(const CheckContext& c, RenderFn render) { return Text(render, {&c.snap, c.user, c.env}); }
+
+// What renderers read (the same facts the eager helpers below read).
+const UserFacts& UserOf(const TextArgs& a) { return a.snap->user(a.user); }
+const std::string& UpnOf(const TextArgs& a) { return UserOf(a).user_principal_name; }
+const environments::Environment& EnvOf(const TextArgs& a) { return a.snap->environment(a.env).env; }
+const std::string& TenantNameOf(const TextArgs& a) { return a.snap->resource().tenant.name; }
+// The environment's security group as the sentences name it.
+std::string SecurityGroupOf(const TextArgs& a) {
+  const EnvironmentFacts& e = a.snap->environment(a.env);
+  return e.security_group_name.empty() ? *e.env.security_group_id : e.security_group_name;
 }
 
 std::string Upn(const CheckContext& c) { return c.u().user_principal_name; }
@@ -41,10 +58,15 @@ std::string DomainOf(const std::string& email) {
 
 Check AccountEnabled(const CheckContext& c) {
   if (c.u().enabled) return Pass("account.enabled", "The account is enabled.");
-  return Fail("account.enabled", "The account " + Upn(c) + " is disabled in " + c.snap.resource().tenant.name + ".",
-              {"Enable the account (accountEnabled = true).",
-               "PATCH /v1.0/users/" + c.u().id + " {\"accountEnabled\":true}",
-               "gatehouse users update " + Upn(c) + " --account-enabled true"});
+  return Fail("account.enabled", Later(c, [](const TextArgs& a) {
+                return "The account " + UpnOf(a) + " is disabled in " + TenantNameOf(a) + ".";
+              }),
+              {"Enable the account (accountEnabled = true).", Later(c, [](const TextArgs& a) {
+                 return "PATCH /v1.0/users/" + UserOf(a).id + " {\"accountEnabled\":true}";
+               }),
+               Later(c, [](const TextArgs& a) {
+                 return "gatehouse users update " + UpnOf(a) + " --account-enabled true";
+               })});
 }
 
 Check InvitationAccepted(const CheckContext& c) {
@@ -161,14 +183,21 @@ Check EnvironmentState(const CheckContext& c) {
   if (state == EnvironmentState::kEnabled) return Pass("environment.state", "The environment is enabled.");
   if (state == EnvironmentState::kAdminMode && Exempt(c))
     return Pass("environment.state", "The environment is in administration mode and the user is an administrator.");
-  std::string why = state == EnvironmentState::kDisabled
-                        ? "The environment " + EnvName(c) + " is disabled; nobody can use it."
-                        : "The environment " + EnvName(c) + " is in administration mode; only administrators can use "
-                                                            "it.";
-  return Fail("environment.state", why,
-              {"Turn the environment back on (state enabled).",
-               "PATCH /api/v1/environments/" + EnvId(c) + " {\"state\":\"enabled\"}",
-               "gatehouse env update " + EnvUnique(c) + " --state enabled"});
+  Text why = state == EnvironmentState::kDisabled
+                 ? Later(c, [](const TextArgs& a) {
+                     return "The environment " + EnvOf(a).display_name + " is disabled; nobody can use it.";
+                   })
+                 : Later(c, [](const TextArgs& a) {
+                     return "The environment " + EnvOf(a).display_name +
+                            " is in administration mode; only administrators can use it.";
+                   });
+  return Fail("environment.state", std::move(why),
+              {"Turn the environment back on (state enabled).", Later(c, [](const TextArgs& a) {
+                 return "PATCH /api/v1/environments/" + EnvOf(a).id + " {\"state\":\"enabled\"}";
+               }),
+               Later(c, [](const TextArgs& a) {
+                 return "gatehouse env update " + EnvOf(a).unique_name + " --state enabled";
+               })});
 }
 
 Check LicenseEnvironmentAccess(const CheckContext& c) {
@@ -176,16 +205,21 @@ Check LicenseEnvironmentAccess(const CheckContext& c) {
     return Pass("license.environmentAccess", "The user holds a licence from this tenant that grants environment access.");
   if (Exempt(c))
     return Pass("license.environmentAccess", "Administrators reach environments without a licence.");
-  std::string extra = c.u().guest ? " A licence from the guest's home organisation doesn't count." : "";
-  return Fail("license.environmentAccess",
-              "The user holds no licence from " + c.snap.resource().tenant.name +
-                  " that grants access to business-app environments." + extra,
+  return Fail("license.environmentAccess", Later(c, [](const TextArgs& a) {
+                std::string extra = UserOf(a).guest ? " A licence from the guest's home organisation doesn't count." : "";
+                return "The user holds no licence from " + TenantNameOf(a) +
+                       " that grants access to business-app environments." + extra;
+              }),
               {"Set the user's usage location, then assign a licence such as Dynamics 365 Sales or Power Apps per "
                "user (directly or through a group).",
-               "POST /v1.0/users/" + c.u().id +
-                   "/assignLicense {\"addLicenses\":[{\"skuId\":\"<skuId>\",\"disabledPlans\":[]}],"
-                   "\"removeLicenses\":[]}",
-               "gatehouse license assign " + Upn(c) + " --sku POWERAPPS_PER_USER"});
+               Later(c, [](const TextArgs& a) {
+                 return "POST /v1.0/users/" + UserOf(a).id +
+                        "/assignLicense {\"addLicenses\":[{\"skuId\":\"<skuId>\",\"disabledPlans\":[]}],"
+                        "\"removeLicenses\":[]}";
+               }),
+               Later(c, [](const TextArgs& a) {
+                 return "gatehouse license assign " + UpnOf(a) + " --sku POWERAPPS_PER_USER";
+               })});
 }
 
 Check EnvironmentSecurityGroup(const CheckContext& c) {
@@ -196,25 +230,40 @@ Check EnvironmentSecurityGroup(const CheckContext& c) {
     return Pass("environment.securityGroup", "Administrators enter without being in the security group.");
   if (e.security_group != kNoIndex && c.snap.IsMemberOf(c.user, e.security_group))
     return Pass("environment.securityGroup", "The user is a member of the environment's security group.");
-  std::string group = e.security_group_name.empty() ? *e.env.security_group_id : e.security_group_name;
-  return Fail("environment.securityGroup",
-              "You are not a member of the environment's security group (" + group + ").",
-              {"Add the user to the group " + group + ".",
-               "POST /v1.0/groups/" + *e.env.security_group_id +
-                   "/members/$ref {\"@odata.id\":\"https://graph.microsoft.com/v1.0/directoryObjects/" + c.u().id + "\"}",
-               "gatehouse groups add-member " + *e.env.security_group_id + " " + Upn(c)});
+  return Fail("environment.securityGroup", Later(c, [](const TextArgs& a) {
+                return "You are not a member of the environment's security group (" + SecurityGroupOf(a) + ").";
+              }),
+              {Later(c, [](const TextArgs& a) { return "Add the user to the group " + SecurityGroupOf(a) + "."; }),
+               Later(c, [](const TextArgs& a) {
+                 return "POST /v1.0/groups/" + *EnvOf(a).security_group_id +
+                        "/members/$ref {\"@odata.id\":\"https://graph.microsoft.com/v1.0/directoryObjects/" +
+                        UserOf(a).id + "\"}";
+               }),
+               Later(c, [](const TextArgs& a) {
+                 return "gatehouse groups add-member " + *EnvOf(a).security_group_id + " " + UpnOf(a);
+               })});
 }
 
 Check EnvironmentSecurityRole(const CheckContext& c) {
-  if (c.snap.PrivilegesOf(c.user, c.env) & kHasRole)
+  if (c.snap.HoldsAny(c.user, c.env, kHasRole))
     return Pass("environment.securityRole", "The user holds a security role in the environment.");
   if (Exempt(c))
     return Pass("environment.securityRole", "Administrators get System Administrator when they enter.");
-  return Fail("environment.securityRole",
-              "The user has no security role in " + EnvName(c) + "; a licence and a security role are both needed.",
-              {"Assign a security role (for example Basic User) in " + EnvName(c) + ".",
-               "POST /api/v1/environments/" + EnvId(c) + "/roleAssignments {\"principalId\":\"" + c.u().id + "\",\"roleId\":\"Basic User\"}",
-               "gatehouse roles assign --env " + EnvUnique(c) + " --user " + Upn(c) + " --role \"Basic User\""});
+  return Fail("environment.securityRole", Later(c, [](const TextArgs& a) {
+                return "The user has no security role in " + EnvOf(a).display_name +
+                       "; a licence and a security role are both needed.";
+              }),
+              {Later(c, [](const TextArgs& a) {
+                 return "Assign a security role (for example Basic User) in " + EnvOf(a).display_name + ".";
+               }),
+               Later(c, [](const TextArgs& a) {
+                 return "POST /api/v1/environments/" + EnvOf(a).id + "/roleAssignments {\"principalId\":\"" +
+                        UserOf(a).id + "\",\"roleId\":\"Basic User\"}";
+               }),
+               Later(c, [](const TextArgs& a) {
+                 return "gatehouse roles assign --env " + EnvOf(a).unique_name + " --user " + UpnOf(a) +
+                        " --role \"Basic User\"";
+               })});
 }
 
 // ---- apps and making -------------------------------------------------------------
@@ -255,15 +304,24 @@ Check LicenseAppRun(const CheckContext& c) {
 Check RoleEnvironmentMaker(const CheckContext& c) {
   const bool model = c.req.action == Action::kAppCreateDataverse;
   const uint32_t need = kPrivCreateCanvasApp;
-  if (c.snap.PrivilegesOf(c.user, c.env) & need)
+  if (c.snap.HoldsAny(c.user, c.env, need))
     return Pass("role.environmentMaker", "The user's security roles allow creating apps in " + EnvName(c) + ".");
   (void)model;
-  return Fail("role.environmentMaker",
-              "The user doesn't hold Environment Maker (or System Customizer / System Administrator) in " + EnvName(c) +
-                  ", so they can't create apps there.",
-              {"Assign the Environment Maker security role in " + EnvName(c) + ".",
-               "POST /api/v1/environments/" + EnvId(c) + "/roleAssignments {\"principalId\":\"" + c.u().id + "\",\"roleId\":\"Environment Maker\"}",
-               "gatehouse roles assign --env " + EnvUnique(c) + " --user " + Upn(c) + " --role \"Environment Maker\""});
+  return Fail("role.environmentMaker", Later(c, [](const TextArgs& a) {
+                return "The user doesn't hold Environment Maker (or System Customizer / System Administrator) in " +
+                       EnvOf(a).display_name + ", so they can't create apps there.";
+              }),
+              {Later(c, [](const TextArgs& a) {
+                 return "Assign the Environment Maker security role in " + EnvOf(a).display_name + ".";
+               }),
+               Later(c, [](const TextArgs& a) {
+                 return "POST /api/v1/environments/" + EnvOf(a).id + "/roleAssignments {\"principalId\":\"" +
+                        UserOf(a).id + "\",\"roleId\":\"Environment Maker\"}";
+               }),
+               Later(c, [](const TextArgs& a) {
+                 return "gatehouse roles assign --env " + EnvOf(a).unique_name + " --user " + UpnOf(a) +
+                        " --role \"Environment Maker\"";
+               })});
 }
 
 Check RoleSolution(const CheckContext& c, bool import) {

@@ -1,6 +1,7 @@
 #include "gate/snapshot.h"
 
 #include <algorithm>
+#include <bit>
 
 namespace gh::gate {
 namespace {
@@ -64,21 +65,122 @@ uint32_t PrivilegeMask(const std::vector<std::string>& privileges) {
   return m;
 }
 
-void DirectoryIndex::Reindex() {
-  user_by_id.clear();
-  user_by_upn.clear();
-  user_by_mail.clear();
-  group_by_id.clear();
-  user_by_id.reserve(users.size());
-  user_by_upn.reserve(users.size());
-  for (uint32_t i = 0; i < users.size(); ++i) {
-    user_by_id.emplace(users[i].id, i);
-    user_by_upn.emplace(Lower(users[i].user_principal_name), i);
-    if (!users[i].mail.empty()) user_by_mail.emplace(Lower(users[i].mail), i);
+uint32_t PrincipalTable::Get(uint32_t key) const {
+  if (slots_.empty()) return 0;
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = Home(key);; i = (i + 1) & mask) {
+    if (slots_[i].key == key) return slots_[i].bits;
+    if (slots_[i].key == kEmptyKey) return 0;
   }
-  group_by_id.reserve(groups.size());
-  for (uint32_t i = 0; i < groups.size(); ++i) group_by_id.emplace(groups[i].id, i);
 }
+
+uint32_t& PrincipalTable::operator[](uint32_t key) {
+  // Keep the load at most 3/4 so probe runs stay short.
+  if ((size_ + 1) * 4 > slots_.size() * 3) Grow();
+  const size_t mask = slots_.size() - 1;
+  size_t i = Home(key);
+  while (slots_[i].key != key && slots_[i].key != kEmptyKey) i = (i + 1) & mask;
+  if (slots_[i].key == kEmptyKey) {
+    slots_[i].key = key;
+    ++size_;
+  }
+  return slots_[i].bits;
+}
+
+void PrincipalTable::Grow() {
+  std::vector<Slot> old = std::move(slots_);
+  const size_t capacity = old.empty() ? 16 : old.size() * 2;
+  slots_.assign(capacity, Slot{});
+  shift_ = 32 - static_cast<uint32_t>(std::countr_zero(capacity));
+  size_ = 0;
+  for (const Slot& s : old)
+    if (s.key != kEmptyKey) (*this)[s.key] = s.bits;
+}
+
+void UserIdIndex::Add(std::string_view id, uint32_t index) {
+  if ((size_ + 1) * 2 > slots_.size()) Grow();  // at most half full: short probe runs
+  Place({Hash(id), index});
+  ++size_;
+}
+
+void UserIdIndex::Place(Slot s) {
+  const size_t mask = slots_.size() - 1;
+  size_t i = s.hash & mask;
+  while (slots_[i].index != kNoIndex) i = (i + 1) & mask;
+  slots_[i] = s;
+}
+
+void UserIdIndex::Grow() {
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(old.empty() ? 16 : old.size() * 2, Slot{});
+  for (const Slot& s : old)
+    if (s.index != kNoIndex) Place(s);
+}
+
+namespace {
+
+// Users into shared chunks of kUserChunkSize.
+std::vector<std::shared_ptr<const UserChunk>> Chunk(std::vector<UserFacts> users) {
+  std::vector<std::shared_ptr<const UserChunk>> chunks;
+  for (size_t begin = 0; begin < users.size(); begin += kUserChunkSize) {
+    const size_t end = std::min(users.size(), begin + kUserChunkSize);
+    chunks.push_back(std::make_shared<const UserChunk>(std::make_move_iterator(users.begin() + begin),
+                                                       std::make_move_iterator(users.begin() + end)));
+  }
+  return chunks;
+}
+
+struct UserNames {
+  NameIndex by_id, by_upn, by_mail;
+};
+UserNames IndexUserNames(const std::vector<UserFacts>& users) {
+  UserNames n;
+  n.by_id.reserve(users.size());
+  n.by_upn.reserve(users.size());
+  for (uint32_t i = 0; i < users.size(); ++i) {
+    n.by_id.emplace(users[i].id, i);
+    n.by_upn.emplace(Lower(users[i].user_principal_name), i);
+    if (!users[i].mail.empty()) n.by_mail.emplace(Lower(users[i].mail), i);
+  }
+  return n;
+}
+
+// Every user's transitive groups (direct groups, then every ancestor), sorted:
+// computed once here so a decision's membership test is a binary search.
+void ResolveTransitiveGroups(const std::vector<directory::Membership>& memberships, const NameIndex& user_by_id,
+                             const NameIndex& group_by_id, std::vector<UserFacts>& users) {
+  std::vector<std::vector<uint32_t>> parents(group_by_id.size());
+  std::vector<std::vector<uint32_t>> direct(users.size());
+  for (const auto& m : memberships) {
+    auto g = group_by_id.find(m.group_id);
+    if (g == group_by_id.end()) continue;
+    if (m.member_kind == directory::MemberKind::kGroup) {
+      auto child = group_by_id.find(m.member_id);
+      if (child != group_by_id.end()) parents[child->second].push_back(g->second);
+    } else {
+      auto u = user_by_id.find(m.member_id);
+      if (u != user_by_id.end()) direct[u->second].push_back(g->second);
+    }
+  }
+  auto ancestors = GroupAncestors(parents);
+  for (uint32_t u = 0; u < users.size(); ++u) {
+    auto& out = users[u].groups;
+    out.clear();
+    for (uint32_t g : direct[u]) {
+      out.push_back(g);
+      out.insert(out.end(), ancestors[g].begin(), ancestors[g].end());
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+  }
+}
+
+uint32_t Find(const NameIndex& index, const std::string& key) {
+  auto it = index.find(key);
+  return it == index.end() ? kNoIndex : it->second;
+}
+
+}  // namespace
 
 std::shared_ptr<const Snapshot> Snapshot::Build(SnapshotInput in) {
   auto s = std::make_shared<Snapshot>();
@@ -88,36 +190,22 @@ std::shared_ptr<const Snapshot> Snapshot::Build(SnapshotInput in) {
   s->admin_contact_ = std::move(in.admin_contact);
   s->version_ = in.version;
 
-  auto dir = std::make_shared<DirectoryIndex>();
-  dir->users = std::move(in.users);
-  dir->groups = std::move(in.groups);
-  dir->Reindex();
+  auto groups = std::make_shared<GroupIndex>();
+  groups->groups = std::move(in.groups);
+  groups->by_id.reserve(groups->groups.size());
+  for (uint32_t i = 0; i < groups->groups.size(); ++i) groups->by_id.emplace(groups->groups[i].id, i);
+  UserNames names = IndexUserNames(in.users);
+  ResolveTransitiveGroups(in.memberships, names.by_id, groups->by_id, in.users);
 
-  // Transitive membership: direct groups of each user, then every ancestor.
-  std::vector<std::vector<uint32_t>> parents(dir->groups.size());
-  std::vector<std::vector<uint32_t>> direct(dir->users.size());
-  for (const auto& m : in.memberships) {
-    auto g = dir->group_by_id.find(m.group_id);
-    if (g == dir->group_by_id.end()) continue;
-    if (m.member_kind == directory::MemberKind::kGroup) {
-      auto child = dir->group_by_id.find(m.member_id);
-      if (child != dir->group_by_id.end()) parents[child->second].push_back(g->second);
-    } else {
-      auto u = dir->user_by_id.find(m.member_id);
-      if (u != dir->user_by_id.end()) direct[u->second].push_back(g->second);
-    }
-  }
-  auto ancestors = GroupAncestors(parents);
-  for (uint32_t u = 0; u < dir->users.size(); ++u) {
-    auto& out = dir->users[u].groups;
-    out.clear();
-    for (uint32_t g : direct[u]) {
-      out.push_back(g);
-      out.insert(out.end(), ancestors[g].begin(), ancestors[g].end());
-    }
-    std::sort(out.begin(), out.end());
-    out.erase(std::unique(out.begin(), out.end()), out.end());
-  }
+  auto dir = std::make_shared<DirectoryIndex>();
+  dir->user_count = static_cast<uint32_t>(in.users.size());
+  dir->user_chunks = Chunk(std::move(in.users));
+  auto ids = std::make_shared<UserIdIndex>();
+  for (const auto& [id, i] : names.by_id) ids->Add(id, i);  // by_id kept the first of duplicate ids
+  dir->user_by_id = std::move(ids);
+  dir->user_by_upn = std::make_shared<const NameIndex>(std::move(names.by_upn));
+  dir->user_by_mail = std::make_shared<const NameIndex>(std::move(names.by_mail));
+  dir->groups = groups;
 
   s->environments_ = std::move(in.environments);
   std::vector<std::shared_ptr<EnvironmentRoles>> roles(s->environments_.size());
@@ -126,10 +214,9 @@ std::shared_ptr<const Snapshot> Snapshot::Build(SnapshotInput in) {
     s->env_by_key_.emplace(env.env.id, e);
     s->env_by_key_.emplace(env.env.unique_name, e);
     if (env.env.security_group_id) {
-      auto g = dir->group_by_id.find(*env.env.security_group_id);
-      if (g != dir->group_by_id.end()) {
-        env.security_group = g->second;
-        env.security_group_name = dir->groups[g->second].display_name;
+      if (uint32_t g = Find(groups->by_id, *env.env.security_group_id); g != kNoIndex) {
+        env.security_group = g;
+        env.security_group_name = groups->groups[g].display_name;
       }
     }
     roles[e] = std::make_shared<EnvironmentRoles>();
@@ -137,10 +224,9 @@ std::shared_ptr<const Snapshot> Snapshot::Build(SnapshotInput in) {
   for (const auto& grant : in.role_grants) {
     auto e = s->env_by_key_.find(grant.environment_id);
     if (e == s->env_by_key_.end()) continue;
-    uint32_t key = kNoIndex;
-    if (auto u = dir->user_by_id.find(grant.principal_id); u != dir->user_by_id.end()) key = u->second;
-    else if (auto g = dir->group_by_id.find(grant.principal_id); g != dir->group_by_id.end())
-      key = g->second | kGroupKeyBit;
+    uint32_t key = Find(names.by_id, grant.principal_id);
+    if (key == kNoIndex)
+      if (uint32_t g = Find(groups->by_id, grant.principal_id); g != kNoIndex) key = g | kGroupKeyBit;
     if (key == kNoIndex) continue;
     roles[e->second]->by_principal[key] |= grant.privileges | kHasRole;
   }
@@ -160,29 +246,47 @@ std::shared_ptr<const Snapshot> Snapshot::WithEnvironmentRoles(uint32_t env_inde
   return s;
 }
 
+// Copies only what the change touches: the user's chunk, and a name index
+// only when that name changed (or the user is new).
 std::shared_ptr<const Snapshot> Snapshot::WithUser(const UserFacts& user) const {
   auto s = std::make_shared<Snapshot>(*this);
-  auto dir = std::make_shared<DirectoryIndex>(*dir_);
-  auto it = dir->user_by_id.find(user.id);
-  if (it != dir->user_by_id.end()) {
-    // Same id, same index: only the name indexes may need an update.
-    UserFacts& old = dir->users[it->second];
-    if (Lower(old.user_principal_name) != Lower(user.user_principal_name)) {
-      dir->user_by_upn.erase(Lower(old.user_principal_name));
-      dir->user_by_upn.emplace(Lower(user.user_principal_name), it->second);
-    }
-    if (Lower(old.mail) != Lower(user.mail)) {
-      dir->user_by_mail.erase(Lower(old.mail));
-      if (!user.mail.empty()) dir->user_by_mail.emplace(Lower(user.mail), it->second);
-    }
-    old = user;
+  auto dir = std::make_shared<DirectoryIndex>(*dir_);  // chunk and index pointers only
+  auto rename = [](std::shared_ptr<const NameIndex>& index, const std::string& old_key, const std::string& new_key,
+                   uint32_t i) {
+    if (old_key == new_key) return;
+    auto copy = std::make_shared<NameIndex>(*index);
+    if (!old_key.empty()) copy->erase(old_key);
+    if (!new_key.empty()) copy->emplace(new_key, i);
+    index = std::move(copy);
+  };
+  uint32_t i = FindUser(user.id);
+  std::string old_upn, old_mail;  // lower-case; empty for a new user
+  if (i != kNoIndex) {
+    // Same id, same index.
+    old_upn = Lower(dir->user(i).user_principal_name);
+    old_mail = Lower(dir->user(i).mail);
   } else {
-    uint32_t i = static_cast<uint32_t>(dir->users.size());
-    dir->users.push_back(user);
-    dir->user_by_id.emplace(user.id, i);
-    dir->user_by_upn.emplace(Lower(user.user_principal_name), i);
-    if (!user.mail.empty()) dir->user_by_mail.emplace(Lower(user.mail), i);
+    i = dir->user_count++;
+    if (i % kUserChunkSize == 0) dir->user_chunks.push_back(std::make_shared<const UserChunk>());
+    auto add = [i](std::shared_ptr<const NameIndex>& index, const std::string& key) {
+      auto copy = std::make_shared<NameIndex>(*index);
+      copy->emplace(key, i);
+      index = std::move(copy);
+    };
+    auto ids = std::make_shared<UserIdIndex>(*dir->user_by_id);
+    ids->Add(user.id, i);
+    dir->user_by_id = std::move(ids);
+    add(dir->user_by_upn, Lower(user.user_principal_name));  // indexed even when empty, as Build does
+    old_upn = Lower(user.user_principal_name);               // so the rename below is a no-op
   }
+  auto& chunk = dir->user_chunks[i >> kUserChunkBits];
+  auto copy = std::make_shared<UserChunk>(*chunk);
+  const uint32_t slot = i & (kUserChunkSize - 1);
+  if (slot < copy->size()) (*copy)[slot] = user;
+  else copy->push_back(user);
+  chunk = std::move(copy);
+  rename(dir->user_by_upn, old_upn, Lower(user.user_principal_name), i);
+  rename(dir->user_by_mail, old_mail, Lower(user.mail), i);
   s->dir_ = std::move(dir);
   ++s->version_;
   return s;
@@ -201,25 +305,20 @@ const TenantFacts* Snapshot::HomeTenantByDomain(const std::string& domain) const
 }
 
 uint32_t Snapshot::FindUser(const std::string& id) const {
-  auto it = dir_->user_by_id.find(id);
-  return it == dir_->user_by_id.end() ? kNoIndex : it->second;
+  return dir_->user_by_id->Find(id, [&](uint32_t i) { return dir_->user(i).id == id; });
 }
 
 uint32_t Snapshot::FindUserByAnyName(const std::string& name) const {
   if (uint32_t i = FindUser(name); i != kNoIndex) return i;
   std::string key = Lower(name);
-  if (auto it = dir_->user_by_upn.find(key); it != dir_->user_by_upn.end()) return it->second;
-  if (auto it = dir_->user_by_mail.find(key); it != dir_->user_by_mail.end()) return it->second;
-  return kNoIndex;
+  if (uint32_t i = Find(*dir_->user_by_upn, key); i != kNoIndex) return i;
+  return Find(*dir_->user_by_mail, key);
 }
 
-uint32_t Snapshot::FindGroup(const std::string& id) const {
-  auto it = dir_->group_by_id.find(id);
-  return it == dir_->group_by_id.end() ? kNoIndex : it->second;
-}
+uint32_t Snapshot::FindGroup(const std::string& id) const { return Find(dir_->groups->by_id, id); }
 
 bool Snapshot::IsMemberOf(uint32_t user, uint32_t group) const {
-  const auto& g = dir_->users[user].groups;
+  const auto& g = dir_->user(user).groups;
   return std::binary_search(g.begin(), g.end(), group);
 }
 
@@ -231,11 +330,18 @@ uint32_t Snapshot::FindEnvironment(const std::string& id_or_name) const {
 uint32_t Snapshot::PrivilegesOf(uint32_t user, uint32_t env) const {
   const auto& table = env_roles_[env]->by_principal;
   if (table.empty()) return 0;
-  uint32_t bits = 0;
-  if (auto it = table.find(user); it != table.end()) bits |= it->second;
-  for (uint32_t g : dir_->users[user].groups)
-    if (auto it = table.find(g | kGroupKeyBit); it != table.end()) bits |= it->second;
+  uint32_t bits = table.Get(user);
+  for (uint32_t g : dir_->user(user).groups) bits |= table.Get(g | kGroupKeyBit);
   return bits;
+}
+
+bool Snapshot::HoldsAny(uint32_t user, uint32_t env, uint32_t wanted) const {
+  const auto& table = env_roles_[env]->by_principal;
+  if (table.empty()) return false;
+  if (table.Get(user) & wanted) return true;
+  for (uint32_t g : dir_->user(user).groups)
+    if (table.Get(g | kGroupKeyBit) & wanted) return true;
+  return false;
 }
 
 const AppFacts* Snapshot::FindApp(const std::string& id) const {

@@ -334,9 +334,7 @@ Status SigninService::StartOneTimePasscode(const std::string& resource_tenant_id
   bool guest = std::any_of(users.begin(), users.end(),
                            [](const directory::User& u) { return u.user_type == directory::UserType::kGuest; });
   if (!guest) return OkStatus();  // say nothing about who exists
-  uint64_t n = 0;
-  random_.Fill(&n, sizeof n);
-  std::string code = std::to_string(10'000'000 + n % 90'000'000);  // 8 digits
+  std::string code = NewNumericCode();
   store::OtpRow row{random_.NewUuid(), resource_tenant_id, email_lower, "", clock_.NowMillis() + config_.otp_ttl_ms,
                     0, std::nullopt};
   row.code_hash = Sha256Hex(row.id + ":" + code);
@@ -383,6 +381,166 @@ StatusOr<Session> SigninService::SignInWithOneTimePasscode(const std::string& re
                             [](const directory::User& u) { return u.user_type == directory::UserType::kGuest; });
   if (guest == users.end()) return wrong;
   return CreateSession(resource_tenant_id, guest->id, "otp");
+}
+
+std::string SigninService::NewNumericCode() {
+  uint64_t n = 0;
+  random_.Fill(&n, sizeof n);
+  return std::to_string(10'000'000 + n % 90'000'000);  // 8 digits
+}
+
+// ---- personal accounts: sign-up ----------------------------------------------
+
+namespace {
+
+// Pending sign-ups ride in the one-time-passcode table under their own
+// tenant key, so a sign-up code can never sign anyone in and guest codes can
+// never complete a sign-up. The row's code_hash carries the code's digest and
+// the pending account: "<digest>\n<Argon2id hash>\n<base64url display name>".
+// (A dedicated table is the place for this if sign-ups grow more fields.)
+std::string SignUpKey() { return "signup:" + std::string(kConsumersTenantId); }
+
+struct PendingSignUp {
+  std::string code_digest;
+  std::string password_hash;
+  std::string display_name;
+};
+
+std::string PackSignUp(const PendingSignUp& p) {
+  return p.code_digest + "\n" + p.password_hash + "\n" + Base64UrlEncode(p.display_name);
+}
+
+std::optional<PendingSignUp> UnpackSignUp(const std::string& packed) {
+  size_t a = packed.find('\n');
+  size_t b = a == std::string::npos ? a : packed.find('\n', a + 1);
+  if (b == std::string::npos) return std::nullopt;
+  auto name = Base64UrlDecode(std::string_view(packed).substr(b + 1));
+  if (!name.ok()) return std::nullopt;
+  return PendingSignUp{packed.substr(0, a), packed.substr(a + 1, b - a - 1), *name};
+}
+
+// A mailNickname from the address's local part: the characters Graph allows.
+std::string NicknameOf(const std::string& email) {
+  std::string out;
+  for (char c : email.substr(0, email.find('@')))
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_') out += c;
+  return out.empty() ? "user" : out;
+}
+
+}  // namespace
+
+Status SigninService::SignUpConsumer(const std::string& email, const std::string& display_name,
+                                     const std::string& password, const std::string& remote_address) {
+  GH_RETURN_IF_ERROR(directory::ValidateEmail("email", email));
+  const std::string email_lower = ToLower(email);
+  if (!Contains(ConsumerDomains(), directory::DomainOf(email_lower)))
+    return InvalidArgument("Only personal addresses (outlook.com, hotmail.com, live.com, msn.com) can create an "
+                           "account here. Sign in with your work or school account instead.",
+                           "not_consumer_domain");
+  GH_RETURN_IF_ERROR(directory::ValidateLength("displayName", display_name, 256, true));
+  GH_RETURN_IF_ERROR(ValidatePasswordStrength(password));
+  const std::string send_key = "signup-send:" + email_lower;
+  GH_RETURN_IF_ERROR(CheckThrottle(send_key, "addr:" + remote_address));
+  if (!otp_sender_) return FailedPrecondition("Email verification is not available on this server.");
+  GH_ASSIGN_OR_RETURN(auto consumers, directory_.GetTenant(std::string(kConsumersTenantId)));
+  // Hashed before looking the account up, so both answers take as long.
+  GH_ASSIGN_OR_RETURN(std::string password_hash, HashPassword(password, random_));
+  auto existing = directory_.GetUser(consumers.id, email_lower);
+  if (!existing.ok() && existing.status().code() != Code::kNotFound) return existing.status();
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  const int64_t now = clock_.NowMillis();
+  // Attempts count towards the send limit whether or not the account exists,
+  // so the limit can't tell them apart either.
+  GH_ASSIGN_OR_RETURN(auto sends, tx->Signin().GetThrottle(send_key));
+  sends.count += 1;
+  if (sends.count >= config_.lockout_threshold) sends.locked_until = now + 15 * 60'000;
+  GH_RETURN_IF_ERROR(tx->Signin().PutThrottle(sends));
+  if (existing.ok()) return tx->Commit();  // same answer; nothing sent, no account changed
+  // One pending sign-up per address: an earlier code stops working.
+  for (;;) {
+    auto old = tx->Signin().FindActiveOtp(SignUpKey(), email_lower, now);
+    if (!old.ok()) {
+      if (old.status().code() != Code::kNotFound) return old.status();
+      break;
+    }
+    old->used_at = now;
+    GH_RETURN_IF_ERROR(tx->Signin().UpdateOtp(*old));
+  }
+  std::string code = NewNumericCode();
+  store::OtpRow row{random_.NewUuid(), SignUpKey(), email_lower, "", now + config_.otp_ttl_ms, 0, std::nullopt};
+  row.code_hash = PackSignUp({Sha256Hex(row.id + ":" + code), password_hash, display_name});
+  GH_RETURN_IF_ERROR(tx->Signin().InsertOtp(row));
+  GH_RETURN_IF_ERROR(otp_sender_(*tx, consumers, email_lower, code, config_.otp_ttl_ms));
+  return tx->Commit();
+}
+
+StatusOr<Session> SigninService::VerifyConsumerSignUp(const std::string& email, const std::string& code,
+                                                      const std::string& remote_address) {
+  const std::string email_lower = ToLower(email);
+  const std::string account_key = "signup:" + email_lower;
+  const std::string address_key = "addr:" + remote_address;
+  GH_RETURN_IF_ERROR(CheckThrottle(account_key, address_key));
+  const Status wrong = Unauthenticated("That code didn't work. Check the code and try again, or ask for a new one.",
+                                       "invalid_code");
+  const int64_t now = clock_.NowMillis();
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  auto otp = tx->Signin().FindActiveOtp(SignUpKey(), email_lower, now);
+  if (!otp.ok()) {
+    if (otp.status().code() != Code::kNotFound) return otp.status();
+    tx.reset();
+    RecordFailure(account_key, address_key);
+    return wrong;
+  }
+  auto pending = UnpackSignUp(otp->code_hash);
+  if (!pending) return Internal("A pending sign-up is unreadable.");
+  if (!ConstantTimeEquals(Sha256Hex(otp->id + ":" + code), pending->code_digest)) {
+    otp->attempts += 1;
+    if (otp->attempts >= config_.otp_max_attempts) otp->used_at = now;  // burnt: ask for a new code
+    GH_RETURN_IF_ERROR(tx->Signin().UpdateOtp(*otp));
+    GH_RETURN_IF_ERROR(tx->Commit());
+    RecordFailure(account_key, address_key);
+    return otp->used_at ? Unauthenticated("Too many wrong codes. Start again to get a new code.", "invalid_code")
+                        : wrong;
+  }
+  otp->used_at = now;
+  GH_RETURN_IF_ERROR(tx->Signin().UpdateOtp(*otp));
+  // The account is written here rather than through DirectoryService::CreateUser,
+  // which takes a plaintext password: the pending sign-up keeps only the
+  // Argon2id hash (same HashPassword the composition root gives the directory),
+  // and code use, account and audit entry commit together.
+  directory::User u;
+  u.id = random_.NewUuid();
+  u.tenant_id = std::string(kConsumersTenantId);
+  u.user_principal_name = email_lower;
+  u.display_name = pending->display_name;
+  u.mail_nickname = NicknameOf(email_lower);
+  u.mail = email_lower;
+  u.account_enabled = true;
+  u.user_type = directory::UserType::kMember;
+  u.identities = {{"userPrincipalName", directory::DomainOf(email_lower), email_lower}};
+  u.password_hash = pending->password_hash;
+  u.created_at = u.updated_at = now;
+  GH_RETURN_IF_ERROR(directory::ValidateUserPrincipalName(u.user_principal_name));
+  Status inserted = tx->InsertUser(u);
+  if (inserted.code() == Code::kAlreadyExists) return wrong;  // created meanwhile: change nothing
+  GH_RETURN_IF_ERROR(inserted);
+  directory::AuditEntry audit;
+  audit.id = random_.NewUuid();
+  audit.tenant_id = u.tenant_id;
+  audit.time = now;
+  audit.category = "UserManagement";
+  audit.activity = "Add user";
+  audit.actor_id = u.id;
+  audit.actor_type = "user";
+  audit.actor_name = u.user_principal_name;
+  audit.target_id = u.id;
+  audit.target_type = "User";
+  audit.target_name = u.user_principal_name;
+  audit.details_json = R"({"creationType":"SelfServiceSignUp"})";
+  GH_RETURN_IF_ERROR(tx->InsertAudit(audit));
+  GH_RETURN_IF_ERROR(tx->Commit());
+  ClearFailures(account_key);
+  return CreateSession(u.tenant_id, u.id, "pwd");
 }
 
 StatusOr<Session> SigninService::ResolveSession(const std::string& cookie_value) {

@@ -153,6 +153,25 @@ class SigninService {
   StatusOr<Session> ResolveSession(const std::string& cookie_value);
   Status SignOut(const std::string& cookie_value);
 
+  // ---- Personal accounts: self-service sign-up in the consumers tenant
+  // Starts a sign-up for `email` at a consumer domain (else InvalidArgument,
+  // reason "not_consumer_domain"), with a password that passes
+  // ValidatePasswordStrength. Stores a pending sign-up (display name and the
+  // Argon2id hash of the password) and sends an 8-digit code through the
+  // OtpSender (resource tenant = consumers): valid otp_ttl_ms, otp_max_attempts
+  // guesses, single use; a new sign-up replaces the pending one. When the
+  // account already exists nothing is stored, sent or changed and the result
+  // is the same OK, so the answer never tells who has an account. Sends and
+  // wrong codes are throttled like sign-in (ResourceExhausted).
+  Status SignUpConsumer(const std::string& email, const std::string& display_name, const std::string& password,
+                        const std::string& remote_address);
+  // Completes a pending sign-up: with the right code, creates the member
+  // account (UPN and mail = the address) and a session for it. Unauthenticated
+  // (reason "invalid_code") for a wrong, used, expired or missing code, and
+  // when the account was created meanwhile by another route.
+  StatusOr<Session> VerifyConsumerSignUp(const std::string& email, const std::string& code,
+                                         const std::string& remote_address);
+
   // The object representing the session's identity in `resource_tenant_id`:
   // the member, or the guest bound to the home identity. PermissionDenied
   // with a reason when the identity has no (usable) object there.
@@ -185,6 +204,8 @@ class SigninService {
  private:
   StatusOr<directory::Tenant> Tenant(const std::string& ref);
   Status AuthenticateClient(const ClientInfo& client, const std::string& secret, bool public_flow);
+  // An 8-digit code, uniformly drawn.
+  std::string NewNumericCode();
   StatusOr<Session> CreateSession(const std::string& home_tenant_id, const std::string& user_id,
                                   const std::string& method);
   StatusOr<TokenSet> Issue(const std::string& tenant_id, const std::string& client_id, const std::string& user_id,

@@ -41,9 +41,9 @@ http::Response Denied(const gate::Snapshot& snap, const std::string& env_name, c
     if (c.passed) continue;
     auto* s = p.Section("FAILED");
     s->SetValue("ID", std::string(c.id));
-    s->SetValue("SENTENCE", c.sentence);
+    s->SetValue("SENTENCE", c.sentence.str());
     s->SetValue("CONTACT", snap.admin_contact().empty() ? "your IT department" : snap.admin_contact());
-    s->SetValue("REMEDY", c.remedy.what);
+    s->SetValue("REMEDY", c.remedy.what.str());
   }
   return p.Response(403);
 }

@@ -2,6 +2,7 @@
 
 #include "web/cookies.h"
 #include "web/page.h"
+#include "web/signup_routes.h"
 
 namespace gh::web {
 namespace {
@@ -106,6 +107,13 @@ http::Response SigninStep(SigninDeps& d, const http::Request& http_req, const st
   p.Set("CSRF", csrf.token).Set("TENANT", tenant_id).Set("CONTINUE", continue_to).Set("EMAIL", email);
   p.Set("ORG", OrgName(d, tenant_id)).Set("HOME", home);
   if (!error.empty()) p.Section("ERROR")->SetValue("MESSAGE", error);
+  // Personal addresses can create an account; the link is on every such
+  // password page, so it says nothing about whether the account exists.
+  if (step == "password") {
+    auto realm = d.signin.Discover(tenant_id, email);
+    if (realm.ok() && realm->kind == identity::HomeRealm::Kind::kConsumer)
+      p.Section("SIGNUP")->SetValue("HREF", SignupUrl(continue_to, email));
+  }
   auto resp = p.Response(status);
   csrf.Attach(http_req, resp);
   return resp;
@@ -267,7 +275,8 @@ std::vector<http::Route> SigninRoutes(SigninDeps deps) {
   using http::Route;
   auto shared = std::make_shared<SigninDeps>(std::move(deps));
   auto h = [shared](auto fn) { return [shared, fn](http::RouteContext& c) { return fn(*shared, c); }; };
-  return {
+  std::vector<http::Route> routes = SignupRoutes(shared);
+  std::vector<http::Route> signin = {
       Route{"GET", "/{tenant}/oauth2/v2.0/authorize", h(Authorize), Permission::Public(),
             "OAuth 2.0 authorization endpoint (authorization code with PKCE)", false},
       Route{"GET", "/login", h(LoginPage), Permission::Public(), "Sign-in page", false},
@@ -284,6 +293,8 @@ std::vector<http::Route> SigninRoutes(SigninDeps deps) {
             },
             Permission::Public(), "Submits form_post responses", false},
   };
+  routes.insert(routes.begin(), signin.begin(), signin.end());
+  return routes;
 }
 
 }  // namespace gh::web

@@ -62,6 +62,43 @@ constexpr const char* kSigninPassword = R"HTML({{%AUTOESCAPE context="HTML"}}<h1
   {{#ERROR}}<p class="error" id="password-error" role="alert">{{MESSAGE}}</p>{{/ERROR}}
   <button type="submit">Sign in</button>
 </form>
+{{#SIGNUP}}<p>No account? <a href="{{HREF}}">Create one</a></p>{{/SIGNUP}}
+)HTML";
+
+constexpr const char* kSignupForm = R"HTML({{%AUTOESCAPE context="HTML"}}<h1>Create account</h1>
+<p class="muted">A personal account for your outlook.com, hotmail.com, live.com or msn.com address.</p>
+<form method="post" action="/signup" novalidate>
+  <input type="hidden" name="csrf" value="{{CSRF}}">
+  <input type="hidden" name="continue" value="{{CONTINUE}}">
+  <input type="hidden" name="step" value="form">
+  {{#ERROR}}<p class="error" id="signup-error" role="alert">{{MESSAGE}}</p>{{/ERROR}}
+  <label for="email">Email address</label>
+  <input id="email" name="email" type="email" autocomplete="username" value="{{EMAIL}}" required
+         {{#ERROR}}aria-describedby="signup-error"{{/ERROR}}>
+  <label for="display_name">Name</label>
+  <input id="display_name" name="display_name" autocomplete="name" value="{{DISPLAY_NAME}}" required>
+  <label for="password">Password</label>
+  <input id="password" name="password" type="password" autocomplete="new-password" required>
+  <label for="confirm">Confirm password</label>
+  <input id="confirm" name="confirm" type="password" autocomplete="new-password" required>
+  <button type="submit">Next</button>
+</form>
+)HTML";
+
+constexpr const char* kSignupVerify = R"HTML({{%AUTOESCAPE context="HTML"}}<h1>Verify email</h1>
+<p>We sent a code to {{EMAIL}}. Enter it to finish creating your account. The code works for 30 minutes.</p>
+<p class="muted">No code? You may already have an account with this address: sign in instead.</p>
+<form method="post" action="/signup" novalidate>
+  <input type="hidden" name="csrf" value="{{CSRF}}">
+  <input type="hidden" name="continue" value="{{CONTINUE}}">
+  <input type="hidden" name="email" value="{{EMAIL}}">
+  <input type="hidden" name="step" value="verify">
+  <label for="code">Code</label>
+  <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" required autofocus
+         {{#ERROR}}aria-invalid="true" aria-describedby="code-error"{{/ERROR}}>
+  {{#ERROR}}<p class="error" id="code-error" role="alert">{{MESSAGE}}</p>{{/ERROR}}
+  <button type="submit">Create account</button>
+</form>
 )HTML";
 
 constexpr const char* kSigninOtp = R"HTML({{%AUTOESCAPE context="HTML"}}<h1>Enter code</h1>
@@ -159,6 +196,8 @@ void RegisterTemplates() {
                              {"signin_email", kSigninEmail},
                              {"signin_password", kSigninPassword},
                              {"signin_otp", kSigninOtp},
+                             {"signup_form", kSignupForm},
+                             {"signup_verify", kSignupVerify},
                              {"device_code", kDeviceCode},
                              {"device_confirm", kDeviceConfirm},
                              {"form_post", kFormPost},

@@ -60,9 +60,14 @@ class TestEnv {
     });
     licensing = std::make_unique<gh::licensing::LicensingService>(*store, clock, random);
     environments = std::make_unique<gh::environments::EnvironmentService>(*store, clock, random, kBase);
+    notifier = std::make_unique<gh::environments::Notifier>(*store, *environments, clock, random);
+    notifier->SetMailer([this](store::Transaction&, const gh::environments::EnvironmentNotice& n) {
+      sent_notices.push_back(n);
+      return OkStatus();
+    });
     services = std::make_unique<api::Services>(api::Services{*store, *directory, *keys, *tokens, clock, kBase,
                                                              *licensing, *environments, *signin, random,
-                                                             *clients, *policies, *invitations});
+                                                             *clients, *policies, *invitations, *notifier});
     gate = std::make_unique<gate::SnapshotCache>(gate::StoreLoader(*store));
     services->gate = gate.get();
     signin->SetClientGate(gate::MakeClientGate(*gate));
@@ -125,6 +130,8 @@ class TestEnv {
   std::unique_ptr<identity::SigninService> signin;
   std::pair<std::string, std::string> last_otp;  // (email, code) of the last one-time passcode "sent"
   std::unique_ptr<directory::PolicyService> policies;
+  std::unique_ptr<gh::environments::Notifier> notifier;
+  std::vector<gh::environments::EnvironmentNotice> sent_notices;
   std::unique_ptr<invitations::InvitationService> invitations;
   std::vector<invitations::InvitationEmail> sent_invitations;  // what the mailer was asked to send
   std::unique_ptr<gh::licensing::LicensingService> licensing;

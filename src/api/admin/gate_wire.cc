@@ -6,9 +6,9 @@ namespace gh::api {
 namespace json = boost::json;
 
 json::object CheckToJson(const gate::Check& c) {
-  json::object o{{"id", c.id}, {"passed", c.passed}, {"sentence", c.sentence}};
+  json::object o{{"id", c.id}, {"passed", c.passed}, {"sentence", c.sentence.str()}};
   if (!c.passed)
-    o["remedy"] = json::object{{"what", c.remedy.what}, {"api", c.remedy.api}, {"cli", c.remedy.cli}};
+    o["remedy"] = json::object{{"what", c.remedy.what.str()}, {"api", c.remedy.api.str()}, {"cli", c.remedy.cli.str()}};
   else
     o["remedy"] = nullptr;
   return o;
@@ -45,7 +45,7 @@ http::Response GateRefusal(http::RouteContext& ctx, const gate::Decision& d) {
   json::array failed;
   for (const auto& c : d.checks) {
     if (c.passed) continue;
-    msg += " [" + std::string(c.id) + "] " + c.sentence;
+    msg += " [" + std::string(c.id) + "] " + c.sentence.str();
     failed.push_back(CheckToJson(c));
   }
   Status st = PermissionDenied(msg, "Authorization_RequestDenied");

@@ -12,6 +12,7 @@ namespace gh::api::admin {
 
 std::vector<http::Route> SkuRoutes(Services& s);
 std::vector<http::Route> EnvironmentRoutes(Services& s);
+std::vector<http::Route> NotifyRoutes(Services& s);
 // Tenant settings, apps and the access check (gate.cc).
 std::vector<http::Route> GateRoutes(Services& s);
 

@@ -1,6 +1,7 @@
 #include "api/graph/collection.h"
 #include "api/graph/routes.h"
 #include "api/graph/wire.h"
+#include "api/directory_reads.h"
 #include "api/handler_util.h"
 #include "api/json_body.h"
 #include "api/permissions.h"
@@ -31,6 +32,7 @@ const http::PropertySet& Selectable() {
 
 http::Response List(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
+    GH_RETURN_IF_ERROR(AuthorizeDirectoryRead(s, ctx, DirectoryRead::kListGroups));
     GH_ASSIGN_OR_RETURN(auto req,
                         ParseCollectionRequest(ctx.request, TenantOf(ctx), Filterable(), Selectable(), "Group"));
     GH_ASSIGN_OR_RETURN(auto page, s.directory.ListGroups(req.query));
@@ -50,6 +52,7 @@ StatusOr<std::string> GroupId(http::RouteContext& ctx) {
 
 http::Response Get(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
+    GH_RETURN_IF_ERROR(AuthorizeDirectoryRead(s, ctx, DirectoryRead::kGetGroup, ctx.params["id"]));
     GH_RETURN_IF_ERROR(http::CheckQueryOptions(ctx.request, {"$select"}));
     std::vector<std::string> select;
     if (auto sel = ctx.request.Query("$select")) {
@@ -136,9 +139,9 @@ std::vector<http::Route> GroupRoutes(Services& s) {
   using http::Route;
   auto h = [&s](auto fn) { return [&s, fn](http::RouteContext& c) { return fn(s, c); }; };
   return {
-      Route{"GET", "/v1.0/groups", h(List), perm::GroupsRead(), "List groups ($filter, $select, $top, $count)", false},
+      Route{"GET", "/v1.0/groups", h(List), perm::GroupsReadDelegated(), "List groups ($filter, $select, $top, $count)", false},
       Route{"POST", "/v1.0/groups", h(Create), perm::GroupsWrite(), "Create a security or Microsoft 365 group", true},
-      Route{"GET", "/v1.0/groups/{id}", h(Get), perm::GroupsRead(), "Get a group", false},
+      Route{"GET", "/v1.0/groups/{id}", h(Get), perm::GroupsReadDelegated(), "Get a group", false},
       Route{"PATCH", "/v1.0/groups/{id}", h(Patch), perm::GroupsWrite(), "Update a group", true},
       Route{"DELETE", "/v1.0/groups/{id}", h(Delete), perm::GroupsWrite(), "Delete a group", true},
       Route{"GET", "/v1.0/groups/{id}/members", h(Members), perm::GroupsRead(), "List a group's direct members",

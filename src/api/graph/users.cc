@@ -2,6 +2,7 @@
 #include "api/graph/license_wire.h"
 #include "api/graph/routes.h"
 #include "api/graph/wire.h"
+#include "api/directory_reads.h"
 #include "api/handler_util.h"
 #include "api/json_body.h"
 #include "api/permissions.h"
@@ -33,6 +34,7 @@ const http::PropertySet& Selectable() {
 
 http::Response List(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
+    GH_RETURN_IF_ERROR(AuthorizeDirectoryRead(s, ctx, DirectoryRead::kListUsers));
     GH_ASSIGN_OR_RETURN(auto req, ParseCollectionRequest(ctx.request, TenantOf(ctx), Filterable(), Selectable(), "User"));
     GH_ASSIGN_OR_RETURN(auto page, s.directory.ListUsers(req.query));
     json::array value;
@@ -45,6 +47,7 @@ http::Response List(Services& s, http::RouteContext& ctx) {
 
 http::Response Get(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
+    GH_RETURN_IF_ERROR(AuthorizeDirectoryRead(s, ctx, DirectoryRead::kGetUser, ctx.params["id"]));
     GH_RETURN_IF_ERROR(http::CheckQueryOptions(ctx.request, {"$select"}));
     std::vector<std::string> select;
     if (auto sel = ctx.request.Query("$select")) {
@@ -118,9 +121,9 @@ std::vector<http::Route> UserRoutes(Services& s) {
   using http::Route;
   auto h = [&s](auto fn) { return [&s, fn](http::RouteContext& c) { return fn(s, c); }; };
   return {
-      Route{"GET", "/v1.0/users", h(List), perm::UsersRead(), "List users ($filter, $select, $top, $count)", false},
+      Route{"GET", "/v1.0/users", h(List), perm::UsersReadDelegated(), "List users ($filter, $select, $top, $count)", false},
       Route{"POST", "/v1.0/users", h(Create), perm::UsersWrite(), "Create a member user", true},
-      Route{"GET", "/v1.0/users/{id}", h(Get), perm::UsersRead(), "Get a user by id or userPrincipalName", false},
+      Route{"GET", "/v1.0/users/{id}", h(Get), perm::UsersReadDelegated(), "Get a user by id or userPrincipalName", false},
       Route{"PATCH", "/v1.0/users/{id}", h(Patch), perm::UsersWrite(), "Update a user's properties", true},
       Route{"DELETE", "/v1.0/users/{id}", h(Delete), perm::UsersWrite(), "Delete a user", true},
       Route{"GET", "/v1.0/users/{id}/memberOf",

@@ -182,7 +182,7 @@ identity::SigninService::ClientGate MakeClientGate(SnapshotCache& cache) {
     if (d.allowed) return OkStatus();
     std::string why;
     for (const auto& c : d.checks)
-      if (!c.passed) why += (why.empty() ? "" : " ") + c.sentence + " [" + std::string(c.id) + "]";
+      if (!c.passed) why += (why.empty() ? "" : " ") + c.sentence.str() + " [" + std::string(c.id) + "]";
     return PermissionDenied("AADSTS50105: " + why, "access_denied");
   };
 }

@@ -1,0 +1,185 @@
+// Delegated directory reads with users' own tokens: members read users and
+// groups; guests as authorizationPolicy.guestUserRoleId allows (same as
+// members / limited / restricted); writes still need a directory role.
+#include <gtest/gtest.h>
+
+#include "api/directory_reads.h"
+#include "directory/policies.h"
+#include "support/test_env.h"
+
+namespace gh::api {
+namespace {
+
+using gh::testing::TestEnv;
+
+constexpr const char* kRedirect = "http://localhost:7777/cb";
+constexpr const char* kVerifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk-and-more-entropy";
+
+class DirectoryReadsTest : public ::testing::Test {
+ protected:
+  TestEnv env;
+  TestEnv::TenantHandle contoso = env.Tenant("Contoso", "contoso.test");
+  std::string app_id;
+  std::string member_id, guest_id, group_id;
+
+  void SetUp() override {
+    auto app = env.clients->CreateApplication(directory::Actor::System(), contoso.res.tenant.id,
+                                              {"Reader app", std::vector<std::string>{},
+                                               std::vector<std::string>{kRedirect}});
+    ASSERT_TRUE(app.ok()) << app.status().ToString();
+    app_id = app->app_id;
+    auto member = env.Call("POST", "/v1.0/users", contoso.token,
+                           R"({"accountEnabled":true,"displayName":"Mia","mailNickname":"mia",)"
+                           R"("userPrincipalName":"mia@contoso.test","passwordProfile":{"password":"Mia-Passw0rd!"}})");
+    ASSERT_EQ(member.status, 201) << member.body;
+    member_id = std::string(TestEnv::Json(member).at("id").as_string());
+    auto guest = env.Call("POST", "/v1.0/users", contoso.token,
+                          R"({"accountEnabled":true,"displayName":"Gita","mailNickname":"gita",)"
+                          R"("userPrincipalName":"gita_example.org#EXT#@contoso.test","mail":"gita@example.org",)"
+                          R"("userType":"Guest","passwordProfile":{"password":"Unused-Passw0rd!"}})");
+    ASSERT_EQ(guest.status, 201) << guest.body;
+    guest_id = std::string(TestEnv::Json(guest).at("id").as_string());
+    auto group = env.Call("POST", "/v1.0/groups", contoso.token,
+                          R"({"displayName":"Sales","mailNickname":"sales","mailEnabled":false,"securityEnabled":true})");
+    ASSERT_EQ(group.status, 201) << group.body;
+    group_id = std::string(TestEnv::Json(group).at("id").as_string());
+  }
+
+  // A user token for `session`, issued through the authorization code grant.
+  std::string TokenFor(const identity::Session& session, const std::string& scope) {
+    auto req = env.signin->ValidateAuthorize(
+        contoso.res.tenant.id, {{"client_id", app_id},
+                                {"redirect_uri", kRedirect},
+                                {"response_type", "code"},
+                                {"scope", scope},
+                                {"code_challenge", identity::PkceChallenge(kVerifier)},
+                                {"code_challenge_method", "S256"}});
+    EXPECT_TRUE(req.ok()) << req.status().ToString();
+    auto principal = env.signin->PrincipalIn(session, contoso.res.tenant.id);
+    EXPECT_TRUE(principal.ok()) << principal.status().ToString();
+    auto code = env.signin->IssueCode(*req, session, *principal);
+    EXPECT_TRUE(code.ok()) << code.status().ToString();
+    auto tokens = env.signin->RedeemCode(contoso.res.tenant.id, app_id, "", *code, kRedirect, kVerifier);
+    EXPECT_TRUE(tokens.ok()) << tokens.status().ToString();
+    return tokens.ok() ? tokens->access_token : "";
+  }
+
+  std::string MemberToken(const std::string& scope = "openid https://graph.microsoft.com/.default") {
+    auto s = env.signin->SignInWithPassword(contoso.res.tenant.id, "mia@contoso.test", "Mia-Passw0rd!", "10.1.1.1");
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    return TokenFor(*s, scope);
+  }
+
+  std::string GuestToken(const std::string& scope = "openid https://graph.microsoft.com/.default") {
+    EXPECT_TRUE(env.signin->StartOneTimePasscode(contoso.res.tenant.id, "gita@example.org", "10.1.1.2").ok());
+    auto s = env.signin->SignInWithOneTimePasscode(contoso.res.tenant.id, "gita@example.org", env.last_otp.second,
+                                                   "10.1.1.2");
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    return TokenFor(*s, scope);
+  }
+
+  void SetGuestLevel(std::string_view role_id) {
+    auto p = env.policies->Update(directory::Actor::System(), contoso.res.tenant.id, "Update authorization policy",
+                                  [&](directory::Policies& p) {
+                                    p.authorization.guest_user_role_id = std::string(role_id);
+                                    return OkStatus();
+                                  });
+    ASSERT_TRUE(p.ok()) << p.status().ToString();
+  }
+
+  static void ExpectDenied(const http::Response& r) {
+    EXPECT_EQ(r.status, 403) << r.body;
+    if (r.status == 403) {
+      EXPECT_EQ(TestEnv::ErrorCode(r), "Authorization_RequestDenied");
+      EXPECT_EQ(TestEnv::Json(r).at("error").at("message").as_string(),
+                "Insufficient privileges to complete the operation.");
+    }
+  }
+};
+
+TEST_F(DirectoryReadsTest, MembersReadUsersAndGroups) {
+  std::string t = MemberToken();
+  EXPECT_EQ(env.Call("GET", "/v1.0/users", t).status, 200);
+  EXPECT_EQ(env.Call("GET", "/v1.0/users/" + guest_id, t).status, 200);
+  EXPECT_EQ(env.Call("GET", "/v1.0/groups", t).status, 200);
+  EXPECT_EQ(env.Call("GET", "/v1.0/groups/" + group_id, t).status, 200);
+  // Reads, not writes.
+  ExpectDenied(env.Call("PATCH", "/v1.0/users/" + guest_id, t, R"({"jobTitle":"x"})"));
+  ExpectDenied(env.Call("POST", "/v1.0/groups", t,
+                        R"({"displayName":"X","mailNickname":"x","mailEnabled":false,"securityEnabled":true})"));
+}
+
+TEST_F(DirectoryReadsTest, MembersNeedADirectoryReadScope) {
+  std::string t = MemberToken("openid User.Read");
+  ExpectDenied(env.Call("GET", "/v1.0/users", t));
+  EXPECT_EQ(env.Call("GET", "/v1.0/users", MemberToken("openid User.Read.All")).status, 200);
+  EXPECT_EQ(env.Call("GET", "/v1.0/groups", MemberToken("openid Directory.Read.All")).status, 200);
+}
+
+TEST_F(DirectoryReadsTest, GuestSameAsMembers) {
+  SetGuestLevel(directory::kGuestSameAsMembersRole);
+  std::string t = GuestToken();
+  EXPECT_EQ(env.Call("GET", "/v1.0/users", t).status, 200);
+  EXPECT_EQ(env.Call("GET", "/v1.0/users/" + member_id, t).status, 200);
+  EXPECT_EQ(env.Call("GET", "/v1.0/users/" + guest_id, t).status, 200);
+  EXPECT_EQ(env.Call("GET", "/v1.0/groups", t).status, 200);
+  EXPECT_EQ(env.Call("GET", "/v1.0/groups/" + group_id, t).status, 200);
+}
+
+TEST_F(DirectoryReadsTest, GuestLimitedReadsByIdButCannotEnumerate) {
+  SetGuestLevel(directory::kGuestLimitedRole);
+  std::string t = GuestToken();
+  ExpectDenied(env.Call("GET", "/v1.0/users", t));
+  ExpectDenied(env.Call("GET", "/v1.0/groups", t));
+  EXPECT_EQ(env.Call("GET", "/v1.0/users/" + member_id, t).status, 200);
+  EXPECT_EQ(env.Call("GET", "/v1.0/users/" + guest_id, t).status, 200);
+  EXPECT_EQ(env.Call("GET", "/v1.0/groups/" + group_id, t).status, 200);
+}
+
+TEST_F(DirectoryReadsTest, GuestRestrictedReadsOnlyTheirOwnProfile) {
+  SetGuestLevel(directory::kGuestRestrictedRole);
+  std::string t = GuestToken();
+  EXPECT_EQ(env.Call("GET", "/v1.0/users/" + guest_id, t).status, 200);
+  EXPECT_EQ(env.Call("GET", "/v1.0/users/gita_example.org%23EXT%23%40contoso.test", t).status, 200);
+  ExpectDenied(env.Call("GET", "/v1.0/users/" + member_id, t));
+  ExpectDenied(env.Call("GET", "/v1.0/users/00000000-0000-4000-8000-00000000dead", t));  // no existence oracle
+  ExpectDenied(env.Call("GET", "/v1.0/users", t));
+  ExpectDenied(env.Call("GET", "/v1.0/groups", t));
+  ExpectDenied(env.Call("GET", "/v1.0/groups/" + group_id, t));
+}
+
+TEST_F(DirectoryReadsTest, GuestsCannotWrite) {
+  SetGuestLevel(directory::kGuestSameAsMembersRole);
+  std::string t = GuestToken();
+  ExpectDenied(env.Call("PATCH", "/v1.0/users/" + guest_id, t, R"({"jobTitle":"x"})"));
+  ExpectDenied(env.Call("PATCH", "/v1.0/users/" + member_id, t, R"({"jobTitle":"x"})"));
+  ExpectDenied(env.Call("DELETE", "/v1.0/groups/" + group_id, t));
+}
+
+TEST_F(DirectoryReadsTest, AppsAndAdminsAreUnchanged) {
+  EXPECT_EQ(env.Call("GET", "/v1.0/users", contoso.token).status, 200);
+  auto admin = env.signin->SignInWithPassword(contoso.res.tenant.id, "admin@contoso.test", "Adm1n-Passw0rd!",
+                                              "10.1.1.3");
+  ASSERT_TRUE(admin.ok());
+  // A role holder needs no directory-read scope.
+  std::string t = TokenFor(*admin, "openid User.Read");
+  EXPECT_EQ(env.Call("GET", "/v1.0/users", t).status, 200);
+  EXPECT_EQ(env.Call("GET", "/v1.0/groups", t).status, 200);
+}
+
+TEST(GuestMayReadTest, Levels) {
+  using R = DirectoryRead;
+  for (R r : {R::kListUsers, R::kGetUser, R::kListGroups, R::kGetGroup})
+    EXPECT_TRUE(GuestMayRead(directory::kGuestSameAsMembersRole, r, false));
+  EXPECT_FALSE(GuestMayRead(directory::kGuestLimitedRole, R::kListUsers, false));
+  EXPECT_FALSE(GuestMayRead(directory::kGuestLimitedRole, R::kListGroups, false));
+  EXPECT_TRUE(GuestMayRead(directory::kGuestLimitedRole, R::kGetUser, false));
+  EXPECT_TRUE(GuestMayRead(directory::kGuestLimitedRole, R::kGetGroup, false));
+  EXPECT_TRUE(GuestMayRead(directory::kGuestRestrictedRole, R::kGetUser, true));
+  EXPECT_FALSE(GuestMayRead(directory::kGuestRestrictedRole, R::kGetUser, false));
+  EXPECT_FALSE(GuestMayRead(directory::kGuestRestrictedRole, R::kGetGroup, false));
+  EXPECT_FALSE(GuestMayRead("not-a-level", R::kGetUser, false));  // fails closed
+}
+
+}  // namespace
+}  // namespace gh::api

@@ -1,0 +1,115 @@
+// The performance structures of the gate keep its behaviour: explanation text
+// rendered on demand reads exactly as the eager strings did, a user patch
+// copies only the chunk it touches, and the flat role table behaves as a map.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "gate/decision.h"
+#include "gate/snapshot.h"
+
+namespace gh::gate {
+namespace {
+
+UserFacts Member(int i) {
+  UserFacts u;
+  u.id = "u" + std::to_string(i);
+  u.user_principal_name = u.id + "@contoso.com";
+  u.mail = u.id + "@contoso.com";
+  u.license_environment_access = true;
+  return u;
+}
+
+// 2,500 users (three chunks), one environment with a security group.
+std::shared_ptr<const Snapshot> Tenant() {
+  SnapshotInput in;
+  in.resource.tenant.id = "res";
+  in.resource.tenant.name = "Contoso";
+  for (int i = 0; i < 2500; ++i) in.users.push_back(Member(i));
+  in.groups = {{"g-sales", "Contoso Sales", false}};
+  EnvironmentFacts e;
+  e.env.id = "env-sales";
+  e.env.unique_name = "contoso-sales";
+  e.env.display_name = "Contoso Sales";
+  e.env.security_group_id = "g-sales";
+  in.environments = {e};
+  return Snapshot::Build(std::move(in));
+}
+
+const Check* Failed(const Decision& d, std::string_view id) {
+  for (const auto& c : d.checks)
+    if (c.id == id && !c.passed) return &c;
+  return nullptr;
+}
+
+TEST(LazyTextTest, RendersTheSentencesAndRemediesInFull) {
+  auto snap = Tenant();
+  Decision d = Decide(*snap, {"res", "u7", Action::kEnvironmentAccess, "contoso-sales", "", "", ""});
+  ASSERT_FALSE(d.allowed);
+  const Check* role = Failed(d, "environment.securityRole");
+  ASSERT_NE(role, nullptr);
+  EXPECT_EQ(role->sentence.str(),
+            "The user has no security role in Contoso Sales; a licence and a security role are both needed.");
+  EXPECT_EQ(role->remedy.what.str(), "Assign a security role (for example Basic User) in Contoso Sales.");
+  EXPECT_EQ(role->remedy.api.str(),
+            "POST /api/v1/environments/env-sales/roleAssignments {\"principalId\":\"u7\",\"roleId\":\"Basic User\"}");
+  EXPECT_EQ(role->remedy.cli.str(),
+            "gatehouse roles assign --env contoso-sales --user u7@contoso.com --role \"Basic User\"");
+  const Check* group = Failed(d, "environment.securityGroup");
+  ASSERT_NE(group, nullptr);
+  EXPECT_EQ(group->sentence.str(), "You are not a member of the environment's security group (Contoso Sales).");
+  EXPECT_EQ(group->remedy.cli.str(), "gatehouse groups add-member g-sales u7@contoso.com");
+  std::ostringstream os;
+  os << role->sentence;
+  EXPECT_EQ(os.str(), role->sentence.str());
+  // A passing check's sentence is a literal; its remedy is empty.
+  EXPECT_EQ(d.checks.front().sentence.str(), "The account is enabled.");
+  EXPECT_TRUE(d.checks.front().remedy.api.empty());
+}
+
+TEST(UserPatchTest, CopiesOnlyTheChangedChunk) {
+  auto snap = Tenant();
+  UserFacts u = snap->user(snap->FindUser("u1500"));
+  u.enabled = false;
+  auto next = snap->WithUser(u);
+  EXPECT_FALSE(next->user(next->FindUser("u1500")).enabled);
+  EXPECT_TRUE(snap->user(snap->FindUser("u1500")).enabled);  // the original is untouched
+  EXPECT_EQ(&snap->user(0), &next->user(0));                 // other chunks shared
+  EXPECT_NE(&snap->user(1500), &next->user(1500));
+  EXPECT_EQ(snap->directory().user_by_upn, next->directory().user_by_upn);  // names unchanged: shared
+}
+
+TEST(UserPatchTest, RenamesAndAdds) {
+  auto snap = Tenant();
+  UserFacts u = snap->user(snap->FindUser("u3"));
+  u.user_principal_name = "Renamed@Contoso.com";
+  auto next = snap->WithUser(u);
+  EXPECT_EQ(next->FindUserByAnyName("renamed@contoso.com"), next->FindUser("u3"));
+  EXPECT_EQ(next->FindUserByAnyName("u3@contoso.com"), next->FindUser("u3"));  // still by mail
+  EXPECT_EQ(snap->FindUserByAnyName("renamed@contoso.com"), kNoIndex);
+
+  for (int i = 2500; i < 2600; ++i) next = next->WithUser(Member(i));  // crosses into a new chunk
+  EXPECT_EQ(next->user_count(), 2600u);
+  EXPECT_EQ(next->user(next->FindUser("u2599")).id, "u2599");
+  EXPECT_EQ(next->FindUserByAnyName("u2560@contoso.com"), next->FindUser("u2560"));
+  EXPECT_EQ(snap->FindUser("u2599"), kNoIndex);
+}
+
+TEST(PrincipalTableTest, BehavesAsAMap) {
+  PrincipalTable t;
+  EXPECT_EQ(t.Get(5), 0u);
+  for (uint32_t k = 0; k < 10'000; ++k) t[k * 7] |= k + 1;
+  t[3 | kGroupKeyBit] |= kHasRole;
+  EXPECT_EQ(t.size(), 10'001u);
+  for (uint32_t k = 0; k < 10'000; ++k) ASSERT_EQ(t.Get(k * 7), k + 1);
+  EXPECT_EQ(t.Get(1), 0u);
+  EXPECT_EQ(t.Get(3 | kGroupKeyBit), kHasRole);
+  PrincipalTable copy = t;
+  t.clear();
+  EXPECT_TRUE(t.empty());
+  EXPECT_EQ(t.Get(7), 0u);
+  EXPECT_EQ(copy.Get(7), 2u);
+}
+
+}  // namespace
+}  // namespace gh::gate
