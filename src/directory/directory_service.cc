@@ -90,13 +90,13 @@ Status DirectoryService::Write(Fn&& body) {
   return tx->Commit();
 }
 
-AuditEntry DirectoryService::Audit(const Actor& actor, const std::string& tenant_id, std::string category,
-                                   std::string activity, std::string target_type, const std::string& target_id,
-                                   const std::string& target_name) {
+AuditEntry MakeAuditEntry(Random& random, const Clock& clock, const Actor& actor, const std::string& tenant_id,
+                          std::string category, std::string activity, std::string target_type,
+                          const std::string& target_id, const std::string& target_name, std::string details_json) {
   AuditEntry e;
-  e.id = random_.NewUuid();
+  e.id = random.NewUuid();
   e.tenant_id = tenant_id;
-  e.time = clock_.NowMillis();
+  e.time = clock.NowMillis();
   e.category = std::move(category);
   e.activity = std::move(activity);
   e.actor_id = actor.id;
@@ -105,8 +105,15 @@ AuditEntry DirectoryService::Audit(const Actor& actor, const std::string& tenant
   e.target_id = target_id;
   e.target_type = std::move(target_type);
   e.target_name = target_name;
-  e.details_json = "{}";
+  e.details_json = std::move(details_json);
   return e;
+}
+
+AuditEntry DirectoryService::Audit(const Actor& actor, const std::string& tenant_id, std::string category,
+                                   std::string activity, std::string target_type, const std::string& target_id,
+                                   const std::string& target_name) {
+  return MakeAuditEntry(random_, clock_, actor, tenant_id, std::move(category), std::move(activity),
+                        std::move(target_type), target_id, target_name);
 }
 
 // ---- tenants ---------------------------------------------------------------

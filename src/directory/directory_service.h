@@ -25,6 +25,13 @@ struct Actor {
   static Actor System() { return {"", "system", "Gatehouse"}; }
 };
 
+// An audit entry for a write by `actor`, stamped with a new id and the time;
+// every module's writes build theirs with this.
+AuditEntry MakeAuditEntry(Random& random, const Clock& clock, const Actor& actor, const std::string& tenant_id,
+                          std::string category, std::string activity, std::string target_type,
+                          const std::string& target_id, const std::string& target_name,
+                          std::string details_json = "{}");
+
 // Fields a caller may set when creating a user; unset optionals stay null.
 struct NewUser {
   std::string user_principal_name;

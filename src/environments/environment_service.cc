@@ -142,20 +142,8 @@ directory::AuditEntry EnvironmentService::Audit(const Actor& actor, const std::s
                                                 std::string activity, std::string target_type,
                                                 const std::string& target_id, const std::string& target_name,
                                                 std::string details_json) {
-  directory::AuditEntry e;
-  e.id = random_.NewUuid();
-  e.tenant_id = tenant_id;
-  e.time = clock_.NowMillis();
-  e.category = std::string(kCategory);
-  e.activity = std::move(activity);
-  e.actor_id = actor.id;
-  e.actor_type = actor.type;
-  e.actor_name = actor.name;
-  e.target_id = target_id;
-  e.target_type = std::move(target_type);
-  e.target_name = target_name;
-  e.details_json = std::move(details_json);
-  return e;
+  return directory::MakeAuditEntry(random_, clock_, actor, tenant_id, std::string(kCategory), std::move(activity),
+                                   std::move(target_type), target_id, target_name, std::move(details_json));
 }
 
 // The private helpers below need the service's clock, ids and URL base; they
