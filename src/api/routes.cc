@@ -17,7 +17,7 @@ std::vector<http::Route> AllRoutes(Services& s) {
                     graph::AuditRoutes(s), graph::ApplicationRoutes(s), graph::InvitationRoutes(s),
                     graph::PolicyRoutes(s), OAuthRoutes(s),
                     graph::LicenseRoutes(s), admin::SkuRoutes(s), admin::EnvironmentRoutes(s), admin::NotifyRoutes(s),
-                    admin::GateRoutes(s),
+                    admin::GateRoutes(s), admin::BulkInvitationRoutes(s),
                     web::EnvironmentPages({s.store, s.signin, s.environments, s.gate}),
                     web::SigninRoutes({s.signin, s.directory, s.random, s.public_base}),
                     web::RedeemRoutes({s.invitations, s.signin, s.random})})

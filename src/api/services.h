@@ -5,6 +5,8 @@
 #include "core/clock.h"
 #include "directory/directory_service.h"
 #include "directory/policy_service.h"
+#include "invitations/bulk_runner.h"
+#include "invitations/bulk_service.h"
 #include "invitations/invitation_service.h"
 #include "environments/environment_service.h"
 #include "environments/notifier.h"
@@ -37,6 +39,10 @@ struct Services {
   // The gate's snapshots (set by the composition root after construction);
   // mutating routes invalidate them (routes.cc).
   gate::SnapshotCache* gate = nullptr;
+  // Bulk invitation jobs and the runner to wake after a submission (set by
+  // the composition root; routes answer 503 without them).
+  invitations::BulkInvitationService* bulk = nullptr;
+  invitations::BulkRunner* bulk_runner = nullptr;
 };
 
 }  // namespace gh::api

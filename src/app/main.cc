@@ -27,9 +27,14 @@
 #include "licensing/licensing_service.h"
 #include "environments/environment_service.h"
 #include "identity/token_service.h"
+#include "invitations/bulk_runner.h"
+#include "invitations/bulk_service.h"
 #include "store/store.h"
 // Mail delivery (outbox sender).
+#include <signal.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <boost/url/parse.hpp>
 
@@ -95,6 +100,27 @@ struct ServeOptions {
   std::string smtp, mail_from;  // mail: SMTP URL (empty = .eml files), From address
 };
 
+// "host:pid": who holds outbox and bulk-job leases.
+std::string ProcessName() {
+  char host[256] = "gatehouse";
+  ::gethostname(host, sizeof host - 1);
+  return std::string(host) + ":" + std::to_string(::getpid());
+}
+
+// True for "host:pid" naming this host and a process that no longer exists.
+bool IsDeadLocalProcess(const std::string& owner) {
+  auto colon = owner.rfind(':');
+  if (colon == std::string::npos || owner.substr(0, colon) != ProcessName().substr(0, ProcessName().rfind(':')))
+    return false;
+  pid_t pid = 0;
+  try {
+    pid = static_cast<pid_t>(std::stol(owner.substr(colon + 1)));
+  } catch (...) {
+    return false;
+  }
+  return pid > 0 && pid != ::getpid() && ::kill(pid, 0) == -1 && errno == ESRCH;
+}
+
 // ---- Mail: the outbox sender, started with the server and stopped after it.
 struct MailRuntime {
   std::unique_ptr<mail::Transport> transport;
@@ -122,11 +148,9 @@ MailRuntime StartMail(const CommonOptions& common, const ServeOptions& o, const 
     where = (fs::path(common.data) / "outbox").string();
     rt.transport = mail::NewFileTransport(where);
   }
-  char host[256] = "gatehouse";
-  ::gethostname(host, sizeof host - 1);
   mail::SenderOptions so;
   so.from_address = config.from_address;
-  so.claimer = std::string(host) + ":" + std::to_string(::getpid());
+  so.claimer = ProcessName();
   rt.sender = std::make_unique<mail::MailSender>(store, *rt.transport, clock, so);
   rt.sender->Start();
   spdlog::info("mail: from {} via {}", config.from_address, where);
@@ -233,6 +257,16 @@ int Serve(const CommonOptions& common, const ServeOptions& o) {
   gate::SnapshotCache gate_cache(gate::StoreLoader(*core.store));
   services.gate = &gate_cache;
   signin.SetClientGate(gate::MakeClientGate(gate_cache));
+  // Bulk invitations: jobs run on a background thread; a job another process
+  // on this host left behind when it died is resumed at once.
+  invitations::BulkInvitationService bulk(*core.store, invitations, core.clock, core.random);
+  bulk.SetOnCommitted([&gate_cache](const std::string& tenant_id) { gate_cache.Invalidate(tenant_id); });
+  invitations::RunnerOptions runner_options;
+  runner_options.owner = ProcessName();
+  runner_options.owner_is_dead = [](const std::string& owner) { return IsDeadLocalProcess(owner); };
+  invitations::BulkRunner bulk_runner(bulk, runner_options);
+  services.bulk = &bulk;
+  services.bulk_runner = &bulk_runner;
   api::BearerAuthenticator auth(services);
   router = std::make_unique<http::Router>(api::AllRoutes(services), &auth, api::RenderError);
 
@@ -271,7 +305,9 @@ int Serve(const CommonOptions& common, const ServeOptions& o) {
             << "  Stop with Ctrl-C.\n"
             << std::flush;
   MailRuntime mail_runtime = StartMail(common, o, public_base, *core.store, core.clock);
+  bulk_runner.Start();
   server->Run(/*install_signal_handlers=*/true);
+  bulk_runner.Stop();           // finishes the chunk in hand; the job resumes at the next start
   mail_runtime.sender->Stop();  // finishes the batch in hand; the rest stays queued
   spdlog::info("gatehouse stopped");
   return 0;

@@ -272,7 +272,12 @@ class ServerImpl final : public Server {
           ec == asio::error::operation_aborted)
         co_return false;
 
+      size_t body_limit = opts_.max_body_bytes;
       if (!ec) {
+        std::string_view target = parser.get().target();
+        for (const auto& prefix : opts_.upload_paths)
+          if (target.starts_with(prefix)) body_limit = std::max(body_limit, opts_.max_upload_bytes);
+        parser.body_limit(body_limit);
         // Answer "Expect: 100-continue" only when we mean to read the body.
         auto expect = parser.get()[bhttp::field::expect];
         if (EqualsIgnoreCase(expect, "100-continue")) {
@@ -288,7 +293,7 @@ class ServerImpl final : public Server {
       if (ec == bhttp::error::body_limit) {
         co_await WriteTransportError(stream, parser.get(), remote, start, 413, "Request_EntityTooLarge",
                                      "The request body is larger than the limit of " +
-                                         std::to_string(opts_.max_body_bytes) + " bytes.");
+                                         std::to_string(body_limit) + " bytes.");
         co_await Drain(stream);
         co_return false;
       }

@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 #include "http/message.h"
@@ -20,6 +21,9 @@ struct ServerOptions {
   std::string tls_key_file;   // PEM private key
   int threads = 2;
   size_t max_body_bytes = 8 * 1024 * 1024;
+  // File uploads (paths starting with one of these) may be larger.
+  std::vector<std::string> upload_paths = {"/api/v1/bulkInvitations"};
+  size_t max_upload_bytes = 256 * 1024 * 1024;
   size_t max_header_bytes = 16 * 1024;
   int idle_timeout_seconds = 60;
   int request_timeout_seconds = 30;
@@ -32,7 +36,8 @@ struct ServerOptions {
 //   Content-Length and Transfer-Encoding are the server's; a handler's values
 //   for them are ignored (except Content-Length on HEAD, see Router).
 // - The transport answers by itself, with a Graph-shaped JSON error and then
-//   closes: 413 Request_EntityTooLarge (body over max_body_bytes), 431 (headers
+//   closes: 413 Request_EntityTooLarge (body over max_body_bytes, or
+//   max_upload_bytes for upload_paths), 431 (headers
 //   over max_header_bytes), 400 BadRequest (malformed HTTP). A target that
 //   Request::ParseTarget refuses gets 400 and the connection stays open.
 // - The handler runs on a worker pool of max(2, threads) threads, never on an

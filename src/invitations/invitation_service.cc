@@ -84,23 +84,37 @@ std::string InvitationService::RedeemUrl(const std::string& tenant_id, const std
 
 StatusOr<RuleResult> InvitationService::ExternalRules(store::Transaction& tx, const directory::Tenant& resource,
                                                       const directory::Policies& policies, const std::string& email) {
+  HomeTenants homes;
+  return ExternalRules(tx, resource, policies, email, homes);
+}
+
+StatusOr<RuleResult> InvitationService::ExternalRules(store::Transaction& tx, const directory::Tenant& resource,
+                                                      const directory::Policies& policies, const std::string& email,
+                                                      HomeTenants& homes) {
   std::string domain = directory::DomainOf(email);
   RuleResult r = directory::DomainAllowed(policies.domains, domain);
   if (!r.allowed) return r;
+  auto known = homes.find(domain);
+  if (known == homes.end()) {
+    HomeTenant h;
+    if (auto t = tx.FindTenantByDomain(domain); t.ok()) {
+      h.tenant = *t;
+      GH_ASSIGN_OR_RETURN(h.policies, directory::PolicyService::GetIn(tx, t->id));
+    } else if (t.status().code() != Code::kNotFound) {
+      return t.status();
+    }
+    known = homes.emplace(domain, std::move(h)).first;
+  }
+  const std::optional<directory::Tenant>& home = known->second.tenant;
+  const std::optional<directory::Policies>& home_policies = known->second.policies;
   std::string home_id, home_user;
   std::vector<std::string> home_groups;
-  std::optional<directory::Tenant> home;
-  std::optional<directory::Policies> home_policies;
-  if (auto h = tx.FindTenantByDomain(domain); h.ok()) {
-    home = *h;
-    home_id = h->id;
-    GH_ASSIGN_OR_RETURN(home_policies, directory::PolicyService::GetIn(tx, h->id));
-    if (auto u = tx.FindUserByUpn(h->id, email); u.ok()) {
+  if (home) {
+    home_id = home->id;
+    if (auto u = tx.FindUserByUpn(home->id, email); u.ok()) {
       home_user = u->id;
-      GH_ASSIGN_OR_RETURN(home_groups, tx.ListTransitiveGroupsOf(h->id, u->id));
+      GH_ASSIGN_OR_RETURN(home_groups, tx.ListTransitiveGroupsOf(home->id, u->id));
     }
-  } else if (h.status().code() != Code::kNotFound) {
-    return h.status();
   }
   r = directory::B2BAllows(policies.cross_tenant.Inbound(home_id), "inbound", home_user, home_groups, "");
   if (!r.allowed) return r;
@@ -113,8 +127,34 @@ StatusOr<RuleResult> InvitationService::ExternalRules(store::Transaction& tx, co
   return RuleResult{};
 }
 
+StatusOr<InviteScope> InvitationService::OpenScope(store::Transaction& tx, const std::string& tenant_id) {
+  InviteScope scope;
+  GH_ASSIGN_OR_RETURN(scope.tenant, tx.GetTenant(tenant_id));
+  GH_ASSIGN_OR_RETURN(scope.policies, directory::PolicyService::GetIn(tx, tenant_id));
+  return scope;
+}
+
+Status InvitationService::MayInvite(const InviteScope& scope, const Inviter& inviter) {
+  RuleResult may = directory::MayInvite(scope.policies.authorization,
+                                        {inviter.is_app,
+                                         Has(inviter.app_permissions, "User.Invite.All") ||
+                                             Has(inviter.app_permissions, "User.ReadWrite.All") ||
+                                             Has(inviter.app_permissions, "Directory.ReadWrite.All"),
+                                         inviter.directory_roles, inviter.user_type});
+  return may.allowed ? OkStatus() : Refused(may);
+}
+
 StatusOr<InvitationResult> InvitationService::Invite(const Inviter& inviter, const std::string& tenant_id,
                                                      const InvitationRequest& req) {
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  GH_ASSIGN_OR_RETURN(auto scope, OpenScope(*tx, tenant_id));
+  GH_ASSIGN_OR_RETURN(auto out, InviteIn(*tx, scope, inviter, req));
+  GH_RETURN_IF_ERROR(tx->Commit());
+  return out;
+}
+
+StatusOr<InvitationResult> InvitationService::InviteIn(store::Transaction& tx, InviteScope& scope,
+                                                       const Inviter& inviter, const InvitationRequest& req) {
   GH_RETURN_IF_ERROR(directory::ValidateEmail("invitedUserEmailAddress", req.email));
   GH_RETURN_IF_ERROR(ValidateRedirectUrl(req.redirect_url));
   if (req.email.find('+') != std::string::npos)
@@ -134,32 +174,34 @@ StatusOr<InvitationResult> InvitationService::Invite(const Inviter& inviter, con
 
   const int64_t now = clock_.NowMillis();
   const std::string email_lower = ToLower(req.email);
+  const directory::Tenant& tenant = scope.tenant;
+  const directory::Policies& policies = scope.policies;
+  const std::string& tenant_id = tenant.id;
   InvitationResult out;
-  std::string ticket = random_.Token(32);
-  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
-  GH_ASSIGN_OR_RETURN(auto tenant, tx->GetTenant(tenant_id));
-  GH_ASSIGN_OR_RETURN(auto policies, directory::PolicyService::GetIn(*tx, tenant_id));
-  RuleResult may = directory::MayInvite(policies.authorization,
-                                        {inviter.is_app,
-                                         Has(inviter.app_permissions, "User.Invite.All") ||
-                                             Has(inviter.app_permissions, "User.ReadWrite.All") ||
-                                             Has(inviter.app_permissions, "Directory.ReadWrite.All"),
-                                         inviter.directory_roles, inviter.user_type});
-  if (!may.allowed) return Refused(may);
+  GH_RETURN_IF_ERROR(MayInvite(scope, inviter));
   if (Has(tenant.verified_domains, directory::DomainOf(email_lower)))
     return InvalidArgument("This user cannot be invited because the domain of the user's email address is a verified "
                            "domain of this directory.", "Request_BadRequest");
-  GH_ASSIGN_OR_RETURN(RuleResult rules, ExternalRules(*tx, tenant, policies, email_lower));
+  GH_ASSIGN_OR_RETURN(RuleResult rules, ExternalRules(tx, tenant, policies, email_lower, scope.homes));
   if (!rules.allowed) return Refused(rules);
+
+  // Everything that can refuse the row is checked before the first write, so
+  // a refusal leaves the caller's transaction usable (bulk jobs share one).
+  std::vector<std::string> group_ids;
+  for (const auto& g : req.group_ids) {
+    auto group = tx.GetGroup(tenant_id, ToLower(g));
+    if (!group.ok()) return NotFound("The group '" + g + "' does not exist in this directory.", "Request_ResourceNotFound");
+    group_ids.push_back(group->id);
+  }
 
   // Find the guest: by id for a reset, else by the invited address.
   std::optional<User> existing;
   if (req.reset_redemption) {
-    auto u = tx->GetUser(tenant_id, ToLower(req.invited_user_id));
+    auto u = tx.GetUser(tenant_id, ToLower(req.invited_user_id));
     if (!u.ok()) return NotFound("The invited user '" + req.invited_user_id + "' does not exist.", "Request_ResourceNotFound");
     existing = *u;
   } else {
-    GH_ASSIGN_OR_RETURN(auto same_mail, tx->FindUsersByMail(tenant_id, email_lower));
+    GH_ASSIGN_OR_RETURN(auto same_mail, tx.FindUsersByMail(tenant_id, email_lower));
     for (auto& u : same_mail) {
       if (u.user_type == UserType::kMember && u.creation_type.value_or("") != "Invitation")
         return AlreadyExists("The invited user already exists in the directory as objectID: " + u.id +
@@ -170,7 +212,6 @@ StatusOr<InvitationResult> InvitationService::Invite(const Inviter& inviter, con
   }
 
   User user;
-  bool reuse_pending = false;
   if (existing) {
     user = *existing;
     if (!req.reset_redemption && user.external_user_state.value_or("") == "Accepted") {
@@ -178,11 +219,10 @@ StatusOr<InvitationResult> InvitationService::Invite(const Inviter& inviter, con
       out.user = user;
       out.status = "Completed";
       out.redeem_url = req.redirect_url;
-      GH_ASSIGN_OR_RETURN(auto invs, tx->Invitations().ListForUser(tenant_id, user.id));
+      GH_ASSIGN_OR_RETURN(auto invs, tx.Invitations().ListForUser(tenant_id, user.id));
       if (!invs.empty()) out.invitation = invs.front();
       return out;
     }
-    reuse_pending = true;
     if (req.reset_redemption) {
       // Keeps the object, its groups and assignments; the next redemption binds anew.
       if (user.mail && ToLower(*user.mail) != email_lower && !Has(user.other_mails, *user.mail))
@@ -195,8 +235,8 @@ StatusOr<InvitationResult> InvitationService::Invite(const Inviter& inviter, con
     user.external_user_state = "PendingAcceptance";
     user.external_user_state_changed_at = now;
     user.updated_at = now;
-    GH_RETURN_IF_ERROR(tx->UpdateUser(user));
-    GH_RETURN_IF_ERROR(tx->Invitations().SupersedePending(tenant_id, user.id));
+    GH_RETURN_IF_ERROR(tx.UpdateUser(user));
+    GH_RETURN_IF_ERROR(tx.Invitations().SupersedePending(tenant_id, user.id));
   } else {
     user.id = random_.NewUuid();
     user.tenant_id = tenant_id;
@@ -211,17 +251,20 @@ StatusOr<InvitationResult> InvitationService::Invite(const Inviter& inviter, con
     user.identities = {{"userPrincipalName", tenant.initial_domain, user.user_principal_name}};
     user.created_at = user.updated_at = now;
     GH_RETURN_IF_ERROR(directory::ValidateUserPrincipalName(user.user_principal_name));
-    GH_RETURN_IF_ERROR(tx->InsertUser(user));
+    if (tx.FindUserByUpn(tenant_id, user.user_principal_name).ok())
+      return AlreadyExists("Another user already has the guest user principal name '" + user.user_principal_name +
+                               "'.", "Request_BadRequest");
+    GH_RETURN_IF_ERROR(tx.InsertUser(user));
     out.created_user = true;
   }
-  for (const auto& g : req.group_ids) {
-    auto group = tx->GetGroup(tenant_id, ToLower(g));
-    if (!group.ok()) return NotFound("The group '" + g + "' does not exist in this directory.", "Request_ResourceNotFound");
-    GH_ASSIGN_OR_RETURN(auto members, tx->ListMembers(tenant_id, group->id));
-    bool member = std::any_of(members.begin(), members.end(), [&](const auto& m) { return m.member_id == user.id; });
-    if (!member) GH_RETURN_IF_ERROR(tx->AddMember(tenant_id, {group->id, user.id, directory::MemberKind::kUser}));
+  std::vector<std::string> current_groups;
+  if (!out.created_user) {
+    GH_ASSIGN_OR_RETURN(current_groups, tx.ListGroupsOf(tenant_id, user.id));
   }
+  for (const auto& g : group_ids)
+    if (!Has(current_groups, g)) GH_RETURN_IF_ERROR(tx.AddMember(tenant_id, {g, user.id, directory::MemberKind::kUser}));
 
+  const std::string ticket = random_.Token(32);
   store::InvitationRow row;
   row.id = random_.NewUuid();
   row.tenant_id = tenant_id;
@@ -239,12 +282,12 @@ StatusOr<InvitationResult> InvitationService::Invite(const Inviter& inviter, con
   row.send_message = req.send_message;
   row.created_at = now;
   row.expires_at = now + ticket_ttl_ms_;
-  GH_RETURN_IF_ERROR(tx->Invitations().Insert(row));
+  GH_RETURN_IF_ERROR(tx.Invitations().Insert(row));
   out.redeem_url = RedeemUrl(tenant_id, row.id, ticket);
 
   if (req.send_message) {
     if (!mailer_) return FailedPrecondition("Email is not configured on this server.");
-    GH_RETURN_IF_ERROR(mailer_(*tx, {tenant_id, tenant.name, inviter.name, inviter.email, req.email, req.language,
+    GH_RETURN_IF_ERROR(mailer_(tx, {tenant_id, tenant.name, inviter.name, inviter.email, req.email, req.language,
                                      req.custom_message, out.redeem_url, "invitation:" + row.id, req.cc}));
     out.email_queued = true;
   }
@@ -266,13 +309,11 @@ StatusOr<InvitationResult> InvitationService::Invite(const Inviter& inviter, con
     e.details_json = json::serialize(json::object{{"invitedUserEmailAddress", req.email},
                                                   {"resetRedemption", req.reset_redemption},
                                                   {"sendInvitationMessage", req.send_message}});
-    return tx->InsertAudit(e);
+    return tx.InsertAudit(e);
   };
   if (out.created_user) GH_RETURN_IF_ERROR(audit("Add user", "UserManagement"));
   GH_RETURN_IF_ERROR(audit(req.reset_redemption ? "Reset redemption of external user" : "Invite external user",
                            "UserManagement"));
-  GH_RETURN_IF_ERROR(tx->Commit());
-  (void)reuse_pending;
   out.invitation = row;
   out.user = user;
   out.status = "PendingAcceptance";

@@ -12,6 +12,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/clock.h"
@@ -74,6 +75,22 @@ struct PendingRedemption {
   directory::Tenant tenant;
 };
 
+// A home tenant found by domain (or its absence) and its policies.
+struct HomeTenant {
+  std::optional<directory::Tenant> tenant;
+  std::optional<directory::Policies> policies;
+};
+using HomeTenants = std::unordered_map<std::string, HomeTenant>;  // by email domain
+
+// What stays the same across the invitations made in one transaction: the
+// resource tenant, its policies, and the home tenants looked up so far (a bulk
+// job reuses one scope for a whole batch of rows).
+struct InviteScope {
+  directory::Tenant tenant;
+  directory::Policies policies;
+  HomeTenants homes;
+};
+
 class InvitationService {
  public:
   InvitationService(store::Store& store, directory::DirectoryService& directory, identity::SigninService& signin,
@@ -82,8 +99,16 @@ class InvitationService {
 
   void SetMailer(InvitationMailer mailer) { mailer_ = std::move(mailer); }
 
+  // One invitation in its own transaction.
   StatusOr<InvitationResult> Invite(const Inviter& inviter, const std::string& tenant_id,
                                     const InvitationRequest& req);
+  // The same, inside the caller's transaction: every check runs before the
+  // first write, so a refusal leaves `tx` usable for the next invitation.
+  static StatusOr<InviteScope> OpenScope(store::Transaction& tx, const std::string& tenant_id);
+  // Whether `inviter` may invite guests at all (authorizationPolicy.allowInvitesFrom, app permissions).
+  static Status MayInvite(const InviteScope& scope, const Inviter& inviter);
+  StatusOr<InvitationResult> InviteIn(store::Transaction& tx, InviteScope& scope, const Inviter& inviter,
+                                      const InvitationRequest& req);
 
   // Checks a redeem link. Errors are for people: FailedPrecondition with a
   // sentence saying what happened (used, expired, replaced, deleted).
@@ -100,6 +125,9 @@ class InvitationService {
   // inputs gathered in `tx`); `rule` names the first refusal.
   StatusOr<directory::RuleResult> ExternalRules(store::Transaction& tx, const directory::Tenant& resource,
                                                 const directory::Policies& policies, const std::string& email);
+  StatusOr<directory::RuleResult> ExternalRules(store::Transaction& tx, const directory::Tenant& resource,
+                                                const directory::Policies& policies, const std::string& email,
+                                                HomeTenants& homes);
 
  private:
   std::string RedeemUrl(const std::string& tenant_id, const std::string& invitation_id,

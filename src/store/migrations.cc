@@ -372,6 +372,51 @@ const std::vector<Migration>& Migrations() {
                 redeemed_at BIGINT))",
            "CREATE INDEX invitations_user ON invitations (tenant_id, user_id)",
        }},
+      {9,
+       "bulk_invitations",
+       {
+           R"(CREATE TABLE bulk_jobs (
+                id TEXT PRIMARY KEY,
+                tenant_id TEXT NOT NULL REFERENCES tenants(id),
+                status TEXT NOT NULL,
+                file_name TEXT NOT NULL,
+                format TEXT NOT NULL,
+                options_json TEXT NOT NULL,
+                submitter_json TEXT NOT NULL,
+                total_rows BIGINT NOT NULL,
+                chunk_count BIGINT NOT NULL,
+                next_chunk BIGINT NOT NULL,
+                processed BIGINT NOT NULL,
+                succeeded BIGINT NOT NULL,
+                failed BIGINT NOT NULL,
+                cancel_requested INTEGER NOT NULL,
+                error TEXT,
+                lease_owner TEXT,
+                lease_expires_at BIGINT NOT NULL,
+                created_at BIGINT NOT NULL,
+                started_at BIGINT,
+                finished_at BIGINT))",
+           "CREATE INDEX bulk_jobs_tenant ON bulk_jobs (tenant_id, created_at)",
+           "CREATE INDEX bulk_jobs_status ON bulk_jobs (status)",
+           // The input, normalised: a JSON array of rows per chunk, deleted
+           // once the chunk is processed.
+           R"(CREATE TABLE bulk_job_chunks (
+                job_id TEXT NOT NULL REFERENCES bulk_jobs(id),
+                seq BIGINT NOT NULL,
+                data TEXT NOT NULL,
+                PRIMARY KEY (job_id, seq)))",
+           R"(CREATE TABLE bulk_job_results (
+                job_id TEXT NOT NULL REFERENCES bulk_jobs(id),
+                row_no BIGINT NOT NULL,
+                email TEXT NOT NULL,
+                email_lower TEXT NOT NULL,
+                outcome TEXT NOT NULL,
+                user_id TEXT NOT NULL,
+                redeem_url TEXT NOT NULL,
+                error TEXT NOT NULL,
+                PRIMARY KEY (job_id, row_no)))",
+           "CREATE INDEX bulk_job_results_email ON bulk_job_results (job_id, email_lower)",
+       }},
   };
   return kMigrations;
 }

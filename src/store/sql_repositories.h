@@ -36,6 +36,9 @@ std::unique_ptr<InvitationsRepository> NewSqlInvitationsRepository(SqlTx& tx);
 class AppsRepository;
 std::unique_ptr<AppsRepository> NewSqlAppsRepository(SqlTx& tx);
 
+class BulkRepository;
+std::unique_ptr<BulkRepository> NewSqlBulkRepository(SqlTx& tx);
+
 class SigninRepository;
 std::unique_ptr<SigninRepository> NewSqlSigninRepository(SqlTx& tx);
 

@@ -18,6 +18,7 @@
 #include "store/migrations.h"
 #include "store/outbox_repository.h"
 #include "store/pool.h"
+#include "store/bulk_repository.h"
 #include "store/invitations_repository.h"
 #include "store/signin_repository.h"
 #include "store/sql.h"
@@ -288,6 +289,10 @@ class SqlTransaction final : public Transaction, private SqlTx {
   AppsRepository& Apps() override {
     if (!apps_) apps_ = NewSqlAppsRepository(static_cast<SqlTx&>(*this));
     return *apps_;
+  }
+  BulkRepository& Bulk() override {
+    if (!bulk_) bulk_ = NewSqlBulkRepository(static_cast<SqlTx&>(*this));
+    return *bulk_;
   }
   SigninRepository& Signin() override {
     if (!signin_) signin_ = NewSqlSigninRepository(static_cast<SqlTx&>(*this));
@@ -635,6 +640,7 @@ class SqlTransaction final : public Transaction, private SqlTx {
   std::unique_ptr<SigninRepository> signin_;
   std::unique_ptr<InvitationsRepository> invitations_;
   std::unique_ptr<AppsRepository> apps_;
+  std::unique_ptr<BulkRepository> bulk_;
 };
 
 class SqlStore final : public Store {

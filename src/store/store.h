@@ -34,6 +34,7 @@ class EnvironmentsRepository;  // store/environments_repository.h
 class SigninRepository;        // store/signin_repository.h
 class InvitationsRepository;   // store/invitations_repository.h
 class AppsRepository;          // store/apps_repository.h
+class BulkRepository;          // store/bulk_repository.h
 
 // Keyset paging: rows come ordered by id; `after` is the last id of the
 // previous page, so concurrent inserts neither repeat nor skip earlier rows.
@@ -154,6 +155,8 @@ class Transaction {
   virtual InvitationsRepository& Invitations() = 0;
   // Apps in environments and their sharing.
   virtual AppsRepository& Apps() = 0;
+  // Bulk invitation jobs, their input chunks and per-row results.
+  virtual BulkRepository& Bulk() = 0;
 };
 
 enum class TxMode { kRead, kWrite };

@@ -159,6 +159,7 @@ class FailingStore final : public Store {
     SigninRepository& Signin() override { return inner_->Signin(); }
     InvitationsRepository& Invitations() override { return inner_->Invitations(); }
     AppsRepository& Apps() override { return inner_->Apps(); }
+    BulkRepository& Bulk() override { return inner_->Bulk(); }
     // Likewise unwrapped: licensing and environments writes are not counted.
     LicensingRepository& Licensing() override { return inner_->Licensing(); }
     EnvironmentsRepository& Environments() override { return inner_->Environments(); }

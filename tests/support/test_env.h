@@ -70,6 +70,13 @@ class TestEnv {
                                                              *clients, *policies, *invitations, *notifier});
     gate = std::make_unique<gate::SnapshotCache>(gate::StoreLoader(*store));
     services->gate = gate.get();
+    invitations::BulkSettings bulk_settings;
+    bulk_settings.chunk_rows = 4;  // several chunks even for small test files
+    bulk = std::make_unique<invitations::BulkInvitationService>(*store, *invitations, clock, random, bulk_settings);
+    bulk->SetOnCommitted([this](const std::string& tenant_id) { gate->Invalidate(tenant_id); });
+    bulk_runner = std::make_unique<invitations::BulkRunner>(*bulk, invitations::RunnerOptions{});
+    services->bulk = bulk.get();
+    services->bulk_runner = bulk_runner.get();
     signin->SetClientGate(gate::MakeClientGate(*gate));
     auth = std::make_unique<api::BearerAuthenticator>(*services);
     router = std::make_unique<http::Router>(api::AllRoutes(*services), auth.get(), api::RenderError);
@@ -137,6 +144,9 @@ class TestEnv {
   std::unique_ptr<gh::licensing::LicensingService> licensing;
   std::unique_ptr<gh::environments::EnvironmentService> environments;
   std::unique_ptr<gate::SnapshotCache> gate;  // before services: routes hold a pointer to it
+  // Jobs run when a test calls bulk_runner->RunAll() (no thread).
+  std::unique_ptr<invitations::BulkInvitationService> bulk;
+  std::unique_ptr<invitations::BulkRunner> bulk_runner;
   std::unique_ptr<api::Services> services;
   std::unique_ptr<api::BearerAuthenticator> auth;
   std::unique_ptr<http::Router> router;

@@ -15,5 +15,7 @@ std::vector<http::Route> EnvironmentRoutes(Services& s);
 std::vector<http::Route> NotifyRoutes(Services& s);
 // Tenant settings, apps and the access check (gate.cc).
 std::vector<http::Route> GateRoutes(Services& s);
+// Bulk invitations from CSV files (bulk_invitations.cc).
+std::vector<http::Route> BulkInvitationRoutes(Services& s);
 
 }  // namespace gh::api::admin

@@ -2,6 +2,7 @@
 #include "api/graph/collection.h"
 #include "api/graph/routes.h"
 #include "api/handler_util.h"
+#include "api/inviter.h"
 #include "api/json_body.h"
 #include "api/permissions.h"
 
@@ -57,23 +58,6 @@ StatusOr<invitations::InvitationRequest> ParseInvitation(const json::object& bod
   return req;
 }
 
-StatusOr<invitations::Inviter> InviterOf(Services& s, const http::RouteContext& ctx) {
-  const auto& p = *ctx.principal;
-  invitations::Inviter who;
-  who.id = p.object_id;
-  who.name = p.display_name;
-  who.is_app = p.kind == identity::PrincipalKind::kApp;
-  who.app_permissions = p.roles;
-  who.directory_roles = p.directory_roles;
-  if (!who.is_app) {
-    GH_ASSIGN_OR_RETURN(auto u, s.directory.GetUser(p.tenant_id, p.object_id));
-    who.user_type = u.user_type;
-    who.email = u.mail.value_or("");
-    who.name = u.display_name;
-  }
-  return who;
-}
-
 http::Response Create(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
     GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
@@ -106,14 +90,7 @@ http::Response Create(Services& s, http::RouteContext& ctx) {
 }  // namespace
 
 std::vector<http::Route> InvitationRoutes(Services& s) {
-  // Apps need an invite permission; users are judged by the tenant's
-  // allowInvitesFrom setting inside the service, as Entra does.
-  http::Permission invite{"User.Invite.All", [](const identity::Principal& p) {
-                            if (p.kind == identity::PrincipalKind::kUser) return true;
-                            for (const char* r : {"User.Invite.All", "User.ReadWrite.All", "Directory.ReadWrite.All"})
-                              if (p.HasRole(r)) return true;
-                            return false;
-                          }};
+  http::Permission invite = InvitePermission();
   return {http::Route{"POST", "/v1.0/invitations", [&s](http::RouteContext& c) { return Create(s, c); }, invite,
                       "Invite an external user (Graph invitation)", true}};
 }

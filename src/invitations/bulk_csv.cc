@@ -1,0 +1,231 @@
+#include "invitations/bulk_csv.h"
+
+#include <csv.h>
+
+#include <algorithm>
+#include <cctype>
+
+namespace gh::invitations {
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string Trim(std::string_view s) {
+  size_t b = 0, e = s.size();
+  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+  return std::string(s.substr(b, e - b));
+}
+
+// Length of the UTF-8 sequence starting with `lead`; 0 when `lead` can't start one.
+int SequenceLength(unsigned char lead) {
+  if (lead < 0x80) return 1;
+  if (lead >= 0xC2 && lead <= 0xDF) return 2;
+  if (lead >= 0xE0 && lead <= 0xEF) return 3;
+  if (lead >= 0xF0 && lead <= 0xF4) return 4;
+  return 0;
+}
+
+const Status kNotText = InvalidArgument(
+    "The file is not a CSV text file: it contains binary data or text that is not UTF-8. Save it as "
+    "\"CSV UTF-8 (comma delimited)\" and upload it again.",
+    "Request_BadRequest");
+
+}  // namespace
+
+CsvReader::CsvReader(OnRecord on_record) : on_record_(std::move(on_record)), parser_(new csv_parser) {
+  csv_init(parser_, CSV_STRICT | CSV_STRICT_FINI);
+}
+
+CsvReader::~CsvReader() {
+  csv_free(parser_);
+  delete parser_;
+}
+
+void CsvReader::OnField(void* data, size_t len, void* self) {
+  auto* r = static_cast<CsvReader*>(self);
+  r->fields_.emplace_back(static_cast<const char*>(data), len);
+}
+
+void CsvReader::OnEnd(int /*terminator*/, void* self) {
+  auto* r = static_cast<CsvReader*>(self);
+  ++r->records_;
+  if (!r->stopped_ && !r->on_record_(r->records_, r->fields_)) r->stopped_ = true;
+  r->fields_.clear();
+}
+
+Status CsvReader::CheckText(std::string_view text) {
+  // Validates UTF-8 across piece boundaries: an incomplete sequence at the
+  // end waits for the next piece.
+  std::string joined;
+  if (!pending_utf8_.empty()) {
+    joined = pending_utf8_ + std::string(text);
+    text = joined;
+    pending_utf8_.clear();
+  }
+  size_t i = 0;
+  while (i < text.size()) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == 0) return kNotText;
+    int n = SequenceLength(c);
+    if (n == 0) return kNotText;
+    if (i + n > text.size()) {
+      pending_utf8_ = std::string(text.substr(i));
+      return OkStatus();
+    }
+    for (int k = 1; k < n; ++k)
+      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return kNotText;
+    i += n;
+  }
+  return OkStatus();
+}
+
+Status CsvReader::Feed(std::string_view text) {
+  std::string head;
+  if (!started_) {
+    // Holds back the first bytes until a BOM can be told apart.
+    head = std::move(bom_) + std::string(text);
+    constexpr std::string_view kBom = "\xEF\xBB\xBF";
+    if (head.size() < kBom.size() && kBom.starts_with(head)) {
+      bom_ = std::move(head);
+      return OkStatus();
+    }
+    text = head;
+    if (text.starts_with(kBom)) text.remove_prefix(kBom.size());
+    started_ = true;
+  }
+  GH_RETURN_IF_ERROR(CheckText(text));
+  if (stopped_) return OkStatus();
+  size_t done = csv_parse(parser_, text.data(), text.size(), &CsvReader::OnField, &CsvReader::OnEnd, this);
+  if (done != text.size()) {
+    return InvalidArgument("The file is not valid CSV near record " + std::to_string(records_ + 1) + ": " +
+                               csv_strerror(csv_error(parser_)) +
+                               " (a quote inside a field must be doubled, and a quoted field must be closed).",
+                           "Request_BadRequest");
+  }
+  return OkStatus();
+}
+
+Status CsvReader::Finish() {
+  if (!started_) {
+    // A file shorter than a BOM: what was held back is the text.
+    started_ = true;
+    std::string head = std::move(bom_);
+    if (head != "\xEF\xBB\xBF") GH_RETURN_IF_ERROR(Feed(head));
+  }
+  if (!pending_utf8_.empty()) return kNotText;
+  if (csv_fini(parser_, &CsvReader::OnField, &CsvReader::OnEnd, this) != 0)
+    return InvalidArgument("The file ends inside a quoted field (record " + std::to_string(records_ + 1) + ").",
+                           "Request_BadRequest");
+  return OkStatus();
+}
+
+Status ReadCsv(std::string_view text, const CsvReader::OnRecord& on_record) {
+  CsvReader reader(on_record);
+  GH_RETURN_IF_ERROR(reader.Feed(text));
+  return reader.Finish();
+}
+
+std::string_view BulkFormatName(BulkFormat f) {
+  switch (f) {
+    case BulkFormat::kEntraTemplate: return "entraTemplate";
+    case BulkFormat::kPowerShellSample: return "powershellSample";
+    case BulkFormat::kGatehouse: return "gatehouse";
+  }
+  return "gatehouse";
+}
+
+bool IsVersionRecord(const std::vector<std::string>& fields) {
+  if (fields.empty() || !Lower(Trim(fields[0])).starts_with("version:")) return false;
+  return std::all_of(fields.begin() + 1, fields.end(), [](const std::string& f) { return Trim(f).empty(); });
+}
+
+bool IsEmptyRecord(const std::vector<std::string>& fields) {
+  return std::all_of(fields.begin(), fields.end(), [](const std::string& f) { return Trim(f).empty(); });
+}
+
+StatusOr<BulkLayout> LayoutOf(const std::vector<std::string>& heading) {
+  BulkLayout layout;
+  bool bracketed = false;
+  std::vector<std::string> names;
+  for (const auto& h : heading) {
+    // Entra: "Email address to invite [inviteeEmail] Required" → "inviteeemail".
+    auto open = h.rfind('['), close = h.rfind(']');
+    if (open != std::string::npos && close != std::string::npos && close > open) {
+      bracketed = true;
+      names.push_back(Lower(Trim(std::string_view(h).substr(open + 1, close - open - 1))));
+    } else {
+      names.push_back(Lower(Trim(h)));
+    }
+  }
+  auto find = [&](std::initializer_list<std::string_view> accepted) {
+    for (size_t i = 0; i < names.size(); ++i)
+      for (auto a : accepted)
+        if (names[i] == a) return static_cast<int>(i);
+    return -1;
+  };
+  if (bracketed) {
+    layout.format = BulkFormat::kEntraTemplate;
+    layout.email = find({"inviteeemail"});
+    layout.redirect = find({"inviteredirecturl"});
+    layout.send_email = find({"sendemail"});
+    layout.message = find({"customizedmessagebody"});
+    layout.name = find({"inviteename"});
+    if (layout.email < 0 || layout.redirect < 0)
+      return InvalidArgument(
+          "The heading row of the template must have the columns 'Email address to invite [inviteeEmail]' and "
+          "'Redirection url [inviteRedirectURL]'. Download the template again and keep its first two rows.",
+          "Request_BadRequest");
+    return layout;
+  }
+  if (int e = find({"inviteduseremailaddress"}); e >= 0) {
+    layout.format = BulkFormat::kPowerShellSample;
+    layout.email = e;
+    layout.name = find({"name"});
+    return layout;
+  }
+  layout.format = BulkFormat::kGatehouse;
+  layout.email = find({"email", "mail", "emailaddress"});
+  layout.name = find({"displayname", "name"});
+  layout.redirect = find({"redirecturl", "inviteredirecturl"});
+  layout.send_email = find({"sendemail"});
+  layout.message = find({"message", "customizedmessagebody"});
+  layout.groups = find({"groups", "groupids"});
+  if (layout.email < 0)
+    return InvalidArgument(
+        "The file has no column with the address to invite. Accepted heading rows: Entra's bulk invite template "
+        "(version:v1.0, then 'Email address to invite [inviteeEmail] Required,Redirection url [inviteRedirectURL] "
+        "Required,…'), the PowerShell sample ('Name,InvitedUserEmailAddress'), or "
+        "'email,displayName,redirectUrl,sendEmail,message,groups' (only email is required).",
+        "Request_BadRequest");
+  return layout;
+}
+
+BulkRow RowOf(const BulkLayout& layout, int64_t number, const std::vector<std::string>& fields) {
+  auto get = [&](int i) { return i >= 0 && static_cast<size_t>(i) < fields.size() ? Trim(fields[i]) : std::string(); };
+  BulkRow row;
+  row.row = number;
+  row.email = get(layout.email);
+  row.name = get(layout.name);
+  row.redirect = get(layout.redirect);
+  row.send_email = get(layout.send_email);
+  row.message = layout.message >= 0 && static_cast<size_t>(layout.message) < fields.size() ? fields[layout.message] : "";
+  row.groups = get(layout.groups);
+  return row;
+}
+
+std::string CsvField(std::string_view value) {
+  if (value.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(value);
+  std::string out = "\"";
+  for (char c : value) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace gh::invitations

@@ -1,0 +1,93 @@
+#include "invitations/bulk_runner.h"
+
+#include <spdlog/spdlog.h>
+
+namespace gh::invitations {
+
+BulkRunner::BulkRunner(BulkInvitationService& bulk, RunnerOptions options)
+    : bulk_(bulk), options_(std::move(options)) {}
+
+BulkRunner::~BulkRunner() { Stop(); }
+
+bool BulkRunner::Stopping() {
+  std::lock_guard lock(mu_);
+  return stop_;
+}
+
+int BulkRunner::RunAll() {
+  int chunks = 0;
+  auto jobs = bulk_.Unfinished();
+  if (!jobs.ok()) {
+    spdlog::warn("bulk invitations: listing jobs failed: {}", jobs.status().message());
+    return 0;
+  }
+  for (store::BulkJobRow job : *jobs) {
+    int failures = 0;
+    while (!IsFinished(job.status) && !Stopping()) {
+      auto next = bulk_.RunChunk(job, options_.owner);
+      if (next.ok()) {
+        job = *next;
+        failures = 0;
+        ++chunks;
+        continue;
+      }
+      if (next.status().reason() == "leased") {
+        // Held by another runner: take it over only if that runner is dead.
+        auto held = bulk_.Get(job.tenant_id, job.id);
+        if (held.ok() && held->lease_owner && options_.owner_is_dead && options_.owner_is_dead(*held->lease_owner) &&
+            bulk_.ReleaseLease(*held, *held->lease_owner).ok()) {
+          spdlog::info("bulk invitations: resuming job {} left by {}", job.id, *held->lease_owner);
+          continue;
+        }
+        break;
+      }
+      spdlog::warn("bulk invitations: job {} chunk {} failed: {}", job.id, job.next_chunk, next.status().message());
+      if (++failures >= options_.max_attempts) {
+        if (Status s = bulk_.Fail(job, next.status().message()); !s.ok())
+          spdlog::error("bulk invitations: could not mark job {} failed: {}", job.id, s.message());
+        break;
+      }
+      std::unique_lock lock(mu_);
+      cv_.wait_for(lock, std::chrono::milliseconds(options_.retry_ms), [this] { return stop_; });
+    }
+    if (IsFinished(job.status))
+      spdlog::info("bulk invitations: job {} {}: {} rows, {} succeeded, {} failed", job.id, job.status,
+                   job.processed, job.succeeded, job.failed);
+  }
+  return chunks;
+}
+
+void BulkRunner::Start() {
+  std::lock_guard lock(mu_);
+  if (thread_.joinable()) return;
+  stop_ = false;
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void BulkRunner::Notify() {
+  {
+    std::lock_guard lock(mu_);
+    notified_ = true;
+  }
+  cv_.notify_one();
+}
+
+void BulkRunner::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+void BulkRunner::Loop() {
+  while (!Stopping()) {
+    RunAll();
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, std::chrono::milliseconds(options_.poll_ms), [this] { return stop_ || notified_; });
+    notified_ = false;
+  }
+}
+
+}  // namespace gh::invitations

@@ -1,0 +1,412 @@
+#include "invitations/bulk_service.h"
+
+#include <boost/json.hpp>
+
+#include <unordered_map>
+
+#include "core/encoding.h"
+#include "directory/directory_service.h"
+
+namespace gh::invitations {
+namespace {
+namespace json = boost::json;
+using store::BulkJobRow;
+using store::BulkResultRow;
+
+json::array Strings(const std::vector<std::string>& v) { return json::array(v.begin(), v.end()); }
+std::vector<std::string> Strings(const json::value& v) { return json::value_to<std::vector<std::string>>(v); }
+
+std::string SubmitterJson(const Inviter& who) {
+  return json::serialize(json::object{{"id", who.id},
+                                      {"name", who.name},
+                                      {"email", who.email},
+                                      {"isApp", who.is_app},
+                                      {"appPermissions", Strings(who.app_permissions)},
+                                      {"directoryRoles", Strings(who.directory_roles)},
+                                      {"userType", std::string(directory::UserTypeName(who.user_type))}});
+}
+
+Inviter SubmitterFrom(const std::string& text) {
+  json::object o = json::parse(text).as_object();
+  Inviter who;
+  who.id = json::value_to<std::string>(o.at("id"));
+  who.name = json::value_to<std::string>(o.at("name"));
+  who.email = json::value_to<std::string>(o.at("email"));
+  who.is_app = o.at("isApp").as_bool();
+  who.app_permissions = Strings(o.at("appPermissions"));
+  who.directory_roles = Strings(o.at("directoryRoles"));
+  who.user_type = o.at("userType").as_string() == "Guest" ? directory::UserType::kGuest : directory::UserType::kMember;
+  return who;
+}
+
+std::string OptionsJson(const BulkOptions& o) {
+  return json::serialize(json::object{{"redirectUrl", o.redirect_url},
+                                      {"message", o.message},
+                                      {"sendEmail", o.send_email},
+                                      {"language", o.language}});
+}
+
+BulkOptions OptionsFrom(const BulkJobRow& job) {
+  json::object o = json::parse(job.options_json).as_object();
+  BulkOptions opts;
+  opts.file_name = job.file_name;
+  opts.redirect_url = json::value_to<std::string>(o.at("redirectUrl"));
+  opts.message = json::value_to<std::string>(o.at("message"));
+  opts.send_email = o.at("sendEmail").as_bool();
+  opts.language = json::value_to<std::string>(o.at("language"));
+  return opts;
+}
+
+json::array RowJson(const BulkRow& r) {
+  return {r.row, r.email, r.name, r.redirect, r.send_email, r.message, r.groups};
+}
+
+BulkRow RowFrom(const json::value& v) {
+  const json::array& a = v.as_array();
+  auto s = [&](size_t i) { return std::string(a.at(i).as_string()); };
+  return {a.at(0).as_int64(), s(1), s(2), s(3), s(4), s(5), s(6)};
+}
+
+std::vector<std::string> SplitGroups(const std::string& cell) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= cell.size()) {
+    size_t end = cell.find(';', start);
+    if (end == std::string::npos) end = cell.size();
+    std::string g = cell.substr(start, end - start);
+    while (!g.empty() && g.front() == ' ') g.erase(g.begin());
+    while (!g.empty() && g.back() == ' ') g.pop_back();
+    if (!g.empty()) out.push_back(g);
+    start = end + 1;
+  }
+  return out;
+}
+
+// Group cells name groups by id or display name; names are resolved once per chunk.
+class GroupResolver {
+ public:
+  GroupResolver(store::Transaction& tx, std::string tenant_id) : tx_(tx), tenant_id_(std::move(tenant_id)) {}
+
+  StatusOr<std::vector<std::string>> Ids(const std::string& cell) {
+    std::vector<std::string> ids;
+    for (const std::string& g : SplitGroups(cell)) {
+      if (IsUuid(g)) {
+        ids.push_back(ToLower(g));
+        continue;
+      }
+      auto known = by_name_.find(g);
+      if (known == by_name_.end()) known = by_name_.emplace(g, Lookup(g)).first;
+      if (!known->second.ok()) return known->second.status();
+      ids.push_back(*known->second);
+    }
+    return ids;
+  }
+
+ private:
+  StatusOr<std::string> Lookup(const std::string& name) {
+    store::ListQuery q;
+    q.tenant_id = tenant_id_;
+    q.top = 2;
+    q.filter = std::make_shared<const directory::FilterExpr>(
+        directory::FilterExpr{directory::FilterOp::kEq, "displayName", {name}, {}});
+    GH_ASSIGN_OR_RETURN(auto page, tx_.ListGroups(q));
+    if (page.items.empty()) return NotFound("No group is named '" + name + "'.");
+    if (page.items.size() > 1) return InvalidArgument("More than one group is named '" + name + "'; use its id.");
+    return page.items.front().id;
+  }
+
+  store::Transaction& tx_;
+  std::string tenant_id_;
+  std::unordered_map<std::string, StatusOr<std::string>> by_name_;
+};
+
+StatusOr<bool> ParseSendEmail(const std::string& cell, bool fallback) {
+  std::string v = ToLower(cell);
+  if (v.empty()) return fallback;
+  if (v == "true" || v == "yes" || v == "1") return true;
+  if (v == "false" || v == "no" || v == "0") return false;
+  return InvalidArgument("Send invitation message must be true or false, not '" + cell + "'.");
+}
+
+// The outcome of a row that InviteIn refused. Anything else (a database
+// error) fails the chunk's transaction and is retried.
+std::optional<std::string> RefusalOutcome(const Status& s) {
+  switch (s.code()) {
+    case Code::kInvalidArgument:
+    case Code::kNotFound: return "invalid";
+    case Code::kPermissionDenied: return "blockedByPolicy";
+    case Code::kAlreadyExists: return "alreadyMember";
+    case Code::kFailedPrecondition: return "invalid";
+    default: return std::nullopt;
+  }
+}
+
+}  // namespace
+
+bool IsFinished(const std::string& status) {
+  return status == "completed" || status == "completedWithErrors" || status == "failed" || status == "cancelled";
+}
+
+bool IsFailedOutcome(std::string_view outcome) {
+  return outcome == "invalid" || outcome == "blockedByPolicy" || outcome == "error";
+}
+
+std::string_view ResultsHeading() { return "row,email,outcome,userId,redeemUrl,error\r\n"; }
+
+std::string ResultsLine(const BulkResultRow& r) {
+  return std::to_string(r.row) + "," + CsvField(r.email) + "," + r.outcome + "," + r.user_id + "," +
+         CsvField(r.redeem_url) + "," + CsvField(r.error) + "\r\n";
+}
+
+BulkInvitationService::BulkInvitationService(store::Store& store, InvitationService& invitations, const Clock& clock,
+                                             Random& random, BulkSettings settings)
+    : store_(store), invitations_(invitations), clock_(clock), random_(random), settings_(settings) {}
+
+StatusOr<BulkJobRow> BulkInvitationService::Submit(const Inviter& submitter, const std::string& tenant_id,
+                                                   std::string_view csv, const BulkOptions& options) {
+  if (!options.redirect_url.empty()) GH_RETURN_IF_ERROR(ValidateRedirectUrl(options.redirect_url));
+  if (options.message.size() > 10'000)
+    return InvalidArgument("The customized message body is longer than 10,000 characters.", "Request_BadRequest");
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  GH_ASSIGN_OR_RETURN(auto scope, InvitationService::OpenScope(*tx, tenant_id));
+  // Someone who may not invite at all is told now, not once per row.
+  GH_RETURN_IF_ERROR(InvitationService::MayInvite(scope, submitter));
+
+  BulkJobRow job;
+  job.id = random_.NewUuid();
+  job.tenant_id = tenant_id;
+  job.status = "queued";
+  job.file_name = options.file_name.substr(0, 255);
+  job.options_json = OptionsJson(options);
+  job.submitter_json = SubmitterJson(submitter);
+  job.created_at = clock_.NowMillis();
+  job.lease_expires_at = 0;
+  GH_RETURN_IF_ERROR(tx->Bulk().InsertJob(job));
+
+  // The rows are stored in chunks as they are read: one chunk in memory.
+  std::optional<BulkLayout> layout;
+  bool version_seen = false;
+  json::array chunk;
+  Status failure;
+  auto flush = [&]() -> Status {
+    if (chunk.empty()) return OkStatus();
+    GH_RETURN_IF_ERROR(tx->Bulk().InsertChunk(job.id, job.chunk_count++, json::serialize(chunk)));
+    chunk.clear();
+    return OkStatus();
+  };
+  Status read = ReadCsv(csv, [&](int64_t number, std::vector<std::string>& fields) {
+    if (!layout) {
+      if (IsEmptyRecord(fields)) return true;
+      if (!version_seen && IsVersionRecord(fields)) {
+        version_seen = true;
+        return true;
+      }
+      auto l = LayoutOf(fields);
+      if (!l.ok()) {
+        failure = l.status();
+        return false;
+      }
+      layout = *l;
+      if (layout->redirect < 0 && options.redirect_url.empty()) {
+        failure = InvalidArgument("The file has no redirect URL column, so give a default redirect URL (the "
+                                  "redirectUrl parameter, or --redirect in the CLI).",
+                                  "Request_BadRequest");
+        return false;
+      }
+      return true;
+    }
+    if (IsEmptyRecord(fields)) return true;
+    chunk.push_back(RowJson(RowOf(*layout, number, fields)));
+    ++job.total_rows;
+    if (chunk.size() >= static_cast<size_t>(settings_.chunk_rows)) {
+      failure = flush();
+      return failure.ok();
+    }
+    return true;
+  });
+  GH_RETURN_IF_ERROR(read);
+  GH_RETURN_IF_ERROR(failure);
+  if (!layout)
+    return InvalidArgument("The file is empty: it needs a heading row and one row per guest.", "Request_BadRequest");
+  if (job.total_rows == 0)
+    return InvalidArgument("The file has a heading row but no guests to invite.", "Request_BadRequest");
+  GH_RETURN_IF_ERROR(flush());
+  job.format = std::string(BulkFormatName(layout->format));
+  GH_RETURN_IF_ERROR(tx->Bulk().UpdateJob(job));
+  GH_RETURN_IF_ERROR(tx->InsertAudit(directory::MakeAuditEntry(
+      random_, clock_, submitter.Actor(), tenant_id, "UserManagement", "Bulk invite users", "BulkOperation", job.id,
+      job.file_name,
+      json::serialize(json::object{{"rows", job.total_rows}, {"format", job.format}, {"sendEmail", options.send_email}}))));
+  GH_RETURN_IF_ERROR(tx->Commit());
+  return job;
+}
+
+StatusOr<BulkJobRow> BulkInvitationService::Get(const std::string& tenant_id, const std::string& id) {
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  return tx->Bulk().GetJob(tenant_id, ToLower(id));
+}
+
+StatusOr<std::vector<BulkJobRow>> BulkInvitationService::List(const std::string& tenant_id, int limit) {
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  return tx->Bulk().ListJobs(tenant_id, limit);
+}
+
+StatusOr<std::vector<BulkResultRow>> BulkInvitationService::Results(const std::string& tenant_id,
+                                                                    const std::string& id, int64_t after_row,
+                                                                    int limit) {
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  GH_ASSIGN_OR_RETURN(auto job, tx->Bulk().GetJob(tenant_id, ToLower(id)));
+  return tx->Bulk().ListResults(job.id, after_row, limit);
+}
+
+StatusOr<BulkJobRow> BulkInvitationService::Cancel(const std::string& tenant_id, const std::string& id) {
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  GH_ASSIGN_OR_RETURN(auto job, tx->Bulk().GetJob(tenant_id, ToLower(id)));
+  if (IsFinished(job.status)) return job;
+  GH_RETURN_IF_ERROR(tx->Bulk().RequestCancel(tenant_id, job.id));
+  job.cancel_requested = true;
+  GH_RETURN_IF_ERROR(tx->Commit());
+  return job;
+}
+
+Status BulkInvitationService::Delete(const std::string& tenant_id, const std::string& id) {
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  GH_ASSIGN_OR_RETURN(auto job, tx->Bulk().GetJob(tenant_id, ToLower(id)));
+  if (!IsFinished(job.status))
+    return FailedPrecondition("The job is still running; cancel it first.", "Request_BadRequest");
+  GH_RETURN_IF_ERROR(tx->Bulk().DeleteJob(tenant_id, job.id));
+  return tx->Commit();
+}
+
+StatusOr<std::vector<BulkJobRow>> BulkInvitationService::Unfinished() {
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  return tx->Bulk().ListUnfinished(100);
+}
+
+Status BulkInvitationService::ReleaseLease(const BulkJobRow& job, const std::string& dead_owner) {
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  GH_RETURN_IF_ERROR(tx->Bulk().ReleaseLease(job.id, dead_owner));
+  return tx->Commit();
+}
+
+Status BulkInvitationService::Fail(const BulkJobRow& stale, const std::string& error) {
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  GH_ASSIGN_OR_RETURN(auto job, tx->Bulk().GetJob(stale.tenant_id, stale.id));
+  if (IsFinished(job.status)) return OkStatus();
+  job.status = "failed";
+  job.error = error;
+  job.finished_at = clock_.NowMillis();
+  job.lease_owner.reset();
+  GH_RETURN_IF_ERROR(tx->Bulk().UpdateJob(job));
+  return tx->Commit();
+}
+
+StatusOr<BulkJobRow> BulkInvitationService::RunChunk(const BulkJobRow& stale, const std::string& owner) {
+  const int64_t now = clock_.NowMillis();
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  GH_ASSIGN_OR_RETURN(BulkJobRow job, tx->Bulk().GetJob(stale.tenant_id, stale.id));
+  if (IsFinished(job.status)) return job;
+  GH_ASSIGN_OR_RETURN(bool mine, tx->Bulk().Claim(job.id, owner, now, now + settings_.lease_ms));
+  if (!mine) return Unavailable("Another server is running bulk job " + job.id + ".", "leased");
+  job.lease_owner = owner;
+  job.lease_expires_at = now + settings_.lease_ms;
+  if (!job.started_at) job.started_at = now;
+  job.status = "running";
+
+  auto finish = [&](std::string status) {
+    job.status = std::move(status);
+    job.finished_at = now;
+    job.lease_owner.reset();
+    job.lease_expires_at = 0;
+  };
+  if (job.cancel_requested) {
+    for (int64_t seq = job.next_chunk; seq < job.chunk_count; ++seq)
+      GH_RETURN_IF_ERROR(tx->Bulk().DeleteChunk(job.id, seq));
+    finish("cancelled");
+  } else if (job.next_chunk < job.chunk_count) {
+    GH_ASSIGN_OR_RETURN(std::string data, tx->Bulk().GetChunk(job.id, job.next_chunk));
+    const Inviter inviter = SubmitterFrom(job.submitter_json);
+    const BulkOptions options = OptionsFrom(job);
+    GH_ASSIGN_OR_RETURN(InviteScope scope, InvitationService::OpenScope(*tx, job.tenant_id));
+    GroupResolver groups(*tx, job.tenant_id);
+    std::unordered_map<std::string, int64_t> first_row;  // this chunk's addresses
+    std::vector<BulkResultRow> results;
+    const json::value rows = json::parse(data);
+    for (const json::value& v : rows.as_array()) {
+      BulkRow row = RowFrom(v);
+      BulkResultRow& r = results.emplace_back();
+      r.row = row.row;
+      r.email = row.email;
+      auto refuse = [&](std::string outcome, const Status& why) {
+        r.outcome = std::move(outcome);
+        r.error = why.message();
+      };
+      const std::string email_lower = ToLower(row.email);
+      if (row.email.empty()) {
+        refuse("invalid", InvalidArgument("The row has no email address."));
+        continue;
+      }
+      if (row.email.starts_with("Example:") || row.email.starts_with("example:")) {
+        refuse("invalid", InvalidArgument("This is the template's example row; remove it."));
+        continue;
+      }
+      // A second row for the same address in this job adds nothing.
+      std::optional<int64_t> earlier;
+      if (auto it = first_row.find(email_lower); it != first_row.end()) {
+        earlier = it->second;
+      } else {
+        GH_ASSIGN_OR_RETURN(earlier, tx->Bulk().FirstRowFor(job.id, email_lower));
+      }
+      if (earlier) {
+        r.outcome = "duplicate";
+        r.error = "Same address as row " + std::to_string(*earlier) + ".";
+        continue;
+      }
+      first_row.emplace(email_lower, row.row);
+
+      InvitationRequest req;
+      req.email = row.email;
+      req.redirect_url = row.redirect.empty() ? options.redirect_url : row.redirect;
+      if (!row.name.empty()) req.display_name = row.name;
+      req.custom_message = row.message.empty() ? options.message : row.message;
+      req.language = options.language;
+      auto send = ParseSendEmail(row.send_email, options.send_email);
+      if (!send.ok()) {
+        refuse("invalid", send.status());
+        continue;
+      }
+      req.send_message = *send;
+      auto group_ids = groups.Ids(row.groups);
+      if (!group_ids.ok()) {
+        refuse("invalid", group_ids.status());
+        continue;
+      }
+      req.group_ids = *group_ids;
+      auto res = invitations_.InviteIn(*tx, scope, inviter, req);
+      if (!res.ok()) {
+        std::optional<std::string> outcome = RefusalOutcome(res.status());
+        if (!outcome) return res.status();  // the database failed: the whole chunk is retried
+        refuse(*outcome, res.status());
+        continue;
+      }
+      r.user_id = res->user.id;
+      if (res->created_user) r.outcome = "invited";
+      else if (res->status == "Completed") r.outcome = "alreadyMember";
+      else r.outcome = "alreadyInvited";
+      if (res->status != "Completed") r.redeem_url = res->redeem_url;
+    }
+    for (const BulkResultRow& r : results) (IsFailedOutcome(r.outcome) ? job.failed : job.succeeded) += 1;
+    job.processed += static_cast<int64_t>(results.size());
+    GH_RETURN_IF_ERROR(tx->Bulk().InsertResults(job.id, results));
+    GH_RETURN_IF_ERROR(tx->Bulk().DeleteChunk(job.id, job.next_chunk));
+    ++job.next_chunk;
+  }
+  if (!IsFinished(job.status) && job.next_chunk >= job.chunk_count)
+    finish(job.failed > 0 ? "completedWithErrors" : "completed");
+  GH_RETURN_IF_ERROR(tx->Bulk().UpdateJob(job));
+  GH_RETURN_IF_ERROR(tx->Commit());
+  if (on_committed_) on_committed_(job.tenant_id);
+  return job;
+}
+
+}  // namespace gh::invitations

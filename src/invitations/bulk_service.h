@@ -1,0 +1,92 @@
+#pragma once
+// Bulk invitations from a CSV file, as durable jobs.
+//
+// Submit() reads the whole file once (bulk_csv.h): it refuses a file that is
+// not CSV or has no address column, splits the rows into chunks of normalised
+// rows stored with the job, and queues the job. RunChunk() then processes one
+// chunk in ONE transaction: every row through InvitationService::InviteIn —
+// the same checks and writes as a single Graph invitation — then the chunk's
+// results, the job's progress, and the deletion of the chunk. A crash rolls
+// back at most the chunk in flight; the next RunChunk resumes there, so the
+// results are those of an uninterrupted run, and nothing committed is done
+// twice. Memory is bounded by one chunk, not by the file.
+//
+// Idempotent: an address already in this job is a "duplicate" row (no second
+// invitation or email); an address invited earlier and still pending is
+// re-invited as Graph does (new link, old link replaced: still one guest and
+// one pending invitation); an accepted guest or a member is "alreadyMember".
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/random.h"
+#include "core/status.h"
+#include "invitations/bulk_csv.h"
+#include "invitations/invitation_service.h"
+#include "store/bulk_repository.h"
+#include "store/store.h"
+
+namespace gh::invitations {
+
+// Defaults for rows that leave a column empty (or whose file has no such column).
+struct BulkOptions {
+  std::string file_name = "invitations.csv";
+  std::string redirect_url;
+  std::string message;
+  bool send_email = true;
+  std::string language;
+};
+
+struct BulkSettings {
+  int chunk_rows = 500;
+  int64_t lease_ms = 60'000;  // a runner that stops renewing loses the job after this
+};
+
+class BulkInvitationService {
+ public:
+  BulkInvitationService(store::Store& store, InvitationService& invitations, const Clock& clock, Random& random,
+                        BulkSettings settings = {});
+
+  // Called after each committed chunk (the gate's snapshot of the tenant is stale).
+  void SetOnCommitted(std::function<void(const std::string& tenant_id)> f) { on_committed_ = std::move(f); }
+
+  // Validates and stores the file as a queued job.
+  StatusOr<store::BulkJobRow> Submit(const Inviter& submitter, const std::string& tenant_id, std::string_view csv,
+                                     const BulkOptions& options);
+  StatusOr<store::BulkJobRow> Get(const std::string& tenant_id, const std::string& id);
+  StatusOr<std::vector<store::BulkJobRow>> List(const std::string& tenant_id, int limit);
+  StatusOr<std::vector<store::BulkResultRow>> Results(const std::string& tenant_id, const std::string& id,
+                                                      int64_t after_row, int limit);
+  // Asks the runner to stop at the next chunk; a finished job is left as is.
+  StatusOr<store::BulkJobRow> Cancel(const std::string& tenant_id, const std::string& id);
+  Status Delete(const std::string& tenant_id, const std::string& id);
+
+  // For runners: jobs to work on, and one step of one job. `owner` names the
+  // runner; a job leased by another live runner is Unavailable.
+  StatusOr<std::vector<store::BulkJobRow>> Unfinished();
+  StatusOr<store::BulkJobRow> RunChunk(const store::BulkJobRow& job, const std::string& owner);
+  // Frees a job leased by a runner that is known to be dead.
+  Status ReleaseLease(const store::BulkJobRow& job, const std::string& dead_owner);
+  // Marks a job failed after the runner gave up on it.
+  Status Fail(const store::BulkJobRow& job, const std::string& error);
+
+ private:
+  store::Store& store_;
+  InvitationService& invitations_;
+  const Clock& clock_;
+  Random& random_;
+  BulkSettings settings_;
+  std::function<void(const std::string&)> on_committed_;
+};
+
+// The job and results as the API shows them.
+bool IsFinished(const std::string& status);
+// The heading of the results file and one line of it.
+std::string_view ResultsHeading();
+std::string ResultsLine(const store::BulkResultRow& r);
+// The failed outcomes (a job with one of them is completedWithErrors).
+bool IsFailedOutcome(std::string_view outcome);
+
+}  // namespace gh::invitations

@@ -1,0 +1,185 @@
+#include "store/bulk_repository.h"
+#include "store/sql_repositories.h"
+
+namespace gh::store {
+namespace {
+
+const Table kJobs{"bulk_jobs",
+                  {"id", "tenant_id", "status", "file_name", "format", "options_json", "submitter_json", "total_rows",
+                   "chunk_count", "next_chunk", "processed", "succeeded", "failed", "cancel_requested", "error",
+                   "lease_owner", "lease_expires_at", "created_at", "started_at", "finished_at"},
+                  1};
+
+BulkJobRow JobFrom(const sql::Row& r) {
+  BulkJobRow j;
+  j.id = r.Text(0);
+  j.tenant_id = r.Text(1);
+  j.status = r.Text(2);
+  j.file_name = r.Text(3);
+  j.format = r.Text(4);
+  j.options_json = r.Text(5);
+  j.submitter_json = r.Text(6);
+  j.total_rows = r.Int(7);
+  j.chunk_count = r.Int(8);
+  j.next_chunk = r.Int(9);
+  j.processed = r.Int(10);
+  j.succeeded = r.Int(11);
+  j.failed = r.Int(12);
+  j.cancel_requested = r.Bool(13);
+  j.error = r.OptText(14);
+  j.lease_owner = r.OptText(15);
+  j.lease_expires_at = r.Int(16);
+  j.created_at = r.Int(17);
+  j.started_at = r.OptInt(18);
+  j.finished_at = r.OptInt(19);
+  return j;
+}
+
+sql::Params JobParams(const BulkJobRow& j) {
+  return {j.id,
+          j.tenant_id,
+          j.status,
+          j.file_name,
+          j.format,
+          j.options_json,
+          j.submitter_json,
+          sql::Int(j.total_rows),
+          sql::Int(j.chunk_count),
+          sql::Int(j.next_chunk),
+          sql::Int(j.processed),
+          sql::Int(j.succeeded),
+          sql::Int(j.failed),
+          sql::Bool(j.cancel_requested),
+          sql::OptText(j.error),
+          sql::OptText(j.lease_owner),
+          sql::Int(j.lease_expires_at),
+          sql::Int(j.created_at),
+          sql::OptInt(j.started_at),
+          sql::OptInt(j.finished_at)};
+}
+
+const Table kResults{"bulk_job_results",
+                     {"job_id", "row_no", "email", "email_lower", "outcome", "user_id", "redeem_url", "error"},
+                     2};
+
+BulkResultRow ResultFrom(const sql::Row& r) {
+  return {r.Int(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5)};
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return s;
+}
+
+// One INSERT with `n` value tuples of kResults' columns.
+std::string MultiRowInsert(size_t n) {
+  std::string sql = "INSERT INTO bulk_job_results (" + kResults.Columns() + ") VALUES ";
+  const size_t width = kResults.cols.size();
+  for (size_t r = 0; r < n; ++r) {
+    sql += r ? ", (" : "(";
+    for (size_t c = 0; c < width; ++c) sql += (c ? ", $" : "$") + std::to_string(r * width + c + 1);
+    sql += ")";
+  }
+  return sql;
+}
+
+class SqlBulkRepository final : public BulkRepository {
+ public:
+  explicit SqlBulkRepository(SqlTx& tx) : tx_(tx) {}
+
+  Status InsertJob(const BulkJobRow& job) override {
+    return Explain(tx_.Exec(kJobs.Insert(), JobParams(job)).status(), Code::kFailedPrecondition,
+                   "The tenant does not exist.", Code::kNotFound);
+  }
+  Status InsertChunk(const std::string& job_id, int64_t seq, const std::string& data) override {
+    return tx_.Exec("INSERT INTO bulk_job_chunks (job_id, seq, data) VALUES ($1, $2, $3)", {job_id, sql::Int(seq), data})
+        .status();
+  }
+  StatusOr<BulkJobRow> GetJob(const std::string& tenant_id, const std::string& id) override {
+    return tx_.One(kJobs.Select("WHERE tenant_id = $1 AND id = $2"), {tenant_id, id}, JobFrom, "Bulk invitation job");
+  }
+  StatusOr<std::vector<BulkJobRow>> ListJobs(const std::string& tenant_id, int limit) override {
+    return tx_.Many(kJobs.Select("WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2"),
+                    {tenant_id, sql::Int(limit)}, JobFrom);
+  }
+  StatusOr<std::vector<BulkJobRow>> ListUnfinished(int limit) override {
+    return tx_.Many(kJobs.Select("WHERE status IN ('queued', 'running') ORDER BY created_at, id LIMIT $1"),
+                    {sql::Int(limit)}, JobFrom);
+  }
+  StatusOr<bool> Claim(const std::string& job_id, const std::string& owner, int64_t now, int64_t expires_at) override {
+    GH_ASSIGN_OR_RETURN(int64_t n, tx_.Exec("UPDATE bulk_jobs SET lease_owner = $2, lease_expires_at = $4 "
+                                            "WHERE id = $1 AND (lease_owner IS NULL OR lease_owner = $2 "
+                                            "OR lease_expires_at < $3)",
+                                            {job_id, owner, sql::Int(now), sql::Int(expires_at)}));
+    return n == 1;
+  }
+  Status ReleaseLease(const std::string& job_id, const std::string& owner) override {
+    return tx_.Exec("UPDATE bulk_jobs SET lease_owner = NULL, lease_expires_at = 0 WHERE id = $1 AND lease_owner = $2",
+                    {job_id, owner})
+        .status();
+  }
+  Status UpdateJob(const BulkJobRow& job) override {
+    GH_ASSIGN_OR_RETURN(int64_t n, tx_.Exec(kJobs.Update(), JobParams(job)));
+    return n == 1 ? OkStatus() : NotFound("Bulk invitation job '" + job.id + "' not found.");
+  }
+  Status RequestCancel(const std::string& tenant_id, const std::string& id) override {
+    GH_ASSIGN_OR_RETURN(int64_t n, tx_.Exec("UPDATE bulk_jobs SET cancel_requested = 1 WHERE tenant_id = $1 AND id = $2",
+                                            {tenant_id, id}));
+    return n == 1 ? OkStatus() : NotFound("Bulk invitation job '" + id + "' not found.");
+  }
+  StatusOr<std::string> GetChunk(const std::string& job_id, int64_t seq) override {
+    GH_ASSIGN_OR_RETURN(sql::Rows rows, tx_.Query("SELECT data FROM bulk_job_chunks WHERE job_id = $1 AND seq = $2",
+                                                  {job_id, sql::Int(seq)}));
+    if (rows.empty()) return NotFound("Chunk " + std::to_string(seq) + " of job '" + job_id + "' not found.");
+    return rows.front().Text(0);
+  }
+  Status DeleteChunk(const std::string& job_id, int64_t seq) override {
+    return tx_.Exec("DELETE FROM bulk_job_chunks WHERE job_id = $1 AND seq = $2", {job_id, sql::Int(seq)}).status();
+  }
+  Status InsertResults(const std::string& job_id, const std::vector<BulkResultRow>& rows) override {
+    // Multi-row INSERTs: one round trip per 100 results on PostgreSQL.
+    constexpr size_t kPerStatement = 100;
+    for (size_t i = 0; i < rows.size(); i += kPerStatement) {
+      size_t n = std::min(kPerStatement, rows.size() - i);
+      sql::Params params;
+      params.reserve(n * kResults.cols.size());
+      for (size_t k = i; k < i + n; ++k) {
+        const BulkResultRow& r = rows[k];
+        for (sql::Value v : {sql::Value(job_id), sql::Int(r.row), sql::Value(r.email), sql::Value(Lower(r.email)),
+                             sql::Value(r.outcome), sql::Value(r.user_id), sql::Value(r.redeem_url),
+                             sql::Value(r.error)})
+          params.push_back(std::move(v));
+      }
+      GH_RETURN_IF_ERROR(tx_.Exec(MultiRowInsert(n), params).status());
+    }
+    return OkStatus();
+  }
+  StatusOr<std::vector<BulkResultRow>> ListResults(const std::string& job_id, int64_t after_row, int limit) override {
+    return tx_.Many("SELECT row_no, email, outcome, user_id, redeem_url, error FROM bulk_job_results "
+                    "WHERE job_id = $1 AND row_no > $2 ORDER BY row_no LIMIT $3",
+                    {job_id, sql::Int(after_row), sql::Int(limit)}, ResultFrom);
+  }
+  StatusOr<std::optional<int64_t>> FirstRowFor(const std::string& job_id, const std::string& email_lower) override {
+    GH_ASSIGN_OR_RETURN(sql::Rows rows, tx_.Query("SELECT MIN(row_no) FROM bulk_job_results WHERE job_id = $1 "
+                                                  "AND email_lower = $2",
+                                                  {job_id, email_lower}));
+    if (rows.empty() || rows.front().IsNull(0)) return std::optional<int64_t>{};
+    return std::optional<int64_t>{rows.front().Int(0)};
+  }
+  Status DeleteJob(const std::string& tenant_id, const std::string& id) override {
+    GH_ASSIGN_OR_RETURN(auto job, GetJob(tenant_id, id));
+    GH_RETURN_IF_ERROR(tx_.Exec("DELETE FROM bulk_job_results WHERE job_id = $1", {job.id}).status());
+    GH_RETURN_IF_ERROR(tx_.Exec("DELETE FROM bulk_job_chunks WHERE job_id = $1", {job.id}).status());
+    return tx_.Exec("DELETE FROM bulk_jobs WHERE id = $1", {job.id}).status();
+  }
+
+ private:
+  SqlTx& tx_;
+};
+
+}  // namespace
+
+std::unique_ptr<BulkRepository> NewSqlBulkRepository(SqlTx& tx) { return std::make_unique<SqlBulkRepository>(tx); }
+
+}  // namespace gh::store
