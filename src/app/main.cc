@@ -29,6 +29,7 @@
 #include "identity/token_service.h"
 #include "invitations/bulk_runner.h"
 #include "invitations/bulk_service.h"
+#include "invitations/invitation_mail.h"
 #include "store/store.h"
 // Mail delivery (outbox sender).
 #include <signal.h>
@@ -221,21 +222,7 @@ int Serve(const CommonOptions& common, const ServeOptions& o) {
   invitations::InvitationService invitations(*core.store, *core.directory, signin, core.clock, core.random,
                                              public_base);
   // Invitation emails go out through the outbox, in the invitation's transaction.
-  invitations.SetMailer([&outbox](store::Transaction& tx, const invitations::InvitationEmail& e) -> Status {
-    GH_ASSIGN_OR_RETURN(auto rendered, mail::RenderInvitation({e.language.empty() ? "en-US" : e.language,
-                                                               e.tenant_name, e.inviter_name, e.to, e.custom_message,
-                                                               e.redeem_url, ""}));
-    mail::Mail m;
-    m.tenant_id = e.tenant_id;
-    m.kind = "invitation";
-    m.to = {e.to};
-    m.cc = e.cc;
-    m.reply_to = e.reply_to;
-    m.from_name = mail::FromNameFor(e.tenant_name);
-    m.dedupe_key = e.dedupe_key;
-    m.SetContent(rendered);
-    return outbox.Enqueue(tx, m).status();
-  });
+  invitations.SetMailer(invitations::OutboxMailer(outbox));
   // One-time passcodes go out through the outbox, in the transaction that stores them.
   signin.SetOtpSender([&outbox](store::Transaction& tx, const directory::Tenant& tenant, const std::string& email,
                                 const std::string& code, int64_t ttl_ms) -> Status {

@@ -38,7 +38,9 @@ const Status kNotText = InvalidArgument(
 }  // namespace
 
 CsvReader::CsvReader(OnRecord on_record) : on_record_(std::move(on_record)), parser_(new csv_parser) {
-  csv_init(parser_, CSV_STRICT | CSV_STRICT_FINI);
+  // Every line end is reported, so blank lines count and record numbers are
+  // the rows a spreadsheet shows (a quoted newline stays inside its record).
+  csv_init(parser_, CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL);
 }
 
 CsvReader::~CsvReader() {
@@ -51,8 +53,11 @@ void CsvReader::OnField(void* data, size_t len, void* self) {
   r->fields_.emplace_back(static_cast<const char*>(data), len);
 }
 
-void CsvReader::OnEnd(int /*terminator*/, void* self) {
+void CsvReader::OnEnd(int terminator, void* self) {
   auto* r = static_cast<CsvReader*>(self);
+  const bool crlf_tail = terminator == '\n' && r->last_terminator_ == '\r' && r->fields_.empty();
+  r->last_terminator_ = terminator;
+  if (crlf_tail) return;  // the LF of a CRLF line end
   ++r->records_;
   if (!r->stopped_ && !r->on_record_(r->records_, r->fields_)) r->stopped_ = true;
   r->fields_.clear();

@@ -22,8 +22,8 @@ struct csv_parser;
 namespace gh::invitations {
 
 // Streams records out of CSV text fed in pieces. A record is its fields and
-// its number (1-based, counting every record including headings; blank lines
-// are not records).
+// its number: 1-based, counting headings and blank lines (a blank line is a
+// record without fields), so it is the row number a spreadsheet shows.
 class CsvReader {
  public:
   // Return false to stop reading.
@@ -47,6 +47,7 @@ class CsvReader {
   csv_parser* parser_;
   std::vector<std::string> fields_;
   int64_t records_ = 0;
+  int last_terminator_ = 0;
   bool stopped_ = false;
   bool started_ = false;  // past a possible BOM
   std::string bom_;       // the first bytes, while they may still be a BOM
@@ -73,11 +74,11 @@ StatusOr<BulkLayout> LayoutOf(const std::vector<std::string>& heading);
 
 // One data row as the file gives it (empty strings for absent columns).
 struct BulkRow {
-  int64_t row = 0;
+  int64_t row = 0;  // the record number
   std::string email, name, redirect, send_email, message, groups;
 };
 BulkRow RowOf(const BulkLayout& layout, int64_t number, const std::vector<std::string>& fields);
-// True when every field of the record is empty (a row of commas).
+// True when the record has no fields or only empty ones (a row of commas).
 bool IsEmptyRecord(const std::vector<std::string>& fields);
 
 // One CSV field, quoted when it needs to be (RFC 4180), for writing results.

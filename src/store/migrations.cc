@@ -415,7 +415,16 @@ const std::vector<Migration>& Migrations() {
                 redeem_url TEXT NOT NULL,
                 error TEXT NOT NULL,
                 PRIMARY KEY (job_id, row_no)))",
-           "CREATE INDEX bulk_job_results_email ON bulk_job_results (job_id, email_lower)",
+           // row_no too, so "first row for this address" is answered by the index.
+           "CREATE INDEX bulk_job_results_email ON bulk_job_results (job_id, email_lower, row_no)",
+       }},
+      {10,
+       "users_mail_ordered",
+       {
+           // Lookups by mail are ORDER BY id: without id in the index SQLite
+           // preferred walking the whole tenant in primary-key order.
+           "DROP INDEX users_mail",
+           "CREATE INDEX users_mail ON users (tenant_id, mail_lower, id)",
        }},
   };
   return kMigrations;

@@ -28,6 +28,9 @@ struct Table {
   std::vector<std::string_view> cols;
   size_t key;
 
+  Table(std::string_view name, std::vector<std::string_view> cols, size_t key)
+      : name(name), cols(std::move(cols)), key(key), insert_(BuildInsert()), update_(BuildUpdate()) {}
+
   std::string Columns() const {
     std::string s;
     for (auto c : cols) s += (s.empty() ? "" : ", ") + std::string(c);
@@ -36,12 +39,17 @@ struct Table {
   std::string Select(std::string_view rest) const {
     return "SELECT " + Columns() + " FROM " + std::string(name) + " " + std::string(rest);
   }
-  std::string Insert() const {
+  // Built once: hot write paths (bulk invitations) run them per row.
+  const std::string& Insert() const { return insert_; }
+  const std::string& Update() const { return update_; }
+
+ private:
+  std::string BuildInsert() const {
     std::string vals;
     for (size_t i = 1; i <= cols.size(); ++i) vals += (i > 1 ? ", $" : "$") + std::to_string(i);
     return "INSERT INTO " + std::string(name) + " (" + Columns() + ") VALUES (" + vals + ")";
   }
-  std::string Update() const {
+  std::string BuildUpdate() const {
     std::string set, where;
     for (size_t i = 0; i < cols.size(); ++i) {
       std::string term = std::string(cols[i]) + " = $" + std::to_string(i + 1);
@@ -50,6 +58,7 @@ struct Table {
     }
     return "UPDATE " + std::string(name) + " SET " + set + " WHERE " + where;
   }
+  std::string insert_, update_;
 };
 
 template <typename T>

@@ -1,0 +1,221 @@
+// Bulk invitations, end to end in one process: a generated CSV of new guests
+// is submitted and run to completion through BulkInvitationService (every row
+// through InvitationService::InviteIn, with its invitation email rendered and
+// queued in the outbox), then the same number of rows is written again with
+// plain batched INSERTs of the same records (user, invitation, outbox message,
+// two audit entries, result) into the same database: the "ceiling". Prints
+// rows/s for both, their ratio, and the peak RSS of the process.
+//
+//   gh_bulk_bench [--store PATH_OR_POSTGRES_URL] [--rows N] [--chunk N] [--no-ceiling]
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <string>
+
+#include "cli/provision.h"
+#include "core/clock.h"
+#include "core/encoding.h"
+#include "core/random.h"
+#include "directory/directory_service.h"
+#include "identity/clients.h"
+#include "identity/keys.h"
+#include "identity/secrets.h"
+#include "identity/signin.h"
+#include "identity/token_service.h"
+#include "invitations/bulk_runner.h"
+#include "invitations/bulk_service.h"
+#include "invitations/invitation_mail.h"
+#include "mail/message.h"
+#include "mail/outbox.h"
+#include "mail/templates.h"
+#include "store/bulk_repository.h"
+#include "store/invitations_repository.h"
+
+namespace {
+using namespace gh;  // NOLINT: a benchmark program
+using Stopwatch = std::chrono::steady_clock;
+
+template <typename T>
+T Must(StatusOr<T> v, const char* what) {
+  if (!v.ok()) {
+    std::cerr << what << ": " << v.status().ToString() << "\n";
+    std::exit(1);
+  }
+  return std::move(v).value();
+}
+void Must(const Status& s, const char* what) {
+  if (!s.ok()) {
+    std::cerr << what << ": " << s.ToString() << "\n";
+    std::exit(1);
+  }
+}
+
+double Seconds(Stopwatch::time_point a, Stopwatch::time_point b) { return std::chrono::duration<double>(b - a).count(); }
+
+long PeakRssMb() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_maxrss / 1024;
+}
+
+std::string GenerateCsv(int64_t rows, const std::string& tag) {
+  std::string csv = "email,displayName\n";
+  csv.reserve(static_cast<size_t>(rows) * 48);
+  for (int64_t i = 0; i < rows; ++i)
+    csv += "guest" + std::to_string(i) + "." + tag + "@partner" + std::to_string(i % 100) + ".example,Guest " +
+           std::to_string(i) + "\n";
+  return csv;
+}
+
+// The ceiling: the same records the job writes, as plain INSERTs in
+// transactions of `chunk` rows, with one pre-rendered email reused.
+double Ceiling(store::Store& store, const directory::Tenant& tenant, int64_t rows, int chunk, Random& random,
+               SystemClock& clock) {
+  mail::Outbox outbox(clock, random);
+  auto rendered = Must(mail::RenderInvitation({"en-US", tenant.name, "Bench", "guest@partner.example", "",
+                                               "https://localhost/redeem?ticket=x", ""}),
+                       "render");
+  store::BulkJobRow job;
+  job.id = random.NewUuid();
+  job.tenant_id = tenant.id;
+  job.status = "completed";
+  job.format = "gatehouse";
+  job.options_json = job.submitter_json = "{}";
+  {
+    auto tx = Must(store.Begin(store::TxMode::kWrite), "begin");
+    Must(tx->Bulk().InsertJob(job), "job");
+    Must(tx->Commit(), "commit");
+  }
+  const int64_t now = clock.NowMillis();
+  auto start = Stopwatch::now();
+  for (int64_t first = 0; first < rows; first += chunk) {
+    auto tx = Must(store.Begin(store::TxMode::kWrite), "begin");
+    std::vector<store::BulkResultRow> results;
+    for (int64_t i = first; i < std::min(rows, first + chunk); ++i) {
+      std::string email = "ceiling" + std::to_string(i) + "@partner" + std::to_string(i % 100) + ".example";
+      directory::User u;
+      u.id = random.NewUuid();
+      u.tenant_id = tenant.id;
+      u.user_principal_name = "ceiling" + std::to_string(i) + "_partner.example#EXT#@" + tenant.initial_domain;
+      u.display_name = "Guest " + std::to_string(i);
+      u.mail = email;
+      u.mail_nickname = "ceiling" + std::to_string(i);
+      u.user_type = directory::UserType::kGuest;
+      u.creation_type = "Invitation";
+      u.external_user_state = "PendingAcceptance";
+      u.created_at = u.updated_at = now;
+      Must(tx->InsertUser(u), "user");
+      store::InvitationRow inv{random.NewUuid(), tenant.id, u.id, email, "https://myapps.microsoft.com",
+                               Sha256Hex(random.Token(32)), "PendingAcceptance", "bench", "{}", true, now,
+                               now + 1000, std::nullopt};
+      Must(tx->Invitations().Insert(inv), "invitation");
+      mail::Mail m;
+      m.tenant_id = tenant.id;
+      m.kind = "invitation";
+      m.to = {email};
+      m.from_name = "Bench";
+      m.dedupe_key = "ceiling:" + inv.id;
+      m.SetContent(rendered);
+      Must(outbox.Enqueue(*tx, m), "mail");
+      for (const char* activity : {"Add user", "Invite external user"})
+        Must(tx->InsertAudit(directory::MakeAuditEntry(random, clock, directory::Actor::System(), tenant.id,
+                                                       "UserManagement", activity, "User", u.id,
+                                                       u.user_principal_name)),
+             "audit");
+      results.push_back({i + 2, email, "invited", u.id, "https://localhost/redeem", ""});
+    }
+    Must(tx->Bulk().InsertResults(job.id, results), "results");
+    Must(tx->Commit(), "commit");
+  }
+  return Seconds(start, Stopwatch::now());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string url;
+  int64_t rows = 100'000;
+  int chunk = 1000;
+  bool ceiling = true;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--store" && i + 1 < argc) url = argv[++i];
+    else if (a == "--rows" && i + 1 < argc) rows = std::stoll(argv[++i]);
+    else if (a == "--chunk" && i + 1 < argc) chunk = std::stoi(argv[++i]);
+    else if (a == "--no-ceiling") ceiling = false;
+    else {
+      std::cerr << "usage: gh_bulk_bench [--store PATH_OR_POSTGRES_URL] [--rows N] [--chunk N] [--no-ceiling]\n";
+      return 2;
+    }
+  }
+  std::filesystem::path scratch;
+  if (url.empty()) {
+    scratch = std::filesystem::temp_directory_path() / ("gh-bulk-bench-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(scratch);
+    url = (scratch / "bench.db").string();
+  }
+  SystemClock clock;
+  SecureRandom random;
+  auto store = Must(store::OpenStore(url, 4), "open store");
+  directory::DirectoryService directory(*store, clock, random,
+                                        [&](std::string_view pw) { return identity::HashPassword(pw, random); });
+  identity::ClientRegistry clients(*store, clock, random);
+  identity::KeyManager keys(*store, clock, random);
+  identity::TokenService tokens(*store, keys, clock, random, "https://localhost:8443");
+  identity::SigninService signin(*store, directory, tokens, clock, random);
+  invitations::InvitationService invitations(*store, directory, signin, clock, random, "https://localhost:8443");
+  mail::Outbox outbox(clock, random);
+  invitations.SetMailer(invitations::OutboxMailer(outbox));
+  invitations::BulkSettings settings;
+  settings.chunk_rows = chunk;
+  invitations::BulkInvitationService bulk(*store, invitations, clock, random, settings);
+  invitations::BulkRunner runner(bulk, {});
+
+  const std::string tag = random.Token(4);
+  cli::Provisioner provisioner(directory, clients);
+  auto tenant = Must(provisioner.CreateTenant({"Bench " + tag, "bench-" + ToLower(tag) + ".test",
+                                               "admin@bench-" + ToLower(tag) + ".test", "Bench-Passw0rd!2026",
+                                               directory::Cloud::kCommercial}),
+                     "tenant");
+  invitations::Inviter admin;
+  admin.id = tenant.admin.id;
+  admin.name = "Bench admin";
+  admin.directory_roles = {std::string(directory::kGlobalAdministratorRole)};
+
+  std::string csv = GenerateCsv(rows, ToLower(tag));
+  invitations::BulkOptions options;
+  options.redirect_url = "https://myapps.microsoft.com";
+  options.send_email = true;
+  long rss_before = PeakRssMb();
+  auto t0 = Stopwatch::now();
+  auto job = Must(bulk.Submit(admin, tenant.tenant.id, csv, options), "submit");
+  std::string().swap(csv);  // the server drops the request body once the job is stored
+  auto t1 = Stopwatch::now();
+  runner.RunAll();
+  auto t2 = Stopwatch::now();
+  job = Must(bulk.Get(tenant.tenant.id, job.id), "job");
+  if (job.status != "completed" || job.succeeded != rows) {
+    std::cerr << "job ended " << job.status << " with " << job.succeeded << " of " << rows << " rows\n";
+    return 1;
+  }
+  long rss_job = PeakRssMb();
+  const double submit_s = Seconds(t0, t1), run_s = Seconds(t1, t2), total_s = Seconds(t0, t2);
+  std::printf("backend %s, %lld rows, chunk %d\n", std::string(store->Backend()).c_str(),
+              static_cast<long long>(rows), chunk);
+  std::printf("job: submit %.2f s + run %.2f s = %.2f s  (%.0f rows/s)\n", submit_s, run_s, total_s, rows / total_s);
+  std::printf("peak RSS: %ld MB (%ld MB before submitting)\n", rss_job, rss_before);
+  if (ceiling) {
+    auto other = Must(provisioner.CreateTenant({"Ceiling " + tag, "ceiling-" + ToLower(tag) + ".test",
+                                                "admin@ceiling-" + ToLower(tag) + ".test", "Bench-Passw0rd!2026",
+                                                directory::Cloud::kCommercial}),
+                      "tenant");
+    double c = Ceiling(*store, other.tenant, rows, chunk, random, clock);
+    std::printf("ceiling (plain batched INSERTs of the same records): %.2f s (%.0f rows/s); job/ceiling time = %.2f\n",
+                c, rows / c, total_s / c);
+  }
+  if (!scratch.empty()) std::filesystem::remove_all(scratch);
+  return 0;
+}

@@ -1,0 +1,307 @@
+// Bulk invitation jobs through the API in-process: upload (text/csv and
+// multipart), validation at upload, per-row outcomes, idempotency, resuming
+// after an interruption, cancel, and who sees which jobs.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <sstream>
+
+#include "invitations/bulk_csv.h"
+#include "store/invitations_repository.h"
+#include "support/test_env.h"
+
+namespace gh::invitations {
+namespace {
+
+using gh::testing::TestEnv;
+namespace json = boost::json;
+
+struct ResultLine {
+  std::string email, outcome, user_id, redeem_url, error;
+};
+
+class BulkJobsTest : public ::testing::Test {
+ protected:
+  TestEnv env;
+  TestEnv::TenantHandle contoso = env.Tenant("Contoso", "contoso.test");
+  TestEnv::TenantHandle fabrikam = env.Tenant("Fabrikam", "fabrikam.test");
+
+  http::Response Upload(const std::string& csv, const std::string& query = "?redirectUrl=https://apps.contoso.test/",
+                        const std::string& token = "") {
+    return env.Call("POST", "/api/v1/bulkInvitations" + query, token.empty() ? contoso.token : token, csv,
+                    {{"Content-Type", "text/csv"}});
+  }
+
+  // Uploads, runs the job to its end, returns the job.
+  json::object Run(const std::string& csv, const std::string& query = "?redirectUrl=https://apps.contoso.test/") {
+    auto r = Upload(csv, query);
+    EXPECT_EQ(r.status, 202) << r.body;
+    EXPECT_EQ(r.Header("Location"), std::string(TestEnv::kBase) + "/api/v1/bulkInvitations/" +
+                                         std::string(TestEnv::Json(r).at("id").as_string()));
+    EXPECT_EQ(TestEnv::Json(r).at("status").as_string(), "queued");
+    env.bulk_runner->RunAll();
+    return Job(std::string(TestEnv::Json(r).at("id").as_string()));
+  }
+
+  json::object Job(const std::string& id) {
+    auto r = env.Call("GET", "/api/v1/bulkInvitations/" + id, contoso.token);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return TestEnv::Json(r).as_object();
+  }
+
+  // Results by row number.
+  std::map<int64_t, ResultLine> Results(const std::string& id) {
+    auto r = env.Call("GET", "/api/v1/bulkInvitations/" + id + "/results", contoso.token);
+    EXPECT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.Header("Content-Type"), "text/csv; charset=utf-8");
+    std::map<int64_t, ResultLine> out;
+    bool heading = true;
+    Status st = ReadCsv(r.body, [&](int64_t, std::vector<std::string>& f) {
+      if (heading) {
+        EXPECT_EQ(f, (std::vector<std::string>{"row", "email", "outcome", "userId", "redeemUrl", "error"}));
+        heading = false;
+        return true;
+      }
+      EXPECT_EQ(f.size(), 6u);
+      out[std::stoll(f[0])] = {f[1], f[2], f[3], f[4], f[5]};
+      return true;
+    });
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return out;
+  }
+
+  int64_t CountUsersWithMail(const std::string& mail) {
+    auto tx = env.store->Begin(store::TxMode::kRead);
+    return static_cast<int64_t>((*tx)->FindUsersByMail(contoso.res.tenant.id, mail)->size());
+  }
+  int64_t PendingInvitations(const std::string& user_id) {
+    auto tx = env.store->Begin(store::TxMode::kRead);
+    auto rows = (*tx)->Invitations().ListForUser(contoso.res.tenant.id, user_id);
+    return std::count_if(rows->begin(), rows->end(), [](const auto& i) { return i.status == "PendingAcceptance"; });
+  }
+};
+
+const std::string kEntraHeading =
+    "version:v1.0,,,\n"
+    "Email address to invite [inviteeEmail] Required,Redirection url [inviteRedirectURL] Required,"
+    "Send invitation message (true or false) [sendEmail],Customized invitation message [customizedMessageBody]\n";
+
+TEST_F(BulkJobsTest, EntraTemplateRowsGetOneOutcomeEach) {
+  ASSERT_EQ(env.Call("PATCH", "/api/v1/collaborationRestrictions", contoso.token,
+                     R"({"mode":"denyList","domains":["blocked.example"]})").status, 200);
+  std::string csv = "\xEF\xBB\xBF" + kEntraHeading +
+                    "ann@partner.example,https://myapps.microsoft.com,true,\"Hi Ann, welcome\nto Contoso\"\n"
+                    "not-an-address,https://myapps.microsoft.com,true,\n"
+                    "eve@blocked.example,https://myapps.microsoft.com,true,\n"
+                    "ANN@partner.example,https://myapps.microsoft.com,true,\n"
+                    "\n"
+                    "carl@partner.example,https://myapps.microsoft.com,false,\n"
+                    "dora@partner.example,https://myapps.microsoft.com,maybe,\n"
+                    "admin@contoso.test,https://myapps.microsoft.com,true,\n";
+  json::object job = Run(csv);
+  EXPECT_EQ(job.at("status").as_string(), "completedWithErrors");
+  EXPECT_EQ(job.at("format").as_string(), "entraTemplate");
+  EXPECT_EQ(job.at("totalRows").as_int64(), 7);
+  EXPECT_EQ(job.at("processedRows").as_int64(), 7);
+  EXPECT_EQ(job.at("failedRows").as_int64(), 4);
+  EXPECT_EQ(job.at("succeededRows").as_int64(), 3);
+  auto results = Results(std::string(job.at("id").as_string()));
+  ASSERT_EQ(results.size(), 7u);
+  EXPECT_EQ(results[3].outcome, "invited");
+  EXPECT_TRUE(results[3].redeem_url.starts_with(std::string(TestEnv::kBase) + "/redeem?")) << results[3].redeem_url;
+  EXPECT_EQ(results[4].outcome, "invalid");
+  EXPECT_NE(results[4].error.find("not a valid email address"), std::string::npos);
+  EXPECT_EQ(results[5].outcome, "blockedByPolicy");
+  EXPECT_NE(results[5].error.find("collaboration.deniedDomains"), std::string::npos);
+  EXPECT_EQ(results[6].outcome, "duplicate");  // same address, other case
+  EXPECT_EQ(results[6].error, "Same address as row 3.");
+  EXPECT_FALSE(results.contains(7));           // row 7 is blank
+  EXPECT_EQ(results[8].outcome, "invited");
+  EXPECT_EQ(results[9].outcome, "invalid");
+  EXPECT_NE(results[9].error.find("true or false"), std::string::npos);
+  EXPECT_EQ(results[10].outcome, "invalid");  // a verified domain of this directory
+  // One email per send request: Ann's (with her message), not Carl's (sendEmail false).
+  ASSERT_EQ(env.sent_invitations.size(), 1u);
+  EXPECT_EQ(env.sent_invitations[0].to, "ann@partner.example");
+  EXPECT_EQ(env.sent_invitations[0].custom_message, "Hi Ann, welcome\nto Contoso");
+  EXPECT_EQ(CountUsersWithMail("ann@partner.example"), 1);
+  // The job and each created guest are audited, attributed to the submitter.
+  auto audit = TestEnv::Json(env.Call("GET", "/v1.0/auditLogs/directoryAudits?$top=50", contoso.token));
+  int bulk = 0, invited = 0;
+  for (const auto& e : audit.at("value").as_array()) {
+    if (e.at("activityDisplayName") == "Bulk invite users") ++bulk;
+    if (e.at("activityDisplayName") == "Invite external user") ++invited;
+  }
+  EXPECT_EQ(bulk, 1);
+  EXPECT_EQ(invited, 2);
+}
+
+TEST_F(BulkJobsTest, RunningTheSameFileTwiceCreatesNothingTwice) {
+  std::string csv = "Name,InvitedUserEmailAddress\nAnn Lee,ann@partner.example\nBen Ode,ben@partner.example\n";
+  json::object first = Run(csv);
+  EXPECT_EQ(first.at("status").as_string(), "completed");
+  EXPECT_EQ(first.at("format").as_string(), "powershellSample");
+  auto before = Results(std::string(first.at("id").as_string()));
+  json::object second = Run(csv);
+  EXPECT_EQ(second.at("status").as_string(), "completed");
+  auto after = Results(std::string(second.at("id").as_string()));
+  for (int64_t row : {2, 3}) {
+    EXPECT_EQ(before[row].outcome, "invited");
+    EXPECT_EQ(after[row].outcome, "alreadyInvited");  // re-invited as Graph does: a new link replaces the old
+    EXPECT_EQ(after[row].user_id, before[row].user_id);
+    EXPECT_EQ(PendingInvitations(after[row].user_id), 1);
+  }
+  EXPECT_EQ(CountUsersWithMail("ann@partner.example"), 1);
+  EXPECT_EQ(env.sent_invitations.size(), 4u);  // one per row per run
+  auto got = env.Call("GET", "/v1.0/users/" + before[2].user_id + "?$select=displayName,userType", contoso.token);
+  ASSERT_EQ(got.status, 200) << got.body;
+  auto ann = TestEnv::Json(got);
+  EXPECT_EQ(ann.at("displayName").as_string(), "Ann Lee");
+  EXPECT_EQ(ann.at("userType").as_string(), "Guest");
+}
+
+TEST_F(BulkJobsTest, AnInterruptedJobResumesWithTheSameResults) {
+  std::string csv = "email,displayName\n";
+  for (int i = 0; i < 10; ++i) csv += "guest" + std::to_string(i) + "@partner.example,Guest " + std::to_string(i) + "\n";
+  csv += "guest3@partner.example,Again\n";
+  auto r = Upload(csv);
+  ASSERT_EQ(r.status, 202);
+  std::string id(TestEnv::Json(r).at("id").as_string());
+  // One chunk (4 rows) commits, then the process "dies": a fresh service and
+  // runner over the same store take over (the lease of the dead one is freed).
+  auto job = env.bulk->Get(contoso.res.tenant.id, id);
+  ASSERT_TRUE(job.ok());
+  ASSERT_TRUE(env.bulk->RunChunk(*job, "dead-server").ok());
+  EXPECT_EQ(Job(id).at("processedRows").as_int64(), 4);
+  EXPECT_EQ(Job(id).at("status").as_string(), "running");
+  BulkInvitationService restarted(*env.store, *env.invitations, env.clock, env.random, {4, 60'000});
+  RunnerOptions options;
+  options.owner = "new-server";
+  options.owner_is_dead = [](const std::string& owner) { return owner == "dead-server"; };
+  BulkRunner runner(restarted, options);
+  EXPECT_EQ(runner.RunAll(), 2);  // chunks 2 and 3; the last one finishes the job
+  json::object done = Job(id);
+  EXPECT_EQ(done.at("status").as_string(), "completed");
+  EXPECT_EQ(done.at("processedRows").as_int64(), 11);
+  auto results = Results(id);
+  ASSERT_EQ(results.size(), 11u);
+  for (int64_t row = 2; row <= 11; ++row) EXPECT_EQ(results[row].outcome, "invited") << row;
+  EXPECT_EQ(results[12].outcome, "duplicate");  // its first row was in a chunk committed before the "crash"
+  EXPECT_EQ(results[12].error, "Same address as row 5.");
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(CountUsersWithMail("guest" + std::to_string(i) + "@partner.example"), 1);
+  EXPECT_EQ(env.sent_invitations.size(), 10u);
+}
+
+TEST_F(BulkJobsTest, ALeaseHeldByALiveRunnerIsRespected) {
+  auto r = Upload("email\na@p.example\nb@p.example\nc@p.example\nd@p.example\ne@p.example\n");  // two chunks
+  std::string id(TestEnv::Json(r).at("id").as_string());
+  auto job = env.bulk->Get(contoso.res.tenant.id, id);
+  ASSERT_TRUE(env.bulk->RunChunk(*job, "other-server").ok());
+  auto mine = env.bulk->RunChunk(*env.bulk->Get(contoso.res.tenant.id, id), "this-server");
+  EXPECT_EQ(mine.status().reason(), "leased");
+  env.clock.Advance(61'000);  // the other runner stopped renewing its lease
+  EXPECT_TRUE(env.bulk->RunChunk(*env.bulk->Get(contoso.res.tenant.id, id), "this-server").ok());
+  EXPECT_EQ(Job(id).at("status").as_string(), "completed");
+}
+
+TEST_F(BulkJobsTest, BadFilesAreRefusedAtUploadAndCreateNoJob) {
+  auto refused = [&](const std::string& csv, const std::string& query, const std::string& needle) {
+    auto r = Upload(csv, query);
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(TestEnv::ErrorCode(r), "Request_BadRequest");
+    EXPECT_NE(r.body.find(needle), std::string::npos) << r.body;
+  };
+  const std::string redirect = "?redirectUrl=https://apps.contoso.test/";
+  refused(kEntraHeading, redirect, "no guests to invite");           // header only
+  refused("", redirect, "empty");                                    // nothing at all
+  refused(std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16), redirect, "not a CSV text file");
+  refused("Name,Company\nAnn,Partner\n", redirect, "no column with the address");
+  refused("email\n\"ann@partner.example\n", redirect, "quoted field");
+  refused("Name,InvitedUserEmailAddress\nAnn,ann@partner.example\n", "", "default redirect URL");
+  refused("email\nann@partner.example\n", "?redirectUrl=javascript:alert(1)", "inviteRedirectUrl");
+  refused("email\nann@partner.example\n", "?redirectUrl=https://a.example/&sendEmail=perhaps", "true or false");
+  auto wrong_type = env.Call("POST", "/api/v1/bulkInvitations", contoso.token, "{\"a\":1}");
+  EXPECT_EQ(wrong_type.status, 415) << wrong_type.body;
+  auto list = TestEnv::Json(env.Call("GET", "/api/v1/bulkInvitations", contoso.token));
+  EXPECT_TRUE(list.at("value").as_array().empty());
+}
+
+TEST_F(BulkJobsTest, PortalMultipartUploadWithOptionFields) {
+  const std::string b = "----gatehouseBoundary7MA4YWxk";
+  std::string body = "--" + b + "\r\nContent-Disposition: form-data; name=\"redirectUrl\"\r\n\r\nhttps://apps.contoso.test/\r\n" +
+                     "--" + b + "\r\nContent-Disposition: form-data; name=\"sendEmail\"\r\n\r\nfalse\r\n" +
+                     "--" + b + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"guests.csv\"\r\n" +
+                     "Content-Type: text/csv\r\n\r\nemail,groups\r\nann@partner.example,Sales Team\r\n\r\n--" + b + "--\r\n";
+  auto group = env.Call("POST", "/v1.0/groups", contoso.token,
+                        R"({"displayName":"Sales Team","mailEnabled":false,"mailNickname":"sales","securityEnabled":true})");
+  ASSERT_EQ(group.status, 201) << group.body;
+  auto r = env.Call("POST", "/api/v1/bulkInvitations", contoso.token, body,
+                    {{"Content-Type", "multipart/form-data; boundary=" + b}});
+  ASSERT_EQ(r.status, 202) << r.body;
+  EXPECT_EQ(TestEnv::Json(r).at("fileName").as_string(), "guests.csv");
+  EXPECT_FALSE(TestEnv::Json(r).at("options").at("sendEmail").as_bool());
+  env.bulk_runner->RunAll();
+  auto results = Results(std::string(TestEnv::Json(r).at("id").as_string()));
+  ASSERT_EQ(results[2].outcome, "invited") << results[2].error;
+  EXPECT_TRUE(env.sent_invitations.empty());
+  auto members = TestEnv::Json(env.Call(
+      "GET", "/v1.0/groups/" + std::string(TestEnv::Json(group).at("id").as_string()) + "/members", contoso.token));
+  ASSERT_EQ(members.at("value").as_array().size(), 1u);
+  EXPECT_EQ(members.at("value").at(0).at("id").as_string(), results[2].user_id);
+}
+
+TEST_F(BulkJobsTest, UnknownGroupIsARowErrorNotAJobError) {
+  json::object job = Run("email,groups\nann@partner.example,No Such Group\nben@partner.example,\n");
+  EXPECT_EQ(job.at("status").as_string(), "completedWithErrors");
+  auto results = Results(std::string(job.at("id").as_string()));
+  EXPECT_EQ(results[2].outcome, "invalid");
+  EXPECT_NE(results[2].error.find("No group is named 'No Such Group'"), std::string::npos);
+  EXPECT_EQ(results[3].outcome, "invited");
+  EXPECT_EQ(CountUsersWithMail("ann@partner.example"), 0);  // nothing half-done for the refused row
+}
+
+TEST_F(BulkJobsTest, CancelStopsBeforeTheNextChunk) {
+  auto r = Upload("email\na@p.example\nb@p.example\nc@p.example\nd@p.example\ne@p.example\n");
+  std::string id(TestEnv::Json(r).at("id").as_string());
+  ASSERT_TRUE(env.bulk->RunChunk(*env.bulk->Get(contoso.res.tenant.id, id), "gatehouse").ok());
+  auto c = env.Call("POST", "/api/v1/bulkInvitations/" + id + "/cancel", contoso.token);
+  EXPECT_EQ(c.status, 202) << c.body;
+  EXPECT_TRUE(TestEnv::Json(c).at("cancelRequested").as_bool());
+  env.bulk_runner->RunAll();
+  json::object job = Job(id);
+  EXPECT_EQ(job.at("status").as_string(), "cancelled");
+  EXPECT_EQ(job.at("processedRows").as_int64(), 4);
+  EXPECT_EQ(Results(id).size(), 4u);
+  EXPECT_EQ(env.Call("DELETE", "/api/v1/bulkInvitations/" + id, contoso.token).status, 204);
+  EXPECT_EQ(env.Call("GET", "/api/v1/bulkInvitations/" + id, contoso.token).status, 404);
+}
+
+TEST_F(BulkJobsTest, ResultsArePagedWithALinkHeader) {
+  json::object job = Run("email\na@p.example\nb@p.example\nc@p.example\n");
+  std::string id(job.at("id").as_string());
+  auto page = env.Call("GET", "/api/v1/bulkInvitations/" + id + "/results?top=2", contoso.token);
+  EXPECT_EQ(page.Header("Link"), "<" + std::string(TestEnv::kBase) + "/api/v1/bulkInvitations/" + id +
+                                      "/results?after=3&top=2>; rel=\"next\"");
+  auto rest = env.Call("GET", "/api/v1/bulkInvitations/" + id + "/results?after=3&top=2", contoso.token);
+  EXPECT_TRUE(rest.body.starts_with("4,c@p.example,invited,")) << rest.body;
+  EXPECT_EQ(rest.Header("Link"), "");
+  EXPECT_EQ(env.Call("GET", "/api/v1/bulkInvitations/" + id + "/results?top=0", contoso.token).status, 400);
+  EXPECT_EQ(env.Call("GET", "/api/v1/bulkInvitations/" + id + "/results?after=x", contoso.token).status, 400);
+}
+
+TEST_F(BulkJobsTest, TenantsSeeOnlyTheirOwnJobsAndWhoMayNotInviteIsToldAtUpload) {
+  json::object job = Run("email\nann@partner.example\n");
+  std::string id(job.at("id").as_string());
+  EXPECT_EQ(env.Call("GET", "/api/v1/bulkInvitations/" + id, fabrikam.token).status, 404);
+  EXPECT_EQ(env.Call("GET", "/api/v1/bulkInvitations/" + id + "/results", fabrikam.token).status, 404);
+  EXPECT_TRUE(TestEnv::Json(env.Call("GET", "/api/v1/bulkInvitations", fabrikam.token)).at("value").as_array().empty());
+  ASSERT_EQ(env.Call("PATCH", "/v1.0/policies/authorizationPolicy", contoso.token, R"({"allowInvitesFrom":"none"})").status,
+            204);
+  auto r = Upload("email\nben@partner.example\n");
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_NE(r.body.find("authorizationPolicy.allowInvitesFrom"), std::string::npos);
+  EXPECT_EQ(env.Call("POST", "/api/v1/bulkInvitations", "", "email\n").status, 401);
+}
+
+}  // namespace
+}  // namespace gh::invitations
