@@ -57,22 +57,38 @@ std::string FormEncode(const std::vector<std::pair<std::string, std::string>>& f
 
 std::string Escape(std::string_view s) { return http::PercentEncode(s); }
 
-StatusOr<json::value> ApiClient::Call(const std::string& method, const std::string& path, const std::string* body) {
+StatusOr<HttpResponse> ApiClient::Send(const std::string& method, const std::string& path, const std::string* body,
+                                       const std::string& content_type, const std::string& accept) {
   HttpRequest req;
   req.method = method;
   req.url = path.starts_with("http://") || path.starts_with("https://") ? path : base_ + path;
-  req.headers = {"Authorization: Bearer " + token_, "Accept: application/json"};
+  req.headers = {"Authorization: Bearer " + token_, "Accept: " + accept};
   if (body) {
-    req.headers.push_back("Content-Type: application/json");
+    req.headers.push_back("Content-Type: " + content_type);
     req.body = *body;
   }
   GH_ASSIGN_OR_RETURN(auto resp, http_.Send(req));
   if (resp.status < 200 || resp.status >= 300) return ErrorFromResponse(resp);
+  return resp;
+}
+
+StatusOr<json::value> ApiClient::Call(const std::string& method, const std::string& path, const std::string* body,
+                                      const std::string& content_type) {
+  GH_ASSIGN_OR_RETURN(auto resp, Send(method, path, body, content_type, "application/json"));
   if (resp.body.empty()) return json::value(nullptr);
   boost::system::error_code ec;
   json::value v = json::parse(resp.body, ec);
   if (ec) return Internal("error InvalidResponse: " + method + " " + path + " did not return JSON");
   return v;
+}
+
+StatusOr<json::value> ApiClient::PostText(const std::string& path, const std::string& content_type, std::string body) {
+  return Call("POST", path, &body, content_type);
+}
+
+StatusOr<std::string> ApiClient::GetText(const std::string& path) {
+  GH_ASSIGN_OR_RETURN(auto resp, Send("GET", path, nullptr, "", "*/*"));
+  return std::move(resp.body);
 }
 
 StatusOr<json::value> ApiClient::Get(const std::string& path) { return Call("GET", path, nullptr); }

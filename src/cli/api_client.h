@@ -43,6 +43,10 @@ class ApiClient {
   StatusOr<boost::json::value> Post(const std::string& path, const boost::json::value& body);
   StatusOr<boost::json::value> Patch(const std::string& path, const boost::json::value& body);
   StatusOr<boost::json::value> Delete(const std::string& path);
+  // A POST whose body is not JSON (a CSV upload); the answer is JSON.
+  StatusOr<boost::json::value> PostText(const std::string& path, const std::string& content_type, std::string body);
+  // A GET whose answer is not JSON (a CSV download): the body as is.
+  StatusOr<std::string> GetText(const std::string& path);
 
   // Every item of a collection's "value"; follows @odata.nextLink when
   // `all` (calling `on_page` with the running count), else the first page
@@ -53,7 +57,10 @@ class ApiClient {
   const std::string& base() const { return base_; }
 
  private:
-  StatusOr<boost::json::value> Call(const std::string& method, const std::string& path, const std::string* body);
+  StatusOr<boost::json::value> Call(const std::string& method, const std::string& path, const std::string* body,
+                                    const std::string& content_type = "application/json");
+  StatusOr<HttpResponse> Send(const std::string& method, const std::string& path, const std::string* body,
+                              const std::string& content_type, const std::string& accept);
 
   HttpClient& http_;
   std::string base_;

@@ -65,6 +65,8 @@ struct InviteOptions {
   std::string email, name, redirect = "https://myapps.microsoft.com", message, language;
   bool no_email = false, reset = false;
   std::vector<std::string> groups;
+  std::string csv, results;  // bulk: invite --csv FILE
+  bool wait = false;
 };
 
 }  // namespace
@@ -244,7 +246,14 @@ void RegisterDirectoryCommands(Registrar& r, CLI::App& app) {
 
   // ---- invitations
   auto in = std::make_shared<InviteOptions>();
-  CLI::App* invite = r.Command(&app, "invite", "Invite a guest (POST /v1.0/invitations)", true, [&f, in]() -> Status {
+  CLI::App* invite = r.Command(&app, "invite", "Invite a guest (POST /v1.0/invitations), or many from a CSV file",
+                               true, [&f, in]() -> Status {
+    if (!in->csv.empty()) {
+      if (!in->email.empty() || in->reset || !in->groups.empty() || !in->name.empty())
+        return UsageError("--csv takes the addresses, names and groups from the file");
+      return RunBulkInvite(f, {in->csv, in->redirect, in->message, in->language, in->results, in->no_email, in->wait});
+    }
+    if (!in->results.empty() || in->wait) return UsageError("--results and --wait go with --csv");
     GH_ASSIGN_OR_RETURN(auto format, FormatOf(f));
     if (in->email.find('@') == std::string::npos) return UsageError("'" + in->email + "' is not an email address");
     GH_ASSIGN_OR_RETURN(auto c, Open(f));
@@ -279,7 +288,7 @@ void RegisterDirectoryCommands(Registrar& r, CLI::App& app) {
                 format);
     return OkStatus();
   });
-  invite->add_option("email", in->email, "The guest's email address")->required();
+  invite->add_option("email", in->email, "The guest's email address (not with --csv)");
   invite->add_option("--name", in->name, "Display name");
   invite->add_option("--redirect", in->redirect, "Where the guest lands after redeeming")->capture_default_str();
   invite->add_option("--message", in->message, "Personal message in the invitation email");
@@ -287,8 +296,14 @@ void RegisterDirectoryCommands(Registrar& r, CLI::App& app) {
   invite->add_flag("--no-email", in->no_email, "Don't send the invitation email (share the redeem URL yourself)");
   invite->add_option("--group", in->groups, "Add the guest to this group (id or name); repeatable");
   invite->add_flag("--reset", in->reset, "Reset the redemption of an existing guest (re-invite)");
+  invite->add_option("--csv", in->csv,
+                     "Invite everyone in this CSV file as one bulk job (Entra's template, the PowerShell sample's "
+                     "Name,InvitedUserEmailAddress, or email,displayName,redirectUrl,sendEmail,message,groups)");
+  invite->add_option("--results", in->results, "With --csv: write the per-row results to this CSV file (waits)");
+  invite->add_flag("--wait", in->wait, "With --csv: follow the job to its end; exit 1 if a row failed");
 
   CLI::App* invs = Registrar::Group(&app, "invitations", "Invited guests and their redemption state");
+  RegisterBulkCommands(r, invs);
   r.Command(invs, "list", "Guests with their invitation state", true, [&f]() -> Status {
     GH_ASSIGN_OR_RETURN(auto format, FormatOf(f));
     GH_ASSIGN_OR_RETURN(auto c, Open(f));

@@ -39,6 +39,16 @@ void RegisterAuthCommands(Registrar& r, CLI::App& app);
 void RegisterDirectoryCommands(Registrar& r, CLI::App& app);
 void RegisterAdminCommands(Registrar& r, CLI::App& app);
 
+// invite --csv (bulk_invite.cc).
+struct BulkInviteOptions {
+  std::string csv, redirect, message, language, results;
+  bool no_email = false, wait = false;
+};
+Status RunBulkInvite(const CommonFlags& f, const BulkInviteOptions& o);
+StatusOr<std::string> AllBulkResults(ApiClient& api, const std::string& job_id);
+// invitations bulk list|show|results|cancel.
+void RegisterBulkCommands(Registrar& r, CLI::App* invitations);
+
 // ---- helpers
 StatusOr<Connection> Open(const CommonFlags& f);
 StatusOr<OutputFormat> FormatOf(const CommonFlags& f);
