@@ -3,7 +3,8 @@
 // through InvitationService::InviteIn, with its invitation email rendered and
 // queued in the outbox), then the same number of rows is written again with
 // plain batched INSERTs of the same records (user, invitation, outbox message,
-// two audit entries, result) into the same database: the "ceiling". Prints
+// two audit entries, result; ids minted the same way) into the same database:
+// the "ceiling". Prints
 // rows/s for both, their ratio, and the peak RSS of the process.
 //
 //   gh_bulk_bench [--store PATH_OR_POSTGRES_URL] [--rows N] [--chunk N] [--no-ceiling]
@@ -97,7 +98,7 @@ double Ceiling(store::Store& store, const directory::Tenant& tenant, int64_t row
     for (int64_t i = first; i < std::min(rows, first + chunk); ++i) {
       std::string email = "ceiling" + std::to_string(i) + "@partner" + std::to_string(i % 100) + ".example";
       directory::User u;
-      u.id = random.NewUuid();
+      u.id = random.NewOrderedUuid(now);
       u.tenant_id = tenant.id;
       u.user_principal_name = "ceiling" + std::to_string(i) + "_partner.example#EXT#@" + tenant.initial_domain;
       u.display_name = "Guest " + std::to_string(i);
@@ -108,7 +109,7 @@ double Ceiling(store::Store& store, const directory::Tenant& tenant, int64_t row
       u.external_user_state = "PendingAcceptance";
       u.created_at = u.updated_at = now;
       Must(tx->InsertUser(u), "user");
-      store::InvitationRow inv{random.NewUuid(), tenant.id, u.id, email, "https://myapps.microsoft.com",
+      store::InvitationRow inv{random.NewOrderedUuid(now), tenant.id, u.id, email, "https://myapps.microsoft.com",
                                Sha256Hex(random.Token(32)), "PendingAcceptance", "bench", "{}", true, now,
                                now + 1000, std::nullopt};
       Must(tx->Invitations().Insert(inv), "invitation");

@@ -18,20 +18,35 @@ std::string Random::Bytes(size_t n) {
   return out;
 }
 
-std::string Random::NewUuid() {
-  unsigned char b[16];
-  Fill(b, sizeof b);
-  b[6] = (b[6] & 0x0f) | 0x40;  // version 4
-  b[8] = (b[8] & 0x3f) | 0x80;  // RFC 4122 variant
+namespace {
+std::string Canonical(const unsigned char (&b)[16]) {
   static const char* hex = "0123456789abcdef";
   std::string s;
   s.reserve(36);
   for (int i = 0; i < 16; ++i) {
     if (i == 4 || i == 6 || i == 8 || i == 10) s.push_back('-');
     s.push_back(hex[b[i] >> 4]);
-    s.push_back(hex[b[i] & 15]);
+    s.push_back(hex[b[i] & 0x0f]);
   }
   return s;
+}
+}  // namespace
+
+std::string Random::NewUuid() {
+  unsigned char b[16];
+  Fill(b, sizeof b);
+  b[6] = (b[6] & 0x0f) | 0x40;  // version 4
+  b[8] = (b[8] & 0x3f) | 0x80;  // RFC 4122 variant
+  return Canonical(b);
+}
+
+std::string Random::NewOrderedUuid(int64_t unix_ms) {
+  unsigned char b[16];
+  Fill(b + 6, sizeof b - 6);
+  for (int i = 0; i < 6; ++i) b[i] = static_cast<unsigned char>(static_cast<uint64_t>(unix_ms) >> (8 * (5 - i)));
+  b[6] = (b[6] & 0x0f) | 0x70;  // version 7
+  b[8] = (b[8] & 0x3f) | 0x80;  // RFC 4122 variant
+  return Canonical(b);
 }
 
 std::string Random::Token(size_t n_bytes) { return Base64UrlEncode(Bytes(n_bytes)); }

@@ -16,6 +16,11 @@ class Random {
   std::string Bytes(size_t n);
   // A random version-4 UUID in lower-case canonical form.
   std::string NewUuid();
+  // A version-7 UUID (RFC 9562): the Unix time in milliseconds, then 74
+  // random bits. Ids minted one after another sort in time order, so rows
+  // keyed by them are appended to an index instead of landing on a random
+  // page — for high-volume rows (audit, mail, invited guests). Not secret.
+  std::string NewOrderedUuid(int64_t unix_ms);
   // n random bytes, base64url without padding (for tokens and secrets).
   std::string Token(size_t n_bytes = 32);
 };

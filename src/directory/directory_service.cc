@@ -94,9 +94,9 @@ AuditEntry MakeAuditEntry(Random& random, const Clock& clock, const Actor& actor
                           std::string category, std::string activity, std::string target_type,
                           const std::string& target_id, const std::string& target_name, std::string details_json) {
   AuditEntry e;
-  e.id = random.NewUuid();
-  e.tenant_id = tenant_id;
   e.time = clock.NowMillis();
+  e.id = random.NewOrderedUuid(e.time);
+  e.tenant_id = tenant_id;
   e.category = std::move(category);
   e.activity = std::move(activity);
   e.actor_id = actor.id;

@@ -238,7 +238,7 @@ StatusOr<InvitationResult> InvitationService::InviteIn(store::Transaction& tx, I
     GH_RETURN_IF_ERROR(tx.UpdateUser(user));
     GH_RETURN_IF_ERROR(tx.Invitations().SupersedePending(tenant_id, user.id));
   } else {
-    user.id = random_.NewUuid();
+    user.id = random_.NewOrderedUuid(now);
     user.tenant_id = tenant_id;
     user.user_principal_name = GuestUpn(email_lower, tenant.initial_domain);
     user.display_name = req.display_name.value_or(req.email.substr(0, req.email.find('@')));
@@ -266,7 +266,7 @@ StatusOr<InvitationResult> InvitationService::InviteIn(store::Transaction& tx, I
 
   const std::string ticket = random_.Token(32);
   store::InvitationRow row;
-  row.id = random_.NewUuid();
+  row.id = random_.NewOrderedUuid(now);
   row.tenant_id = tenant_id;
   row.user_id = user.id;
   row.email = req.email;
@@ -294,7 +294,7 @@ StatusOr<InvitationResult> InvitationService::InviteIn(store::Transaction& tx, I
 
   auto audit = [&](std::string activity, std::string category) {
     directory::AuditEntry e;
-    e.id = random_.NewUuid();
+    e.id = random_.NewOrderedUuid(now);
     e.tenant_id = tenant_id;
     e.time = now;
     e.category = std::move(category);
@@ -388,7 +388,7 @@ StatusOr<std::string> InvitationService::Redeem(const std::string& tenant_id, co
   guest.identities.push_back({"federated", idp, assigned});
   GH_RETURN_IF_ERROR(tx->UpdateUser(guest));
   directory::AuditEntry e;
-  e.id = random_.NewUuid();
+  e.id = random_.NewOrderedUuid(now);
   e.tenant_id = p.tenant.id;
   e.time = now;
   e.category = "UserManagement";

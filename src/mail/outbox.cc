@@ -25,7 +25,7 @@ StatusOr<std::string> Outbox::Enqueue(store::Transaction& tx, const Mail& mail) 
   }
 
   store::OutboxMessage m;
-  m.id = random_.NewUuid();
+  m.id = random_.NewOrderedUuid(clock_.NowMillis());
   m.tenant_id = mail.tenant_id;
   m.kind = mail.kind;
   m.to = mail.to;

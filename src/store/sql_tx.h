@@ -29,16 +29,19 @@ struct Table {
   size_t key;
 
   Table(std::string_view name, std::vector<std::string_view> cols, size_t key)
-      : name(name), cols(std::move(cols)), key(key), insert_(BuildInsert()), update_(BuildUpdate()) {}
+      : name(name),
+        cols(std::move(cols)),
+        key(key),
+        select_("SELECT " + Columns() + " FROM " + std::string(name) + " "),
+        insert_(BuildInsert()),
+        update_(BuildUpdate()) {}
 
   std::string Columns() const {
     std::string s;
     for (auto c : cols) s += (s.empty() ? "" : ", ") + std::string(c);
     return s;
   }
-  std::string Select(std::string_view rest) const {
-    return "SELECT " + Columns() + " FROM " + std::string(name) + " " + std::string(rest);
-  }
+  std::string Select(std::string_view rest) const { return select_ + std::string(rest); }
   // Built once: hot write paths (bulk invitations) run them per row.
   const std::string& Insert() const { return insert_; }
   const std::string& Update() const { return update_; }
@@ -58,7 +61,7 @@ struct Table {
     }
     return "UPDATE " + std::string(name) + " SET " + set + " WHERE " + where;
   }
-  std::string insert_, update_;
+  std::string select_, insert_, update_;
 };
 
 template <typename T>

@@ -64,6 +64,11 @@ TEST(RandomTest, UuidsAreVersion4AndDeterministicWhenSeeded) {
   SecureRandom r;
   EXPECT_NE(r.NewUuid(), r.NewUuid());
   EXPECT_FALSE(IsUuid("not-a-uuid"));
+  std::string first = r.NewOrderedUuid(1'700'000'000'000), later = r.NewOrderedUuid(1'700'000'000'001);
+  EXPECT_TRUE(IsUuid(first));
+  EXPECT_EQ(first[14], '7');
+  EXPECT_TRUE(first.starts_with("018bcfe5-6800-7"));  // 1,700,000,000,000 ms = 0x018bcfe56800
+  EXPECT_LT(first, later);
   EXPECT_FALSE(IsUuid("0000000-0000-0000-0000-0000000000000"));
 }
 
