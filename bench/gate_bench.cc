@@ -158,7 +158,7 @@ void BM_RefreshAfterRoleAssignment(benchmark::State& state) {
   for (auto _ : state) {
     uint32_t env = static_cast<uint32_t>(n++ % kEnvs);
     auto roles = std::make_shared<EnvironmentRoles>(snap->roles(env));
-    roles->by_principal[static_cast<uint32_t>(n % kUsers)] |= kHasRole;
+    roles->Grant(static_cast<uint32_t>(n % kUsers), kHasRole);
     auto next = snap->WithEnvironmentRoles(env, std::move(roles));
     benchmark::DoNotOptimize(next);
   }

@@ -8,8 +8,8 @@ namespace {
 // Texts are literals where they can be (no copy), rendered later where they
 // name the user or environment (a renderer plus indexes), and eager strings
 // only on rare paths that quote the request or a policy message. On the hot
-// path (environment.access) a decision therefore allocates nothing but its
-// checks vector, whether it passes or fails.
+// path (environment.access) a decision therefore allocates nothing (its
+// checks are stored inline, see CheckList), whether it passes or fails.
 Check Pass(std::string_view id, Text sentence) { return {id, true, std::move(sentence), {}}; }
 Check Fail(std::string_view id, Text sentence, Remedy remedy) {
   return {id, false, std::move(sentence), std::move(remedy)};
@@ -34,13 +34,13 @@ const std::string& EnvName(const CheckContext& c) { return c.snap.environment(c.
 const std::string& EnvId(const CheckContext& c) { return c.snap.environment(c.env).env.id; }
 const std::string& EnvUnique(const CheckContext& c) { return c.snap.environment(c.env).env.unique_name; }
 
-bool Exempt(const CheckContext& c) { return c.u().IsAdmin(); }
+bool Exempt(const CheckContext& c) { return c.core().IsAdmin(); }
 
 // The home tenant of a guest from an organisation on this server, or null.
 const TenantFacts* Home(const CheckContext& c) {
-  const UserFacts& u = c.u();
-  if (u.home != HomeKind::kOtherTenant && u.home != HomeKind::kConsumer) return nullptr;
-  return c.snap.HomeTenant(u.home_tenant_id);
+  const HomeKind home = c.core().home();
+  if (home != HomeKind::kOtherTenant && home != HomeKind::kConsumer) return nullptr;
+  return c.snap.HomeTenant(c.u().home_tenant_id);
 }
 
 std::string CloudLabel(directory::Cloud cl) { return std::string(directory::CloudName(cl)); }
@@ -57,7 +57,7 @@ std::string DomainOf(const std::string& email) {
 // ---- identity and invitation ---------------------------------------------------
 
 Check AccountEnabled(const CheckContext& c) {
-  if (c.u().enabled) return Pass("account.enabled", "The account is enabled.");
+  if (c.core().enabled()) return Pass("account.enabled", "The account is enabled.");
   return Fail("account.enabled", Later(c, [](const TextArgs& a) {
                 return "The account " + UpnOf(a) + " is disabled in " + TenantNameOf(a) + ".";
               }),
@@ -70,8 +70,8 @@ Check AccountEnabled(const CheckContext& c) {
 }
 
 Check InvitationAccepted(const CheckContext& c) {
-  if (!c.u().guest) return Pass("invitation.accepted", "The user is a member; no invitation is needed.");
-  if (!c.u().pending_acceptance) return Pass("invitation.accepted", "The guest has accepted the invitation.");
+  if (!c.core().guest()) return Pass("invitation.accepted", "The user is a member; no invitation is needed.");
+  if (!c.core().pending_acceptance()) return Pass("invitation.accepted", "The guest has accepted the invitation.");
   return Fail("invitation.accepted",
               "The guest hasn't accepted the invitation yet, so they can't sign in to " +
                   c.snap.resource().tenant.name + ".",
@@ -82,7 +82,7 @@ Check InvitationAccepted(const CheckContext& c) {
 }
 
 Check AccountOrganizational(const CheckContext& c) {
-  if (c.u().home != HomeKind::kConsumer)
+  if (c.core().home() != HomeKind::kConsumer)
     return Pass("account.organizational", "The user signs in with an organisational (work or school) account.");
   return Fail("account.organizational",
               "Personal Microsoft accounts (outlook.com, hotmail.com, live.com) can't sign in to the maker portal "
@@ -95,9 +95,9 @@ Check AccountOrganizational(const CheckContext& c) {
 // ---- cross-tenant and clouds ---------------------------------------------------
 
 Check CrossTenantInbound(const CheckContext& c) {
-  const UserFacts& u = c.u();
-  if (u.home != HomeKind::kOtherTenant)
+  if (c.core().home() != HomeKind::kOtherTenant)
     return Pass("crossTenant.inbound", "Cross-tenant access settings apply only to guests from another organisation.");
+  const UserFacts& u = c.u();
   const auto& policy = c.snap.resource().policies.cross_tenant;
   auto r = directory::B2BAllows(policy.Inbound(u.home_tenant_id), "inbound", u.home_object_id, u.home_group_ids,
                                 c.req.app_id);
@@ -116,11 +116,11 @@ Check CrossTenantInbound(const CheckContext& c) {
 }
 
 Check CrossTenantOutbound(const CheckContext& c) {
-  const UserFacts& u = c.u();
-  const TenantFacts* home = u.home == HomeKind::kOtherTenant ? Home(c) : nullptr;
+  const TenantFacts* home = c.core().home() == HomeKind::kOtherTenant ? Home(c) : nullptr;
   if (!home)
     return Pass("crossTenant.outbound", "No outbound settings apply: the guest's home organisation isn't on this "
                                         "server.");
+  const UserFacts& u = c.u();
   auto r = directory::B2BAllows(home->policies.cross_tenant.Outbound(c.snap.resource().tenant.id), "outbound",
                                 u.home_object_id, u.home_group_ids, c.req.app_id);
   if (r.allowed)
@@ -201,7 +201,7 @@ Check EnvironmentState(const CheckContext& c) {
 }
 
 Check LicenseEnvironmentAccess(const CheckContext& c) {
-  if (c.u().license_environment_access)
+  if (c.core().license_environment_access())
     return Pass("license.environmentAccess", "The user holds a licence from this tenant that grants environment access.");
   if (Exempt(c))
     return Pass("license.environmentAccess", "Administrators reach environments without a licence.");
@@ -290,7 +290,7 @@ Check AppShared(const CheckContext& c) {
 }
 
 Check LicenseAppRun(const CheckContext& c) {
-  if (c.u().license_power_apps || c.u().license_environment_access)
+  if (c.core().license_power_apps() || c.core().license_environment_access())
     return Pass("license.appRun", "The user holds a licence that covers running the app.");
   if (Exempt(c)) return Pass("license.appRun", "Administrators may run apps without a licence here.");
   return Fail("license.appRun", "The user holds no licence from " + c.snap.resource().tenant.name +
@@ -346,7 +346,7 @@ Check EnvironmentDataverse(const CheckContext& c) {
 }
 
 Check LicenseDataverse(const CheckContext& c) {
-  if (c.u().license_dataverse)
+  if (c.core().license_dataverse())
     return Pass("license.dataverse", "The user holds a licence with Dataverse use rights from " +
                                          c.snap.resource().tenant.name + ".");
   return Fail("license.dataverse",
@@ -361,7 +361,7 @@ Check LicenseDataverse(const CheckContext& c) {
 }
 
 Check TenantSettingsGuestsToMake(const CheckContext& c) {
-  if (!c.u().guest) return Pass("tenantSettings.enableGuestsToMake", "The user is a member; the guest setting doesn't apply.");
+  if (!c.core().guest()) return Pass("tenantSettings.enableGuestsToMake", "The user is a member; the guest setting doesn't apply.");
   if (c.snap.settings().enable_guests_to_make)
     return Pass("tenantSettings.enableGuestsToMake", "The tenant settings allow guests to make apps.");
   return Fail("tenantSettings.enableGuestsToMake",
@@ -372,7 +372,7 @@ Check TenantSettingsGuestsToMake(const CheckContext& c) {
 }
 
 Check GuestAccessSameAsMembers(const CheckContext& c) {
-  if (!c.u().guest) return Pass("guestAccess.sameAsMembers", "The user is a member; the guest access level doesn't apply.");
+  if (!c.core().guest()) return Pass("guestAccess.sameAsMembers", "The user is a member; the guest access level doesn't apply.");
   const auto& role = c.snap.resource().policies.authorization.guest_user_role_id;
   if (role == directory::kGuestSameAsMembersRole)
     return Pass("guestAccess.sameAsMembers", "Guests have the same access as members (most inclusive).");
@@ -399,14 +399,14 @@ Remedy MemberAccountRemedy(const CheckContext& c) {
 }  // namespace
 
 Check ClientUsd(const CheckContext& c) {
-  if (!c.u().guest) return Pass("client.usd", "Members may use the Unified Service Desk client.");
+  if (!c.core().guest()) return Pass("client.usd", "Members may use the Unified Service Desk client.");
   return Fail("client.usd", "Invited (B2B guest) users can't use the Unified Service Desk client to sign in to " +
                                 c.snap.resource().tenant.name + "'s environments.",
               MemberAccountRemedy(c));
 }
 
 Check ClientOutlookHomeEmail(const CheckContext& c) {
-  if (!c.u().guest) return Pass("client.outlookHomeEmail", "Members may use Dynamics 365 App for Outlook.");
+  if (!c.core().guest()) return Pass("client.outlookHomeEmail", "Members may use Dynamics 365 App for Outlook.");
   return Fail("client.outlookHomeEmail",
               "Invited (B2B guest) users can't use their own organisation's email address for email transactions "
               "in the host environment (Dynamics 365 App for Outlook).",
@@ -414,13 +414,13 @@ Check ClientOutlookHomeEmail(const CheckContext& c) {
 }
 
 Check CustomerVoice(const CheckContext& c) {
-  if (!c.u().guest) return Pass("customerVoice.use", "Members may use Dynamics 365 Customer Voice.");
+  if (!c.core().guest()) return Pass("customerVoice.use", "Members may use Dynamics 365 Customer Voice.");
   return Fail("customerVoice.use", "Invited (B2B guest) users can't use Dynamics 365 Customer Voice.",
               MemberAccountRemedy(c));
 }
 
 Check GroupCreateMicrosoft365(const CheckContext& c) {
-  if (!c.u().guest) return Pass("group.createMicrosoft365", "Members may create Microsoft 365 groups.");
+  if (!c.core().guest()) return Pass("group.createMicrosoft365", "Members may create Microsoft 365 groups.");
   return Fail("group.createMicrosoft365",
               "Guests can't create Microsoft 365 groups in " + c.snap.resource().tenant.name +
                   "; they can take part in groups they are members of.",
@@ -448,7 +448,7 @@ Check GroupParticipate(const CheckContext& c) {
 // ---- directory -------------------------------------------------------------------
 
 Check DirectoryRead(const CheckContext& c) {
-  if (!c.u().guest) return Pass("directory.guestAccessLevel", "Members read the directory.");
+  if (!c.core().guest()) return Pass("directory.guestAccessLevel", "Members read the directory.");
   const auto& role = c.snap.resource().policies.authorization.guest_user_role_id;
   const std::string& target = c.req.target_id;
   Remedy remedy{"Raise guest user access in the external collaboration settings.",

@@ -10,13 +10,16 @@
 namespace gh::gate {
 
 // What every check may read: the snapshot, the request, and the user and
-// environment already looked up (kNoIndex when absent).
+// environment already looked up (kNoIndex when absent). A check reads the
+// user's flags and groups from core() (one cache line) and the full record,
+// u(), only for what the core doesn't hold (names, home ids, roles).
 struct CheckContext {
   const Snapshot& snap;
   const AccessRequest& req;
   uint32_t user = kNoIndex;
   uint32_t env = kNoIndex;
   const UserFacts& u() const { return snap.user(user); }
+  const UserCore& core() const { return snap.core(user); }
 };
 
 // Identity and invitation.

@@ -1,7 +1,11 @@
 #include "gate/snapshot.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <bit>
+#include <cstdlib>
+#include <new>
 
 namespace gh::gate {
 namespace {
@@ -97,21 +101,69 @@ void PrincipalTable::Grow() {
     if (s.key != kEmptyKey) (*this)[s.key] = s.bits;
 }
 
-void UserIdIndex::Add(std::string_view id, uint32_t index) {
+UserCore::UserCore(const UserFacts& u)
+    : all_groups_(u.groups.data()),
+      group_count_(static_cast<uint32_t>(u.groups.size())),
+      flags_((u.enabled ? kEnabled : 0) | (u.guest ? kGuest : 0) | (u.pending_acceptance ? kPendingAcceptance : 0) |
+             (u.IsAdmin() ? kAdmin : 0) | (u.license_environment_access ? kLicenseEnvironmentAccess : 0) |
+             (u.license_dataverse ? kLicenseDataverse : 0) | (u.license_power_apps ? kLicensePowerApps : 0)),
+      home_(u.home),
+      inline_groups_{},
+      long_id_(u.id.data()),
+      id_size_(static_cast<uint32_t>(u.id.size())),
+      inline_id_{} {
+  if (group_count_ <= kInlineGroups) std::copy(u.groups.begin(), u.groups.end(), inline_groups_);
+  if (id_size_ <= kInlineId) std::copy(u.id.begin(), u.id.end(), inline_id_);
+}
+
+void* AllocateHugePageCandidate(size_t bytes, size_t alignment) {
+  constexpr size_t kHugePage = size_t{2} << 20;
+  if (bytes < kHugePage) return ::operator new(bytes, std::align_val_t(alignment));
+  const size_t rounded = (bytes + kHugePage - 1) & ~(kHugePage - 1);
+  void* p = std::aligned_alloc(kHugePage, rounded);
+  if (!p) throw std::bad_alloc();
+#ifdef MADV_HUGEPAGE
+  madvise(p, rounded, MADV_HUGEPAGE);  // a hint; ignored where THP is off
+#endif
+  return p;
+}
+
+void FreeHugePageCandidate(void* p, size_t bytes, size_t alignment) {
+  constexpr size_t kHugePage = size_t{2} << 20;
+  if (bytes < kHugePage) return ::operator delete(p, std::align_val_t(alignment));
+  std::free(p);
+}
+
+void EnvironmentRoles::Grant(uint32_t principal_key, uint32_t bits) {
+  bits |= kHasRole;
+  const bool group = principal_key & kGroupKeyBit;
+  const uint32_t i = principal_key & ~kGroupKeyBit;
+  Bitset& holders = group ? group_holders_ : user_holders_;
+  if ((i >> 6) >= holders.size()) holders.resize((i >> 6) + 1, 0);
+  holders[i >> 6] |= uint64_t{1} << (i & 63);
+  if (!group) {
+    users_[i] |= bits;
+    return;
+  }
+  if (i >= groups_.size()) groups_.resize(i + 1, 0);
+  groups_[i] |= bits;
+}
+
+void IdIndex::Add(std::string_view id, uint32_t index) {
   if ((size_ + 1) * 2 > slots_.size()) Grow();  // at most half full: short probe runs
   Place({Hash(id), index});
   ++size_;
 }
 
-void UserIdIndex::Place(Slot s) {
+void IdIndex::Place(Slot s) {
   const size_t mask = slots_.size() - 1;
   size_t i = s.hash & mask;
   while (slots_[i].index != kNoIndex) i = (i + 1) & mask;
   slots_[i] = s;
 }
 
-void UserIdIndex::Grow() {
-  std::vector<Slot> old = std::move(slots_);
+void IdIndex::Grow() {
+  auto old = std::move(slots_);
   slots_.assign(old.empty() ? 16 : old.size() * 2, Slot{});
   for (const Slot& s : old)
     if (s.index != kNoIndex) Place(s);
@@ -119,13 +171,22 @@ void UserIdIndex::Grow() {
 
 namespace {
 
-// Users into shared chunks of kUserChunkSize.
-std::vector<std::shared_ptr<const UserChunk>> Chunk(std::vector<UserFacts> users) {
+// Users into chunks of kUserChunkSize, their cores in one block. Each
+// chunk's records are in place (a moved vector keeps its elements where they
+// are) before its cores are built, so the cores point at their final place.
+std::vector<std::shared_ptr<const UserChunk>> MakeUserChunks(std::vector<UserFacts> users) {
+  using CoreBlock = std::vector<UserCore, HugePageAllocator<UserCore>>;
+  auto block = std::make_shared<CoreBlock>();
+  block->reserve(users.size());  // never reallocated: the chunks point into it
   std::vector<std::shared_ptr<const UserChunk>> chunks;
   for (size_t begin = 0; begin < users.size(); begin += kUserChunkSize) {
     const size_t end = std::min(users.size(), begin + kUserChunkSize);
-    chunks.push_back(std::make_shared<const UserChunk>(std::make_move_iterator(users.begin() + begin),
-                                                       std::make_move_iterator(users.begin() + end)));
+    auto chunk = std::make_shared<UserChunk>();
+    chunk->users.assign(std::make_move_iterator(users.begin() + begin), std::make_move_iterator(users.begin() + end));
+    const UserCore* first = block->data() + block->size();
+    for (const UserFacts& u : chunk->users) block->emplace_back(u);
+    chunk->cores = std::shared_ptr<const UserCore>(block, first);
+    chunks.push_back(std::move(chunk));
   }
   return chunks;
 }
@@ -199,8 +260,8 @@ std::shared_ptr<const Snapshot> Snapshot::Build(SnapshotInput in) {
 
   auto dir = std::make_shared<DirectoryIndex>();
   dir->user_count = static_cast<uint32_t>(in.users.size());
-  dir->user_chunks = Chunk(std::move(in.users));
-  auto ids = std::make_shared<UserIdIndex>();
+  dir->user_chunks = MakeUserChunks(std::move(in.users));
+  auto ids = std::make_shared<IdIndex>();
   for (const auto& [id, i] : names.by_id) ids->Add(id, i);  // by_id kept the first of duplicate ids
   dir->user_by_id = std::move(ids);
   dir->user_by_upn = std::make_shared<const NameIndex>(std::move(names.by_upn));
@@ -211,8 +272,9 @@ std::shared_ptr<const Snapshot> Snapshot::Build(SnapshotInput in) {
   std::vector<std::shared_ptr<EnvironmentRoles>> roles(s->environments_.size());
   for (uint32_t e = 0; e < s->environments_.size(); ++e) {
     auto& env = s->environments_[e];
-    s->env_by_key_.emplace(env.env.id, e);
-    s->env_by_key_.emplace(env.env.unique_name, e);
+    // The first environment with a key keeps it.
+    if (s->FindEnvironment(env.env.id) == kNoIndex) s->env_by_key_.Add(env.env.id, e);
+    if (s->FindEnvironment(env.env.unique_name) == kNoIndex) s->env_by_key_.Add(env.env.unique_name, e);
     if (env.env.security_group_id) {
       if (uint32_t g = Find(groups->by_id, *env.env.security_group_id); g != kNoIndex) {
         env.security_group = g;
@@ -222,13 +284,13 @@ std::shared_ptr<const Snapshot> Snapshot::Build(SnapshotInput in) {
     roles[e] = std::make_shared<EnvironmentRoles>();
   }
   for (const auto& grant : in.role_grants) {
-    auto e = s->env_by_key_.find(grant.environment_id);
-    if (e == s->env_by_key_.end()) continue;
+    const uint32_t e = s->FindEnvironment(grant.environment_id);
+    if (e == kNoIndex) continue;
     uint32_t key = Find(names.by_id, grant.principal_id);
     if (key == kNoIndex)
       if (uint32_t g = Find(groups->by_id, grant.principal_id); g != kNoIndex) key = g | kGroupKeyBit;
     if (key == kNoIndex) continue;
-    roles[e->second]->by_principal[key] |= grant.privileges | kHasRole;
+    roles[e]->Grant(key, grant.privileges | kHasRole);
   }
   s->env_roles_.assign(roles.begin(), roles.end());
 
@@ -273,18 +335,18 @@ std::shared_ptr<const Snapshot> Snapshot::WithUser(const UserFacts& user) const 
       copy->emplace(key, i);
       index = std::move(copy);
     };
-    auto ids = std::make_shared<UserIdIndex>(*dir->user_by_id);
+    auto ids = std::make_shared<IdIndex>(*dir->user_by_id);
     ids->Add(user.id, i);
     dir->user_by_id = std::move(ids);
     add(dir->user_by_upn, Lower(user.user_principal_name));  // indexed even when empty, as Build does
     old_upn = Lower(user.user_principal_name);               // so the rename below is a no-op
   }
   auto& chunk = dir->user_chunks[i >> kUserChunkBits];
-  auto copy = std::make_shared<UserChunk>(*chunk);
+  std::vector<UserFacts> records = chunk->users;
   const uint32_t slot = i & (kUserChunkSize - 1);
-  if (slot < copy->size()) (*copy)[slot] = user;
-  else copy->push_back(user);
-  chunk = std::move(copy);
+  if (slot < records.size()) records[slot] = user;
+  else records.push_back(user);
+  chunk = MakeUserChunks(std::move(records)).front();
   rename(dir->user_by_upn, old_upn, Lower(user.user_principal_name), i);
   rename(dir->user_by_mail, old_mail, Lower(user.mail), i);
   s->dir_ = std::move(dir);
@@ -304,8 +366,13 @@ const TenantFacts* Snapshot::HomeTenantByDomain(const std::string& domain) const
   return nullptr;
 }
 
+// Confirmed against the user's core (read next anyway), not the full record.
 uint32_t Snapshot::FindUser(const std::string& id) const {
-  return dir_->user_by_id->Find(id, [&](uint32_t i) { return dir_->user(i).id == id; });
+  return dir_->user_by_id->Find(id, [&](uint32_t i) {
+    const UserCore& core = dir_->core(i);
+    core.PrefetchFacts();
+    return core.id() == id;
+  });
 }
 
 uint32_t Snapshot::FindUserByAnyName(const std::string& name) const {
@@ -318,29 +385,31 @@ uint32_t Snapshot::FindUserByAnyName(const std::string& name) const {
 uint32_t Snapshot::FindGroup(const std::string& id) const { return Find(dir_->groups->by_id, id); }
 
 bool Snapshot::IsMemberOf(uint32_t user, uint32_t group) const {
-  const auto& g = dir_->user(user).groups;
+  const auto g = dir_->core(user).groups();
   return std::binary_search(g.begin(), g.end(), group);
 }
 
 uint32_t Snapshot::FindEnvironment(const std::string& id_or_name) const {
-  auto it = env_by_key_.find(id_or_name);
-  return it == env_by_key_.end() ? kNoIndex : it->second;
+  return env_by_key_.Find(id_or_name, [&](uint32_t e) {
+    const auto& env = environments_[e].env;
+    return env.id == id_or_name || env.unique_name == id_or_name;
+  });
 }
 
 uint32_t Snapshot::PrivilegesOf(uint32_t user, uint32_t env) const {
-  const auto& table = env_roles_[env]->by_principal;
-  if (table.empty()) return 0;
-  uint32_t bits = table.Get(user);
-  for (uint32_t g : dir_->user(user).groups) bits |= table.Get(g | kGroupKeyBit);
+  const EnvironmentRoles& roles = *env_roles_[env];
+  if (roles.empty()) return 0;
+  uint32_t bits = roles.OfUser(user);
+  for (uint32_t g : dir_->core(user).groups()) bits |= roles.OfGroup(g);
   return bits;
 }
 
 bool Snapshot::HoldsAny(uint32_t user, uint32_t env, uint32_t wanted) const {
-  const auto& table = env_roles_[env]->by_principal;
-  if (table.empty()) return false;
-  if (table.Get(user) & wanted) return true;
-  for (uint32_t g : dir_->user(user).groups)
-    if (table.Get(g | kGroupKeyBit) & wanted) return true;
+  const EnvironmentRoles& roles = *env_roles_[env];
+  if (roles.empty()) return false;
+  if (roles.UserHoldsAny(user, wanted)) return true;
+  for (uint32_t g : dir_->core(user).groups())
+    if (roles.GroupHoldsAny(g, wanted)) return true;
   return false;
 }
 

@@ -5,16 +5,26 @@
 
 namespace gh::gate {
 
+void Text::DeleteOwned() { delete p_.owned; }
+
 std::string Text::str() const {
-  if (render_) return render_(args_);
-  if (!owned_.empty()) return owned_;
-  return std::string(literal_);
+  switch (kind_) {
+    case kEmpty: return {};
+    case kLiteral: return p_.literal;
+    case kRender: return p_.render(args_);
+    case kOwned: return *p_.owned;
+  }
+  return {};
 }
 
 std::ostream& operator<<(std::ostream& os, const Text& t) {
-  if (t.render_) return os << t.render_(t.args_);
-  if (!t.owned_.empty()) return os << t.owned_;
-  return os << t.literal_;
+  switch (t.kind_) {
+    case Text::kEmpty: return os;
+    case Text::kLiteral: return os << t.p_.literal;
+    case Text::kRender: return os << t.p_.render(t.args_);
+    case Text::kOwned: return os << *t.p_.owned;
+  }
+  return os;
 }
 
 }  // namespace gh::gate

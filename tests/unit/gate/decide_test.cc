@@ -289,7 +289,7 @@ TEST(DecideTest, UnknownUser) {
 TEST(SnapshotTest, PatchedCopiesShareTheRest) {
   auto snap = Snapshot::Build(Base());
   auto roles = std::make_shared<EnvironmentRoles>(snap->roles(1));
-  roles->by_principal.clear();
+  roles->clear();
   auto next = snap->WithEnvironmentRoles(1, roles);
   EXPECT_EQ(&snap->directory(), &next->directory());
   EXPECT_TRUE(Decide(*snap, {kRes, "gina", Action::kEnvironmentAccess, "contoso-sandbox", "", "", ""}).allowed);

@@ -1,6 +1,8 @@
 // The performance structures of the gate keep its behaviour: explanation text
 // rendered on demand reads exactly as the eager strings did, a user patch
-// copies only the chunk it touches, and the flat role table behaves as a map.
+// copies only the chunk it touches, the flat role tables behave as maps, the
+// compact user core falls back to the record for long ids and many groups,
+// and decisions (inline check lists) copy and move like values.
 #include <gtest/gtest.h>
 
 #include <sstream>
@@ -109,6 +111,107 @@ TEST(PrincipalTableTest, BehavesAsAMap) {
   EXPECT_TRUE(t.empty());
   EXPECT_EQ(t.Get(7), 0u);
   EXPECT_EQ(copy.Get(7), 2u);
+}
+
+TEST(EnvironmentRolesTest, BehavesAsAMap) {
+  EnvironmentRoles r;
+  EXPECT_TRUE(r.empty());
+  EXPECT_EQ(r.OfUser(5), 0u);
+  EXPECT_EQ(r.OfGroup(5), 0u);
+  for (uint32_t u = 0; u < 5'000; u += 3) r.Grant(u, kHasRole | (u & 0xff));
+  r.Grant(7 | kGroupKeyBit, kHasRole | kPrivImportSolution);
+  r.Grant(7 | kGroupKeyBit, kPrivExportSolution);
+  EXPECT_FALSE(r.empty());
+  for (uint32_t u = 0; u < 5'000; ++u) ASSERT_EQ(r.OfUser(u), u % 3 ? 0u : (kHasRole | (u & 0xff))) << u;
+  EXPECT_EQ(r.OfUser(7), 0u);  // group 7, not user 7
+  EXPECT_EQ(r.OfGroup(7), kHasRole | kPrivImportSolution | kPrivExportSolution);
+  EXPECT_EQ(r.OfGroup(6), 0u);
+  EXPECT_EQ(r.OfGroup(1'000'000), 0u);
+  EXPECT_TRUE(r.UserHoldsAny(3, kHasRole));
+  EXPECT_TRUE(r.UserHoldsAny(3, 2u));
+  EXPECT_FALSE(r.UserHoldsAny(3, kPrivImportSolution));
+  EXPECT_FALSE(r.UserHoldsAny(4, kHasRole));
+  EXPECT_TRUE(r.GroupHoldsAny(7, kPrivExportSolution));
+  EXPECT_FALSE(r.GroupHoldsAny(7, kPrivCustomize));
+  EXPECT_FALSE(r.GroupHoldsAny(8, kHasRole));
+  r.Grant(10, 0);  // a role without privileges still counts as a role
+  EXPECT_EQ(r.OfUser(10), kHasRole);
+  EnvironmentRoles copy = r;
+  r.clear();
+  EXPECT_TRUE(r.empty());
+  EXPECT_EQ(r.OfUser(3), 0u);
+  EXPECT_EQ(r.OfGroup(7), 0u);
+  EXPECT_EQ(copy.OfUser(3), kHasRole | 3u);
+}
+
+// The user core holds short ids and a few groups inline; longer ids and
+// longer group lists are read from the record, with the same results.
+TEST(UserCoreTest, LongIdsAndManyGroupsReadFromTheRecord) {
+  SnapshotInput in;
+  in.resource.tenant.id = "res";
+  in.resource.tenant.name = "Contoso";
+  const std::string long_id(UserCore::kInlineId + 30, 'x');
+  UserFacts u = Member(1);
+  u.id = long_id;
+  in.users = {Member(0), u};
+  const uint32_t kGroups = UserCore::kInlineGroups + 8;
+  for (uint32_t g = 0; g < kGroups; ++g) {
+    in.groups.push_back({"g" + std::to_string(g), "Group " + std::to_string(g), false});
+    in.memberships.push_back({"g" + std::to_string(g), long_id, directory::MemberKind::kUser});
+  }
+  EnvironmentFacts e;
+  e.env.id = "env";
+  e.env.unique_name = "env-name";
+  e.env.display_name = "Env";
+  e.env.security_group_id = "g" + std::to_string(kGroups - 1);  // beyond the inline ones
+  in.environments = {e};
+  in.role_grants = {{"env", "g" + std::to_string(kGroups - 2), kHasRole}};
+  auto snap = Snapshot::Build(std::move(in));
+
+  const uint32_t i = snap->FindUser(long_id);
+  ASSERT_NE(i, kNoIndex);
+  EXPECT_EQ(snap->core(i).id(), long_id);
+  EXPECT_EQ(snap->core(i).groups().size(), kGroups);
+  EXPECT_EQ(snap->FindUser(long_id.substr(0, UserCore::kInlineId)), kNoIndex);
+  EXPECT_TRUE(Decide(*snap, {"res", long_id, Action::kEnvironmentAccess, "env-name", "", "", ""}).allowed);
+  EXPECT_EQ(Decide(*snap, {"res", "u0", Action::kEnvironmentAccess, "env", "", "", ""}).FailedIds(),
+            "environment.securityGroup, environment.securityRole");
+
+  UserFacts patched = snap->user(i);
+  patched.enabled = false;
+  auto next = snap->WithUser(patched);
+  EXPECT_EQ(next->FindUser(long_id), i);
+  EXPECT_EQ(next->core(i).groups().size(), kGroups);
+  EXPECT_EQ(Decide(*next, {"res", long_id, Action::kEnvironmentAccess, "env", "", "", ""}).FailedIds(),
+            "account.enabled");
+}
+
+// Decisions are values: copies and moves keep every text, owned ones included.
+TEST(CheckListTest, CopiesAndMovesKeepTheTexts) {
+  auto snap = Tenant();
+  Decision unknown = Decide(*snap, {"res", "nobody", Action::kEnvironmentAccess, "contoso-sales", "", "", ""});
+  Decision denied = Decide(*snap, {"res", "u7", Action::kEnvironmentAccess, "contoso-sales", "", "", ""});
+  ASSERT_EQ(unknown.checks.size(), 1u);
+  const std::string sentence = unknown.checks.front().sentence.str();
+  EXPECT_EQ(sentence, "There is no user 'nobody' in Contoso.");
+  Decision copy = unknown;
+  EXPECT_EQ(copy.checks.front().sentence.str(), sentence);
+  Decision moved = std::move(copy);
+  EXPECT_EQ(moved.checks.front().sentence.str(), sentence);
+  moved = denied;
+  EXPECT_EQ(moved.FailedIds(), denied.FailedIds());
+  EXPECT_EQ(moved.checks.back().remedy.cli.str(), denied.checks.back().remedy.cli.str());
+  moved = unknown;
+  EXPECT_EQ(moved.checks.size(), 1u);
+  EXPECT_EQ(moved.checks.front().remedy.what.str(), "Invite the person as a guest, or create the user.");
+  Text t = unknown.checks.front().sentence;
+  t = denied.checks.front().sentence;
+  EXPECT_EQ(t.str(), "The account is enabled.");
+  t = Text(std::string("owned"));
+  Text u = t;
+  EXPECT_EQ(u.str(), "owned");
+  EXPECT_TRUE(Text(std::string()).empty());
+  EXPECT_TRUE(Text("").empty());
 }
 
 }  // namespace
