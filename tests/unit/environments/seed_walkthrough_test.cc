@@ -11,10 +11,15 @@
 
 #include <regex>
 
+#include "support/browser.h"
 #include "support/test_env.h"
 
 namespace gh::environments {
 namespace {
+
+using gh::testing::Field;
+using gh::testing::SetCookieValue;
+using gh::testing::Unescape;
 
 using gh::testing::TestEnv;
 namespace json = boost::json;
@@ -24,25 +29,6 @@ constexpr const char* kGuestPassword = "Fabr1kam-Passw0rd!";
 constexpr const char* kNoUsageLocation = "License assignment cannot be done for user with invalid usage location.";
 
 using Ids = std::vector<std::string>;
-
-std::string SetCookieValue(const http::Response& r, const std::string& name) {
-  for (const auto& [k, v] : r.headers)
-    if (http::EqualsIgnoreCase(k, "Set-Cookie") && v.starts_with(name + "="))
-      return v.substr(name.size() + 1, v.find(';') - name.size() - 1);
-  return {};
-}
-
-std::string Field(const std::string& html, const std::string& name) {
-  std::smatch m;
-  std::regex re("name=\"" + name + "\" value=\"([^\"]*)\"");
-  return std::regex_search(html, m, re) ? m[1].str() : "";
-}
-
-std::string Unescape(std::string s) {
-  for (auto [from, to] : {std::pair{"&amp;", "&"}, {"&#39;", "'"}, {"&quot;", "\""}})
-    for (size_t p; (p = s.find(from)) != std::string::npos;) s.replace(p, std::string(from).size(), to);
-  return s;
-}
 
 // The data-check ids of an environment refusal page, in page order.
 Ids PageCheckIds(const std::string& html) {
@@ -59,7 +45,11 @@ class SeedWalkthroughTest : public ::testing::Test {
   TestEnv::TenantHandle contoso = env.Tenant("Contoso", "contoso.test");
   TestEnv::TenantHandle fabrikam = env.Tenant("Fabrikam", "fabrikam.test");
   std::string admin_token;  // Contoso's Global Administrator, signed in (delegated)
-  std::string cookies;      // the guest's browser
+  gh::testing::Browser browser{*env.router, "127.0.0.3"};
+  std::string& cookies = browser.cookies;  // the browser's Cookie header
+  http::Response Browse(const std::string& method, const std::string& target, const std::string& body = {}) {
+    return browser.Go(method, target, body);
+  }
 
   void SetUp() override {
     identity::TokenService::UserTokenRequest req;
@@ -83,31 +73,6 @@ class SeedWalkthroughTest : public ::testing::Test {
   // An admin call (the Contoso Global Administrator's delegated token).
   http::Response Admin(const std::string& method, const std::string& target, const std::string& body = {}) {
     return env.Call(method, target, admin_token, body);
-  }
-
-  // The guest's browser: keeps gh_csrf and gh_session.
-  http::Response Browse(const std::string& method, std::string target, const std::string& body = {}) {
-    if (target.starts_with(TestEnv::kBase)) target = target.substr(std::string(TestEnv::kBase).size());
-    http::Request req;
-    req.method = method;
-    req.target = target;
-    req.body = body;
-    req.headers = {{"Host", "localhost:8443"}};
-    if (!cookies.empty()) req.headers.emplace_back("Cookie", cookies);
-    if (!body.empty()) req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
-    req.secure = true;
-    req.remote_address = "127.0.0.3";
-    req.request_id = "00000000-0000-4000-8000-000000000003";
-    EXPECT_TRUE(req.ParseTarget()) << target;
-    auto resp = env.router->Handle(req);
-    for (const char* name : {"gh_csrf", "gh_session"}) {
-      std::string v = SetCookieValue(resp, name);
-      if (v.empty()) continue;
-      std::regex old(std::string(name) + "=[^;]*(; )?");
-      cookies = std::regex_replace(cookies, old, "");
-      cookies += std::string(cookies.empty() || cookies.ends_with("; ") ? "" : "; ") + name + "=" + v;
-    }
-    return resp;
   }
 
   // The troubleshooter's decision for the guest opening the environment.

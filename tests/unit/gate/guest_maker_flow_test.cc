@@ -5,10 +5,15 @@
 
 #include <regex>
 
+#include "support/browser.h"
 #include "support/test_env.h"
 
 namespace gh::gate {
 namespace {
+
+using gh::testing::Field;
+using gh::testing::SetCookieValue;
+using gh::testing::Unescape;
 
 using gh::testing::TestEnv;
 namespace json = boost::json;
@@ -40,7 +45,11 @@ class GuestMakerTest : public ::testing::Test {
   directory::User alice_home;
   directory::User alice;  // her guest object in Contoso
   std::string env_id;
-  std::string cookies;
+  gh::testing::Browser browser{*env.router, "127.0.0.1"};
+  std::string& cookies = browser.cookies;  // the browser's Cookie header
+  http::Response Browse(const std::string& method, const std::string& target, const std::string& body = {}) {
+    return browser.Go(method, target, body);
+  }
 
   void SetUp() override {
     directory::NewUser nu;
@@ -113,39 +122,6 @@ class GuestMakerTest : public ::testing::Test {
                           "\"" + extra + "}");
     EXPECT_EQ(r.status, 200) << r.body;
     return TestEnv::Json(r);
-  }
-
-  http::Response Browse(const std::string& method, const std::string& target, const std::string& body = {}) {
-    http::Request req;
-    req.method = method;
-    req.target = target;
-    req.body = body;
-    req.headers = {{"Host", "localhost:8443"}};
-    if (!cookies.empty()) req.headers.emplace_back("Cookie", cookies);
-    if (!body.empty()) req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
-    req.secure = true;
-    req.remote_address = "127.0.0.1";
-    req.request_id = "00000000-0000-4000-8000-000000000002";
-    EXPECT_TRUE(req.ParseTarget()) << target;
-    auto resp = env.router->Handle(req);
-    for (const auto& [k, v] : resp.headers) {
-      if (!http::EqualsIgnoreCase(k, "Set-Cookie")) continue;
-      for (std::string name : {"gh_csrf", "gh_session"})
-        if (v.starts_with(name + "="))
-          cookies += (cookies.empty() ? "" : "; ") + name + "=" + v.substr(name.size() + 1, v.find(';') - name.size() - 1);
-    }
-    return resp;
-  }
-
-  static std::string Field(const std::string& html, const std::string& name) {
-    std::smatch m;
-    std::regex re("name=\"" + name + "\" value=\"([^\"]*)\"");
-    return std::regex_search(html, m, re) ? m[1].str() : "";
-  }
-  static std::string Unescape(std::string s) {
-    for (auto [from, to] : {std::pair{"&amp;", "&"}, {"&#39;", "'"}, {"&quot;", "\""}, {"&lt;", "<"}, {"&gt;", ">"}})
-      for (size_t p; (p = s.find(from)) != std::string::npos;) s.replace(p, std::string(from).size(), to);
-    return s;
   }
 
   // Follows a redirect to /login and signs in with a password; returns the

@@ -9,39 +9,29 @@
 #include <sstream>
 
 #include "identity/jwt.h"
+#include "support/browser.h"
 #include "support/test_env.h"
 
 namespace gh::invitations {
 namespace {
 
+using gh::testing::Field;
+using gh::testing::SetCookieValue;
+using gh::testing::Unescape;
+
 using gh::testing::TestEnv;
 namespace json = boost::json;
-
-std::string SetCookieValue(const http::Response& r, const std::string& name) {
-  for (const auto& [k, v] : r.headers)
-    if (http::EqualsIgnoreCase(k, "Set-Cookie") && v.starts_with(name + "="))
-      return v.substr(name.size() + 1, v.find(';') - name.size() - 1);
-  return {};
-}
-
-std::string Field(const std::string& html, const std::string& name) {
-  std::smatch m;
-  std::regex re("name=\"" + name + "\" value=\"([^\"]*)\"");
-  return std::regex_search(html, m, re) ? m[1].str() : "";
-}
-
-std::string Unescape(std::string s) {
-  for (auto [from, to] : {std::pair{"&amp;", "&"}, {"&#39;", "'"}, {"&quot;", "\""}})
-    for (size_t p; (p = s.find(from)) != std::string::npos;) s.replace(p, std::string(from).size(), to);
-  return s;
-}
 
 class InvitationFlowTest : public ::testing::Test {
  protected:
   TestEnv env;
   TestEnv::TenantHandle contoso = env.Tenant("Contoso", "contoso.test");
   TestEnv::TenantHandle fabrikam = env.Tenant("Fabrikam", "fabrikam.test");
-  std::string cookies;
+  gh::testing::Browser browser{*env.router, "127.0.0.2"};
+  std::string& cookies = browser.cookies;  // the browser's Cookie header
+  http::Response Browse(const std::string& method, const std::string& target, const std::string& body = {}) {
+    return browser.Go(method, target, body);
+  }
 
   void SetUp() override {
     for (const char* nick : {"alice", "bob"}) {
@@ -59,31 +49,6 @@ class InvitationFlowTest : public ::testing::Test {
                     R"({"invitedUserEmailAddress":")" + email +
                         R"(","inviteRedirectUrl":"https://apps.contoso.test/welcome","sendInvitationMessage":true)" +
                         extra + "}");
-  }
-
-  http::Response Browse(const std::string& method, std::string target, const std::string& body = {}) {
-    if (target.starts_with(TestEnv::kBase)) target = target.substr(std::string(TestEnv::kBase).size());
-    http::Request req;
-    req.method = method;
-    req.target = target;
-    req.body = body;
-    req.headers = {{"Host", "localhost:8443"}};
-    if (!cookies.empty()) req.headers.emplace_back("Cookie", cookies);
-    if (!body.empty()) req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
-    req.secure = true;
-    req.remote_address = "127.0.0.2";
-    req.request_id = "00000000-0000-4000-8000-000000000002";
-    EXPECT_TRUE(req.ParseTarget()) << target;
-    auto resp = env.router->Handle(req);
-    for (const char* name : {"gh_csrf", "gh_session"}) {
-      std::string v = SetCookieValue(resp, name);
-      if (v.empty()) continue;
-      // Replace an older value of the same cookie.
-      std::regex old(std::string(name) + "=[^;]*(; )?");
-      cookies = std::regex_replace(cookies, old, "");
-      cookies += std::string(cookies.empty() || cookies.ends_with("; ") ? "" : "; ") + name + "=" + v;
-    }
-    return resp;
   }
 
   // Follows the redeem link through sign-in to the consent page.

@@ -7,10 +7,15 @@
 
 #include "core/encoding.h"
 #include "identity/jwt.h"
+#include "support/browser.h"
 #include "support/test_env.h"
 
 namespace gh::web {
 namespace {
+
+using gh::testing::Field;
+using gh::testing::SetCookieValue;
+using gh::testing::Unescape;
 
 using gh::testing::TestEnv;
 namespace json = boost::json;
@@ -18,30 +23,16 @@ namespace json = boost::json;
 constexpr const char* kRedirect = "http://localhost:7777/cb";
 constexpr const char* kVerifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk-and-more-entropy";
 
-std::string Cookie(const http::Response& r, const std::string& name) {
-  for (const auto& [k, v] : r.headers)
-    if (http::EqualsIgnoreCase(k, "Set-Cookie") && v.starts_with(name + "=")) return v.substr(name.size() + 1, v.find(';') - name.size() - 1);
-  return {};
-}
-
-std::string Field(const std::string& html, const std::string& name) {
-  std::smatch m;
-  std::regex re("name=\"" + name + "\" value=\"([^\"]*)\"");
-  return std::regex_search(html, m, re) ? m[1].str() : "";
-}
-
-std::string Unescape(std::string s) {
-  for (auto [from, to] : {std::pair{"&amp;", "&"}, {"&#39;", "'"}, {"&quot;", "\""}, {"&lt;", "<"}, {"&gt;", ">"}})
-    for (size_t p; (p = s.find(from)) != std::string::npos;) s.replace(p, std::string(from).size(), to);
-  return s;
-}
-
 class SigninFlowTest : public ::testing::Test {
  protected:
   TestEnv env;
   TestEnv::TenantHandle contoso = env.Tenant("Contoso", "contoso.test");
   std::string app_id;
-  std::string cookies;  // "a=b; c=d"
+  gh::testing::Browser browser{*env.router, "127.0.0.1"};
+  std::string& cookies = browser.cookies;  // the browser's Cookie header
+  http::Response Browse(const std::string& method, const std::string& target, const std::string& body = {}) {
+    return browser.Go(method, target, body);
+  }
 
   void SetUp() override {
     auto app = env.clients->CreateApplication(directory::Actor::System(), contoso.res.tenant.id,
@@ -49,26 +40,6 @@ class SigninFlowTest : public ::testing::Test {
                                                std::vector<std::string>{kRedirect}});
     ASSERT_TRUE(app.ok()) << app.status().ToString();
     app_id = app->app_id;
-  }
-
-  http::Response Browse(const std::string& method, const std::string& target, const std::string& body = {}) {
-    http::Request req;
-    req.method = method;
-    req.target = target;
-    req.body = body;
-    req.headers = {{"Host", "localhost:8443"}};
-    if (!cookies.empty()) req.headers.emplace_back("Cookie", cookies);
-    if (!body.empty()) req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
-    req.secure = true;
-    req.remote_address = "127.0.0.1";
-    req.request_id = "00000000-0000-4000-8000-000000000001";
-    EXPECT_TRUE(req.ParseTarget()) << target;
-    auto resp = env.router->Handle(req);
-    for (const char* name : {"gh_csrf", "gh_session"}) {
-      std::string v = Cookie(resp, name);
-      if (!v.empty()) cookies += std::string(cookies.empty() ? "" : "; ") + name + "=" + v;
-    }
-    return resp;
   }
 
   std::string AuthorizeUrl(const std::string& extra = "") {
@@ -201,7 +172,7 @@ TEST_F(SigninFlowTest, FormsWithoutTheCsrfTokenAreRefused) {
   auto r = Browse("POST", "/login", "tenant=" + contoso.res.tenant.id + "&step=password&email=admin%40contoso.test"
                                     "&password=Adm1n-Passw0rd!&csrf=forged");
   EXPECT_EQ(r.status, 400);
-  EXPECT_TRUE(Cookie(r, "gh_session").empty());
+  EXPECT_TRUE(SetCookieValue(r, "gh_session").empty());
 }
 
 TEST_F(SigninFlowTest, WrongPasswordsLockTheAccountWithoutRevealingIt) {

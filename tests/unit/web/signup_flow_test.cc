@@ -6,34 +6,19 @@
 
 #include <regex>
 
+#include "support/browser.h"
 #include "support/test_env.h"
 
 namespace gh::web {
 namespace {
 
+using gh::testing::Field;
+using gh::testing::SetCookieValue;
+using gh::testing::Unescape;
+
 using gh::testing::TestEnv;
 
 constexpr const char* kPassword = "Str0ng-Passw0rd!";
-
-std::string Cookie(const http::Response& r, const std::string& name) {
-  for (const auto& [k, v] : r.headers)
-    if (http::EqualsIgnoreCase(k, "Set-Cookie") && v.starts_with(name + "="))
-      return v.substr(name.size() + 1, v.find(';') - name.size() - 1);
-  return {};
-}
-
-std::string Field(const std::string& html, const std::string& name) {
-  std::smatch m;
-  std::regex re("name=\"" + name + "\" value=\"([^\"]*)\"");
-  return std::regex_search(html, m, re) ? m[1].str() : "";
-}
-
-std::string Unescape(std::string s) {
-  for (auto [from, to] : {std::pair{"&amp;", "&"}, {"&#39;", "'"}, {"&quot;", "\""}, {"&lt;", "<"}, {"&gt;", ">"},
-                          {"&#x3d;", "="}, {"&#61;", "="}})
-    for (size_t p; (p = s.find(from)) != std::string::npos;) s.replace(p, std::string(from).size(), to);
-  return s;
-}
 
 bool Has(const http::Response& r, const std::string& text) { return r.body.find(text) != std::string::npos; }
 
@@ -41,29 +26,13 @@ class SignupFlowTest : public ::testing::Test {
  protected:
   TestEnv env;
   TestEnv::TenantHandle contoso = env.Tenant("Contoso", "contoso.test");
-  std::string cookies;
+  gh::testing::Browser browser{*env.router, "127.0.0.1"};
+  std::string& cookies = browser.cookies;  // the browser's Cookie header
+  http::Response Browse(const std::string& method, const std::string& target, const std::string& body = {}) {
+    return browser.Go(method, target, body);
+  }
 
   void SetUp() override { ASSERT_TRUE(env.signin->EnsureConsumersTenant().ok()); }
-
-  http::Response Browse(const std::string& method, const std::string& target, const std::string& body = {}) {
-    http::Request req;
-    req.method = method;
-    req.target = target;
-    req.body = body;
-    req.headers = {{"Host", "localhost:8443"}};
-    if (!cookies.empty()) req.headers.emplace_back("Cookie", cookies);
-    if (!body.empty()) req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
-    req.secure = true;
-    req.remote_address = "127.0.0.1";
-    req.request_id = "00000000-0000-4000-8000-000000000002";
-    EXPECT_TRUE(req.ParseTarget()) << target;
-    auto resp = env.router->Handle(req);
-    for (const char* name : {"gh_csrf", "gh_session"}) {
-      std::string v = Cookie(resp, name);
-      if (!v.empty()) cookies += std::string(cookies.empty() ? "" : "; ") + name + "=" + v;
-    }
-    return resp;
-  }
 
   // Opens the sign-up form and submits it; returns the response (the "we sent a code" page on success).
   http::Response StartSignUp(const std::string& email, const std::string& password,
@@ -130,8 +99,8 @@ TEST_F(SignupFlowTest, SignUpVerifyThenSignInWithThePassword) {
   auto done = Verify("Pat@Outlook.com", env.last_otp.second);
   ASSERT_EQ(done.status, 302) << done.body;
   EXPECT_EQ(done.Header("Location"), "/done");
-  EXPECT_FALSE(Cookie(done, "gh_session").empty());
-  auto session = env.signin->ResolveSession(Cookie(done, "gh_session"));
+  EXPECT_FALSE(SetCookieValue(done, "gh_session").empty());
+  auto session = env.signin->ResolveSession(SetCookieValue(done, "gh_session"));
   ASSERT_TRUE(session.ok());
   EXPECT_EQ(session->home_tenant_id, identity::kConsumersTenantId);
 
