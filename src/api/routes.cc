@@ -6,6 +6,7 @@
 #include "api/oauth.h"
 #include "web/page.h"
 #include "web/environment_pages.h"
+#include "web/portal_pages.h"
 #include "web/redeem_routes.h"
 #include "web/signin_routes.h"
 
@@ -20,7 +21,8 @@ std::vector<http::Route> AllRoutes(Services& s) {
                     admin::GateRoutes(s), admin::BulkInvitationRoutes(s),
                     web::EnvironmentPages({s.store, s.signin, s.environments, s.gate}),
                     web::SigninRoutes({s.signin, s.directory, s.random, s.public_base}),
-                    web::RedeemRoutes({s.invitations, s.signin, s.random})})
+                    web::RedeemRoutes({s.invitations, s.signin, s.random}),
+                    web::PortalPages({s.directory, s.signin, s.bulk, s.bulk_runner, s.random})})
     for (auto& r : part) all.push_back(std::move(r));
   // The gate's snapshots are replaced after each committed write: a
   // successful mutating request drops them (home-tenant policies live in

@@ -281,7 +281,9 @@ int Serve(const CommonOptions& common, const ServeOptions& o) {
               << "  its email is in " << (fs::path(common.data) / "outbox").string() << "/ and its Get Started link is:\n"
               << "    " << link << "\n"
               << "  Then open " << public_base << "/env/contoso-sales as Bob: it lists, check by check, what still\n"
-              << "  keeps him out of the environment and what an administrator does about each.\n";
+              << "  keeps him out of the environment and what an administrator does about each.\n"
+              << "\n  Admin portal (bulk invitations so far): " << public_base
+              << "/portal/contoso.com — sign in as admin@contoso.com.\n";
   }
   std::cout << "\nGatehouse is listening on " << public_base << " (store: " << core.store->Backend() << ")\n";
   if (!ca_path.empty())

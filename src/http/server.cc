@@ -37,6 +37,19 @@
 namespace gh::http {
 namespace {
 
+// True when `path` starts with the segments of `prefix`, where a "*" segment
+// matches any one segment ("/portal/*/bulk" matches "/portal/t1/bulk/…").
+bool PathStartsWith(std::string_view path, std::string_view prefix) {
+  while (!prefix.empty()) {
+    size_t ps = prefix.find('/', 1), ts = path.find('/', 1);
+    std::string_view want = prefix.substr(0, ps), got = path.substr(0, ts);
+    if (want != got && !(want == "/*" && got.size() > 1)) return false;
+    prefix = ps == std::string_view::npos ? std::string_view() : prefix.substr(ps);
+    path = ts == std::string_view::npos ? std::string_view() : path.substr(ts);
+  }
+  return true;
+}
+
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
@@ -276,7 +289,8 @@ class ServerImpl final : public Server {
       if (!ec) {
         std::string_view target = parser.get().target();
         for (const auto& prefix : opts_.upload_paths)
-          if (target.starts_with(prefix)) body_limit = std::max(body_limit, opts_.max_upload_bytes);
+          if (PathStartsWith(target.substr(0, target.find('?')), prefix))
+            body_limit = std::max(body_limit, opts_.max_upload_bytes);
         parser.body_limit(body_limit);
         // Answer "Expect: 100-continue" only when we mean to read the body.
         auto expect = parser.get()[bhttp::field::expect];

@@ -21,8 +21,9 @@ struct ServerOptions {
   std::string tls_key_file;   // PEM private key
   int threads = 2;
   size_t max_body_bytes = 8 * 1024 * 1024;
-  // File uploads (paths starting with one of these) may be larger.
-  std::vector<std::string> upload_paths = {"/api/v1/bulkInvitations"};
+  // File uploads may be larger: paths starting with one of these ('*' stands
+  // for one path segment).
+  std::vector<std::string> upload_paths = {"/api/v1/bulkInvitations", "/portal/*/bulk"};
   size_t max_upload_bytes = 256 * 1024 * 1024;
   size_t max_header_bytes = 16 * 1024;
   int idle_timeout_seconds = 60;

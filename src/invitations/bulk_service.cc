@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "core/encoding.h"
@@ -145,6 +146,17 @@ std::optional<std::string> RefusalOutcome(const Status& s) {
 
 bool IsFinished(const std::string& status) {
   return status == "completed" || status == "completedWithErrors" || status == "failed" || status == "cancelled";
+}
+
+bool SeesAllBulkJobs(bool is_app, const std::vector<std::string>& directory_roles) {
+  if (is_app) return true;
+  for (std::string_view role : {directory::kGlobalAdministratorRole, directory::kUserAdministratorRole})
+    if (std::find(directory_roles.begin(), directory_roles.end(), role) != directory_roles.end()) return true;
+  return false;
+}
+
+bool SubmittedBy(const BulkJobRow& job, const std::string& object_id) {
+  return SubmitterFrom(job.submitter_json).id == object_id;
 }
 
 bool IsFailedOutcome(std::string_view outcome) {

@@ -81,8 +81,11 @@ class BulkInvitationService {
   std::function<void(const std::string&)> on_committed_;
 };
 
-// The job and results as the API shows them.
 bool IsFinished(const std::string& status);
+// Who sees a job: apps and Global or User Administrators see every job of the
+// tenant; anyone else only the jobs they submitted.
+bool SeesAllBulkJobs(bool is_app, const std::vector<std::string>& directory_roles);
+bool SubmittedBy(const store::BulkJobRow& job, const std::string& object_id);
 // The heading of the results file and one line of it.
 std::string_view ResultsHeading();
 std::string ResultsLine(const store::BulkResultRow& r);

@@ -27,6 +27,10 @@ ctemplate::TemplateDictionary* Page::Section(const std::string& name) { return c
 
 void Page::Show(const std::string& name) { content_->ShowSection(name); }
 
+void Page::Include(const std::string& name, const std::string& file) {
+  content_->AddIncludeDictionary(name)->SetFilename(file);
+}
+
 std::string Page::Render() const {
   std::string out;
   if (!ctemplate::ExpandTemplate("layout", ctemplate::DO_NOT_STRIP, dict_.get(), &out))

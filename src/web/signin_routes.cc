@@ -259,7 +259,16 @@ button, .button { display:inline-block; margin-top:1.25rem; padding:.6rem 1.2rem
   border:0; border-radius:4px; cursor:pointer; text-decoration:none; }
 button.secondary { background:#fff; color:var(--accent); border:1px solid var(--accent); }
 button:focus-visible, a:focus-visible, input:focus-visible { outline:3px solid #ffb900; outline-offset:2px; }
-@media (max-width: 480px) { .card { margin:0; border-radius:0; min-height:100vh; padding:1.25rem; } }
+.card:has(nav.portal) { max-width:72rem; }
+nav.portal { display:flex; flex-wrap:wrap; gap:1rem; align-items:baseline; margin-bottom:1rem; }
+nav.portal .muted { margin-right:auto; }
+label.check { font-weight:400; display:flex; gap:.5rem; align-items:center; }
+label.check input { width:auto; }
+table.jobs { width:100%; border-collapse:collapse; margin-top:.5rem; }
+table.jobs th, table.jobs td { text-align:left; padding:.4rem .5rem; border-bottom:1px solid #ddd; }
+progress { width:100%; height:1.25rem; }
+@media (max-width: 480px) { .card { margin:0; border-radius:0; min-height:100vh; padding:1.25rem; }
+  table.jobs th:nth-child(n+5), table.jobs td:nth-child(n+5) { display:none; } }
 )CSS";
 
 http::Response Static(const std::string& body, const std::string& type) {

@@ -76,7 +76,7 @@ for _ in $(seq 1 600); do
   [ "$done_rows" -gt 0 ] && break
   sleep 0.05
 done
-kill -KILL "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
+{ kill -KILL "$server_pid" && wait "$server_pid"; } 2>/dev/null || true; server_pid=""
 before=$(sql "SELECT processed FROM bulk_jobs WHERE id = '$job'")
 [ "$before" -gt 0 ] && [ "$before" -lt "$rows" ] || fail "killed at $before of $rows rows: not part-way"
 echo "bulk_crash[$backend]: killed the server with $before of $rows rows committed"

@@ -38,9 +38,10 @@ class Browser {
   Browser(http::Router& router, std::string remote_address, std::string base = "https://localhost:8443")
       : router_(router), remote_(std::move(remote_address)), base_(std::move(base)) {}
 
-  // One request; absolute links to the server are followed as paths, form
-  // bodies are sent as application/x-www-form-urlencoded.
-  http::Response Go(const std::string& method, std::string target, const std::string& body = {}) {
+  // One request; absolute links to the server are followed as paths, bodies
+  // are forms unless told otherwise.
+  http::Response Go(const std::string& method, std::string target, const std::string& body = {},
+                    const std::string& content_type = "application/x-www-form-urlencoded") {
     if (target.starts_with(base_)) target = target.substr(base_.size());
     http::Request req;
     req.method = method;
@@ -48,7 +49,7 @@ class Browser {
     req.body = body;
     req.headers = {{"Host", "localhost:8443"}};
     if (!cookies.empty()) req.headers.emplace_back("Cookie", cookies);
-    if (!body.empty()) req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+    if (!body.empty()) req.headers.emplace_back("Content-Type", content_type);
     req.secure = true;
     req.remote_address = remote_;
     req.request_id = "00000000-0000-4000-8000-00000000b10e";

@@ -1,7 +1,5 @@
 // /api/v1/bulkInvitations: upload a CSV file as a job (202 + Location), watch
 // it, download its per-row results as CSV, cancel or delete it.
-#include <algorithm>
-
 #include "api/admin/routes.h"
 #include "api/handler_util.h"
 #include "api/inviter.h"
@@ -45,17 +43,10 @@ invitations::BulkInvitationService& Bulk(Services& s) {
   return *s.bulk;
 }
 
-// Admins (and apps) see every job of the tenant; other users only their own.
-bool SeesAllJobs(const identity::Principal& p) {
-  if (p.kind == identity::PrincipalKind::kApp) return true;
-  for (std::string_view role : {directory::kGlobalAdministratorRole, directory::kUserAdministratorRole})
-    if (std::find(p.directory_roles.begin(), p.directory_roles.end(), role) != p.directory_roles.end()) return true;
-  return false;
-}
-
 bool Visible(const http::RouteContext& ctx, const BulkJobRow& j) {
-  return SeesAllJobs(*ctx.principal) ||
-         json::parse(j.submitter_json).as_object().at("id").as_string() == ctx.principal->object_id;
+  const auto& p = *ctx.principal;
+  return invitations::SeesAllBulkJobs(p.kind == identity::PrincipalKind::kApp, p.directory_roles) ||
+         invitations::SubmittedBy(j, p.object_id);
 }
 
 StatusOr<BulkJobRow> VisibleJob(Services& s, http::RouteContext& ctx) {

@@ -1,0 +1,249 @@
+#include "web/portal_pages.h"
+
+#include <algorithm>
+
+#include "core/clock.h"
+#include "http/multipart.h"
+#include "web/cookies.h"
+#include "web/page.h"
+
+namespace gh::web {
+namespace {
+using http::Permission;
+using http::Route;
+using store::BulkJobRow;
+
+constexpr const char* kTemplateCsv =
+    "version:v1.0,,,\r\n"
+    "Email address to invite [inviteeEmail] Required,Redirection url [inviteRedirectURL] Required,"
+    "Send invitation message (true or false) [sendEmail],Customized invitation message [customizedMessageBody]\r\n";
+
+http::Response SeeOther(const std::string& to) {
+  http::Response r;
+  r.status = 303;
+  r.SetHeader("Location", to);
+  return r;
+}
+
+// The signed-in administrator of the tenant in the path.
+struct Admin {
+  directory::Tenant tenant;
+  directory::User user;
+  std::vector<std::string> roles;
+  std::string base;  // "/portal/{tenant id}"
+  invitations::Inviter Inviter() const {
+    invitations::Inviter who;
+    who.id = user.id;
+    who.name = user.display_name;
+    who.email = user.mail.value_or("");
+    who.directory_roles = roles;
+    who.user_type = user.user_type;
+    return who;
+  }
+  bool Sees(const BulkJobRow& job) const {
+    return invitations::SeesAllBulkJobs(false, roles) || invitations::SubmittedBy(job, user.id);
+  }
+};
+
+// The administrator, or the page to show instead (sign-in, refusal).
+std::optional<http::Response> Authenticate(PortalDeps& d, http::RouteContext& ctx, Admin& out) {
+  auto tenant = d.directory.ResolveTenant(ctx.params["tenant"]);
+  if (!tenant.ok()) return MessagePage(404, "Organization not found", "Check the address you opened.");
+  out.tenant = *tenant;
+  out.base = "/portal/" + tenant->id;
+  auto session = d.signin.ResolveSession(CookieValue(ctx.request, kSessionCookie));
+  if (!session.ok())
+    return SeeOther("/login?tenant=" + tenant->id + "&continue=" + http::PercentEncode(ctx.request.path));
+  auto user = d.signin.PrincipalIn(*session, tenant->id);
+  if (!user.ok()) return MessagePage(403, "You can't manage " + tenant->name, user.status().message());
+  auto roles = d.directory.EffectiveRoles(tenant->id, user->id);
+  if (!roles.ok()) return MessagePage(503, "Something went wrong", roles.status().message());
+  bool admin = std::any_of(roles->begin(), roles->end(), [](const std::string& r) {
+    return r == directory::kGlobalAdministratorRole || r == directory::kUserAdministratorRole ||
+           r == directory::kGuestInviterRole;
+  });
+  if (!admin || user->user_type == directory::UserType::kGuest)
+    return MessagePage(403, "You can't manage " + tenant->name,
+                       "The portal is for Global Administrators, User Administrators and Guest Inviters of " +
+                           tenant->name + ". Ask one of them to give you a role.",
+                       "Sign out", "/logout");
+  out.user = *user;
+  out.roles = *roles;
+  return std::nullopt;
+}
+
+void Layout(Page& p, const Admin& a) {
+  p.Set("ORG", a.tenant.name).Set("USER", a.user.user_principal_name).Set("BASE", a.base);
+  p.Include("NAV", "portal_nav");
+}
+
+http::Response Home(PortalDeps& d, http::RouteContext& ctx) {
+  Admin a;
+  if (auto early = Authenticate(d, ctx, a)) return *early;
+  Page p("portal_home", a.tenant.name);
+  Layout(p, a);
+  return p.Response();
+}
+
+std::string Percent(const BulkJobRow& j) {
+  return std::to_string(j.total_rows ? j.processed * 100 / j.total_rows : 0);
+}
+
+void AddJobRow(Page& p, const Admin& a, const BulkJobRow& j) {
+  auto* row = p.Section("JOB");
+  row->SetValue("HREF", a.base + "/bulk/" + j.id);
+  row->SetValue("FILE", j.file_name);
+  row->SetValue("STATUS", j.status);
+  row->SetValue("CREATED", FormatIso8601(j.created_at));
+  row->SetValue("TOTAL", std::to_string(j.total_rows));
+  row->SetValue("SUCCEEDED", std::to_string(j.succeeded));
+  row->SetValue("FAILED", std::to_string(j.failed));
+}
+
+// The upload form and the recent jobs; `error` is shown next to the file field.
+http::Response BulkForm(PortalDeps& d, http::RouteContext& ctx, const Admin& a, const std::string& error, int status) {
+  Page p("portal_bulk", "Bulk invite · " + a.tenant.name);
+  Layout(p, a);
+  Csrf csrf = CsrfFor(ctx.request, d.random);
+  p.Set("CSRF", csrf.token);
+  if (!error.empty()) p.Section("ERROR")->SetValue("MESSAGE", error);
+  auto jobs = d.bulk->List(a.tenant.id, 50);
+  bool any = false;
+  if (jobs.ok())
+    for (const auto& j : *jobs)
+      if (a.Sees(j)) {
+        AddJobRow(p, a, j);
+        any = true;
+      }
+  if (!any) p.Show("NO_JOBS");
+  http::Response resp = p.Response(status);
+  csrf.Attach(ctx.request, resp);
+  return resp;
+}
+
+http::Response BulkGet(PortalDeps& d, http::RouteContext& ctx) {
+  Admin a;
+  if (auto early = Authenticate(d, ctx, a)) return *early;
+  return BulkForm(d, ctx, a, "", 200);
+}
+
+http::Response BulkTemplate(PortalDeps& d, http::RouteContext& ctx) {
+  Admin a;
+  if (auto early = Authenticate(d, ctx, a)) return *early;
+  http::Response r = http::Response::Text(200, kTemplateCsv, "text/csv; charset=utf-8");
+  r.SetHeader("Content-Disposition", "attachment; filename=\"BulkInviteTemplate.csv\"");
+  return r;
+}
+
+http::Response BulkPost(PortalDeps& d, http::RouteContext& ctx) {
+  Admin a;
+  if (auto early = Authenticate(d, ctx, a)) return *early;
+  auto boundary = http::MultipartBoundary(ctx.request.Header("Content-Type"));
+  if (!boundary) return BulkForm(d, ctx, a, "Choose a CSV file to upload.", 400);
+  auto parts = http::ParseMultipart(ctx.request.body, *boundary);
+  if (!parts.ok()) return BulkForm(d, ctx, a, parts.status().message(), 400);
+  auto field = [&](std::string_view name) {
+    const http::FormPart* f = http::FindPart(*parts, name);
+    return f ? std::string(f->body) : std::string();
+  };
+  if (!CsrfValid(ctx.request, field("csrf")))
+    return MessagePage(403, "This form has expired", "Go back, reload the page and upload the file again.");
+  const http::FormPart* file = http::FindPart(*parts, "file");
+  if (!file || file->body.empty()) return BulkForm(d, ctx, a, "Choose a CSV file to upload.", 400);
+  invitations::BulkOptions options;
+  if (!file->filename.empty()) options.file_name = file->filename;
+  options.redirect_url = field("redirectUrl");
+  options.message = field("message");
+  options.send_email = field("sendEmail") == "true";
+  auto job = d.bulk->Submit(a.Inviter(), a.tenant.id, file->body, options);
+  if (!job.ok()) return BulkForm(d, ctx, a, job.status().message(), job.status().code() == Code::kPermissionDenied ? 403 : 400);
+  if (d.runner) d.runner->Notify();
+  return SeeOther(a.base + "/bulk/" + job->id);
+}
+
+StatusOr<BulkJobRow> VisibleJob(PortalDeps& d, http::RouteContext& ctx, const Admin& a) {
+  auto job = d.bulk->Get(a.tenant.id, ctx.params["id"]);
+  if (job.ok() && !a.Sees(*job)) return NotFound("No such job.");
+  return job;
+}
+
+http::Response JobPage(PortalDeps& d, http::RouteContext& ctx) {
+  Admin a;
+  if (auto early = Authenticate(d, ctx, a)) return *early;
+  auto job = VisibleJob(d, ctx, a);
+  if (!job.ok()) return MessagePage(404, "Job not found", "It may have been deleted.", "Bulk invite", a.base + "/bulk");
+  Page p("portal_job", job->file_name + " · Bulk invite");
+  Layout(p, a);
+  Csrf csrf = CsrfFor(ctx.request, d.random);
+  p.Set("CSRF", csrf.token).Set("ID", job->id).Set("FILE", job->file_name).Set("STATUS", job->status);
+  p.Set("TOTAL", std::to_string(job->total_rows)).Set("PROCESSED", std::to_string(job->processed));
+  p.Set("SUCCEEDED", std::to_string(job->succeeded)).Set("FAILED", std::to_string(job->failed));
+  p.Set("PERCENT", Percent(*job));
+  if (invitations::IsFinished(job->status)) {
+    p.Show("FINISHED");
+  } else {
+    p.Show("RUNNING");  // refreshes itself and offers Cancel
+  }
+  if (job->error) p.Section("JOB_ERROR")->SetValue("MESSAGE", *job->error);
+  http::Response resp = p.Response();
+  csrf.Attach(ctx.request, resp);
+  return resp;
+}
+
+http::Response JobCancel(PortalDeps& d, http::RouteContext& ctx) {
+  Admin a;
+  if (auto early = Authenticate(d, ctx, a)) return *early;
+  auto form = http::ParseForm(ctx.request.body);
+  if (!CsrfValid(ctx.request, http::FormValue(form, "csrf")))
+    return MessagePage(403, "This form has expired", "Go back, reload the page and try again.");
+  auto job = VisibleJob(d, ctx, a);
+  if (!job.ok()) return MessagePage(404, "Job not found", "It may have been deleted.");
+  auto cancelled = d.bulk->Cancel(a.tenant.id, job->id);
+  if (!cancelled.ok()) return MessagePage(503, "Something went wrong", cancelled.status().message());
+  if (d.runner) d.runner->Notify();
+  return SeeOther(a.base + "/bulk/" + job->id);
+}
+
+http::Response JobResults(PortalDeps& d, http::RouteContext& ctx) {
+  Admin a;
+  if (auto early = Authenticate(d, ctx, a)) return *early;
+  auto job = VisibleJob(d, ctx, a);
+  if (!job.ok()) return MessagePage(404, "Job not found", "It may have been deleted.");
+  std::string csv(invitations::ResultsHeading());
+  for (int64_t after = 0;;) {
+    auto rows = d.bulk->Results(a.tenant.id, job->id, after, 10'000);
+    if (!rows.ok()) return MessagePage(503, "Something went wrong", rows.status().message());
+    for (const auto& r : *rows) csv += invitations::ResultsLine(r);
+    if (rows->size() < 10'000) break;
+    after = rows->back().row;
+  }
+  http::Response r = http::Response::Text(200, std::move(csv), "text/csv; charset=utf-8");
+  r.SetHeader("Content-Disposition", "attachment; filename=\"bulk-invitation-results-" + job->id + ".csv\"");
+  return r;
+}
+
+}  // namespace
+
+std::vector<Route> PortalPages(PortalDeps deps) {
+  auto shared = std::make_shared<PortalDeps>(deps);
+  auto h = [shared](http::Response (*f)(PortalDeps&, http::RouteContext&)) {
+    return [shared, f](http::RouteContext& ctx) {
+      if (!shared->bulk) return MessagePage(503, "Bulk invitations are not available", "The server has no job runner.");
+      return f(*shared, ctx);
+    };
+  };
+  return {
+      Route{"GET", "/portal/{tenant}", h(Home), Permission::Public(), "Admin portal home", false},
+      Route{"GET", "/portal/{tenant}/bulk", h(BulkGet), Permission::Public(), "Bulk invite: upload and jobs", false},
+      Route{"POST", "/portal/{tenant}/bulk", h(BulkPost), Permission::Public(), "Bulk invite: upload a CSV file", true},
+      Route{"GET", "/portal/{tenant}/bulk/template.csv", h(BulkTemplate), Permission::Public(),
+            "Bulk invite: Entra's CSV template", false},
+      Route{"GET", "/portal/{tenant}/bulk/{id}", h(JobPage), Permission::Public(), "Bulk invite: one job", false},
+      Route{"POST", "/portal/{tenant}/bulk/{id}/cancel", h(JobCancel), Permission::Public(), "Bulk invite: cancel",
+            true},
+      Route{"GET", "/portal/{tenant}/bulk/{id}/results", h(JobResults), Permission::Public(),
+            "Bulk invite: per-row results (CSV)", false},
+  };
+}
+
+}  // namespace gh::web

@@ -1,0 +1,130 @@
+// The admin portal's bulk invitation pages in-process, through a
+// cookie-keeping browser: sign-in redirect, the template, the upload form
+// (errors next to the file field), the job page, cancel, the results file,
+// and who may use it.
+#include <gtest/gtest.h>
+
+#include "support/browser.h"
+#include "support/test_env.h"
+
+namespace gh::web {
+namespace {
+
+using gh::testing::Field;
+using gh::testing::TestEnv;
+using gh::testing::Unescape;
+
+constexpr const char* kBoundary = "----portalTestBoundary";
+
+std::string Multipart(const std::string& csrf, const std::string& csv, const std::string& redirect = "https://apps.contoso.test/") {
+  std::string b = kBoundary;
+  auto field = [&](const std::string& name, const std::string& value) {
+    return "--" + b + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n";
+  };
+  return field("csrf", csrf) + field("redirectUrl", redirect) + field("sendEmail", "true") + "--" + b +
+         "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"guests.csv\"\r\nContent-Type: text/csv\r\n\r\n" +
+         csv + "\r\n--" + b + "--\r\n";
+}
+
+class PortalBulkTest : public ::testing::Test {
+ protected:
+  TestEnv env;
+  TestEnv::TenantHandle contoso = env.Tenant("Contoso", "contoso.test");
+  gh::testing::Browser browser{*env.router, "127.0.0.4"};
+  std::string base = "/portal/" + contoso.res.tenant.id;
+
+  // Opens `target`, signs in on the way, returns the page after the redirect back.
+  http::Response SignInTo(const std::string& target, const std::string& email, const std::string& password) {
+    auto r = browser.Go("GET", target);
+    EXPECT_EQ(r.status, 303);
+    r = browser.Go("GET", std::string(r.Header("Location")));
+    EXPECT_EQ(r.status, 200) << r.body;
+    std::string form = "csrf=" + Field(r.body, "csrf") + "&tenant=" + Field(r.body, "tenant") +
+                       "&continue=" + http::PercentEncode(Unescape(Field(r.body, "continue")));
+    r = browser.Go("POST", "/login", form + "&step=email&email=" + http::PercentEncode(email));
+    r = browser.Go("POST", "/login", form + "&step=password&email=" + http::PercentEncode(email) +
+                                         "&password=" + http::PercentEncode(password));
+    EXPECT_EQ(r.status, 302) << r.body;
+    return browser.Go("GET", std::string(r.Header("Location")));
+  }
+
+  http::Response Upload(const std::string& page_html, const std::string& csv) {
+    return browser.Go("POST", base + "/bulk", Multipart(Field(page_html, "csrf"), csv),
+                      std::string("multipart/form-data; boundary=") + kBoundary);
+  }
+};
+
+TEST_F(PortalBulkTest, AnAdminUploadsWatchesAndDownloadsTheResults) {
+  auto page = SignInTo(base + "/bulk", "admin@contoso.test", "Adm1n-Passw0rd!");
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_NE(page.body.find("No bulk invitations yet."), std::string::npos);
+  auto tpl = browser.Go("GET", base + "/bulk/template.csv");
+  EXPECT_EQ(tpl.status, 200);
+  EXPECT_TRUE(tpl.body.starts_with("version:v1.0,,,\r\nEmail address to invite [inviteeEmail] Required,"));
+
+  auto r = Upload(page.body, tpl.body + "ann@partner.example,https://myapps.microsoft.com,true,Welcome\r\nnot-an-address,,,\r\n");
+  ASSERT_EQ(r.status, 303) << r.body;
+  std::string job_page(r.Header("Location"));
+  ASSERT_TRUE(job_page.starts_with(base + "/bulk/")) << job_page;
+  auto queued = browser.Go("GET", job_page);
+  EXPECT_NE(queued.body.find("http-equiv=\"refresh\""), std::string::npos);  // refreshes itself while it runs
+  EXPECT_NE(queued.body.find("Cancel the job"), std::string::npos);
+
+  env.bulk_runner->RunAll();
+  auto done = browser.Go("GET", job_page);
+  EXPECT_NE(done.body.find("data-status=\"completedWithErrors\""), std::string::npos) << done.body;
+  EXPECT_NE(done.body.find("data-count=\"succeeded\">1<"), std::string::npos);
+  EXPECT_NE(done.body.find("data-count=\"failed\">1<"), std::string::npos);
+  EXPECT_EQ(done.body.find("http-equiv=\"refresh\""), std::string::npos);
+  auto results = browser.Go("GET", job_page + "/results");
+  EXPECT_EQ(results.status, 200);
+  EXPECT_EQ(results.Header("Content-Type"), "text/csv; charset=utf-8");
+  EXPECT_NE(results.body.find("\n3,ann@partner.example,invited,"), std::string::npos) << results.body;
+  EXPECT_NE(results.body.find("\n4,not-an-address,invalid,"), std::string::npos);
+  ASSERT_EQ(env.sent_invitations.size(), 1u);
+  EXPECT_EQ(env.sent_invitations[0].custom_message, "Welcome");
+  // The job is listed with its counts.
+  auto list = browser.Go("GET", base + "/bulk");
+  EXPECT_NE(list.body.find("guests.csv"), std::string::npos);
+}
+
+TEST_F(PortalBulkTest, RefusalsAreShownNextToTheFileField) {
+  auto page = SignInTo(base + "/bulk", "admin@contoso.test", "Adm1n-Passw0rd!");
+  auto r = Upload(page.body, "Name,Company\nAnn,Partner\n");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("aria-invalid=\"true\""), std::string::npos);
+  EXPECT_NE(r.body.find("id=\"file-error\""), std::string::npos);
+  EXPECT_NE(r.body.find("no column with the address"), std::string::npos);
+  // A forged form (no CSRF token) changes nothing.
+  r = browser.Go("POST", base + "/bulk", Multipart("forged", "email\nann@partner.example\n"),
+                 std::string("multipart/form-data; boundary=") + kBoundary);
+  EXPECT_EQ(r.status, 403);
+  auto jobs = env.bulk->List(contoso.res.tenant.id, 10);
+  ASSERT_TRUE(jobs.ok());
+  EXPECT_TRUE(jobs->empty());
+}
+
+TEST_F(PortalBulkTest, CancelFromTheJobPage) {
+  auto page = SignInTo(base + "/bulk", "admin@contoso.test", "Adm1n-Passw0rd!");
+  auto r = Upload(page.body, "email\na@p.example\nb@p.example\nc@p.example\nd@p.example\ne@p.example\n");
+  std::string job_page(r.Header("Location"));
+  auto job = browser.Go("GET", job_page);
+  r = browser.Go("POST", job_page + "/cancel", "csrf=" + Field(job.body, "csrf"));
+  EXPECT_EQ(r.status, 303);
+  env.bulk_runner->RunAll();
+  EXPECT_NE(browser.Go("GET", job_page).body.find("data-status=\"cancelled\""), std::string::npos);
+}
+
+TEST_F(PortalBulkTest, OnlyAdministratorsGetIn) {
+  auto user = env.Call("POST", "/v1.0/users", contoso.token,
+                       R"({"accountEnabled":true,"displayName":"Meg","mailNickname":"meg","userPrincipalName":"meg@contoso.test",)"
+                       R"("passwordProfile":{"password":"Str0ng-Passw0rd!"}})");
+  ASSERT_EQ(user.status, 201);
+  auto r = SignInTo(base, "meg@contoso.test", "Str0ng-Passw0rd!");
+  EXPECT_EQ(r.status, 403);
+  EXPECT_NE(r.body.find("Guest Inviters"), std::string::npos);
+  EXPECT_EQ(gh::testing::Browser(*env.router, "127.0.0.5").Go("GET", "/portal/nowhere.test").status, 404);
+}
+
+}  // namespace
+}  // namespace gh::web
