@@ -27,8 +27,10 @@ ctemplate::TemplateDictionary* Page::Section(const std::string& name) { return c
 
 void Page::Show(const std::string& name) { content_->ShowSection(name); }
 
-void Page::Include(const std::string& name, const std::string& file) {
-  content_->AddIncludeDictionary(name)->SetFilename(file);
+ctemplate::TemplateDictionary* Page::Include(const std::string& name, const std::string& file) {
+  ctemplate::TemplateDictionary* d = content_->AddIncludeDictionary(name);
+  d->SetFilename(file);
+  return d;
 }
 
 std::string Page::Render() const {

@@ -23,9 +23,9 @@ class Page {
   // Shows a {{#NAME}}…{{/NAME}} section once, with its own values.
   ctemplate::TemplateDictionary* Section(const std::string& name);
   void Show(const std::string& name);
-  // Expands template `file` (registered in templates.cc) at {{>NAME}}; it
-  // sees this page's values.
-  void Include(const std::string& name, const std::string& file);
+  // Expands template `file` (registered in templates.cc) at {{>NAME}}.
+  // Returns the included template's dictionary for its own values.
+  ctemplate::TemplateDictionary* Include(const std::string& name, const std::string& file);
 
   std::string Render() const;
   http::Response Response(int status = 200) const;

@@ -73,8 +73,11 @@ std::optional<http::Response> Authenticate(PortalDeps& d, http::RouteContext& ct
 }
 
 void Layout(Page& p, const Admin& a) {
-  p.Set("ORG", a.tenant.name).Set("USER", a.user.user_principal_name).Set("BASE", a.base);
-  p.Include("NAV", "portal_nav");
+  p.Set("ORG", a.tenant.name).Set("BASE", a.base);
+  auto* nav = p.Include("NAV", "portal_nav");
+  nav->SetValue("ORG", a.tenant.name);
+  nav->SetValue("USER", a.user.user_principal_name);
+  nav->SetValue("BASE", a.base);
 }
 
 http::Response Home(PortalDeps& d, http::RouteContext& ctx) {

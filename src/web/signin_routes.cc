@@ -267,8 +267,9 @@ label.check input { width:auto; }
 table.jobs { width:100%; border-collapse:collapse; margin-top:.5rem; }
 table.jobs th, table.jobs td { text-align:left; padding:.4rem .5rem; border-bottom:1px solid #ddd; }
 progress { width:100%; height:1.25rem; }
+code { overflow-wrap:anywhere; }
 @media (max-width: 480px) { .card { margin:0; border-radius:0; min-height:100vh; padding:1.25rem; }
-  table.jobs th:nth-child(n+5), table.jobs td:nth-child(n+5) { display:none; } }
+  table.jobs { display:block; overflow-x:auto; } }
 )CSS";
 
 http::Response Static(const std::string& body, const std::string& type) {

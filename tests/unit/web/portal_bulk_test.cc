@@ -58,6 +58,7 @@ TEST_F(PortalBulkTest, AnAdminUploadsWatchesAndDownloadsTheResults) {
   auto page = SignInTo(base + "/bulk", "admin@contoso.test", "Adm1n-Passw0rd!");
   ASSERT_EQ(page.status, 200) << page.body;
   EXPECT_NE(page.body.find("No bulk invitations yet."), std::string::npos);
+  EXPECT_NE(page.body.find("Contoso · admin@contoso.test"), std::string::npos);  // the portal's header
   auto tpl = browser.Go("GET", base + "/bulk/template.csv");
   EXPECT_EQ(tpl.status, 200);
   EXPECT_TRUE(tpl.body.starts_with("version:v1.0,,,\r\nEmail address to invite [inviteeEmail] Required,"));
