@@ -44,6 +44,7 @@ start_server() {
   "$bin" serve --data "$work/data" "${db_args[@]}" --listen 127.0.0.1:0 \
     --smtp "smtp://127.0.0.1:9?starttls=none" > "$work/server.out" 2>> "$work/server.log" &
   server_pid=$!
+  disown "$server_pid"  # no job-control notice when it is killed below
   for _ in $(seq 1 200); do
     grep -q "listening on" "$work/server.out" 2>/dev/null && break
     kill -0 "$server_pid" 2>/dev/null || fail "server exited early"
@@ -76,7 +77,9 @@ for _ in $(seq 1 600); do
   [ "$done_rows" -gt 0 ] && break
   sleep 0.05
 done
-{ kill -KILL "$server_pid" && wait "$server_pid"; } 2>/dev/null || true; server_pid=""
+kill -KILL "$server_pid"
+while kill -0 "$server_pid" 2>/dev/null; do sleep 0.05; done
+server_pid=""
 before=$(sql "SELECT processed FROM bulk_jobs WHERE id = '$job'")
 [ "$before" -gt 0 ] && [ "$before" -lt "$rows" ] || fail "killed at $before of $rows rows: not part-way"
 echo "bulk_crash[$backend]: killed the server with $before of $rows rows committed"
