@@ -22,7 +22,7 @@ std::vector<http::Route> AllRoutes(Services& s) {
                     web::EnvironmentPages({s.store, s.signin, s.environments, s.gate}),
                     web::SigninRoutes({s.signin, s.directory, s.random, s.public_base}),
                     web::RedeemRoutes({s.invitations, s.signin, s.random}),
-                    web::PortalPages({s.directory, s.signin, s.bulk, s.bulk_runner, s.random})})
+                    web::PortalPages({s.directory, s.signin, s.invitations, s.bulk, s.bulk_runner, s.random})})
     for (auto& r : part) all.push_back(std::move(r));
   // The gate's snapshots are replaced after each committed write: a
   // successful mutating request drops them (home-tenant policies live in

@@ -104,6 +104,56 @@ void AddJobRow(Page& p, const Admin& a, const BulkJobRow& j) {
 }
 
 // The upload form and the recent jobs; `error` is shown next to the file field.
+// The single invitation form; `error` is shown next to the field it names.
+http::Response InviteForm(PortalDeps& d, http::RouteContext& ctx, const Admin& a, const std::string& field,
+                          const std::string& error, int status) {
+  Page p("portal_invite", "New guest user · " + a.tenant.name);
+  Layout(p, a);
+  Csrf csrf = CsrfFor(ctx.request, d.random);
+  p.Set("CSRF", csrf.token);
+  const auto form = http::ParseForm(ctx.request.body);
+  p.Set("EMAIL", http::FormValue(form, "email")).Set("NAME", http::FormValue(form, "displayName"));
+  p.Set("MESSAGE_TEXT", http::FormValue(form, "message"));
+  std::string redirect = http::FormValue(form, "redirectUrl");
+  p.Set("REDIRECT", redirect.empty() ? "https://myapps.microsoft.com" : redirect);
+  if (!error.empty()) p.Section(field == "redirectUrl" ? "REDIRECT_ERROR" : "EMAIL_ERROR")->SetValue("MESSAGE", error);
+  http::Response resp = p.Response(status);
+  csrf.Attach(ctx.request, resp);
+  return resp;
+}
+
+http::Response InviteGet(PortalDeps& d, http::RouteContext& ctx) {
+  Admin a;
+  if (auto early = Authenticate(d, ctx, a)) return *early;
+  return InviteForm(d, ctx, a, "", "", 200);
+}
+
+http::Response InvitePost(PortalDeps& d, http::RouteContext& ctx) {
+  Admin a;
+  if (auto early = Authenticate(d, ctx, a)) return *early;
+  const auto form = http::ParseForm(ctx.request.body);
+  if (!CsrfValid(ctx.request, http::FormValue(form, "csrf")))
+    return MessagePage(403, "This form has expired", "Go back, reload the page and try again.");
+  invitations::InvitationRequest req;
+  req.email = http::FormValue(form, "email");
+  req.redirect_url = http::FormValue(form, "redirectUrl");
+  if (std::string name = http::FormValue(form, "displayName"); !name.empty()) req.display_name = name;
+  req.custom_message = http::FormValue(form, "message");
+  req.send_message = http::FormValue(form, "sendEmail") == "true";
+  if (req.email.empty()) return InviteForm(d, ctx, a, "email", "Enter the guest's email address.", 400);
+  auto res = d.invitations.Invite(a.Inviter(), a.tenant.id, req);
+  if (!res.ok()) {
+    const Status& s = res.status();
+    std::string field = s.message().find("inviteRedirectUrl") != std::string::npos ? "redirectUrl" : "email";
+    return InviteForm(d, ctx, a, field, s.message(), s.code() == Code::kPermissionDenied ? 403 : 400);
+  }
+  Page p("portal_invited", "Invitation sent · " + a.tenant.name);
+  Layout(p, a);
+  p.Set("EMAIL", req.email).Set("STATUS", res->status).Set("USER_ID", res->user.id).Set("REDEEM", res->redeem_url);
+  if (res->email_queued) p.Show("EMAILED");
+  return p.Response(201);
+}
+
 http::Response BulkForm(PortalDeps& d, http::RouteContext& ctx, const Admin& a, const std::string& error, int status) {
   Page p("portal_bulk", "Bulk invite · " + a.tenant.name);
   Layout(p, a);
@@ -237,6 +287,9 @@ std::vector<Route> PortalPages(PortalDeps deps) {
   };
   return {
       Route{"GET", "/portal/{tenant}", h(Home), Permission::Public(), "Admin portal home", false},
+      Route{"GET", "/portal/{tenant}/users/invite", h(InviteGet), Permission::Public(), "New guest user (form)", false},
+      Route{"POST", "/portal/{tenant}/users/invite", h(InvitePost), Permission::Public(), "New guest user: invite",
+            true},
       Route{"GET", "/portal/{tenant}/bulk", h(BulkGet), Permission::Public(), "Bulk invite: upload and jobs", false},
       Route{"POST", "/portal/{tenant}/bulk", h(BulkPost), Permission::Public(), "Bulk invite: upload a CSV file", true},
       Route{"GET", "/portal/{tenant}/bulk/template.csv", h(BulkTemplate), Permission::Public(),

@@ -188,14 +188,47 @@ constexpr const char* kRedeemConsent = R"HTML({{%AUTOESCAPE context="HTML"}}<h1>
 
 constexpr const char* kPortalNav = R"HTML({{%AUTOESCAPE context="HTML"}}<nav class="portal" aria-label="Portal">
   <span class="muted">{{ORG}} · {{USER}}</span>
-  <a href="{{BASE}}">Home</a> <a href="{{BASE}}/bulk">Bulk invite</a> <a href="/logout">Sign out</a>
+  <a href="{{BASE}}">Home</a> <a href="{{BASE}}/users/invite">New guest user</a> <a href="{{BASE}}/bulk">Bulk invite</a>
+  <a href="/logout">Sign out</a>
 </nav>
 )HTML";
 
 constexpr const char* kPortalHome = R"HTML({{%AUTOESCAPE context="HTML"}}{{>NAV}}<h1>{{ORG}}</h1>
 <ul>
+  <li><a href="{{BASE}}/users/invite">New guest user</a> — invite one person from another organisation.</li>
   <li><a href="{{BASE}}/bulk">Bulk invite guests from a CSV file</a> — upload, watch progress, download the results.</li>
 </ul>
+)HTML";
+
+constexpr const char* kPortalInvite = R"HTML({{%AUTOESCAPE context="HTML"}}{{>NAV}}<h1>New guest user</h1>
+<p>Invite someone from another organisation. They get an email with a link, sign in with the account they
+already have, accept, and land on the redirect URL.</p>
+<form method="post" action="{{BASE}}/users/invite" novalidate>
+  <input type="hidden" name="csrf" value="{{CSRF}}">
+  <label for="email">Email address</label>
+  <input id="email" name="email" type="email" value="{{EMAIL}}" required autofocus
+         {{#EMAIL_ERROR}}aria-invalid="true" aria-describedby="email-error"{{/EMAIL_ERROR}}>
+  {{#EMAIL_ERROR}}<p class="error" id="email-error" role="alert">{{MESSAGE}}</p>{{/EMAIL_ERROR}}
+  <label for="displayName">Display name (optional)</label>
+  <input id="displayName" name="displayName" value="{{NAME}}">
+  <label for="redirectUrl">Redirect URL</label>
+  <input id="redirectUrl" name="redirectUrl" type="url" value="{{REDIRECT}}"
+         {{#REDIRECT_ERROR}}aria-invalid="true" aria-describedby="redirect-error"{{/REDIRECT_ERROR}}>
+  {{#REDIRECT_ERROR}}<p class="error" id="redirect-error" role="alert">{{MESSAGE}}</p>{{/REDIRECT_ERROR}}
+  <label for="message">Personal message (optional)</label>
+  <textarea id="message" name="message" rows="3">{{MESSAGE_TEXT}}</textarea>
+  <label class="check"><input type="checkbox" name="sendEmail" value="true" checked> Send the invitation email</label>
+  <button type="submit">Invite</button>
+</form>
+)HTML";
+
+constexpr const char* kPortalInvited = R"HTML({{%AUTOESCAPE context="HTML"}}{{>NAV}}<h1>Invitation sent</h1>
+<p><strong>{{EMAIL}}</strong> is invited (<span data-status="{{STATUS}}">{{STATUS}}</span>).
+{{#EMAILED}}The invitation email is on its way.{{/EMAILED}}</p>
+<p>Guest object id: <code>{{USER_ID}}</code></p>
+<label for="redeem">Redemption link (share it yourself if no email was sent)</label>
+<input id="redeem" readonly name="redeem" value="{{REDEEM}}">
+<p><a class="button" href="{{BASE}}/users/invite">Invite someone else</a></p>
 )HTML";
 
 constexpr const char* kPortalBulk = R"HTML({{%AUTOESCAPE context="HTML"}}{{>NAV}}<h1>Bulk invite</h1>
@@ -260,6 +293,8 @@ void RegisterTemplates() {
                              {"env_denied", kEnvDenied},
                              {"portal_nav", kPortalNav},
                              {"portal_home", kPortalHome},
+                             {"portal_invite", kPortalInvite},
+                             {"portal_invited", kPortalInvited},
                              {"portal_bulk", kPortalBulk},
                              {"portal_job", kPortalJob}})
       ctemplate::StringToTemplateCache(key, text, ctemplate::DO_NOT_STRIP);

@@ -2,6 +2,8 @@
 // run.sh, which passes its base URL and the tenants' automation credentials in
 // the environment. Tokens come from Gatehouse's own token endpoint.
 import { Client } from '@microsoft/microsoft-graph-client';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 
 export const baseUrl = process.env.GH_BASE_URL;
 export const tenants = {
@@ -64,4 +66,19 @@ export async function pool(items, limit, fn) {
     }
   }));
   return out;
+}
+
+// The first message the SMTP sink (GH_MAIL_DIR, one N.json per message)
+// received for `address`, waiting up to `timeoutMs`.
+export async function waitForMail(address, timeoutMs = 20000) {
+  const mailDir = process.env.GH_MAIL_DIR;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const n of (await readdir(mailDir)).filter((x) => x.endsWith('.json'))) {
+      const msg = JSON.parse(await readFile(join(mailDir, n), 'utf8'));
+      if (msg.rcpt_tos.map((a) => a.toLowerCase()).includes(address.toLowerCase())) return msg;
+    }
+    if (Date.now() > deadline) throw new Error(`no mail to ${address} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }

@@ -5,15 +5,12 @@
 // to Contoso as a guest (tid Contoso, idp Fabrikam, acct 1).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { baseUrl, tenants, graphClient } from './harness.mjs';
+import { baseUrl, tenants, graphClient, waitForMail } from './harness.mjs';
 
 const contoso = tenants.contoso;
 const fabrikam = tenants.fabrikam;
 const run = Date.now().toString(36);
 const PASSWORD = 'Gu3st-Passw0rd!';
-const mailDir = process.env.GH_MAIL_DIR;
 
 // A minimal cookie-keeping browser (redirects are followed by the test).
 class Browser {
@@ -41,18 +38,6 @@ const field = (html, name) => {
   const m = html.match(new RegExp(`name="${name}" value="([^"]*)"`));
   return m ? unescape(m[1]) : undefined;
 };
-
-async function waitForMail(address, timeoutMs = 20000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    for (const n of (await readdir(mailDir)).filter((x) => x.endsWith('.json'))) {
-      const msg = JSON.parse(await readFile(join(mailDir, n), 'utf8'));
-      if (msg.rcpt_tos.map((a) => a.toLowerCase()).includes(address.toLowerCase())) return msg;
-    }
-    if (Date.now() > deadline) throw new Error(`no mail to ${address} within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 // From the Get Started link through the home tenant's sign-in to the consent page.
 async function redeemToConsent(browser, link, email) {

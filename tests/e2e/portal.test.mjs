@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { baseUrl, tenants } from './harness.mjs';
+import { baseUrl, tenants, waitForMail } from './harness.mjs';
 
 const outputDir = process.env.GH_OUTPUT_DIR || path.resolve('output');
 const shots = path.join(outputDir, 'screenshots');
@@ -78,6 +78,27 @@ test('an admin bulk-invites from a CSV in the portal and downloads the results',
   await page.goto(`${portal}/bulk`);
   assert.ok(await page.getByRole('link', { name: 'guests.csv' }).first().isVisible());
   await page.screenshot({ path: path.join(shots, 'portal-bulk-list.png'), fullPage: true });
+  await page.context().close();
+});
+
+test('an admin invites one guest with New guest user and the email reaches the SMTP server', async () => {
+  const page = await newPage();
+  await signInAsAdmin(page, `${portal}/users/invite`);
+  const email = `portal-one-${Date.now()}@partner.example`;
+  await page.getByLabel('Email address').fill('not-an-address');
+  await page.getByRole('button', { name: 'Invite' }).click();
+  assert.match(await page.locator('#email-error').textContent(), /not a valid email address/);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Display name (optional)').fill('Portal Guest');
+  await page.getByLabel('Personal message (optional)').fill('Welcome to Contoso');
+  await page.getByRole('button', { name: 'Invite' }).click();
+  await page.waitForSelector('[data-status="PendingAcceptance"]');
+  const link = await page.inputValue('#redeem');
+  assert.ok(link.startsWith(`${baseUrl}/redeem?`), link);
+  await page.screenshot({ path: path.join(shots, 'portal-new-guest-sent.png'), fullPage: true });
+  const mail = await waitForMail(email);
+  assert.match(mail.text, /Welcome to Contoso/);
+  assert.ok(mail.text.includes(link), 'the email carries the same redemption link');
   await page.context().close();
 });
 

@@ -335,7 +335,9 @@ TEST_F(CliTest, LicencesAndEnvironments) {
   EXPECT_TRUE(why.code == 0 || why.code == 1) << why.err;
   EXPECT_NE(why.out.find("environment.access: "), std::string::npos) << why.out << why.err;
   EXPECT_NE(why.out.find(why.code == 0 ? "✓ " : "✗ "), std::string::npos) << why.out;
-  if (why.code == 1) EXPECT_NE(why.err.find("may not environment.access"), std::string::npos) << why.err;
+  if (why.code == 1) {
+    EXPECT_NE(why.err.find("may not environment.access"), std::string::npos) << why.err;
+  }
   auto why_json = Run({"why", admin_upn, "--env", unique, "--output", "json"});
   EXPECT_EQ(json::parse(why_json.out).at("allowed").as_bool(), why_json.code == 0) << why_json.out;
 }

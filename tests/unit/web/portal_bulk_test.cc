@@ -127,5 +127,30 @@ TEST_F(PortalBulkTest, OnlyAdministratorsGetIn) {
   EXPECT_EQ(gh::testing::Browser(*env.router, "127.0.0.5").Go("GET", "/portal/nowhere.test").status, 404);
 }
 
+TEST_F(PortalBulkTest, NewGuestUserInvitesOneAndShowsRefusalsAtTheField) {
+  auto page = SignInTo(base + "/users/invite", "admin@contoso.test", "Adm1n-Passw0rd!");
+  ASSERT_EQ(page.status, 200) << page.body;
+  std::string csrf = "csrf=" + Field(page.body, "csrf");
+  auto r = browser.Go("POST", base + "/users/invite",
+                      csrf + "&email=not-an-address&redirectUrl=https%3A%2F%2Fmyapps.microsoft.com&sendEmail=true");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("id=\"email-error\""), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("value=\"not-an-address\""), std::string::npos);  // what was typed stays
+  r = browser.Go("POST", base + "/users/invite", csrf + "&email=ann%40partner.example&redirectUrl=javascript%3Ax");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("id=\"redirect-error\""), std::string::npos) << r.body;
+  r = browser.Go("POST", base + "/users/invite",
+                 csrf + "&email=ann%40partner.example&displayName=Ann+Lee&redirectUrl=https%3A%2F%2Fmyapps.microsoft.com"
+                        "&message=Welcome&sendEmail=true");
+  EXPECT_EQ(r.status, 201) << r.body;
+  EXPECT_NE(r.body.find("data-status=\"PendingAcceptance\""), std::string::npos);
+  EXPECT_NE(Unescape(Field(r.body, "redeem")).find("https://localhost:8443/redeem?"), std::string::npos) << r.body;
+  ASSERT_EQ(env.sent_invitations.size(), 1u);
+  EXPECT_EQ(env.sent_invitations[0].custom_message, "Welcome");
+  // Without the form's token nothing happens.
+  EXPECT_EQ(browser.Go("POST", base + "/users/invite", "csrf=forged&email=ben%40partner.example").status, 403);
+  EXPECT_EQ(env.sent_invitations.size(), 1u);
+}
+
 }  // namespace
 }  // namespace gh::web
