@@ -53,7 +53,7 @@ std::optional<http::Response> Authenticate(PortalDeps& d, http::RouteContext& ct
   out.base = "/portal/" + tenant->id;
   auto session = d.signin.ResolveSession(CookieValue(ctx.request, kSessionCookie));
   if (!session.ok())
-    return SeeOther("/login?tenant=" + tenant->id + "&continue=" + http::PercentEncode(ctx.request.path));
+    return SeeOther("/login?tenant=" + tenant->id + "&continue=" + http::PercentEncode(ctx.request.target));
   auto user = d.signin.PrincipalIn(*session, tenant->id);
   if (!user.ok()) return MessagePage(403, "You can't manage " + tenant->name, user.status().message());
   auto roles = d.directory.EffectiveRoles(tenant->id, user->id);
@@ -104,6 +104,60 @@ void AddJobRow(Page& p, const Admin& a, const BulkJobRow& j) {
 }
 
 // The upload form and the recent jobs; `error` is shown next to the file field.
+directory::FilterPtr Compare(directory::FilterOp op, std::string property, std::string value) {
+  return std::make_shared<const directory::FilterExpr>(
+      directory::FilterExpr{op, std::move(property), {directory::FilterValue(std::move(value))}, {}});
+}
+directory::FilterPtr Combine(directory::FilterOp op, directory::FilterPtr a, directory::FilterPtr b) {
+  if (!a) return b;
+  if (!b) return a;
+  return std::make_shared<const directory::FilterExpr>(directory::FilterExpr{op, "", {}, {a, b}});
+}
+
+// Users, 50 a page: search by the start of the name, UPN or mail; filter by
+// member/guest and invitation state.
+http::Response Users(PortalDeps& d, http::RouteContext& ctx) {
+  Admin a;
+  if (auto early = Authenticate(d, ctx, a)) return *early;
+  using directory::FilterOp;
+  const std::string q = ctx.request.Query("q").value_or("");
+  const std::string type = ctx.request.Query("type").value_or("");
+  const std::string state = ctx.request.Query("state").value_or("");
+  store::ListQuery query;
+  query.tenant_id = a.tenant.id;
+  query.top = 50;
+  query.after = ctx.request.Query("after").value_or("");
+  if (!q.empty())
+    query.filter = Combine(FilterOp::kOr,
+                           Combine(FilterOp::kOr, Compare(FilterOp::kStartsWith, "displayName", q),
+                                   Compare(FilterOp::kStartsWith, "userPrincipalName", q)),
+                           Compare(FilterOp::kStartsWith, "mail", q));
+  if (type == "Guest" || type == "Member")
+    query.filter = Combine(FilterOp::kAnd, query.filter, Compare(FilterOp::kEq, "userType", type));
+  if (state == "PendingAcceptance" || state == "Accepted")
+    query.filter = Combine(FilterOp::kAnd, query.filter, Compare(FilterOp::kEq, "externalUserState", state));
+  auto page = d.directory.ListUsers(query);
+  if (!page.ok()) return MessagePage(400, "Can't list users", page.status().message(), "All users", a.base + "/users");
+  Page p("portal_users", "Users · " + a.tenant.name);
+  Layout(p, a);
+  p.Set("Q", q);
+  for (auto [key, value] : {std::pair{"TYPE_", type}, {"STATE_", state}}) p.Set(key + (value.empty() ? "ANY" : value), "selected");
+  for (const auto& u : page->items) {
+    auto* row = p.Section("USER");
+    row->SetValue("NAME", u.display_name);
+    row->SetValue("UPN", u.user_principal_name);
+    row->SetValue("MAIL", u.mail.value_or(""));
+    row->SetValue("TYPE", std::string(directory::UserTypeName(u.user_type)));
+    row->SetValue("STATE", u.external_user_state.value_or(""));
+  }
+  if (page->items.empty()) p.Show("NO_USERS");
+  if (page->more)
+    p.Section("NEXT")->SetValue("HREF", a.base + "/users?q=" + http::PercentEncode(q) + "&type=" +
+                                            http::PercentEncode(type) + "&state=" + http::PercentEncode(state) +
+                                            "&after=" + http::PercentEncode(page->items.back().id));
+  return p.Response();
+}
+
 // The single invitation form; `error` is shown next to the field it names.
 http::Response InviteForm(PortalDeps& d, http::RouteContext& ctx, const Admin& a, const std::string& field,
                           const std::string& error, int status) {
@@ -287,6 +341,7 @@ std::vector<Route> PortalPages(PortalDeps deps) {
   };
   return {
       Route{"GET", "/portal/{tenant}", h(Home), Permission::Public(), "Admin portal home", false},
+      Route{"GET", "/portal/{tenant}/users", h(Users), Permission::Public(), "Users: search, filters, paging", false},
       Route{"GET", "/portal/{tenant}/users/invite", h(InviteGet), Permission::Public(), "New guest user (form)", false},
       Route{"POST", "/portal/{tenant}/users/invite", h(InvitePost), Permission::Public(), "New guest user: invite",
             true},

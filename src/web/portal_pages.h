@@ -1,7 +1,8 @@
 #pragma once
 // The admin portal, /portal/{tenant} (tenant = id or verified domain): signed
 // in through the tenant's own sign-in pages, for Global Administrators, User
-// Administrators and Guest Inviters. So far: the home page; New guest user
+// Administrators and Guest Inviters. So far: the home page; Users (search,
+// filters, paging); New guest user
 // (one invitation, the refusal shown next to the field it is about); and
 // bulk invitations: download the template, upload a CSV (refusals shown next
 // to the file field), watch the job (the page refreshes itself while it

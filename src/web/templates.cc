@@ -188,16 +188,43 @@ constexpr const char* kRedeemConsent = R"HTML({{%AUTOESCAPE context="HTML"}}<h1>
 
 constexpr const char* kPortalNav = R"HTML({{%AUTOESCAPE context="HTML"}}<nav class="portal" aria-label="Portal">
   <span class="muted">{{ORG}} · {{USER}}</span>
-  <a href="{{BASE}}">Home</a> <a href="{{BASE}}/users/invite">New guest user</a> <a href="{{BASE}}/bulk">Bulk invite</a>
+  <a href="{{BASE}}">Home</a> <a href="{{BASE}}/users">Users</a> <a href="{{BASE}}/users/invite">New guest user</a> <a href="{{BASE}}/bulk">Bulk invite</a>
   <a href="/logout">Sign out</a>
 </nav>
 )HTML";
 
 constexpr const char* kPortalHome = R"HTML({{%AUTOESCAPE context="HTML"}}{{>NAV}}<h1>{{ORG}}</h1>
 <ul>
+  <li><a href="{{BASE}}/users">Users</a> — members and guests, with their invitation state.</li>
   <li><a href="{{BASE}}/users/invite">New guest user</a> — invite one person from another organisation.</li>
   <li><a href="{{BASE}}/bulk">Bulk invite guests from a CSV file</a> — upload, watch progress, download the results.</li>
 </ul>
+)HTML";
+
+constexpr const char* kPortalUsers = R"HTML({{%AUTOESCAPE context="HTML"}}{{>NAV}}<h1>Users</h1>
+<form method="get" action="{{BASE}}/users" class="filters">
+  <label for="q">Search (start of name, user principal name or email)</label>
+  <input id="q" name="q" type="search" value="{{Q}}">
+  <label for="type">User type</label>
+  <select id="type" name="type">
+    <option value="" {{TYPE_ANY}}>All</option><option value="Member" {{TYPE_Member}}>Members</option>
+    <option value="Guest" {{TYPE_Guest}}>Guests</option>
+  </select>
+  <label for="state">Invitation state</label>
+  <select id="state" name="state">
+    <option value="" {{STATE_ANY}}>Any</option><option value="PendingAcceptance" {{STATE_PendingAcceptance}}>Pending acceptance</option>
+    <option value="Accepted" {{STATE_Accepted}}>Accepted</option>
+  </select>
+  <button type="submit">Filter</button>
+</form>
+{{#NO_USERS}}<p class="muted">No users match.</p>{{/NO_USERS}}
+<table class="jobs users">
+<thead><tr><th>Name</th><th>User principal name</th><th>Email</th><th>Type</th><th>Invitation</th></tr></thead>
+<tbody>
+{{#USER}}<tr><td>{{NAME}}</td><td>{{UPN}}</td><td>{{MAIL}}</td><td>{{TYPE}}</td><td>{{STATE}}</td></tr>
+{{/USER}}</tbody>
+</table>
+{{#NEXT}}<p><a class="button" href="{{HREF}}" rel="next">Next page</a></p>{{/NEXT}}
 )HTML";
 
 constexpr const char* kPortalInvite = R"HTML({{%AUTOESCAPE context="HTML"}}{{>NAV}}<h1>New guest user</h1>
@@ -293,6 +320,7 @@ void RegisterTemplates() {
                              {"env_denied", kEnvDenied},
                              {"portal_nav", kPortalNav},
                              {"portal_home", kPortalHome},
+                             {"portal_users", kPortalUsers},
                              {"portal_invite", kPortalInvite},
                              {"portal_invited", kPortalInvited},
                              {"portal_bulk", kPortalBulk},

@@ -1,7 +1,8 @@
-// The admin portal's bulk invitation pages in-process, through a
-// cookie-keeping browser: sign-in redirect, the template, the upload form
-// (errors next to the file field), the job page, cancel, the results file,
-// and who may use it.
+// The admin portal in-process, through a
+// cookie-keeping browser: sign-in redirect, the users list (search, filters,
+// paging), New guest user, bulk invitations (the template, the upload form
+// with errors next to the file field, the job page, cancel, the results
+// file), and who may use it.
 #include <gtest/gtest.h>
 
 #include "support/browser.h"
@@ -26,7 +27,7 @@ std::string Multipart(const std::string& csrf, const std::string& csv, const std
          csv + "\r\n--" + b + "--\r\n";
 }
 
-class PortalBulkTest : public ::testing::Test {
+class PortalTest : public ::testing::Test {
  protected:
   TestEnv env;
   TestEnv::TenantHandle contoso = env.Tenant("Contoso", "contoso.test");
@@ -54,7 +55,7 @@ class PortalBulkTest : public ::testing::Test {
   }
 };
 
-TEST_F(PortalBulkTest, AnAdminUploadsWatchesAndDownloadsTheResults) {
+TEST_F(PortalTest, AnAdminUploadsWatchesAndDownloadsTheResults) {
   auto page = SignInTo(base + "/bulk", "admin@contoso.test", "Adm1n-Passw0rd!");
   ASSERT_EQ(page.status, 200) << page.body;
   EXPECT_NE(page.body.find("No bulk invitations yet."), std::string::npos);
@@ -89,7 +90,7 @@ TEST_F(PortalBulkTest, AnAdminUploadsWatchesAndDownloadsTheResults) {
   EXPECT_NE(list.body.find("guests.csv"), std::string::npos);
 }
 
-TEST_F(PortalBulkTest, RefusalsAreShownNextToTheFileField) {
+TEST_F(PortalTest, RefusalsAreShownNextToTheFileField) {
   auto page = SignInTo(base + "/bulk", "admin@contoso.test", "Adm1n-Passw0rd!");
   auto r = Upload(page.body, "Name,Company\nAnn,Partner\n");
   EXPECT_EQ(r.status, 400);
@@ -105,7 +106,7 @@ TEST_F(PortalBulkTest, RefusalsAreShownNextToTheFileField) {
   EXPECT_TRUE(jobs->empty());
 }
 
-TEST_F(PortalBulkTest, CancelFromTheJobPage) {
+TEST_F(PortalTest, CancelFromTheJobPage) {
   auto page = SignInTo(base + "/bulk", "admin@contoso.test", "Adm1n-Passw0rd!");
   auto r = Upload(page.body, "email\na@p.example\nb@p.example\nc@p.example\nd@p.example\ne@p.example\n");
   std::string job_page(r.Header("Location"));
@@ -116,7 +117,7 @@ TEST_F(PortalBulkTest, CancelFromTheJobPage) {
   EXPECT_NE(browser.Go("GET", job_page).body.find("data-status=\"cancelled\""), std::string::npos);
 }
 
-TEST_F(PortalBulkTest, OnlyAdministratorsGetIn) {
+TEST_F(PortalTest, OnlyAdministratorsGetIn) {
   auto user = env.Call("POST", "/v1.0/users", contoso.token,
                        R"({"accountEnabled":true,"displayName":"Meg","mailNickname":"meg","userPrincipalName":"meg@contoso.test",)"
                        R"("passwordProfile":{"password":"Str0ng-Passw0rd!"}})");
@@ -127,7 +128,7 @@ TEST_F(PortalBulkTest, OnlyAdministratorsGetIn) {
   EXPECT_EQ(gh::testing::Browser(*env.router, "127.0.0.5").Go("GET", "/portal/nowhere.test").status, 404);
 }
 
-TEST_F(PortalBulkTest, NewGuestUserInvitesOneAndShowsRefusalsAtTheField) {
+TEST_F(PortalTest, NewGuestUserInvitesOneAndShowsRefusalsAtTheField) {
   auto page = SignInTo(base + "/users/invite", "admin@contoso.test", "Adm1n-Passw0rd!");
   ASSERT_EQ(page.status, 200) << page.body;
   std::string csrf = "csrf=" + Field(page.body, "csrf");
@@ -150,6 +151,36 @@ TEST_F(PortalBulkTest, NewGuestUserInvitesOneAndShowsRefusalsAtTheField) {
   // Without the form's token nothing happens.
   EXPECT_EQ(browser.Go("POST", base + "/users/invite", "csrf=forged&email=ben%40partner.example").status, 403);
   EXPECT_EQ(env.sent_invitations.size(), 1u);
+}
+
+TEST_F(PortalTest, UsersAreListedWithSearchFiltersAndPaging) {
+  for (int i = 0; i < 55; ++i) {
+    auto r = env.Call("POST", "/v1.0/invitations", contoso.token,
+                      R"({"invitedUserEmailAddress":"guest)" + std::to_string(i) +
+                          R"(@partner.example","inviteRedirectUrl":"https://myapps.microsoft.com"})");
+    ASSERT_EQ(r.status, 201) << r.body;
+  }
+  auto page = SignInTo(base + "/users?type=Guest", "admin@contoso.test", "Adm1n-Passw0rd!");  // the query survives sign-in
+  ASSERT_EQ(page.status, 200) << page.body;
+  auto rows = [](const std::string& html) {
+    size_t n = 0;
+    for (size_t p = html.find("<tr><td>"); p != std::string::npos; p = html.find("<tr><td>", p + 1)) ++n;
+    return n;
+  };
+  EXPECT_EQ(rows(page.body), 50u);
+  EXPECT_EQ(page.body.find("admin@contoso.test</td>"), std::string::npos);  // members filtered out
+  auto link = page.body.find("rel=\"next\"");
+  ASSERT_NE(link, std::string::npos);
+  size_t href = page.body.rfind("href=\"", link) + 6;
+  auto second = browser.Go("GET", Unescape(page.body.substr(href, page.body.find('"', href) - href)));
+  EXPECT_EQ(rows(second.body), 5u);
+  EXPECT_EQ(second.body.find("rel=\"next\""), std::string::npos);
+  auto search = browser.Go("GET", base + "/users?q=guest1&state=PendingAcceptance");
+  EXPECT_EQ(rows(search.body), 11u);  // guest1, guest10..guest19
+  EXPECT_NE(search.body.find("<td>PendingAcceptance</td>"), std::string::npos);
+  EXPECT_EQ(rows(browser.Go("GET", base + "/users?q=guest1&state=Accepted").body), 0u);
+  auto members = browser.Go("GET", base + "/users?type=Member");
+  EXPECT_NE(members.body.find("admin@contoso.test</td>"), std::string::npos);
 }
 
 }  // namespace
