@@ -33,19 +33,8 @@ StatusOr<Policies> PolicyService::Update(const Actor& actor, const std::string& 
                            "Request_BadRequest");
   const int64_t now = clock_.NowMillis();
   GH_RETURN_IF_ERROR(tx->PutDocument(tenant_id, kKind, body, now));
-  AuditEntry e;
-  e.id = random_.NewUuid();
-  e.tenant_id = tenant_id;
-  e.time = now;
-  e.category = "Policy";
-  e.activity = activity;
-  e.actor_id = actor.id;
-  e.actor_type = actor.type;
-  e.actor_name = actor.name;
-  e.target_type = "Policy";
-  e.target_name = activity;
-  e.details_json = "{}";
-  GH_RETURN_IF_ERROR(tx->InsertAudit(e));
+  GH_RETURN_IF_ERROR(
+      tx->InsertAudit(MakeAuditEntry(random_, clock_, actor, tenant_id, "Policy", activity, "Policy", "", activity)));
   GH_RETURN_IF_ERROR(tx->Commit());
   return p;
 }

@@ -19,19 +19,8 @@ store::AppRow ToRow(const App& a) {
 
 directory::AuditEntry AppAudit(Random& random, const Clock& clock, const directory::Actor& actor, const App& app,
                                std::string activity) {
-  directory::AuditEntry e;
-  e.id = random.NewUuid();
-  e.tenant_id = app.tenant_id;
-  e.time = clock.NowMillis();
-  e.category = "AppManagement";
-  e.activity = std::move(activity);
-  e.actor_id = actor.id;
-  e.actor_type = actor.type;
-  e.actor_name = actor.name;
-  e.target_id = app.id;
-  e.target_type = "App";
-  e.target_name = app.display_name;
-  return e;
+  return directory::MakeAuditEntry(random, clock, actor, app.tenant_id, "AppManagement", std::move(activity), "App",
+                                   app.id, app.display_name);
 }
 
 }  // namespace

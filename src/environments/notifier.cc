@@ -36,20 +36,9 @@ StatusOr<std::vector<NotifyResult>> Notifier::Notify(const directory::Actor& act
     }
     results.push_back(std::move(r));
   }
-  directory::AuditEntry e;
-  e.id = random_.NewUuid();
-  e.tenant_id = tenant_id;
-  e.time = now;
-  e.category = "EnvironmentManagement";
-  e.activity = "Notify users of environment";
-  e.actor_id = actor.id;
-  e.actor_type = actor.type;
-  e.actor_name = actor.name;
-  e.target_id = env.id;
-  e.target_type = "Environment";
-  e.target_name = env.display_name;
-  e.details_json = boost::json::serialize(boost::json::object{{"notifiedUserIds", notified}});
-  GH_RETURN_IF_ERROR(tx->InsertAudit(e));
+  GH_RETURN_IF_ERROR(tx->InsertAudit(directory::MakeAuditEntry(
+      random_, clock_, actor, tenant_id, "EnvironmentManagement", "Notify users of environment", "Environment", env.id,
+      env.display_name, boost::json::serialize(boost::json::object{{"notifiedUserIds", notified}}))));
   GH_RETURN_IF_ERROR(tx->Commit());
   return results;
 }

@@ -148,20 +148,9 @@ StatusOr<json::object> TenantSettingsService::Update(const directory::Actor& act
   Merge(doc, body);
   const int64_t now = clock_.NowMillis();
   GH_RETURN_IF_ERROR(tx->PutDocument(tenant_id, std::string(kTenantSettingsDocument), json::serialize(doc), now));
-  directory::AuditEntry e;
-  e.id = random_.NewUuid();
-  e.tenant_id = tenant_id;
-  e.time = now;
-  e.category = "TenantSettings";
-  e.activity = "Update tenant settings";
-  e.actor_id = actor.id;
-  e.actor_type = actor.type;
-  e.actor_name = actor.name;
-  e.target_id = tenant_id;
-  e.target_type = "TenantSettings";
-  e.target_name = tenant.name;
-  e.details_json = json::serialize(json::object{{"modifiedProperties", body}, {"replace", replace}});
-  GH_RETURN_IF_ERROR(tx->InsertAudit(e));
+  GH_RETURN_IF_ERROR(tx->InsertAudit(directory::MakeAuditEntry(
+      random_, clock_, actor, tenant_id, "TenantSettings", "Update tenant settings", "TenantSettings", tenant_id,
+      tenant.name, json::serialize(json::object{{"modifiedProperties", body}, {"replace", replace}}))));
   GH_RETURN_IF_ERROR(tx->Commit());
   return doc;
 }

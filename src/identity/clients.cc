@@ -5,6 +5,15 @@
 #include "identity/secrets.h"
 
 namespace gh::identity {
+namespace {
+
+directory::AuditEntry AppAudit(const directory::Actor& actor, const directory::Client& c, std::string activity,
+                               Random& random, const Clock& clock) {
+  return directory::MakeAuditEntry(random, clock, actor, c.tenant_id, "ApplicationManagement", std::move(activity),
+                                   "Application", c.id, c.display_name);
+}
+
+}  // namespace
 
 const std::vector<std::string>& AutomationPermissions() {
   static const std::vector<std::string> p = {"Directory.ReadWrite.All", "User.ReadWrite.All", "Group.ReadWrite.All",
@@ -45,20 +54,7 @@ StatusOr<RegisteredClient> ClientRegistry::RegisterConfidential(const directory:
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   GH_RETURN_IF_ERROR(tx->InsertClient(c));
   GH_RETURN_IF_ERROR(tx->InsertClientSecret(s));
-  directory::AuditEntry e;
-  e.id = random_.NewUuid();
-  e.tenant_id = tenant_id;
-  e.time = c.created_at;
-  e.category = "ApplicationManagement";
-  e.activity = "Add application";
-  e.actor_id = actor.id;
-  e.actor_type = actor.type;
-  e.actor_name = actor.name;
-  e.target_id = c.id;
-  e.target_type = "Application";
-  e.target_name = c.display_name;
-  e.details_json = "{}";
-  GH_RETURN_IF_ERROR(tx->InsertAudit(e));
+  GH_RETURN_IF_ERROR(tx->InsertAudit(AppAudit(actor, c, "Add application", random_, clock_)));
   GH_RETURN_IF_ERROR(tx->Commit());
   return out;
 }
@@ -94,24 +90,6 @@ Status ValidateApplication(const directory::Client& c) {
   return OkStatus();
 }
 
-directory::AuditEntry AppAudit(const directory::Actor& actor, const directory::Client& c, std::string activity,
-                               Random& random, int64_t now) {
-  directory::AuditEntry e;
-  e.id = random.NewUuid();
-  e.tenant_id = c.tenant_id;
-  e.time = now;
-  e.category = "ApplicationManagement";
-  e.activity = std::move(activity);
-  e.actor_id = actor.id;
-  e.actor_type = actor.type;
-  e.actor_name = actor.name;
-  e.target_id = c.id;
-  e.target_type = "Application";
-  e.target_name = c.display_name;
-  e.details_json = "{}";
-  return e;
-}
-
 }  // namespace
 
 StatusOr<directory::Client> ClientRegistry::CreateApplication(const directory::Actor& actor,
@@ -129,7 +107,7 @@ StatusOr<directory::Client> ClientRegistry::CreateApplication(const directory::A
   GH_RETURN_IF_ERROR(ValidateApplication(c));
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   GH_RETURN_IF_ERROR(tx->InsertClient(c));
-  GH_RETURN_IF_ERROR(tx->InsertAudit(AppAudit(actor, c, "Add application", random_, c.created_at)));
+  GH_RETURN_IF_ERROR(tx->InsertAudit(AppAudit(actor, c, "Add application", random_, clock_)));
   GH_RETURN_IF_ERROR(tx->Commit());
   return c;
 }
@@ -159,7 +137,7 @@ StatusOr<directory::Client> ClientRegistry::UpdateApplication(const directory::A
   GH_RETURN_IF_ERROR(ValidateApplication(c));
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   GH_RETURN_IF_ERROR(tx->UpdateClient(c));
-  GH_RETURN_IF_ERROR(tx->InsertAudit(AppAudit(actor, c, "Update application", random_, clock_.NowMillis())));
+  GH_RETURN_IF_ERROR(tx->InsertAudit(AppAudit(actor, c, "Update application", random_, clock_)));
   GH_RETURN_IF_ERROR(tx->Commit());
   return c;
 }
@@ -169,7 +147,7 @@ Status ClientRegistry::DeleteApplication(const directory::Actor& actor, const st
   GH_ASSIGN_OR_RETURN(auto c, GetApplication(tenant_id, id));
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   GH_RETURN_IF_ERROR(tx->DeleteClient(tenant_id, c.id));
-  GH_RETURN_IF_ERROR(tx->InsertAudit(AppAudit(actor, c, "Delete application", random_, clock_.NowMillis())));
+  GH_RETURN_IF_ERROR(tx->InsertAudit(AppAudit(actor, c, "Delete application", random_, clock_)));
   return tx->Commit();
 }
 
@@ -187,7 +165,7 @@ StatusOr<std::pair<directory::ClientSecret, std::string>> ClientRegistry::AddPas
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   GH_RETURN_IF_ERROR(tx->InsertClientSecret(s));
   GH_RETURN_IF_ERROR(tx->InsertAudit(AppAudit(actor, c, "Update application – Certificates and secrets management",
-                                              random_, now)));
+                                              random_, clock_)));
   GH_RETURN_IF_ERROR(tx->Commit());
   return std::pair{s, secret};
 }
@@ -198,7 +176,7 @@ Status ClientRegistry::RemovePassword(const directory::Actor& actor, const std::
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   GH_RETURN_IF_ERROR(tx->DeleteClientSecret(c.id, ToLower(key_id)));
   GH_RETURN_IF_ERROR(tx->InsertAudit(AppAudit(actor, c, "Update application – Certificates and secrets management",
-                                              random_, clock_.NowMillis())));
+                                              random_, clock_)));
   return tx->Commit();
 }
 

@@ -524,20 +524,9 @@ StatusOr<Session> SigninService::VerifyConsumerSignUp(const std::string& email, 
   Status inserted = tx->InsertUser(u);
   if (inserted.code() == Code::kAlreadyExists) return wrong;  // created meanwhile: change nothing
   GH_RETURN_IF_ERROR(inserted);
-  directory::AuditEntry audit;
-  audit.id = random_.NewUuid();
-  audit.tenant_id = u.tenant_id;
-  audit.time = now;
-  audit.category = "UserManagement";
-  audit.activity = "Add user";
-  audit.actor_id = u.id;
-  audit.actor_type = "user";
-  audit.actor_name = u.user_principal_name;
-  audit.target_id = u.id;
-  audit.target_type = "User";
-  audit.target_name = u.user_principal_name;
-  audit.details_json = R"({"creationType":"SelfServiceSignUp"})";
-  GH_RETURN_IF_ERROR(tx->InsertAudit(audit));
+  GH_RETURN_IF_ERROR(tx->InsertAudit(directory::MakeAuditEntry(
+      random_, clock_, {u.id, "user", u.user_principal_name}, u.tenant_id, "UserManagement", "Add user", "User", u.id,
+      u.user_principal_name, R"({"creationType":"SelfServiceSignUp"})")));
   GH_RETURN_IF_ERROR(tx->Commit());
   ClearFailures(account_key);
   return CreateSession(u.tenant_id, u.id, "pwd");

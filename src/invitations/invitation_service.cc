@@ -293,23 +293,12 @@ StatusOr<InvitationResult> InvitationService::InviteIn(store::Transaction& tx, I
   }
 
   auto audit = [&](std::string activity, std::string category) {
-    directory::AuditEntry e;
-    e.id = random_.NewOrderedUuid(now);
-    e.tenant_id = tenant_id;
-    e.time = now;
-    e.category = std::move(category);
-    e.activity = std::move(activity);
-    auto actor = inviter.Actor();
-    e.actor_id = actor.id;
-    e.actor_type = actor.type;
-    e.actor_name = actor.name;
-    e.target_id = user.id;
-    e.target_type = "User";
-    e.target_name = user.user_principal_name;
-    e.details_json = json::serialize(json::object{{"invitedUserEmailAddress", req.email},
-                                                  {"resetRedemption", req.reset_redemption},
-                                                  {"sendInvitationMessage", req.send_message}});
-    return tx.InsertAudit(e);
+    return tx.InsertAudit(directory::MakeAuditEntry(
+        random_, clock_, inviter.Actor(), tenant_id, std::move(category), std::move(activity), "User", user.id,
+        user.user_principal_name,
+        json::serialize(json::object{{"invitedUserEmailAddress", req.email},
+                                     {"resetRedemption", req.reset_redemption},
+                                     {"sendInvitationMessage", req.send_message}})));
   };
   if (out.created_user) GH_RETURN_IF_ERROR(audit("Add user", "UserManagement"));
   GH_RETURN_IF_ERROR(audit(req.reset_redemption ? "Reset redemption of external user" : "Invite external user",
@@ -387,20 +376,9 @@ StatusOr<std::string> InvitationService::Redeem(const std::string& tenant_id, co
                          guest.identities.end());
   guest.identities.push_back({"federated", idp, assigned});
   GH_RETURN_IF_ERROR(tx->UpdateUser(guest));
-  directory::AuditEntry e;
-  e.id = random_.NewOrderedUuid(now);
-  e.tenant_id = p.tenant.id;
-  e.time = now;
-  e.category = "UserManagement";
-  e.activity = "Redeem external user invite";
-  e.actor_id = guest.id;
-  e.actor_type = "user";
-  e.actor_name = email;
-  e.target_id = guest.id;
-  e.target_type = "User";
-  e.target_name = guest.user_principal_name;
-  e.details_json = json::serialize(json::object{{"identityProvider", idp}});
-  GH_RETURN_IF_ERROR(tx->InsertAudit(e));
+  GH_RETURN_IF_ERROR(tx->InsertAudit(directory::MakeAuditEntry(
+      random_, clock_, {guest.id, "user", email}, p.tenant.id, "UserManagement", "Redeem external user invite", "User",
+      guest.id, guest.user_principal_name, json::serialize(json::object{{"identityProvider", idp}}))));
   GH_RETURN_IF_ERROR(tx->Commit());
   return p.invitation.redirect_url;
 }

@@ -26,13 +26,6 @@ StatusOr<Located> Locate(store::Store& store, const std::string& unique_name) {
   return NotFound("There is no environment at this address.");
 }
 
-http::Response Redirect(const std::string& to) {
-  http::Response r;
-  r.status = 302;
-  r.SetHeader("Location", to);
-  return r;
-}
-
 http::Response Denied(const gate::Snapshot& snap, const std::string& env_name, const gate::Decision& d) {
   Page p("env_denied", "Access denied");
   p.Set("ENV", env_name);

@@ -50,6 +50,24 @@ http::Response Page::Response(int status) const {
   return r;
 }
 
+http::Response Redirect(const std::string& location, int status) {
+  http::Response r;
+  r.status = status;
+  r.SetHeader("Location", location);
+  r.SetHeader("Cache-Control", "no-store");
+  return r;
+}
+
+int SigninErrorStatus(const Status& s) {
+  switch (s.code()) {
+    case Code::kResourceExhausted: return 429;
+    case Code::kUnauthenticated: return 401;
+    case Code::kPermissionDenied: return 403;
+    case Code::kInvalidArgument: return 400;
+    default: return 503;
+  }
+}
+
 http::Response MessagePage(int status, const std::string& title, const std::string& message,
                            const std::string& link_text, const std::string& link_href) {
   Page p("message", title);

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "core/status.h"
 #include "http/message.h"
 
 namespace gh::web {
@@ -35,6 +36,13 @@ class Page {
   std::unique_ptr<ctemplate::TemplateDictionary> dict_;
   ctemplate::TemplateDictionary* content_;
 };
+
+// A redirect that is never cached: 302, or 303 (See Other) after a form post.
+http::Response Redirect(const std::string& location, int status = 302);
+
+// The page status for an error from the sign-in service: 429, 401, 403, 400,
+// anything else 503.
+int SigninErrorStatus(const Status& s);
 
 // A plain message page (errors, confirmations).
 http::Response MessagePage(int status, const std::string& title, const std::string& message,

@@ -18,13 +18,6 @@ constexpr const char* kTemplateCsv =
     "Email address to invite [inviteeEmail] Required,Redirection url [inviteRedirectURL] Required,"
     "Send invitation message (true or false) [sendEmail],Customized invitation message [customizedMessageBody]\r\n";
 
-http::Response SeeOther(const std::string& to) {
-  http::Response r;
-  r.status = 303;
-  r.SetHeader("Location", to);
-  return r;
-}
-
 // The signed-in administrator of the tenant in the path.
 struct Admin {
   directory::Tenant tenant;
@@ -53,7 +46,7 @@ std::optional<http::Response> Authenticate(PortalDeps& d, http::RouteContext& ct
   out.base = "/portal/" + tenant->id;
   auto session = d.signin.ResolveSession(CookieValue(ctx.request, kSessionCookie));
   if (!session.ok())
-    return SeeOther("/login?tenant=" + tenant->id + "&continue=" + http::PercentEncode(ctx.request.target));
+    return Redirect("/login?tenant=" + tenant->id + "&continue=" + http::PercentEncode(ctx.request.target), 303);
   auto user = d.signin.PrincipalIn(*session, tenant->id);
   if (!user.ok()) return MessagePage(403, "You can't manage " + tenant->name, user.status().message());
   auto roles = d.directory.EffectiveRoles(tenant->id, user->id);
@@ -265,7 +258,7 @@ http::Response BulkPost(PortalDeps& d, http::RouteContext& ctx) {
   auto job = d.bulk->Submit(a.Inviter(), a.tenant.id, file->body, options);
   if (!job.ok()) return BulkForm(d, ctx, a, job.status().message(), job.status().code() == Code::kPermissionDenied ? 403 : 400);
   if (d.runner) d.runner->Notify();
-  return SeeOther(a.base + "/bulk/" + job->id);
+  return Redirect(a.base + "/bulk/" + job->id, 303);
 }
 
 StatusOr<BulkJobRow> VisibleJob(PortalDeps& d, http::RouteContext& ctx, const Admin& a) {
@@ -308,7 +301,7 @@ http::Response JobCancel(PortalDeps& d, http::RouteContext& ctx) {
   auto cancelled = d.bulk->Cancel(a.tenant.id, job->id);
   if (!cancelled.ok()) return MessagePage(503, "Something went wrong", cancelled.status().message());
   if (d.runner) d.runner->Notify();
-  return SeeOther(a.base + "/bulk/" + job->id);
+  return Redirect(a.base + "/bulk/" + job->id, 303);
 }
 
 http::Response JobResults(PortalDeps& d, http::RouteContext& ctx) {

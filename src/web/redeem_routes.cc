@@ -6,14 +6,6 @@
 namespace gh::web {
 namespace {
 
-http::Response Redirect(const std::string& location) {
-  http::Response r;
-  r.status = 302;
-  r.SetHeader("Location", location);
-  r.SetHeader("Cache-Control", "no-store");
-  return r;
-}
-
 int StatusFor(const Status& s) {
   if (s.code() == Code::kFailedPrecondition) return s.reason() == "invalid_ticket" ? 404 : 410;
   if (s.code() == Code::kPermissionDenied) return 403;

@@ -9,14 +9,6 @@ namespace {
 
 using Form = std::vector<std::pair<std::string, std::string>>;
 
-http::Response Redirect(const std::string& location) {
-  http::Response r;
-  r.status = 302;
-  r.SetHeader("Location", location);
-  r.SetHeader("Cache-Control", "no-store");
-  return r;
-}
-
 std::string WithParams(std::string url, const Form& params) {
   char sep = url.find('?') == std::string::npos ? '?' : '&';
   for (const auto& [k, v] : params) {
@@ -127,16 +119,6 @@ http::Response LoginPage(SigninDeps& d, http::RouteContext& ctx) {
                     ctx.request.Query("login_hint").value_or(""), "");
 }
 
-int StatusFor(const Status& s) {
-  switch (s.code()) {
-    case Code::kResourceExhausted: return 429;
-    case Code::kUnauthenticated: return 401;
-    case Code::kPermissionDenied: return 403;
-    case Code::kInvalidArgument: return 400;
-    default: return 503;
-  }
-}
-
 http::Response LoginPost(SigninDeps& d, http::RouteContext& ctx) {
   const auto& req = ctx.request;
   Form form = http::ParseForm(req.body);
@@ -150,7 +132,7 @@ http::Response LoginPost(SigninDeps& d, http::RouteContext& ctx) {
   std::string email = http::FormValue(form, "email");
   std::string step = http::FormValue(form, "step");
   auto fail = [&](const std::string& at, const Status& s, const std::string& home = {}) {
-    return SigninStep(d, req, at, tenant_id, continue_to, email, s.message(), home, StatusFor(s));
+    return SigninStep(d, req, at, tenant_id, continue_to, email, s.message(), home, SigninErrorStatus(s));
   };
   if (step == "email") {
     auto realm = d.signin.Discover(tenant_id, email);
@@ -236,7 +218,7 @@ http::Response DevicePost(SigninDeps& d, http::RouteContext& ctx) {
   auto session = d.signin.ResolveSession(CookieValue(ctx.request, kSessionCookie));
   if (!session.ok()) return DevicePage(d, ctx.request, code, "");
   Status s = d.signin.ApproveDevice(code, *session, step == "approve");
-  if (!s.ok()) return MessagePage(StatusFor(s), "Sign-in didn't complete", s.message());
+  if (!s.ok()) return MessagePage(SigninErrorStatus(s), "Sign-in didn't complete", s.message());
   if (step != "approve") return MessagePage(200, "Sign-in cancelled", "Nothing was signed in. You can close this window.");
   return MessagePage(200, "You're signed in", "Return to your device or terminal; you can close this window.");
 }

@@ -8,16 +8,6 @@ namespace {
 
 using Form = std::vector<std::pair<std::string, std::string>>;
 
-int StatusFor(const Status& s) {
-  switch (s.code()) {
-    case Code::kResourceExhausted: return 429;
-    case Code::kUnauthenticated: return 401;
-    case Code::kPermissionDenied: return 403;
-    case Code::kInvalidArgument: return 400;
-    default: return 503;
-  }
-}
-
 // One step of the sign-up: "form" (details) or "verify" (the emailed code).
 http::Response SignupStep(SigninDeps& d, const http::Request& req, const std::string& step,
                           const std::string& continue_to, const std::string& email, const std::string& display_name,
@@ -48,7 +38,7 @@ http::Response SignupPost(SigninDeps& d, http::RouteContext& ctx) {
   if (step == "form") {
     std::string name = http::FormValue(form, "display_name");
     auto again = [&](const Status& s) {
-      return SignupStep(d, req, "form", continue_to, email, name, s.message(), StatusFor(s));
+      return SignupStep(d, req, "form", continue_to, email, name, s.message(), SigninErrorStatus(s));
     };
     if (http::FormValue(form, "password") != http::FormValue(form, "confirm"))
       return again(InvalidArgument("The passwords don't match. Enter the same password twice."));
@@ -61,7 +51,7 @@ http::Response SignupPost(SigninDeps& d, http::RouteContext& ctx) {
     auto session = d.signin.VerifyConsumerSignUp(email, http::FormValue(form, "code"), req.remote_address);
     if (!session.ok())
       return SignupStep(d, req, "verify", continue_to, email, "", session.status().message(),
-                        StatusFor(session.status()));
+                        SigninErrorStatus(session.status()));
     http::Response resp;
     if (continue_to.empty()) {
       resp = MessagePage(200, "Your account is ready", "You're signed in. You can close this window.");
