@@ -181,17 +181,19 @@ http::Response Delete(Services& s, http::RouteContext& ctx) {
 
 std::vector<http::Route> BulkInvitationRoutes(Services& s) {
   http::Permission invite = InvitePermission();
+  // Not marked as mutating: a job's rows change the directory only when the
+  // runner commits a chunk, and that invalidates the tenant's gate snapshot.
   auto route = [&](std::string method, std::string pattern, http::Response (*f)(Services&, http::RouteContext&),
-                   std::string what, bool mutates) {
+                   std::string what) {
     return http::Route{std::move(method), std::move(pattern), [&s, f](http::RouteContext& c) { return f(s, c); },
-                       invite, std::move(what), mutates};
+                       invite, std::move(what)};
   };
-  return {route("POST", "/api/v1/bulkInvitations", Submit, "Upload a CSV file of guests to invite (202 + job)", true),
-          route("GET", "/api/v1/bulkInvitations", List, "Bulk invitation jobs, newest first", false),
-          route("GET", "/api/v1/bulkInvitations/{id}", GetJob, "A bulk invitation job and its progress", false),
-          route("GET", "/api/v1/bulkInvitations/{id}/results", Results, "Per-row results as CSV", false),
-          route("POST", "/api/v1/bulkInvitations/{id}/cancel", Cancel, "Stop a bulk invitation job", true),
-          route("DELETE", "/api/v1/bulkInvitations/{id}", Delete, "Delete a finished job and its results", true)};
+  return {route("POST", "/api/v1/bulkInvitations", Submit, "Upload a CSV file of guests to invite (202 + job)"),
+          route("GET", "/api/v1/bulkInvitations", List, "Bulk invitation jobs, newest first"),
+          route("GET", "/api/v1/bulkInvitations/{id}", GetJob, "A bulk invitation job and its progress"),
+          route("GET", "/api/v1/bulkInvitations/{id}/results", Results, "Per-row results as CSV"),
+          route("POST", "/api/v1/bulkInvitations/{id}/cancel", Cancel, "Stop a bulk invitation job"),
+          route("DELETE", "/api/v1/bulkInvitations/{id}", Delete, "Delete a finished job and its results")};
 }
 
 }  // namespace gh::api::admin
