@@ -112,6 +112,30 @@ http::Permission EnvironmentsRead() {
 http::Permission EnvironmentsWrite() {
   return RequireAny("Environment.ReadWrite.All", {"Environment.ReadWrite.All"}, {kPowerPlatformAdmin});
 }
+http::Permission TenantSettingsRead() {
+  return RequireAny("TenantSettings.ReadWrite.All", {"TenantSettings.ReadWrite.All", "Directory.ReadWrite.All"},
+                    {kPowerPlatformAdmin});
+}
+http::Permission TenantSettingsWrite() {
+  return RequireAny("TenantSettings.ReadWrite.All", {"TenantSettings.ReadWrite.All"}, {kPowerPlatformAdmin});
+}
+http::Permission PoliciesRead() {
+  return RequireAny("Policy.Read.All",
+                    {"Policy.Read.All", "Policy.ReadWrite.Authorization", "Policy.ReadWrite.CrossTenantAccess",
+                     "Directory.Read.All", "Directory.ReadWrite.All"},
+                    {kUserAdmin});
+}
+http::Permission AuthorizationPolicyWrite() {
+  return RequireAny("Policy.ReadWrite.Authorization", {"Policy.ReadWrite.Authorization"}, {});
+}
+http::Permission CrossTenantPolicyWrite() {
+  return RequireAny("Policy.ReadWrite.CrossTenantAccess", {"Policy.ReadWrite.CrossTenantAccess"}, {});
+}
+http::Permission AccessCheck() {
+  return RequireAny("Directory.Read.All",
+                    {"Directory.Read.All", "Directory.ReadWrite.All", "User.Read.All", "User.ReadWrite.All"},
+                    {kPowerPlatformAdmin, kUserAdmin});
+}
 }  // namespace perm
 
 }  // namespace gh::api

@@ -43,6 +43,15 @@ http::Permission OrganizationWrite();
 // Environments (Global and Power Platform Administrators).
 http::Permission EnvironmentsRead();
 http::Permission EnvironmentsWrite();
+// Tenant settings (Get-/Set-TenantSettings): Power Platform Administrators.
+http::Permission TenantSettingsRead();
+http::Permission TenantSettingsWrite();
+// The authorization policy, collaboration restrictions and cross-tenant access.
+http::Permission PoliciesRead();
+http::Permission AuthorizationPolicyWrite();
+http::Permission CrossTenantPolicyWrite();
+// "Why can't this user…": the gate's explained decision about another user.
+http::Permission AccessCheck();
 }  // namespace perm
 
 }  // namespace gh::api

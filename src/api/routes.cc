@@ -4,13 +4,44 @@
 #include "api/graph/errors.h"
 #include "api/graph/routes.h"
 #include "api/oauth.h"
+#include "api/permissions.h"
 #include "web/page.h"
 #include "web/environment_pages.h"
-#include "web/portal_pages.h"
+#include "web/portal/portal.h"
 #include "web/redeem_routes.h"
 #include "web/signin_routes.h"
 
 namespace gh::api {
+
+namespace {
+
+// The portal admits exactly whom the API admits.
+web::PortalDeps PortalDepsOf(Services& s) {
+  web::PortalPermissions can{
+      .users_read = perm::UsersRead(),
+      .users_write = perm::UsersWrite(),
+      .groups_read = perm::GroupsRead(),
+      .groups_write = perm::GroupsWrite(),
+      .roles_read = perm::RolesRead(),
+      .roles_write = perm::RolesWrite(),
+      .licenses_read = perm::LicensesRead(),
+      .licenses_write = perm::LicensesWrite(),
+      .skus_write = perm::SkusWrite(),
+      .environments_read = perm::EnvironmentsRead(),
+      .environments_write = perm::EnvironmentsWrite(),
+      .tenant_settings_read = perm::TenantSettingsRead(),
+      .tenant_settings_write = perm::TenantSettingsWrite(),
+      .policies_read = perm::PoliciesRead(),
+      .authorization_policy_write = perm::AuthorizationPolicyWrite(),
+      .cross_tenant_policy_write = perm::CrossTenantPolicyWrite(),
+      .audit_read = perm::AuditRead(),
+      .access_check = perm::AccessCheck(),
+  };
+  return {s.store,        s.clock,         s.random,   s.directory, s.policies,     s.signin, s.invitations,
+          s.bulk,         s.bulk_runner,   s.licensing, s.environments, s.notifier, s.gate,   std::move(can)};
+}
+
+}  // namespace
 
 std::vector<http::Route> AllRoutes(Services& s) {
   std::vector<http::Route> all;
@@ -22,7 +53,7 @@ std::vector<http::Route> AllRoutes(Services& s) {
                     web::EnvironmentPages({s.store, s.signin, s.environments, s.gate}),
                     web::SigninRoutes({s.signin, s.directory, s.random, s.public_base}),
                     web::RedeemRoutes({s.invitations, s.signin, s.random}),
-                    web::PortalPages({s.directory, s.signin, s.invitations, s.bulk, s.bulk_runner, s.random})})
+                    web::PortalPages(PortalDepsOf(s))})
     for (auto& r : part) all.push_back(std::move(r));
   // The gate's snapshots are replaced after each committed write: a
   // successful mutating request drops them (home-tenant policies live in

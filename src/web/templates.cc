@@ -186,121 +186,20 @@ constexpr const char* kRedeemConsent = R"HTML({{%AUTOESCAPE context="HTML"}}<h1>
 </form>
 )HTML";
 
-constexpr const char* kPortalNav = R"HTML({{%AUTOESCAPE context="HTML"}}<nav class="portal" aria-label="Portal">
-  <span class="muted">{{ORG}} · {{USER}}</span>
-  <a href="{{BASE}}">Home</a> <a href="{{BASE}}/users">Users</a> <a href="{{BASE}}/users/invite">New guest user</a> <a href="{{BASE}}/bulk">Bulk invite</a>
-  <a href="/logout">Sign out</a>
-</nav>
-)HTML";
 
-constexpr const char* kPortalHome = R"HTML({{%AUTOESCAPE context="HTML"}}{{>NAV}}<h1>{{ORG}}</h1>
-<ul>
-  <li><a href="{{BASE}}/users">Users</a> — members and guests, with their invitation state.</li>
-  <li><a href="{{BASE}}/users/invite">New guest user</a> — invite one person from another organisation.</li>
-  <li><a href="{{BASE}}/bulk">Bulk invite guests from a CSV file</a> — upload, watch progress, download the results.</li>
-</ul>
-)HTML";
 
-constexpr const char* kPortalUsers = R"HTML({{%AUTOESCAPE context="HTML"}}{{>NAV}}<h1>Users</h1>
-<form method="get" action="{{BASE}}/users" class="filters">
-  <label for="q">Search (start of name, user principal name or email)</label>
-  <input id="q" name="q" type="search" value="{{Q}}">
-  <label for="type">User type</label>
-  <select id="type" name="type">
-    <option value="" {{TYPE_ANY}}>All</option><option value="Member" {{TYPE_Member}}>Members</option>
-    <option value="Guest" {{TYPE_Guest}}>Guests</option>
-  </select>
-  <label for="state">Invitation state</label>
-  <select id="state" name="state">
-    <option value="" {{STATE_ANY}}>Any</option><option value="PendingAcceptance" {{STATE_PendingAcceptance}}>Pending acceptance</option>
-    <option value="Accepted" {{STATE_Accepted}}>Accepted</option>
-  </select>
-  <button type="submit">Filter</button>
-</form>
-{{#NO_USERS}}<p class="muted">No users match.</p>{{/NO_USERS}}
-<table class="jobs users">
-<thead><tr><th>Name</th><th>User principal name</th><th>Email</th><th>Type</th><th>Invitation</th></tr></thead>
-<tbody>
-{{#USER}}<tr><td>{{NAME}}</td><td>{{UPN}}</td><td>{{MAIL}}</td><td>{{TYPE}}</td><td>{{STATE}}</td></tr>
-{{/USER}}</tbody>
-</table>
-{{#NEXT}}<p><a class="button" href="{{HREF}}" rel="next">Next page</a></p>{{/NEXT}}
-)HTML";
 
-constexpr const char* kPortalInvite = R"HTML({{%AUTOESCAPE context="HTML"}}{{>NAV}}<h1>New guest user</h1>
-<p>Invite someone from another organisation. They get an email with a link, sign in with the account they
-already have, accept, and land on the redirect URL.</p>
-<form method="post" action="{{BASE}}/users/invite" novalidate>
-  <input type="hidden" name="csrf" value="{{CSRF}}">
-  <label for="email">Email address</label>
-  <input id="email" name="email" type="email" value="{{EMAIL}}" required autofocus
-         {{#EMAIL_ERROR}}aria-invalid="true" aria-describedby="email-error"{{/EMAIL_ERROR}}>
-  {{#EMAIL_ERROR}}<p class="error" id="email-error" role="alert">{{MESSAGE}}</p>{{/EMAIL_ERROR}}
-  <label for="displayName">Display name (optional)</label>
-  <input id="displayName" name="displayName" value="{{NAME}}">
-  <label for="redirectUrl">Redirect URL</label>
-  <input id="redirectUrl" name="redirectUrl" type="url" value="{{REDIRECT}}"
-         {{#REDIRECT_ERROR}}aria-invalid="true" aria-describedby="redirect-error"{{/REDIRECT_ERROR}}>
-  {{#REDIRECT_ERROR}}<p class="error" id="redirect-error" role="alert">{{MESSAGE}}</p>{{/REDIRECT_ERROR}}
-  <label for="message">Personal message (optional)</label>
-  <textarea id="message" name="message" rows="3">{{MESSAGE_TEXT}}</textarea>
-  <label class="check"><input type="checkbox" name="sendEmail" value="true" checked> Send the invitation email</label>
-  <button type="submit">Invite</button>
-</form>
-)HTML";
 
-constexpr const char* kPortalInvited = R"HTML({{%AUTOESCAPE context="HTML"}}{{>NAV}}<h1>Invitation sent</h1>
-<p><strong>{{EMAIL}}</strong> is invited (<span data-status="{{STATUS}}">{{STATUS}}</span>).
-{{#EMAILED}}The invitation email is on its way.{{/EMAILED}}</p>
-<p>Guest object id: <code>{{USER_ID}}</code></p>
-<label for="redeem">Redemption link (share it yourself if no email was sent)</label>
-<input id="redeem" readonly name="redeem" value="{{REDEEM}}">
-<p><a class="button" href="{{BASE}}/users/invite">Invite someone else</a></p>
-)HTML";
 
-constexpr const char* kPortalBulk = R"HTML({{%AUTOESCAPE context="HTML"}}{{>NAV}}<h1>Bulk invite</h1>
-<p>Invite many guests at once: <a href="{{BASE}}/bulk/template.csv" download>download the template</a>, add one
-row per guest, then upload it. The PowerShell sample's <code>Name,InvitedUserEmailAddress</code> file and
-<code>email,displayName,redirectUrl,sendEmail,message,groups</code> work too.</p>
-<form method="post" action="{{BASE}}/bulk" enctype="multipart/form-data" novalidate>
-  <input type="hidden" name="csrf" value="{{CSRF}}">
-  <label for="file">CSV file</label>
-  <input id="file" name="file" type="file" accept=".csv,text/csv" required
-         {{#ERROR}}aria-invalid="true" aria-describedby="file-error"{{/ERROR}}>
-  {{#ERROR}}<p class="error" id="file-error" role="alert">{{MESSAGE}}</p>{{/ERROR}}
-  <label for="redirectUrl">Redirect URL for rows without one</label>
-  <input id="redirectUrl" name="redirectUrl" type="url" value="https://myapps.microsoft.com">
-  <label for="message">Message for rows without one (optional)</label>
-  <textarea id="message" name="message" rows="3"></textarea>
-  <label class="check"><input type="checkbox" name="sendEmail" value="true" checked> Send invitation emails</label>
-  <button type="submit">Upload and invite</button>
-</form>
-<h2>Bulk operation results</h2>
-{{#NO_JOBS}}<p class="muted">No bulk invitations yet.</p>{{/NO_JOBS}}
-<table class="jobs">
-<thead><tr><th>File</th><th>Status</th><th>Rows</th><th># Success</th><th># Failure</th><th>Submitted</th></tr></thead>
-<tbody>
-{{#JOB}}<tr><td><a href="{{HREF}}">{{FILE}}</a></td><td>{{STATUS}}</td><td>{{TOTAL}}</td><td>{{SUCCEEDED}}</td><td>{{FAILED}}</td><td>{{CREATED}}</td></tr>
-{{/JOB}}</tbody>
-</table>
-)HTML";
 
-constexpr const char* kPortalJob = R"HTML({{%AUTOESCAPE context="HTML"}}{{>NAV}}{{#RUNNING}}<meta http-equiv="refresh" content="2">{{/RUNNING}}
-<h1>{{FILE}}</h1>
-<p><span class="status" data-status="{{STATUS}}">{{STATUS}}</span></p>
-<label for="progress">{{PROCESSED}} of {{TOTAL}} rows</label>
-<progress id="progress" max="100" value="{{PERCENT}}">{{PERCENT}}%</progress>
-<p># Success: <strong data-count="succeeded">{{SUCCEEDED}}</strong> · # Failure: <strong data-count="failed">{{FAILED}}</strong></p>
-{{#JOB_ERROR}}<p class="error" role="alert">{{MESSAGE}}</p>{{/JOB_ERROR}}
-{{#RUNNING}}<form method="post" action="{{BASE}}/bulk/{{ID}}/cancel">
-  <input type="hidden" name="csrf" value="{{CSRF}}">
-  <button type="submit" class="secondary">Cancel the job</button>
-</form>{{/RUNNING}}
-{{#FINISHED}}<p><a class="button" href="{{BASE}}/bulk/{{ID}}/results" download>Download the results (CSV)</a></p>{{/FINISHED}}
-<p><a href="{{BASE}}/bulk">All bulk invitations</a></p>
-)HTML";
 
 }  // namespace
+
+void AddTemplates(std::initializer_list<TemplateText> templates) {
+  // ctemplate keeps the first text registered under a name (later calls are
+  // no-ops), so building the routes twice (tests) is harmless.
+  for (const auto& t : templates) ctemplate::StringToTemplateCache(t.name, t.text, ctemplate::DO_NOT_STRIP);
+}
 
 void RegisterTemplates() {
   static std::once_flag once;
@@ -317,14 +216,7 @@ void RegisterTemplates() {
                              {"form_post", kFormPost},
                              {"redeem_consent", kRedeemConsent},
                              {"env_home", kEnvHome},
-                             {"env_denied", kEnvDenied},
-                             {"portal_nav", kPortalNav},
-                             {"portal_home", kPortalHome},
-                             {"portal_users", kPortalUsers},
-                             {"portal_invite", kPortalInvite},
-                             {"portal_invited", kPortalInvited},
-                             {"portal_bulk", kPortalBulk},
-                             {"portal_job", kPortalJob}})
+                             {"env_denied", kEnvDenied}})
       ctemplate::StringToTemplateCache(key, text, ctemplate::DO_NOT_STRIP);
   });
 }

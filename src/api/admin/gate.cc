@@ -18,20 +18,6 @@ namespace env = gh::environments;
 
 Status BadRequest(std::string m) { return InvalidArgument(std::move(m), "Request_BadRequest"); }
 
-http::Permission SettingsRead() {
-  return RequireAny("TenantSettings.ReadWrite.All", {"TenantSettings.ReadWrite.All", "Directory.ReadWrite.All"},
-                    {std::string(directory::kPowerPlatformAdministratorRole)});
-}
-http::Permission SettingsWrite() {
-  return RequireAny("TenantSettings.ReadWrite.All", {"TenantSettings.ReadWrite.All"},
-                    {std::string(directory::kPowerPlatformAdministratorRole)});
-}
-http::Permission AccessCheck() {
-  return RequireAny("Directory.Read.All", {"Directory.Read.All", "Directory.ReadWrite.All", "User.Read.All",
-                                           "User.ReadWrite.All"},
-                    {std::string(directory::kPowerPlatformAdministratorRole),
-                     std::string(directory::kUserAdministratorRole)});
-}
 http::Permission AnyUser() { return {"authenticated", nullptr}; }
 
 StatusOr<std::shared_ptr<const gate::Snapshot>> SnapshotOf(Services& s, const std::string& tenant) {
@@ -188,11 +174,11 @@ http::Response Check(Services& s, http::RouteContext& ctx) {
 
 std::vector<http::Route> GateRoutes(Services& s) {
   return {
-      {"GET", "/api/v1/tenantSettings", [&s](auto& c) { return GetSettings(s, c); }, SettingsRead(),
+      {"GET", "/api/v1/tenantSettings", [&s](auto& c) { return GetSettings(s, c); }, perm::TenantSettingsRead(),
        "The tenant settings document (Get-TenantSettings)", false},
-      {"POST", "/api/v1/tenantSettings", [&s](auto& c) { return UpdateSettings(s, c, true); }, SettingsWrite(),
+      {"POST", "/api/v1/tenantSettings", [&s](auto& c) { return UpdateSettings(s, c, true); }, perm::TenantSettingsWrite(),
        "Replace the tenant settings (Set-TenantSettings; absent keys get defaults)", true},
-      {"PATCH", "/api/v1/tenantSettings", [&s](auto& c) { return UpdateSettings(s, c, false); }, SettingsWrite(),
+      {"PATCH", "/api/v1/tenantSettings", [&s](auto& c) { return UpdateSettings(s, c, false); }, perm::TenantSettingsWrite(),
        "Merge a partial tenant settings document", true},
       {"GET", "/api/v1/environments/{id}/apps", [&s](auto& c) { return ListApps(s, c); }, AnyUser(),
        "Apps of an environment", false},
@@ -200,7 +186,7 @@ std::vector<http::Route> GateRoutes(Services& s) {
        "Create an app as the calling user (the gate decides)", true},
       {"POST", "/api/v1/environments/{id}/apps/{appId}/share", [&s](auto& c) { return ShareApp(s, c); }, AnyUser(),
        "Share an app with users, groups or everyone", true},
-      {"POST", "/api/v1/access/check", [&s](auto& c) { return Check(s, c); }, AccessCheck(),
+      {"POST", "/api/v1/access/check", [&s](auto& c) { return Check(s, c); }, perm::AccessCheck(),
        "Explain an access decision: every check with its remedy", false},
   };
 }

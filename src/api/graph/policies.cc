@@ -41,12 +41,9 @@ StatusOr<std::string> PartnerId(http::RouteContext& ctx) {
 std::vector<http::Route> PolicyRoutes(Services& s) {
   using http::Route;
   const std::string cta = "/v1.0/policies/crossTenantAccessPolicy";
-  auto read_perm = RequireAny("Policy.Read.All",
-                              {"Policy.Read.All", "Policy.ReadWrite.Authorization",
-                               "Policy.ReadWrite.CrossTenantAccess", "Directory.Read.All", "Directory.ReadWrite.All"},
-                              {std::string(directory::kUserAdministratorRole)});
-  auto authz_write = RequireAny("Policy.ReadWrite.Authorization", {"Policy.ReadWrite.Authorization"}, {});
-  auto cta_write = RequireAny("Policy.ReadWrite.CrossTenantAccess", {"Policy.ReadWrite.CrossTenantAccess"}, {});
+  auto read_perm = perm::PoliciesRead();
+  auto authz_write = perm::AuthorizationPolicyWrite();
+  auto cta_write = perm::CrossTenantPolicyWrite();
   auto authz_view = [&s](const Policies& p) {
     auto o = directory::AuthorizationPolicyToJson(p.authorization);
     o.emplace("@odata.context", ContextUrl(s.public_base, "policies/authorizationPolicy/$entity"));

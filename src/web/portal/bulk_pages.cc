@@ -1,0 +1,215 @@
+// Bulk invitations: download the template, upload a CSV (refusals shown next
+// to the file field), watch the job (the page refreshes itself while it
+// runs), cancel it, download the per-row results.
+#include "core/clock.h"
+#include "http/multipart.h"
+#include "web/portal/portal.h"
+#include "web/templates.h"
+
+namespace gh::web::portal {
+namespace {
+using store::BulkJobRow;
+
+constexpr const char* kTemplateCsv =
+    "version:v1.0,,,\r\n"
+    "Email address to invite [inviteeEmail] Required,Redirection url [inviteRedirectURL] Required,"
+    "Send invitation message (true or false) [sendEmail],Customized invitation message [customizedMessageBody]\r\n";
+
+constexpr const char* kBulkTemplate = R"HTML({{%AUTOESCAPE context="HTML"}}{{>NAV}}<h1>Bulk invite</h1>
+<p>Invite many guests at once: <a href="{{BASE}}/bulk/template.csv" download>download the template</a>, add one
+row per guest, then upload it. The PowerShell sample's <code>Name,InvitedUserEmailAddress</code> file and
+<code>email,displayName,redirectUrl,sendEmail,message,groups</code> work too.</p>
+<form method="post" action="{{BASE}}/bulk" enctype="multipart/form-data" novalidate>
+  <input type="hidden" name="csrf" value="{{CSRF}}">
+  <label for="file">CSV file</label>
+  <input id="file" name="file" type="file" accept=".csv,text/csv" required
+         {{#ERROR}}aria-invalid="true" aria-describedby="file-error"{{/ERROR}}>
+  {{#ERROR}}<p class="error" id="file-error" role="alert">{{MESSAGE}}</p>{{/ERROR}}
+  <label for="redirectUrl">Redirect URL for rows without one</label>
+  <input id="redirectUrl" name="redirectUrl" type="url" value="https://myapps.microsoft.com">
+  <label for="message">Message for rows without one (optional)</label>
+  <textarea id="message" name="message" rows="3"></textarea>
+  <label class="check"><input type="checkbox" name="sendEmail" value="true" checked> Send invitation emails</label>
+  <button type="submit">Upload and invite</button>
+</form>
+<h2>Bulk operation results</h2>
+{{#NO_JOBS}}<p class="muted">No bulk invitations yet.</p>{{/NO_JOBS}}
+<table class="jobs">
+<thead><tr><th>File</th><th>Status</th><th>Rows</th><th># Success</th><th># Failure</th><th>Submitted</th></tr></thead>
+<tbody>
+{{#JOB}}<tr><td><a href="{{HREF}}">{{FILE}}</a></td><td>{{STATUS}}</td><td>{{TOTAL}}</td><td>{{SUCCEEDED}}</td><td>{{FAILED}}</td><td>{{CREATED}}</td></tr>
+{{/JOB}}</tbody>
+</table>
+)HTML";
+
+constexpr const char* kJobTemplate = R"HTML({{%AUTOESCAPE context="HTML"}}{{>NAV}}{{#RUNNING}}<meta http-equiv="refresh" content="2">{{/RUNNING}}
+<h1>{{FILE}}</h1>
+<p><span class="status" data-status="{{STATUS}}">{{STATUS}}</span></p>
+<label for="progress">{{PROCESSED}} of {{TOTAL}} rows</label>
+<progress id="progress" max="100" value="{{PERCENT}}">{{PERCENT}}%</progress>
+<p># Success: <strong data-count="succeeded">{{SUCCEEDED}}</strong> · # Failure: <strong data-count="failed">{{FAILED}}</strong></p>
+{{#JOB_ERROR}}<p class="error" role="alert">{{MESSAGE}}</p>{{/JOB_ERROR}}
+{{#RUNNING}}<form method="post" action="{{BASE}}/bulk/{{ID}}/cancel">
+  <input type="hidden" name="csrf" value="{{CSRF}}">
+  <button type="submit" class="secondary">Cancel the job</button>
+</form>{{/RUNNING}}
+{{#FINISHED}}<p><a class="button" href="{{BASE}}/bulk/{{ID}}/results" download>Download the results (CSV)</a></p>{{/FINISHED}}
+<p><a href="{{BASE}}/bulk">All bulk invitations</a></p>
+)HTML";
+
+bool Sees(const Admin& a, const BulkJobRow& job) {
+  return invitations::SeesAllBulkJobs(false, a.principal.directory_roles) || invitations::SubmittedBy(job, a.user.id);
+}
+
+std::string Percent(const BulkJobRow& j) {
+  return std::to_string(j.total_rows ? j.processed * 100 / j.total_rows : 0);
+}
+
+void AddJobRow(Page& p, const Admin& a, const BulkJobRow& j) {
+  auto* row = p.Section("JOB");
+  row->SetValue("HREF", a.base + "/bulk/" + j.id);
+  row->SetValue("FILE", j.file_name);
+  row->SetValue("STATUS", j.status);
+  row->SetValue("CREATED", FormatIso8601(j.created_at));
+  row->SetValue("TOTAL", std::to_string(j.total_rows));
+  row->SetValue("SUCCEEDED", std::to_string(j.succeeded));
+  row->SetValue("FAILED", std::to_string(j.failed));
+}
+
+http::Response BulkForm(PortalDeps& d, http::RouteContext& ctx, const Admin& a, const std::string& error, int status) {
+  FormPage p(d, ctx, "portal_bulk", "Bulk invite · " + a.tenant.name);
+  Layout(p, d, a, "/bulk");
+  if (!error.empty()) p.Section("ERROR")->SetValue("MESSAGE", error);
+  auto jobs = d.bulk->List(a.tenant.id, 50);
+  bool any = false;
+  if (jobs.ok())
+    for (const auto& j : *jobs)
+      if (Sees(a, j)) {
+        AddJobRow(p, a, j);
+        any = true;
+      }
+  if (!any) p.Show("NO_JOBS");
+  return p.Response(status);
+}
+
+http::Response BulkGet(PortalDeps& d, http::RouteContext& ctx) {
+  Admin a;
+  if (auto early = Authenticate(d, ctx, a)) return *early;
+  return BulkForm(d, ctx, a, "", 200);
+}
+
+http::Response BulkTemplate(PortalDeps& d, http::RouteContext& ctx) {
+  Admin a;
+  if (auto early = Authenticate(d, ctx, a)) return *early;
+  http::Response r = http::Response::Text(200, kTemplateCsv, "text/csv; charset=utf-8");
+  r.SetHeader("Content-Disposition", "attachment; filename=\"BulkInviteTemplate.csv\"");
+  return r;
+}
+
+http::Response BulkPost(PortalDeps& d, http::RouteContext& ctx) {
+  Admin a;
+  if (auto early = Authenticate(d, ctx, a)) return *early;
+  auto boundary = http::MultipartBoundary(ctx.request.Header("Content-Type"));
+  if (!boundary) return BulkForm(d, ctx, a, "Choose a CSV file to upload.", 400);
+  auto parts = http::ParseMultipart(ctx.request.body, *boundary);
+  if (!parts.ok()) return BulkForm(d, ctx, a, parts.status().message(), 400);
+  auto field = [&](std::string_view name) {
+    const http::FormPart* f = http::FindPart(*parts, name);
+    return f ? std::string(f->body) : std::string();
+  };
+  if (!CsrfValid(ctx.request, field("csrf")))
+    return MessagePage(403, "This form has expired", "Go back, reload the page and upload the file again.");
+  const http::FormPart* file = http::FindPart(*parts, "file");
+  if (!file || file->body.empty()) return BulkForm(d, ctx, a, "Choose a CSV file to upload.", 400);
+  invitations::BulkOptions options;
+  if (!file->filename.empty()) options.file_name = file->filename;
+  options.redirect_url = field("redirectUrl");
+  options.message = field("message");
+  options.send_email = field("sendEmail") == "true";
+  auto job = d.bulk->Submit(a.Inviter(), a.tenant.id, file->body, options);
+  if (!job.ok()) return BulkForm(d, ctx, a, job.status().message(), job.status().code() == Code::kPermissionDenied ? 403 : 400);
+  if (d.runner) d.runner->Notify();
+  return Redirect(a.base + "/bulk/" + job->id, 303);
+}
+
+StatusOr<BulkJobRow> VisibleJob(PortalDeps& d, http::RouteContext& ctx, const Admin& a) {
+  auto job = d.bulk->Get(a.tenant.id, ctx.params["id"]);
+  if (job.ok() && !Sees(a, *job)) return NotFound("No such job.");
+  return job;
+}
+
+http::Response JobPage(PortalDeps& d, http::RouteContext& ctx) {
+  Admin a;
+  if (auto early = Authenticate(d, ctx, a)) return *early;
+  auto job = VisibleJob(d, ctx, a);
+  if (!job.ok()) return MessagePage(404, "Job not found", "It may have been deleted.", "Bulk invite", a.base + "/bulk");
+  FormPage p(d, ctx, "portal_job", job->file_name + " · Bulk invite");
+  Layout(p, d, a, "/bulk");
+  p.Set("ID", job->id).Set("FILE", job->file_name).Set("STATUS", job->status);
+  p.Set("TOTAL", std::to_string(job->total_rows)).Set("PROCESSED", std::to_string(job->processed));
+  p.Set("SUCCEEDED", std::to_string(job->succeeded)).Set("FAILED", std::to_string(job->failed));
+  p.Set("PERCENT", Percent(*job));
+  if (invitations::IsFinished(job->status)) {
+    p.Show("FINISHED");
+  } else {
+    p.Show("RUNNING");  // refreshes itself and offers Cancel
+  }
+  if (job->error) p.Section("JOB_ERROR")->SetValue("MESSAGE", *job->error);
+  return p.Response();
+}
+
+http::Response JobCancel(PortalDeps& d, http::RouteContext& ctx) {
+  Admin a;
+  if (auto early = Authenticate(d, ctx, a)) return *early;
+  if (auto read = ReadForm(ctx); auto* expired = std::get_if<http::Response>(&read)) return *expired;
+  auto job = VisibleJob(d, ctx, a);
+  if (!job.ok()) return MessagePage(404, "Job not found", "It may have been deleted.");
+  auto cancelled = d.bulk->Cancel(a.tenant.id, job->id);
+  if (!cancelled.ok()) return MessagePage(503, "Something went wrong", cancelled.status().message());
+  if (d.runner) d.runner->Notify();
+  return Redirect(a.base + "/bulk/" + job->id, 303);
+}
+
+http::Response JobResults(PortalDeps& d, http::RouteContext& ctx) {
+  Admin a;
+  if (auto early = Authenticate(d, ctx, a)) return *early;
+  auto job = VisibleJob(d, ctx, a);
+  if (!job.ok()) return MessagePage(404, "Job not found", "It may have been deleted.");
+  std::string csv(invitations::ResultsHeading());
+  for (int64_t after = 0;;) {
+    auto rows = d.bulk->Results(a.tenant.id, job->id, after, 10'000);
+    if (!rows.ok()) return MessagePage(503, "Something went wrong", rows.status().message());
+    for (const auto& r : *rows) csv += invitations::ResultsLine(r);
+    if (rows->size() < 10'000) break;
+    after = rows->back().row;
+  }
+  http::Response r = http::Response::Text(200, std::move(csv), "text/csv; charset=utf-8");
+  r.SetHeader("Content-Disposition", "attachment; filename=\"bulk-invitation-results-" + job->id + ".csv\"");
+  return r;
+}
+
+}  // namespace
+
+std::vector<http::Route> BulkPages(const Deps& d) {
+  AddTemplates({{"portal_bulk", kBulkTemplate}, {"portal_job", kJobTemplate}});
+  // Bulk jobs change the directory chunk by chunk, and the runner invalidates
+  // the gate's snapshot then: these routes don't.
+  std::vector<http::Route> routes{
+      PortalRoute(d, "GET", "/portal/{tenant}/bulk", BulkGet, "Bulk invite: upload and jobs", false),
+      PortalRoute(d, "POST", "/portal/{tenant}/bulk", BulkPost, "Bulk invite: upload a CSV file", false),
+      PortalRoute(d, "GET", "/portal/{tenant}/bulk/template.csv", BulkTemplate, "Bulk invite: Entra's CSV template",
+                  false),
+      PortalRoute(d, "GET", "/portal/{tenant}/bulk/{id}", JobPage, "Bulk invite: one job", false),
+      PortalRoute(d, "POST", "/portal/{tenant}/bulk/{id}/cancel", JobCancel, "Bulk invite: cancel", false),
+      PortalRoute(d, "GET", "/portal/{tenant}/bulk/{id}/results", JobResults, "Bulk invite: per-row results (CSV)",
+                  false),
+  };
+  for (auto& r : routes)
+    r.handler = [d, inner = std::move(r.handler)](http::RouteContext& ctx) {
+      if (!d->bulk) return MessagePage(503, "Bulk invitations are not available", "The server has no job runner.");
+      return inner(ctx);
+    };
+  return routes;
+}
+
+}  // namespace gh::web::portal

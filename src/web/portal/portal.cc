@@ -1,0 +1,210 @@
+#include "web/portal/portal.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "web/templates.h"
+
+namespace gh::web {
+namespace portal {
+namespace {
+
+constexpr const char* kNav = R"HTML({{%AUTOESCAPE context="HTML"}}<nav class="portal" aria-label="Portal">
+  <span class="muted">{{ORG}} · {{USER}}</span>
+  {{#LINK}}<a href="{{HREF}}"{{#CURRENT}} aria-current="page"{{/CURRENT}}>{{TEXT}}</a> {{/LINK}}
+  <a href="/logout">Sign out</a>
+</nav>
+)HTML";
+
+constexpr const char* kHome = R"HTML({{%AUTOESCAPE context="HTML"}}{{>NAV}}<h1>{{ORG}}</h1>
+<ul class="sections">
+{{#AREA}}  <li><a href="{{HREF}}">{{TEXT}}</a> — {{ABOUT}}</li>
+{{/AREA}}</ul>
+)HTML";
+
+// The portal's areas in navigation order: path suffix, link text, what it is
+// for, and the permission that opens it.
+struct Area {
+  const char* path;
+  const char* text;
+  const char* about;
+  http::Permission PortalPermissions::*need;
+};
+constexpr Area kAreas[] = {
+    {"/users", "Users", "members and guests, their profile, licences, groups, roles and invitation.",
+     &PortalPermissions::users_read},
+    {"/users/invite", "New guest user", "invite one person from another organisation.", nullptr},
+    {"/bulk", "Bulk invite", "invite guests from a CSV file, watch the job, download the results.", nullptr},
+    {"/groups", "Groups", "security and Microsoft 365 groups and their members.", &PortalPermissions::groups_read},
+    {"/licenses", "Licenses", "products, seats and who holds them.", &PortalPermissions::licenses_read},
+    {"/environments", "Environments",
+     "business-app environments: security group, users, security roles, notices, access reviews.",
+     &PortalPermissions::environments_read},
+    {"/settings", "Tenant settings", "what guests may make (enableGuestsToMake) and the rest of the document.",
+     &PortalPermissions::tenant_settings_read},
+    {"/external-collaboration", "External collaboration",
+     "guest access level, who may invite, allowed and blocked domains.", &PortalPermissions::policies_read},
+    {"/cross-tenant", "Cross-tenant access", "default and per-organisation inbound and outbound rules.",
+     &PortalPermissions::policies_read},
+    {"/audit", "Audit log", "who changed what, when, and with what result.", &PortalPermissions::audit_read},
+    {"/troubleshoot", "Troubleshoot access", "why can't this user do this here — and what fixes it.",
+     &PortalPermissions::access_check},
+};
+
+// Roles that open at least one area (the invitation pages are for anyone the
+// tenant's allowInvitesFrom admits; the service decides).
+bool HoldsPortalRole(const Admin& a) {
+  using namespace directory;
+  for (std::string_view r : {kGlobalAdministratorRole, kUserAdministratorRole, kGuestInviterRole,
+                             kLicenseAdministratorRole, kPowerPlatformAdministratorRole, kHelpdeskAdministratorRole})
+    if (a.HasRole(r)) return true;
+  return false;
+}
+
+bool Opens(const PortalDeps& d, const Admin& a, const Area& area) {
+  return area.need ? a.May(d.can.*area.need) : true;
+}
+
+http::Response Home(PortalDeps& d, http::RouteContext& ctx) {
+  Admin a;
+  if (auto early = Authenticate(d, ctx, a)) return *early;
+  Page p("portal_home", a.tenant.name);
+  Layout(p, d, a, "");
+  for (const Area& area : kAreas) {
+    if (!Opens(d, a, area)) continue;
+    auto* s = p.Section("AREA");
+    s->SetValue("HREF", a.base + area.path);
+    s->SetValue("TEXT", area.text);
+    s->SetValue("ABOUT", area.about);
+  }
+  return p.Response();
+}
+
+}  // namespace
+
+bool Admin::HasRole(std::string_view role) const {
+  const auto& held = principal.directory_roles;
+  return std::find(held.begin(), held.end(), role) != held.end();
+}
+
+invitations::Inviter Admin::Inviter() const {
+  invitations::Inviter who;
+  who.id = user.id;
+  who.name = user.display_name;
+  who.email = user.mail.value_or("");
+  who.directory_roles = principal.directory_roles;
+  who.user_type = user.user_type;
+  return who;
+}
+
+std::optional<http::Response> Authenticate(PortalDeps& d, http::RouteContext& ctx, Admin& out,
+                                           const http::Permission* need) {
+  auto tenant = d.directory.ResolveTenant(ctx.params["tenant"]);
+  if (!tenant.ok()) return MessagePage(404, "Organization not found", "Check the address you opened.");
+  out.tenant = *tenant;
+  out.base = "/portal/" + tenant->id;
+  auto session = d.signin.ResolveSession(CookieValue(ctx.request, kSessionCookie));
+  if (!session.ok())
+    return Redirect("/login?tenant=" + tenant->id + "&continue=" + http::PercentEncode(ctx.request.target), 303);
+  auto user = d.signin.PrincipalIn(*session, tenant->id);
+  if (!user.ok()) return MessagePage(403, "You can't manage " + tenant->name, user.status().message());
+  auto roles = d.directory.EffectiveRoles(tenant->id, user->id);
+  if (!roles.ok()) return MessagePage(503, "Something went wrong", roles.status().message());
+  out.user = *user;
+  out.principal.kind = identity::PrincipalKind::kUser;
+  out.principal.tenant_id = tenant->id;
+  out.principal.object_id = user->id;
+  out.principal.display_name = user->display_name;
+  out.principal.directory_roles = *roles;
+  if (user->user_type == directory::UserType::kGuest || !HoldsPortalRole(out))
+    return MessagePage(403, "You can't manage " + tenant->name,
+                       "The portal is for the administrators of " + tenant->name +
+                           " (Global, User, License, Power Platform and Helpdesk Administrators, and Guest "
+                           "Inviters). Ask one of them to give you a role.",
+                       "Sign out", "/logout");
+  if (need && !out.May(*need))
+    return MessagePage(403, "You can't open this page",
+                       "It needs the " + need->name + " permission, which your roles in " + tenant->name +
+                           " don't grant. A Global Administrator can give you the role that does.",
+                       "Portal home", out.base);
+  return std::nullopt;
+}
+
+void Layout(Page& p, const PortalDeps& d, const Admin& a, std::string_view current) {
+  p.Set("ORG", a.tenant.name).Set("BASE", a.base);
+  auto* nav = p.Include("NAV", "portal_nav");
+  nav->SetValue("ORG", a.tenant.name);
+  nav->SetValue("USER", a.user.user_principal_name);
+  auto add = [&](std::string_view path, const char* text) {
+    auto* link = nav->AddSectionDictionary("LINK");
+    link->SetValue("HREF", a.base + std::string(path));
+    link->SetValue("TEXT", text);
+    if (path == current) link->ShowSection("CURRENT");
+  };
+  add("", "Home");
+  for (const Area& area : kAreas)
+    if (Opens(d, a, area)) add(area.path, area.text);
+}
+
+std::vector<std::string> Form::All(std::string_view name) const {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : fields)
+    if (k == name) out.push_back(v);
+  return out;
+}
+
+std::variant<Form, http::Response> ReadForm(const http::RouteContext& ctx) {
+  Form f{http::ParseForm(ctx.request.body)};
+  if (!CsrfValid(ctx.request, f.Get("csrf")))
+    return MessagePage(403, "This form has expired", "Go back, reload the page and try again.");
+  return f;
+}
+
+FormPage::FormPage(PortalDeps& d, const http::RouteContext& ctx, std::string body, std::string title)
+    : Page(std::move(body), std::move(title)), request_(ctx.request), csrf_(CsrfFor(ctx.request, d.random)) {
+  Set("CSRF", csrf_.token);
+}
+
+http::Response FormPage::Response(int status) const {
+  http::Response r = Page::Response(status);
+  csrf_.Attach(request_, r);
+  return r;
+}
+
+int StatusFor(const Status& s) {
+  switch (s.code()) {
+    case Code::kInvalidArgument: return 400;
+    case Code::kPermissionDenied: return 403;
+    case Code::kNotFound: return 404;
+    case Code::kAlreadyExists:
+    case Code::kFailedPrecondition: return 409;
+    case Code::kResourceExhausted: return 429;
+    default: return 503;
+  }
+}
+
+http::Route PortalRoute(const Deps& d, std::string method, std::string pattern, PageHandler handler,
+                        std::string description, bool mutates) {
+  return http::Route{std::move(method), std::move(pattern),
+                     [d, handler](http::RouteContext& ctx) { return handler(*d, ctx); }, http::Permission::Public(),
+                     std::move(description), mutates};
+}
+
+std::vector<http::Route> HomePages(const Deps& d) {
+  AddTemplates({{"portal_nav", kNav}, {"portal_home", kHome}});
+  return {PortalRoute(d, "GET", "/portal/{tenant}", Home, "Admin portal home", false)};
+}
+
+}  // namespace portal
+
+std::vector<http::Route> PortalPages(PortalDeps deps) {
+  auto d = std::make_shared<PortalDeps>(std::move(deps));
+  std::vector<http::Route> all;
+  for (auto part : {portal::HomePages(d), portal::UsersPages(d), portal::BulkPages(d), portal::GroupsPages(d),
+                    portal::LicensesPages(d), portal::EnvironmentsPages(d), portal::SettingsPages(d),
+                    portal::AuditPages(d), portal::TroubleshooterPages(d)})
+    for (auto& r : part) all.push_back(std::move(r));
+  return all;
+}
+
+}  // namespace gh::web

@@ -1,0 +1,137 @@
+#pragma once
+// The admin portal, /portal/{tenant} (tenant = id or verified domain): pages
+// for the tenant's administrators, signed in through the tenant's own sign-in
+// pages. Each area (users, bulk, groups, licences, environments, settings,
+// audit, troubleshooter) lives in its own file and contributes its routes and
+// templates; this header is what they share.
+//
+// Who may do what is the API's rule, not the portal's: the composition root
+// passes the same permission predicates the API routes use (api/permissions),
+// and a page admits the signed-in user when their directory roles satisfy it.
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/random.h"
+#include "directory/directory_service.h"
+#include "directory/policy_service.h"
+#include "environments/environment_service.h"
+#include "environments/notifier.h"
+#include "gate/snapshot_cache.h"
+#include "http/router.h"
+#include "identity/principal.h"
+#include "identity/signin.h"
+#include "invitations/bulk_runner.h"
+#include "invitations/bulk_service.h"
+#include "invitations/invitation_service.h"
+#include "licensing/licensing_service.h"
+#include "store/store.h"
+#include "web/cookies.h"
+#include "web/page.h"
+
+namespace gh::web {
+
+// The API's permission predicates, one per kind of page or action.
+struct PortalPermissions {
+  http::Permission users_read, users_write, groups_read, groups_write, roles_read, roles_write;
+  http::Permission licenses_read, licenses_write, skus_write;
+  http::Permission environments_read, environments_write;
+  http::Permission tenant_settings_read, tenant_settings_write;
+  http::Permission policies_read, authorization_policy_write, cross_tenant_policy_write;
+  http::Permission audit_read, access_check;
+};
+
+struct PortalDeps {
+  store::Store& store;
+  const Clock& clock;
+  Random& random;
+  directory::DirectoryService& directory;
+  directory::PolicyService& policies;
+  identity::SigninService& signin;
+  invitations::InvitationService& invitations;
+  invitations::BulkInvitationService* bulk;  // bulk pages answer 503 without it
+  invitations::BulkRunner* runner;           // woken after an upload; may be null
+  licensing::LicensingService& licensing;
+  environments::EnvironmentService& environments;
+  environments::Notifier& notifier;
+  gate::SnapshotCache* gate;  // the troubleshooter answers 503 without it
+  PortalPermissions can;
+};
+
+std::vector<http::Route> PortalPages(PortalDeps deps);
+
+namespace portal {
+
+using Deps = std::shared_ptr<PortalDeps>;
+
+// The signed-in administrator of the tenant in the path.
+struct Admin {
+  directory::Tenant tenant;
+  directory::User user;
+  identity::Principal principal;  // a user principal with the effective directory roles
+  std::string base;               // "/portal/{tenant id}"
+
+  bool May(const http::Permission& p) const { return !p.allows || p.allows(principal); }
+  bool HasRole(std::string_view role_template_id) const;
+  directory::Actor Actor() const { return {user.id, "user", user.display_name}; }
+  invitations::Inviter Inviter() const;
+};
+
+// The administrator, or the page to show instead: the sign-in page (303 back
+// here afterwards), or a 403 page when the user holds no role that opens the
+// portal or lacks `need`.
+std::optional<http::Response> Authenticate(PortalDeps& d, http::RouteContext& ctx, Admin& out,
+                                           const http::Permission* need = nullptr);
+
+// Fills the shared layout: organisation, signed-in user, and the navigation
+// links the administrator may open (`current` is the active one's path
+// suffix, e.g. "/users").
+void Layout(Page& p, const PortalDeps& d, const Admin& a, std::string_view current);
+
+// A form posted to a portal page, with its CSRF token already checked.
+struct Form {
+  std::vector<std::pair<std::string, std::string>> fields;
+  std::string Get(std::string_view name) const { return http::FormValue(fields, name); }
+  // Every value of a repeated field (checkboxes).
+  std::vector<std::string> All(std::string_view name) const;
+};
+// The parsed form, or the "form has expired" page when the CSRF token is wrong.
+std::variant<Form, http::Response> ReadForm(const http::RouteContext& ctx);
+
+// A page whose forms carry a CSRF token: {{CSRF}} is set, and the response
+// sets the token's cookie when the browser had none.
+class FormPage : public Page {
+ public:
+  FormPage(PortalDeps& d, const http::RouteContext& ctx, std::string body, std::string title);
+  http::Response Response(int status = 200) const;
+
+ private:
+  const http::Request& request_;
+  Csrf csrf_;
+};
+
+// The page status for a service error shown on a portal page: 400, 403, 404,
+// 409, 429 or 503.
+int StatusFor(const Status& s);
+
+// A route for a portal page: `handler` gets the shared deps.
+using PageHandler = http::Response (*)(PortalDeps&, http::RouteContext&);
+http::Route PortalRoute(const Deps& d, std::string method, std::string pattern, PageHandler handler,
+                        std::string description, bool mutates);
+
+// Each area's routes (and templates, registered when its routes are built).
+std::vector<http::Route> HomePages(const Deps& d);
+std::vector<http::Route> UsersPages(const Deps& d);
+std::vector<http::Route> BulkPages(const Deps& d);
+std::vector<http::Route> GroupsPages(const Deps& d);
+std::vector<http::Route> LicensesPages(const Deps& d);
+std::vector<http::Route> EnvironmentsPages(const Deps& d);
+std::vector<http::Route> SettingsPages(const Deps& d);
+std::vector<http::Route> AuditPages(const Deps& d);
+std::vector<http::Route> TroubleshooterPages(const Deps& d);
+
+}  // namespace portal
+}  // namespace gh::web
