@@ -66,6 +66,27 @@ class Browser {
     return resp;
   }
 
+  // Opens `target` (a page that asks for sign-in), signs in with a password
+  // through the sign-in pages, and returns the page it lands on afterwards.
+  http::Response SignInTo(const std::string& target, const std::string& email, const std::string& password) {
+    auto r = Go("GET", target);
+    if (r.status != 303) return r;
+    r = Go("GET", std::string(r.Header("Location")));
+    if (r.status != 200) return r;
+    std::string form = "csrf=" + Field(r.body, "csrf") + "&tenant=" + Field(r.body, "tenant") +
+                       "&continue=" + http::PercentEncode(Unescape(Field(r.body, "continue")));
+    Go("POST", "/login", form + "&step=email&email=" + http::PercentEncode(email));
+    r = Go("POST", "/login", form + "&step=password&email=" + http::PercentEncode(email) +
+                                 "&password=" + http::PercentEncode(password));
+    if (r.status != 302) return r;
+    return Go("GET", std::string(r.Header("Location")));
+  }
+
+  // Posts a form from `page_html`: its csrf token plus `fields` ("a=b&c=d", already encoded).
+  http::Response Submit(const std::string& page_html, const std::string& action, const std::string& fields) {
+    return Go("POST", action, "csrf=" + Field(page_html, "csrf") + (fields.empty() ? "" : "&" + fields));
+  }
+
   std::string cookies;  // the Cookie header it sends ("a=b; c=d"); clear it for a new browser
 
  private:

@@ -34,19 +34,8 @@ class PortalTest : public ::testing::Test {
   gh::testing::Browser browser{*env.router, "127.0.0.4"};
   std::string base = "/portal/" + contoso.res.tenant.id;
 
-  // Opens `target`, signs in on the way, returns the page after the redirect back.
   http::Response SignInTo(const std::string& target, const std::string& email, const std::string& password) {
-    auto r = browser.Go("GET", target);
-    EXPECT_EQ(r.status, 303);
-    r = browser.Go("GET", std::string(r.Header("Location")));
-    EXPECT_EQ(r.status, 200) << r.body;
-    std::string form = "csrf=" + Field(r.body, "csrf") + "&tenant=" + Field(r.body, "tenant") +
-                       "&continue=" + http::PercentEncode(Unescape(Field(r.body, "continue")));
-    r = browser.Go("POST", "/login", form + "&step=email&email=" + http::PercentEncode(email));
-    r = browser.Go("POST", "/login", form + "&step=password&email=" + http::PercentEncode(email) +
-                                         "&password=" + http::PercentEncode(password));
-    EXPECT_EQ(r.status, 302) << r.body;
-    return browser.Go("GET", std::string(r.Header("Location")));
+    return browser.SignInTo(target, email, password);
   }
 
   http::Response Upload(const std::string& page_html, const std::string& csv) {
