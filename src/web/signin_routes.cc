@@ -223,43 +223,6 @@ http::Response DevicePost(SigninDeps& d, http::RouteContext& ctx) {
   return MessagePage(200, "You're signed in", "Return to your device or terminal; you can close this window.");
 }
 
-constexpr const char* kStylesheet = R"CSS(
-:root { --fg:#1b1b1f; --muted:#5b5b66; --accent:#0f6cbd; --err:#b3261e; --bg:#f5f5f7; }
-* { box-sizing: border-box; }
-body { margin:0; font:16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color:var(--fg); background:var(--bg); }
-.top { padding:.75rem 1.25rem; background:#fff; border-bottom:1px solid #ddd; }
-.brand { font-weight:600; color:var(--fg); text-decoration:none; }
-.card { max-width:28rem; margin:3rem auto; padding:2rem; background:#fff; border-radius:8px; box-shadow:0 1px 4px rgba(0,0,0,.12); }
-.wide { max-width:72rem; }
-h1 { font-size:1.5rem; margin:0 0 .5rem; }
-.muted { color:var(--muted); margin-top:0; }
-label { display:block; font-weight:600; margin:1rem 0 .25rem; }
-input, select, textarea { width:100%; padding:.6rem .7rem; font:inherit; border:1px solid #8a8a96; border-radius:4px; }
-input[aria-invalid=true] { border-color:var(--err); }
-.error { color:var(--err); margin:.25rem 0 0; }
-button, .button { display:inline-block; margin-top:1.25rem; padding:.6rem 1.2rem; font:inherit; color:#fff; background:var(--accent);
-  border:0; border-radius:4px; cursor:pointer; text-decoration:none; }
-button.secondary { background:#fff; color:var(--accent); border:1px solid var(--accent); }
-button:focus-visible, a:focus-visible, input:focus-visible { outline:3px solid #ffb900; outline-offset:2px; }
-.card:has(nav.portal) { max-width:72rem; }
-nav.portal { display:flex; flex-wrap:wrap; gap:1rem; align-items:baseline; margin-bottom:1rem; }
-nav.portal .muted { margin-right:auto; }
-label.check { font-weight:400; display:flex; gap:.5rem; align-items:center; }
-label.check input { width:auto; }
-table.jobs { width:100%; border-collapse:collapse; margin-top:.5rem; }
-table.jobs th, table.jobs td { text-align:left; padding:.4rem .5rem; border-bottom:1px solid #ddd; }
-progress { width:100%; height:1.25rem; }
-code { overflow-wrap:anywhere; }
-@media (max-width: 480px) { .card { margin:0; border-radius:0; min-height:100vh; padding:1.25rem; }
-  table.jobs { display:block; overflow-x:auto; } }
-)CSS";
-
-http::Response Static(const std::string& body, const std::string& type) {
-  auto r = http::Response::Text(200, body, type);
-  r.SetHeader("Cache-Control", "public, max-age=3600");
-  return r;
-}
-
 }  // namespace
 
 std::vector<http::Route> SigninRoutes(SigninDeps deps) {
@@ -277,13 +240,6 @@ std::vector<http::Route> SigninRoutes(SigninDeps deps) {
       Route{"GET", "/{tenant}/oauth2/v2.0/logout", h(Logout), Permission::Public(), "OpenID Connect sign-out", true},
       Route{"GET", "/devicelogin", h(DeviceGet), Permission::Public(), "Device code entry page", false},
       Route{"POST", "/devicelogin", h(DevicePost), Permission::Public(), "Device code approval", true},
-      Route{"GET", "/static/gatehouse.css", [](http::RouteContext&) { return Static(kStylesheet, "text/css"); },
-            Permission::Public(), "Stylesheet", false},
-      Route{"GET", "/static/autosubmit.js",
-            [](http::RouteContext&) {
-              return Static("document.getElementById('form_post').submit();\n", "text/javascript");
-            },
-            Permission::Public(), "Submits form_post responses", false},
   };
   routes.insert(routes.begin(), signin.begin(), signin.end());
   return routes;

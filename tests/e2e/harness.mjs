@@ -69,14 +69,14 @@ export async function pool(items, limit, fn) {
 }
 
 // The first message the SMTP sink (GH_MAIL_DIR, one N.json per message)
-// received for `address`, waiting up to `timeoutMs`.
-export async function waitForMail(address, timeoutMs = 20000) {
+// received for `address` (and matching `match`, when given), waiting up to `timeoutMs`.
+export async function waitForMail(address, timeoutMs = 20000, match = () => true) {
   const mailDir = process.env.GH_MAIL_DIR;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     for (const n of (await readdir(mailDir)).filter((x) => x.endsWith('.json'))) {
       const msg = JSON.parse(await readFile(join(mailDir, n), 'utf8'));
-      if (msg.rcpt_tos.map((a) => a.toLowerCase()).includes(address.toLowerCase())) return msg;
+      if (msg.rcpt_tos.map((a) => a.toLowerCase()).includes(address.toLowerCase()) && match(msg)) return msg;
     }
     if (Date.now() > deadline) throw new Error(`no mail to ${address} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 250));
