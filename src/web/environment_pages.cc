@@ -1,12 +1,36 @@
 #include "web/environment_pages.h"
 
+#include <functional>
+
+#include "core/random.h"
 #include "gate/decision.h"
 #include "store/environments_repository.h"
 #include "web/cookies.h"
 #include "web/page.h"
+#include "web/templates.h"
 
 namespace gh::web {
 namespace {
+
+// The signed-in user's list of the tenant's environments: the ones the gate
+// lets them open, and the ones it doesn't with the reasons and whom to ask.
+constexpr const char* kMyEnvironments = R"HTML({{%AUTOESCAPE context="HTML"}}<h1>My environments</h1>
+<p class="muted">{{ORG}} · signed in as {{USER}}</p>
+{{#NO_ENVIRONMENTS}}<p>{{ORG}} has no environments yet.</p>{{/NO_ENVIRONMENTS}}
+{{#HAS_OPEN}}<h2>You can open</h2>
+<ul class="environments">
+{{#OPEN}}<li data-environment="{{UNIQUE}}" data-allowed="true"><a href="{{URL}}">{{NAME}}</a> <span class="muted">{{URL}}</span></li>
+{{/OPEN}}</ul>{{/HAS_OPEN}}
+{{#HAS_CLOSED}}<h2>Not open to you yet</h2>
+<ul class="environments">
+{{#CLOSED}}<li data-environment="{{UNIQUE}}" data-allowed="false"><strong>{{NAME}}</strong>
+<ul class="checks">
+{{#FAILED}}<li class="failed" data-check="{{ID}}"><p>{{SENTENCE}}</p>
+<p>Ask your administrator ({{CONTACT}}) to: {{REMEDY}}</p></li>{{/FAILED}}
+</ul></li>
+{{/CLOSED}}</ul>
+<p>Whom to ask: <strong>{{CONTACT}}</strong>, the administrator of {{ORG}}.</p>{{/HAS_CLOSED}}
+)HTML";
 
 struct Located {
   std::string tenant_id;
@@ -26,19 +50,65 @@ StatusOr<Located> Locate(store::Store& store, const std::string& unique_name) {
   return NotFound("There is no environment at this address.");
 }
 
+// "/my/{tenant}" takes the tenant's id or any of its verified domains.
+StatusOr<directory::Tenant> ResolveTenant(store::Store& store, const std::string& id_or_domain) {
+  GH_ASSIGN_OR_RETURN(auto tx, store.Begin(store::TxMode::kRead));
+  if (IsUuid(id_or_domain)) return tx->GetTenant(ToLower(id_or_domain));
+  return tx->FindTenantByDomain(ToLower(id_or_domain));
+}
+
+std::string MyEnvironmentsPath(const gate::Snapshot& snap) { return "/my/" + snap.resource().tenant.id; }
+
+// Who a refused user should ask: the tenant's admin contact.
+std::string WhomToAsk(const gate::Snapshot& snap) {
+  return snap.admin_contact().empty() ? "your IT department" : snap.admin_contact();
+}
+
+// One FAILED section per failed check of `d` (each made by `add_section`):
+// the check id, the sentence and what to ask the administrator for. Render
+// while `snap` is held.
+void AddFailedChecks(const std::function<ctemplate::TemplateDictionary*()>& add_section,
+                     const gate::Snapshot& snap, const gate::Decision& d) {
+  for (const auto& c : d.checks) {
+    if (c.passed) continue;
+    auto* s = add_section();
+    s->SetValue("ID", std::string(c.id));
+    s->SetValue("SENTENCE", c.sentence.str());
+    s->SetValue("CONTACT", WhomToAsk(snap));
+    s->SetValue("REMEDY", c.remedy.what.str());
+  }
+}
+
 http::Response Denied(const gate::Snapshot& snap, const std::string& env_name, const gate::Decision& d) {
   Page p("env_denied", "Access denied");
   p.Set("ENV", env_name);
   p.Set("ORG", snap.resource().tenant.name);
-  for (const auto& c : d.checks) {
-    if (c.passed) continue;
-    auto* s = p.Section("FAILED");
-    s->SetValue("ID", std::string(c.id));
-    s->SetValue("SENTENCE", c.sentence.str());
-    s->SetValue("CONTACT", snap.admin_contact().empty() ? "your IT department" : snap.admin_contact());
-    s->SetValue("REMEDY", c.remedy.what.str());
-  }
+  p.Set("CONTACT", WhomToAsk(snap));
+  p.Set("MY_HREF", MyEnvironmentsPath(snap));
+  AddFailedChecks([&p] { return p.Section("FAILED"); }, snap, d);
   return p.Response(403);
+}
+
+// The user signed in to `tenant_id`. Otherwise `early` is set: to `sign_in`
+// when there is no session, or to a 403 page titled `refusal` when the
+// session's identity has no usable object in the tenant.
+StatusOr<directory::User> SignedInUser(EnvironmentPageDeps& d, const http::RouteContext& ctx,
+                                       const std::string& tenant_id, http::Response sign_in,
+                                       const std::string& refusal, std::optional<http::Response>& early) {
+  auto session = d.signin.ResolveSession(CookieValue(ctx.request, kSessionCookie));
+  if (!session.ok()) {
+    early = std::move(sign_in);
+    return session.status();
+  }
+  auto user = d.signin.PrincipalIn(*session, tenant_id);
+  if (!user.ok()) early = MessagePage(403, refusal, user.status().message());
+  return user;
+}
+
+StatusOr<std::shared_ptr<const gate::Snapshot>> SnapshotOf(EnvironmentPageDeps& d,
+                                                           const std::string& tenant_id) {
+  if (!d.gate) return Internal("The access gate is not configured.");
+  return d.gate->Get(tenant_id);
 }
 
 // Shared by the environment home and app links: who is asking, and the
@@ -57,18 +127,12 @@ StatusOr<Visit> Begin(EnvironmentPageDeps& d, http::RouteContext& ctx, const std
     early = MessagePage(404, "Environment not found", where.status().message());
     return where.status();
   }
-  auto session = d.signin.ResolveSession(CookieValue(ctx.request, kSessionCookie));
-  if (!session.ok()) {
-    early = Redirect("/login?tenant=" + where->tenant_id + "&continue=" + ctx.request.path);  // a slug: nothing to encode
-    return session.status();
-  }
-  auto user = d.signin.PrincipalIn(*session, where->tenant_id);
-  if (!user.ok()) {
-    early = MessagePage(403, "You can't open this environment", user.status().message());
-    return user.status();
-  }
-  if (!d.gate) return Internal("The access gate is not configured.");
-  GH_ASSIGN_OR_RETURN(auto snap, d.gate->Get(where->tenant_id));
+  // The environment URL is a slug: nothing to encode in `continue`.
+  auto user = SignedInUser(d, ctx, where->tenant_id,
+                           Redirect("/login?tenant=" + where->tenant_id + "&continue=" + ctx.request.path),
+                           "You can't open this environment", early);
+  if (!user.ok()) return user.status();
+  GH_ASSIGN_OR_RETURN(auto snap, SnapshotOf(d, where->tenant_id));
   return Visit{*where, *user, snap};
 }
 
@@ -77,7 +141,8 @@ http::Response Home(EnvironmentPageDeps& d, http::RouteContext& ctx) {
   auto v = Begin(d, ctx, ctx.params["name"], early);
   if (early) return *early;
   if (!v.ok()) return MessagePage(503, "Something went wrong", v.status().message());
-  gate::AccessRequest req{v->where.tenant_id, v->user.id, gate::Action::kEnvironmentAccess, v->where.env_id, "", "", ""};
+  gate::AccessRequest req{
+      v->where.tenant_id, v->user.id, gate::Action::kEnvironmentAccess, v->where.env_id, "", "", ""};
   gate::Decision dec = gate::Decide(*v->snap, req);
   uint32_t e = v->snap->FindEnvironment(v->where.env_id);
   std::string env_name = e == gate::kNoIndex ? ctx.params["name"] : v->snap->environment(e).env.display_name;
@@ -88,10 +153,12 @@ http::Response Home(EnvironmentPageDeps& d, http::RouteContext& ctx) {
   p.Set("ENV", env_name);
   p.Set("ORG", v->where.tenant_name);
   p.Set("USER", v->user.user_principal_name);
+  p.Set("MY_HREF", MyEnvironmentsPath(*v->snap));
   bool any = false;
   for (const auto& app : v->snap->apps()) {
     if (app.environment_id != v->where.env_id) continue;
-    gate::AccessRequest run{v->where.tenant_id, v->user.id, gate::Action::kAppRun, v->where.env_id, app.id, "", ""};
+    gate::AccessRequest run{
+        v->where.tenant_id, v->user.id, gate::Action::kAppRun, v->where.env_id, app.id, "", ""};
     if (!gate::Decide(*v->snap, run).allowed) continue;
     auto* s = p.Section("APP");
     s->SetValue("NAME", app.display_name);
@@ -107,8 +174,8 @@ http::Response RunApp(EnvironmentPageDeps& d, http::RouteContext& ctx) {
   auto v = Begin(d, ctx, ctx.params["name"], early);
   if (early) return *early;
   if (!v.ok()) return MessagePage(503, "Something went wrong", v.status().message());
-  gate::AccessRequest req{v->where.tenant_id, v->user.id, gate::Action::kAppRun, v->where.env_id,
-                          ctx.params["appId"], "", ""};
+  gate::AccessRequest req{
+      v->where.tenant_id, v->user.id, gate::Action::kAppRun, v->where.env_id, ctx.params["appId"], "", ""};
   gate::Decision dec = gate::Decide(*v->snap, req);
   const gate::AppFacts* app = v->snap->FindApp(ctx.params["appId"]);
   std::string name = app ? app->display_name : ctx.params["appId"];
@@ -117,15 +184,59 @@ http::Response RunApp(EnvironmentPageDeps& d, http::RouteContext& ctx) {
   return MessagePage(200, name, "The app " + name + " is running for " + v->user.user_principal_name + ".");
 }
 
+// Lists each environment of the snapshot as open (allowed by the gate's
+// environment.access decision) or closed (with its failed checks).
+void AddEnvironments(Page& p, const gate::Snapshot& snap, const directory::User& user) {
+  bool open = false, closed = false;
+  for (uint32_t i = 0; i < snap.environment_count(); ++i) {
+    const environments::Environment& env = snap.environment(i).env;
+    gate::AccessRequest req{
+        snap.resource().tenant.id, user.id, gate::Action::kEnvironmentAccess, env.id, "", "", ""};
+    gate::Decision dec = gate::Decide(snap, req);
+    auto* s = p.Section(dec.allowed ? "OPEN" : "CLOSED");
+    s->SetValue("NAME", env.display_name);
+    s->SetValue("UNIQUE", env.unique_name);
+    s->SetValue("URL", "/env/" + env.unique_name);  // the snapshot's records carry no public base
+    if (!dec.allowed) AddFailedChecks([s] { return s->AddSectionDictionary("FAILED"); }, snap, dec);
+    (dec.allowed ? open : closed) = true;
+  }
+  if (open) p.Show("HAS_OPEN");
+  if (closed) p.Show("HAS_CLOSED");
+  if (!open && !closed) p.Show("NO_ENVIRONMENTS");
+}
+
+http::Response MyEnvironments(EnvironmentPageDeps& d, http::RouteContext& ctx) {
+  auto tenant = ResolveTenant(d.store, ctx.params["tenant"]);
+  if (!tenant.ok()) return MessagePage(404, "Organization not found", "Check the address you opened.");
+  std::optional<http::Response> early;
+  auto user = SignedInUser(
+      d, ctx, tenant->id,
+      Redirect("/login?tenant=" + tenant->id + "&continue=" + http::PercentEncode(ctx.request.target), 303),
+      "You aren't a user of " + tenant->name, early);
+  if (early) return *early;
+  if (!user.ok()) return MessagePage(503, "Something went wrong", user.status().message());
+  auto snap = SnapshotOf(d, tenant->id);
+  if (!snap.ok()) return MessagePage(503, "Something went wrong", snap.status().message());
+  Page p("env_my", "My environments");
+  p.Set("ORG", tenant->name);
+  p.Set("USER", user->user_principal_name);
+  p.Set("CONTACT", WhomToAsk(**snap));
+  AddEnvironments(p, **snap, *user);
+  return p.Response();
+}
+
 }  // namespace
 
 std::vector<http::Route> EnvironmentPages(EnvironmentPageDeps deps) {
+  AddTemplates({{"env_my", kMyEnvironments}});
   auto d = std::make_shared<EnvironmentPageDeps>(deps);
   return {
       {"GET", "/env/{name}", [d](auto& c) { return Home(*d, c); }, http::Permission::Public(),
        "An environment's home page (the gate decides; just-in-time sync on entry)", false},
       {"GET", "/env/{name}/apps/{appId}", [d](auto& c) { return RunApp(*d, c); }, http::Permission::Public(),
        "Run an app, or explain why not", false},
+      {"GET", "/my/{tenant}", [d](auto& c) { return MyEnvironments(*d, c); }, http::Permission::Public(),
+       "My environments: the ones the signed-in user can open, and why not the others", false},
   };
 }
 

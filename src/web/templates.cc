@@ -155,14 +155,19 @@ constexpr const char* kEnvHome = R"HTML({{%AUTOESCAPE context="HTML"}}<h1>{{ENV}
 <h2>Apps</h2>
 {{#APP}}<p><a href="{{HREF}}">{{NAME}}</a></p>{{/APP}}
 {{#NO_APPS}}<p>No apps are shared with you in this environment yet.</p>{{/NO_APPS}}
+<p><a href="{{MY_HREF}}">My environments</a></p>
 )HTML";
 
 constexpr const char* kEnvDenied = R"HTML({{%AUTOESCAPE context="HTML"}}<h1>You can't open {{ENV}}</h1>
-<p>{{ORG}} hasn't given you everything needed yet. Here is what is missing:</p>
+<p>You are signed in, but {{ORG}} hasn't given you everything you need to use {{ENV}} yet. An administrator
+has to do a few things first. Here is what is missing:</p>
 <ul class="checks">
 {{#FAILED}}<li class="failed" data-check="{{ID}}"><p>{{SENTENCE}}</p>
 <p>Ask your administrator ({{CONTACT}}) to: {{REMEDY}}</p></li>{{/FAILED}}
 </ul>
+<p>Whom to ask: <strong>{{CONTACT}}</strong>, the administrator of {{ORG}}. Send them the list above; once it is
+done, open this page again.</p>
+<p><a href="{{MY_HREF}}">My environments</a> — the environments of {{ORG}} you can open.</p>
 )HTML";
 
 constexpr const char* kRedeemConsent = R"HTML({{%AUTOESCAPE context="HTML"}}<h1>Review permissions</h1>

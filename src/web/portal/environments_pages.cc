@@ -1,8 +1,785 @@
-// TODO(portal): the environments pages.
+// Environments, as in the Power Platform admin center: the list with "New
+// environment", and one environment's page — its URL, security group, users,
+// security roles and their assignments, "Notify users" and the access review.
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <set>
+
+#include "core/clock.h"
 #include "web/portal/portal.h"
+#include "web/templates.h"
 
 namespace gh::web::portal {
+namespace {
+namespace env = gh::environments;
 
-std::vector<http::Route> EnvironmentsPages(const Deps& d) { return {}; }
+constexpr const char* kListTemplate = R"HTML({{%AUTOESCAPE context="HTML"}}{{>NAV}}<h1>Environments</h1>
+<p class="muted">Who may enter an environment depends on its security group, the person's licence from {{ORG}}
+and their security roles there.</p>
+<table class="jobs environments">
+<thead><tr><th>Name</th><th>Type</th><th>URL</th><th>Security group</th><th>Dataverse</th><th>State</th></tr></thead>
+<tbody>
+{{#ENV}}<tr data-environment="{{UNIQUE}}"><td><a href="{{HREF}}">{{NAME}}</a></td><td>{{TYPE}}</td><td><a href="{{URL}}">{{URL}}</a></td><td>{{GROUP}}</td><td>{{DATAVERSE}}</td><td>{{STATE}}</td></tr>
+{{/ENV}}</tbody>
+</table>
+{{#CAN_WRITE}}<h2 id="new">New environment</h2>
+{{#FORM_ERROR}}<p class="error" id="form-error" role="alert">{{MESSAGE}}</p>{{/FORM_ERROR}}
+<form method="post" action="{{BASE}}/environments" novalidate>
+  <input type="hidden" name="csrf" value="{{CSRF}}">
+  <label for="displayName">Environment name</label>
+  <input id="displayName" name="displayName" value="{{DISPLAY_NAME}}" maxlength="100" required
+         {{#DISPLAY_NAME_ERROR}}aria-invalid="true" aria-describedby="displayName-error"{{/DISPLAY_NAME_ERROR}}>
+  {{#DISPLAY_NAME_ERROR}}<p class="error" id="displayName-error" role="alert">{{MESSAGE}}</p>{{/DISPLAY_NAME_ERROR}}
+  <label for="uniqueName">Unique name</label>
+  <input id="uniqueName" name="uniqueName" value="{{UNIQUE_NAME}}" maxlength="63"
+         {{#UNIQUE_NAME_ERROR}}aria-invalid="true" aria-describedby="uniqueName-error"{{/UNIQUE_NAME_ERROR}}>
+  {{#UNIQUE_NAME_ERROR}}<p class="error" id="uniqueName-error" role="alert">{{MESSAGE}}</p>{{/UNIQUE_NAME_ERROR}}
+  <p class="muted">The environment's address is /env/&lt;unique name&gt;: lower-case letters, digits and hyphens.
+  Leave it empty to derive it from the name.</p>
+  <label for="type">Type</label>
+  <select id="type" name="type" {{#TYPE_ERROR}}aria-invalid="true" aria-describedby="type-error"{{/TYPE_ERROR}}>
+    {{#TYPE_OPTION}}<option value="{{VALUE}}"{{#SELECTED}} selected{{/SELECTED}}>{{TEXT}}</option>{{/TYPE_OPTION}}
+  </select>
+  {{#TYPE_ERROR}}<p class="error" id="type-error" role="alert">{{MESSAGE}}</p>{{/TYPE_ERROR}}
+  <label class="check" for="dataverse"><input type="checkbox" id="dataverse" name="dataverse" value="true"{{#DATAVERSE_CHECKED}} checked{{/DATAVERSE_CHECKED}}> Dataverse</label>
+  <label for="securityGroupId">Security group</label>
+  <select id="securityGroupId" name="securityGroupId"
+          {{#SECURITY_GROUP_ERROR}}aria-invalid="true" aria-describedby="securityGroupId-error"{{/SECURITY_GROUP_ERROR}}>
+    <option value="">None</option>
+    {{#GROUP_OPTION}}<option value="{{VALUE}}"{{#SELECTED}} selected{{/SELECTED}}>{{TEXT}}</option>{{/GROUP_OPTION}}
+  </select>
+  {{#SECURITY_GROUP_ERROR}}<p class="error" id="securityGroupId-error" role="alert">{{MESSAGE}}</p>{{/SECURITY_GROUP_ERROR}}
+  <p class="muted">Optional: only the group's members (and administrators) may enter. Not for Developer environments.</p>
+  <button type="submit">Create environment</button>
+</form>{{/CAN_WRITE}}
+)HTML";
+
+constexpr const char* kEnvironmentTemplate = R"HTML({{%AUTOESCAPE context="HTML"}}{{>NAV}}<h1>{{NAME}}</h1>
+<p class="muted">{{TYPE}} · {{STATE}} · Dataverse: {{DATAVERSE}} · unique name <code>{{UNIQUE}}</code> · id <code>{{ENV_ID}}</code></p>
+<p>URL: <a href="{{URL}}">{{URL}}</a></p>
+<p><a href="{{BASE}}/environments">All environments</a></p>
+
+<h2 id="security-group">Security group</h2>
+{{#HAS_GROUP}}<p>Only members of <strong>{{GROUP_NAME}}</strong> (and administrators) may enter.</p>{{/HAS_GROUP}}
+{{#NO_GROUP}}<p>No security group: every licensed user of {{ORG}} with a security role here may enter.</p>{{/NO_GROUP}}
+{{#CAN_WRITE}}<form method="post" action="{{BASE}}/environments/{{ENV_ID}}/security-group" novalidate>
+  <input type="hidden" name="csrf" value="{{CSRF}}">
+  <label for="securityGroupId">Security group</label>
+  <select id="securityGroupId" name="securityGroupId"
+          {{#SECURITY_GROUP_ERROR}}aria-invalid="true" aria-describedby="securityGroupId-error"{{/SECURITY_GROUP_ERROR}}>
+    <option value="">None</option>
+    {{#GROUP_OPTION}}<option value="{{VALUE}}"{{#SELECTED}} selected{{/SELECTED}}>{{TEXT}}</option>{{/GROUP_OPTION}}
+  </select>
+  {{#SECURITY_GROUP_ERROR}}<p class="error" id="securityGroupId-error" role="alert">{{MESSAGE}}</p>{{/SECURITY_GROUP_ERROR}}
+  <button type="submit">Save security group</button>
+</form>{{/CAN_WRITE}}
+
+<h2 id="users">Users</h2>
+{{#NO_USERS}}<p class="muted">Nobody has entered yet: people are added when they first open the environment's URL.</p>{{/NO_USERS}}
+{{#HAS_USERS}}<table class="jobs">
+<thead><tr><th>User</th><th>User principal name</th><th>State</th><th>Added by</th><th>Since</th></tr></thead>
+<tbody>
+{{#USER}}<tr data-user="{{USER_ID}}"><td><a href="{{HREF}}">{{NAME}}</a></td><td>{{UPN}}</td><td data-state="{{STATE}}">{{STATE}}</td><td>{{ADDED_BY}}</td><td>{{SINCE}}</td></tr>
+{{/USER}}</tbody>
+</table>{{/HAS_USERS}}
+
+<h2 id="roles">Security roles</h2>
+<p>Roles of this environment: {{#ROLE}}{{NAME}}{{#ROLE_separator}}, {{/ROLE_separator}}{{/ROLE}}.</p>
+{{#ASSIGNMENTS_ERROR}}<p class="error" id="assignments-error" role="alert">{{MESSAGE}}</p>{{/ASSIGNMENTS_ERROR}}
+{{#NO_ASSIGNMENTS}}<p class="muted">Nobody holds a security role here yet.</p>{{/NO_ASSIGNMENTS}}
+{{#HAS_ASSIGNMENTS}}<table class="jobs">
+<thead><tr><th>User or group</th><th>Kind</th><th>Role</th><th>Assigned</th><th></th></tr></thead>
+<tbody>
+{{#ASSIGNMENT}}<tr data-assignment="{{ID}}"><td><a href="{{HREF}}">{{NAME}}</a></td><td>{{KIND}}</td><td>{{ROLE_NAME}}</td><td>{{SINCE}}</td>
+<td>{{#REMOVABLE}}<form method="post" action="{{BASE}}/environments/{{ENV_ID}}/roles/remove" class="inline">
+  <input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="assignmentId" value="{{ID}}">
+  <button type="submit" class="secondary" aria-label="Remove {{ROLE_NAME}} from {{NAME}}">Remove</button>
+</form>{{/REMOVABLE}}</td></tr>
+{{/ASSIGNMENT}}</tbody>
+</table>{{/HAS_ASSIGNMENTS}}
+{{#CAN_WRITE}}<form method="post" action="{{BASE}}/environments/{{ENV_ID}}/roles" novalidate>
+  <input type="hidden" name="csrf" value="{{CSRF}}">
+  <label for="principal">User or group (user principal name, email, group name or id)</label>
+  <input id="principal" name="principal" value="{{PRINCIPAL}}" required
+         {{#PRINCIPAL_ERROR}}aria-invalid="true" aria-describedby="principal-error"{{/PRINCIPAL_ERROR}}>
+  {{#PRINCIPAL_ERROR}}<p class="error" id="principal-error" role="alert">{{MESSAGE}}</p>{{/PRINCIPAL_ERROR}}
+  <label for="roleId">Security role</label>
+  <select id="roleId" name="roleId" {{#ROLE_ERROR}}aria-invalid="true" aria-describedby="roleId-error"{{/ROLE_ERROR}}>
+    {{#ROLE_OPTION}}<option value="{{VALUE}}"{{#SELECTED}} selected{{/SELECTED}}>{{TEXT}}</option>{{/ROLE_OPTION}}
+  </select>
+  {{#ROLE_ERROR}}<p class="error" id="roleId-error" role="alert">{{MESSAGE}}</p>{{/ROLE_ERROR}}
+  <button type="submit">Assign role</button>
+</form>{{/CAN_WRITE}}
+
+<h2 id="notify">Notify users</h2>
+<p>Email people the address of {{NAME}}, each in their preferred language.</p>
+{{#NOTIFY_RESULTS}}<p class="notice" role="status">Notices sent: {{QUEUED}} of {{TOTAL}}.</p>
+<table class="jobs">
+<thead><tr><th>User</th><th>Email</th><th>Outcome</th></tr></thead>
+<tbody>
+{{#NOTIFIED}}<tr data-outcome="{{OUTCOME}}"><td>{{WHO}}</td><td>{{EMAIL}}</td><td>{{OUTCOME_TEXT}}</td></tr>
+{{/NOTIFIED}}</tbody>
+</table>{{/NOTIFY_RESULTS}}
+{{#CAN_WRITE}}<form method="post" action="{{BASE}}/environments/{{ENV_ID}}/notify" novalidate>
+  <input type="hidden" name="csrf" value="{{CSRF}}">
+  <label for="users">Users to notify</label>
+  <textarea id="users" name="users" rows="4"
+            {{#NOTIFY_ERROR}}aria-invalid="true" aria-describedby="users-error"{{/NOTIFY_ERROR}}>{{NOTIFY_USERS}}</textarea>
+  {{#NOTIFY_ERROR}}<p class="error" id="users-error" role="alert">{{MESSAGE}}</p>{{/NOTIFY_ERROR}}
+  <p class="muted">One user principal name, email address or object id a line.</p>
+  <label class="check" for="all"><input type="checkbox" id="all" name="all" value="true"> All users with access</label>
+  <button type="submit">Send notice</button>
+</form>{{/CAN_WRITE}}
+
+<h2 id="review">Access review</h2>
+<p>Who holds a security role here, directly or through a group.</p>
+<form method="get" action="{{BASE}}/environments/{{ENV_ID}}#review" class="filters">
+  <label for="reviewRole">Role to review</label>
+  <select id="reviewRole" name="role">
+    <option value="">All roles</option>
+    {{#REVIEW_ROLE}}<option value="{{VALUE}}"{{#SELECTED}} selected{{/SELECTED}}>{{TEXT}}</option>{{/REVIEW_ROLE}}
+  </select>
+  <label class="check" for="guests"><input type="checkbox" id="guests" name="guests" value="true"{{#GUESTS_ONLY}} checked{{/GUESTS_ONLY}}> Guests only</label>
+  <button type="submit" class="secondary">Filter</button>
+</form>
+{{#REMOVAL_RESULTS}}<p class="notice" role="status">Access removed: {{REMOVED}} of {{TOTAL}}.</p>
+<table class="jobs">
+<thead><tr><th>User</th><th>Role</th><th>Result</th><th>Details</th></tr></thead>
+<tbody>
+{{#REMOVAL}}<tr data-result="{{RESULT}}"><td>{{WHO}}</td><td>{{ROLE_NAME}}</td><td>{{RESULT_TEXT}}</td><td>{{MESSAGE}}</td></tr>
+{{/REMOVAL}}</tbody>
+</table>{{/REMOVAL_RESULTS}}
+{{#REVIEW_ERROR}}<p class="error" id="review-error" role="alert">{{MESSAGE}}</p>{{/REVIEW_ERROR}}
+{{#NO_HOLDERS}}<p class="muted">Nobody matches.</p>{{/NO_HOLDERS}}
+{{#HAS_HOLDERS}}<form method="post" action="{{REVIEW_ACTION}}" novalidate>
+  <input type="hidden" name="csrf" value="{{CSRF}}">
+  <table class="jobs">
+  <thead><tr><th>User</th><th>User principal name</th><th>User type</th><th>Role</th><th>Assigned via</th><th>Since</th></tr></thead>
+  <tbody>
+  {{#HOLDER}}<tr data-holder="{{ID}}"><td>{{#REMOVABLE}}<label class="check" for="remove-{{ID}}"><input type="checkbox" id="remove-{{ID}}" name="remove" value="{{ID}}"> {{NAME}}</label>{{/REMOVABLE}}{{#READ_ONLY}}{{NAME}}{{/READ_ONLY}}</td>
+  <td>{{UPN}}</td><td>{{USER_TYPE}}</td><td>{{ROLE_NAME}}</td><td>{{VIA}}</td><td>{{SINCE}}</td></tr>
+  {{/HOLDER}}</tbody>
+  </table>
+  {{#CAN_WRITE}}<button type="submit">Remove selected access</button>{{/CAN_WRITE}}
+</form>{{/HAS_HOLDERS}}
+)HTML";
+
+// An error shown next to the field it is about: `section` is the template's
+// {{#…_ERROR}} section for that field.
+struct FieldError {
+  std::string section;
+  std::string message;
+  int status = 400;
+};
+
+// The field a service refusal is about: the first keyword its message
+// contains picks the section; otherwise `fallback`.
+FieldError ErrorAt(const Status& s, std::initializer_list<std::pair<std::string_view, const char*>> keywords,
+                   const char* fallback) {
+  for (const auto& [keyword, section] : keywords)
+    if (s.message().find(keyword) != std::string::npos) return {section, s.message(), StatusFor(s)};
+  return {fallback, s.message(), StatusFor(s)};
+}
+
+void ShowError(Page& p, const std::optional<FieldError>& e) {
+  if (e) p.Section(e->section)->SetValue("MESSAGE", e->message);
+}
+
+void AddOption(Page& p, const std::string& section, const std::string& value, const std::string& text,
+               bool selected) {
+  auto* o = p.Section(section);
+  o->SetValue("VALUE", value);
+  o->SetValue("TEXT", text);
+  if (selected) o->ShowSection("SELECTED");
+}
+
+std::string Trim(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  return std::string(s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1));
+}
+
+std::string Date(int64_t millis) { return FormatIso8601(millis).substr(0, 10); }
+
+directory::FilterPtr Equals(std::string property, directory::FilterValue value) {
+  return std::make_shared<const directory::FilterExpr>(
+      directory::FilterExpr{directory::FilterOp::kEq, std::move(property), {std::move(value)}, {}});
+}
+
+// The tenant's security groups (what an environment may be secured by), all pages.
+StatusOr<std::vector<directory::Group>> SecurityGroups(PortalDeps& d, const std::string& tenant_id) {
+  std::vector<directory::Group> out;
+  store::ListQuery q;
+  q.tenant_id = tenant_id;
+  q.filter = Equals("securityEnabled", true);
+  q.top = 200;
+  for (;;) {
+    GH_ASSIGN_OR_RETURN(auto page, d.directory.ListGroups(q));
+    out.insert(out.end(), page.items.begin(), page.items.end());
+    if (!page.more || page.items.empty()) return out;
+    q.after = page.items.back().id;
+  }
+}
+
+std::string GroupName(const std::vector<directory::Group>& groups, const std::optional<std::string>& id) {
+  if (!id) return "None";
+  for (const auto& g : groups)
+    if (g.id == *id) return g.display_name;
+  return *id;
+}
+
+// The user typed as an object id, user principal name or email address.
+StatusOr<directory::User> FindUser(PortalDeps& d, const std::string& tenant_id, const std::string& typed) {
+  const bool address = typed.find('@') != std::string::npos;
+  if (IsUuid(typed) || address) {
+    auto user = d.directory.GetUser(tenant_id, typed);
+    if (user.status().code() != Code::kNotFound) return user;
+  }
+  if (address) {  // a guest's UPN is not their email address
+    store::ListQuery q;
+    q.tenant_id = tenant_id;
+    q.filter = Equals("mail", typed);
+    q.top = 2;
+    GH_ASSIGN_OR_RETURN(auto page, d.directory.ListUsers(q));
+    if (page.items.size() == 1) return page.items.front();
+  }
+  return NotFound("No user has the user principal name, email address or id '" + typed + "'.");
+}
+
+// The group typed as an object id or display name (which must be unambiguous).
+StatusOr<directory::Group> FindGroup(PortalDeps& d, const std::string& tenant_id, const std::string& typed) {
+  if (IsUuid(typed)) return d.directory.GetGroup(tenant_id, typed);
+  store::ListQuery q;
+  q.tenant_id = tenant_id;
+  q.filter = Equals("displayName", typed);
+  q.top = 2;
+  GH_ASSIGN_OR_RETURN(auto page, d.directory.ListGroups(q));
+  if (page.items.size() > 1)
+    return InvalidArgument("Several groups are named '" + typed + "': enter the group's object id instead.");
+  if (page.items.empty()) return NotFound("No group is named '" + typed + "'.");
+  return page.items.front();
+}
+
+// The object id of the user or group the administrator typed.
+StatusOr<std::string> PrincipalIdOf(PortalDeps& d, const std::string& tenant_id, const std::string& typed) {
+  if (typed.empty())
+    return InvalidArgument("Enter a user principal name, email address, group name or object id.");
+  auto user = FindUser(d, tenant_id, typed);
+  if (user.ok()) return user->id;
+  if (user.status().code() != Code::kNotFound) return user.status();
+  auto group = FindGroup(d, tenant_id, typed);
+  if (group.ok()) return group->id;
+  if (group.status().code() != Code::kNotFound) return group.status();
+  // Typed into a form: an unknown name is bad input (400), not a missing page.
+  return InvalidArgument("No user or group of this organisation matches '" + typed + "'.");
+}
+
+// A user or group of the tenant as the page names it, linking to its page.
+struct Named {
+  std::string name;
+  std::string href;
+};
+
+Named UserNamed(PortalDeps& d, const Admin& a, const std::string& user_id) {
+  auto u = d.directory.GetUser(a.tenant.id, user_id);
+  return {u.ok() ? u->display_name : user_id, a.base + "/users/" + user_id};
+}
+
+Named GroupNamed(PortalDeps& d, const Admin& a, const std::string& group_id) {
+  auto g = d.directory.GetGroup(a.tenant.id, group_id);
+  return {g.ok() ? g->display_name : group_id, a.base + "/groups/" + group_id};
+}
+
+std::string EnvironmentPath(const Admin& a, const env::Environment& e) {
+  return a.base + "/environments/" + e.id;
+}
+
+// ---- the list and "New environment"
+
+constexpr env::EnvironmentType kCreatableTypes[] = {
+    env::EnvironmentType::kProduction, env::EnvironmentType::kSandbox, env::EnvironmentType::kDeveloper,
+    env::EnvironmentType::kTrial};
+
+void AddEnvironmentRow(Page& p, const Admin& a, const env::Environment& e,
+                       const std::vector<directory::Group>& groups) {
+  auto* row = p.Section("ENV");
+  row->SetValue("HREF", EnvironmentPath(a, e));
+  row->SetValue("NAME", e.display_name);
+  row->SetValue("UNIQUE", e.unique_name);
+  row->SetValue("TYPE", std::string(env::TypeName(e.type)));
+  row->SetValue("URL", e.url);
+  row->SetValue("GROUP", GroupName(groups, e.security_group_id));
+  row->SetValue("DATAVERSE", e.dataverse ? "Yes" : "No");
+  row->SetValue("STATE", std::string(env::StateName(e.state)));
+}
+
+// The "New environment" form, with what was typed when it comes back with an error.
+void AddCreateForm(Page& p, const http::RouteContext& ctx, const std::vector<directory::Group>& groups) {
+  const auto typed = http::ParseForm(ctx.request.body);
+  p.Set("DISPLAY_NAME", http::FormValue(typed, "displayName"));
+  p.Set("UNIQUE_NAME", http::FormValue(typed, "uniqueName"));
+  const std::string type = http::FormValue(typed, "type");
+  for (auto t : kCreatableTypes) {
+    const std::string name(env::TypeName(t));
+    AddOption(p, "TYPE_OPTION", name, name, name == type);
+  }
+  if (http::FormValue(typed, "dataverse") == "true") p.Show("DATAVERSE_CHECKED");
+  const std::string group = http::FormValue(typed, "securityGroupId");
+  for (const auto& g : groups) AddOption(p, "GROUP_OPTION", g.id, g.display_name, g.id == group);
+}
+
+http::Response ListPage(PortalDeps& d, http::RouteContext& ctx, const Admin& a,
+                        const std::optional<FieldError>& error) {
+  auto envs = d.environments.List(a.tenant.id);
+  if (!envs.ok())
+    return MessagePage(StatusFor(envs.status()), "Can't list environments", envs.status().message());
+  auto groups = SecurityGroups(d, a.tenant.id);
+  if (!groups.ok())
+    return MessagePage(StatusFor(groups.status()), "Can't list groups", groups.status().message());
+  FormPage p(d, ctx, "portal_environments", "Environments · " + a.tenant.name);
+  Layout(p, d, a, "/environments");
+  for (const auto& e : *envs) AddEnvironmentRow(p, a, e, *groups);
+  if (a.May(d.can.environments_write)) {
+    p.Show("CAN_WRITE");
+    AddCreateForm(p, ctx, *groups);
+  }
+  ShowError(p, error);
+  return p.Response(error ? error->status : 200);
+}
+
+http::Response ListGet(PortalDeps& d, http::RouteContext& ctx) {
+  Admin a;
+  if (auto early = Authenticate(d, ctx, a, &d.can.environments_read)) return *early;
+  return ListPage(d, ctx, a, std::nullopt);
+}
+
+// The administrator of a change to environments, with the posted form: a
+// response instead when they may not change environments or the form's CSRF
+// token is wrong.
+std::optional<http::Response> BeginWrite(PortalDeps& d, http::RouteContext& ctx, Admin& a, Form& form) {
+  if (auto early = Authenticate(d, ctx, a, &d.can.environments_read)) return early;
+  if (!a.May(d.can.environments_write))
+    return MessagePage(403, "You can't change environments",
+                       "Changing environments needs the " + d.can.environments_write.name +
+                           " permission (Global or Power Platform Administrator).",
+                       "Environments", a.base + "/environments");
+  auto read = ReadForm(ctx);
+  if (auto* expired = std::get_if<http::Response>(&read)) return *expired;
+  form = std::get<Form>(std::move(read));
+  return std::nullopt;
+}
+
+// The new environment the form describes, or the field that is wrong.
+std::variant<env::NewEnvironment, FieldError> NewEnvironmentFrom(const Form& form) {
+  env::NewEnvironment in;
+  in.display_name = Trim(form.Get("displayName"));
+  if (in.display_name.empty()) return FieldError{"DISPLAY_NAME_ERROR", "Enter the environment's name."};
+  if (std::string unique = Trim(form.Get("uniqueName")); !unique.empty()) in.unique_name = unique;
+  auto type = env::ParseType(form.Get("type"));
+  if (!type) return FieldError{"TYPE_ERROR", "Choose Production, Sandbox, Developer or Trial."};
+  in.type = *type;
+  in.dataverse = form.Get("dataverse") == "true";
+  if (std::string group = form.Get("securityGroupId"); !group.empty()) in.security_group_id = group;
+  return in;
+}
+
+http::Response CreatePost(PortalDeps& d, http::RouteContext& ctx) {
+  Admin a;
+  Form form;
+  if (auto early = BeginWrite(d, ctx, a, form)) return *early;
+  auto in = NewEnvironmentFrom(form);
+  if (auto* bad = std::get_if<FieldError>(&in)) return ListPage(d, ctx, a, *bad);
+  auto created = d.environments.Create(a.Actor(), a.tenant.id, std::get<env::NewEnvironment>(std::move(in)));
+  if (!created.ok())
+    return ListPage(d, ctx, a,
+                    ErrorAt(created.status(),
+                            {{"uniqueName", "UNIQUE_NAME_ERROR"},
+                             {"displayName", "DISPLAY_NAME_ERROR"},
+                             {"Default environment", "TYPE_ERROR"},
+                             {"security group", "SECURITY_GROUP_ERROR"},
+                             {"securityGroupId", "SECURITY_GROUP_ERROR"},
+                             {"Group '", "SECURITY_GROUP_ERROR"}},
+                            "FORM_ERROR"));
+  return Redirect(a.base + "/environments", 303);
+}
+
+// ---- one environment
+
+// What a change reports on the environment page it re-renders: an error at
+// its field, or the per-person outcome of a notice or an access removal.
+struct NotifyRow {
+  std::string who, email, outcome;
+};
+struct RemovalRow {
+  std::string who, role, result, message;
+};
+struct Outcome {
+  std::optional<FieldError> error;
+  std::vector<NotifyRow> notified;
+  std::vector<RemovalRow> removed;
+};
+
+void AddSummary(Page& p, const env::Environment& e) {
+  p.Set("NAME", e.display_name).Set("ENV_ID", e.id).Set("UNIQUE", e.unique_name).Set("URL", e.url);
+  p.Set("TYPE", std::string(env::TypeName(e.type))).Set("STATE", std::string(env::StateName(e.state)));
+  p.Set("DATAVERSE", e.dataverse ? "yes" : "no");
+}
+
+// What was typed into the page's text fields, kept when a form comes back
+// with an error.
+void AddTyped(Page& p, const http::RouteContext& ctx) {
+  const auto typed = http::ParseForm(ctx.request.body);
+  p.Set("PRINCIPAL", http::FormValue(typed, "principal"));
+  p.Set("NOTIFY_USERS", http::FormValue(typed, "users"));
+}
+
+// Each part of the environment page reads what it shows; a failed read fails the page.
+using PartFn = Status (*)(Page&, PortalDeps&, const http::RouteContext&, const Admin&,
+                          const env::Environment&);
+
+Status AddSecurityGroup(Page& p, PortalDeps& d, const http::RouteContext&, const Admin& a,
+                        const env::Environment& e) {
+  GH_ASSIGN_OR_RETURN(auto groups, SecurityGroups(d, a.tenant.id));
+  if (e.security_group_id) {
+    p.Show("HAS_GROUP");
+    p.Set("GROUP_NAME", GroupName(groups, e.security_group_id));
+  } else {
+    p.Show("NO_GROUP");
+  }
+  for (const auto& g : groups)
+    AddOption(p, "GROUP_OPTION", g.id, g.display_name, g.id == e.security_group_id);
+  return OkStatus();
+}
+
+Status AddUsers(Page& p, PortalDeps& d, const http::RouteContext&, const Admin& a,
+                const env::Environment& e) {
+  GH_ASSIGN_OR_RETURN(auto users, d.environments.ListUsers(a.tenant.id, e.id));
+  for (const auto& u : users) {
+    auto* row = p.Section("USER");
+    auto user = d.directory.GetUser(a.tenant.id, u.user_id);
+    row->SetValue("USER_ID", u.user_id);
+    row->SetValue("HREF", a.base + "/users/" + u.user_id);
+    row->SetValue("NAME", user.ok() ? user->display_name : u.user_id);
+    row->SetValue("UPN", user.ok() ? user->user_principal_name : "");
+    row->SetValue("STATE", u.enabled ? "enabled" : "disabled");
+    row->SetValue("ADDED_BY", u.added_by);
+    row->SetValue("SINCE", Date(u.created_at));
+  }
+  p.Show(users.empty() ? "NO_USERS" : "HAS_USERS");
+  return OkStatus();
+}
+
+// A row's own controls are sections of the row: a section shown on the page
+// would read the page's values (its ID), not the row's.
+void ShowRowControls(ctemplate::TemplateDictionary& row, bool can_write) {
+  row.ShowSection(can_write ? "REMOVABLE" : "READ_ONLY");
+}
+
+void AddAssignment(Page& p, PortalDeps& d, const Admin& a, const env::RoleAssignment& x,
+                   const std::string& role) {
+  const bool group = x.principal_kind == env::PrincipalKind::kGroup;
+  Named who = group ? GroupNamed(d, a, x.principal_id) : UserNamed(d, a, x.principal_id);
+  auto* row = p.Section("ASSIGNMENT");
+  row->SetValue("ID", x.id);
+  row->SetValue("NAME", who.name);
+  row->SetValue("HREF", who.href);
+  row->SetValue("KIND", group ? "Group" : "User");
+  row->SetValue("ROLE_NAME", role);
+  row->SetValue("SINCE", Date(x.created_at));
+  ShowRowControls(*row, a.May(d.can.environments_write));
+}
+
+Status AddRoles(Page& p, PortalDeps& d, const http::RouteContext& ctx, const Admin& a,
+                const env::Environment& e) {
+  GH_ASSIGN_OR_RETURN(auto roles, d.environments.ListRoles(a.tenant.id, e.id));
+  GH_ASSIGN_OR_RETURN(auto assignments, d.environments.ListRoleAssignments(a.tenant.id, e.id));
+  const std::string chosen = http::FormValue(http::ParseForm(ctx.request.body), "roleId");
+  const std::string reviewed = ctx.request.Query("role").value_or("");
+  std::map<std::string, std::string> names;
+  for (const auto& r : roles) {
+    names[r.id] = r.name;
+    p.Section("ROLE")->SetValue("NAME", r.name);
+    AddOption(p, "ROLE_OPTION", r.id, r.name, r.id == chosen);
+    AddOption(p, "REVIEW_ROLE", r.id, r.name, r.id == reviewed);
+  }
+  for (const auto& x : assignments) AddAssignment(p, d, a, x, names[x.role_id]);
+  p.Show(assignments.empty() ? "NO_ASSIGNMENTS" : "HAS_ASSIGNMENTS");
+  return OkStatus();
+}
+
+// The review's filters from the page's query: ?role=<id>&guests=true.
+env::ReviewQuery ReviewQueryOf(const http::RouteContext& ctx) {
+  env::ReviewQuery q;
+  q.role = ctx.request.Query("role").value_or("");
+  if (ctx.request.Query("guests").value_or("") == "true") q.user_type = directory::UserType::kGuest;
+  return q;
+}
+
+std::string ReviewAction(const Admin& a, const env::Environment& e, const env::ReviewQuery& q) {
+  return EnvironmentPath(a, e) + "/review?role=" + http::PercentEncode(q.role) +
+         (q.user_type ? "&guests=true" : "");
+}
+
+void AddHolder(Page& p, const env::RoleHolder& h, bool can_write) {
+  auto* row = p.Section("HOLDER");
+  row->SetValue("ID", h.id);
+  row->SetValue("NAME", h.user.display_name);
+  row->SetValue("UPN", h.user.user_principal_name);
+  row->SetValue("USER_TYPE", std::string(directory::UserTypeName(h.user.user_type)));
+  row->SetValue("ROLE_NAME", h.role_name);
+  row->SetValue("VIA", h.via_group ? "Group " + h.via_group->display_name : "Direct");
+  row->SetValue("SINCE", Date(h.since));
+  ShowRowControls(*row, can_write);
+}
+
+Status AddReview(Page& p, PortalDeps& d, const http::RouteContext& ctx, const Admin& a,
+                 const env::Environment& e) {
+  const env::ReviewQuery q = ReviewQueryOf(ctx);
+  GH_ASSIGN_OR_RETURN(auto holders, d.environments.Review(a.tenant.id, e.id, q));
+  if (q.user_type) p.Show("GUESTS_ONLY");
+  p.Set("REVIEW_ACTION", ReviewAction(a, e, q));
+  for (const auto& h : holders) AddHolder(p, h, a.May(d.can.environments_write));
+  p.Show(holders.empty() ? "NO_HOLDERS" : "HAS_HOLDERS");
+  return OkStatus();
+}
+
+std::string NotifyOutcomeText(const std::string& outcome) {
+  if (outcome == "queued") return "Notice sent";
+  if (outcome == "noEmailAddress") return "Not sent: the user has no email address";
+  return "Not sent: no such user";
+}
+
+std::string RemovalResultText(const std::string& result) {
+  if (result == "removed") return "Removed";
+  if (result == "inheritedFromGroup") return "Kept: held through a group";
+  return "Not found";
+}
+
+void AddOutcome(Page& p, const Outcome& o) {
+  ShowError(p, o.error);
+  if (!o.notified.empty()) {
+    auto queued =
+        std::count_if(o.notified.begin(), o.notified.end(), [](auto& r) { return r.outcome == "queued"; });
+    p.Show("NOTIFY_RESULTS");
+    p.Set("QUEUED", std::to_string(queued)).Set("TOTAL", std::to_string(o.notified.size()));
+  }
+  for (const auto& r : o.notified) {
+    auto* row = p.Section("NOTIFIED");
+    row->SetValue("WHO", r.who);
+    row->SetValue("EMAIL", r.email);
+    row->SetValue("OUTCOME", r.outcome);
+    row->SetValue("OUTCOME_TEXT", NotifyOutcomeText(r.outcome));
+  }
+  if (!o.removed.empty()) {
+    auto removed =
+        std::count_if(o.removed.begin(), o.removed.end(), [](auto& r) { return r.result == "removed"; });
+    p.Show("REMOVAL_RESULTS");
+    p.Set("REMOVED", std::to_string(removed)).Set("TOTAL", std::to_string(o.removed.size()));
+  }
+  for (const auto& r : o.removed) {
+    auto* row = p.Section("REMOVAL");
+    row->SetValue("WHO", r.who);
+    row->SetValue("ROLE_NAME", r.role);
+    row->SetValue("RESULT", r.result);
+    row->SetValue("RESULT_TEXT", RemovalResultText(r.result));
+    row->SetValue("MESSAGE", r.message);
+  }
+}
+
+http::Response EnvironmentPage(PortalDeps& d, http::RouteContext& ctx, const Admin& a,
+                               const env::Environment& e, const Outcome& o = {}) {
+  FormPage p(d, ctx, "portal_environment", e.display_name + " · Environments");
+  Layout(p, d, a, "/environments");
+  AddSummary(p, e);
+  AddTyped(p, ctx);
+  if (a.May(d.can.environments_write)) p.Show("CAN_WRITE");
+  for (PartFn add : {AddSecurityGroup, AddUsers, AddRoles, AddReview}) {
+    Status s = add(p, d, ctx, a, e);
+    if (!s.ok()) return MessagePage(StatusFor(s), "Can't show " + e.display_name, s.message());
+  }
+  AddOutcome(p, o);
+  return p.Response(o.error ? o.error->status : 200);
+}
+
+// The page again with the error at its field (nothing was changed).
+http::Response Refused(PortalDeps& d, http::RouteContext& ctx, const Admin& a, const env::Environment& e,
+                       FieldError error) {
+  Outcome o;
+  o.error = std::move(error);
+  return EnvironmentPage(d, ctx, a, e, o);
+}
+
+http::Response EnvironmentMissing(const Admin& a, const Status& s) {
+  return MessagePage(StatusFor(s), "Environment not found", s.message(), "All environments",
+                     a.base + "/environments");
+}
+
+http::Response EnvironmentGet(PortalDeps& d, http::RouteContext& ctx) {
+  Admin a;
+  if (auto early = Authenticate(d, ctx, a, &d.can.environments_read)) return *early;
+  auto e = d.environments.Get(a.tenant.id, ctx.params["id"]);
+  if (!e.ok()) return EnvironmentMissing(a, e.status());
+  return EnvironmentPage(d, ctx, a, *e);
+}
+
+// BeginWrite, and the environment in the path.
+std::optional<http::Response> BeginEnvironmentWrite(PortalDeps& d, http::RouteContext& ctx, Admin& a,
+                                                    Form& form, env::Environment& e) {
+  if (auto early = BeginWrite(d, ctx, a, form)) return early;
+  auto found = d.environments.Get(a.tenant.id, ctx.params["id"]);
+  if (!found.ok()) return EnvironmentMissing(a, found.status());
+  e = *found;
+  return std::nullopt;
+}
+
+http::Response SecurityGroupPost(PortalDeps& d, http::RouteContext& ctx) {
+  Admin a;
+  Form form;
+  env::Environment e;
+  if (auto early = BeginEnvironmentWrite(d, ctx, a, form, e)) return *early;
+  env::EnvironmentPatch patch;
+  const std::string group = form.Get("securityGroupId");
+  // None ("") is an engaged empty value: it clears the group.
+  patch.security_group_id = group.empty() ? std::optional<std::string>() : std::optional<std::string>(group);
+  auto updated = d.environments.Update(a.Actor(), a.tenant.id, e.id, patch);
+  if (!updated.ok()) return Refused(d, ctx, a, e, ErrorAt(updated.status(), {}, "SECURITY_GROUP_ERROR"));
+  return Redirect(EnvironmentPath(a, e) + "#security-group", 303);
+}
+
+http::Response AssignPost(PortalDeps& d, http::RouteContext& ctx) {
+  Admin a;
+  Form form;
+  env::Environment e;
+  if (auto early = BeginEnvironmentWrite(d, ctx, a, form, e)) return *early;
+  auto principal = PrincipalIdOf(d, a.tenant.id, Trim(form.Get("principal")));
+  if (!principal.ok()) return Refused(d, ctx, a, e, ErrorAt(principal.status(), {}, "PRINCIPAL_ERROR"));
+  const std::string role = form.Get("roleId");
+  if (role.empty()) return Refused(d, ctx, a, e, FieldError{"ROLE_ERROR", "Choose a security role."});
+  auto assigned = d.environments.AssignRole(a.Actor(), a.tenant.id, e.id, *principal, role);
+  if (!assigned.ok())
+    return Refused(d, ctx, a, e,
+                   ErrorAt(assigned.status(), {{"Security role '", "ROLE_ERROR"}}, "PRINCIPAL_ERROR"));
+  return Redirect(EnvironmentPath(a, e) + "#roles", 303);
+}
+
+http::Response RemovePost(PortalDeps& d, http::RouteContext& ctx) {
+  Admin a;
+  Form form;
+  env::Environment e;
+  if (auto early = BeginEnvironmentWrite(d, ctx, a, form, e)) return *early;
+  Status removed =
+      d.environments.RemoveRoleAssignment(a.Actor(), a.tenant.id, e.id, form.Get("assignmentId"));
+  if (!removed.ok()) return Refused(d, ctx, a, e, ErrorAt(removed, {}, "ASSIGNMENTS_ERROR"));
+  return Redirect(EnvironmentPath(a, e) + "#roles", 303);
+}
+
+// "All users with access": everyone holding a security role here, directly
+// or through a group (what lets a licensed user in).
+StatusOr<std::vector<directory::User>> RoleHolders(PortalDeps& d, const Admin& a, const env::Environment& e) {
+  GH_ASSIGN_OR_RETURN(auto holders, d.environments.Review(a.tenant.id, e.id, {}));
+  std::vector<directory::User> out;
+  std::set<std::string> seen;
+  for (const auto& h : holders)
+    if (seen.insert(h.user.id).second) out.push_back(h.user);
+  if (out.empty()) return InvalidArgument("Nobody holds a security role in " + e.display_name + " yet.");
+  return out;
+}
+
+// The users listed one a line; every line must name a user.
+StatusOr<std::vector<directory::User>> ListedUsers(PortalDeps& d, const Admin& a, const std::string& text) {
+  std::vector<directory::User> out;
+  std::vector<std::string> unknown;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = std::min(text.find('\n', start), text.size());
+    std::string line = Trim(std::string_view(text).substr(start, end - start));
+    start = end + 1;
+    if (line.empty()) continue;
+    auto user = FindUser(d, a.tenant.id, line);
+    if (user.ok())
+      out.push_back(*user);
+    else if (user.status().code() == Code::kNotFound)
+      unknown.push_back(line);
+    else
+      return user.status();
+  }
+  if (!unknown.empty()) {
+    std::string list;
+    for (const auto& u : unknown) list += (list.empty() ? "" : ", ") + u;
+    return InvalidArgument("No user found for: " + list + ". Nobody was notified.");
+  }
+  if (out.empty()) return InvalidArgument("Enter at least one user, or tick All users with access.");
+  return out;
+}
+
+http::Response NotifyPost(PortalDeps& d, http::RouteContext& ctx) {
+  Admin a;
+  Form form;
+  env::Environment e;
+  if (auto early = BeginEnvironmentWrite(d, ctx, a, form, e)) return *early;
+  auto users = form.Get("all") == "true" ? RoleHolders(d, a, e) : ListedUsers(d, a, form.Get("users"));
+  if (!users.ok()) return Refused(d, ctx, a, e, ErrorAt(users.status(), {}, "NOTIFY_ERROR"));
+  std::vector<std::string> ids;
+  std::map<std::string, std::string> upn_of;
+  for (const auto& u : *users) {
+    ids.push_back(u.id);
+    upn_of[u.id] = u.user_principal_name;
+  }
+  auto results = d.notifier.Notify(a.Actor(), a.tenant.id, e.id, ids);
+  if (!results.ok()) return Refused(d, ctx, a, e, ErrorAt(results.status(), {}, "NOTIFY_ERROR"));
+  // The per-person outcomes are shown once, on this response (sending again
+  // within the minute is deduplicated by the notifier).
+  Outcome o;
+  for (const auto& r : *results) o.notified.push_back({upn_of[r.user_id], r.email, r.outcome});
+  return EnvironmentPage(d, ctx, a, e, o);
+}
+
+http::Response ReviewPost(PortalDeps& d, http::RouteContext& ctx) {
+  Admin a;
+  Form form;
+  env::Environment e;
+  if (auto early = BeginEnvironmentWrite(d, ctx, a, form, e)) return *early;
+  const std::vector<std::string> ids = form.All("remove");
+  if (ids.empty())
+    return Refused(d, ctx, a, e, FieldError{"REVIEW_ERROR", "Select the people whose access to remove."});
+  auto before = d.environments.Review(a.tenant.id, e.id, ReviewQueryOf(ctx));
+  if (!before.ok()) return Refused(d, ctx, a, e, ErrorAt(before.status(), {}, "REVIEW_ERROR"));
+  auto results = d.environments.BulkRemove(a.Actor(), a.tenant.id, e.id, ids);
+  if (!results.ok()) return Refused(d, ctx, a, e, ErrorAt(results.status(), {}, "REVIEW_ERROR"));
+  // Shown once, on this response: removing the same ids again only reports
+  // them as not found.
+  std::map<std::string, const env::RoleHolder*> holder;
+  for (const auto& h : *before) holder[h.id] = &h;
+  Outcome o;
+  for (const auto& r : *results) {
+    const env::RoleHolder* h = holder.count(r.id) ? holder[r.id] : nullptr;
+    o.removed.push_back({h ? h->user.user_principal_name : r.id, h ? h->role_name : "", r.result, r.message});
+  }
+  return EnvironmentPage(d, ctx, a, e, o);
+}
+
+}  // namespace
+
+std::vector<http::Route> EnvironmentsPages(const Deps& d) {
+  AddTemplates({{"portal_environments", kListTemplate}, {"portal_environment", kEnvironmentTemplate}});
+  const std::string base = "/portal/{tenant}/environments";
+  return {
+      PortalRoute(d, "GET", base, ListGet, "Environments: list and New environment", false),
+      PortalRoute(d, "POST", base, CreatePost, "Environments: create one", true),
+      PortalRoute(d, "GET", base + "/{id}", EnvironmentGet,
+                  "An environment: URL, security group, users, roles, notices, access review", false),
+      PortalRoute(d, "POST", base + "/{id}/security-group", SecurityGroupPost,
+                  "An environment: set or clear its security group", true),
+      PortalRoute(d, "POST", base + "/{id}/roles", AssignPost, "An environment: assign a security role",
+                  true),
+      PortalRoute(d, "POST", base + "/{id}/roles/remove", RemovePost,
+                  "An environment: remove a role assignment", true),
+      PortalRoute(d, "POST", base + "/{id}/notify", NotifyPost, "An environment: email its URL to users",
+                  true),
+      PortalRoute(d, "POST", base + "/{id}/review", ReviewPost,
+                  "An environment: remove access found in review", true),
+  };
+}
 
 }  // namespace gh::web::portal

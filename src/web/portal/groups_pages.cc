@@ -1,8 +1,527 @@
-// TODO(portal): the groups pages.
+// Groups: the list (search by the start of the name, type filter, paging,
+// New group) and one group's page (members with Add/Remove, group-based
+// licences, Delete). Refusals are shown next to the field they are about.
+#include <algorithm>
+#include <cctype>
+
+#include "core/random.h"
 #include "web/portal/portal.h"
+#include "web/templates.h"
 
 namespace gh::web::portal {
+namespace {
 
-std::vector<http::Route> GroupsPages(const Deps& d) { return {}; }
+constexpr const char* kGroupsTemplate = R"HTML({{%AUTOESCAPE context="HTML"}}{{>NAV}}<h1>Groups</h1>
+<form method="get" action="{{BASE}}/groups" class="filters">
+  <label for="q">Search (start of the name)</label>
+  <input id="q" name="q" type="search" value="{{Q}}">
+  <label for="type">Type</label>
+  <select id="type" name="type">
+    <option value="" {{TYPE_ANY}}>All</option><option value="security" {{TYPE_security}}>Security</option>
+    <option value="microsoft365" {{TYPE_microsoft365}}>Microsoft 365</option>
+  </select>
+  <button type="submit">Filter</button>
+</form>
+{{#NO_GROUPS}}<p class="muted">No groups match.</p>{{/NO_GROUPS}}
+<table class="jobs groups">
+<thead><tr><th>Name</th><th>Type</th><th>Description</th></tr></thead>
+<tbody>
+{{#GROUP}}<tr><td><a href="{{BASE}}/groups/{{ID}}">{{NAME}}</a></td><td>{{TYPE}}</td><td>{{DESCRIPTION}}</td></tr>
+{{/GROUP}}</tbody>
+</table>
+{{#NEXT}}<p><a class="button" href="{{HREF}}" rel="next">Next page</a></p>{{/NEXT}}
+{{#CAN_CREATE}}<h2>New group</h2>
+<form method="post" action="{{BASE}}/groups" novalidate>
+  <input type="hidden" name="csrf" value="{{CSRF}}">
+  <label for="displayName">Group name</label>
+  <input id="displayName" name="displayName" value="{{NAME}}" required
+         {{#NAME_ERROR}}aria-invalid="true" aria-describedby="displayName-error"{{/NAME_ERROR}}>
+  {{#NAME_ERROR}}<p class="error" id="displayName-error" role="alert">{{MESSAGE}}</p>{{/NAME_ERROR}}
+  <label for="description">Description</label>
+  <textarea id="description" name="description" rows="2"
+            {{#DESCRIPTION_ERROR}}aria-invalid="true" aria-describedby="description-error"{{/DESCRIPTION_ERROR}}>{{DESCRIPTION}}</textarea>
+  {{#DESCRIPTION_ERROR}}<p class="error" id="description-error" role="alert">{{MESSAGE}}</p>{{/DESCRIPTION_ERROR}}
+  <label for="groupType">Group type</label>
+  <select id="groupType" name="groupType"
+          {{#GROUP_TYPE_ERROR}}aria-invalid="true" aria-describedby="groupType-error"{{/GROUP_TYPE_ERROR}}>
+    <option value="security" {{GT_security}}>Security</option>
+    <option value="microsoft365" {{GT_microsoft365}}>Microsoft 365</option>
+  </select>
+  {{#GROUP_TYPE_ERROR}}<p class="error" id="groupType-error" role="alert">{{MESSAGE}}</p>{{/GROUP_TYPE_ERROR}}
+  <button type="submit">Create group</button>
+</form>{{/CAN_CREATE}}
+)HTML";
+
+constexpr const char* kGroupTemplate = R"HTML({{%AUTOESCAPE context="HTML"}}{{>NAV}}<h1>{{NAME}}</h1>
+<p>Type: <span data-group-type="{{TYPE}}">{{TYPE}}</span></p>
+{{#DESCRIPTION}}<p>{{TEXT}}</p>{{/DESCRIPTION}}
+<p class="muted">Object id: <code>{{ID}}</code>{{#MAIL}} · {{ADDRESS}}{{/MAIL}}</p>
+{{#FORM_ERROR}}<p class="error" role="alert">{{MESSAGE}}</p>{{/FORM_ERROR}}
+<h2>Members</h2>
+{{#NO_MEMBERS}}<p class="muted">No members yet.</p>{{/NO_MEMBERS}}
+<table class="jobs members">
+<thead><tr><th>Name</th><th>Type</th><th>User principal name or email</th>{{#LICENSES}}<th>License status</th>{{/LICENSES}}{{#CAN_WRITE}}<th></th>{{/CAN_WRITE}}</tr></thead>
+<tbody>
+{{#MEMBER}}<tr><td><a href="{{HREF}}">{{NAME}}</a></td><td>{{KIND}}</td><td>{{DETAIL}}</td>{{#LICENSE_STATUS}}<td>{{TEXT}}</td>{{/LICENSE_STATUS}}{{#REMOVE}}<td>
+  <form method="post" action="{{BASE}}/groups/{{GROUP_ID}}/members/remove">
+    <input type="hidden" name="csrf" value="{{CSRF}}">
+    <input type="hidden" name="memberId" value="{{MEMBER_ID}}">
+    <button type="submit" class="secondary">Remove</button>
+  </form></td>{{/REMOVE}}</tr>
+{{/MEMBER}}</tbody>
+</table>
+{{#CAN_WRITE}}<form method="post" action="{{BASE}}/groups/{{ID}}/members" novalidate>
+  <input type="hidden" name="csrf" value="{{CSRF}}">
+  <label for="member">Member (user principal name, email or id)</label>
+  <input id="member" name="member" value="{{MEMBER_VALUE}}" required
+         {{#MEMBER_ERROR}}aria-invalid="true" aria-describedby="member-error"{{/MEMBER_ERROR}}>
+  {{#MEMBER_ERROR}}<p class="error" id="member-error" role="alert">{{MESSAGE}}</p>{{/MEMBER_ERROR}}
+  <button type="submit">Add member</button>
+</form>{{/CAN_WRITE}}
+{{#LICENSES}}<h2>Licenses</h2>
+<p class="muted">Every member, including the members of nested groups, gets these licenses. A member without a usage
+location gets the organization's default one.</p>
+{{#NO_LICENSES}}<p class="muted">No licenses are assigned to this group.</p>{{/NO_LICENSES}}
+<table class="jobs licenses">
+<thead><tr><th>Product</th><th>Part number</th>{{#CAN_LICENSE}}<th></th>{{/CAN_LICENSE}}</tr></thead>
+<tbody>
+{{#LICENSE}}<tr><td><a href="{{BASE}}/licenses/{{SKU_ID}}">{{PRODUCT}}</a></td><td>{{PART}}</td>{{#REMOVE}}<td>
+  <form method="post" action="{{BASE}}/groups/{{GROUP_ID}}/licenses/remove">
+    <input type="hidden" name="csrf" value="{{CSRF}}">
+    <input type="hidden" name="skuId" value="{{SKU_ID}}">
+    <button type="submit" class="secondary">Remove</button>
+  </form></td>{{/REMOVE}}</tr>
+{{/LICENSE}}</tbody>
+</table>
+{{#CAN_LICENSE}}{{#ALL_ASSIGNED}}<p class="muted">Every product the organization subscribes to is assigned to this group.</p>
+{{#LICENSE_ERROR}}<p class="error" id="skuId-error" role="alert">{{MESSAGE}}</p>{{/LICENSE_ERROR}}{{/ALL_ASSIGNED}}
+{{#ASSIGN}}<form method="post" action="{{BASE}}/groups/{{ID}}/licenses" novalidate>
+  <input type="hidden" name="csrf" value="{{CSRF}}">
+  <label for="skuId">License</label>
+  <select id="skuId" name="skuId" {{#LICENSE_ERROR}}aria-invalid="true" aria-describedby="skuId-error"{{/LICENSE_ERROR}}>
+    {{#SKU}}<option value="{{SKU_ID}}">{{PRODUCT}} ({{AVAILABLE}} of {{ENABLED}} seats available)</option>
+    {{/SKU}}</select>
+  {{#LICENSE_ERROR}}<p class="error" id="skuId-error" role="alert">{{MESSAGE}}</p>{{/LICENSE_ERROR}}
+  <button type="submit">Assign license to group</button>
+</form>{{/ASSIGN}}{{/CAN_LICENSE}}{{/LICENSES}}
+{{#CAN_WRITE}}<h2>Delete</h2>
+<p class="muted">Members lose what the group gave them: its licenses and the environments it secures.</p>
+<form method="post" action="{{BASE}}/groups/{{ID}}/delete">
+  <input type="hidden" name="csrf" value="{{CSRF}}">
+  <button type="submit" class="secondary">Delete group</button>
+</form>{{/CAN_WRITE}}
+<p><a href="{{BASE}}/groups">All groups</a></p>
+)HTML";
+
+constexpr int kPageSize = 50;
+
+// A refusal shown on the re-rendered page: `section` is the template's error
+// section next to the field it is about ("FORM_ERROR" when no field is).
+struct Refusal {
+  std::string section;
+  std::string message;
+  int status = 400;
+};
+using MaybeRefusal = std::optional<Refusal>;
+
+directory::FilterPtr Compare(directory::FilterOp op, std::string property, directory::FilterValue value) {
+  return std::make_shared<const directory::FilterExpr>(
+      directory::FilterExpr{op, std::move(property), {std::move(value)}, {}});
+}
+directory::FilterPtr Combine(directory::FilterOp op, directory::FilterPtr a, directory::FilterPtr b) {
+  if (!a) return b;
+  if (!b) return a;
+  return std::make_shared<const directory::FilterExpr>(directory::FilterExpr{op, "", {}, {a, b}});
+}
+
+std::string TypeName(const directory::Group& g) {
+  if (g.IsMicrosoft365()) return "Microsoft 365";
+  return g.mail_enabled ? "Mail-enabled security" : "Security";
+}
+
+std::string ProductName(const licensing::Sku& sku) {
+  const licensing::Product* p = licensing::FindProduct(sku.sku_id);
+  return p ? p->display_name : sku.sku_part_number;
+}
+
+const licensing::Sku* FindSku(const std::vector<licensing::Sku>& skus, const std::string& sku_id) {
+  auto it = std::find_if(skus.begin(), skus.end(), [&](const licensing::Sku& s) { return s.sku_id == sku_id; });
+  return it == skus.end() ? nullptr : &*it;
+}
+
+http::Response Forbidden(const Admin& a, const http::Permission& need) {
+  return MessagePage(403, "You can't make this change",
+                     "It needs the " + need.name + " permission, which your roles in " + a.tenant.name +
+                         " don't grant.",
+                     "Back to groups", a.base + "/groups");
+}
+
+// A state-changing request: the administrator (may read groups) and the
+// posted form (CSRF checked); or the page to show instead, when either fails
+// or the administrator lacks `write`.
+struct Action {
+  Admin admin;
+  Form form;
+};
+std::variant<Action, http::Response> BeginAction(PortalDeps& d, http::RouteContext& ctx,
+                                                 const http::Permission& write) {
+  Action act;
+  if (auto early = Authenticate(d, ctx, act.admin, &d.can.groups_read)) return *early;
+  auto read = ReadForm(ctx);
+  if (auto* expired = std::get_if<http::Response>(&read)) return *expired;
+  if (!act.admin.May(write)) return Forbidden(act.admin, write);
+  act.form = std::move(std::get<Form>(read));
+  return act;
+}
+
+// ---- the list --------------------------------------------------------------------
+
+// Microsoft 365 groups are always mail-enabled and security groups made here
+// never are; groupTypes itself is not a filterable column.
+directory::FilterPtr TypeFilter(const std::string& type) {
+  if (type != "security" && type != "microsoft365") return nullptr;
+  return Compare(directory::FilterOp::kEq, "mailEnabled", type == "microsoft365");
+}
+
+StatusOr<store::Page<directory::Group>> ListPage(PortalDeps& d, const Admin& a, const std::string& q,
+                                                 const std::string& type, const std::string& after) {
+  store::ListQuery query;
+  query.tenant_id = a.tenant.id;
+  query.top = kPageSize;
+  query.after = after;
+  if (!q.empty()) query.filter = Compare(directory::FilterOp::kStartsWith, "displayName", q);
+  query.filter = Combine(directory::FilterOp::kAnd, query.filter, TypeFilter(type));
+  return d.directory.ListGroups(query);
+}
+
+void FillNewGroupForm(FormPage& p, const Form& posted, const MaybeRefusal& refusal) {
+  p.Show("CAN_CREATE");
+  p.Set("NAME", posted.Get("displayName")).Set("DESCRIPTION", posted.Get("description"));
+  p.Set("GT_" + (posted.Get("groupType").empty() ? std::string("security") : posted.Get("groupType")), "selected");
+  if (refusal) p.Section(refusal->section)->SetValue("MESSAGE", refusal->message);
+}
+
+http::Response GroupsList(PortalDeps& d, http::RouteContext& ctx, const Admin& a, const MaybeRefusal& refusal) {
+  const std::string q = ctx.request.Query("q").value_or("");
+  const std::string type = ctx.request.Query("type").value_or("");
+  auto page = ListPage(d, a, q, type, ctx.request.Query("after").value_or(""));
+  if (!page.ok())
+    return MessagePage(StatusFor(page.status()), "Can't list groups", page.status().message(), "All groups",
+                       a.base + "/groups");
+  FormPage p(d, ctx, "portal_groups_list", "Groups · " + a.tenant.name);
+  Layout(p, d, a, "/groups");
+  p.Set("Q", q).Set("TYPE_" + (type.empty() ? std::string("ANY") : type), "selected");
+  for (const auto& g : page->items) {
+    auto* row = p.Section("GROUP");
+    row->SetValue("ID", g.id);
+    row->SetValue("NAME", g.display_name);
+    row->SetValue("TYPE", TypeName(g));
+    row->SetValue("DESCRIPTION", g.description.value_or(""));
+  }
+  if (page->items.empty()) p.Show("NO_GROUPS");
+  if (page->more)
+    p.Section("NEXT")->SetValue("HREF", a.base + "/groups?q=" + http::PercentEncode(q) + "&type=" +
+                                            http::PercentEncode(type) +
+                                            "&after=" + http::PercentEncode(page->items.back().id));
+  if (a.May(d.can.groups_write)) FillNewGroupForm(p, Form{http::ParseForm(ctx.request.body)}, refusal);
+  return p.Response(refusal ? refusal->status : 200);
+}
+
+http::Response GroupsGet(PortalDeps& d, http::RouteContext& ctx) {
+  Admin a;
+  if (auto early = Authenticate(d, ctx, a, &d.can.groups_read)) return *early;
+  return GroupsList(d, ctx, a, std::nullopt);
+}
+
+// The mail alias a new group gets: the name's letters, digits and . - _ (at
+// most 64), or a random one when the name has none of them.
+std::string MailNicknameFor(PortalDeps& d, const std::string& name) {
+  std::string nick;
+  for (char c : name)
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') nick += c;
+  nick = nick.substr(0, 64);
+  return nick.empty() ? "group-" + d.random.NewUuid().substr(0, 8) : nick;
+}
+
+// Entra allows two groups with one name, but look-alike names are how an
+// administrator licenses or secures an environment with the wrong group: the
+// portal refuses them (the API doesn't). A Microsoft 365 group's alias is its
+// mail address, so it must be free among the mail-enabled groups too.
+StatusOr<std::optional<std::string>> NameClash(PortalDeps& d, const Admin& a, const directory::NewGroup& g) {
+  using directory::FilterOp;
+  store::ListQuery query;
+  query.tenant_id = a.tenant.id;
+  query.top = 1;
+  query.filter = Compare(FilterOp::kEq, "displayName", g.display_name);
+  if (g.mail_enabled)
+    query.filter = Combine(FilterOp::kOr, query.filter,
+                           Combine(FilterOp::kAnd, Compare(FilterOp::kEq, "mailEnabled", true),
+                                   Compare(FilterOp::kEq, "mailNickname", g.mail_nickname)));
+  GH_ASSIGN_OR_RETURN(auto page, d.directory.ListGroups(query));
+  if (page.items.empty()) return std::optional<std::string>();
+  const directory::Group& other = page.items.front();
+  if (ToLower(other.display_name) == ToLower(g.display_name))
+    return std::optional<std::string>("A group named '" + other.display_name + "' already exists.");
+  return std::optional<std::string>("This name gives the email alias '" + g.mail_nickname + "', which the group '" +
+                                    other.display_name + "' already uses. Choose another name.");
+}
+
+// The group the form describes, or the refusal of the field that is wrong.
+std::variant<directory::NewGroup, Refusal> NewGroupFrom(PortalDeps& d, const Form& form) {
+  directory::NewGroup g;
+  g.display_name = form.Get("displayName");
+  if (g.display_name.find_first_not_of(" \t\r\n") == std::string::npos)
+    return Refusal{"NAME_ERROR", "Enter a name for the group."};
+  const std::string type = form.Get("groupType");
+  if (type != "security" && type != "microsoft365")
+    return Refusal{"GROUP_TYPE_ERROR", "Choose Security or Microsoft 365."};
+  if (std::string description = form.Get("description"); !description.empty()) g.description = description;
+  g.mail_nickname = MailNicknameFor(d, g.display_name);
+  if (type == "microsoft365") {
+    g.group_types = {"Unified"};
+    g.mail_enabled = true;
+    g.security_enabled = false;
+  }
+  return g;
+}
+
+Refusal CreateRefusal(const Status& s) {
+  bool about_description = s.message().find("'description'") != std::string::npos;
+  return {about_description ? "DESCRIPTION_ERROR" : "NAME_ERROR", s.message(), StatusFor(s)};
+}
+
+http::Response GroupsPost(PortalDeps& d, http::RouteContext& ctx) {
+  auto begun = BeginAction(d, ctx, d.can.groups_write);
+  if (auto* early = std::get_if<http::Response>(&begun)) return *early;
+  const auto& [a, form] = std::get<Action>(begun);
+  auto parsed = NewGroupFrom(d, form);
+  if (auto* refusal = std::get_if<Refusal>(&parsed)) return GroupsList(d, ctx, a, *refusal);
+  auto& in = std::get<directory::NewGroup>(parsed);
+  auto clash = NameClash(d, a, in);
+  if (!clash.ok()) return GroupsList(d, ctx, a, CreateRefusal(clash.status()));
+  if (*clash) return GroupsList(d, ctx, a, Refusal{"NAME_ERROR", **clash});
+  auto created = d.directory.CreateGroup(a.Actor(), a.tenant.id, std::move(in));
+  if (!created.ok()) return GroupsList(d, ctx, a, CreateRefusal(created.status()));
+  return Redirect(a.base + "/groups/" + created->id, 303);
+}
+
+// ---- one group -------------------------------------------------------------------
+
+std::string GroupIdOf(http::RouteContext& ctx) { return ToLower(ctx.params["id"]); }
+
+http::Response GroupNotFound(const Admin& a) {
+  return MessagePage(404, "Group not found", "It may have been deleted.", "All groups", a.base + "/groups");
+}
+
+// This group's licence states of a user: "Product: Active" or "Product: Error (reason)".
+std::string LicenseStatus(const licensing::Resolution& res, const std::string& group_id, const std::string& user_id) {
+  std::string out;
+  for (const auto& st : res.Of(user_id).states) {
+    if (st.assigned_by_group != group_id) continue;
+    const licensing::Sku* sku = FindSku(res.skus, st.sku_id);
+    std::string product = sku ? ProductName(*sku) : st.sku_id;
+    out += (out.empty() ? "" : "; ") + product + ": " + (st.state == "Active" ? st.state : "Error (" + st.error + ")");
+  }
+  return out.empty() ? "—" : out;
+}
+
+void AddMemberRow(Page& p, const Admin& a, const directory::Group& g, const directory::Member& m,
+                  const licensing::Resolution* res, bool can_write) {
+  auto* row = p.Section("MEMBER");
+  if (m.user) {
+    row->SetValue("HREF", a.base + "/users/" + m.user->id);
+    row->SetValue("NAME", m.user->display_name);
+    row->SetValue("KIND", std::string(directory::UserTypeName(m.user->user_type)));
+    row->SetValue("DETAIL", m.user->user_principal_name);
+    row->SetValue("MEMBER_ID", m.user->id);
+  } else {
+    row->SetValue("HREF", a.base + "/groups/" + m.group->id);
+    row->SetValue("NAME", m.group->display_name);
+    row->SetValue("KIND", TypeName(*m.group) + " group");
+    row->SetValue("DETAIL", m.group->mail.value_or(""));
+    row->SetValue("MEMBER_ID", m.group->id);
+  }
+  if (res)
+    row->AddSectionDictionary("LICENSE_STATUS")
+        ->SetValue("TEXT", m.user ? LicenseStatus(*res, g.id, m.user->id) : "Through its members");
+  if (can_write) row->AddSectionDictionary("REMOVE")->SetValue("GROUP_ID", g.id);
+}
+
+Status FillMembers(PortalDeps& d, Page& p, const Admin& a, const directory::Group& g,
+                   const licensing::Resolution* res) {
+  GH_ASSIGN_OR_RETURN(auto members, d.directory.ListMembers(a.tenant.id, g.id));
+  for (const auto& m : members) AddMemberRow(p, a, g, m, res, a.May(d.can.groups_write));
+  if (members.empty()) p.Show("NO_MEMBERS");
+  return OkStatus();
+}
+
+// The group's licences, with Remove, and the products still to assign.
+Status FillLicenses(PortalDeps& d, Page& p, const Admin& a, const directory::Group& g,
+                    const licensing::Resolution& res) {
+  GH_ASSIGN_OR_RETURN(auto assigned, d.licensing.GroupLicenses(a.tenant.id, g.id));
+  const bool can_license = a.May(d.can.licenses_write);
+  p.Show("LICENSES");
+  if (can_license) p.Show("CAN_LICENSE");
+  for (const auto& l : assigned) {
+    const licensing::Sku* sku = FindSku(res.skus, l.sku_id);
+    auto* row = p.Section("LICENSE");
+    row->SetValue("SKU_ID", l.sku_id);
+    row->SetValue("PRODUCT", sku ? ProductName(*sku) : l.sku_id);
+    row->SetValue("PART", sku ? sku->sku_part_number : "");
+    if (can_license) row->AddSectionDictionary("REMOVE")->SetValue("GROUP_ID", g.id);
+  }
+  if (assigned.empty()) p.Show("NO_LICENSES");
+  if (!can_license) return OkStatus();
+  ctemplate::TemplateDictionary* form = nullptr;
+  for (const auto& sku : res.skus) {
+    auto held = [&](const licensing::AssignedLicense& l) { return l.sku_id == sku.sku_id; };
+    if (std::any_of(assigned.begin(), assigned.end(), held)) continue;
+    if (!form) form = p.Section("ASSIGN");
+    auto* option = form->AddSectionDictionary("SKU");
+    option->SetValue("SKU_ID", sku.sku_id);
+    option->SetValue("PRODUCT", ProductName(sku));
+    option->SetValue("AVAILABLE", std::to_string(std::max<int64_t>(0, sku.prepaid_enabled - sku.consumed_units)));
+    option->SetValue("ENABLED", std::to_string(sku.prepaid_enabled));
+  }
+  if (!form) p.Show("ALL_ASSIGNED");
+  return OkStatus();
+}
+
+// Fills the page's sections; a failure to read leaves it for the caller to report.
+Status FillGroup(PortalDeps& d, FormPage& p, const Admin& a, const directory::Group& g) {
+  p.Set("ID", g.id).Set("NAME", g.display_name).Set("TYPE", TypeName(g));
+  if (g.description) p.Section("DESCRIPTION")->SetValue("TEXT", *g.description);
+  if (g.mail) p.Section("MAIL")->SetValue("ADDRESS", *g.mail);
+  if (a.May(d.can.groups_write)) p.Show("CAN_WRITE");
+  if (!a.May(d.can.licenses_read)) return FillMembers(d, p, a, g, nullptr);
+  GH_ASSIGN_OR_RETURN(auto res, d.licensing.Resolve(a.tenant.id));
+  GH_RETURN_IF_ERROR(FillMembers(d, p, a, g, &res));
+  return FillLicenses(d, p, a, g, res);
+}
+
+http::Response GroupView(PortalDeps& d, http::RouteContext& ctx, const Admin& a, const MaybeRefusal& refusal) {
+  auto g = d.directory.GetGroup(a.tenant.id, GroupIdOf(ctx));
+  if (!g.ok()) return g.status().code() == Code::kNotFound ? GroupNotFound(a)
+                                                           : MessagePage(StatusFor(g.status()), "Something went wrong",
+                                                                         g.status().message());
+  FormPage p(d, ctx, "portal_groups_group", g->display_name + " · Groups");
+  Layout(p, d, a, "/groups");
+  if (Status filled = FillGroup(d, p, a, *g); !filled.ok())
+    return MessagePage(StatusFor(filled), "Something went wrong", filled.message());
+  p.Set("MEMBER_VALUE", http::FormValue(http::ParseForm(ctx.request.body), "member"));
+  if (refusal) p.Section(refusal->section)->SetValue("MESSAGE", refusal->message);
+  return p.Response(refusal ? refusal->status : 200);
+}
+
+http::Response GroupGet(PortalDeps& d, http::RouteContext& ctx) {
+  Admin a;
+  if (auto early = Authenticate(d, ctx, a, &d.can.groups_read)) return *early;
+  return GroupView(d, ctx, a, std::nullopt);
+}
+
+// The object a typed member names: a user by user principal name, id or
+// email address, or a group by id. NotFound when nothing matches.
+StatusOr<std::string> ResolveMember(PortalDeps& d, const Admin& a, const std::string& key) {
+  auto user = d.directory.GetUser(a.tenant.id, key);
+  if (user.ok()) return user->id;
+  if (user.status().code() != Code::kNotFound) return user.status();
+  store::ListQuery by_mail;
+  by_mail.tenant_id = a.tenant.id;
+  by_mail.top = 1;
+  by_mail.filter = Compare(directory::FilterOp::kEq, "mail", key);
+  GH_ASSIGN_OR_RETURN(auto mailed, d.directory.ListUsers(by_mail));
+  if (!mailed.items.empty()) return mailed.items.front().id;
+  if (IsUuid(ToLower(key))) {
+    auto group = d.directory.GetGroup(a.tenant.id, ToLower(key));
+    if (group.ok()) return group->id;
+    if (group.status().code() != Code::kNotFound) return group.status();
+  }
+  return NotFound("No user or group in " + a.tenant.name + " has the user principal name, email address or id '" +
+                  key + "'.");
+}
+
+http::Response AddMemberPost(PortalDeps& d, http::RouteContext& ctx) {
+  auto begun = BeginAction(d, ctx, d.can.groups_write);
+  if (auto* early = std::get_if<http::Response>(&begun)) return *early;
+  const auto& [a, form] = std::get<Action>(begun);
+  const std::string key = form.Get("member");
+  if (key.empty()) return GroupView(d, ctx, a, Refusal{"MEMBER_ERROR", "Enter the member's user principal name, email or id."});
+  auto member = ResolveMember(d, a, key);
+  Status added = member.ok() ? d.directory.AddMember(a.Actor(), a.tenant.id, GroupIdOf(ctx), *member)
+                             : member.status();
+  if (!added.ok()) {
+    // An unknown member is a mistake in the field, not a missing page.
+    int status = added.code() == Code::kNotFound ? 400 : StatusFor(added);
+    return GroupView(d, ctx, a, Refusal{"MEMBER_ERROR", added.message(), status});
+  }
+  return Redirect(a.base + "/groups/" + GroupIdOf(ctx), 303);
+}
+
+http::Response RemoveMemberPost(PortalDeps& d, http::RouteContext& ctx) {
+  auto begun = BeginAction(d, ctx, d.can.groups_write);
+  if (auto* early = std::get_if<http::Response>(&begun)) return *early;
+  const auto& [a, form] = std::get<Action>(begun);
+  Status removed = d.directory.RemoveMember(a.Actor(), a.tenant.id, GroupIdOf(ctx), ToLower(form.Get("memberId")));
+  if (!removed.ok()) return GroupView(d, ctx, a, Refusal{"FORM_ERROR", removed.message(), StatusFor(removed)});
+  return Redirect(a.base + "/groups/" + GroupIdOf(ctx), 303);
+}
+
+http::Response ChangeLicenses(PortalDeps& d, http::RouteContext& ctx, const Admin& a,
+                              const licensing::LicenseChange& change, const std::string& error_section) {
+  auto changed = d.licensing.AssignGroupLicenses(a.Actor(), a.tenant.id, GroupIdOf(ctx), change);
+  if (!changed.ok())
+    return GroupView(d, ctx, a, Refusal{error_section, changed.status().message(), StatusFor(changed.status())});
+  return Redirect(a.base + "/groups/" + GroupIdOf(ctx), 303);
+}
+
+http::Response AssignLicensePost(PortalDeps& d, http::RouteContext& ctx) {
+  auto begun = BeginAction(d, ctx, d.can.licenses_write);
+  if (auto* early = std::get_if<http::Response>(&begun)) return *early;
+  const auto& [a, form] = std::get<Action>(begun);
+  const std::string sku = ToLower(form.Get("skuId"));
+  if (sku.empty()) return GroupView(d, ctx, a, Refusal{"LICENSE_ERROR", "Choose a license."});
+  licensing::LicenseChange change;
+  change.add.push_back({sku, {}});
+  return ChangeLicenses(d, ctx, a, change, "LICENSE_ERROR");
+}
+
+http::Response RemoveLicensePost(PortalDeps& d, http::RouteContext& ctx) {
+  auto begun = BeginAction(d, ctx, d.can.licenses_write);
+  if (auto* early = std::get_if<http::Response>(&begun)) return *early;
+  const auto& [a, form] = std::get<Action>(begun);
+  licensing::LicenseChange change;
+  change.remove.push_back(ToLower(form.Get("skuId")));
+  return ChangeLicenses(d, ctx, a, change, "FORM_ERROR");
+}
+
+http::Response DeletePost(PortalDeps& d, http::RouteContext& ctx) {
+  auto begun = BeginAction(d, ctx, d.can.groups_write);
+  if (auto* early = std::get_if<http::Response>(&begun)) return *early;
+  const Admin& a = std::get<Action>(begun).admin;
+  Status deleted = d.directory.DeleteGroup(a.Actor(), a.tenant.id, GroupIdOf(ctx));
+  if (deleted.code() == Code::kNotFound) return GroupNotFound(a);
+  if (!deleted.ok()) return GroupView(d, ctx, a, Refusal{"FORM_ERROR", deleted.message(), StatusFor(deleted)});
+  return Redirect(a.base + "/groups", 303);
+}
+
+}  // namespace
+
+std::vector<http::Route> GroupsPages(const Deps& d) {
+  AddTemplates({{"portal_groups_list", kGroupsTemplate}, {"portal_groups_group", kGroupTemplate}});
+  return {
+      PortalRoute(d, "GET", "/portal/{tenant}/groups", GroupsGet, "Groups: search, type filter, paging", false),
+      PortalRoute(d, "POST", "/portal/{tenant}/groups", GroupsPost, "Groups: create a group", true),
+      PortalRoute(d, "GET", "/portal/{tenant}/groups/{id}", GroupGet, "Groups: one group, its members and licenses",
+                  false),
+      PortalRoute(d, "POST", "/portal/{tenant}/groups/{id}/members", AddMemberPost, "Groups: add a member", true),
+      PortalRoute(d, "POST", "/portal/{tenant}/groups/{id}/members/remove", RemoveMemberPost,
+                  "Groups: remove a member", true),
+      PortalRoute(d, "POST", "/portal/{tenant}/groups/{id}/licenses", AssignLicensePost,
+                  "Groups: assign a license to the group", true),
+      PortalRoute(d, "POST", "/portal/{tenant}/groups/{id}/licenses/remove", RemoveLicensePost,
+                  "Groups: remove a license from the group", true),
+      PortalRoute(d, "POST", "/portal/{tenant}/groups/{id}/delete", DeletePost, "Groups: delete a group", true),
+  };
+}
 
 }  // namespace gh::web::portal

@@ -1,11 +1,24 @@
 // Users: the list (search, member/guest and invitation-state filters,
-// paging) and New guest user (one invitation, the refusal shown next to the
-// field it is about).
+// paging), one user's page (profile, licences, groups, directory roles,
+// environment roles, invitation and audit trail; each form's refusal shown
+// next to its field) and New guest user (one invitation, optionally into
+// groups, the refusal shown next to the field it is about).
+#include <algorithm>
+
+#include "core/clock.h"
+#include "licensing/model.h"
 #include "web/portal/portal.h"
 #include "web/templates.h"
 
 namespace gh::web::portal {
 namespace {
+
+using directory::User;
+using Dict = ctemplate::TemplateDictionary;
+
+// Where a re-sent invitation takes the guest after redeeming: the New guest
+// user form's default, as Entra's "Resend invitation" uses My Apps.
+constexpr const char* kDefaultRedirectUrl = "https://myapps.microsoft.com";
 
 constexpr const char* kUsersTemplate = R"HTML({{%AUTOESCAPE context="HTML"}}{{>NAV}}<h1>Users</h1>
 <form method="get" action="{{BASE}}/users" class="filters">
@@ -27,10 +40,155 @@ constexpr const char* kUsersTemplate = R"HTML({{%AUTOESCAPE context="HTML"}}{{>N
 <table class="jobs users">
 <thead><tr><th>Name</th><th>User principal name</th><th>Email</th><th>Type</th><th>Invitation</th></tr></thead>
 <tbody>
-{{#USER}}<tr><td>{{NAME}}</td><td>{{UPN}}</td><td>{{MAIL}}</td><td>{{TYPE}}</td><td>{{STATE}}</td></tr>
+{{#USER}}<tr><td><a href="{{BASE}}/users/{{ID}}">{{NAME}}</a></td><td>{{UPN}}</td><td>{{MAIL}}</td><td>{{TYPE}}</td><td>{{STATE}}</td></tr>
 {{/USER}}</tbody>
 </table>
 {{#NEXT}}<p><a class="button" href="{{HREF}}" rel="next">Next page</a></p>{{/NEXT}}
+)HTML";
+
+constexpr const char* kUserTemplate = R"HTML({{%AUTOESCAPE context="HTML"}}{{>NAV}}<p><a href="{{BASE}}/users">All users</a></p>
+<h1>{{NAME}}</h1>
+
+<section id="profile" aria-labelledby="profile-title">
+<h2 id="profile-title">Profile</h2>
+<table class="jobs">
+<tbody>
+<tr><th scope="row">User type</th><td data-field="userType">{{TYPE}}</td></tr>
+<tr><th scope="row">User principal name</th><td data-field="userPrincipalName">{{UPN}}</td></tr>
+<tr><th scope="row">Email</th><td data-field="mail">{{MAIL}}</td></tr>
+<tr><th scope="row">Created</th><td data-field="createdDateTime">{{CREATED}}</td></tr>
+{{#EXTERNAL}}<tr><th scope="row">Invitation state</th><td data-field="externalUserState">{{STATE}}</td></tr>{{/EXTERNAL}}
+{{#PROFILE_VALUE}}<tr><th scope="row">{{LABEL}}</th><td>{{VALUE}}</td></tr>
+{{/PROFILE_VALUE}}</tbody>
+</table>
+{{#PROFILE_FORM}}<form method="post" action="{{BASE}}/users/{{USER_ID}}/profile" novalidate>
+  <input type="hidden" name="csrf" value="{{CSRF}}">
+{{#FIELD}}  <label for="{{FIELD_ID}}">{{LABEL}}</label>
+  <input id="{{FIELD_ID}}" name="{{FIELD_ID}}" value="{{VALUE}}"{{#FIELD_ERROR}} aria-invalid="true" aria-describedby="{{FIELD_ID}}-error"{{/FIELD_ERROR}}>
+  {{#HINT}}<p class="muted">{{TEXT}}</p>{{/HINT}}
+  {{#FIELD_ERROR}}<p class="error" id="{{FIELD_ID}}-error" role="alert">{{MESSAGE}}</p>{{/FIELD_ERROR}}
+{{/FIELD}}  <input type="hidden" name="accountEnabled" value="false">
+  <label class="check" for="accountEnabled"><input id="accountEnabled" name="accountEnabled" type="checkbox" value="true"{{#ENABLED}} checked{{/ENABLED}}> Account enabled</label>
+  <button type="submit">Save profile</button>
+</form>{{/PROFILE_FORM}}
+</section>
+
+{{#LICENSES}}<section id="licenses" aria-labelledby="licenses-title">
+<h2 id="licenses-title">Licenses</h2>
+{{#NO_LICENSES}}<p class="muted">No licenses, directly or through a group.</p>{{/NO_LICENSES}}
+<table class="jobs">
+<thead><tr><th>Product</th><th>SKU part number</th><th>Assigned</th><th>State</th><th></th></tr></thead>
+<tbody>
+{{#LICENSE}}<tr><td>{{PRODUCT}}</td><td><code>{{PART}}</code></td>
+<td>{{#DIRECT}}Directly{{/DIRECT}}{{#INHERITED}}Inherited from <a href="{{BASE}}/groups/{{GROUP_ID}}">{{GROUP_NAME}}</a>{{/INHERITED}}</td>
+<td>{{STATE}}</td>
+<td>{{#REMOVE_LICENSE}}<form method="post" action="{{BASE}}/users/{{USER_ID}}/licenses/remove">
+  <input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="skuId" value="{{SKU_ID}}">
+  <button type="submit" class="secondary">Remove</button>
+</form>{{/REMOVE_LICENSE}}</td></tr>
+{{/LICENSE}}</tbody>
+</table>
+{{#LICENSE_FORM}}<form method="post" action="{{BASE}}/users/{{USER_ID}}/licenses" novalidate>
+  <input type="hidden" name="csrf" value="{{CSRF}}">
+  <label for="skuId">License</label>
+  <select id="skuId" name="skuId"{{#SKU_ERROR}} aria-invalid="true" aria-describedby="skuId-error"{{/SKU_ERROR}}>
+    {{#SKU_OPTION}}<option value="{{VALUE}}">{{TEXT}}</option>{{/SKU_OPTION}}
+  </select>
+  {{#SKU_ERROR}}<p class="error" id="skuId-error" role="alert">{{MESSAGE}}</p>{{/SKU_ERROR}}
+  <button type="submit">Assign license</button>
+</form>{{/LICENSE_FORM}}
+</section>{{/LICENSES}}
+
+{{#GROUPS}}<section id="groups" aria-labelledby="groups-title">
+<h2 id="groups-title">Groups</h2>
+{{#NO_GROUPS}}<p class="muted">Not a direct member of any group.</p>{{/NO_GROUPS}}
+<table class="jobs">
+<thead><tr><th>Group</th><th>Type</th><th></th></tr></thead>
+<tbody>
+{{#GROUP}}<tr><td><a href="{{BASE}}/groups/{{GROUP_ID}}">{{GROUP_NAME}}</a></td><td>{{KIND}}</td>
+<td>{{#REMOVE_GROUP}}<form method="post" action="{{BASE}}/users/{{USER_ID}}/groups/remove">
+  <input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="groupId" value="{{GROUP_ID}}">
+  <button type="submit" class="secondary">Remove</button>
+</form>{{/REMOVE_GROUP}}</td></tr>
+{{/GROUP}}</tbody>
+</table>
+{{#GROUP_FORM}}<form method="post" action="{{BASE}}/users/{{USER_ID}}/groups" novalidate>
+  <input type="hidden" name="csrf" value="{{CSRF}}">
+  <label for="groupId">Add to group</label>
+  <select id="groupId" name="groupId"{{#GROUP_ERROR}} aria-invalid="true" aria-describedby="groupId-error"{{/GROUP_ERROR}}>
+    {{#GROUP_OPTION}}<option value="{{VALUE}}">{{TEXT}}</option>{{/GROUP_OPTION}}
+  </select>
+  {{#GROUP_ERROR}}<p class="error" id="groupId-error" role="alert">{{MESSAGE}}</p>{{/GROUP_ERROR}}
+  <button type="submit">Add to group</button>
+</form>{{/GROUP_FORM}}
+</section>{{/GROUPS}}
+
+{{#ROLES}}<section id="roles" aria-labelledby="roles-title">
+<h2 id="roles-title">Directory roles</h2>
+{{#NO_ROLES}}<p class="muted">No directory roles.</p>{{/NO_ROLES}}
+<table class="jobs">
+<thead><tr><th>Role</th><th>Assigned</th><th></th></tr></thead>
+<tbody>
+{{#ROLE}}<tr><td>{{ROLE_NAME}}</td>
+<td>{{#DIRECT}}Directly{{/DIRECT}}{{#VIA}}Through <a href="{{BASE}}/groups/{{GROUP_ID}}">{{GROUP_NAME}}</a>{{/VIA}}</td>
+<td>{{#REMOVE_ROLE}}<form method="post" action="{{BASE}}/users/{{USER_ID}}/roles/remove">
+  <input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="assignmentId" value="{{ASSIGNMENT_ID}}">
+  <button type="submit" class="secondary">Remove</button>
+</form>{{/REMOVE_ROLE}}</td></tr>
+{{/ROLE}}</tbody>
+</table>
+{{#ROLE_FORM}}<form method="post" action="{{BASE}}/users/{{USER_ID}}/roles" novalidate>
+  <input type="hidden" name="csrf" value="{{CSRF}}">
+  <label for="roleId">Directory role</label>
+  <select id="roleId" name="roleId"{{#ROLE_ERROR}} aria-invalid="true" aria-describedby="roleId-error"{{/ROLE_ERROR}}>
+    {{#ROLE_OPTION}}<option value="{{VALUE}}">{{TEXT}}</option>{{/ROLE_OPTION}}
+  </select>
+  {{#ROLE_ERROR}}<p class="error" id="roleId-error" role="alert">{{MESSAGE}}</p>{{/ROLE_ERROR}}
+  <button type="submit">Assign role</button>
+</form>{{/ROLE_FORM}}
+</section>{{/ROLES}}
+
+{{#ENVIRONMENTS}}<section id="environments" aria-labelledby="environments-title">
+<h2 id="environments-title">Environment roles</h2>
+{{#NO_ENVIRONMENTS}}<p class="muted">The organization has no environments.</p>{{/NO_ENVIRONMENTS}}
+<table class="jobs">
+<thead><tr><th>Environment</th><th>Security roles</th></tr></thead>
+<tbody>
+{{#ENVIRONMENT}}<tr><td><a href="{{BASE}}/environments/{{ENV_ID}}">{{ENV_NAME}}</a></td>
+<td>{{SECURITY_ROLES}}{{#NO_SECURITY_ROLE}}<span class="muted">None</span>{{/NO_SECURITY_ROLE}}</td></tr>
+{{/ENVIRONMENT}}</tbody>
+</table>
+</section>{{/ENVIRONMENTS}}
+
+{{#INVITATION}}<section id="invitation" aria-labelledby="invitation-title">
+<h2 id="invitation-title">Invitation</h2>
+<p>Invitation state: <strong data-status="{{INVITATION_STATE}}">{{INVITATION_STATE}}</strong>{{#CHANGED}} (since {{AT}}){{/CHANGED}}</p>
+{{#NOTICE}}<div role="status">
+  <p>{{TEXT}}</p>
+  <label for="redeem">Redemption link (share it yourself if the email doesn't arrive)</label>
+  <input id="redeem" readonly name="redeem" value="{{REDEEM}}">
+</div>{{/NOTICE}}
+{{#INVITATION_ERROR}}<p class="error" id="invitation-error" role="alert">{{MESSAGE}}</p>{{/INVITATION_ERROR}}
+{{#RESEND}}<form method="post" action="{{BASE}}/users/{{USER_ID}}/invitation/resend">
+  <input type="hidden" name="csrf" value="{{CSRF}}">
+  <button type="submit">Resend invitation</button>
+</form>{{/RESEND}}
+<form method="post" action="{{BASE}}/users/{{USER_ID}}/invitation/reset">
+  <input type="hidden" name="csrf" value="{{CSRF}}">
+  <button type="submit" class="secondary">Reset redemption status</button>
+</form>
+</section>{{/INVITATION}}
+
+{{#AUDIT}}<section id="audit" aria-labelledby="audit-title">
+<h2 id="audit-title">Audit trail</h2>
+{{#NO_AUDIT}}<p class="muted">No changes recorded.</p>{{/NO_AUDIT}}
+<table class="jobs">
+<thead><tr><th>Date</th><th>Activity</th><th>Initiated by</th><th>Result</th></tr></thead>
+<tbody>
+{{#ENTRY}}<tr><td>{{DATE}}</td><td>{{ACTIVITY}}</td><td>{{ACTOR}}</td><td>{{RESULT}}</td></tr>
+{{/ENTRY}}</tbody>
+</table>
+</section>{{/AUDIT}}
 )HTML";
 
 constexpr const char* kInviteTemplate = R"HTML({{%AUTOESCAPE context="HTML"}}{{>NAV}}<h1>New guest user</h1>
@@ -50,6 +208,11 @@ already have, accept, and land on the redirect URL.</p>
   {{#REDIRECT_ERROR}}<p class="error" id="redirect-error" role="alert">{{MESSAGE}}</p>{{/REDIRECT_ERROR}}
   <label for="message">Personal message (optional)</label>
   <textarea id="message" name="message" rows="3">{{MESSAGE_TEXT}}</textarea>
+  {{#GROUP_CHOICES}}<fieldset{{#GROUPS_ERROR}} aria-describedby="groups-error"{{/GROUPS_ERROR}}>
+    <legend>Add to groups</legend>
+    {{#CHOICE}}<label class="check" for="group-{{ID}}"><input id="group-{{ID}}" type="checkbox" name="groups" value="{{ID}}"{{#CHECKED}} checked{{/CHECKED}}> {{GROUP_NAME}}</label>
+    {{/CHOICE}}{{#GROUPS_ERROR}}<p class="error" id="groups-error" role="alert">{{MESSAGE}}</p>{{/GROUPS_ERROR}}
+  </fieldset>{{/GROUP_CHOICES}}
   <label class="check"><input type="checkbox" name="sendEmail" value="true" checked> Send the invitation email</label>
   <button type="submit">Invite</button>
 </form>
@@ -58,11 +221,13 @@ already have, accept, and land on the redirect URL.</p>
 constexpr const char* kInvitedTemplate = R"HTML({{%AUTOESCAPE context="HTML"}}{{>NAV}}<h1>Invitation sent</h1>
 <p><strong>{{EMAIL}}</strong> is invited (<span data-status="{{STATUS}}">{{STATUS}}</span>).
 {{#EMAILED}}The invitation email is on its way.{{/EMAILED}}</p>
-<p>Guest object id: <code>{{USER_ID}}</code></p>
+<p>Guest object id: <a href="{{BASE}}/users/{{USER_ID}}"><code>{{USER_ID}}</code></a></p>
 <label for="redeem">Redemption link (share it yourself if no email was sent)</label>
 <input id="redeem" readonly name="redeem" value="{{REDEEM}}">
 <p><a class="button" href="{{BASE}}/users/invite">Invite someone else</a></p>
 )HTML";
+
+// ---- shared helpers ----------------------------------------------------------
 
 directory::FilterPtr Compare(directory::FilterOp op, std::string property, std::string value) {
   return std::make_shared<const directory::FilterExpr>(
@@ -74,11 +239,69 @@ directory::FilterPtr Combine(directory::FilterOp op, directory::FilterPtr a, dir
   return std::make_shared<const directory::FilterExpr>(directory::FilterExpr{op, "", {}, {a, b}});
 }
 
+bool Contains(const std::vector<std::string>& v, std::string_view x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+std::string UserPath(const Admin& a, const User& u) { return a.base + "/users/" + u.id; }
+
+// Every group of the tenant, sorted by name, for the pickers.
+StatusOr<std::vector<directory::Group>> AllGroups(PortalDeps& d, const std::string& tenant_id) {
+  std::vector<directory::Group> out;
+  store::ListQuery q;
+  q.tenant_id = tenant_id;
+  q.top = 500;
+  for (bool more = true; more;) {
+    GH_ASSIGN_OR_RETURN(auto page, d.directory.ListGroups(q));
+    for (auto& g : page.items) out.push_back(std::move(g));
+    more = page.more && !out.empty();
+    if (more) q.after = out.back().id;
+  }
+  std::sort(out.begin(), out.end(), [](const auto& x, const auto& y) { return x.display_name < y.display_name; });
+  return out;
+}
+
+// Groups the user is a direct member of. DirectoryService has no read for
+// this, so it asks the store in a read transaction as Graph's memberOf does.
+StatusOr<std::vector<std::string>> DirectGroupIds(PortalDeps& d, const std::string& tenant_id,
+                                                  const std::string& user_id) {
+  GH_ASSIGN_OR_RETURN(auto tx, d.store.Begin(store::TxMode::kRead));
+  return tx->ListGroupsOf(tenant_id, user_id);
+}
+
+std::string GroupName(PortalDeps& d, const std::string& tenant_id, const std::string& group_id) {
+  auto g = d.directory.GetGroup(tenant_id, group_id);
+  return g.ok() ? g->display_name : group_id;
+}
+
+// The options of one <select>. One that offers nothing shows a single empty
+// option saying so (posting it is refused with "Choose …").
+class Options {
+ public:
+  Options(Dict* form, const char* section) : form_(form), section_(section) {}
+  void Add(const std::string& value, const std::string& text) {
+    auto* option = form_->AddSectionDictionary(section_);
+    option->SetValue("VALUE", value);
+    option->SetValue("TEXT", text);
+    ++count_;
+  }
+  void NoneLeft(const char* text) {
+    if (count_ == 0) Add("", text);
+  }
+
+ private:
+  Dict* form_;
+  const char* section_;
+  int count_ = 0;
+};
+
+// ---- the users list ------------------------------------------------------------
+
 // Users, 50 a page: search by the start of the name, UPN or mail; filter by
 // member/guest and invitation state.
 http::Response Users(PortalDeps& d, http::RouteContext& ctx) {
   Admin a;
-  if (auto early = Authenticate(d, ctx, a)) return *early;
+  if (auto early = Authenticate(d, ctx, a, &d.can.users_read)) return *early;
   using directory::FilterOp;
   const std::string q = ctx.request.Query("q").value_or("");
   const std::string type = ctx.request.Query("type").value_or("");
@@ -104,6 +327,7 @@ http::Response Users(PortalDeps& d, http::RouteContext& ctx) {
   for (auto [key, value] : {std::pair{"TYPE_", type}, {"STATE_", state}}) p.Set(key + (value.empty() ? "ANY" : value), "selected");
   for (const auto& u : page->items) {
     auto* row = p.Section("USER");
+    row->SetValue("ID", u.id);
     row->SetValue("NAME", u.display_name);
     row->SetValue("UPN", u.user_principal_name);
     row->SetValue("MAIL", u.mail.value_or(""));
@@ -118,17 +342,572 @@ http::Response Users(PortalDeps& d, http::RouteContext& ctx) {
   return p.Response();
 }
 
+// ---- the user page: what it shows ------------------------------------------------
+
+// What a user page rendered after a form shows besides the user: the refusal
+// next to the field it is about, or an invitation's outcome.
+struct Outcome {
+  std::string field;  // the input id the error belongs to ("usageLocation", "skuId", "invitation", …)
+  std::string error;
+  std::optional<Form> typed;  // the profile as typed, when the profile was refused
+  std::string notice;         // what an invitation action did
+  std::string redeem_url;     // and its new redemption link
+  int status = 200;
+};
+
+void ShowError(Dict* form, const char* section, const Outcome& o, std::string_view field) {
+  if (o.field == field) form->AddSectionDictionary(section)->SetValue("MESSAGE", o.error);
+}
+
+// The checkbox is posted after a hidden "false", so "true" among the values
+// means it is ticked, and no value at all means the form didn't carry it.
+std::optional<bool> AccountEnabledIn(const Form& form) {
+  auto values = form.All("accountEnabled");
+  if (values.empty()) return std::nullopt;
+  return Contains(values, "true");
+}
+
+std::optional<std::string> NullIfEmpty(const std::string& v) {
+  return v.empty() ? std::nullopt : std::optional<std::string>(v);
+}
+
+// The profile's editable text fields, named as Graph names the properties (so
+// the directory's refusals, which quote the property, find their field).
+struct ProfileField {
+  const char* id;
+  const char* label;
+  const char* hint;  // may be null
+  std::string (*read)(const User&);
+  void (*write)(directory::UserPatch&, const std::string&);  // an empty optional property is cleared
+};
+const ProfileField kProfileFields[] = {
+    {"displayName", "Display name", nullptr, [](const User& u) { return u.display_name; },
+     [](directory::UserPatch& p, const std::string& v) { p.display_name = v; }},
+    {"givenName", "First name", nullptr, [](const User& u) { return u.given_name.value_or(""); },
+     [](directory::UserPatch& p, const std::string& v) { p.given_name.emplace(NullIfEmpty(v)); }},
+    {"surname", "Last name", nullptr, [](const User& u) { return u.surname.value_or(""); },
+     [](directory::UserPatch& p, const std::string& v) { p.surname.emplace(NullIfEmpty(v)); }},
+    {"usageLocation", "Usage location",
+     "Two-letter country code (ISO 3166-1), such as US or GB. A license can't be assigned without it.",
+     [](const User& u) { return u.usage_location.value_or(""); },
+     [](directory::UserPatch& p, const std::string& v) { p.usage_location.emplace(NullIfEmpty(v)); }},
+};
+
+// The profile field a directory refusal quotes ("Property 'usageLocation' …").
+std::string ProfileFieldOf(const Status& s) {
+  for (const auto& f : kProfileFields)
+    if (s.message().find("'" + std::string(f.id) + "'") != std::string::npos) return f.id;
+  return kProfileFields[0].id;
+}
+
+// Only what the form changes goes into the patch, so the audit entry names
+// exactly the properties the admin changed; fields the form lacks stay.
+directory::UserPatch ProfilePatch(const Form& form, const User& u) {
+  directory::UserPatch patch;
+  for (const auto& f : kProfileFields) {
+    bool posted = std::any_of(form.fields.begin(), form.fields.end(), [&](const auto& kv) { return kv.first == f.id; });
+    if (std::string typed = form.Get(f.id); posted && typed != f.read(u)) f.write(patch, typed);
+  }
+  if (auto enabled = AccountEnabledIn(form); enabled && *enabled != u.account_enabled) patch.account_enabled = enabled;
+  return patch;
+}
+
+void FillProfileValues(Page& p, const User& u) {
+  for (const auto& f : kProfileFields) {
+    auto* row = p.Section("PROFILE_VALUE");
+    row->SetValue("LABEL", f.label);
+    row->SetValue("VALUE", f.read(u));
+  }
+  auto* row = p.Section("PROFILE_VALUE");
+  row->SetValue("LABEL", "Account enabled");
+  row->SetValue("VALUE", u.account_enabled ? "Yes" : "No");
+}
+
+void FillProfileForm(Dict* form, const User& u, const Outcome& o) {
+  for (const auto& f : kProfileFields) {
+    auto* row = form->AddSectionDictionary("FIELD");
+    row->SetValue("FIELD_ID", f.id);
+    row->SetValue("LABEL", f.label);
+    row->SetValue("VALUE", o.typed ? o.typed->Get(f.id) : f.read(u));
+    if (f.hint) row->AddSectionDictionary("HINT")->SetValue("TEXT", f.hint);
+    ShowError(row, "FIELD_ERROR", o, f.id);
+  }
+  std::optional<bool> typed_enabled = o.typed ? AccountEnabledIn(*o.typed) : std::nullopt;
+  if (typed_enabled.value_or(u.account_enabled)) form->ShowSection("ENABLED");
+}
+
+Status FillProfile(Page& p, PortalDeps& d, const Admin& a, const User& u, const Outcome& o) {
+  p.Set("TYPE", std::string(directory::UserTypeName(u.user_type)));
+  p.Set("UPN", u.user_principal_name).Set("MAIL", u.mail.value_or("")).Set("CREATED", FormatIso8601(u.created_at));
+  if (u.external_user_state) p.Section("EXTERNAL")->SetValue("STATE", *u.external_user_state);
+  if (a.May(d.can.users_write)) {
+    FillProfileForm(p.Section("PROFILE_FORM"), u, o);
+  } else {
+    FillProfileValues(p, u);
+  }
+  return OkStatus();
+}
+
+std::string ProductName(const licensing::Sku& sku) {
+  const licensing::Product* product = licensing::FindProduct(sku.sku_id);
+  return product ? product->display_name : sku.sku_part_number;
+}
+
+const licensing::Sku* FindSku(const std::vector<licensing::Sku>& skus, const std::string& sku_id) {
+  auto it = std::find_if(skus.begin(), skus.end(), [&](const auto& s) { return s.sku_id == sku_id; });
+  return it == skus.end() ? nullptr : &*it;
+}
+
+bool HoldsDirectly(const licensing::UserLicenses& held, const std::string& sku_id) {
+  return std::any_of(held.states.begin(), held.states.end(),
+                     [&](const auto& s) { return s.sku_id == sku_id && !s.assigned_by_group; });
+}
+
+void AddLicenseRow(Dict* section, PortalDeps& d, const Admin& a, const std::vector<licensing::Sku>& skus,
+                   const licensing::AssignmentState& state, bool removable) {
+  auto* row = section->AddSectionDictionary("LICENSE");
+  const licensing::Sku* sku = FindSku(skus, state.sku_id);
+  row->SetValue("PRODUCT", sku ? ProductName(*sku) : state.sku_id);
+  row->SetValue("PART", sku ? sku->sku_part_number : state.sku_id);
+  row->SetValue("STATE", state.error == "None" ? state.state : state.state + " (" + state.error + ")");
+  if (state.assigned_by_group) {
+    auto* via = row->AddSectionDictionary("INHERITED");
+    via->SetValue("GROUP_ID", *state.assigned_by_group);
+    via->SetValue("GROUP_NAME", GroupName(d, a.tenant.id, *state.assigned_by_group));
+    return;
+  }
+  row->ShowSection("DIRECT");
+  if (removable) row->AddSectionDictionary("REMOVE_LICENSE")->SetValue("SKU_ID", state.sku_id);
+}
+
+// Offers the SKUs with seats left that the user doesn't hold directly.
+void FillLicenseForm(Dict* form, const std::vector<licensing::Sku>& skus, const licensing::UserLicenses& held,
+                     const Outcome& o) {
+  Options options(form, "SKU_OPTION");
+  for (const auto& sku : skus) {
+    const int64_t left = sku.prepaid_enabled - sku.consumed_units;
+    if (left <= 0 || HoldsDirectly(held, sku.sku_id)) continue;
+    options.Add(sku.sku_id, ProductName(sku) + " — " + std::to_string(left) + " of " +
+                                std::to_string(sku.prepaid_enabled) + " available");
+  }
+  options.NoneLeft("No other license has seats left");
+  ShowError(form, "SKU_ERROR", o, "skuId");
+}
+
+Status FillLicenses(Page& p, PortalDeps& d, const Admin& a, const User& u, const Outcome& o) {
+  GH_ASSIGN_OR_RETURN(auto resolution, d.licensing.Resolve(a.tenant.id));
+  const licensing::UserLicenses& held = resolution.Of(u.id);
+  const bool may_write = a.May(d.can.licenses_write);
+  auto* section = p.Section("LICENSES");
+  for (const auto& state : held.states) AddLicenseRow(section, d, a, resolution.skus, state, may_write);
+  if (held.states.empty()) section->ShowSection("NO_LICENSES");
+  if (may_write) FillLicenseForm(section->AddSectionDictionary("LICENSE_FORM"), resolution.skus, held, o);
+  return OkStatus();
+}
+
+void AddGroupRow(Dict* section, const directory::Group& g, bool removable) {
+  auto* row = section->AddSectionDictionary("GROUP");
+  row->SetValue("GROUP_ID", g.id);
+  row->SetValue("GROUP_NAME", g.display_name);
+  row->SetValue("KIND", g.IsMicrosoft365() ? "Microsoft 365" : "Security");
+  if (removable) row->ShowSection("REMOVE_GROUP");
+}
+
+// Offers the groups the user isn't a direct member of.
+void FillGroupForm(Dict* form, const std::vector<directory::Group>& groups, const std::vector<std::string>& member_of,
+                   const Outcome& o) {
+  Options options(form, "GROUP_OPTION");
+  for (const auto& g : groups)
+    if (!Contains(member_of, g.id)) options.Add(g.id, g.display_name);
+  options.NoneLeft("No other group");
+  ShowError(form, "GROUP_ERROR", o, "groupId");
+}
+
+Status FillGroups(Page& p, PortalDeps& d, const Admin& a, const User& u, const Outcome& o) {
+  GH_ASSIGN_OR_RETURN(auto member_of, DirectGroupIds(d, a.tenant.id, u.id));
+  GH_ASSIGN_OR_RETURN(auto groups, AllGroups(d, a.tenant.id));
+  const bool may_write = a.May(d.can.groups_write);
+  auto* section = p.Section("GROUPS");
+  for (const auto& g : groups)
+    if (Contains(member_of, g.id)) AddGroupRow(section, g, may_write);
+  if (member_of.empty()) section->ShowSection("NO_GROUPS");
+  if (may_write) FillGroupForm(section->AddSectionDictionary("GROUP_FORM"), groups, member_of, o);
+  return OkStatus();
+}
+
+Dict* AddRoleRow(Dict* section, const directory::RoleAssignment& assignment) {
+  auto* row = section->AddSectionDictionary("ROLE");
+  const directory::RoleTemplate* role = directory::FindRoleTemplate(assignment.role_definition_id);
+  row->SetValue("ROLE_NAME", role ? std::string(role->display_name) : assignment.role_definition_id);
+  return row;
+}
+
+// Offers the built-in roles the user doesn't hold directly.
+void FillRoleForm(Dict* form, const std::vector<directory::RoleAssignment>& direct, const Outcome& o) {
+  Options options(form, "ROLE_OPTION");
+  for (const auto& role : directory::BuiltInRoles()) {
+    bool held = std::any_of(direct.begin(), direct.end(),
+                            [&](const auto& ra) { return ra.role_definition_id == role.id; });
+    if (!held) options.Add(std::string(role.id), std::string(role.display_name));
+  }
+  options.NoneLeft("Every role is assigned");
+  ShowError(form, "ROLE_ERROR", o, "roleId");
+}
+
+// The roles held directly (removable here) and through groups (removed from
+// the group instead).
+Status FillDirectoryRoles(Page& p, PortalDeps& d, const Admin& a, const User& u, const Outcome& o) {
+  GH_ASSIGN_OR_RETURN(auto direct, d.directory.ListRoleAssignments(a.tenant.id, u.id));
+  GH_ASSIGN_OR_RETURN(auto groups, d.directory.TransitiveGroupsOf(a.tenant.id, u.id));
+  const bool may_write = a.May(d.can.roles_write);
+  auto* section = p.Section("ROLES");
+  bool any = !direct.empty();
+  for (const auto& ra : direct) {
+    auto* row = AddRoleRow(section, ra);
+    row->ShowSection("DIRECT");
+    if (may_write) row->AddSectionDictionary("REMOVE_ROLE")->SetValue("ASSIGNMENT_ID", ra.id);
+  }
+  for (const auto& group_id : groups) {
+    GH_ASSIGN_OR_RETURN(auto through, d.directory.ListRoleAssignments(a.tenant.id, group_id));
+    for (const auto& ra : through) {
+      auto* via = AddRoleRow(section, ra)->AddSectionDictionary("VIA");
+      via->SetValue("GROUP_ID", group_id);
+      via->SetValue("GROUP_NAME", GroupName(d, a.tenant.id, group_id));
+      any = true;
+    }
+  }
+  if (!any) section->ShowSection("NO_ROLES");
+  if (may_write) FillRoleForm(section->AddSectionDictionary("ROLE_FORM"), direct, o);
+  return OkStatus();
+}
+
+std::string RoleNames(const std::vector<environments::SecurityRole>& roles) {
+  std::string out;
+  for (const auto& r : roles) out += (out.empty() ? "" : ", ") + r.name;
+  return out;
+}
+
+Status FillEnvironmentRoles(Page& p, PortalDeps& d, const Admin& a, const User& u, const Outcome&) {
+  GH_ASSIGN_OR_RETURN(auto envs, d.environments.List(a.tenant.id));
+  auto* section = p.Section("ENVIRONMENTS");
+  for (const auto& env : envs) {
+    GH_ASSIGN_OR_RETURN(auto roles, d.environments.EffectiveRoles(a.tenant.id, env.id, u.id));
+    auto* row = section->AddSectionDictionary("ENVIRONMENT");
+    row->SetValue("ENV_ID", env.id);
+    row->SetValue("ENV_NAME", env.display_name);
+    row->SetValue("SECURITY_ROLES", RoleNames(roles));
+    if (roles.empty()) row->ShowSection("NO_SECURITY_ROLE");
+  }
+  if (envs.empty()) section->ShowSection("NO_ENVIRONMENTS");
+  return OkStatus();
+}
+
+// For invited users (and for a refused invitation action on anyone).
+Status FillInvitation(Page& p, PortalDeps&, const Admin&, const User& u, const Outcome& o) {
+  if (!u.external_user_state && o.field != "invitation") return OkStatus();
+  const std::string state = u.external_user_state.value_or("Not invited");
+  auto* section = p.Section("INVITATION");
+  section->SetValue("INVITATION_STATE", state);
+  if (u.external_user_state_changed_at)
+    section->AddSectionDictionary("CHANGED")->SetValue("AT", FormatIso8601(*u.external_user_state_changed_at));
+  if (state == "PendingAcceptance") section->ShowSection("RESEND");
+  if (!o.notice.empty()) {
+    auto* notice = section->AddSectionDictionary("NOTICE");
+    notice->SetValue("TEXT", o.notice);
+    notice->SetValue("REDEEM", o.redeem_url);
+  }
+  ShowError(section, "INVITATION_ERROR", o, "invitation");
+  return OkStatus();
+}
+
+// The latest 50 entries about this user, newest first.
+Status FillAudit(Page& p, PortalDeps& d, const Admin& a, const User& u, const Outcome&) {
+  store::AuditQuery q;
+  q.tenant_id = a.tenant.id;
+  q.target_id = u.id;
+  q.top = 50;
+  GH_ASSIGN_OR_RETURN(auto page, d.directory.ListAudit(q));
+  auto* section = p.Section("AUDIT");
+  for (const auto& e : page.items) {
+    auto* row = section->AddSectionDictionary("ENTRY");
+    row->SetValue("DATE", FormatIso8601(e.time));
+    row->SetValue("ACTIVITY", e.activity);
+    row->SetValue("ACTOR", e.actor_name);
+    row->SetValue("RESULT", e.result_reason.empty() ? e.result : e.result + ": " + e.result_reason);
+  }
+  if (page.items.empty()) section->ShowSection("NO_AUDIT");
+  return OkStatus();
+}
+
+// The page's sections in order, each with the permission that shows it (the
+// API's read permission for the same data).
+using SectionFiller = Status (*)(Page&, PortalDeps&, const Admin&, const User&, const Outcome&);
+struct UserSection {
+  http::Permission PortalPermissions::*need;
+  SectionFiller fill;
+};
+constexpr UserSection kUserSections[] = {
+    {nullptr, FillProfile},
+    {&PortalPermissions::licenses_read, FillLicenses},
+    {&PortalPermissions::groups_read, FillGroups},
+    {&PortalPermissions::roles_read, FillDirectoryRoles},
+    {&PortalPermissions::environments_read, FillEnvironmentRoles},
+    {nullptr, FillInvitation},
+    {&PortalPermissions::audit_read, FillAudit},
+};
+
+http::Response UserPage(PortalDeps& d, http::RouteContext& ctx, const Admin& a, const User& u, const Outcome& o) {
+  FormPage p(d, ctx, "portal_users_user", u.display_name);
+  Layout(p, d, a, "/users");
+  p.Set("NAME", u.display_name).Set("USER_ID", u.id);
+  for (const UserSection& s : kUserSections) {
+    if (s.need && !a.May(d.can.*s.need)) continue;
+    if (Status shown = s.fill(p, d, a, u, o); !shown.ok())
+      return MessagePage(StatusFor(shown), "Can't show " + u.display_name, shown.message(), "All users",
+                         a.base + "/users");
+  }
+  return p.Response(o.status);
+}
+
+http::Response UserNotFound(const Admin& a, const Status& s) {
+  if (s.code() != Code::kNotFound)
+    return MessagePage(StatusFor(s), "Something went wrong", s.message(), "All users", a.base + "/users");
+  return MessagePage(404, "User not found",
+                     "No user of " + a.tenant.name + " has this object id or user principal name.", "All users",
+                     a.base + "/users");
+}
+
+http::Response UserGet(PortalDeps& d, http::RouteContext& ctx) {
+  Admin a;
+  if (auto early = Authenticate(d, ctx, a, &d.can.users_read)) return *early;
+  auto user = d.directory.GetUser(a.tenant.id, ctx.params["id"]);
+  if (!user.ok()) return UserNotFound(a, user.status());
+  return UserPage(d, ctx, a, *user, {});
+}
+
+// ---- the user page: its forms -------------------------------------------------
+
+// A form posted from the user page: by an admin who may read users and do
+// the action, with a valid CSRF token, about a user of the tenant.
+struct Action {
+  Admin admin;
+  User user;
+  Form form;
+};
+
+// The action, or the page to show instead (sign-in, 403, expired form, 404).
+// `need` is null when the service decides who may act.
+std::optional<http::Response> BeginAction(PortalDeps& d, http::RouteContext& ctx, const http::Permission* need,
+                                          Action& out) {
+  Admin& a = out.admin;
+  if (auto early = Authenticate(d, ctx, a, &d.can.users_read)) return early;
+  if (need && !a.May(*need))
+    return MessagePage(403, "You can't make this change",
+                       "It needs the " + need->name + " permission, which your roles in " + a.tenant.name +
+                           " don't grant. A Global Administrator can give you the role that does.",
+                       "Back to the user", a.base + "/users/" + http::PercentEncode(ctx.params["id"]));
+  auto read = ReadForm(ctx);
+  if (auto* expired = std::get_if<http::Response>(&read)) return *expired;
+  out.form = std::get<Form>(std::move(read));
+  auto user = d.directory.GetUser(a.tenant.id, ctx.params["id"]);
+  if (!user.ok()) return UserNotFound(a, user.status());
+  out.user = *user;
+  return std::nullopt;
+}
+
+// Post/Redirect/Get back to the section on success; on a refusal, the page
+// again with the message next to `field` (and nothing changed: every service
+// call here is one transaction).
+http::Response Finish(PortalDeps& d, http::RouteContext& ctx, const Action& act, const Status& s,
+                      std::string_view field, std::string_view anchor, std::optional<Form> typed = std::nullopt) {
+  if (s.ok()) return Redirect(UserPath(act.admin, act.user) + "#" + std::string(anchor), 303);
+  Outcome o;
+  o.field = field;
+  o.error = s.message();
+  o.typed = std::move(typed);
+  o.status = StatusFor(s);
+  return UserPage(d, ctx, act.admin, act.user, o);
+}
+
+http::Response ProfilePost(PortalDeps& d, http::RouteContext& ctx) {
+  Action act;
+  if (auto early = BeginAction(d, ctx, &d.can.users_write, act)) return *early;
+  const directory::UserPatch patch = ProfilePatch(act.form, act.user);
+  if (patch.empty()) return Finish(d, ctx, act, OkStatus(), "", "profile");
+  Status s = d.directory.UpdateUser(act.admin.Actor(), act.admin.tenant.id, act.user.id, patch).status();
+  return Finish(d, ctx, act, s, ProfileFieldOf(s), "profile", act.form);
+}
+
+// A form of the user page that posts one chosen value (a picker's, or a
+// Remove button's hidden one).
+struct Choice {
+  const char* name;      // the posted field
+  const char* shown_at;  // the input id its refusal appears next to
+  const char* what;      // what to choose, for the refusal when nothing was
+  const char* anchor;    // the page section to go back to
+};
+constexpr Choice kLicenseToAssign{"skuId", "skuId", "a license", "licenses"};
+constexpr Choice kLicenseToRemove{"skuId", "skuId", "a license to remove", "licenses"};
+constexpr Choice kGroupToJoin{"groupId", "groupId", "a group", "groups"};
+constexpr Choice kGroupToLeave{"groupId", "groupId", "a group to remove", "groups"};
+constexpr Choice kRoleToAssign{"roleId", "roleId", "a role", "roles"};
+constexpr Choice kRoleToRemove{"assignmentId", "roleId", "a role assignment to remove", "roles"};
+
+// Runs `change(action, value)` for the value chosen in `c`'s form, by an
+// admin who may `need`.
+template <typename Change>
+http::Response Choose(PortalDeps& d, http::RouteContext& ctx, const http::Permission& need, const Choice& c,
+                      Change change) {
+  Action act;
+  if (auto early = BeginAction(d, ctx, &need, act)) return *early;
+  const std::string value = act.form.Get(c.name);
+  Status s = value.empty() ? InvalidArgument("Choose " + std::string(c.what) + ".") : change(act, value);
+  return Finish(d, ctx, act, s, c.shown_at, c.anchor);
+}
+
+Status ChangeLicenses(PortalDeps& d, const Action& act, const licensing::LicenseChange& change) {
+  return d.licensing.AssignUserLicenses(act.admin.Actor(), act.admin.tenant.id, act.user.id, change).status();
+}
+
+http::Response LicenseAssign(PortalDeps& d, http::RouteContext& ctx) {
+  return Choose(d, ctx, d.can.licenses_write, kLicenseToAssign, [&](const Action& act, const std::string& sku) {
+    return ChangeLicenses(d, act, {.add = {{sku, {}}}, .remove = {}});
+  });
+}
+
+http::Response LicenseRemove(PortalDeps& d, http::RouteContext& ctx) {
+  return Choose(d, ctx, d.can.licenses_write, kLicenseToRemove, [&](const Action& act, const std::string& sku) {
+    return ChangeLicenses(d, act, {.add = {}, .remove = {sku}});
+  });
+}
+
+// Membership is GroupMember.ReadWrite.All in the API; for users (the only
+// callers here) it admits the same roles as groups_write.
+http::Response GroupAdd(PortalDeps& d, http::RouteContext& ctx) {
+  return Choose(d, ctx, d.can.groups_write, kGroupToJoin, [&](const Action& act, const std::string& group) {
+    return d.directory.AddMember(act.admin.Actor(), act.admin.tenant.id, group, act.user.id);
+  });
+}
+
+http::Response GroupRemove(PortalDeps& d, http::RouteContext& ctx) {
+  return Choose(d, ctx, d.can.groups_write, kGroupToLeave, [&](const Action& act, const std::string& group) {
+    return d.directory.RemoveMember(act.admin.Actor(), act.admin.tenant.id, group, act.user.id);
+  });
+}
+
+http::Response RoleAssign(PortalDeps& d, http::RouteContext& ctx) {
+  return Choose(d, ctx, d.can.roles_write, kRoleToAssign, [&](const Action& act, const std::string& role) {
+    return d.directory.AssignRole(act.admin.Actor(), act.admin.tenant.id, role, act.user.id).status();
+  });
+}
+
+// Only this user's own assignments can be removed from this page, whatever
+// id the form carries.
+Status RemoveOwnRoleAssignment(PortalDeps& d, const Action& act, const std::string& assignment_id) {
+  GH_ASSIGN_OR_RETURN(auto assignment, d.directory.GetRoleAssignment(act.admin.tenant.id, assignment_id));
+  if (assignment.principal_id != act.user.id)
+    return NotFound("That role assignment isn't " + act.user.display_name + "'s.");
+  return d.directory.RemoveRoleAssignment(act.admin.Actor(), act.admin.tenant.id, assignment_id);
+}
+
+http::Response RoleRemove(PortalDeps& d, http::RouteContext& ctx) {
+  return Choose(d, ctx, d.can.roles_write, kRoleToRemove, [&](const Action& act, const std::string& assignment) {
+    return RemoveOwnRoleAssignment(d, act, assignment);
+  });
+}
+
+// The address an invitation action writes to: the invited user's mail.
+StatusOr<std::string> InvitedAddress(const User& u) {
+  if (!u.external_user_state)
+    return FailedPrecondition(u.display_name + " wasn't invited, so there is no invitation to resend or reset.");
+  if (!u.mail || u.mail->empty())
+    return FailedPrecondition(u.display_name + " has no email address to send an invitation to.");
+  return *u.mail;
+}
+
+// Sends `req` for the user on the page and shows the new redemption link in
+// the Invitation section. The service decides whether this admin may invite;
+// its refusal is a 403 page.
+http::Response SendInvitation(PortalDeps& d, http::RouteContext& ctx, const Action& act,
+                              const invitations::InvitationRequest& req) {
+  auto res = d.invitations.Invite(act.admin.Inviter(), act.admin.tenant.id, req);
+  if (!res.ok() && res.status().code() == Code::kPermissionDenied)
+    return MessagePage(403, "You can't invite " + act.user.display_name, res.status().message(), "Back to the user",
+                       UserPath(act.admin, act.user));
+  if (!res.ok()) return Finish(d, ctx, act, res.status(), "invitation", "invitation");
+  if (res->status == "Completed")  // already redeemed: the service sent nothing
+    return Finish(d, ctx, act,
+                  FailedPrecondition(act.user.display_name +
+                                     " has already accepted the invitation, so there is nothing to resend. To make "
+                                     "them redeem again, reset the redemption status."),
+                  "invitation", "invitation");
+  Outcome o;
+  o.notice = (req.reset_redemption ? "The redemption status is reset. " : "") +
+             std::string("A new invitation email is on its way to ") + req.email + ".";
+  o.redeem_url = res->redeem_url;
+  return UserPage(d, ctx, act.admin, res->user, o);
+}
+
+// A new invitation email to the address the user was invited with: with
+// `reset`, Graph's resetRedemption (the same guest object, groups and
+// licences; the next redemption binds whichever identity accepts).
+http::Response Reinvite(PortalDeps& d, http::RouteContext& ctx, bool reset) {
+  Action act;
+  if (auto early = BeginAction(d, ctx, nullptr, act)) return *early;
+  auto email = InvitedAddress(act.user);
+  if (!email.ok()) return Finish(d, ctx, act, email.status(), "invitation", "invitation");
+  invitations::InvitationRequest req;
+  req.email = *email;
+  req.redirect_url = kDefaultRedirectUrl;
+  req.send_message = true;
+  req.reset_redemption = reset;
+  if (reset) req.invited_user_id = act.user.id;
+  return SendInvitation(d, ctx, act, req);
+}
+
+http::Response InvitationResend(PortalDeps& d, http::RouteContext& ctx) { return Reinvite(d, ctx, false); }
+http::Response InvitationReset(PortalDeps& d, http::RouteContext& ctx) { return Reinvite(d, ctx, true); }
+
+// ---- New guest user ------------------------------------------------------------
+
+// The invitation form field a refusal is about.
+std::string InviteFieldOf(const Status& s) {
+  if (s.message().find("inviteRedirectUrl") != std::string::npos) return "redirectUrl";
+  // The only objects an invitation looks up by id are the groups it adds to.
+  if (s.code() == Code::kNotFound) return "groups";
+  return "email";
+}
+
+// The tenant's groups as checkboxes, ticked as posted.
+void FillGroupChoices(Page& p, const std::vector<directory::Group>& groups, const Form& posted,
+                      const std::string& error) {
+  if (groups.empty() && error.empty()) return;
+  auto* choices = p.Section("GROUP_CHOICES");
+  const auto ticked = posted.All("groups");
+  for (const auto& g : groups) {
+    auto* choice = choices->AddSectionDictionary("CHOICE");
+    choice->SetValue("ID", g.id);
+    choice->SetValue("GROUP_NAME", g.display_name);
+    if (Contains(ticked, g.id)) choice->ShowSection("CHECKED");
+  }
+  if (!error.empty()) choices->AddSectionDictionary("GROUPS_ERROR")->SetValue("MESSAGE", error);
+}
+
 // The single invitation form; `error` is shown next to the field it names.
 http::Response InviteForm(PortalDeps& d, http::RouteContext& ctx, const Admin& a, const std::string& field,
                           const std::string& error, int status) {
+  auto groups = AllGroups(d, a.tenant.id);
+  if (!groups.ok()) return MessagePage(StatusFor(groups.status()), "Something went wrong", groups.status().message());
   FormPage p(d, ctx, "portal_invite", "New guest user · " + a.tenant.name);
   Layout(p, d, a, "/users/invite");
-  const auto form = http::ParseForm(ctx.request.body);
-  p.Set("EMAIL", http::FormValue(form, "email")).Set("NAME", http::FormValue(form, "displayName"));
-  p.Set("MESSAGE_TEXT", http::FormValue(form, "message"));
-  std::string redirect = http::FormValue(form, "redirectUrl");
-  p.Set("REDIRECT", redirect.empty() ? "https://myapps.microsoft.com" : redirect);
-  if (!error.empty()) p.Section(field == "redirectUrl" ? "REDIRECT_ERROR" : "EMAIL_ERROR")->SetValue("MESSAGE", error);
+  const Form form{http::ParseForm(ctx.request.body)};
+  p.Set("EMAIL", form.Get("email")).Set("NAME", form.Get("displayName"));
+  p.Set("MESSAGE_TEXT", form.Get("message"));
+  std::string redirect = form.Get("redirectUrl");
+  p.Set("REDIRECT", redirect.empty() ? kDefaultRedirectUrl : redirect);
+  FillGroupChoices(p, *groups, form, field == "groups" ? error : "");
+  if (!error.empty() && field != "groups")
+    p.Section(field == "redirectUrl" ? "REDIRECT_ERROR" : "EMAIL_ERROR")->SetValue("MESSAGE", error);
   return p.Response(status);
 }
 
@@ -143,19 +922,19 @@ http::Response InvitePost(PortalDeps& d, http::RouteContext& ctx) {
   if (auto early = Authenticate(d, ctx, a)) return *early;
   auto read = ReadForm(ctx);
   if (auto* expired = std::get_if<http::Response>(&read)) return *expired;
-  const auto& form = std::get<Form>(read).fields;
+  const Form& form = std::get<Form>(read);
   invitations::InvitationRequest req;
-  req.email = http::FormValue(form, "email");
-  req.redirect_url = http::FormValue(form, "redirectUrl");
-  if (std::string name = http::FormValue(form, "displayName"); !name.empty()) req.display_name = name;
-  req.custom_message = http::FormValue(form, "message");
-  req.send_message = http::FormValue(form, "sendEmail") == "true";
+  req.email = form.Get("email");
+  req.redirect_url = form.Get("redirectUrl");
+  if (std::string name = form.Get("displayName"); !name.empty()) req.display_name = name;
+  req.custom_message = form.Get("message");
+  req.send_message = form.Get("sendEmail") == "true";
+  req.group_ids = form.All("groups");
   if (req.email.empty()) return InviteForm(d, ctx, a, "email", "Enter the guest's email address.", 400);
   auto res = d.invitations.Invite(a.Inviter(), a.tenant.id, req);
   if (!res.ok()) {
     const Status& s = res.status();
-    std::string field = s.message().find("inviteRedirectUrl") != std::string::npos ? "redirectUrl" : "email";
-    return InviteForm(d, ctx, a, field, s.message(), s.code() == Code::kPermissionDenied ? 403 : 400);
+    return InviteForm(d, ctx, a, InviteFieldOf(s), s.message(), s.code() == Code::kPermissionDenied ? 403 : 400);
   }
   Page p("portal_invited", "Invitation sent · " + a.tenant.name);
   Layout(p, d, a, "/users/invite");
@@ -167,11 +946,25 @@ http::Response InvitePost(PortalDeps& d, http::RouteContext& ctx) {
 }  // namespace
 
 std::vector<http::Route> UsersPages(const Deps& d) {
-  AddTemplates({{"portal_users", kUsersTemplate}, {"portal_invite", kInviteTemplate}, {"portal_invited", kInvitedTemplate}});
+  AddTemplates({{"portal_users", kUsersTemplate},
+                {"portal_users_user", kUserTemplate},
+                {"portal_invite", kInviteTemplate},
+                {"portal_invited", kInvitedTemplate}});
+  const std::string user = "/portal/{tenant}/users/{id}";
   return {
       PortalRoute(d, "GET", "/portal/{tenant}/users", Users, "Users: search, filters, paging", false),
       PortalRoute(d, "GET", "/portal/{tenant}/users/invite", InviteGet, "New guest user (form)", false),
       PortalRoute(d, "POST", "/portal/{tenant}/users/invite", InvitePost, "New guest user: invite", true),
+      PortalRoute(d, "GET", user, UserGet, "A user: profile, licenses, groups, roles, invitation, audit", false),
+      PortalRoute(d, "POST", user + "/profile", ProfilePost, "A user: save the profile", true),
+      PortalRoute(d, "POST", user + "/licenses", LicenseAssign, "A user: assign a license", true),
+      PortalRoute(d, "POST", user + "/licenses/remove", LicenseRemove, "A user: remove a direct license", true),
+      PortalRoute(d, "POST", user + "/groups", GroupAdd, "A user: add to a group", true),
+      PortalRoute(d, "POST", user + "/groups/remove", GroupRemove, "A user: remove from a group", true),
+      PortalRoute(d, "POST", user + "/roles", RoleAssign, "A user: assign a directory role", true),
+      PortalRoute(d, "POST", user + "/roles/remove", RoleRemove, "A user: remove a directory role", true),
+      PortalRoute(d, "POST", user + "/invitation/resend", InvitationResend, "A guest: resend the invitation", true),
+      PortalRoute(d, "POST", user + "/invitation/reset", InvitationReset, "A guest: reset redemption status", true),
   };
 }
 
