@@ -37,6 +37,7 @@ web::PortalDeps PortalDepsOf(Services& s) {
       .cross_tenant_policy_write = perm::CrossTenantPolicyWrite(),
       .audit_read = perm::AuditRead(),
       .access_check = perm::AccessCheck(),
+      .organization_write = perm::OrganizationWrite(),
   };
   return {s.store,        s.clock,         s.random,   s.directory, s.policies,     s.signin, s.invitations,
           s.bulk,         s.bulk_runner,   s.licensing, s.environments, s.notifier, s.gate,   std::move(can)};

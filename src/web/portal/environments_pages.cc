@@ -186,14 +186,6 @@ void ShowError(Page& p, const std::optional<FieldError>& e) {
   if (e) p.Section(e->section)->SetValue("MESSAGE", e->message);
 }
 
-void AddOption(Page& p, const std::string& section, const std::string& value, const std::string& text,
-               bool selected) {
-  auto* o = p.Section(section);
-  o->SetValue("VALUE", value);
-  o->SetValue("TEXT", text);
-  if (selected) o->ShowSection("SELECTED");
-}
-
 std::string Trim(std::string_view s) {
   const auto first = s.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos) return {};
@@ -202,17 +194,12 @@ std::string Trim(std::string_view s) {
 
 std::string Date(int64_t millis) { return FormatIso8601(millis).substr(0, 10); }
 
-directory::FilterPtr Equals(std::string property, directory::FilterValue value) {
-  return std::make_shared<const directory::FilterExpr>(
-      directory::FilterExpr{directory::FilterOp::kEq, std::move(property), {std::move(value)}, {}});
-}
-
 // The tenant's security groups (what an environment may be secured by), all pages.
 StatusOr<std::vector<directory::Group>> SecurityGroups(PortalDeps& d, const std::string& tenant_id) {
   std::vector<directory::Group> out;
   store::ListQuery q;
   q.tenant_id = tenant_id;
-  q.filter = Equals("securityEnabled", true);
+  q.filter = Where(directory::FilterOp::kEq, "securityEnabled", true);
   q.top = 200;
   for (;;) {
     GH_ASSIGN_OR_RETURN(auto page, d.directory.ListGroups(q));
@@ -239,7 +226,7 @@ StatusOr<directory::User> FindUser(PortalDeps& d, const std::string& tenant_id, 
   if (address) {  // a guest's UPN is not their email address
     store::ListQuery q;
     q.tenant_id = tenant_id;
-    q.filter = Equals("mail", typed);
+    q.filter = Where(directory::FilterOp::kEq, "mail", typed);
     q.top = 2;
     GH_ASSIGN_OR_RETURN(auto page, d.directory.ListUsers(q));
     if (page.items.size() == 1) return page.items.front();
@@ -252,7 +239,7 @@ StatusOr<directory::Group> FindGroup(PortalDeps& d, const std::string& tenant_id
   if (IsUuid(typed)) return d.directory.GetGroup(tenant_id, typed);
   store::ListQuery q;
   q.tenant_id = tenant_id;
-  q.filter = Equals("displayName", typed);
+  q.filter = Where(directory::FilterOp::kEq, "displayName", typed);
   q.top = 2;
   GH_ASSIGN_OR_RETURN(auto page, d.directory.ListGroups(q));
   if (page.items.size() > 1)

@@ -124,29 +124,9 @@ struct Refusal {
 };
 using MaybeRefusal = std::optional<Refusal>;
 
-directory::FilterPtr Compare(directory::FilterOp op, std::string property, directory::FilterValue value) {
-  return std::make_shared<const directory::FilterExpr>(
-      directory::FilterExpr{op, std::move(property), {std::move(value)}, {}});
-}
-directory::FilterPtr Combine(directory::FilterOp op, directory::FilterPtr a, directory::FilterPtr b) {
-  if (!a) return b;
-  if (!b) return a;
-  return std::make_shared<const directory::FilterExpr>(directory::FilterExpr{op, "", {}, {a, b}});
-}
-
 std::string TypeName(const directory::Group& g) {
   if (g.IsMicrosoft365()) return "Microsoft 365";
   return g.mail_enabled ? "Mail-enabled security" : "Security";
-}
-
-std::string ProductName(const licensing::Sku& sku) {
-  const licensing::Product* p = licensing::FindProduct(sku.sku_id);
-  return p ? p->display_name : sku.sku_part_number;
-}
-
-const licensing::Sku* FindSku(const std::vector<licensing::Sku>& skus, const std::string& sku_id) {
-  auto it = std::find_if(skus.begin(), skus.end(), [&](const licensing::Sku& s) { return s.sku_id == sku_id; });
-  return it == skus.end() ? nullptr : &*it;
 }
 
 http::Response Forbidden(const Admin& a, const http::Permission& need) {
@@ -180,7 +160,7 @@ std::variant<Action, http::Response> BeginAction(PortalDeps& d, http::RouteConte
 // never are; groupTypes itself is not a filterable column.
 directory::FilterPtr TypeFilter(const std::string& type) {
   if (type != "security" && type != "microsoft365") return nullptr;
-  return Compare(directory::FilterOp::kEq, "mailEnabled", type == "microsoft365");
+  return Where(directory::FilterOp::kEq, "mailEnabled", type == "microsoft365");
 }
 
 StatusOr<store::Page<directory::Group>> ListPage(PortalDeps& d, const Admin& a, const std::string& q,
@@ -189,8 +169,8 @@ StatusOr<store::Page<directory::Group>> ListPage(PortalDeps& d, const Admin& a, 
   query.tenant_id = a.tenant.id;
   query.top = kPageSize;
   query.after = after;
-  if (!q.empty()) query.filter = Compare(directory::FilterOp::kStartsWith, "displayName", q);
-  query.filter = Combine(directory::FilterOp::kAnd, query.filter, TypeFilter(type));
+  if (!q.empty()) query.filter = Where(directory::FilterOp::kStartsWith, "displayName", q);
+  query.filter = Join(directory::FilterOp::kAnd, query.filter, TypeFilter(type));
   return d.directory.ListGroups(query);
 }
 
@@ -252,11 +232,11 @@ StatusOr<std::optional<std::string>> NameClash(PortalDeps& d, const Admin& a, co
   store::ListQuery query;
   query.tenant_id = a.tenant.id;
   query.top = 1;
-  query.filter = Compare(FilterOp::kEq, "displayName", g.display_name);
+  query.filter = Where(FilterOp::kEq, "displayName", g.display_name);
   if (g.mail_enabled)
-    query.filter = Combine(FilterOp::kOr, query.filter,
-                           Combine(FilterOp::kAnd, Compare(FilterOp::kEq, "mailEnabled", true),
-                                   Compare(FilterOp::kEq, "mailNickname", g.mail_nickname)));
+    query.filter = Join(FilterOp::kOr, query.filter,
+                           Join(FilterOp::kAnd, Where(FilterOp::kEq, "mailEnabled", true),
+                                   Where(FilterOp::kEq, "mailNickname", g.mail_nickname)));
   GH_ASSIGN_OR_RETURN(auto page, d.directory.ListGroups(query));
   if (page.items.empty()) return std::optional<std::string>();
   const directory::Group& other = page.items.front();
@@ -428,7 +408,7 @@ StatusOr<std::string> ResolveMember(PortalDeps& d, const Admin& a, const std::st
   store::ListQuery by_mail;
   by_mail.tenant_id = a.tenant.id;
   by_mail.top = 1;
-  by_mail.filter = Compare(directory::FilterOp::kEq, "mail", key);
+  by_mail.filter = Where(directory::FilterOp::kEq, "mail", key);
   GH_ASSIGN_OR_RETURN(auto mailed, d.directory.ListUsers(by_mail));
   if (!mailed.items.empty()) return mailed.items.front().id;
   if (IsUuid(ToLower(key))) {

@@ -104,21 +104,6 @@ struct Refusal {
 };
 using MaybeRefusal = std::optional<Refusal>;
 
-// The API sets the default usage location under Organization.ReadWrite.All,
-// which only Global Administrators hold (api/permissions.cc); the portal's
-// permission set has no such entry yet, so this mirrors it.
-http::Permission OrganizationWrite() {
-  return {"Organization.ReadWrite.All", [](const identity::Principal& p) {
-            const auto& roles = p.directory_roles;
-            return std::find(roles.begin(), roles.end(), directory::kGlobalAdministratorRole) != roles.end();
-          }};
-}
-
-std::string ProductName(const licensing::Sku& sku) {
-  const licensing::Product* p = licensing::FindProduct(sku.sku_id);
-  return p ? p->display_name : sku.sku_part_number;
-}
-
 int64_t Available(const licensing::Sku& sku) { return std::max<int64_t>(0, sku.prepaid_enabled - sku.consumed_units); }
 
 std::string PlanNames(const licensing::Sku& sku) {
@@ -206,10 +191,10 @@ void FillAddProductForm(Page& p, const std::vector<licensing::Sku>& skus, const 
   p.Set("SEATS", posted.Get("seats"));
 }
 
-void FillDefaultUsageLocation(Page& p, const Admin& a, const Form& posted) {
+void FillDefaultUsageLocation(Page& p, const PortalDeps& d, const Admin& a, const Form& posted) {
   const std::string& current = a.tenant.default_usage_location;
   p.Set("LOCATION", current).Set("LOCATION_TEXT", current.empty() ? "none" : current);
-  if (!a.May(OrganizationWrite())) return;
+  if (!a.May(d.can.organization_write)) return;
   p.Show("CAN_SET_LOCATION");
   // What was typed stays when the form comes back with a refusal.
   bool typed = !posted.All("defaultUsageLocation").empty();
@@ -225,7 +210,7 @@ http::Response LicensesList(PortalDeps& d, http::RouteContext& ctx, const Admin&
   if (skus->empty()) p.Show("NO_SKUS");
   const Form posted{http::ParseForm(ctx.request.body)};
   if (a.May(d.can.skus_write)) FillAddProductForm(p, *skus, posted);
-  FillDefaultUsageLocation(p, a, posted);
+  FillDefaultUsageLocation(p, d, a, posted);
   if (refusal) p.Section(refusal->section)->SetValue("MESSAGE", refusal->message);
   return p.Response(refusal ? refusal->status : 200);
 }
@@ -253,7 +238,7 @@ http::Response AddProductPost(PortalDeps& d, http::RouteContext& ctx) {
 }
 
 http::Response DefaultUsageLocationPost(PortalDeps& d, http::RouteContext& ctx) {
-  auto begun = BeginAction(d, ctx, OrganizationWrite());
+  auto begun = BeginAction(d, ctx, d.can.organization_write);
   if (auto* early = std::get_if<http::Response>(&begun)) return *early;
   const auto& [a, form] = std::get<Action>(begun);
   // Country codes are upper case; accept "no" for "NO" as a person would type it.

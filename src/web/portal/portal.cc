@@ -171,6 +171,35 @@ http::Response FormPage::Response(int status) const {
   return r;
 }
 
+directory::FilterPtr Where(directory::FilterOp op, std::string property, directory::FilterValue value) {
+  return std::make_shared<const directory::FilterExpr>(
+      directory::FilterExpr{op, std::move(property), {std::move(value)}, {}});
+}
+
+directory::FilterPtr Join(directory::FilterOp op, directory::FilterPtr a, directory::FilterPtr b) {
+  if (!a) return b;
+  if (!b) return a;
+  return std::make_shared<const directory::FilterExpr>(directory::FilterExpr{op, "", {}, {a, b}});
+}
+
+void AddOption(Page& p, const std::string& section, const std::string& value, const std::string& text,
+               bool selected) {
+  auto* o = p.Section(section);
+  o->SetValue("VALUE", value);
+  o->SetValue("TEXT", text);
+  if (selected) o->ShowSection("SELECTED");
+}
+
+std::string ProductName(const licensing::Sku& sku) {
+  const licensing::Product* product = licensing::FindProduct(sku.sku_id);
+  return product ? product->display_name : sku.sku_part_number;
+}
+
+const licensing::Sku* FindSku(const std::vector<licensing::Sku>& skus, const std::string& sku_id) {
+  auto it = std::find_if(skus.begin(), skus.end(), [&](const licensing::Sku& s) { return s.sku_id == sku_id; });
+  return it == skus.end() ? nullptr : &*it;
+}
+
 int StatusFor(const Status& s) {
   switch (s.code()) {
     case Code::kInvalidArgument: return 400;

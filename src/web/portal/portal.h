@@ -42,6 +42,7 @@ struct PortalPermissions {
   http::Permission tenant_settings_read, tenant_settings_write;
   http::Permission policies_read, authorization_policy_write, cross_tenant_policy_write;
   http::Permission audit_read, access_check;
+  http::Permission organization_write;  // the tenant's own properties (default usage location)
 };
 
 struct PortalDeps {
@@ -112,6 +113,19 @@ class FormPage : public Page {
   const http::Request& request_;
   Csrf csrf_;
 };
+
+// Filters for the services' list queries: `property op value`, and two
+// filters joined by and/or (either may be null: the other is returned).
+directory::FilterPtr Where(directory::FilterOp op, std::string property, directory::FilterValue value);
+directory::FilterPtr Join(directory::FilterOp op, directory::FilterPtr a, directory::FilterPtr b);
+
+// A <select>'s option in section `section` ({{VALUE}}, {{TEXT}}, {{#SELECTED}}).
+void AddOption(Page& p, const std::string& section, const std::string& value, const std::string& text,
+               bool selected);
+
+// A subscribed product's name as people know it ("Power Apps per user"), or its part number.
+std::string ProductName(const licensing::Sku& sku);
+const licensing::Sku* FindSku(const std::vector<licensing::Sku>& skus, const std::string& sku_id);
 
 // The page status for a service error shown on a portal page: 400, 403, 404,
 // 409, 429 or 503.

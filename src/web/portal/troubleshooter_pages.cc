@@ -179,14 +179,6 @@ uint32_t EnvironmentOf(const gate::Snapshot& snap, const Question& q) {
   return gate::kNoIndex;
 }
 
-void AddOption(Page& p, const std::string& section, const std::string& value, const std::string& text,
-               bool selected) {
-  auto* o = p.Section(section);
-  o->SetValue("VALUE", value);
-  o->SetValue("TEXT", text);
-  if (selected) o->ShowSection("SELECTED");
-}
-
 void AddQuestionForm(Page& p, const gate::Snapshot& snap, const Question& q) {
   p.Set("USER_VALUE", q.user).Set("APP", q.app).Set("CLIENT", q.client).Set("TARGET", q.target);
   for (gate::Action action : gate::AllActions()) {

@@ -229,16 +229,6 @@ constexpr const char* kInvitedTemplate = R"HTML({{%AUTOESCAPE context="HTML"}}{{
 
 // ---- shared helpers ----------------------------------------------------------
 
-directory::FilterPtr Compare(directory::FilterOp op, std::string property, std::string value) {
-  return std::make_shared<const directory::FilterExpr>(
-      directory::FilterExpr{op, std::move(property), {directory::FilterValue(std::move(value))}, {}});
-}
-directory::FilterPtr Combine(directory::FilterOp op, directory::FilterPtr a, directory::FilterPtr b) {
-  if (!a) return b;
-  if (!b) return a;
-  return std::make_shared<const directory::FilterExpr>(directory::FilterExpr{op, "", {}, {a, b}});
-}
-
 bool Contains(const std::vector<std::string>& v, std::string_view x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
@@ -311,14 +301,14 @@ http::Response Users(PortalDeps& d, http::RouteContext& ctx) {
   query.top = 50;
   query.after = ctx.request.Query("after").value_or("");
   if (!q.empty())
-    query.filter = Combine(FilterOp::kOr,
-                           Combine(FilterOp::kOr, Compare(FilterOp::kStartsWith, "displayName", q),
-                                   Compare(FilterOp::kStartsWith, "userPrincipalName", q)),
-                           Compare(FilterOp::kStartsWith, "mail", q));
+    query.filter = Join(FilterOp::kOr,
+                           Join(FilterOp::kOr, Where(FilterOp::kStartsWith, "displayName", q),
+                                   Where(FilterOp::kStartsWith, "userPrincipalName", q)),
+                           Where(FilterOp::kStartsWith, "mail", q));
   if (type == "Guest" || type == "Member")
-    query.filter = Combine(FilterOp::kAnd, query.filter, Compare(FilterOp::kEq, "userType", type));
+    query.filter = Join(FilterOp::kAnd, query.filter, Where(FilterOp::kEq, "userType", type));
   if (state == "PendingAcceptance" || state == "Accepted")
-    query.filter = Combine(FilterOp::kAnd, query.filter, Compare(FilterOp::kEq, "externalUserState", state));
+    query.filter = Join(FilterOp::kAnd, query.filter, Where(FilterOp::kEq, "externalUserState", state));
   auto page = d.directory.ListUsers(query);
   if (!page.ok()) return MessagePage(400, "Can't list users", page.status().message(), "All users", a.base + "/users");
   Page p("portal_users", "Users · " + a.tenant.name);
@@ -446,16 +436,6 @@ Status FillProfile(Page& p, PortalDeps& d, const Admin& a, const User& u, const 
     FillProfileValues(p, u);
   }
   return OkStatus();
-}
-
-std::string ProductName(const licensing::Sku& sku) {
-  const licensing::Product* product = licensing::FindProduct(sku.sku_id);
-  return product ? product->display_name : sku.sku_part_number;
-}
-
-const licensing::Sku* FindSku(const std::vector<licensing::Sku>& skus, const std::string& sku_id) {
-  auto it = std::find_if(skus.begin(), skus.end(), [&](const auto& s) { return s.sku_id == sku_id; });
-  return it == skus.end() ? nullptr : &*it;
 }
 
 bool HoldsDirectly(const licensing::UserLicenses& held, const std::string& sku_id) {
