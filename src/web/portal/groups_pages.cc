@@ -129,30 +129,6 @@ std::string TypeName(const directory::Group& g) {
   return g.mail_enabled ? "Mail-enabled security" : "Security";
 }
 
-http::Response Forbidden(const Admin& a, const http::Permission& need) {
-  return MessagePage(403, "You can't make this change",
-                     "It needs the " + need.name + " permission, which your roles in " + a.tenant.name +
-                         " don't grant.",
-                     "Back to groups", a.base + "/groups");
-}
-
-// A state-changing request: the administrator (may read groups) and the
-// posted form (CSRF checked); or the page to show instead, when either fails
-// or the administrator lacks `write`.
-struct Action {
-  Admin admin;
-  Form form;
-};
-std::variant<Action, http::Response> BeginAction(PortalDeps& d, http::RouteContext& ctx,
-                                                 const http::Permission& write) {
-  Action act;
-  if (auto early = Authenticate(d, ctx, act.admin, &d.can.groups_read)) return *early;
-  auto read = ReadForm(ctx);
-  if (auto* expired = std::get_if<http::Response>(&read)) return *expired;
-  if (!act.admin.May(write)) return Forbidden(act.admin, write);
-  act.form = std::move(std::get<Form>(read));
-  return act;
-}
 
 // ---- the list --------------------------------------------------------------------
 
@@ -271,7 +247,7 @@ Refusal CreateRefusal(const Status& s) {
 }
 
 http::Response GroupsPost(PortalDeps& d, http::RouteContext& ctx) {
-  auto begun = BeginAction(d, ctx, d.can.groups_write);
+  auto begun = BeginAction(d, ctx, d.can.groups_read, d.can.groups_write);
   if (auto* early = std::get_if<http::Response>(&begun)) return *early;
   const auto& [a, form] = std::get<Action>(begun);
   auto parsed = NewGroupFrom(d, form);
@@ -421,7 +397,7 @@ StatusOr<std::string> ResolveMember(PortalDeps& d, const Admin& a, const std::st
 }
 
 http::Response AddMemberPost(PortalDeps& d, http::RouteContext& ctx) {
-  auto begun = BeginAction(d, ctx, d.can.groups_write);
+  auto begun = BeginAction(d, ctx, d.can.groups_read, d.can.groups_write);
   if (auto* early = std::get_if<http::Response>(&begun)) return *early;
   const auto& [a, form] = std::get<Action>(begun);
   const std::string key = form.Get("member");
@@ -438,7 +414,7 @@ http::Response AddMemberPost(PortalDeps& d, http::RouteContext& ctx) {
 }
 
 http::Response RemoveMemberPost(PortalDeps& d, http::RouteContext& ctx) {
-  auto begun = BeginAction(d, ctx, d.can.groups_write);
+  auto begun = BeginAction(d, ctx, d.can.groups_read, d.can.groups_write);
   if (auto* early = std::get_if<http::Response>(&begun)) return *early;
   const auto& [a, form] = std::get<Action>(begun);
   Status removed = d.directory.RemoveMember(a.Actor(), a.tenant.id, GroupIdOf(ctx), ToLower(form.Get("memberId")));
@@ -455,7 +431,7 @@ http::Response ChangeLicenses(PortalDeps& d, http::RouteContext& ctx, const Admi
 }
 
 http::Response AssignLicensePost(PortalDeps& d, http::RouteContext& ctx) {
-  auto begun = BeginAction(d, ctx, d.can.licenses_write);
+  auto begun = BeginAction(d, ctx, d.can.groups_read, d.can.licenses_write);
   if (auto* early = std::get_if<http::Response>(&begun)) return *early;
   const auto& [a, form] = std::get<Action>(begun);
   const std::string sku = ToLower(form.Get("skuId"));
@@ -466,7 +442,7 @@ http::Response AssignLicensePost(PortalDeps& d, http::RouteContext& ctx) {
 }
 
 http::Response RemoveLicensePost(PortalDeps& d, http::RouteContext& ctx) {
-  auto begun = BeginAction(d, ctx, d.can.licenses_write);
+  auto begun = BeginAction(d, ctx, d.can.groups_read, d.can.licenses_write);
   if (auto* early = std::get_if<http::Response>(&begun)) return *early;
   const auto& [a, form] = std::get<Action>(begun);
   licensing::LicenseChange change;
@@ -475,7 +451,7 @@ http::Response RemoveLicensePost(PortalDeps& d, http::RouteContext& ctx) {
 }
 
 http::Response DeletePost(PortalDeps& d, http::RouteContext& ctx) {
-  auto begun = BeginAction(d, ctx, d.can.groups_write);
+  auto begun = BeginAction(d, ctx, d.can.groups_read, d.can.groups_write);
   if (auto* early = std::get_if<http::Response>(&begun)) return *early;
   const Admin& a = std::get<Action>(begun).admin;
   Status deleted = d.directory.DeleteGroup(a.Actor(), a.tenant.id, GroupIdOf(ctx));

@@ -137,27 +137,6 @@ std::string SeatsOr(const Status& s, const std::string& otherwise) {
   return s.message().find("prepaidUnits") != std::string::npos ? "SEATS_ERROR" : otherwise;
 }
 
-// A state-changing request: the administrator (may read licences) and the
-// posted form (CSRF checked); or the page to show instead, when either fails
-// or the administrator lacks `write`.
-struct Action {
-  Admin admin;
-  Form form;
-};
-std::variant<Action, http::Response> BeginAction(PortalDeps& d, http::RouteContext& ctx,
-                                                 const http::Permission& write) {
-  Action act;
-  if (auto early = Authenticate(d, ctx, act.admin, &d.can.licenses_read)) return *early;
-  auto read = ReadForm(ctx);
-  if (auto* expired = std::get_if<http::Response>(&read)) return *expired;
-  if (!act.admin.May(write))
-    return MessagePage(403, "You can't make this change",
-                       "It needs the " + write.name + " permission, which your roles in " + act.admin.tenant.name +
-                           " don't grant.",
-                       "Back to licenses", act.admin.base + "/licenses");
-  act.form = std::move(std::get<Form>(read));
-  return act;
-}
 
 // ---- the list --------------------------------------------------------------------
 
@@ -222,7 +201,7 @@ http::Response LicensesGet(PortalDeps& d, http::RouteContext& ctx) {
 }
 
 http::Response AddProductPost(PortalDeps& d, http::RouteContext& ctx) {
-  auto begun = BeginAction(d, ctx, d.can.skus_write);
+  auto begun = BeginAction(d, ctx, d.can.licenses_read, d.can.skus_write);
   if (auto* early = std::get_if<http::Response>(&begun)) return *early;
   const auto& [a, form] = std::get<Action>(begun);
   const std::string product = form.Get("product");
@@ -238,7 +217,7 @@ http::Response AddProductPost(PortalDeps& d, http::RouteContext& ctx) {
 }
 
 http::Response DefaultUsageLocationPost(PortalDeps& d, http::RouteContext& ctx) {
-  auto begun = BeginAction(d, ctx, d.can.organization_write);
+  auto begun = BeginAction(d, ctx, d.can.licenses_read, d.can.organization_write);
   if (auto* early = std::get_if<http::Response>(&begun)) return *early;
   const auto& [a, form] = std::get<Action>(begun);
   // Country codes are upper case; accept "no" for "NO" as a person would type it.
@@ -372,7 +351,7 @@ http::Response SkuGet(PortalDeps& d, http::RouteContext& ctx) {
 }
 
 http::Response SeatsPost(PortalDeps& d, http::RouteContext& ctx) {
-  auto begun = BeginAction(d, ctx, d.can.skus_write);
+  auto begun = BeginAction(d, ctx, d.can.licenses_read, d.can.skus_write);
   if (auto* early = std::get_if<http::Response>(&begun)) return *early;
   const auto& [a, form] = std::get<Action>(begun);
   auto seats = ParseSeats(form.Get("seats"));

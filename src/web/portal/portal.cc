@@ -171,6 +171,21 @@ http::Response FormPage::Response(int status) const {
   return r;
 }
 
+std::variant<Action, http::Response> BeginAction(PortalDeps& d, http::RouteContext& ctx,
+                                                 const http::Permission& read, const http::Permission& write) {
+  Action act;
+  if (auto early = Authenticate(d, ctx, act.admin, &read)) return *early;
+  auto posted = ReadForm(ctx);
+  if (auto* expired = std::get_if<http::Response>(&posted)) return *expired;
+  if (!act.admin.May(write))
+    return MessagePage(403, "You can't make this change",
+                       "It needs the " + write.name + " permission, which your roles in " + act.admin.tenant.name +
+                           " don't grant. A Global Administrator can give you the role that does.",
+                       "Portal home", act.admin.base);
+  act.form = std::move(std::get<Form>(posted));
+  return act;
+}
+
 directory::FilterPtr Where(directory::FilterOp op, std::string property, directory::FilterValue value) {
   return std::make_shared<const directory::FilterExpr>(
       directory::FilterExpr{op, std::move(property), {std::move(value)}, {}});

@@ -114,6 +114,16 @@ class FormPage : public Page {
   Csrf csrf_;
 };
 
+// A state-changing request: the administrator (admitted by `read`) and the
+// posted form (CSRF checked); or the page to show instead, when either fails
+// or the administrator lacks `write`.
+struct Action {
+  Admin admin;
+  Form form;
+};
+std::variant<Action, http::Response> BeginAction(PortalDeps& d, http::RouteContext& ctx,
+                                                 const http::Permission& read, const http::Permission& write);
+
 // Filters for the services' list queries: `property op value`, and two
 // filters joined by and/or (either may be null: the other is returned).
 directory::FilterPtr Where(directory::FilterOp op, std::string property, directory::FilterValue value);

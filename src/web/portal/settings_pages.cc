@@ -113,20 +113,14 @@ std::vector<std::string> Lines(std::string_view text) {
   return out;
 }
 
-// The administrator behind an action: signed in with the page's `read`
-// permission, allowed `write`, and posting a form with a valid CSRF token.
-// Otherwise the page to show instead (sign-in, or 403).
-std::optional<http::Response> BeginAction(PortalDeps& d, http::RouteContext& ctx, const http::Permission& read,
+// BeginAction (portal.h) for pages that keep the administrator and the form
+// in their own variables.
+std::optional<http::Response> BeginChange(PortalDeps& d, http::RouteContext& ctx, const http::Permission& read,
                                           const http::Permission& write, Admin& a, Form& form) {
-  if (auto early = Authenticate(d, ctx, a, &read)) return early;
-  if (!a.May(write))
-    return MessagePage(403, "You can't change these settings",
-                       "It needs the " + write.name + " permission, which your roles in " + a.tenant.name +
-                           " don't grant. A Global Administrator can make the change.",
-                       "Portal home", a.base);
-  auto read_form = ReadForm(ctx);
-  if (auto* expired = std::get_if<http::Response>(&read_form)) return *expired;
-  form = std::get<Form>(std::move(read_form));
+  auto begun = BeginAction(d, ctx, read, write);
+  if (auto* early = std::get_if<http::Response>(&begun)) return std::move(*early);
+  a = std::move(std::get<Action>(begun).admin);
+  form = std::move(std::get<Action>(begun).form);
   return std::nullopt;
 }
 
@@ -291,7 +285,7 @@ http::Response TenantSettingsGet(PortalDeps& d, http::RouteContext& ctx) {
 http::Response TenantSettingsPost(PortalDeps& d, http::RouteContext& ctx) {
   Admin a;
   Form form;
-  if (auto early = BeginAction(d, ctx, d.can.tenant_settings_read, d.can.tenant_settings_write, a, form)) return *early;
+  if (auto early = BeginChange(d, ctx, d.can.tenant_settings_read, d.can.tenant_settings_write, a, form)) return *early;
   auto settings = SettingsOf(d);
   auto doc = settings.Get(a.tenant.id);
   if (!doc.ok()) return MessagePage(StatusFor(doc.status()), "Can't read the tenant settings", doc.status().message());
@@ -388,7 +382,7 @@ http::Response CollaborationGet(PortalDeps& d, http::RouteContext& ctx) {
 http::Response CollaborationPost(PortalDeps& d, http::RouteContext& ctx) {
   Admin a;
   Form form;
-  if (auto early = BeginAction(d, ctx, d.can.policies_read, d.can.authorization_policy_write, a, form)) return *early;
+  if (auto early = BeginChange(d, ctx, d.can.policies_read, d.can.authorization_policy_write, a, form)) return *early;
   FieldErrors errors;
   auto saved = d.policies.Update(a.Actor(), a.tenant.id, "Update external collaboration settings", [&](Policies& p) {
     for (const char* field : {"guestUserRoleId", "allowInvitesFrom"})
@@ -696,7 +690,7 @@ http::Response CrossTenantGet(PortalDeps& d, http::RouteContext& ctx) {
 http::Response CrossTenantDefaultPost(PortalDeps& d, http::RouteContext& ctx) {
   Admin a;
   Form form;
-  if (auto early = BeginAction(d, ctx, d.can.policies_read, d.can.cross_tenant_policy_write, a, form)) return *early;
+  if (auto early = BeginChange(d, ctx, d.can.policies_read, d.can.cross_tenant_policy_write, a, form)) return *early;
   FieldErrors errors;
   auto saved = d.policies.Update(a.Actor(), a.tenant.id, "Update cross-tenant access default", [&](Policies& p) {
     for (const Direction& dir : kDirections)
@@ -730,7 +724,7 @@ StatusOr<std::string> PartnerTenantId(PortalDeps& d, const Admin& a, std::string
 http::Response AddPartnerPost(PortalDeps& d, http::RouteContext& ctx) {
   Admin a;
   Form form;
-  if (auto early = BeginAction(d, ctx, d.can.policies_read, d.can.cross_tenant_policy_write, a, form)) return *early;
+  if (auto early = BeginChange(d, ctx, d.can.policies_read, d.can.cross_tenant_policy_write, a, form)) return *early;
   auto id = PartnerTenantId(d, a, form.Get("organization"));
   if (!id.ok()) return CrossTenantRefused(d, ctx, a, form, {{"organization", id.status().message()}}, id.status());
   auto saved = d.policies.Update(a.Actor(), a.tenant.id, "Add cross-tenant access partner", [&](Policies& p) -> Status {
@@ -748,7 +742,7 @@ http::Response AddPartnerPost(PortalDeps& d, http::RouteContext& ctx) {
 http::Response CloudsPost(PortalDeps& d, http::RouteContext& ctx) {
   Admin a;
   Form form;
-  if (auto early = BeginAction(d, ctx, d.can.policies_read, d.can.cross_tenant_policy_write, a, form)) return *early;
+  if (auto early = BeginChange(d, ctx, d.can.policies_read, d.can.cross_tenant_policy_write, a, form)) return *early;
   json::array clouds;
   for (const std::string& cloud : form.All("cloud")) clouds.emplace_back(cloud);
   FieldErrors errors;
@@ -824,7 +818,7 @@ void ApplyPartnerForm(const Form& form, directory::PartnerConfiguration& partner
 http::Response PartnerPost(PortalDeps& d, http::RouteContext& ctx) {
   Admin a;
   Form form;
-  if (auto early = BeginAction(d, ctx, d.can.policies_read, d.can.cross_tenant_policy_write, a, form)) return *early;
+  if (auto early = BeginChange(d, ctx, d.can.policies_read, d.can.cross_tenant_policy_write, a, form)) return *early;
   const std::string id = PartnerInPath(ctx);
   FieldErrors errors;
   auto saved = d.policies.Update(a.Actor(), a.tenant.id, "Update cross-tenant access partner", [&](Policies& p) -> Status {
@@ -846,7 +840,7 @@ http::Response PartnerPost(PortalDeps& d, http::RouteContext& ctx) {
 http::Response PartnerRemovePost(PortalDeps& d, http::RouteContext& ctx) {
   Admin a;
   Form form;
-  if (auto early = BeginAction(d, ctx, d.can.policies_read, d.can.cross_tenant_policy_write, a, form)) return *early;
+  if (auto early = BeginChange(d, ctx, d.can.policies_read, d.can.cross_tenant_policy_write, a, form)) return *early;
   const std::string id = PartnerInPath(ctx);
   auto removed = d.policies.Update(a.Actor(), a.tenant.id, "Delete cross-tenant access partner", [&](Policies& p) {
     return std::erase_if(p.cross_tenant.partners, [&](const auto& x) { return x.tenant_id == id; })

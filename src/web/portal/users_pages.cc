@@ -669,7 +669,7 @@ http::Response UserGet(PortalDeps& d, http::RouteContext& ctx) {
 
 // A form posted from the user page: by an admin who may read users and do
 // the action, with a valid CSRF token, about a user of the tenant.
-struct Action {
+struct UserAction {
   Admin admin;
   User user;
   Form form;
@@ -677,8 +677,8 @@ struct Action {
 
 // The action, or the page to show instead (sign-in, 403, expired form, 404).
 // `need` is null when the service decides who may act.
-std::optional<http::Response> BeginAction(PortalDeps& d, http::RouteContext& ctx, const http::Permission* need,
-                                          Action& out) {
+std::optional<http::Response> BeginUserAction(PortalDeps& d, http::RouteContext& ctx, const http::Permission* need,
+                                          UserAction& out) {
   Admin& a = out.admin;
   if (auto early = Authenticate(d, ctx, a, &d.can.users_read)) return early;
   if (need && !a.May(*need))
@@ -698,7 +698,7 @@ std::optional<http::Response> BeginAction(PortalDeps& d, http::RouteContext& ctx
 // Post/Redirect/Get back to the section on success; on a refusal, the page
 // again with the message next to `field` (and nothing changed: every service
 // call here is one transaction).
-http::Response Finish(PortalDeps& d, http::RouteContext& ctx, const Action& act, const Status& s,
+http::Response Finish(PortalDeps& d, http::RouteContext& ctx, const UserAction& act, const Status& s,
                       std::string_view field, std::string_view anchor, std::optional<Form> typed = std::nullopt) {
   if (s.ok()) return Redirect(UserPath(act.admin, act.user) + "#" + std::string(anchor), 303);
   Outcome o;
@@ -710,8 +710,8 @@ http::Response Finish(PortalDeps& d, http::RouteContext& ctx, const Action& act,
 }
 
 http::Response ProfilePost(PortalDeps& d, http::RouteContext& ctx) {
-  Action act;
-  if (auto early = BeginAction(d, ctx, &d.can.users_write, act)) return *early;
+  UserAction act;
+  if (auto early = BeginUserAction(d, ctx, &d.can.users_write, act)) return *early;
   const directory::UserPatch patch = ProfilePatch(act.form, act.user);
   if (patch.empty()) return Finish(d, ctx, act, OkStatus(), "", "profile");
   Status s = d.directory.UpdateUser(act.admin.Actor(), act.admin.tenant.id, act.user.id, patch).status();
@@ -738,25 +738,25 @@ constexpr Choice kRoleToRemove{"assignmentId", "roleId", "a role assignment to r
 template <typename Change>
 http::Response Choose(PortalDeps& d, http::RouteContext& ctx, const http::Permission& need, const Choice& c,
                       Change change) {
-  Action act;
-  if (auto early = BeginAction(d, ctx, &need, act)) return *early;
+  UserAction act;
+  if (auto early = BeginUserAction(d, ctx, &need, act)) return *early;
   const std::string value = act.form.Get(c.name);
   Status s = value.empty() ? InvalidArgument("Choose " + std::string(c.what) + ".") : change(act, value);
   return Finish(d, ctx, act, s, c.shown_at, c.anchor);
 }
 
-Status ChangeLicenses(PortalDeps& d, const Action& act, const licensing::LicenseChange& change) {
+Status ChangeLicenses(PortalDeps& d, const UserAction& act, const licensing::LicenseChange& change) {
   return d.licensing.AssignUserLicenses(act.admin.Actor(), act.admin.tenant.id, act.user.id, change).status();
 }
 
 http::Response LicenseAssign(PortalDeps& d, http::RouteContext& ctx) {
-  return Choose(d, ctx, d.can.licenses_write, kLicenseToAssign, [&](const Action& act, const std::string& sku) {
+  return Choose(d, ctx, d.can.licenses_write, kLicenseToAssign, [&](const UserAction& act, const std::string& sku) {
     return ChangeLicenses(d, act, {.add = {{sku, {}}}, .remove = {}});
   });
 }
 
 http::Response LicenseRemove(PortalDeps& d, http::RouteContext& ctx) {
-  return Choose(d, ctx, d.can.licenses_write, kLicenseToRemove, [&](const Action& act, const std::string& sku) {
+  return Choose(d, ctx, d.can.licenses_write, kLicenseToRemove, [&](const UserAction& act, const std::string& sku) {
     return ChangeLicenses(d, act, {.add = {}, .remove = {sku}});
   });
 }
@@ -764,26 +764,26 @@ http::Response LicenseRemove(PortalDeps& d, http::RouteContext& ctx) {
 // Membership is GroupMember.ReadWrite.All in the API; for users (the only
 // callers here) it admits the same roles as groups_write.
 http::Response GroupAdd(PortalDeps& d, http::RouteContext& ctx) {
-  return Choose(d, ctx, d.can.groups_write, kGroupToJoin, [&](const Action& act, const std::string& group) {
+  return Choose(d, ctx, d.can.groups_write, kGroupToJoin, [&](const UserAction& act, const std::string& group) {
     return d.directory.AddMember(act.admin.Actor(), act.admin.tenant.id, group, act.user.id);
   });
 }
 
 http::Response GroupRemove(PortalDeps& d, http::RouteContext& ctx) {
-  return Choose(d, ctx, d.can.groups_write, kGroupToLeave, [&](const Action& act, const std::string& group) {
+  return Choose(d, ctx, d.can.groups_write, kGroupToLeave, [&](const UserAction& act, const std::string& group) {
     return d.directory.RemoveMember(act.admin.Actor(), act.admin.tenant.id, group, act.user.id);
   });
 }
 
 http::Response RoleAssign(PortalDeps& d, http::RouteContext& ctx) {
-  return Choose(d, ctx, d.can.roles_write, kRoleToAssign, [&](const Action& act, const std::string& role) {
+  return Choose(d, ctx, d.can.roles_write, kRoleToAssign, [&](const UserAction& act, const std::string& role) {
     return d.directory.AssignRole(act.admin.Actor(), act.admin.tenant.id, role, act.user.id).status();
   });
 }
 
 // Only this user's own assignments can be removed from this page, whatever
 // id the form carries.
-Status RemoveOwnRoleAssignment(PortalDeps& d, const Action& act, const std::string& assignment_id) {
+Status RemoveOwnRoleAssignment(PortalDeps& d, const UserAction& act, const std::string& assignment_id) {
   GH_ASSIGN_OR_RETURN(auto assignment, d.directory.GetRoleAssignment(act.admin.tenant.id, assignment_id));
   if (assignment.principal_id != act.user.id)
     return NotFound("That role assignment isn't " + act.user.display_name + "'s.");
@@ -791,7 +791,7 @@ Status RemoveOwnRoleAssignment(PortalDeps& d, const Action& act, const std::stri
 }
 
 http::Response RoleRemove(PortalDeps& d, http::RouteContext& ctx) {
-  return Choose(d, ctx, d.can.roles_write, kRoleToRemove, [&](const Action& act, const std::string& assignment) {
+  return Choose(d, ctx, d.can.roles_write, kRoleToRemove, [&](const UserAction& act, const std::string& assignment) {
     return RemoveOwnRoleAssignment(d, act, assignment);
   });
 }
@@ -808,7 +808,7 @@ StatusOr<std::string> InvitedAddress(const User& u) {
 // Sends `req` for the user on the page and shows the new redemption link in
 // the Invitation section. The service decides whether this admin may invite;
 // its refusal is a 403 page.
-http::Response SendInvitation(PortalDeps& d, http::RouteContext& ctx, const Action& act,
+http::Response SendInvitation(PortalDeps& d, http::RouteContext& ctx, const UserAction& act,
                               const invitations::InvitationRequest& req) {
   auto res = d.invitations.Invite(act.admin.Inviter(), act.admin.tenant.id, req);
   if (!res.ok() && res.status().code() == Code::kPermissionDenied)
@@ -832,8 +832,8 @@ http::Response SendInvitation(PortalDeps& d, http::RouteContext& ctx, const Acti
 // `reset`, Graph's resetRedemption (the same guest object, groups and
 // licences; the next redemption binds whichever identity accepts).
 http::Response Reinvite(PortalDeps& d, http::RouteContext& ctx, bool reset) {
-  Action act;
-  if (auto early = BeginAction(d, ctx, nullptr, act)) return *early;
+  UserAction act;
+  if (auto early = BeginUserAction(d, ctx, nullptr, act)) return *early;
   auto email = InvitedAddress(act.user);
   if (!email.ok()) return Finish(d, ctx, act, email.status(), "invitation", "invitation");
   invitations::InvitationRequest req;
