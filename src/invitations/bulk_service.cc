@@ -3,6 +3,8 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <map>
+#include <optional>
 #include <unordered_map>
 
 #include "core/encoding.h"
@@ -129,17 +131,73 @@ StatusOr<bool> ParseSendEmail(const std::string& cell, bool fallback) {
   return InvalidArgument("Send invitation message must be true or false, not '" + cell + "'.");
 }
 
-// The outcome of a row that InviteIn refused. Anything else (a database
-// error) fails the chunk's transaction and is retried.
-std::optional<std::string> RefusalOutcome(const Status& s) {
+// The outcome of a row that the invitation rules refused (IsRefusal).
+std::string RefusalOutcome(const Status& s) {
   switch (s.code()) {
-    case Code::kInvalidArgument:
-    case Code::kNotFound: return "invalid";
     case Code::kPermissionDenied: return "blockedByPolicy";
     case Code::kAlreadyExists: return "alreadyMember";
-    case Code::kFailedPrecondition: return "invalid";
-    default: return std::nullopt;
+    default: return "invalid";
   }
+}
+
+void Refuse(BulkResultRow& r, std::string outcome, const Status& why) {
+  r.outcome = std::move(outcome);
+  r.error = why.message();
+}
+
+// The invitation for one row, or nullopt with the row's outcome set in `r`
+// when it never reaches the invitation rules. `first_rows` maps the addresses
+// seen so far in this job to their first row; a repeat adds nothing.
+std::optional<InvitationRequest> RequestFor(const BulkRow& row, const BulkOptions& options, GroupResolver& groups,
+                                            std::map<std::string, int64_t>& first_rows, BulkResultRow& r) {
+  r.row = row.row;
+  r.email = row.email;
+  if (row.email.empty()) {
+    Refuse(r, "invalid", InvalidArgument("The row has no email address."));
+    return std::nullopt;
+  }
+  if (row.email.starts_with("Example:") || row.email.starts_with("example:")) {
+    Refuse(r, "invalid", InvalidArgument("This is the template's example row; remove it."));
+    return std::nullopt;
+  }
+  auto [first, is_first] = first_rows.emplace(ToLower(row.email), row.row);
+  if (!is_first) {
+    r.outcome = "duplicate";
+    r.error = "Same address as row " + std::to_string(first->second) + ".";
+    return std::nullopt;
+  }
+  InvitationRequest req;
+  req.email = row.email;
+  req.redirect_url = row.redirect.empty() ? options.redirect_url : row.redirect;
+  if (!row.name.empty()) req.display_name = row.name;
+  req.custom_message = row.message.empty() ? options.message : row.message;
+  req.language = options.language;
+  auto send = ParseSendEmail(row.send_email, options.send_email);
+  if (!send.ok()) {
+    Refuse(r, "invalid", send.status());
+    return std::nullopt;
+  }
+  req.send_message = *send;
+  auto group_ids = groups.Ids(row.groups);
+  if (!group_ids.ok()) {
+    Refuse(r, "invalid", group_ids.status());
+    return std::nullopt;
+  }
+  req.group_ids = *group_ids;
+  return req;
+}
+
+// A row's outcome from its invitation.
+void RecordInvitation(const StatusOr<InvitationResult>& res, BulkResultRow& r) {
+  if (!res.ok()) {
+    Refuse(r, RefusalOutcome(res.status()), res.status());
+    return;
+  }
+  r.user_id = res->user.id;
+  if (res->created_user) r.outcome = "invited";
+  else if (res->status == "Completed") r.outcome = "alreadyMember";
+  else r.outcome = "alreadyInvited";
+  if (res->status != "Completed") r.redeem_url = res->redeem_url;
 }
 
 }  // namespace
@@ -313,6 +371,35 @@ Status BulkInvitationService::Fail(const BulkJobRow& stale, const std::string& e
   return tx->Commit();
 }
 
+StatusOr<std::vector<BulkResultRow>> BulkInvitationService::ProcessChunk(store::Transaction& tx, const BulkJobRow& job,
+                                                                         const std::string& data) {
+  const Inviter inviter = SubmitterFrom(job.submitter_json);
+  const BulkOptions options = OptionsFrom(job);
+  std::vector<BulkRow> rows;
+  const json::value parsed = json::parse(data);
+  for (const json::value& v : parsed.as_array()) rows.push_back(RowFrom(v));
+  std::vector<std::string> emails;
+  for (const BulkRow& row : rows) emails.push_back(ToLower(row.email));
+  // Addresses in earlier chunks of the job: one query for the whole chunk.
+  GH_ASSIGN_OR_RETURN(auto first_rows, tx.Bulk().FirstRowsFor(job.id, emails));
+
+  GroupResolver groups(tx, job.tenant_id);
+  std::vector<BulkResultRow> results(rows.size());
+  std::vector<InvitationRequest> requests;
+  std::vector<size_t> requested;  // the row of each request
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (auto req = RequestFor(rows[i], options, groups, first_rows, results[i])) {
+      requests.push_back(std::move(*req));
+      requested.push_back(i);
+    }
+  }
+  GH_ASSIGN_OR_RETURN(InviteScope scope, InvitationService::OpenScope(tx, job.tenant_id));
+  // The database failed (not a row): the whole chunk is retried.
+  GH_ASSIGN_OR_RETURN(auto invited, invitations_.InviteAllIn(tx, scope, inviter, requests));
+  for (size_t k = 0; k < requested.size(); ++k) RecordInvitation(invited[k], results[requested[k]]);
+  return results;
+}
+
 StatusOr<BulkJobRow> BulkInvitationService::RunChunk(const BulkJobRow& stale, const std::string& owner) {
   const int64_t now = clock_.NowMillis();
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
@@ -337,76 +424,7 @@ StatusOr<BulkJobRow> BulkInvitationService::RunChunk(const BulkJobRow& stale, co
     finish("cancelled");
   } else if (job.next_chunk < job.chunk_count) {
     GH_ASSIGN_OR_RETURN(std::string data, tx->Bulk().GetChunk(job.id, job.next_chunk));
-    const Inviter inviter = SubmitterFrom(job.submitter_json);
-    const BulkOptions options = OptionsFrom(job);
-    GH_ASSIGN_OR_RETURN(InviteScope scope, InvitationService::OpenScope(*tx, job.tenant_id));
-    GroupResolver groups(*tx, job.tenant_id);
-    std::unordered_map<std::string, int64_t> first_row;  // this chunk's addresses
-    std::vector<BulkResultRow> results;
-    const json::value rows = json::parse(data);
-    for (const json::value& v : rows.as_array()) {
-      BulkRow row = RowFrom(v);
-      BulkResultRow& r = results.emplace_back();
-      r.row = row.row;
-      r.email = row.email;
-      auto refuse = [&](std::string outcome, const Status& why) {
-        r.outcome = std::move(outcome);
-        r.error = why.message();
-      };
-      const std::string email_lower = ToLower(row.email);
-      if (row.email.empty()) {
-        refuse("invalid", InvalidArgument("The row has no email address."));
-        continue;
-      }
-      if (row.email.starts_with("Example:") || row.email.starts_with("example:")) {
-        refuse("invalid", InvalidArgument("This is the template's example row; remove it."));
-        continue;
-      }
-      // A second row for the same address in this job adds nothing.
-      std::optional<int64_t> earlier;
-      if (auto it = first_row.find(email_lower); it != first_row.end()) {
-        earlier = it->second;
-      } else {
-        GH_ASSIGN_OR_RETURN(earlier, tx->Bulk().FirstRowFor(job.id, email_lower));
-      }
-      if (earlier) {
-        r.outcome = "duplicate";
-        r.error = "Same address as row " + std::to_string(*earlier) + ".";
-        continue;
-      }
-      first_row.emplace(email_lower, row.row);
-
-      InvitationRequest req;
-      req.email = row.email;
-      req.redirect_url = row.redirect.empty() ? options.redirect_url : row.redirect;
-      if (!row.name.empty()) req.display_name = row.name;
-      req.custom_message = row.message.empty() ? options.message : row.message;
-      req.language = options.language;
-      auto send = ParseSendEmail(row.send_email, options.send_email);
-      if (!send.ok()) {
-        refuse("invalid", send.status());
-        continue;
-      }
-      req.send_message = *send;
-      auto group_ids = groups.Ids(row.groups);
-      if (!group_ids.ok()) {
-        refuse("invalid", group_ids.status());
-        continue;
-      }
-      req.group_ids = *group_ids;
-      auto res = invitations_.InviteIn(*tx, scope, inviter, req);
-      if (!res.ok()) {
-        std::optional<std::string> outcome = RefusalOutcome(res.status());
-        if (!outcome) return res.status();  // the database failed: the whole chunk is retried
-        refuse(*outcome, res.status());
-        continue;
-      }
-      r.user_id = res->user.id;
-      if (res->created_user) r.outcome = "invited";
-      else if (res->status == "Completed") r.outcome = "alreadyMember";
-      else r.outcome = "alreadyInvited";
-      if (res->status != "Completed") r.redeem_url = res->redeem_url;
-    }
+    GH_ASSIGN_OR_RETURN(std::vector<BulkResultRow> results, ProcessChunk(*tx, job, data));
     for (const BulkResultRow& r : results) (IsFailedOutcome(r.outcome) ? job.failed : job.succeeded) += 1;
     job.processed += static_cast<int64_t>(results.size());
     GH_RETURN_IF_ERROR(tx->Bulk().InsertResults(job.id, results));

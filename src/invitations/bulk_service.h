@@ -4,8 +4,9 @@
 // Submit() reads the whole file once (bulk_csv.h): it refuses a file that is
 // not CSV or has no address column, splits the rows into chunks of normalised
 // rows stored with the job, and queues the job. RunChunk() then processes one
-// chunk in ONE transaction: every row through InvitationService::InviteIn —
-// the same checks and writes as a single Graph invitation — then the chunk's
+// chunk in ONE transaction: every row through the invitation rules of
+// InvitationService (InviteAllIn: the same checks and writes as a single
+// Graph invitation, with the reads and writes batched per chunk), then the chunk's
 // results, the job's progress, and the deletion of the chunk. A crash rolls
 // back at most the chunk in flight; the next RunChunk resumes there, so the
 // results are those of an uninterrupted run, and nothing committed is done
@@ -73,6 +74,11 @@ class BulkInvitationService {
   Status Fail(const store::BulkJobRow& job, const std::string& error);
 
  private:
+  // One chunk's rows (`data`, as stored by Submit) through the invitation
+  // rules in `tx`: their results in row order.
+  StatusOr<std::vector<store::BulkResultRow>> ProcessChunk(store::Transaction& tx, const store::BulkJobRow& job,
+                                                           const std::string& data);
+
   store::Store& store_;
   InvitationService& invitations_;
   const Clock& clock_;

@@ -1,25 +1,69 @@
 #include "invitations/invitation_mail.h"
 
+#include <map>
+#include <tuple>
+
 #include "mail/message.h"
 #include "mail/templates.h"
 
 namespace gh::invitations {
+namespace {
 
-InvitationMailer OutboxMailer(mail::Outbox& outbox) {
-  return [&outbox](store::Transaction& tx, const InvitationEmail& e) -> Status {
-    GH_ASSIGN_OR_RETURN(auto rendered, mail::RenderInvitation({e.language.empty() ? "en-US" : e.language,
-                                                               e.tenant_name, e.inviter_name, e.to, e.custom_message,
-                                                               e.redeem_url, ""}));
-    mail::Mail m;
-    m.tenant_id = e.tenant_id;
-    m.kind = "invitation";
-    m.to = {e.to};
-    m.cc = e.cc;
-    m.reply_to = e.reply_to;
-    m.from_name = mail::FromNameFor(e.tenant_name);
-    m.dedupe_key = e.dedupe_key;
-    m.SetContent(rendered);
-    return outbox.Enqueue(tx, m).status();
+mail::InvitationMail TemplateValues(const InvitationEmail& e) {
+  return {e.language.empty() ? "en-US" : e.language, e.tenant_name, e.inviter_name, e.to, e.custom_message,
+          e.redeem_url, ""};
+}
+
+// Everything but the subject and bodies.
+mail::Mail Envelope(const InvitationEmail& e) {
+  mail::Mail m;
+  m.tenant_id = e.tenant_id;
+  m.kind = "invitation";
+  m.to = {e.to};
+  m.cc = e.cc;
+  m.reply_to = e.reply_to;
+  m.from_name = mail::FromNameFor(e.tenant_name);
+  m.dedupe_key = e.dedupe_key;
+  return m;
+}
+
+// What an email's rendering depends on besides its recipient.
+using SharedKey = std::tuple<std::string, std::string, std::string, std::string>;
+SharedKey KeyOf(const InvitationEmail& e) { return {e.language, e.tenant_name, e.inviter_name, e.custom_message}; }
+
+// The emails of one batch sharing one rendering.
+struct SharedGroup {
+  std::optional<mail::RenderedMail> rendering;  // nullopt: its values cannot be slotted
+  std::vector<mail::Mail> mails;
+};
+
+}  // namespace
+
+InvitationBatchMailer OutboxMailer(mail::Outbox& outbox) {
+  return [&outbox](store::Transaction& tx, const std::vector<InvitationEmail>& emails) -> Status {
+    std::map<SharedKey, SharedGroup> groups;
+    std::vector<mail::Mail> whole;  // rendered one by one
+    for (const InvitationEmail& e : emails) {
+      auto group = groups.find(KeyOf(e));
+      if (group == groups.end()) {
+        GH_ASSIGN_OR_RETURN(auto rendering, mail::RenderSharedInvitation(TemplateValues(e)));
+        group = groups.emplace(KeyOf(e), SharedGroup{std::move(rendering), {}}).first;
+      }
+      mail::Mail m = Envelope(e);
+      std::optional<mail::SlotFills> fills = mail::InvitationFills(TemplateValues(e));
+      if (group->second.rendering && fills) {
+        m.fills = std::move(*fills);
+        group->second.mails.push_back(std::move(m));
+        continue;
+      }
+      GH_ASSIGN_OR_RETURN(auto rendered, mail::RenderInvitation(TemplateValues(e)));
+      m.SetContent(rendered);
+      whole.push_back(std::move(m));
+    }
+    for (const auto& [_, group] : groups)
+      if (!group.mails.empty()) GH_RETURN_IF_ERROR(outbox.EnqueueShared(tx, *group.rendering, group.mails).status());
+    for (const mail::Mail& m : whole) GH_RETURN_IF_ERROR(outbox.Enqueue(tx, m).status());
+    return OkStatus();
   };
 }
 

@@ -6,7 +6,11 @@
 
 namespace gh::invitations {
 
-// `outbox` must outlive the returned mailer.
-InvitationMailer OutboxMailer(mail::Outbox& outbox);
+// Queues a batch's invitation emails with one multi-row write. Emails with
+// the same sender, language and message share one rendering, made once and
+// stored once, with each recipient's address and link as slot values
+// (mail/templates.h); the mail delivered is the same as if each were rendered
+// whole. `outbox` must outlive the returned mailer.
+InvitationBatchMailer OutboxMailer(mail::Outbox& outbox);
 
 }  // namespace gh::invitations

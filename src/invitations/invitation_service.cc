@@ -4,10 +4,12 @@
 #include <boost/url/parse.hpp>
 
 #include <algorithm>
+#include <map>
 
 #include "core/encoding.h"
 #include "directory/policy_service.h"
 #include "directory/validation.h"
+#include "invitations/invite_batch.h"
 
 namespace gh::invitations {
 namespace json = boost::json;
@@ -82,12 +84,53 @@ std::string InvitationService::RedeemUrl(const std::string& tenant_id, const std
   return public_base_ + "/redeem?tenant=" + tenant_id + "&user=" + invitation_id + "&ticket=" + ticket + "&ver=2.0";
 }
 
+void InvitationService::SetMailer(InvitationMailer mailer) {
+  if (!mailer) {
+    mailer_ = nullptr;
+    return;
+  }
+  mailer_ = [one = std::move(mailer)](store::Transaction& tx, const std::vector<InvitationEmail>& mails) -> Status {
+    for (const InvitationEmail& m : mails) GH_RETURN_IF_ERROR(one(tx, m));
+    return OkStatus();
+  };
+}
+
 StatusOr<RuleResult> InvitationService::ExternalRules(store::Transaction& tx, const directory::Tenant& resource,
                                                       const directory::Policies& policies, const std::string& email) {
   HomeTenants homes;
   return ExternalRules(tx, resource, policies, email, homes);
 }
 
+namespace {
+
+// The tenant (if any) a domain belongs to, with its policies.
+StatusOr<HomeTenant> LoadHome(store::Transaction& tx, std::optional<directory::Tenant> tenant) {
+  HomeTenant h;
+  if (tenant) {
+    GH_ASSIGN_OR_RETURN(h.policies, directory::PolicyService::GetIn(tx, tenant->id));
+    h.tenant = std::move(tenant);
+  }
+  return h;
+}
+
+StatusOr<HomeTenant> LoadHome(store::Transaction& tx, const std::string& domain) {
+  auto t = tx.FindTenantByDomain(domain);
+  if (!t.ok() && t.status().code() != Code::kNotFound) return t.status();
+  return LoadHome(tx, t.ok() ? std::optional<directory::Tenant>(*t) : std::nullopt);
+}
+
+// The id of the home tenant's user signing in as `email` ("" = none).
+StatusOr<std::string> HomeUserId(store::Transaction& tx, HomeTenant& home, const std::string& email) {
+  if (auto known = home.user_ids.find(email); known != home.user_ids.end()) return known->second;
+  auto u = tx.FindUserByUpn(home.tenant->id, email);
+  if (!u.ok() && u.status().code() != Code::kNotFound) return u.status();
+  return home.user_ids[email] = u.ok() ? u->id : "";
+}
+
+}  // namespace
+
+// Reads only tenants, policies and home tenants' members, which a batch of
+// invitations never writes, so it may query `tx` while a batch holds writes.
 StatusOr<RuleResult> InvitationService::ExternalRules(store::Transaction& tx, const directory::Tenant& resource,
                                                       const directory::Policies& policies, const std::string& email,
                                                       HomeTenants& homes) {
@@ -96,13 +139,7 @@ StatusOr<RuleResult> InvitationService::ExternalRules(store::Transaction& tx, co
   if (!r.allowed) return r;
   auto known = homes.find(domain);
   if (known == homes.end()) {
-    HomeTenant h;
-    if (auto t = tx.FindTenantByDomain(domain); t.ok()) {
-      h.tenant = *t;
-      GH_ASSIGN_OR_RETURN(h.policies, directory::PolicyService::GetIn(tx, t->id));
-    } else if (t.status().code() != Code::kNotFound) {
-      return t.status();
-    }
+    GH_ASSIGN_OR_RETURN(HomeTenant h, LoadHome(tx, domain));
     known = homes.emplace(domain, std::move(h)).first;
   }
   const std::optional<directory::Tenant>& home = known->second.tenant;
@@ -111,9 +148,9 @@ StatusOr<RuleResult> InvitationService::ExternalRules(store::Transaction& tx, co
   std::vector<std::string> home_groups;
   if (home) {
     home_id = home->id;
-    if (auto u = tx.FindUserByUpn(home->id, email); u.ok()) {
-      home_user = u->id;
-      GH_ASSIGN_OR_RETURN(home_groups, tx.ListTransitiveGroupsOf(home->id, u->id));
+    GH_ASSIGN_OR_RETURN(home_user, HomeUserId(tx, known->second, email));
+    if (!home_user.empty()) {
+      GH_ASSIGN_OR_RETURN(home_groups, tx.ListTransitiveGroupsOf(home->id, home_user));
     }
   }
   r = directory::B2BAllows(policies.cross_tenant.Inbound(home_id), "inbound", home_user, home_groups, "");
@@ -155,6 +192,63 @@ StatusOr<InvitationResult> InvitationService::Invite(const Inviter& inviter, con
 
 StatusOr<InvitationResult> InvitationService::InviteIn(store::Transaction& tx, InviteScope& scope,
                                                        const Inviter& inviter, const InvitationRequest& req) {
+  GH_ASSIGN_OR_RETURN(auto results, InviteAllIn(tx, scope, inviter, {req}));
+  return std::move(results.front());
+}
+
+StatusOr<std::vector<StatusOr<InvitationResult>>> InvitationService::InviteAllIn(
+    store::Transaction& tx, InviteScope& scope, const Inviter& inviter, const std::vector<InvitationRequest>& reqs) {
+  InviteBatch batch(tx, scope.tenant.id, mailer_);
+  GH_RETURN_IF_ERROR(Prefetch(batch, scope, reqs));
+  std::vector<StatusOr<InvitationResult>> results;
+  results.reserve(reqs.size());
+  for (const InvitationRequest& req : reqs) {
+    auto result = Plan(batch, scope, inviter, req);
+    // The rules refuse with these codes; anything else is the database.
+    if (!result.ok() && !IsRefusal(result.status())) return result.status();
+    results.push_back(std::move(result));
+  }
+  GH_RETURN_IF_ERROR(batch.Flush());
+  return results;
+}
+
+Status InvitationService::Prefetch(InviteBatch& batch, InviteScope& scope, const std::vector<InvitationRequest>& reqs) {
+  std::vector<std::string> mails, upns;
+  std::map<std::string, std::vector<std::string>> mails_by_domain;
+  for (const InvitationRequest& req : reqs) {
+    const std::string email = ToLower(req.email);
+    mails.push_back(email);
+    upns.push_back(ToLower(GuestUpn(email, scope.tenant.initial_domain)));
+    mails_by_domain[directory::DomainOf(email)].push_back(email);
+  }
+  GH_RETURN_IF_ERROR(batch.Prefetch(mails, upns));
+
+  // Home tenants: one query for the domains not seen yet, then, per home
+  // tenant, one for its users signing in with the invited addresses.
+  std::vector<std::string> new_domains;
+  for (const auto& [domain, _] : mails_by_domain)
+    if (!scope.homes.contains(domain)) new_domains.push_back(domain);
+  GH_ASSIGN_OR_RETURN(auto tenants, batch.tx().FindTenantsByDomains(new_domains));
+  for (const std::string& domain : new_domains) {
+    auto t = tenants.find(domain);
+    GH_ASSIGN_OR_RETURN(HomeTenant h, LoadHome(batch.tx(), t == tenants.end() ? std::nullopt
+                                                                              : std::optional(t->second)));
+    scope.homes.emplace(domain, std::move(h));
+  }
+  for (const auto& [domain, emails] : mails_by_domain) {
+    HomeTenant& home = scope.homes.at(domain);
+    if (!home.tenant) continue;
+    GH_ASSIGN_OR_RETURN(auto users, batch.tx().FindUsersByUpns(home.tenant->id, emails));
+    for (const std::string& e : emails) home.user_ids.try_emplace(e, "");
+    for (const directory::User& u : users) home.user_ids[ToLower(u.user_principal_name)] = u.id;
+  }
+  return OkStatus();
+}
+
+namespace {
+
+// The checks that need nothing but the request and who sends it.
+Status ValidateRequest(const Inviter& inviter, const InvitationRequest& req) {
   GH_RETURN_IF_ERROR(directory::ValidateEmail("invitedUserEmailAddress", req.email));
   GH_RETURN_IF_ERROR(ValidateRedirectUrl(req.redirect_url));
   if (req.email.find('+') != std::string::npos)
@@ -171,104 +265,98 @@ StatusOr<InvitationResult> InvitationService::InviteIn(store::Transaction& tx, I
   if (req.user_type == UserType::kMember && !inviter.is_app &&
       !Has(inviter.directory_roles, directory::kGlobalAdministratorRole))
     return PermissionDenied("Only a Global Administrator can invite users as members.", "Authorization_RequestDenied");
+  return OkStatus();
+}
 
-  const int64_t now = clock_.NowMillis();
-  const std::string email_lower = ToLower(req.email);
-  const directory::Tenant& tenant = scope.tenant;
-  const directory::Policies& policies = scope.policies;
-  const std::string& tenant_id = tenant.id;
-  InvitationResult out;
-  GH_RETURN_IF_ERROR(MayInvite(scope, inviter));
-  if (Has(tenant.verified_domains, directory::DomainOf(email_lower)))
-    return InvalidArgument("This user cannot be invited because the domain of the user's email address is a verified "
-                           "domain of this directory.", "Request_BadRequest");
-  GH_ASSIGN_OR_RETURN(RuleResult rules, ExternalRules(tx, tenant, policies, email_lower, scope.homes));
-  if (!rules.allowed) return Refused(rules);
-
-  // Everything that can refuse the row is checked before the first write, so
-  // a refusal leaves the caller's transaction usable (bulk jobs share one).
-  std::vector<std::string> group_ids;
-  for (const auto& g : req.group_ids) {
+// The ids of the groups the guest is to join.
+StatusOr<std::vector<std::string>> ResolveGroups(store::Transaction& tx, const std::string& tenant_id,
+                                                 const std::vector<std::string>& names) {
+  std::vector<std::string> ids;
+  for (const auto& g : names) {
     auto group = tx.GetGroup(tenant_id, ToLower(g));
     if (!group.ok()) return NotFound("The group '" + g + "' does not exist in this directory.", "Request_ResourceNotFound");
-    group_ids.push_back(group->id);
+    ids.push_back(group->id);
   }
+  return ids;
+}
 
-  // Find the guest: by id for a reset, else by the invited address.
+// An existing guest invited again: pending once more (and, for a reset, bound
+// to the new address and no longer to the old home identity).
+void Reinvite(User& user, const InvitationRequest& req, const std::string& email_lower, int64_t now) {
+  if (req.reset_redemption) {
+    // Keeps the object, its groups and assignments; the next redemption binds anew.
+    if (user.mail && ToLower(*user.mail) != email_lower && !Has(user.other_mails, *user.mail))
+      user.other_mails.push_back(*user.mail);
+    user.mail = req.email;
+    user.identities.erase(std::remove_if(user.identities.begin(), user.identities.end(),
+                                         [](const directory::Identity& i) { return i.sign_in_type == "federated"; }),
+                          user.identities.end());
+  }
+  user.external_user_state = "PendingAcceptance";
+  user.external_user_state_changed_at = now;
+  user.updated_at = now;
+}
+
+}  // namespace
+
+bool IsRefusal(const Status& s) {
+  switch (s.code()) {
+    case Code::kInvalidArgument:
+    case Code::kNotFound:
+    case Code::kPermissionDenied:
+    case Code::kAlreadyExists:
+    case Code::kFailedPrecondition: return true;
+    default: return false;
+  }
+}
+
+// Find the guest: by id for a reset, else by the invited address.
+StatusOr<std::optional<User>> InvitationService::FindGuest(InviteBatch& batch, const std::string& tenant_id,
+                                                           const InvitationRequest& req,
+                                                           const std::string& email_lower) {
   std::optional<User> existing;
   if (req.reset_redemption) {
-    auto u = tx.GetUser(tenant_id, ToLower(req.invited_user_id));
+    auto u = batch.GetUser(ToLower(req.invited_user_id));
+    if (!u.ok() && u.status().code() != Code::kNotFound) return u.status();
     if (!u.ok()) return NotFound("The invited user '" + req.invited_user_id + "' does not exist.", "Request_ResourceNotFound");
-    existing = *u;
-  } else {
-    GH_ASSIGN_OR_RETURN(auto same_mail, tx.FindUsersByMail(tenant_id, email_lower));
-    for (auto& u : same_mail) {
-      if (u.user_type == UserType::kMember && u.creation_type.value_or("") != "Invitation")
-        return AlreadyExists("The invited user already exists in the directory as objectID: " + u.id +
-                                 ". They can use that account to sign in to shared apps and resources.",
-                             "Request_BadRequest");
-      existing = u;
-    }
+    return std::optional<User>(*u);
   }
+  GH_ASSIGN_OR_RETURN(auto same_mail, batch.UsersWithMail(email_lower));
+  for (auto& u : same_mail) {
+    if (u.user_type == UserType::kMember && u.creation_type.value_or("") != "Invitation")
+      return AlreadyExists("The invited user already exists in the directory as objectID: " + u.id +
+                               ". They can use that account to sign in to shared apps and resources.",
+                           "Request_BadRequest");
+    existing = u;
+  }
+  return existing;
+}
 
+User InvitationService::NewGuest(const directory::Tenant& tenant, const InvitationRequest& req,
+                                 const std::string& email_lower, int64_t now) {
   User user;
-  if (existing) {
-    user = *existing;
-    if (!req.reset_redemption && user.external_user_state.value_or("") == "Accepted") {
-      // Already a guest here: nothing to redeem, no email.
-      out.user = user;
-      out.status = "Completed";
-      out.redeem_url = req.redirect_url;
-      GH_ASSIGN_OR_RETURN(auto invs, tx.Invitations().ListForUser(tenant_id, user.id));
-      if (!invs.empty()) out.invitation = invs.front();
-      return out;
-    }
-    if (req.reset_redemption) {
-      // Keeps the object, its groups and assignments; the next redemption binds anew.
-      if (user.mail && ToLower(*user.mail) != email_lower && !Has(user.other_mails, *user.mail))
-        user.other_mails.push_back(*user.mail);
-      user.mail = req.email;
-      user.identities.erase(std::remove_if(user.identities.begin(), user.identities.end(),
-                                           [](const directory::Identity& i) { return i.sign_in_type == "federated"; }),
-                            user.identities.end());
-    }
-    user.external_user_state = "PendingAcceptance";
-    user.external_user_state_changed_at = now;
-    user.updated_at = now;
-    GH_RETURN_IF_ERROR(tx.UpdateUser(user));
-    GH_RETURN_IF_ERROR(tx.Invitations().SupersedePending(tenant_id, user.id));
-  } else {
-    user.id = random_.NewOrderedUuid(now);
-    user.tenant_id = tenant_id;
-    user.user_principal_name = GuestUpn(email_lower, tenant.initial_domain);
-    user.display_name = req.display_name.value_or(req.email.substr(0, req.email.find('@')));
-    user.mail = req.email;
-    user.mail_nickname = Nickname(email_lower);
-    user.user_type = req.user_type;
-    user.creation_type = "Invitation";
-    user.external_user_state = "PendingAcceptance";
-    user.external_user_state_changed_at = now;
-    user.identities = {{"userPrincipalName", tenant.initial_domain, user.user_principal_name}};
-    user.created_at = user.updated_at = now;
-    GH_RETURN_IF_ERROR(directory::ValidateUserPrincipalName(user.user_principal_name));
-    if (tx.FindUserByUpn(tenant_id, user.user_principal_name).ok())
-      return AlreadyExists("Another user already has the guest user principal name '" + user.user_principal_name +
-                               "'.", "Request_BadRequest");
-    GH_RETURN_IF_ERROR(tx.InsertUser(user));
-    out.created_user = true;
-  }
-  std::vector<std::string> current_groups;
-  if (!out.created_user) {
-    GH_ASSIGN_OR_RETURN(current_groups, tx.ListGroupsOf(tenant_id, user.id));
-  }
-  for (const auto& g : group_ids)
-    if (!Has(current_groups, g)) GH_RETURN_IF_ERROR(tx.AddMember(tenant_id, {g, user.id, directory::MemberKind::kUser}));
+  user.id = random_.NewOrderedUuid(now);
+  user.tenant_id = tenant.id;
+  user.user_principal_name = GuestUpn(email_lower, tenant.initial_domain);
+  user.display_name = req.display_name.value_or(req.email.substr(0, req.email.find('@')));
+  user.mail = req.email;
+  user.mail_nickname = Nickname(email_lower);
+  user.user_type = req.user_type;
+  user.creation_type = "Invitation";
+  user.external_user_state = "PendingAcceptance";
+  user.external_user_state_changed_at = now;
+  user.identities = {{"userPrincipalName", tenant.initial_domain, user.user_principal_name}};
+  user.created_at = user.updated_at = now;
+  return user;
+}
 
-  const std::string ticket = random_.Token(32);
+store::InvitationRow InvitationService::NewInvitation(const std::string& tenant_id, const std::string& user_id,
+                                                      const Inviter& inviter, const InvitationRequest& req,
+                                                      const std::string& ticket, int64_t now) {
   store::InvitationRow row;
   row.id = random_.NewOrderedUuid(now);
   row.tenant_id = tenant_id;
-  row.user_id = user.id;
+  row.user_id = user_id;
   row.email = req.email;
   row.redirect_url = req.redirect_url;
   row.ticket_hash = Sha256Hex(ticket);
@@ -282,29 +370,86 @@ StatusOr<InvitationResult> InvitationService::InviteIn(store::Transaction& tx, I
   row.send_message = req.send_message;
   row.created_at = now;
   row.expires_at = now + ticket_ttl_ms_;
-  GH_RETURN_IF_ERROR(tx.Invitations().Insert(row));
-  out.redeem_url = RedeemUrl(tenant_id, row.id, ticket);
+  return row;
+}
 
+StatusOr<InvitationResult> InvitationService::Plan(InviteBatch& batch, InviteScope& scope, const Inviter& inviter,
+                                                   const InvitationRequest& req) {
+  GH_RETURN_IF_ERROR(ValidateRequest(inviter, req));
+  const int64_t now = clock_.NowMillis();
+  const std::string email_lower = ToLower(req.email);
+  const directory::Tenant& tenant = scope.tenant;
+  const std::string& tenant_id = tenant.id;
+  InvitationResult out;
+  GH_RETURN_IF_ERROR(MayInvite(scope, inviter));
+  if (Has(tenant.verified_domains, directory::DomainOf(email_lower)))
+    return InvalidArgument("This user cannot be invited because the domain of the user's email address is a verified "
+                           "domain of this directory.", "Request_BadRequest");
+  GH_ASSIGN_OR_RETURN(RuleResult rules, ExternalRules(batch.tx(), tenant, scope.policies, email_lower, scope.homes));
+  if (!rules.allowed) return Refused(rules);
+  if (req.send_message && !mailer_) return FailedPrecondition("Email is not configured on this server.");
+  GH_ASSIGN_OR_RETURN(std::vector<std::string> group_ids, ResolveGroups(batch.tx(), tenant_id, req.group_ids));
+  GH_ASSIGN_OR_RETURN(std::optional<User> existing, FindGuest(batch, tenant_id, req, email_lower));
+
+  User user;
+  if (existing) {
+    user = *existing;
+    if (!req.reset_redemption && user.external_user_state.value_or("") == "Accepted") {
+      // Already a guest here: nothing to redeem, no email.
+      out.user = user;
+      out.status = "Completed";
+      out.redeem_url = req.redirect_url;
+      GH_ASSIGN_OR_RETURN(auto invs, batch.InvitationsOf(user.id));
+      if (!invs.empty()) out.invitation = invs.front();
+      return out;
+    }
+  } else {
+    user = NewGuest(tenant, req, email_lower, now);
+    GH_RETURN_IF_ERROR(directory::ValidateUserPrincipalName(user.user_principal_name));
+    GH_ASSIGN_OR_RETURN(auto same_upn, batch.UserWithUpn(ToLower(user.user_principal_name)));
+    if (same_upn)
+      return AlreadyExists("Another user already has the guest user principal name '" + user.user_principal_name +
+                               "'.", "Request_BadRequest");
+  }
+  std::vector<std::string> current_groups;
+  if (existing && !group_ids.empty()) {
+    GH_ASSIGN_OR_RETURN(current_groups, batch.GroupsOf(user.id));
+  }
+
+  // Every check has passed: from here on only writes, all held in `batch`.
+  if (existing) {
+    Reinvite(user, req, email_lower, now);
+    batch.UpdateUser(user);
+    batch.SupersedePending(user.id);
+  } else {
+    batch.InsertUser(user);
+    out.created_user = true;
+  }
+  for (const auto& g : group_ids)
+    if (!Has(current_groups, g)) batch.AddMember(g, user.id);
+
+  const std::string ticket = random_.Token(32);
+  store::InvitationRow row = NewInvitation(tenant_id, user.id, inviter, req, ticket, now);
+  batch.InsertInvitation(row);
+  out.redeem_url = RedeemUrl(tenant_id, row.id, ticket);
   if (req.send_message) {
-    if (!mailer_) return FailedPrecondition("Email is not configured on this server.");
-    GH_RETURN_IF_ERROR(mailer_(tx, {tenant_id, tenant.name, inviter.name, inviter.email, req.email, req.language,
-                                     req.custom_message, out.redeem_url, "invitation:" + row.id, req.cc}));
+    batch.SendEmail({tenant_id, tenant.name, inviter.name, inviter.email, req.email, req.language,
+                     req.custom_message, out.redeem_url, "invitation:" + row.id, req.cc});
     out.email_queued = true;
   }
 
-  auto audit = [&](std::string activity, std::string category) {
-    return tx.InsertAudit(directory::MakeAuditEntry(
-        random_, clock_, inviter.Actor(), tenant_id, std::move(category), std::move(activity), "User", user.id,
+  auto audit = [&](std::string activity) {
+    batch.Audit(directory::MakeAuditEntry(
+        random_, clock_, inviter.Actor(), tenant_id, "UserManagement", std::move(activity), "User", user.id,
         user.user_principal_name,
         json::serialize(json::object{{"invitedUserEmailAddress", req.email},
                                      {"resetRedemption", req.reset_redemption},
                                      {"sendInvitationMessage", req.send_message}})));
   };
-  if (out.created_user) GH_RETURN_IF_ERROR(audit("Add user", "UserManagement"));
-  GH_RETURN_IF_ERROR(audit(req.reset_redemption ? "Reset redemption of external user" : "Invite external user",
-                           "UserManagement"));
-  out.invitation = row;
-  out.user = user;
+  if (out.created_user) audit("Add user");
+  audit(req.reset_redemption ? "Reset redemption of external user" : "Invite external user");
+  out.invitation = std::move(row);
+  out.user = std::move(user);
   out.status = "PendingAcceptance";
   return out;
 }

@@ -26,6 +26,8 @@
 
 namespace gh::invitations {
 
+class InviteBatch;  // invite_batch.h
+
 // Who sends the invitation.
 struct Inviter {
   std::string id;
@@ -67,6 +69,10 @@ struct InvitationEmail {
   std::vector<std::string> cc;
 };
 using InvitationMailer = std::function<Status(store::Transaction& tx, const InvitationEmail& mail)>;
+// The same for the emails of a batch of invitations at once (one multi-row
+// write); a mailer of single emails is called once per email instead.
+using InvitationBatchMailer =
+    std::function<Status(store::Transaction& tx, const std::vector<InvitationEmail>& mails)>;
 
 // What the redemption pages need to show and check.
 struct PendingRedemption {
@@ -75,10 +81,12 @@ struct PendingRedemption {
   directory::Tenant tenant;
 };
 
-// A home tenant found by domain (or its absence) and its policies.
+// A home tenant found by domain (or its absence), its policies, and the ids
+// of its users looked up so far by UPN (the invited address; "" = none).
 struct HomeTenant {
   std::optional<directory::Tenant> tenant;
   std::optional<directory::Policies> policies;
+  std::unordered_map<std::string, std::string> user_ids;
 };
 using HomeTenants = std::unordered_map<std::string, HomeTenant>;  // by email domain
 
@@ -97,7 +105,8 @@ class InvitationService {
                     const Clock& clock, Random& random, std::string public_base,
                     int64_t ticket_ttl_ms = 90LL * 24 * 3600 * 1000);
 
-  void SetMailer(InvitationMailer mailer) { mailer_ = std::move(mailer); }
+  void SetMailer(InvitationMailer mailer);
+  void SetMailer(InvitationBatchMailer mailer) { mailer_ = std::move(mailer); }
 
   // One invitation in its own transaction.
   StatusOr<InvitationResult> Invite(const Inviter& inviter, const std::string& tenant_id,
@@ -109,6 +118,15 @@ class InvitationService {
   static Status MayInvite(const InviteScope& scope, const Inviter& inviter);
   StatusOr<InvitationResult> InviteIn(store::Transaction& tx, InviteScope& scope, const Inviter& inviter,
                                       const InvitationRequest& req);
+  // Many invitations in the caller's transaction, each through the same
+  // rules as InviteIn and with the same outcome as calling it for each in
+  // order, but with the reads for the whole batch made up front and the
+  // writes applied together (invite_batch.h): a bulk job's chunk of 1,000
+  // rows costs ~170 statements instead of ~12,000. The outer error is a database failure (the
+  // transaction is then failed); each request's own refusal is in its slot.
+  StatusOr<std::vector<StatusOr<InvitationResult>>> InviteAllIn(store::Transaction& tx, InviteScope& scope,
+                                                                const Inviter& inviter,
+                                                                const std::vector<InvitationRequest>& reqs);
 
   // Checks a redeem link. Errors are for people: FailedPrecondition with a
   // sentence saying what happened (used, expired, replaced, deleted).
@@ -130,6 +148,20 @@ class InvitationService {
                                                 HomeTenants& homes);
 
  private:
+  // The look-ups the rules will make for `reqs`, one query per kind and
+  // block of addresses.
+  Status Prefetch(InviteBatch& batch, InviteScope& scope, const std::vector<InvitationRequest>& reqs);
+  // One invitation's rules, reading through and writing to `batch`: every
+  // check runs before the first write, so a refusal writes nothing.
+  StatusOr<InvitationResult> Plan(InviteBatch& batch, InviteScope& scope, const Inviter& inviter,
+                                  const InvitationRequest& req);
+  StatusOr<std::optional<directory::User>> FindGuest(InviteBatch& batch, const std::string& tenant_id,
+                                                     const InvitationRequest& req, const std::string& email_lower);
+  directory::User NewGuest(const directory::Tenant& tenant, const InvitationRequest& req,
+                           const std::string& email_lower, int64_t now);
+  store::InvitationRow NewInvitation(const std::string& tenant_id, const std::string& user_id,
+                                     const Inviter& inviter, const InvitationRequest& req,
+                                     const std::string& ticket, int64_t now);
   std::string RedeemUrl(const std::string& tenant_id, const std::string& invitation_id,
                         const std::string& ticket) const;
 
@@ -140,11 +172,16 @@ class InvitationService {
   Random& random_;
   std::string public_base_;
   int64_t ticket_ttl_ms_;
-  InvitationMailer mailer_;
+  InvitationBatchMailer mailer_;
 };
 
 // A redirect URL an invitation may send the guest to: absolute http(s), no
 // credentials, no control characters; http only for loopback hosts.
 Status ValidateRedirectUrl(const std::string& url);
+
+// True for the codes the invitation rules refuse with (InvalidArgument,
+// NotFound, PermissionDenied, AlreadyExists, FailedPrecondition): the request
+// was wrong or not allowed. Any other error is the database's.
+bool IsRefusal(const Status& s);
 
 }  // namespace gh::invitations

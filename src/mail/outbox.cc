@@ -1,5 +1,6 @@
 #include "mail/outbox.h"
 
+#include "core/encoding.h"
 #include "mail/message.h"
 #include "store/outbox_repository.h"
 
@@ -7,9 +8,11 @@ namespace gh::mail {
 
 std::string FromNameFor(const std::string& org_name) { return org_name + " via Gatehouse"; }
 
-StatusOr<std::string> Outbox::Enqueue(store::Transaction& tx, const Mail& mail) {
-  // Check now what BuildMessage would refuse at delivery, so the caller gets
-  // the error while it can still tell its client.
+namespace {
+
+// What BuildMessage would refuse at delivery, checked now so the caller gets
+// the error while it can still tell its client.
+Status ValidateEnvelope(const Mail& mail) {
   if (mail.kind.empty()) return InvalidArgument("A mail needs a kind.");
   if (mail.to.empty() && mail.cc.empty()) return InvalidArgument("A mail needs at least one recipient.");
   for (const auto* list : {&mail.to, &mail.cc}) {
@@ -19,26 +22,70 @@ StatusOr<std::string> Outbox::Enqueue(store::Transaction& tx, const Mail& mail) 
   }
   if (!mail.reply_to.empty() && !IsValidAddress(mail.reply_to))
     return InvalidArgument("'" + mail.reply_to + "' is not a valid reply-to address.");
-  for (const std::string* field : {&mail.subject, &mail.from_name}) {
+  return OkStatus();
+}
+
+Status ValidateOneLine(const std::string& subject, const std::string& from_name) {
+  for (const std::string* field : {&subject, &from_name}) {
     if (field->find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos)
       return InvalidArgument("A mail's subject and sender name must be one line.");
   }
+  return OkStatus();
+}
 
+// The stored form of `mail` (without its subject and bodies).
+store::OutboxMessage Envelope(const Mail& mail, std::string id, int64_t now) {
   store::OutboxMessage m;
-  m.id = random_.NewOrderedUuid(clock_.NowMillis());
+  m.id = std::move(id);
   m.tenant_id = mail.tenant_id;
   m.kind = mail.kind;
   m.to = mail.to;
   m.cc = mail.cc;
   m.from_name = mail.from_name;
   m.reply_to = mail.reply_to;
+  m.created_at = m.next_attempt_at = now;
+  m.dedupe_key = mail.dedupe_key;
+  return m;
+}
+
+}  // namespace
+
+StatusOr<std::string> Outbox::Enqueue(store::Transaction& tx, const Mail& mail) {
+  GH_RETURN_IF_ERROR(ValidateEnvelope(mail));
+  GH_RETURN_IF_ERROR(ValidateOneLine(mail.subject, mail.from_name));
+  const int64_t now = clock_.NowMillis();
+  store::OutboxMessage m = Envelope(mail, random_.NewOrderedUuid(now), now);
   m.subject = mail.subject;
   m.text_body = mail.text_body;
   m.html_body = mail.html_body;
-  m.created_at = m.next_attempt_at = clock_.NowMillis();
-  m.dedupe_key = mail.dedupe_key;
   GH_RETURN_IF_ERROR(tx.Outbox().Enqueue(m));
   return m.id;
+}
+
+StatusOr<std::vector<std::string>> Outbox::EnqueueShared(store::Transaction& tx, const RenderedMail& shared,
+                                                         const std::vector<Mail>& mails) {
+  for (size_t i = 0; i < mails.size(); ++i) {
+    Status valid = ValidateEnvelope(mails[i]);
+    if (valid.ok()) valid = ValidateOneLine(shared.subject, mails[i].from_name);
+    if (!valid.ok()) return InvalidArgument("Mail to " + (mails[i].to.empty() ? "(nobody)" : mails[i].to.front()) +
+                                            ": " + valid.message());
+  }
+  const int64_t now = clock_.NowMillis();
+  // The id is the content's hash, so every chunk of a job shares one row.
+  store::SharedBody body{Sha256Hex(shared.subject + '\0' + shared.text + '\0' + shared.html), shared.subject,
+                         shared.text, shared.html, now};
+  std::vector<store::OutboxMessage> messages;
+  messages.reserve(mails.size());
+  std::vector<std::string> ids;
+  for (const Mail& mail : mails) {
+    store::OutboxMessage& m = messages.emplace_back(Envelope(mail, random_.NewOrderedUuid(now), now));
+    m.shared_body_id = body.id;
+    m.fills = mail.fills;
+    ids.push_back(m.id);
+  }
+  GH_RETURN_IF_ERROR(tx.Outbox().PutSharedBody(body));
+  GH_RETURN_IF_ERROR(tx.Outbox().EnqueueAll(messages));
+  return ids;
 }
 
 }  // namespace gh::mail

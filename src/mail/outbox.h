@@ -35,6 +35,9 @@ struct Mail {
   // "At most one email per send request": a second Enqueue with the same key
   // in the same tenant is AlreadyExists and queues nothing.
   std::optional<std::string> dedupe_key;
+  // For EnqueueShared: this mail's values for the slots of the shared
+  // rendering (templates.h).
+  SlotFills fills;
 
   void SetContent(const RenderedMail& r) {
     subject = r.subject;
@@ -57,6 +60,13 @@ class Outbox {
   // fails `tx` (store.h), so check-then-send callers should treat
   // AlreadyExists as "already sent" and not commit further work in `tx`.
   StatusOr<std::string> Enqueue(store::Transaction& tx, const Mail& mail);
+  // Many mails with one content, `shared` (a rendering with slots,
+  // templates.h), each with its own `fills` (their own subject and bodies are
+  // ignored): the rendering is stored once, the mails with one multi-row
+  // write; their ids in order. InvalidArgument (naming the mail) with `tx`
+  // untouched when any mail could never be sent.
+  StatusOr<std::vector<std::string>> EnqueueShared(store::Transaction& tx, const RenderedMail& shared,
+                                                   const std::vector<Mail>& mails);
 
  private:
   const Clock& clock_;

@@ -254,6 +254,45 @@ StatusOr<RenderedMail> RenderInvitation(const InvitationMail& m) {
                    lang);
 }
 
+namespace {
+
+// A slot is U+001E, '&', the value's name, U+001F. The '&' tells the two ways
+// a value is written apart: HTML escaping turns it into "&amp;", plain text
+// and the subject keep it, so each form gets its own fill.
+constexpr char kSlotMarker = '\x1e';
+std::string Slot(std::string_view name) { return std::string(1, kSlotMarker) + "&" + std::string(name) + "\x1f"; }
+
+bool HasMarker(std::string_view value) { return value.find(kSlotMarker) != std::string_view::npos; }
+
+// The per-recipient values of an invitation, by template name.
+std::vector<std::pair<std::string_view, std::string_view>> RecipientValues(const InvitationMail& m) {
+  return {{"invitee_email", m.invitee_email}, {"redeem_url", m.redeem_url}};
+}
+
+}  // namespace
+
+StatusOr<std::optional<RenderedMail>> RenderSharedInvitation(const InvitationMail& shared) {
+  for (std::string_view v : {shared.language, shared.inviter_org, shared.inviter_name, shared.custom_message,
+                             shared.privacy_url})
+    if (HasMarker(v)) return std::optional<RenderedMail>();
+  InvitationMail slotted = shared;
+  slotted.invitee_email = Slot("invitee_email");
+  slotted.redeem_url = Slot("redeem_url");
+  GH_ASSIGN_OR_RETURN(RenderedMail rendered, RenderInvitation(slotted));
+  return std::optional<RenderedMail>(std::move(rendered));
+}
+
+std::optional<SlotFills> InvitationFills(const InvitationMail& m) {
+  SlotFills fills;
+  for (auto [name, value] : RecipientValues(m)) {
+    // An empty value would hide a {{#name}} section the slot shows.
+    if (value.empty() || HasMarker(value)) return std::nullopt;
+    fills.emplace_back(Slot(name), std::string(value));
+    fills.emplace_back(HtmlEscape(Slot(name)), HtmlEscape(value));
+  }
+  return fills;
+}
+
 StatusOr<RenderedMail> RenderOneTimePasscode(const OneTimePasscodeMail& m) {
   std::string_view lang = PickLanguage(m.language);
   return RenderAll(lang == "fr" ? kOtpFr : kOtpEn,

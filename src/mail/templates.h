@@ -16,8 +16,11 @@
 // fails its test rather than sending a blank), as is an unclosed tag or
 // section. No partials, lists or lambdas.
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/status.h"
 
@@ -64,6 +67,20 @@ struct EnvironmentNoticeMail {
 
 // Each fails only on a template bug (Internal).
 StatusOr<RenderedMail> RenderInvitation(const InvitationMail& m);
+
+// Invitations to many people with the same sender and message (a bulk job):
+// rendered once, with slots where each recipient's address and link go.
+// Each pair of SlotFills is a slot's exact text in the rendering and what
+// replaces it; replacing every slot (in one pass, values never re-scanned)
+// gives exactly RenderInvitation's mail for that recipient. The mail outbox
+// stores such a rendering once and fills it in when the mail is read.
+using SlotFills = std::vector<std::pair<std::string, std::string>>;
+// `shared` without its invitee_email and redeem_url; nullopt when one of its
+// values contains the slot marker (U+001E), so the caller renders whole mails.
+StatusOr<std::optional<RenderedMail>> RenderSharedInvitation(const InvitationMail& shared);
+// The fills for `m`'s invitee_email and redeem_url; nullopt when one is empty
+// or contains the marker (render that mail whole).
+std::optional<SlotFills> InvitationFills(const InvitationMail& m);
 StatusOr<RenderedMail> RenderOneTimePasscode(const OneTimePasscodeMail& m);
 StatusOr<RenderedMail> RenderEnvironmentNotice(const EnvironmentNoticeMail& m);
 

@@ -5,6 +5,7 @@
 // its results, the job's progress, and the invitations and emails it causes,
 // so a restart resumes exactly at the first unprocessed chunk.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -67,8 +68,10 @@ class BulkRepository {
   // Results in row order after `after_row`, at most `limit`.
   virtual StatusOr<std::vector<BulkResultRow>> ListResults(const std::string& job_id, int64_t after_row,
                                                            int limit) = 0;
-  // The earlier row of this job that invited `email_lower`, if any.
-  virtual StatusOr<std::optional<int64_t>> FirstRowFor(const std::string& job_id, const std::string& email_lower) = 0;
+  // For each of `emails_lower` that this job already has a result for, its
+  // first row (address → row); the others are absent.
+  virtual StatusOr<std::map<std::string, int64_t>> FirstRowsFor(const std::string& job_id,
+                                                                const std::vector<std::string>& emails_lower) = 0;
   // Removes the job with its chunks and results.
   virtual Status DeleteJob(const std::string& tenant_id, const std::string& id) = 0;
 };

@@ -29,7 +29,8 @@ struct InvitationRow {
 class InvitationsRepository {
  public:
   virtual ~InvitationsRepository() = default;
-  virtual Status Insert(const InvitationRow& row) = 0;
+  // Every row, with multi-row statements (a bulk job's chunk at once).
+  virtual Status InsertAll(const std::vector<InvitationRow>& rows) = 0;
   virtual StatusOr<InvitationRow> Get(const std::string& tenant_id, const std::string& id) = 0;
   // Marks every pending invitation of the user superseded (a new ticket replaces them).
   virtual Status SupersedePending(const std::string& tenant_id, const std::string& user_id) = 0;

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/status.h"
@@ -43,6 +44,22 @@ struct OutboxMessage {
   std::optional<std::string> dedupe_key;
   int64_t lease_until = 0;  // a claim holds the row until then (ms)
   std::string leased_by;    // who claimed it last (diagnostics)
+  // Set by a writer of many similar messages: the id of a SharedBody whose
+  // parts (with slots) replace subject, text_body and html_body, and this
+  // message's values for the slots: each pair is a slot's exact text and what
+  // replaces it. Reads return the filled-in parts and no shared_body_id, as if
+  // the message had been stored whole.
+  std::string shared_body_id;
+  std::vector<std::pair<std::string, std::string>> fills;
+};
+
+// A rendering shared by many messages (a bulk job's invitations), stored once.
+struct SharedBody {
+  std::string id;  // the writer's hash of the parts: one id, one content
+  std::string subject;
+  std::string text_body;
+  std::string html_body;
+  int64_t created_at = 0;
 };
 
 class OutboxRepository {
@@ -52,6 +69,13 @@ class OutboxRepository {
   // Inserts `msg` as given (the caller sets id, created_at, next_attempt_at).
   // AlreadyExists when the id, or the dedupe_key within the tenant, is taken.
   virtual Status Enqueue(const OutboxMessage& msg) = 0;
+  // Every message with multi-row statements; AlreadyExists (failing the
+  // transaction) when any id or dedupe key is taken. A message with a
+  // shared_body_id needs that body stored first (else FailedPrecondition);
+  // its own subject and bodies are not stored.
+  virtual Status EnqueueAll(const std::vector<OutboxMessage>& msgs) = 0;
+  // Stores `body`; storing an id already stored changes nothing.
+  virtual Status PutSharedBody(const SharedBody& body) = 0;
 
   // Up to `limit` rows due at `now` (not sent, not given up,
   // next_attempt_at <= now, lease expired), oldest due first, leased to

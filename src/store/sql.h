@@ -6,7 +6,8 @@
 //
 // A Connection is used by one thread at a time (the pool hands it out
 // exclusively). Statements run through Exec/Query are prepared once per
-// connection and cached by SQL text.
+// connection and cached by SQL text — except PostgreSQL reads, which are
+// planned for their values on every run (pg_connection.cc says why).
 #include <cstdint>
 #include <memory>
 #include <optional>

@@ -72,17 +72,12 @@ std::string Lower(std::string s) {
   return s;
 }
 
-// One INSERT with `n` value tuples of kResults' columns.
-std::string MultiRowInsert(size_t n) {
-  std::string sql = "INSERT INTO bulk_job_results (" + kResults.Columns() + ") VALUES ";
-  const size_t width = kResults.cols.size();
-  for (size_t r = 0; r < n; ++r) {
-    sql += r ? ", (" : "(";
-    for (size_t c = 0; c < width; ++c) sql += (c ? ", $" : "$") + std::to_string(r * width + c + 1);
-    sql += ")";
-  }
-  return sql;
+sql::Params ResultParams(const std::string& job_id, const BulkResultRow& r) {
+  return {job_id, sql::Int(r.row), r.email, Lower(r.email), r.outcome, r.user_id, r.redeem_url, r.error};
 }
+
+// (email_lower, first row) pairs of FirstRowsFor.
+std::pair<std::string, int64_t> FirstRowFrom(const sql::Row& r) { return {r.Text(0), r.Int(1)}; }
 
 class SqlBulkRepository final : public BulkRepository {
  public:
@@ -138,34 +133,19 @@ class SqlBulkRepository final : public BulkRepository {
     return tx_.Exec("DELETE FROM bulk_job_chunks WHERE job_id = $1 AND seq = $2", {job_id, sql::Int(seq)}).status();
   }
   Status InsertResults(const std::string& job_id, const std::vector<BulkResultRow>& rows) override {
-    // Multi-row INSERTs: one round trip per 100 results on PostgreSQL.
-    constexpr size_t kPerStatement = 100;
-    for (size_t i = 0; i < rows.size(); i += kPerStatement) {
-      size_t n = std::min(kPerStatement, rows.size() - i);
-      sql::Params params;
-      params.reserve(n * kResults.cols.size());
-      for (size_t k = i; k < i + n; ++k) {
-        const BulkResultRow& r = rows[k];
-        for (sql::Value v : {sql::Value(job_id), sql::Int(r.row), sql::Value(r.email), sql::Value(Lower(r.email)),
-                             sql::Value(r.outcome), sql::Value(r.user_id), sql::Value(r.redeem_url),
-                             sql::Value(r.error)})
-          params.push_back(std::move(v));
-      }
-      GH_RETURN_IF_ERROR(tx_.Exec(MultiRowInsert(n), params).status());
-    }
-    return OkStatus();
+    return tx_.InsertAll(kResults, rows, [&](const BulkResultRow& r) { return ResultParams(job_id, r); });
   }
   StatusOr<std::vector<BulkResultRow>> ListResults(const std::string& job_id, int64_t after_row, int limit) override {
     return tx_.Many("SELECT row_no, email, outcome, user_id, redeem_url, error FROM bulk_job_results "
                     "WHERE job_id = $1 AND row_no > $2 ORDER BY row_no LIMIT $3",
                     {job_id, sql::Int(after_row), sql::Int(limit)}, ResultFrom);
   }
-  StatusOr<std::optional<int64_t>> FirstRowFor(const std::string& job_id, const std::string& email_lower) override {
-    GH_ASSIGN_OR_RETURN(sql::Rows rows, tx_.Query("SELECT MIN(row_no) FROM bulk_job_results WHERE job_id = $1 "
-                                                  "AND email_lower = $2",
-                                                  {job_id, email_lower}));
-    if (rows.empty() || rows.front().IsNull(0)) return std::optional<int64_t>{};
-    return std::optional<int64_t>{rows.front().Int(0)};
+  StatusOr<std::map<std::string, int64_t>> FirstRowsFor(const std::string& job_id,
+                                                        const std::vector<std::string>& emails_lower) override {
+    GH_ASSIGN_OR_RETURN(auto firsts, tx_.ManyIn("SELECT email_lower, MIN(row_no) FROM bulk_job_results "
+                                                "WHERE job_id = $1 AND email_lower IN ",
+                                                {job_id}, emails_lower, " GROUP BY email_lower", FirstRowFrom));
+    return std::map<std::string, int64_t>(firsts.begin(), firsts.end());
   }
   Status DeleteJob(const std::string& tenant_id, const std::string& id) override {
     GH_ASSIGN_OR_RETURN(auto job, GetJob(tenant_id, id));

@@ -9,6 +9,12 @@ const Table kInvitations{"invitations",
                           "message_json", "send_message", "created_at", "expires_at", "redeemed_at"},
                          1};
 
+sql::Params InvitationParams(const InvitationRow& i) {
+  return {i.id,           i.tenant_id,  i.user_id,   i.email,        i.redirect_url,
+          i.ticket_hash,  i.status,     i.inviter_id, i.message_json, sql::Bool(i.send_message),
+          sql::Int(i.created_at), sql::Int(i.expires_at), sql::OptInt(i.redeemed_at)};
+}
+
 InvitationRow From(const sql::Row& r) {
   return {r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4),  r.Text(5),  r.Text(6),
           r.Text(7), r.Text(8), r.Bool(9), r.Int(10), r.Int(11), r.OptInt(12)};
@@ -18,13 +24,9 @@ class SqlInvitationsRepository final : public InvitationsRepository {
  public:
   explicit SqlInvitationsRepository(SqlTx& tx) : tx_(tx) {}
 
-  Status Insert(const InvitationRow& i) override {
-    Status st = tx_.Exec(kInvitations.Insert(),
-                         {i.id, i.tenant_id, i.user_id, i.email, i.redirect_url, i.ticket_hash, i.status, i.inviter_id,
-                          i.message_json, sql::Bool(i.send_message), sql::Int(i.created_at), sql::Int(i.expires_at),
-                          sql::OptInt(i.redeemed_at)})
-                    .status();
-    return Explain(st, Code::kFailedPrecondition, "The invited user or tenant does not exist.", Code::kNotFound);
+  Status InsertAll(const std::vector<InvitationRow>& rows) override {
+    return Explain(tx_.InsertAll(kInvitations, rows, InvitationParams), Code::kFailedPrecondition,
+                   "The invited user or tenant does not exist.", Code::kNotFound);
   }
   StatusOr<InvitationRow> Get(const std::string& tenant_id, const std::string& id) override {
     return tx_.One(kInvitations.Select("WHERE tenant_id = $1 AND id = $2"), {tenant_id, id}, From, "Invitation");

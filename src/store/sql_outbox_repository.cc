@@ -1,4 +1,8 @@
-// The mail outbox over SqlTx (table mail_outbox, migration 2).
+// The mail outbox over SqlTx (table mail_outbox, migration 2; shared
+// renderings in mail_bodies, migration 11).
+#include <boost/json.hpp>
+
+#include <map>
 #include <memory>
 
 #include "store/outbox_repository.h"
@@ -8,16 +12,62 @@
 namespace gh::store {
 namespace {
 
+namespace json = boost::json;
 using sql::Params;
 using sql::Row;
 
 const Table kOutbox{"mail_outbox",
                     {"id", "tenant_id", "kind", "to_addrs", "cc_addrs", "from_name", "reply_to", "subject",
                      "text_body", "html_body", "created_at", "attempts", "next_attempt_at", "sent_at", "gave_up",
-                     "last_error", "dedupe_key", "lease_until", "leased_by"},
+                     "last_error", "dedupe_key", "lease_until", "leased_by", "body_id", "fills"},
                     1};
+const Table kBodies{"mail_bodies", {"id", "subject", "text_body", "html_body", "created_at"}, 1};
+
+using Fills = std::vector<std::pair<std::string, std::string>>;
+
+std::string FillsToJson(const Fills& fills) {
+  json::array a;
+  for (const auto& [slot, value] : fills) a.push_back(json::array{json::string(slot), json::string(value)});
+  return json::serialize(a);
+}
+
+Fills FillsFromJson(const std::string& text) {
+  Fills out;
+  std::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_array()) return out;
+  for (const json::value& pair : v.as_array()) {
+    const json::array* p = pair.if_array();
+    if (p && p->size() == 2 && (*p)[0].is_string() && (*p)[1].is_string())
+      out.emplace_back(std::string((*p)[0].as_string()), std::string((*p)[1].as_string()));
+  }
+  return out;
+}
+
+// `shared` with every slot replaced by its value, in one left-to-right pass:
+// a value is never searched for slots itself.
+std::string Fill(std::string_view shared, const Fills& fills) {
+  std::string out;
+  out.reserve(shared.size() + 256);
+  size_t pos = 0;
+  for (;;) {
+    size_t at = std::string_view::npos;
+    const std::pair<std::string, std::string>* first = nullptr;
+    for (const auto& fill : fills) {
+      size_t found = fill.first.empty() ? std::string_view::npos : shared.find(fill.first, pos);
+      if (found < at) at = found, first = &fill;
+    }
+    if (!first) break;
+    out.append(shared.substr(pos, at - pos)).append(first->second);
+    pos = at + first->first.size();
+  }
+  return out.append(shared.substr(pos));
+}
 
 Params OutboxParams(const OutboxMessage& m) {
+  // A shared rendering is stored in mail_bodies, not in the row.
+  bool shared = !m.shared_body_id.empty();
+  auto own = [&](const std::string& part) { return shared ? std::string() : part; };
   return {m.id,
           m.tenant_id,
           m.kind,
@@ -25,9 +75,9 @@ Params OutboxParams(const OutboxMessage& m) {
           StringsToJson(m.cc),
           m.from_name,
           m.reply_to,
-          m.subject,
-          m.text_body,
-          m.html_body,
+          own(m.subject),
+          own(m.text_body),
+          own(m.html_body),
           sql::Int(m.created_at),
           sql::Int(m.attempts),
           sql::Int(m.next_attempt_at),
@@ -36,7 +86,9 @@ Params OutboxParams(const OutboxMessage& m) {
           m.last_error,
           sql::OptText(m.dedupe_key),
           sql::Int(m.lease_until),
-          m.leased_by};
+          m.leased_by,
+          shared ? sql::Value(m.shared_body_id) : sql::Null(),
+          FillsToJson(m.fills)};
 }
 
 OutboxMessage OutboxFrom(const Row& r) {
@@ -60,8 +112,12 @@ OutboxMessage OutboxFrom(const Row& r) {
   m.dedupe_key = r.OptText(16);
   m.lease_until = r.Int(17);
   m.leased_by = r.Text(18);
+  m.shared_body_id = r.Text(19);
+  m.fills = FillsFromJson(r.Text(20));
   return m;
 }
+
+SharedBody BodyFrom(const Row& r) { return {r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Int(4)}; }
 
 class SqlOutboxRepository final : public OutboxRepository {
  public:
@@ -71,6 +127,21 @@ class SqlOutboxRepository final : public OutboxRepository {
     return Explain(tx_.Exec(kOutbox.Insert(), OutboxParams(msg)).status(), Code::kAlreadyExists,
                    "An outbox message with id '" + msg.id + "' or dedupe key '" + msg.dedupe_key.value_or("") +
                        "' already exists.");
+  }
+
+  Status EnqueueAll(const std::vector<OutboxMessage>& msgs) override {
+    Status st = Explain(tx_.InsertAll(kOutbox, msgs, OutboxParams), Code::kAlreadyExists,
+                        "One of the outbox messages, or its dedupe key, already exists.");
+    return Explain(st, Code::kFailedPrecondition, "An outbox message refers to a shared body that is not stored.");
+  }
+
+  Status PutSharedBody(const SharedBody& body) override {
+    // The id is a hash of the parts: a body stored before (by an earlier
+    // chunk of the same job) is the same body.
+    return tx_
+        .Exec(kBodies.Insert() + " ON CONFLICT (id) DO NOTHING",
+              {body.id, body.subject, body.text_body, body.html_body, sql::Int(body.created_at)})
+        .status();
   }
 
   StatusOr<std::vector<OutboxMessage>> Claim(int64_t now, int limit, int64_t lease_ms,
@@ -88,7 +159,7 @@ class SqlOutboxRepository final : public OutboxRepository {
         "ORDER BY next_attempt_at, id LIMIT $2");
     if (tx_.dialect() == sql::Dialect::kPostgres) sql += " FOR UPDATE SKIP LOCKED";
     GH_ASSIGN_OR_RETURN(std::vector<OutboxMessage> due,
-                        tx_.Many(sql, {sql::Int(now), sql::Int(std::max(limit, 1))}, OutboxFrom));
+                        Filled(tx_.Many(sql, {sql::Int(now), sql::Int(std::max(limit, 1))}, OutboxFrom)));
     for (OutboxMessage& m : due) {
       m.lease_until = now + lease_ms;
       m.leased_by = claimer;
@@ -117,12 +188,14 @@ class SqlOutboxRepository final : public OutboxRepository {
   }
 
   StatusOr<OutboxMessage> Get(const std::string& id) override {
-    return tx_.One(kOutbox.Select("WHERE id = $1"), {id}, OutboxFrom, "Outbox message '" + id + "'");
+    GH_ASSIGN_OR_RETURN(auto one, Filled(tx_.Many(kOutbox.Select("WHERE id = $1"), {id}, OutboxFrom)));
+    if (one.empty()) return NotFound("Outbox message '" + id + "' not found.");
+    return one.front();
   }
 
   StatusOr<std::vector<OutboxMessage>> List(const std::string& tenant_id, int limit) override {
-    return tx_.Many(kOutbox.Select("WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2"),
-                    {tenant_id, sql::Int(std::max(limit, 1))}, OutboxFrom);
+    return Filled(tx_.Many(kOutbox.Select("WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2"),
+                           {tenant_id, sql::Int(std::max(limit, 1))}, OutboxFrom));
   }
 
   StatusOr<int64_t> CountPending() override {
@@ -132,6 +205,31 @@ class SqlOutboxRepository final : public OutboxRepository {
   }
 
  private:
+  // Messages as stored → as enqueued: shared renderings loaded (one query
+  // per block of ids) and filled in with each message's values.
+  StatusOr<std::vector<OutboxMessage>> Filled(StatusOr<std::vector<OutboxMessage>> msgs) {
+    if (!msgs.ok()) return msgs;
+    std::vector<std::string> ids;
+    for (const OutboxMessage& m : *msgs)
+      if (!m.shared_body_id.empty()) ids.push_back(m.shared_body_id);
+    if (ids.empty()) return msgs;
+    GH_ASSIGN_OR_RETURN(std::vector<SharedBody> bodies,
+                        tx_.ManyIn(kBodies.Select("WHERE id IN "), {}, std::move(ids), "", BodyFrom));
+    std::map<std::string, const SharedBody*> by_id;
+    for (const SharedBody& b : bodies) by_id.emplace(b.id, &b);
+    for (OutboxMessage& m : *msgs) {
+      if (m.shared_body_id.empty()) continue;
+      auto body = by_id.find(m.shared_body_id);
+      if (body == by_id.end()) return Internal("Outbox message '" + m.id + "' has lost its shared body.");
+      m.subject = Fill(body->second->subject, m.fills);
+      m.text_body = Fill(body->second->text_body, m.fills);
+      m.html_body = Fill(body->second->html_body, m.fills);
+      m.shared_body_id.clear();
+      m.fills.clear();
+    }
+    return msgs;
+  }
+
   SqlTx& tx_;
 };
 

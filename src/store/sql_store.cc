@@ -328,6 +328,23 @@ class SqlTransaction final : public Transaction, private SqlTx {
                {ToLower(domain)}, TenantFrom, "Tenant with domain '" + domain + "'");
   }
 
+  StatusOr<std::map<std::string, Tenant>> FindTenantsByDomains(const std::vector<std::string>& domains) override {
+    std::set<std::string> wanted;
+    for (const std::string& d : domains) wanted.insert(ToLower(d));
+    GH_ASSIGN_OR_RETURN(
+        std::vector<Tenant> tenants,
+        ManyIn(kTenants.Select("WHERE id IN (SELECT tenant_id FROM tenant_domains WHERE domain IN "), {},
+               std::vector<std::string>(wanted.begin(), wanted.end()), ")", TenantFrom));
+    // tenant_domains holds each tenant's initial and verified domains, lower-case.
+    std::map<std::string, Tenant> out;
+    for (const Tenant& t : tenants) {
+      for (const std::string& d : t.verified_domains)
+        if (wanted.contains(ToLower(d))) out.emplace(ToLower(d), t);
+      if (wanted.contains(ToLower(t.initial_domain))) out.emplace(ToLower(t.initial_domain), t);
+    }
+    return out;
+  }
+
   StatusOr<std::vector<Tenant>> ListTenants() override {
     return Many(kTenants.Select("ORDER BY created_at, id"), {}, TenantFrom);
   }
@@ -367,6 +384,21 @@ class SqlTransaction final : public Transaction, private SqlTx {
   StatusOr<std::vector<User>> FindUsersByMail(const std::string& tenant_id, const std::string& mail) override {
     return Many(kUsers.Select("WHERE tenant_id = $1 AND mail_lower = $2 ORDER BY id"), {tenant_id, ToLower(mail)},
                 UserFrom);
+  }
+
+  StatusOr<std::vector<User>> FindUsersByMails(const std::string& tenant_id,
+                                               const std::vector<std::string>& mails) override {
+    return UsersWhereIn("mail_lower", tenant_id, mails);
+  }
+
+  StatusOr<std::vector<User>> FindUsersByUpns(const std::string& tenant_id,
+                                              const std::vector<std::string>& upns) override {
+    return UsersWhereIn("upn_lower", tenant_id, upns);
+  }
+
+  Status InsertUsers(const std::vector<User>& users) override {
+    return Explain(InsertAll(kUsers, users, UserParams), Code::kAlreadyExists,
+                   "One of the users, or its userPrincipalName, already exists.");
   }
 
   StatusOr<Page<User>> ListUsers(const ListQuery& q) override {
@@ -569,6 +601,11 @@ class SqlTransaction final : public Transaction, private SqlTx {
                    "An audit entry with id '" + e.id + "' already exists.");
   }
 
+  Status InsertAudits(const std::vector<AuditEntry>& entries) override {
+    return Explain(InsertAll(kAudit, entries, AuditParams), Code::kAlreadyExists,
+                   "One of the audit entries already exists.");
+  }
+
   StatusOr<Page<AuditEntry>> ListAudit(const AuditQuery& q) override {
     Params params{q.tenant_id};
     std::string where = "WHERE tenant_id = $1";
@@ -592,6 +629,19 @@ class SqlTransaction final : public Transaction, private SqlTx {
   }
 
  private:
+  // Users of the tenant whose `column` (a lower-case copy) is any of `values`, ordered by id.
+  StatusOr<std::vector<User>> UsersWhereIn(std::string_view column, const std::string& tenant_id,
+                                           const std::vector<std::string>& values) {
+    std::vector<std::string> lower;
+    lower.reserve(values.size());
+    for (const std::string& v : values) lower.push_back(ToLower(v));
+    GH_ASSIGN_OR_RETURN(std::vector<User> users,
+                        ManyIn(kUsers.Select("WHERE tenant_id = $1 AND " + std::string(column) + " IN "),
+                               {tenant_id}, std::move(lower), "", UserFrom));
+    std::sort(users.begin(), users.end(), [](const User& a, const User& b) { return a.id < b.id; });
+    return users;
+  }
+
   template <typename T>
   StatusOr<Page<T>> List(const Table& table, const FilterTable& filters, const ListQuery& q, T (*from)(const Row&)) {
     Params params{q.tenant_id};

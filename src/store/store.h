@@ -17,6 +17,7 @@
 // FailedPrecondition. A Transaction is used by one thread at a time and holds
 // one pooled connection until Commit() or destruction.
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -65,6 +66,10 @@ struct AuditQuery {
   std::string after;  // id cursor; entries come newest first
 };
 
+// The batch calls (FindUsersByMails, InsertUsers, …) have default
+// implementations in terms of the one-row calls, so decorators and fakes
+// (tests/support/failing_store.h) need not implement them; the SQL store
+// overrides them with multi-row statements.
 class Transaction {
  public:
   virtual ~Transaction() = default;
@@ -75,6 +80,10 @@ class Transaction {
   virtual Status UpdateTenant(const directory::Tenant& t) = 0;
   virtual StatusOr<directory::Tenant> GetTenant(const std::string& id) = 0;
   virtual StatusOr<directory::Tenant> FindTenantByDomain(const std::string& domain) = 0;
+  // The tenants owning any of `domains`, by lower-case domain; domains no
+  // tenant owns are absent.
+  virtual StatusOr<std::map<std::string, directory::Tenant>> FindTenantsByDomains(
+      const std::vector<std::string>& domains);
   virtual StatusOr<std::vector<directory::Tenant>> ListTenants() = 0;
 
   // Users. UPNs are unique per tenant, compared case-insensitively.
@@ -84,6 +93,15 @@ class Transaction {
   virtual StatusOr<directory::User> GetUser(const std::string& tenant_id, const std::string& id) = 0;
   virtual StatusOr<directory::User> FindUserByUpn(const std::string& tenant_id, const std::string& upn) = 0;
   virtual StatusOr<std::vector<directory::User>> FindUsersByMail(const std::string& tenant_id, const std::string& mail) = 0;
+  // Batch forms for bulk work (one statement per block of rows on SQL
+  // backends): the users whose mail, or whose UPN, is any of the given
+  // values (compared case-insensitively), ordered by id.
+  virtual StatusOr<std::vector<directory::User>> FindUsersByMails(const std::string& tenant_id,
+                                                                  const std::vector<std::string>& mails);
+  virtual StatusOr<std::vector<directory::User>> FindUsersByUpns(const std::string& tenant_id,
+                                                                 const std::vector<std::string>& upns);
+  // Inserts every user, or (on any error, e.g. AlreadyExists) fails the transaction.
+  virtual Status InsertUsers(const std::vector<directory::User>& users);
   // Filter properties: id, displayName, mail, userPrincipalName, userType,
   // externalUserState, accountEnabled, givenName, surname, usageLocation,
   // companyName, creationType. Others are InvalidArgument.
@@ -139,6 +157,7 @@ class Transaction {
 
   // Audit log, newest first.
   virtual Status InsertAudit(const directory::AuditEntry& e) = 0;
+  virtual Status InsertAudits(const std::vector<directory::AuditEntry>& entries);
   virtual StatusOr<Page<directory::AuditEntry>> ListAudit(const AuditQuery& q) = 0;
 
   // The mail outbox (store/outbox_repository.h); its writes share this

@@ -141,6 +141,9 @@ test('each admin step removes one reason from the refusal page until the guest g
   await button(admin, 'Assign license').click();
   await admin.waitForURL(new RegExp(`^${userPage}`));
   await shot(admin, 'journey-user-page');
+  await admin.setViewportSize({ width: 390, height: 844 });  // the same page at phone width
+  await shot(admin, 'journey-user-page-phone');
+  await admin.setViewportSize({ width: 1280, height: 800 });
   let missing = await missingSteps();
   assert.ok(!missing.includes('license.environmentAccess'), `licensed: ${missing}`);
   assert.ok(missing.includes('environment.securityGroup'), `${missing}`);

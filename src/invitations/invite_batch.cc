@@ -1,0 +1,157 @@
+#include "invitations/invite_batch.h"
+
+#include <algorithm>
+
+#include "core/random.h"  // ToLower
+
+namespace gh::invitations {
+namespace {
+
+std::string MailKey(const directory::User& u) { return ToLower(u.mail.value_or("")); }
+
+void InsertSorted(std::vector<std::string>& ids, const std::string& id) {
+  auto at = std::lower_bound(ids.begin(), ids.end(), id);
+  if (at == ids.end() || *at != id) ids.insert(at, id);
+}
+
+}  // namespace
+
+InviteBatch::InviteBatch(store::Transaction& tx, std::string tenant_id, const InvitationBatchMailer& mailer)
+    : tx_(tx), tenant_id_(std::move(tenant_id)), mailer_(mailer) {}
+
+Status InviteBatch::Prefetch(const std::vector<std::string>& mails, const std::vector<std::string>& upns) {
+  GH_RETURN_IF_ERROR(Flush());
+  GH_ASSIGN_OR_RETURN(auto by_mail, tx_.FindUsersByMails(tenant_id_, mails));
+  GH_ASSIGN_OR_RETURN(auto by_upn, tx_.FindUsersByUpns(tenant_id_, upns));
+  // Every key asked for is now known, found or not.
+  for (const std::string& m : mails) ids_by_mail_[m].clear();
+  for (const std::string& u : upns) id_by_upn_[u].clear();
+  for (const directory::User& u : by_mail) Remember(u);
+  for (const directory::User& u : by_upn) Remember(u);
+  return OkStatus();
+}
+
+StatusOr<std::vector<directory::User>> InviteBatch::UsersWithMail(const std::string& mail_lower) {
+  if (!ids_by_mail_.contains(mail_lower)) {
+    GH_RETURN_IF_ERROR(Flush());
+    GH_ASSIGN_OR_RETURN(auto found, tx_.FindUsersByMail(tenant_id_, mail_lower));
+    ids_by_mail_[mail_lower].clear();
+    for (const directory::User& u : found) Remember(u);
+  }
+  std::vector<directory::User> out;
+  for (const std::string& id : ids_by_mail_.at(mail_lower)) out.push_back(users_.at(id));
+  return out;
+}
+
+StatusOr<std::optional<directory::User>> InviteBatch::UserWithUpn(const std::string& upn_lower) {
+  if (!id_by_upn_.contains(upn_lower)) {
+    GH_RETURN_IF_ERROR(Flush());
+    auto found = tx_.FindUserByUpn(tenant_id_, upn_lower);
+    if (!found.ok() && found.status().code() != Code::kNotFound) return found.status();
+    id_by_upn_[upn_lower].clear();
+    if (found.ok()) Remember(*found);
+  }
+  const std::string& id = id_by_upn_.at(upn_lower);
+  if (id.empty()) return std::optional<directory::User>();
+  return std::optional<directory::User>(users_.at(id));
+}
+
+StatusOr<directory::User> InviteBatch::GetUser(const std::string& id) {
+  if (auto known = users_.find(id); known != users_.end()) return known->second;
+  GH_RETURN_IF_ERROR(Flush());
+  GH_ASSIGN_OR_RETURN(directory::User u, tx_.GetUser(tenant_id_, id));
+  Remember(u);
+  return u;
+}
+
+StatusOr<std::vector<std::string>> InviteBatch::GroupsOf(const std::string& user_id) {
+  if (auto known = groups_of_.find(user_id); known != groups_of_.end()) return known->second;
+  GH_RETURN_IF_ERROR(Flush());
+  GH_ASSIGN_OR_RETURN(auto groups, tx_.ListGroupsOf(tenant_id_, user_id));
+  groups_of_[user_id] = groups;
+  return groups;
+}
+
+StatusOr<std::vector<store::InvitationRow>> InviteBatch::InvitationsOf(const std::string& user_id) {
+  // Rare (a guest who already accepted): not worth keeping.
+  GH_RETURN_IF_ERROR(Flush());
+  return tx_.Invitations().ListForUser(tenant_id_, user_id);
+}
+
+void InviteBatch::InsertUser(const directory::User& u) {
+  Remember(u);
+  if (created_set_.insert(u.id).second) created_.push_back(u.id);
+}
+
+void InviteBatch::UpdateUser(const directory::User& u) {
+  Remember(u);
+  // A user created in this batch is simply inserted in its latest version.
+  if (!created_set_.contains(u.id) && updated_set_.insert(u.id).second) updated_.push_back(u.id);
+}
+
+void InviteBatch::SupersedePending(const std::string& user_id) {
+  for (store::InvitationRow& held : invitations_)
+    if (held.user_id == user_id && held.status == "PendingAcceptance") held.status = "Superseded";
+  // Invitations in the database: only a user that existed before can have some.
+  if (!created_set_.contains(user_id) &&
+      std::find(superseded_.begin(), superseded_.end(), user_id) == superseded_.end())
+    superseded_.push_back(user_id);
+}
+
+void InviteBatch::AddMember(const std::string& group_id, const std::string& user_id) {
+  members_.push_back({group_id, user_id, directory::MemberKind::kUser});
+  if (auto known = groups_of_.find(user_id); known != groups_of_.end()) known->second.push_back(group_id);
+}
+
+void InviteBatch::InsertInvitation(const store::InvitationRow& row) { invitations_.push_back(row); }
+
+void InviteBatch::SendEmail(const InvitationEmail& email) { emails_.push_back(email); }
+
+void InviteBatch::Audit(const directory::AuditEntry& entry) { audits_.push_back(entry); }
+
+Status InviteBatch::Flush() {
+  for (const std::string& id : updated_) GH_RETURN_IF_ERROR(tx_.UpdateUser(users_.at(id)));
+  // Before the new invitations go in, so only older ones are superseded.
+  for (const std::string& id : superseded_) GH_RETURN_IF_ERROR(tx_.Invitations().SupersedePending(tenant_id_, id));
+  std::vector<directory::User> created;
+  created.reserve(created_.size());
+  for (const std::string& id : created_) created.push_back(users_.at(id));
+  GH_RETURN_IF_ERROR(tx_.InsertUsers(created));
+  for (const directory::Membership& m : members_) GH_RETURN_IF_ERROR(tx_.AddMember(tenant_id_, m));
+  GH_RETURN_IF_ERROR(tx_.Invitations().InsertAll(invitations_));
+  if (!emails_.empty()) {
+    if (!mailer_) return FailedPrecondition("Email is not configured on this server.");
+    GH_RETURN_IF_ERROR(mailer_(tx_, emails_));
+  }
+  GH_RETURN_IF_ERROR(tx_.InsertAudits(audits_));
+  created_.clear();
+  updated_.clear();
+  superseded_.clear();
+  created_set_.clear();
+  updated_set_.clear();
+  members_.clear();
+  invitations_.clear();
+  emails_.clear();
+  audits_.clear();
+  return OkStatus();
+}
+
+void InviteBatch::Remember(const directory::User& u) {
+  if (auto old = users_.find(u.id); old != users_.end()) Unindex(old->second);
+  Index(u);
+  users_.insert_or_assign(u.id, u);
+}
+
+void InviteBatch::Index(const directory::User& u) {
+  if (auto ids = ids_by_mail_.find(MailKey(u)); ids != ids_by_mail_.end()) InsertSorted(ids->second, u.id);
+  if (auto id = id_by_upn_.find(ToLower(u.user_principal_name)); id != id_by_upn_.end()) id->second = u.id;
+}
+
+void InviteBatch::Unindex(const directory::User& u) {
+  if (auto ids = ids_by_mail_.find(MailKey(u)); ids != ids_by_mail_.end())
+    ids->second.erase(std::remove(ids->second.begin(), ids->second.end(), u.id), ids->second.end());
+  if (auto id = id_by_upn_.find(ToLower(u.user_principal_name)); id != id_by_upn_.end() && id->second == u.id)
+    id->second.clear();
+}
+
+}  // namespace gh::invitations
