@@ -282,8 +282,10 @@ int Serve(const CommonOptions& common, const ServeOptions& o) {
               << "    " << link << "\n"
               << "  Then open " << public_base << "/env/contoso-sales as Bob: it lists, check by check, what still\n"
               << "  keeps him out of the environment and what an administrator does about each.\n"
-              << "\n  Admin portal (bulk invitations so far): " << public_base
-              << "/portal/contoso.com — sign in as admin@contoso.com.\n";
+              << "  Bob's own list of what he can open: " << public_base << "/my/contoso.com\n"
+              << "\n  Admin portal: " << public_base << "/portal/contoso.com — sign in as admin@contoso.com\n"
+              << "  (password Contoso-Demo-2026!). Give Bob a usage location, a licence, the Contoso Sales group\n"
+              << "  and a security role there, and ask Troubleshoot access why he can or can't.\n";
   }
   std::cout << "\nGatehouse is listening on " << public_base << " (store: " << core.store->Backend() << ")\n";
   if (!ca_path.empty())
