@@ -117,12 +117,6 @@ constexpr int kPageSize = 50;
 
 // A refusal shown on the re-rendered page: `section` is the template's error
 // section next to the field it is about ("FORM_ERROR" when no field is).
-struct Refusal {
-  std::string section;
-  std::string message;
-  int status = 400;
-};
-using MaybeRefusal = std::optional<Refusal>;
 
 std::string TypeName(const directory::Group& g) {
   if (g.IsMicrosoft365()) return "Microsoft 365";
@@ -365,8 +359,7 @@ http::Response GroupView(PortalDeps& d, http::RouteContext& ctx, const Admin& a,
   if (Status filled = FillGroup(d, p, a, *g); !filled.ok())
     return MessagePage(StatusFor(filled), "Something went wrong", filled.message());
   p.Set("MEMBER_VALUE", http::FormValue(http::ParseForm(ctx.request.body), "member"));
-  if (refusal) p.Section(refusal->section)->SetValue("MESSAGE", refusal->message);
-  return p.Response(refusal ? refusal->status : 200);
+  return RespondWith(p, refusal);
 }
 
 http::Response GroupGet(PortalDeps& d, http::RouteContext& ctx) {

@@ -97,12 +97,6 @@ assignments are refused until seats are added.</p>{{/OVERCOMMITTED}}
 
 // A refusal shown on the re-rendered page: `section` is the template's error
 // section next to the field it is about.
-struct Refusal {
-  std::string section;
-  std::string message;
-  int status = 400;
-};
-using MaybeRefusal = std::optional<Refusal>;
 
 int64_t Available(const licensing::Sku& sku) { return std::max<int64_t>(0, sku.prepaid_enabled - sku.consumed_units); }
 
@@ -190,8 +184,7 @@ http::Response LicensesList(PortalDeps& d, http::RouteContext& ctx, const Admin&
   const Form posted{http::ParseForm(ctx.request.body)};
   if (a.May(d.can.skus_write)) FillAddProductForm(p, *skus, posted);
   FillDefaultUsageLocation(p, d, a, posted);
-  if (refusal) p.Section(refusal->section)->SetValue("MESSAGE", refusal->message);
-  return p.Response(refusal ? refusal->status : 200);
+  return RespondWith(p, refusal);
 }
 
 http::Response LicensesGet(PortalDeps& d, http::RouteContext& ctx) {
@@ -340,8 +333,7 @@ http::Response SkuView(PortalDeps& d, http::RouteContext& ctx, const Admin& a, c
   if (a.May(d.can.skus_write)) p.Show("CAN_EDIT");
   std::string typed = http::FormValue(http::ParseForm(ctx.request.body), "seats");
   p.Set("SEATS", refusal ? typed : std::to_string(sku->prepaid_enabled));
-  if (refusal) p.Section(refusal->section)->SetValue("MESSAGE", refusal->message);
-  return p.Response(refusal ? refusal->status : 200);
+  return RespondWith(p, refusal);
 }
 
 http::Response SkuGet(PortalDeps& d, http::RouteContext& ctx) {

@@ -171,6 +171,12 @@ http::Response FormPage::Response(int status) const {
   return r;
 }
 
+http::Response RespondWith(FormPage& p, const MaybeRefusal& refusal) {
+  if (!refusal) return p.Response();
+  p.Section(refusal->section)->SetValue("MESSAGE", refusal->message);
+  return p.Response(refusal->status);
+}
+
 std::variant<Action, http::Response> BeginAction(PortalDeps& d, http::RouteContext& ctx,
                                                  const http::Permission& read, const http::Permission& write) {
   Action act;

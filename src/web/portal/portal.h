@@ -114,6 +114,17 @@ class FormPage : public Page {
   Csrf csrf_;
 };
 
+// A refusal shown next to the field it is about: the template section that
+// holds its {{MESSAGE}}, and the page's status.
+struct Refusal {
+  std::string section;
+  std::string message;
+  int status = 400;
+};
+using MaybeRefusal = std::optional<Refusal>;
+// The page with the refusal (if any) in its section, at its status (200 without one).
+http::Response RespondWith(FormPage& p, const MaybeRefusal& refusal);
+
 // A state-changing request: the administrator (admitted by `read`) and the
 // posted form (CSRF checked); or the page to show instead, when either fails
 // or the administrator lacks `write`.
