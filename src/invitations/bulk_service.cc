@@ -1,8 +1,10 @@
 #include "invitations/bulk_service.h"
 
 #include <boost/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <bit>
 #include <map>
 #include <optional>
 #include <unordered_map>
@@ -436,6 +438,12 @@ StatusOr<BulkJobRow> BulkInvitationService::RunChunk(const BulkJobRow& stale, co
   GH_RETURN_IF_ERROR(tx->Bulk().UpdateJob(job));
   GH_RETURN_IF_ERROR(tx->Commit());
   if (on_committed_) on_committed_(job.tenant_id);
+  // The tables grew by a chunk: after 1, 2, 4, 8… chunks let the planner see
+  // it, so look-ups stay index probes while the job doubles the tables.
+  if (!IsFinished(job.status) && std::has_single_bit(static_cast<uint64_t>(job.next_chunk))) {
+    if (Status st = store_.RefreshStatistics(); !st.ok())
+      spdlog::warn("bulk invitations: job {}: refreshing planner statistics: {}", job.id, st.ToString());
+  }
   return job;
 }
 

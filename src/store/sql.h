@@ -66,6 +66,13 @@ class Connection {
   // Runs one parameterless statement without preparing or caching it (DDL).
   virtual Status Run(std::string_view sql) = 0;
 
+  // Writes sent one after another without waiting for each (PostgreSQL's
+  // pipeline mode: the server runs one while the client prepares the next),
+  // until EndPipeline waits for them all and returns the first error. By
+  // default each runs at once.
+  virtual Status ExecPipelined(std::string_view sql, const Params& params) { return Exec(sql, params).status(); }
+  virtual Status EndPipeline() { return OkStatus(); }
+
   // kRead: a consistent read-only snapshot. kWrite: a serialised writer where
   // the backend needs it (SQLite BEGIN IMMEDIATE).
   virtual Status Begin(TxMode mode) = 0;

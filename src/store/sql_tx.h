@@ -24,11 +24,12 @@ namespace gh::store {
 
 // A multi-row INSERT writes at most this many rows.
 inline constexpr size_t kMaxRowsPerStatement = 128;
-// An IN list holds at most this many values. Longer lists made PostgreSQL,
-// before it had statistics on a new table, prefer scanning the whole tenant
-// to one index probe per value (its default estimate for `IN (n values)` is
-// n × 0.5% of the rows, which passes the tenant's 0.5% at ~40 values).
-inline constexpr size_t kMaxValuesPerLookup = 32;
+// An IN list holds at most this many values. PostgreSQL plans such a list
+// as one index probe per value once it has statistics on the table; before
+// (a new table, a bulk load not yet analysed) it estimates `IN (n values)` at
+// n × 0.5% of the rows and prefers scanning the whole tenant, which is why
+// bulk jobs refresh the statistics as they go (Store::RefreshStatistics).
+inline constexpr size_t kMaxValuesPerLookup = 256;
 
 // The statement sizes for `n` rows: full blocks of `max` (a power of two),
 // then the binary digits of the rest (max/2, …, 2, 1). Every size is a power
@@ -171,19 +172,28 @@ class SqlTx {
     return MapRows(rows, from);
   }
 
-  // Inserts `rows` into `table` with multi-row INSERTs (StatementBlocks);
+  // Inserts `rows` into `table` with multi-row INSERTs (StatementBlocks),
+  // pipelined: the database inserts one block while the next is bound.
   // `to_params` gives one row's values in column order.
   template <typename T, typename ToParams>
   Status InsertAll(const Table& table, const std::vector<T>& rows, ToParams to_params) {
+    GH_RETURN_IF_ERROR(Usable());
+    if (mode_ != TxMode::kWrite) return FailedPrecondition("write in a read-only transaction");
+    sql::Connection& conn = **lease_;
+    Status st = OkStatus();
     size_t next = 0;
     for (size_t block : StatementBlocks(rows.size())) {
       sql::Params params;
       params.reserve(block * table.cols.size());
       for (size_t end = next + block; next < end; ++next)
         for (sql::Value& v : to_params(rows[next])) params.push_back(std::move(v));
-      GH_RETURN_IF_ERROR(Exec(table.InsertRows(block), params).status());
+      st = conn.ExecPipelined(table.InsertRows(block), params);
+      if (!st.ok()) break;
     }
-    return OkStatus();
+    Status ended = conn.EndPipeline();
+    if (st.ok()) st = ended;
+    if (!st.ok()) failed_ = st;
+    return st;
   }
 
   // The rows of `head` + "(…)" + `tail` with the distinct `values` bound in

@@ -188,6 +188,13 @@ class Store {
   virtual StatusOr<std::unique_ptr<Transaction>> Begin(TxMode mode) = 0;
   virtual std::string_view Backend() const = 0;  // "sqlite" / "postgres"
   virtual int SchemaVersion() const = 0;
+  // After a bulk load: refreshes the planner's statistics of the tables that
+  // grew and are looked up while they grow (users by mail and UPN, a job's
+  // results by address). PostgreSQL's autovacuum analyses a table a minute or
+  // more after it changed; until then the planner takes a new table for a
+  // small one and answers a look-up by scanning the whole tenant. A no-op
+  // where the planner needs no statistics (SQLite).
+  virtual Status RefreshStatistics() { return OkStatus(); }
 };
 
 // Opens (and migrates to the newest schema) the store named by `url`:

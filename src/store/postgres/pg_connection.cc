@@ -1,12 +1,16 @@
-// PostgreSQL driver for store/sql.h, on libpq. Writes are prepared with
-// PQprepare under generated names and run with PQexecPrepared, reads run with
-// PQexecParams (see IsRead); parameters go as text and PostgreSQL infers their
-// types from the statement.
+// PostgreSQL driver for store/sql.h, on libpq. Writes are prepared under
+// generated names and run prepared, reads run as unnamed statements (see
+// IsRead); parameters go as text and PostgreSQL infers their types from the
+// statement. ExecPipelined sends in libpq's pipeline mode; every other call
+// first ends a pipeline left open.
 #include <libpq-fe.h>
 
 #include <cstdio>
+#include <functional>
 #include <memory>
+#include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "store/sql.h"
 
@@ -70,8 +74,56 @@ class PgConnection final : public Connection {
   }
 
   Status Run(std::string_view sql) override {
+    GH_RETURN_IF_ERROR(EndPipeline());
     ResultPtr res(PQexec(conn_, std::string(sql).c_str()), &PQclear);
     return Check(res.get(), "postgres");
+  }
+
+  Status ExecPipelined(std::string_view sql, const Params& params) override {
+    if (!pipelined_) {
+      if (PQenterPipelineMode(conn_) != 1) return Unavailable(Message("postgres pipeline"));
+      pipelined_ = true;
+    }
+    TextParams p(params);
+    GH_ASSIGN_OR_RETURN(const std::string* name, NameFor(sql, p.size(), [&](const char* n, const char* q, int np) {
+                          if (PQsendPrepare(conn_, n, q, np, nullptr) == 1) return OkStatus();
+                          return Unavailable(Message("postgres prepare"));
+                        }));
+    int sent = name ? PQsendQueryPrepared(conn_, name->c_str(), p.size(), p.values.data(), nullptr, nullptr, 0)
+                    : PQsendQueryParams(conn_, std::string(sql).c_str(), p.size(), nullptr, p.values.data(),
+                                        nullptr, nullptr, 0);
+    return sent == 1 ? OkStatus() : Unavailable(Message("postgres send"));
+  }
+
+  // Waits for every pipelined statement; the first error wins (PostgreSQL
+  // skips the rest of a pipeline after an error).
+  Status EndPipeline() override {
+    if (!pipelined_) return OkStatus();
+    Status first = OkStatus();
+    if (PQpipelineSync(conn_) != 1) {
+      first = Unavailable(Message("postgres pipeline sync"));
+    } else {
+      for (;;) {
+        ResultPtr r(PQgetResult(conn_), &PQclear);
+        if (!r) {  // between two statements' results; a dead connection has no more
+          if (PQstatus(conn_) != CONNECTION_OK) {
+            if (first.ok()) first = Unavailable(Message("postgres pipeline"));
+            break;
+          }
+          continue;
+        }
+        ExecStatusType st = PQresultStatus(r.get());
+        if (st == PGRES_PIPELINE_SYNC) break;
+        if (st != PGRES_PIPELINE_ABORTED && first.ok()) first = Check(r.get(), "postgres");
+      }
+    }
+    PQexitPipelineMode(conn_);
+    pipelined_ = false;
+    // A PREPARE in a failed pipeline may not have run: prepare again next time.
+    if (!first.ok())
+      for (const std::string& sql : unconfirmed_) names_.erase(sql);
+    unconfirmed_.clear();
+    return first;
   }
 
   Status Begin(TxMode mode) override {
@@ -79,6 +131,7 @@ class PgConnection final : public Connection {
   }
 
   Status Commit() override {
+    GH_RETURN_IF_ERROR(EndPipeline());
     ResultPtr res(PQexec(conn_, "COMMIT"), &PQclear);
     GH_RETURN_IF_ERROR(Check(res.get(), "postgres commit"));
     // COMMIT of a transaction already aborted by an error reports ROLLBACK.
@@ -88,46 +141,70 @@ class PgConnection final : public Connection {
     return OkStatus();
   }
 
-  Status Rollback() override { return Run("ROLLBACK"); }
+  Status Rollback() override {
+    (void)EndPipeline();  // its error is what is being rolled back
+    return Run("ROLLBACK");
+  }
 
   bool Broken() const override { return PQstatus(conn_) != CONNECTION_OK; }
 
  private:
-  StatusOr<ResultPtr> Execute(std::string_view sql, const Params& params) {
-    std::vector<std::string> text(params.size());
-    std::vector<const char*> values(params.size(), nullptr);
-    for (size_t i = 0; i < params.size(); ++i) {
-      std::visit(
-          [&](const auto& v) {
-            using T = std::decay_t<decltype(v)>;
-            if constexpr (std::is_same_v<T, int64_t>) text[i] = std::to_string(v);
-            else if constexpr (std::is_same_v<T, double>) {
-              char buf[32];
-              std::snprintf(buf, sizeof buf, "%.17g", v);
-              text[i] = buf;
-            } else if constexpr (std::is_same_v<T, std::string>) text[i] = v;
-            if constexpr (!std::is_same_v<T, std::monostate>) values[i] = text[i].c_str();
-          },
-          params[i]);
-    }
-    int n = static_cast<int>(params.size());
-    std::string key(sql);
-    auto it = names_.find(key);
-    PGresult* res = nullptr;
-    if (IsRead(key) || (it == names_.end() && names_.size() >= kMaxCachedStatements)) {
-      res = PQexecParams(conn_, key.c_str(), n, nullptr, values.data(), nullptr, nullptr, 0);
-    } else {
-      if (it == names_.end()) {
-        std::string name = "gh_" + std::to_string(names_.size() + 1);
-        ResultPtr prep(PQprepare(conn_, name.c_str(), key.c_str(), n, nullptr), &PQclear);
-        GH_RETURN_IF_ERROR(Check(prep.get(), "postgres prepare"));
-        it = names_.emplace(std::move(key), std::move(name)).first;
+  // Parameters as text, alive as long as this object.
+  struct TextParams {
+    std::vector<std::string> text;
+    std::vector<const char*> values;
+    explicit TextParams(const Params& params) : text(params.size()), values(params.size(), nullptr) {
+      for (size_t i = 0; i < params.size(); ++i) {
+        std::visit(
+            [&](const auto& v) {
+              using T = std::decay_t<decltype(v)>;
+              if constexpr (std::is_same_v<T, int64_t>) text[i] = std::to_string(v);
+              else if constexpr (std::is_same_v<T, double>) {
+                char buf[32];
+                std::snprintf(buf, sizeof buf, "%.17g", v);
+                text[i] = buf;
+              }
+              if constexpr (std::is_same_v<T, std::string>) values[i] = v.c_str();  // no copy
+              else if constexpr (!std::is_same_v<T, std::monostate>) values[i] = text[i].c_str();
+            },
+            params[i]);
       }
-      res = PQexecPrepared(conn_, it->second.c_str(), n, values.data(), nullptr, nullptr, 0);
     }
+    int size() const { return static_cast<int>(values.size()); }
+  };
+
+  // The prepared statement's name for `sql`, or nullptr to run it unnamed
+  // (reads; writes once the cache is full). `prepare` sends the PREPARE.
+  template <typename Prepare>
+  StatusOr<const std::string*> NameFor(std::string_view sql, int nparams, Prepare prepare) {
+    if (IsRead(sql)) return nullptr;
+    if (auto it = names_.find(sql); it != names_.end()) return &it->second;
+    if (names_.size() >= kMaxCachedStatements) return nullptr;
+    std::string name = "gh_" + std::to_string(++named_);
+    GH_RETURN_IF_ERROR(prepare(name.c_str(), std::string(sql).c_str(), nparams));
+    if (pipelined_) unconfirmed_.emplace_back(sql);
+    return &names_.emplace(std::string(sql), std::move(name)).first->second;
+  }
+
+  StatusOr<ResultPtr> Execute(std::string_view sql, const Params& params) {
+    GH_RETURN_IF_ERROR(EndPipeline());
+    TextParams p(params);
+    GH_ASSIGN_OR_RETURN(const std::string* name, NameFor(sql, p.size(), [&](const char* n, const char* q, int np) {
+                          ResultPtr prep(PQprepare(conn_, n, q, np, nullptr), &PQclear);
+                          return Check(prep.get(), "postgres prepare");
+                        }));
+    PGresult* res = name ? PQexecPrepared(conn_, name->c_str(), p.size(), p.values.data(), nullptr, nullptr, 0)
+                         : PQexecParams(conn_, std::string(sql).c_str(), p.size(), nullptr, p.values.data(),
+                                        nullptr, nullptr, 0);
     ResultPtr out(res, &PQclear);
     GH_RETURN_IF_ERROR(Check(out.get(), "postgres"));
     return out;
+  }
+
+  std::string Message(std::string_view what) const {
+    std::string msg = std::string(what) + ": " + PQerrorMessage(conn_);
+    while (!msg.empty() && msg.back() == '\n') msg.pop_back();
+    return msg;
   }
 
   Status Check(PGresult* res, std::string_view what) {
@@ -148,8 +225,17 @@ class PgConnection final : public Connection {
     return Internal(msg);
   }
 
+  // Transparent hashing: look-ups by string_view, without copying the SQL.
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+
   PGconn* conn_;
-  std::unordered_map<std::string, std::string> names_;  // SQL text → statement name
+  std::unordered_map<std::string, std::string, Hash, std::equal_to<>> names_;  // SQL text → statement name
+  int named_ = 0;                         // statement names are never reused
+  bool pipelined_ = false;
+  std::vector<std::string> unconfirmed_;  // prepared in the open pipeline
 };
 
 }  // namespace

@@ -93,6 +93,32 @@ TEST_P(StoreBatchTest, ABatchOfUsersWithOneTakenUpnWritesNothing) {
   EXPECT_EQ(Read()->FindUsersByMails(tenant, {"guest0@partner.example", "guest4@partner.example"})->size(), 0u);
 }
 
+// PostgreSQL pipelines a batch's statements: an error in the first one is
+// still the call's error, the statements after it (and their first-time
+// PREPAREs) do not run, and the connection is fine for the next batch.
+TEST_P(StoreBatchTest, AFailedPipelinedBatchLeavesTheConnectionUsable) {
+  std::string tenant = NewTenant();
+  std::vector<directory::User> users = Guests(tenant, 300);  // blocks of 128, 128, 32, 8, 4
+  {
+    auto tx = Write();
+    GH_ASSERT_OK(tx->InsertUser(users[0]));
+    GH_ASSERT_OK(tx->Commit());
+  }
+  std::vector<directory::User> again = users;
+  again[0].id = NewId();  // the first block fails
+  {
+    auto tx = Write();
+    GH_EXPECT_CODE(tx->InsertUsers(again), Code::kAlreadyExists);
+    GH_EXPECT_CODE(tx->Commit(), Code::kAlreadyExists);
+  }
+  std::vector<directory::User> rest(users.begin() + 1, users.begin() + 45);  // 32 + 8 + 4: the shapes skipped above
+  auto tx = Write();
+  GH_ASSERT_OK(tx->InsertUsers(rest));
+  GH_ASSERT_OK(tx->Commit());
+  EXPECT_EQ(Read()->FindUsersByMails(tenant, {"guest1@partner.example", "guest44@partner.example",
+                                              "guest45@partner.example"})->size(), 2u);
+}
+
 TEST_P(StoreBatchTest, TenantsAreFoundByAnyOfTheirDomains) {
   std::string first = NewTenant(), second = NewTenant();
   auto tx = Write();
