@@ -110,6 +110,8 @@ void InviteBatch::SendEmail(const InvitationEmail& email) { emails_.push_back(em
 void InviteBatch::Audit(const directory::AuditEntry& entry) { audits_.push_back(entry); }
 
 Status InviteBatch::Flush() {
+  // The multi-row writes go out back to back; the database reports on them at EndBatch.
+  tx_.BeginBatch();
   for (const std::string& id : updated_) GH_RETURN_IF_ERROR(tx_.UpdateUser(users_.at(id)));
   // Before the new invitations go in, so only older ones are superseded.
   for (const std::string& id : superseded_) GH_RETURN_IF_ERROR(tx_.Invitations().SupersedePending(tenant_id_, id));
@@ -124,6 +126,7 @@ Status InviteBatch::Flush() {
     GH_RETURN_IF_ERROR(mailer_(tx_, emails_));
   }
   GH_RETURN_IF_ERROR(tx_.InsertAudits(audits_));
+  GH_RETURN_IF_ERROR(tx_.EndBatch());
   created_.clear();
   updated_.clear();
   superseded_.clear();

@@ -9,6 +9,7 @@
 // connection and cached by SQL text — except PostgreSQL reads, which are
 // planned for their values on every run (pg_connection.cc says why).
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,6 +34,17 @@ inline Value Bool(bool v) { return int64_t{v ? 1 : 0}; }
 inline Value Text(std::string v) { return v; }
 inline Value OptText(const std::optional<std::string>& v) { return v ? Value(*v) : Null(); }
 inline Value OptInt(const std::optional<int64_t>& v) { return v ? Value(*v) : Null(); }
+
+// Params from values, each copied or moved in once: a braced list would copy
+// every string a second time (an initializer_list's elements are const). For
+// the row-to-params functions of hot multi-row writes.
+template <typename... V>
+Params MakeParams(V&&... values) {
+  Params p;
+  p.reserve(sizeof...(values));
+  (p.emplace_back(std::forward<V>(values)), ...);
+  return p;
+}
 
 // One result row, fully materialised. Getters are lenient about the driver's
 // representation (PostgreSQL may hand back text for numeric columns).
@@ -94,5 +106,12 @@ std::string RewritePlaceholders(std::string_view sql);
 // Prepared statements cached per connection beyond this count are run once
 // and dropped, so ad-hoc filter shapes cannot grow the cache without bound.
 inline constexpr size_t kMaxCachedStatements = 256;
+
+// For the drivers' statement caches, keyed by SQL text: looked up by
+// string_view, so finding a cached statement copies nothing.
+struct SqlTextHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
+};
 
 }  // namespace gh::store::sql

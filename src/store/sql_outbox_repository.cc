@@ -68,7 +68,7 @@ Params OutboxParams(const OutboxMessage& m) {
   // A shared rendering is stored in mail_bodies, not in the row.
   bool shared = !m.shared_body_id.empty();
   auto own = [&](const std::string& part) { return shared ? std::string() : part; };
-  return {m.id,
+  return sql::MakeParams(m.id,
           m.tenant_id,
           m.kind,
           StringsToJson(m.to),
@@ -88,7 +88,7 @@ Params OutboxParams(const OutboxMessage& m) {
           sql::Int(m.lease_until),
           m.leased_by,
           shared ? sql::Value(m.shared_body_id) : sql::Null(),
-          FillsToJson(m.fills)};
+          FillsToJson(m.fills));
 }
 
 OutboxMessage OutboxFrom(const Row& r) {

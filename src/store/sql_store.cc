@@ -137,7 +137,7 @@ Tenant TenantFrom(const Row& r) {
 }
 
 Params UserParams(const User& u) {
-  return {u.tenant_id,
+  return sql::MakeParams(u.tenant_id,
           u.id,
           u.user_principal_name,
           ToLower(u.user_principal_name),
@@ -160,7 +160,7 @@ Params UserParams(const User& u) {
           StringsToJson(u.other_mails),
           u.password_hash,
           sql::Int(u.created_at),
-          sql::Int(u.updated_at)};
+          sql::Int(u.updated_at));
 }
 User UserFrom(const Row& r) {
   User u;
@@ -243,9 +243,9 @@ Params SigningKeyParams(const SigningKey& k) {
 SigningKey SigningKeyFrom(const Row& r) { return {r.Text(0), r.Text(1), r.Text(2), r.Int(3), r.Bool(4)}; }
 
 Params AuditParams(const AuditEntry& e) {
-  return {e.id,          e.tenant_id,   sql::Int(e.time), e.category,    e.activity,
+  return sql::MakeParams(e.id,          e.tenant_id,   sql::Int(e.time), e.category,    e.activity,
           e.actor_id,    e.actor_type,  e.actor_name,     e.target_id,   e.target_type,
-          e.target_name, e.result,      e.result_reason,  e.details_json};
+          e.target_name, e.result,      e.result_reason,  e.details_json);
 }
 AuditEntry AuditFrom(const Row& r) {
   AuditEntry e;
@@ -271,6 +271,8 @@ class SqlTransaction final : public Transaction, private SqlTx {
   SqlTransaction(ConnectionPool::Lease lease, TxMode mode) : SqlTx(std::move(lease), mode) {}
 
   Status Commit() override { return SqlTx::Commit(); }
+  void BeginBatch() override { SqlTx::HoldPipeline(true); }
+  Status EndBatch() override { return SqlTx::HoldPipeline(false); }
 
   // ---- Module repositories, created on first use; they run on this SqlTx.
 

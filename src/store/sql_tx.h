@@ -190,8 +190,21 @@ class SqlTx {
       st = conn.ExecPipelined(table.InsertRows(block), params);
       if (!st.ok()) break;
     }
-    Status ended = conn.EndPipeline();
-    if (st.ok()) st = ended;
+    if (!st.ok() || !hold_pipeline_) {
+      Status ended = conn.EndPipeline();
+      if (st.ok()) st = ended;
+    }
+    if (!st.ok()) failed_ = st;
+    return st;
+  }
+
+  // While held, InsertAll leaves its statements in flight; releasing waits
+  // for them and returns their first error (Transaction::BeginBatch).
+  Status HoldPipeline(bool hold) {
+    hold_pipeline_ = hold;
+    if (hold) return OkStatus();
+    GH_RETURN_IF_ERROR(Usable());
+    Status st = (*lease_)->EndPipeline();
     if (!st.ok()) failed_ = st;
     return st;
   }
@@ -247,6 +260,7 @@ class SqlTx {
   std::optional<ConnectionPool::Lease> lease_;  // empty once finished
   const TxMode mode_;
   Status failed_;
+  bool hold_pipeline_ = false;
 };
 
 }  // namespace gh::store

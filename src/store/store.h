@@ -75,6 +75,13 @@ class Transaction {
   virtual ~Transaction() = default;
   [[nodiscard]] virtual Status Commit() = 0;
 
+  // From BeginBatch to EndBatch the multi-row writes (InsertUsers, …) may
+  // stay in flight (PostgreSQL's pipeline) while the caller prepares the
+  // next: an error is then reported by EndBatch, or by the next call, rather
+  // than by the write itself. Either way it fails the transaction.
+  virtual void BeginBatch() {}
+  virtual Status EndBatch() { return OkStatus(); }
+
   // Tenants (global, not confined to one tenant).
   virtual Status InsertTenant(const directory::Tenant& t) = 0;
   virtual Status UpdateTenant(const directory::Tenant& t) = 0;

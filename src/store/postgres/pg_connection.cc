@@ -225,14 +225,8 @@ class PgConnection final : public Connection {
     return Internal(msg);
   }
 
-  // Transparent hashing: look-ups by string_view, without copying the SQL.
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-
   PGconn* conn_;
-  std::unordered_map<std::string, std::string, Hash, std::equal_to<>> names_;  // SQL text → statement name
+  std::unordered_map<std::string, std::string, SqlTextHash, std::equal_to<>> names_;  // SQL text → statement name
   int named_ = 0;                         // statement names are never reused
   bool pipelined_ = false;
   std::vector<std::string> unconfirmed_;  // prepared in the open pipeline

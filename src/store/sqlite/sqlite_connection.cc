@@ -75,8 +75,7 @@ class SqliteConnection final : public Connection {
 
  private:
   StatusOr<sqlite3_stmt*> Prepare(std::string_view sql, bool* cached) {
-    std::string key(sql);
-    if (auto it = cache_.find(key); it != cache_.end()) {
+    if (auto it = cache_.find(sql); it != cache_.end()) {
       *cached = true;
       return it->second;
     }
@@ -86,7 +85,7 @@ class SqliteConnection final : public Connection {
     int rc = sqlite3_prepare_v3(db_, text.c_str(), static_cast<int>(text.size()),
                                 *cached ? SQLITE_PREPARE_PERSISTENT : 0, &stmt, nullptr);
     if (rc != SQLITE_OK) return MapError(db_, rc, "sqlite prepare");
-    if (*cached) cache_.emplace(std::move(key), stmt);
+    if (*cached) cache_.emplace(std::string(sql), stmt);
     return stmt;
   }
 
@@ -144,7 +143,7 @@ class SqliteConnection final : public Connection {
   }
 
   sqlite3* db_;
-  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+  std::unordered_map<std::string, sqlite3_stmt*, SqlTextHash, std::equal_to<>> cache_;
 };
 
 }  // namespace

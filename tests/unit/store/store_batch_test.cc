@@ -119,6 +119,40 @@ TEST_P(StoreBatchTest, AFailedPipelinedBatchLeavesTheConnectionUsable) {
                                               "guest45@partner.example"})->size(), 2u);
 }
 
+// In a batch a multi-row write may report its error only at EndBatch
+// (PostgreSQL), but it is always reported, and the transaction writes nothing.
+TEST_P(StoreBatchTest, InABatchAWriteErrorIsReportedByEndBatchAtTheLatest) {
+  std::string tenant = NewTenant();
+  std::vector<directory::User> users = Guests(tenant, 200);
+  {
+    auto tx = Write();
+    GH_ASSERT_OK(tx->InsertUser(users[150]));
+    GH_ASSERT_OK(tx->Commit());
+  }
+  users[150].id = NewId();
+  auto tx = Write();
+  tx->BeginBatch();
+  Status wrote = tx->InsertUsers(users);
+  Status ended = tx->EndBatch();
+  EXPECT_TRUE(wrote.code() == Code::kAlreadyExists || ended.code() == Code::kAlreadyExists)
+      << wrote.ToString() << " / " << ended.ToString();
+  EXPECT_FALSE(tx->Commit().ok());
+  EXPECT_EQ(Read()->FindUsersByMails(tenant, {"guest0@partner.example", "guest199@partner.example"})->size(), 0u);
+}
+
+TEST_P(StoreBatchTest, BatchedWritesAreCommittedAndStatisticsRefresh) {
+  std::string tenant = NewTenant();
+  {
+    auto tx = Write();
+    tx->BeginBatch();
+    GH_ASSERT_OK(tx->InsertUsers(Guests(tenant, 130)));
+    GH_ASSERT_OK(tx->EndBatch());
+    GH_ASSERT_OK(tx->Commit());
+  }
+  GH_ASSERT_OK(store_->RefreshStatistics());
+  EXPECT_EQ(Read()->FindUsersByMails(tenant, {"guest0@partner.example", "guest129@partner.example"})->size(), 2u);
+}
+
 TEST_P(StoreBatchTest, TenantsAreFoundByAnyOfTheirDomains) {
   std::string first = NewTenant(), second = NewTenant();
   auto tx = Write();
