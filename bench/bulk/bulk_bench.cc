@@ -173,7 +173,8 @@ int main(int argc, char** argv) {
     else if (a == "--no-ceiling") ceiling = false;
     else if (a == "--ceiling-only") job_too = false;
     else {
-      std::cerr << "usage: gh_bulk_bench [--store PATH_OR_POSTGRES_URL] [--rows N] [--chunk N] [--no-ceiling | --ceiling-only]\n";
+      std::cerr << "usage: gh_bulk_bench [--store PATH_OR_POSTGRES_URL] [--rows N] [--chunk N]"
+                   " [--no-ceiling | --ceiling-only]\n";
       return 2;
     }
   }

