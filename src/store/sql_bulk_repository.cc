@@ -73,7 +73,8 @@ std::string Lower(std::string s) {
 }
 
 sql::Params ResultParams(const std::string& job_id, const BulkResultRow& r) {
-  return sql::MakeParams(job_id, sql::Int(r.row), r.email, Lower(r.email), r.outcome, r.user_id, r.redeem_url, r.error);
+  return sql::MakeParams(job_id, sql::Int(r.row), r.email, Lower(r.email), r.outcome, r.user_id, r.redeem_url,
+                         r.error);
 }
 
 // (email_lower, first row) pairs of FirstRowsFor.

@@ -10,9 +10,9 @@ const Table kInvitations{"invitations",
                          1};
 
 sql::Params InvitationParams(const InvitationRow& i) {
-  return sql::MakeParams(i.id,           i.tenant_id,  i.user_id,   i.email,        i.redirect_url,
-          i.ticket_hash,  i.status,     i.inviter_id, i.message_json, sql::Bool(i.send_message),
-          sql::Int(i.created_at), sql::Int(i.expires_at), sql::OptInt(i.redeemed_at));
+  return sql::MakeParams(i.id, i.tenant_id, i.user_id, i.email, i.redirect_url, i.ticket_hash, i.status,
+                         i.inviter_id, i.message_json, sql::Bool(i.send_message), sql::Int(i.created_at),
+                         sql::Int(i.expires_at), sql::OptInt(i.redeemed_at));
 }
 
 InvitationRow From(const sql::Row& r) {

@@ -138,29 +138,29 @@ Tenant TenantFrom(const Row& r) {
 
 Params UserParams(const User& u) {
   return sql::MakeParams(u.tenant_id,
-          u.id,
-          u.user_principal_name,
-          ToLower(u.user_principal_name),
-          u.display_name,
-          sql::OptText(u.mail),
-          sql::OptText(LowerOpt(u.mail)),
-          sql::OptText(u.given_name),
-          sql::OptText(u.surname),
-          sql::OptText(u.job_title),
-          sql::OptText(u.company_name),
-          sql::OptText(u.usage_location),
-          sql::OptText(u.preferred_language),
-          sql::OptText(u.mail_nickname),
-          sql::Bool(u.account_enabled),
-          std::string(UserTypeName(u.user_type)),
-          sql::OptText(u.external_user_state),
-          sql::OptInt(u.external_user_state_changed_at),
-          sql::OptText(u.creation_type),
-          IdentitiesToJson(u.identities),
-          StringsToJson(u.other_mails),
-          u.password_hash,
-          sql::Int(u.created_at),
-          sql::Int(u.updated_at));
+                         u.id,
+                         u.user_principal_name,
+                         ToLower(u.user_principal_name),
+                         u.display_name,
+                         sql::OptText(u.mail),
+                         sql::OptText(LowerOpt(u.mail)),
+                         sql::OptText(u.given_name),
+                         sql::OptText(u.surname),
+                         sql::OptText(u.job_title),
+                         sql::OptText(u.company_name),
+                         sql::OptText(u.usage_location),
+                         sql::OptText(u.preferred_language),
+                         sql::OptText(u.mail_nickname),
+                         sql::Bool(u.account_enabled),
+                         std::string(UserTypeName(u.user_type)),
+                         sql::OptText(u.external_user_state),
+                         sql::OptInt(u.external_user_state_changed_at),
+                         sql::OptText(u.creation_type),
+                         IdentitiesToJson(u.identities),
+                         StringsToJson(u.other_mails),
+                         u.password_hash,
+                         sql::Int(u.created_at),
+                         sql::Int(u.updated_at));
 }
 User UserFrom(const Row& r) {
   User u;
@@ -243,9 +243,9 @@ Params SigningKeyParams(const SigningKey& k) {
 SigningKey SigningKeyFrom(const Row& r) { return {r.Text(0), r.Text(1), r.Text(2), r.Int(3), r.Bool(4)}; }
 
 Params AuditParams(const AuditEntry& e) {
-  return sql::MakeParams(e.id,          e.tenant_id,   sql::Int(e.time), e.category,    e.activity,
-          e.actor_id,    e.actor_type,  e.actor_name,     e.target_id,   e.target_type,
-          e.target_name, e.result,      e.result_reason,  e.details_json);
+  return sql::MakeParams(e.id, e.tenant_id, sql::Int(e.time), e.category, e.activity, e.actor_id, e.actor_type,
+                         e.actor_name, e.target_id, e.target_type, e.target_name, e.result, e.result_reason,
+                         e.details_json);
 }
 AuditEntry AuditFrom(const Row& r) {
   AuditEntry e;
