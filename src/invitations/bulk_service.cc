@@ -318,9 +318,10 @@ StatusOr<BulkJobRow> BulkInvitationService::Get(const std::string& tenant_id, co
   return tx->Bulk().GetJob(tenant_id, ToLower(id));
 }
 
-StatusOr<std::vector<BulkJobRow>> BulkInvitationService::List(const std::string& tenant_id, int limit) {
+StatusOr<store::Page<BulkJobRow>> BulkInvitationService::List(const std::string& tenant_id,
+                                                               const std::string& after_id, int top) {
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
-  return tx->Bulk().ListJobs(tenant_id, limit);
+  return tx->Bulk().ListJobs(tenant_id, ToLower(after_id), top);
 }
 
 StatusOr<std::vector<BulkResultRow>> BulkInvitationService::Results(const std::string& tenant_id,

@@ -57,7 +57,8 @@ class BulkInvitationService {
   StatusOr<store::BulkJobRow> Submit(const Inviter& submitter, const std::string& tenant_id, std::string_view csv,
                                      const BulkOptions& options);
   StatusOr<store::BulkJobRow> Get(const std::string& tenant_id, const std::string& id);
-  StatusOr<std::vector<store::BulkJobRow>> List(const std::string& tenant_id, int limit);
+  // Newest first, `top` at a time; `after_id` continues after that job.
+  StatusOr<store::Page<store::BulkJobRow>> List(const std::string& tenant_id, const std::string& after_id, int top);
   StatusOr<std::vector<store::BulkResultRow>> Results(const std::string& tenant_id, const std::string& id,
                                                       int64_t after_row, int limit);
   // Asks the runner to stop at the next chunk; a finished job is left as is.

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "store/store.h"  // Page
 
 namespace gh::store {
 
@@ -49,8 +50,9 @@ class BulkRepository {
   virtual Status InsertJob(const BulkJobRow& job) = 0;
   virtual Status InsertChunk(const std::string& job_id, int64_t seq, const std::string& data) = 0;
   virtual StatusOr<BulkJobRow> GetJob(const std::string& tenant_id, const std::string& id) = 0;
-  // Newest first.
-  virtual StatusOr<std::vector<BulkJobRow>> ListJobs(const std::string& tenant_id, int limit) = 0;
+  // Newest first; with `after_id`, the jobs after (older than) that one.
+  virtual StatusOr<Page<BulkJobRow>> ListJobs(const std::string& tenant_id, const std::string& after_id,
+                                              int limit) = 0;
   // Jobs a runner should work on: queued or running, oldest first, any tenant.
   virtual StatusOr<std::vector<BulkJobRow>> ListUnfinished(int limit) = 0;
   // Takes the job for `owner` until `expires_at` when it is free, already

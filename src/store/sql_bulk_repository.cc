@@ -95,9 +95,16 @@ class SqlBulkRepository final : public BulkRepository {
   StatusOr<BulkJobRow> GetJob(const std::string& tenant_id, const std::string& id) override {
     return tx_.One(kJobs.Select("WHERE tenant_id = $1 AND id = $2"), {tenant_id, id}, JobFrom, "Bulk invitation job");
   }
-  StatusOr<std::vector<BulkJobRow>> ListJobs(const std::string& tenant_id, int limit) override {
-    return tx_.Many(kJobs.Select("WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2"),
-                    {tenant_id, sql::Int(limit)}, JobFrom);
+  StatusOr<Page<BulkJobRow>> ListJobs(const std::string& tenant_id, const std::string& after_id,
+                                      int limit) override {
+    sql::Params params{tenant_id};
+    std::string where = "WHERE tenant_id = $1 ";
+    if (!after_id.empty()) {
+      params.push_back(after_id);
+      where += "AND (created_at, id) < (SELECT created_at, id FROM bulk_jobs WHERE tenant_id = $1 AND id = $2) ";
+    }
+    return tx_.Paged(kJobs.Select(where + "ORDER BY created_at DESC, id DESC LIMIT "), std::move(params), limit,
+                     JobFrom);
   }
   StatusOr<std::vector<BulkJobRow>> ListUnfinished(int limit) override {
     return tx_.Many(kJobs.Select("WHERE status IN ('queued', 'running') ORDER BY created_at, id LIMIT $1"),

@@ -4,7 +4,9 @@
 #include "api/handler_util.h"
 #include "api/inviter.h"
 #include "core/encoding.h"
+#include "core/random.h"
 #include "http/multipart.h"
+#include "http/odata.h"
 
 namespace gh::api::admin {
 namespace {
@@ -115,13 +117,32 @@ http::Response Submit(Services& s, http::RouteContext& ctx) {
   });
 }
 
+// Newest first, in pages of `$top` (default 100) with an `@odata.nextLink`
+// that carries the last job's id as `$skiptoken`.
 http::Response List(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
-    GH_ASSIGN_OR_RETURN(auto jobs, Bulk(s).List(TenantOf(ctx), 200));
+    GH_RETURN_IF_ERROR(http::CheckQueryOptions(ctx.request, {"$top", "$skiptoken"}));
+    int top = 100;
+    if (auto t = ctx.request.Query("$top")) {
+      GH_ASSIGN_OR_RETURN(top, http::ParseTop(*t));
+    }
+    std::string after;
+    if (auto token = ctx.request.Query("$skiptoken")) {
+      auto decoded = Base64UrlDecode(*token);
+      if (!decoded.ok() || !IsUuid(*decoded))
+        return InvalidArgument("The $skiptoken value is invalid or has expired.", "Request_BadRequest");
+      after = *decoded;
+    }
+    GH_ASSIGN_OR_RETURN(auto page, Bulk(s).List(TenantOf(ctx), after, top));
     json::array value;
-    for (const auto& j : jobs)
+    for (const auto& j : page.items)
       if (Visible(ctx, j)) value.push_back(JobJson(s, j));
-    return JsonResponse(200, json::object{{"value", value}});
+    json::object body;
+    if (page.more)
+      body["@odata.nextLink"] = s.public_base + "/api/v1/bulkInvitations?$top=" + std::to_string(top) +
+                                "&$skiptoken=" + Base64UrlEncode(page.items.back().id);
+    body["value"] = std::move(value);
+    return JsonResponse(200, body);
   });
 }
 

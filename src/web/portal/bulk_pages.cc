@@ -80,10 +80,10 @@ http::Response BulkForm(PortalDeps& d, http::RouteContext& ctx, const Admin& a, 
   FormPage p(d, ctx, "portal_bulk", "Bulk invite · " + a.tenant.name);
   Layout(p, d, a, "/bulk");
   if (!error.empty()) p.Section("ERROR")->SetValue("MESSAGE", error);
-  auto jobs = d.bulk->List(a.tenant.id, 50);
+  auto jobs = d.bulk->List(a.tenant.id, "", 50);
   bool any = false;
   if (jobs.ok())
-    for (const auto& j : *jobs)
+    for (const auto& j : jobs->items)
       if (Sees(a, j)) {
         AddJobRow(p, a, j);
         any = true;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "invitations/bulk_csv.h"
@@ -287,6 +288,27 @@ TEST_F(BulkJobsTest, ResultsArePagedWithALinkHeader) {
   EXPECT_EQ(rest.Header("Link"), "");
   EXPECT_EQ(env.Call("GET", "/api/v1/bulkInvitations/" + id + "/results?top=0", contoso.token).status, 400);
   EXPECT_EQ(env.Call("GET", "/api/v1/bulkInvitations/" + id + "/results?after=x", contoso.token).status, 400);
+}
+
+TEST_F(BulkJobsTest, JobsAreListedNewestFirstInPagesWithANextLink) {
+  std::set<std::string> uploaded;
+  for (const char* csv : {"email\na@p.example\n", "email\nb@p.example\n", "email\nc@p.example\n"})
+    uploaded.insert(std::string(TestEnv::Json(Upload(csv)).at("id").as_string()));
+  auto first = TestEnv::Json(env.Call("GET", "/api/v1/bulkInvitations?$top=2", contoso.token)).as_object();
+  ASSERT_EQ(first.at("value").as_array().size(), 2u);
+  ASSERT_TRUE(first.contains("@odata.nextLink"));
+  std::string next(first.at("@odata.nextLink").as_string());
+  ASSERT_TRUE(next.starts_with(TestEnv::kBase)) << next;
+  auto second = TestEnv::Json(env.Call("GET", next.substr(std::string(TestEnv::kBase).size()), contoso.token)).as_object();
+  ASSERT_EQ(second.at("value").as_array().size(), 1u);
+  EXPECT_FALSE(second.contains("@odata.nextLink"));
+  std::set<std::string> listed;
+  for (const auto* page : {&first, &second})
+    for (const auto& j : page->at("value").as_array()) listed.insert(std::string(j.at("id").as_string()));
+  EXPECT_EQ(listed, uploaded);
+  EXPECT_EQ(env.Call("GET", "/api/v1/bulkInvitations?$top=0", contoso.token).status, 400);
+  EXPECT_EQ(env.Call("GET", "/api/v1/bulkInvitations?$skiptoken=nope", contoso.token).status, 400);
+  EXPECT_EQ(env.Call("GET", "/api/v1/bulkInvitations?$orderby=status", contoso.token).status, 400);
 }
 
 TEST_F(BulkJobsTest, TenantsSeeOnlyTheirOwnJobsAndWhoMayNotInviteIsToldAtUpload) {

@@ -90,9 +90,9 @@ TEST_F(PortalTest, RefusalsAreShownNextToTheFileField) {
   r = browser.Go("POST", base + "/bulk", Multipart("forged", "email\nann@partner.example\n"),
                  std::string("multipart/form-data; boundary=") + kBoundary);
   EXPECT_EQ(r.status, 403);
-  auto jobs = env.bulk->List(contoso.res.tenant.id, 10);
+  auto jobs = env.bulk->List(contoso.res.tenant.id, "", 10);
   ASSERT_TRUE(jobs.ok());
-  EXPECT_TRUE(jobs->empty());
+  EXPECT_TRUE(jobs->items.empty());
 }
 
 TEST_F(PortalTest, CancelFromTheJobPage) {
