@@ -438,13 +438,12 @@ StatusOr<InvitationResult> InvitationService::Plan(InviteBatch& batch, InviteSco
     out.email_queued = true;
   }
 
+  const std::string details = json::serialize(json::object{{"invitedUserEmailAddress", req.email},
+                                                           {"resetRedemption", req.reset_redemption},
+                                                           {"sendInvitationMessage", req.send_message}});
   auto audit = [&](std::string activity) {
-    batch.Audit(directory::MakeAuditEntry(
-        random_, clock_, inviter.Actor(), tenant_id, "UserManagement", std::move(activity), "User", user.id,
-        user.user_principal_name,
-        json::serialize(json::object{{"invitedUserEmailAddress", req.email},
-                                     {"resetRedemption", req.reset_redemption},
-                                     {"sendInvitationMessage", req.send_message}})));
+    batch.Audit(directory::MakeAuditEntry(random_, clock_, inviter.Actor(), tenant_id, "UserManagement",
+                                          std::move(activity), "User", user.id, user.user_principal_name, details));
   };
   if (out.created_user) audit("Add user");
   audit(req.reset_redemption ? "Reset redemption of external user" : "Invite external user");

@@ -1,6 +1,7 @@
 #include "invitations/invite_batch.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "core/random.h"  // ToLower
 
@@ -105,9 +106,9 @@ void InviteBatch::AddMember(const std::string& group_id, const std::string& user
 
 void InviteBatch::InsertInvitation(const store::InvitationRow& row) { invitations_.push_back(row); }
 
-void InviteBatch::SendEmail(const InvitationEmail& email) { emails_.push_back(email); }
+void InviteBatch::SendEmail(InvitationEmail email) { emails_.push_back(std::move(email)); }
 
-void InviteBatch::Audit(const directory::AuditEntry& entry) { audits_.push_back(entry); }
+void InviteBatch::Audit(directory::AuditEntry entry) { audits_.push_back(std::move(entry)); }
 
 Status InviteBatch::Flush() {
   // The multi-row writes go out back to back; the database reports on them at EndBatch.

@@ -55,8 +55,8 @@ class InviteBatch {
   void SupersedePending(const std::string& user_id);
   void AddMember(const std::string& group_id, const std::string& user_id);
   void InsertInvitation(const store::InvitationRow& row);
-  void SendEmail(const InvitationEmail& email);
-  void Audit(const directory::AuditEntry& entry);
+  void SendEmail(InvitationEmail email);
+  void Audit(directory::AuditEntry entry);
 
   // Applies the held writes: updated users, superseded invitations, new
   // users, memberships, invitations, emails, audit entries. A failure fails
