@@ -10,6 +10,7 @@
 #include "web/portal/portal.h"
 #include "web/redeem_routes.h"
 #include "web/signin_routes.h"
+#include "web/front_door.h"
 #include "web/static_files.h"
 
 namespace gh::api {
@@ -54,7 +55,7 @@ std::vector<http::Route> AllRoutes(Services& s) {
                     admin::GateRoutes(s), admin::BulkInvitationRoutes(s),
                     web::EnvironmentPages({s.store, s.signin, s.environments, s.gate}),
                     web::SigninRoutes({s.signin, s.directory, s.random, s.public_base}),
-                    web::RedeemRoutes({s.invitations, s.signin, s.random}), web::StaticFiles(),
+                    web::RedeemRoutes({s.invitations, s.signin, s.random}), web::StaticFiles(), web::FrontDoorPages(),
                     web::PortalPages(PortalDepsOf(s))})
     for (auto& r : part) all.push_back(std::move(r));
   // The gate's snapshots are replaced after each committed write: a
