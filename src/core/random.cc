@@ -96,6 +96,12 @@ bool IsUuid(std::string_view s) {
   return true;
 }
 
+std::string Trim(std::string_view s) {
+  const size_t first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  return std::string(s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1));
+}
+
 // ASCII only, as std::tolower in the "C" locale the server runs in, without
 // a library call per character (bulk invitations lower ~10 strings a row).
 std::string ToLower(std::string_view s) {

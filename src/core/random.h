@@ -43,5 +43,7 @@ class SeededRandom final : public Random {
 
 bool IsUuid(std::string_view s);
 std::string ToLower(std::string_view s);
+// Without leading and trailing spaces, tabs and line breaks.
+std::string Trim(std::string_view s);
 
 }  // namespace gh

@@ -2,6 +2,7 @@
 
 #include <boost/json/array.hpp>
 
+#include "core/random.h"  // Trim
 #include "identity/jwt.h"
 #include "identity/secrets.h"
 
@@ -17,13 +18,6 @@ Status BadToken(std::string message) {
 std::string StripTrailingSlashes(std::string s) {
   while (!s.empty() && s.back() == '/') s.pop_back();
   return s;
-}
-
-std::string Trim(std::string_view s) {
-  size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return {};
-  size_t e = s.find_last_not_of(" \t\r\n");
-  return std::string(s.substr(b, e - b + 1));
 }
 
 boost::json::array ToJsonArray(const std::vector<std::string>& v) {

@@ -144,8 +144,7 @@ class SqlTx {
   // Every database call goes through Exec/Query so a database error fails the
   // transaction.
   StatusOr<int64_t> Exec(const std::string& sql, const sql::Params& params) {
-    GH_RETURN_IF_ERROR(Usable());
-    if (mode_ != TxMode::kWrite) return FailedPrecondition("write in a read-only transaction");
+    GH_RETURN_IF_ERROR(Writable());
     auto n = (*lease_)->Exec(sql, params);
     if (!n.ok()) failed_ = n.status();
     return n;
@@ -177,8 +176,7 @@ class SqlTx {
   // `to_params` gives one row's values in column order.
   template <typename T, typename ToParams>
   Status InsertAll(const Table& table, const std::vector<T>& rows, ToParams to_params) {
-    GH_RETURN_IF_ERROR(Usable());
-    if (mode_ != TxMode::kWrite) return FailedPrecondition("write in a read-only transaction");
+    GH_RETURN_IF_ERROR(Writable());
     sql::Connection& conn = **lease_;
     Status st = OkStatus();
     size_t next = 0;
@@ -251,6 +249,10 @@ class SqlTx {
   }
 
  private:
+  Status Writable() const {
+    GH_RETURN_IF_ERROR(Usable());
+    return mode_ == TxMode::kWrite ? OkStatus() : FailedPrecondition("write in a read-only transaction");
+  }
   Status Usable() const {
     if (!lease_) return FailedPrecondition("transaction already finished");
     return failed_.ok() ? OkStatus()

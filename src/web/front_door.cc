@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "core/random.h"  // ToLower
+#include "core/random.h"  // ToLower, Trim
 #include "web/page.h"
 #include "web/templates.h"
 
@@ -46,9 +46,7 @@ http::Response FrontDoor(const std::string& domain, const std::string& error, in
 }
 
 http::Response Go(http::RouteContext& ctx) {
-  std::string domain = ToLower(ctx.request.Query("domain").value_or(""));
-  while (!domain.empty() && domain.back() == ' ') domain.pop_back();
-  while (!domain.empty() && domain.front() == ' ') domain.erase(domain.begin());
+  const std::string domain = ToLower(Trim(ctx.request.Query("domain").value_or("")));
   const std::string to = ctx.request.Query("to").value_or("");
   if (to != "portal" && to != "my") return FrontDoor(domain, "Choose the admin portal or your environments.", 400);
   if (!LooksLikeDomain(domain))

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/clock.h"
+#include "core/random.h"  // Trim
 #include "web/portal/portal.h"
 #include "web/templates.h"
 
@@ -184,12 +185,6 @@ FieldError ErrorAt(const Status& s, std::initializer_list<std::pair<std::string_
 
 void ShowError(Page& p, const std::optional<FieldError>& e) {
   if (e) p.Section(e->section)->SetValue("MESSAGE", e->message);
-}
-
-std::string Trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  return std::string(s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1));
 }
 
 std::string Date(int64_t millis) { return FormatIso8601(millis).substr(0, 10); }
