@@ -103,7 +103,6 @@ double Ceiling(store::Store& store, const directory::Tenant& tenant, int64_t row
     Must(tx->Bulk().InsertJob(job), "job");
     Must(tx->Commit(), "commit");
   }
-  const int64_t now = clock.NowMillis();
   auto start = Stopwatch::now();
   for (int64_t first = 0; first < rows; first += chunk) {
     auto tx = Must(store.Begin(store::TxMode::kWrite), "begin");
@@ -113,6 +112,9 @@ double Ceiling(store::Store& store, const directory::Tenant& tenant, int64_t row
     std::vector<directory::AuditEntry> audits;
     std::vector<store::BulkResultRow> results;
     for (int64_t i = first; i < std::min(rows, first + chunk); ++i) {
+      // Read per row as the job does: time-ordered ids of one millisecond
+      // for a whole run would land at random places in the indexes.
+      const int64_t now = clock.NowMillis();
       std::string email = "ceiling" + std::to_string(i) + "@partner" + std::to_string(i % 100) + ".example";
       directory::User& u = users.emplace_back();
       u.id = random.NewOrderedUuid(now);
