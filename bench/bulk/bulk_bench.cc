@@ -244,6 +244,8 @@ int main(int argc, char** argv) {
               static_cast<long long>(rows), chunk);
   std::printf("job: submit %.2f s + run %.2f s = %.2f s  (%.0f rows/s), CPU %.2f s (%.0f us/row)\n", submit_s,
               run_s, total_s, rows / total_s, cpu_s, cpu_s * 1e6 / static_cast<double>(rows));
+  std::printf("chunks written from a plan made ahead: %lld, planned again: %lld\n",
+              static_cast<long long>(bulk.ChunksPlannedAhead()), static_cast<long long>(bulk.ChunksReplanned()));
   std::printf("peak RSS: %ld MB (%ld MB before submitting)\n", rss_job, rss_before);
   if (ceiling) {
     auto other = Must(provisioner.CreateTenant({"Ceiling " + tag, "ceiling-" + ToLower(tag) + ".test",

@@ -32,6 +32,8 @@ struct Identity {
   std::string sign_in_type;        // "userPrincipalName", "emailAddress", "federated"
   std::string issuer;              // domain or issuer URI
   std::string issuer_assigned_id;  // e.g. the UPN, or the home object id
+
+  bool operator==(const Identity&) const = default;
 };
 
 struct User {
@@ -57,6 +59,8 @@ struct User {
   std::string password_hash;  // Argon2id encoded; empty when none (never leaves the server)
   int64_t created_at = 0;
   int64_t updated_at = 0;
+
+  bool operator==(const User&) const = default;
 };
 
 struct Group {

@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <future>
+#include <optional>
+
 namespace gh::invitations {
 
 BulkRunner::BulkRunner(BulkInvitationService& bulk, RunnerOptions options)
@@ -23,8 +26,17 @@ int BulkRunner::RunAll() {
   }
   for (store::BulkJobRow job : *jobs) {
     int failures = 0;
+    std::future<StatusOr<ChunkPlan>> planning;  // of the chunk after the one being written
     while (!IsFinished(job.status) && !Stopping()) {
-      auto next = bulk_.RunChunk(job, options_.owner);
+      std::optional<ChunkPlan> plan;
+      if (planning.valid()) {
+        // A plan that could not be made (it needed a read past its prefetch,
+        // the database failed) leaves the chunk to be planned in its turn.
+        if (auto planned = planning.get(); planned.ok()) plan = std::move(*planned);
+      }
+      if (options_.plan_ahead && job.next_chunk + 1 < job.chunk_count && !job.cancel_requested)
+        planning = std::async(std::launch::async, [this, job] { return bulk_.PlanChunk(job, job.next_chunk + 1); });
+      auto next = bulk_.RunChunk(job, options_.owner, plan ? &*plan : nullptr);
       if (next.ok()) {
         job = *next;
         failures = 0;

@@ -3,7 +3,8 @@
 // the jobs a previous process left running (after a crash it resumes them at
 // their first unprocessed chunk), one chunk per transaction. A chunk that
 // fails on a database error is retried after a pause; after `max_attempts`
-// failures in a row the job is marked failed with the error.
+// failures in a row the job is marked failed with the error. While a chunk is
+// written, the next one is planned on a second thread.
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -20,6 +21,10 @@ struct RunnerOptions {
   int64_t poll_ms = 2000;           // look for jobs from other servers this often
   int64_t retry_ms = 1000;
   int max_attempts = 5;
+  // Plan each chunk on a second thread while the one before it is written
+  // (BulkInvitationService::RunChunk's `ahead`): the rules and the writes
+  // then use a core each.
+  bool plan_ahead = true;
   // True when the runner named `owner` is known to be gone (a crashed process
   // on this host), so its jobs are taken over at once instead of after the lease.
   std::function<bool(const std::string& owner)> owner_is_dead;

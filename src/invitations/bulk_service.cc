@@ -374,36 +374,80 @@ Status BulkInvitationService::Fail(const BulkJobRow& stale, const std::string& e
   return tx->Commit();
 }
 
-StatusOr<std::vector<BulkResultRow>> BulkInvitationService::ProcessChunk(store::Transaction& tx, const BulkJobRow& job,
-                                                                         const std::string& data) {
-  const Inviter inviter = SubmitterFrom(job.submitter_json);
+struct BulkInvitationService::PreparedChunk {
+  ChunkPlan plan;  // results of the rows that never reach the rules
+  Inviter inviter;
+  InviteScope scope;
+  std::vector<InvitationRequest> requests;
+  std::vector<size_t> requested;  // the row of each request
+};
+
+StatusOr<BulkInvitationService::PreparedChunk> BulkInvitationService::Prepare(store::Transaction& tx,
+                                                                              const BulkJobRow& job, int64_t seq,
+                                                                              const std::string& data) {
+  PreparedChunk out;
+  out.plan.seq = seq;
+  out.inviter = SubmitterFrom(job.submitter_json);
   const BulkOptions options = OptionsFrom(job);
   std::vector<BulkRow> rows;
   const json::value parsed = json::parse(data);
   for (const json::value& v : parsed.as_array()) rows.push_back(RowFrom(v));
-  std::vector<std::string> emails;
-  for (const BulkRow& row : rows) emails.push_back(ToLower(row.email));
+  for (const BulkRow& row : rows) out.plan.emails.push_back(ToLower(row.email));
   // Addresses in earlier chunks of the job: one query for the whole chunk.
-  GH_ASSIGN_OR_RETURN(auto first_rows, tx.Bulk().FirstRowsFor(job.id, emails));
+  GH_ASSIGN_OR_RETURN(out.plan.earlier_rows, tx.Bulk().FirstRowsFor(job.id, out.plan.emails));
+  std::map<std::string, int64_t> first_rows = out.plan.earlier_rows;
 
   GroupResolver groups(tx, job.tenant_id);
-  std::vector<BulkResultRow> results(rows.size());
-  std::vector<InvitationRequest> requests;
-  std::vector<size_t> requested;  // the row of each request
+  out.plan.results.resize(rows.size());
   for (size_t i = 0; i < rows.size(); ++i) {
-    if (auto req = RequestFor(rows[i], options, groups, first_rows, results[i])) {
-      requests.push_back(std::move(*req));
-      requested.push_back(i);
+    if (auto req = RequestFor(rows[i], options, groups, first_rows, out.plan.results[i])) {
+      out.requests.push_back(std::move(*req));
+      out.requested.push_back(i);
     }
   }
-  GH_ASSIGN_OR_RETURN(InviteScope scope, InvitationService::OpenScope(tx, job.tenant_id));
-  // The database failed (not a row): the whole chunk is retried.
-  GH_ASSIGN_OR_RETURN(auto invited, invitations_.InviteAllIn(tx, scope, inviter, requests));
-  for (size_t k = 0; k < requested.size(); ++k) RecordInvitation(invited[k], results[requested[k]]);
-  return results;
+  GH_ASSIGN_OR_RETURN(out.scope, InvitationService::OpenScope(tx, job.tenant_id));
+  return out;
 }
 
-StatusOr<BulkJobRow> BulkInvitationService::RunChunk(const BulkJobRow& stale, const std::string& owner) {
+StatusOr<std::vector<BulkResultRow>> BulkInvitationService::ProcessChunk(store::Transaction& tx, const BulkJobRow& job,
+                                                                         ChunkPlan* ahead) {
+  if (ahead && ahead->seq == job.next_chunk) {
+    Status written = WritePlan(tx, job, *ahead);
+    if (written.ok()) {
+      ++planned_ahead_;
+      return std::move(ahead->results);
+    }
+    if (written.reason() != "stale_plan") return written;
+    ++replanned_;
+  }
+  GH_ASSIGN_OR_RETURN(std::string data, tx.Bulk().GetChunk(job.id, job.next_chunk));
+  GH_ASSIGN_OR_RETURN(PreparedChunk chunk, Prepare(tx, job, job.next_chunk, data));
+  // The database failed (not a row): the whole chunk is retried.
+  GH_ASSIGN_OR_RETURN(auto invited, invitations_.InviteAllIn(tx, chunk.scope, chunk.inviter, chunk.requests));
+  for (size_t k = 0; k < chunk.requested.size(); ++k) RecordInvitation(invited[k], chunk.plan.results[chunk.requested[k]]);
+  return std::move(chunk.plan.results);
+}
+
+StatusOr<ChunkPlan> BulkInvitationService::PlanChunk(const BulkJobRow& job, int64_t seq) {
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  GH_ASSIGN_OR_RETURN(std::string data, tx->Bulk().GetChunk(job.id, seq));
+  GH_ASSIGN_OR_RETURN(PreparedChunk chunk, Prepare(*tx, job, seq, data));
+  GH_ASSIGN_OR_RETURN(chunk.plan.invited,
+                      invitations_.PlanAllIn(*tx, chunk.scope, chunk.inviter, chunk.requests));
+  for (size_t k = 0; k < chunk.requested.size(); ++k)
+    RecordInvitation(chunk.plan.invited.results[k], chunk.plan.results[chunk.requested[k]]);
+  return std::move(chunk.plan);
+}
+
+Status BulkInvitationService::WritePlan(store::Transaction& tx, const BulkJobRow& job, ChunkPlan& plan) {
+  GH_ASSIGN_OR_RETURN(auto earlier_rows, tx.Bulk().FirstRowsFor(job.id, plan.emails));
+  if (earlier_rows != plan.earlier_rows)
+    return Unavailable("Earlier chunks of the job have rows with this chunk's addresses.", "stale_plan");
+  return InvitationService::ApplyPlanned(tx, plan.invited);
+}
+
+StatusOr<BulkJobRow> BulkInvitationService::RunChunk(const BulkJobRow& stale, const std::string& owner,
+                                                     ChunkPlan* ahead) {
   const int64_t now = clock_.NowMillis();
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   GH_ASSIGN_OR_RETURN(BulkJobRow job, tx->Bulk().GetJob(stale.tenant_id, stale.id));
@@ -426,8 +470,7 @@ StatusOr<BulkJobRow> BulkInvitationService::RunChunk(const BulkJobRow& stale, co
       GH_RETURN_IF_ERROR(tx->Bulk().DeleteChunk(job.id, seq));
     finish("cancelled");
   } else if (job.next_chunk < job.chunk_count) {
-    GH_ASSIGN_OR_RETURN(std::string data, tx->Bulk().GetChunk(job.id, job.next_chunk));
-    GH_ASSIGN_OR_RETURN(std::vector<BulkResultRow> results, ProcessChunk(*tx, job, data));
+    GH_ASSIGN_OR_RETURN(std::vector<BulkResultRow> results, ProcessChunk(*tx, job, ahead));
     for (const BulkResultRow& r : results) (IsFailedOutcome(r.outcome) ? job.failed : job.succeeded) += 1;
     job.processed += static_cast<int64_t>(results.size());
     GH_RETURN_IF_ERROR(tx->Bulk().InsertResults(job.id, results));

@@ -16,7 +16,9 @@
 // invitation or email); an address invited earlier and still pending is
 // re-invited as Graph does (new link, old link replaced: still one guest and
 // one pending invitation); an accepted guest or a member is "alreadyMember".
+#include <atomic>
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +40,17 @@ struct BulkOptions {
   std::string message;
   bool send_email = true;
   std::string language;
+};
+
+// One chunk's rows through the invitation rules with the writes held, made
+// in a read transaction ahead of its turn (PlanChunk) so a runner can plan
+// chunk k+1 while chunk k is written (RunChunk).
+struct ChunkPlan {
+  int64_t seq = -1;
+  std::vector<std::string> emails;              // each row's address, lower-case
+  std::map<std::string, int64_t> earlier_rows;  // the job's earlier rows with them, as read
+  std::vector<store::BulkResultRow> results;    // in row order
+  PlannedInvitations invited;
 };
 
 struct BulkSettings {
@@ -68,17 +81,38 @@ class BulkInvitationService {
   // For runners: jobs to work on, and one step of one job. `owner` names the
   // runner; a job leased by another live runner is Unavailable.
   StatusOr<std::vector<store::BulkJobRow>> Unfinished();
-  StatusOr<store::BulkJobRow> RunChunk(const store::BulkJobRow& job, const std::string& owner);
+  //
+  // RunChunk processes the job's next chunk in one write transaction. Given
+  // `ahead`, the plan of that chunk made by PlanChunk while the previous
+  // chunk was being written, it writes the plan — unless the job's earlier
+  // rows with the chunk's addresses, or the guests the plan looked up, have
+  // changed since it was read (an address repeated in the previous chunk,
+  // another writer): then the chunk is planned again in the transaction, as
+  // without `ahead`. Either way the outcome is that of planning it in turn.
+  StatusOr<store::BulkJobRow> RunChunk(const store::BulkJobRow& job, const std::string& owner,
+                                       ChunkPlan* ahead = nullptr);
+  StatusOr<ChunkPlan> PlanChunk(const store::BulkJobRow& job, int64_t seq);
+  // Chunks written from a plan made ahead, and plans found stale (since start).
+  int64_t ChunksPlannedAhead() const { return planned_ahead_; }
+  int64_t ChunksReplanned() const { return replanned_; }
   // Frees a job leased by a runner that is known to be dead.
   Status ReleaseLease(const store::BulkJobRow& job, const std::string& dead_owner);
   // Marks a job failed after the runner gave up on it.
   Status Fail(const store::BulkJobRow& job, const std::string& error);
 
  private:
-  // One chunk's rows (`data`, as stored by Submit) through the invitation
-  // rules in `tx`: their results in row order.
+  // The job's next chunk through the invitation rules in `tx` — from
+  // `ahead` if that is its plan and it still holds — with its writes made:
+  // the rows' results in row order.
   StatusOr<std::vector<store::BulkResultRow>> ProcessChunk(store::Transaction& tx, const store::BulkJobRow& job,
-                                                           const std::string& data);
+                                                           ChunkPlan* ahead);
+  // What both ways of planning a chunk share: the rows up to the invitation
+  // rules (bulk_service.cc).
+  struct PreparedChunk;
+  StatusOr<PreparedChunk> Prepare(store::Transaction& tx, const store::BulkJobRow& job, int64_t seq,
+                                  const std::string& data);
+  // Writes `plan` in `tx`; Unavailable "stale_plan" (nothing written) if what it read has changed.
+  Status WritePlan(store::Transaction& tx, const store::BulkJobRow& job, ChunkPlan& plan);
 
   store::Store& store_;
   InvitationService& invitations_;
@@ -86,6 +120,7 @@ class BulkInvitationService {
   Random& random_;
   BulkSettings settings_;
   std::function<void(const std::string&)> on_committed_;
+  std::atomic<int64_t> planned_ahead_{0}, replanned_{0};
 };
 
 bool IsFinished(const std::string& status);

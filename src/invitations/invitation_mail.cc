@@ -40,7 +40,7 @@ struct SharedGroup {
 }  // namespace
 
 InvitationBatchMailer OutboxMailer(mail::Outbox& outbox) {
-  return [&outbox](store::Transaction& tx, const std::vector<InvitationEmail>& emails) -> Status {
+  return [&outbox](const std::vector<InvitationEmail>& emails) -> StatusOr<MailWrite> {
     std::map<SharedKey, SharedGroup> groups;
     std::vector<mail::Mail> whole;  // rendered one by one
     for (const InvitationEmail& e : emails) {
@@ -60,10 +60,17 @@ InvitationBatchMailer OutboxMailer(mail::Outbox& outbox) {
       m.SetContent(rendered);
       whole.push_back(std::move(m));
     }
-    for (const auto& [_, group] : groups)
-      if (!group.mails.empty()) GH_RETURN_IF_ERROR(outbox.EnqueueShared(tx, *group.rendering, group.mails).status());
-    for (const mail::Mail& m : whole) GH_RETURN_IF_ERROR(outbox.Enqueue(tx, m).status());
-    return OkStatus();
+    std::vector<mail::Outbox::SharedBatch> shared;
+    for (const auto& [_, group] : groups) {
+      if (group.mails.empty()) continue;
+      GH_ASSIGN_OR_RETURN(auto batch, outbox.PrepareShared(*group.rendering, group.mails));
+      shared.push_back(std::move(batch));
+    }
+    return MailWrite([&outbox, shared = std::move(shared), whole = std::move(whole)](store::Transaction& tx) -> Status {
+      for (const mail::Outbox::SharedBatch& batch : shared) GH_RETURN_IF_ERROR(mail::Outbox::WriteShared(tx, batch));
+      for (const mail::Mail& m : whole) GH_RETURN_IF_ERROR(outbox.Enqueue(tx, m).status());
+      return OkStatus();
+    });
   };
 }
 

@@ -6,7 +6,8 @@
 
 namespace gh::invitations {
 
-// Queues a batch's invitation emails with one multi-row write. Emails with
+// Queues a batch's invitation emails with one multi-row write (prepared
+// first, written when the batch is: InvitationBatchMailer). Emails with
 // the same sender, language and message share one rendering, made once and
 // stored once, with each recipient's address and link as slot values
 // (mail/templates.h); the mail delivered is the same as if each were rendered

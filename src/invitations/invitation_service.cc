@@ -89,9 +89,11 @@ void InvitationService::SetMailer(InvitationMailer mailer) {
     mailer_ = nullptr;
     return;
   }
-  mailer_ = [one = std::move(mailer)](store::Transaction& tx, const std::vector<InvitationEmail>& mails) -> Status {
-    for (const InvitationEmail& m : mails) GH_RETURN_IF_ERROR(one(tx, m));
-    return OkStatus();
+  mailer_ = [one = std::move(mailer)](const std::vector<InvitationEmail>& mails) -> StatusOr<MailWrite> {
+    return MailWrite([one, mails](store::Transaction& tx) -> Status {
+      for (const InvitationEmail& m : mails) GH_RETURN_IF_ERROR(one(tx, m));
+      return OkStatus();
+    });
   };
 }
 
@@ -199,16 +201,43 @@ StatusOr<InvitationResult> InvitationService::InviteIn(store::Transaction& tx, I
 StatusOr<std::vector<StatusOr<InvitationResult>>> InvitationService::InviteAllIn(
     store::Transaction& tx, InviteScope& scope, const Inviter& inviter, const std::vector<InvitationRequest>& reqs) {
   InviteBatch batch(tx, scope.tenant.id, mailer_);
+  GH_ASSIGN_OR_RETURN(auto results, PlanAll(batch, scope, inviter, reqs));
+  GH_RETURN_IF_ERROR(batch.Flush());
+  return results;
+}
+
+PlannedInvitations::PlannedInvitations() = default;
+PlannedInvitations::PlannedInvitations(PlannedInvitations&&) noexcept = default;
+PlannedInvitations& PlannedInvitations::operator=(PlannedInvitations&&) noexcept = default;
+PlannedInvitations::~PlannedInvitations() = default;
+
+StatusOr<PlannedInvitations> InvitationService::PlanAllIn(store::Transaction& read_tx, InviteScope& scope,
+                                                          const Inviter& inviter,
+                                                          const std::vector<InvitationRequest>& reqs) {
+  PlannedInvitations plan;
+  plan.batch = std::make_unique<InviteBatch>(read_tx, scope.tenant.id, mailer_, InviteBatch::Mode::kPlanAhead);
+  GH_ASSIGN_OR_RETURN(plan.results, PlanAll(*plan.batch, scope, inviter, reqs));
+  GH_RETURN_IF_ERROR(plan.batch->PrepareMail());
+  return plan;
+}
+
+Status InvitationService::ApplyPlanned(store::Transaction& tx, PlannedInvitations& plan) {
+  GH_RETURN_IF_ERROR(plan.batch->Rebase(tx));
+  return plan.batch->Flush();
+}
+
+StatusOr<std::vector<StatusOr<InvitationResult>>> InvitationService::PlanAll(
+    InviteBatch& batch, InviteScope& scope, const Inviter& inviter, const std::vector<InvitationRequest>& reqs) {
   GH_RETURN_IF_ERROR(Prefetch(batch, scope, reqs));
   std::vector<StatusOr<InvitationResult>> results;
   results.reserve(reqs.size());
   for (const InvitationRequest& req : reqs) {
     auto result = Plan(batch, scope, inviter, req);
-    // The rules refuse with these codes; anything else is the database.
+    // The rules refuse with these codes; anything else is the database (or a
+    // plan ahead that must be made again).
     if (!result.ok() && !IsRefusal(result.status())) return result.status();
     results.push_back(std::move(result));
   }
-  GH_RETURN_IF_ERROR(batch.Flush());
   return results;
 }
 

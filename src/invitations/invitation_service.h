@@ -10,6 +10,7 @@
 // use, and expire (90 days by default). A new invitation to the same guest
 // supersedes the earlier ticket.
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -69,10 +70,13 @@ struct InvitationEmail {
   std::vector<std::string> cc;
 };
 using InvitationMailer = std::function<Status(store::Transaction& tx, const InvitationEmail& mail)>;
-// The same for the emails of a batch of invitations at once (one multi-row
-// write); a mailer of single emails is called once per email instead.
-using InvitationBatchMailer =
-    std::function<Status(store::Transaction& tx, const std::vector<InvitationEmail>& mails)>;
+// The same for the emails of a batch of invitations at once, in two steps:
+// the mailer prepares them (rendering: everything that needs no database, so
+// a batch planned ahead does it on the planning thread) and returns how to
+// write them (one multi-row write). A mailer of single emails is called once
+// per email instead, at the write.
+using MailWrite = std::function<Status(store::Transaction& tx)>;
+using InvitationBatchMailer = std::function<StatusOr<MailWrite>(const std::vector<InvitationEmail>& mails)>;
 
 // What the redemption pages need to show and check.
 struct PendingRedemption {
@@ -97,6 +101,18 @@ struct InviteScope {
   directory::Tenant tenant;
   directory::Policies policies;
   HomeTenants homes;
+};
+
+// Invitations planned in a read transaction, to be written later in another
+// (InvitationService::PlanAllIn / ApplyPlanned).
+struct PlannedInvitations {
+  PlannedInvitations();
+  PlannedInvitations(PlannedInvitations&&) noexcept;
+  PlannedInvitations& operator=(PlannedInvitations&&) noexcept;
+  ~PlannedInvitations();
+
+  std::vector<StatusOr<InvitationResult>> results;  // as InviteAllIn's
+  std::unique_ptr<InviteBatch> batch;               // the held writes
 };
 
 class InvitationService {
@@ -127,6 +143,17 @@ class InvitationService {
   StatusOr<std::vector<StatusOr<InvitationResult>>> InviteAllIn(store::Transaction& tx, InviteScope& scope,
                                                                 const Inviter& inviter,
                                                                 const std::vector<InvitationRequest>& reqs);
+  // InviteAllIn in two steps, so a bulk job can plan its next chunk while the
+  // current one is written: the rules run in `read_tx` with the writes held,
+  // reading nothing about the guests but their prefetch (any other such read
+  // is Unavailable "stale_plan": plan in the writing transaction instead).
+  // ApplyPlanned writes the plan in `tx` after re-reading the prefetched
+  // guests there — Unavailable "stale_plan", with nothing written, if any of
+  // them changed in between. Reads of the tenant, its policies and groups are
+  // taken as of the plan.
+  StatusOr<PlannedInvitations> PlanAllIn(store::Transaction& read_tx, InviteScope& scope, const Inviter& inviter,
+                                         const std::vector<InvitationRequest>& reqs);
+  static Status ApplyPlanned(store::Transaction& tx, PlannedInvitations& plan);
 
   // Checks a redeem link. Errors are for people: FailedPrecondition with a
   // sentence saying what happened (used, expired, replaced, deleted).
@@ -151,6 +178,10 @@ class InvitationService {
   // The look-ups the rules will make for `reqs`, one query per kind and
   // block of addresses.
   Status Prefetch(InviteBatch& batch, InviteScope& scope, const std::vector<InvitationRequest>& reqs);
+  // Prefetch, then every request's rules in order, writes held in `batch`.
+  StatusOr<std::vector<StatusOr<InvitationResult>>> PlanAll(InviteBatch& batch, InviteScope& scope,
+                                                            const Inviter& inviter,
+                                                            const std::vector<InvitationRequest>& reqs);
   // One invitation's rules, reading through and writing to `batch`: every
   // check runs before the first write, so a refusal writes nothing.
   StatusOr<InvitationResult> Plan(InviteBatch& batch, InviteScope& scope, const Inviter& inviter,

@@ -15,7 +15,14 @@
 // invitations are written; reads of anything else (tenants, policies, other
 // tenants' users) may go straight to the transaction.
 //
-// Not thread-safe; lives within one InviteAllIn call.
+// Planned ahead (Mode::kPlanAhead, for a bulk job's next chunk): the batch
+// is filled in a read transaction while another transaction writes, and may
+// read nothing but what Prefetch fetched (any other read fails with
+// Unavailable "stale_plan", and the caller plans again the ordinary way).
+// Rebase() then moves it into the writing transaction, after checking that
+// the prefetched users are still exactly as they were read.
+//
+// Not thread-safe; used by one thread at a time.
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -32,11 +39,19 @@ namespace gh::invitations {
 
 class InviteBatch {
  public:
-  // `mailer` (may be empty when no invitation asks for an email) and `tx`
-  // must outlive the batch.
-  InviteBatch(store::Transaction& tx, std::string tenant_id, const InvitationBatchMailer& mailer);
+  enum class Mode { kReadThrough, kPlanAhead };
 
-  store::Transaction& tx() { return tx_; }
+  // `mailer` (may be empty when no invitation asks for an email) and `tx`
+  // must outlive the batch (or its use in `tx`, until Rebase).
+  InviteBatch(store::Transaction& tx, std::string tenant_id, const InvitationBatchMailer& mailer,
+              Mode mode = Mode::kReadThrough);
+
+  store::Transaction& tx() { return *tx_; }
+
+  // A planned-ahead batch continues in `tx` (read-through from now on):
+  // Unavailable "stale_plan" if the users Prefetch read have changed since,
+  // with nothing written.
+  Status Rebase(store::Transaction& tx);
 
   // Looks up at once the tenant's users with these lower-case mail addresses
   // and UPNs, so the reads below need no query for them.
@@ -58,6 +73,9 @@ class InviteBatch {
   void SendEmail(InvitationEmail email);
   void Audit(directory::AuditEntry entry);
 
+  // Has the mailer prepare the held emails now (Flush writes them).
+  Status PrepareMail();
+
   // Applies the held writes: updated users, superseded invitations, new
   // users, memberships, invitations, emails, audit entries. A failure fails
   // the transaction (store.h), so nothing of the batch commits.
@@ -68,10 +86,21 @@ class InviteBatch {
   void Remember(const directory::User& u);
   void Index(const directory::User& u);
   void Unindex(const directory::User& u);
+  // Before a read the cached users cannot answer: the held writes go first
+  // (or, planned ahead, the read is refused).
+  Status BeforeRead();
+  // The tenant's users with these mail addresses or UPNs, each once, by id.
+  StatusOr<std::vector<directory::User>> Find(const std::vector<std::string>& mails,
+                                              const std::vector<std::string>& upns);
 
-  store::Transaction& tx_;
+  store::Transaction* tx_;
   const std::string tenant_id_;
   const InvitationBatchMailer& mailer_;
+  Mode mode_;
+
+  // Planned ahead: what Prefetch asked for and found, to check at Rebase.
+  std::vector<std::string> prefetched_mails_, prefetched_upns_;
+  std::vector<directory::User> prefetched_;
 
   // The latest version of every user the batch has read or written, and
   // indexes that are complete for each key they hold ("" = no such user).
@@ -85,7 +114,8 @@ class InviteBatch {
   std::unordered_set<std::string> created_set_, updated_set_;
   std::vector<directory::Membership> members_;
   std::vector<store::InvitationRow> invitations_;
-  std::vector<InvitationEmail> emails_;
+  std::vector<InvitationEmail> emails_;  // not prepared yet
+  std::vector<MailWrite> prepared_mail_;
   std::vector<directory::AuditEntry> audits_;
 };
 

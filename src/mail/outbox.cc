@@ -64,6 +64,20 @@ StatusOr<std::string> Outbox::Enqueue(store::Transaction& tx, const Mail& mail) 
 
 StatusOr<std::vector<std::string>> Outbox::EnqueueShared(store::Transaction& tx, const RenderedMail& shared,
                                                          const std::vector<Mail>& mails) {
+  GH_ASSIGN_OR_RETURN(SharedBatch batch, PrepareShared(shared, mails));
+  GH_RETURN_IF_ERROR(WriteShared(tx, batch));
+  std::vector<std::string> ids;
+  ids.reserve(batch.messages.size());
+  for (const store::OutboxMessage& m : batch.messages) ids.push_back(m.id);
+  return ids;
+}
+
+Status Outbox::WriteShared(store::Transaction& tx, const SharedBatch& batch) {
+  GH_RETURN_IF_ERROR(tx.Outbox().PutSharedBody(batch.body));
+  return tx.Outbox().EnqueueAll(batch.messages);
+}
+
+StatusOr<Outbox::SharedBatch> Outbox::PrepareShared(const RenderedMail& shared, const std::vector<Mail>& mails) {
   for (size_t i = 0; i < mails.size(); ++i) {
     Status valid = ValidateEnvelope(mails[i]);
     if (valid.ok()) valid = ValidateOneLine(shared.subject, mails[i].from_name);
@@ -72,20 +86,16 @@ StatusOr<std::vector<std::string>> Outbox::EnqueueShared(store::Transaction& tx,
   }
   const int64_t now = clock_.NowMillis();
   // The id is the content's hash, so every chunk of a job shares one row.
-  store::SharedBody body{Sha256Hex(shared.subject + '\0' + shared.text + '\0' + shared.html), shared.subject,
-                         shared.text, shared.html, now};
-  std::vector<store::OutboxMessage> messages;
-  messages.reserve(mails.size());
-  std::vector<std::string> ids;
+  SharedBatch batch{{Sha256Hex(shared.subject + '\0' + shared.text + '\0' + shared.html), shared.subject,
+                     shared.text, shared.html, now},
+                    {}};
+  batch.messages.reserve(mails.size());
   for (const Mail& mail : mails) {
-    store::OutboxMessage& m = messages.emplace_back(Envelope(mail, random_.NewOrderedUuid(now), now));
-    m.shared_body_id = body.id;
+    store::OutboxMessage& m = batch.messages.emplace_back(Envelope(mail, random_.NewOrderedUuid(now), now));
+    m.shared_body_id = batch.body.id;
     m.fills = mail.fills;
-    ids.push_back(m.id);
   }
-  GH_RETURN_IF_ERROR(tx.Outbox().PutSharedBody(body));
-  GH_RETURN_IF_ERROR(tx.Outbox().EnqueueAll(messages));
-  return ids;
+  return batch;
 }
 
 }  // namespace gh::mail

@@ -18,6 +18,7 @@
 #include "core/random.h"
 #include "core/status.h"
 #include "mail/templates.h"
+#include "store/outbox_repository.h"
 #include "store/store.h"
 
 namespace gh::mail {
@@ -67,6 +68,14 @@ class Outbox {
   // untouched when any mail could never be sent.
   StatusOr<std::vector<std::string>> EnqueueShared(store::Transaction& tx, const RenderedMail& shared,
                                                    const std::vector<Mail>& mails);
+  // EnqueueShared in two steps: the checks and the rows (no database), then
+  // their write.
+  struct SharedBatch {
+    store::SharedBody body;
+    std::vector<store::OutboxMessage> messages;
+  };
+  StatusOr<SharedBatch> PrepareShared(const RenderedMail& shared, const std::vector<Mail>& mails);
+  static Status WriteShared(store::Transaction& tx, const SharedBatch& batch);
 
  private:
   const Clock& clock_;

@@ -271,8 +271,8 @@ class SqlTransaction final : public Transaction, private SqlTx {
   SqlTransaction(ConnectionPool::Lease lease, TxMode mode) : SqlTx(std::move(lease), mode) {}
 
   Status Commit() override { return SqlTx::Commit(); }
-  void BeginBatch() override { SqlTx::HoldPipeline(true); }
-  Status EndBatch() override { return SqlTx::HoldPipeline(false); }
+  void BeginBatch() override { SqlTx::HoldPipeline(); }
+  Status EndBatch() override { return SqlTx::ReleasePipeline(); }
 
   // ---- Module repositories, created on first use; they run on this SqlTx.
 
@@ -739,9 +739,14 @@ StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& url, int pool_size
   if (postgres) {
     factory = [url] { return sql::OpenPostgres(url); };
   } else {
-    factory = [url] { return sql::OpenSqlite(url); };
     // Each connection to ":memory:" would be its own database: keep one.
-    if (url == ":memory:") pool_size = 1;
+    if (url == ":memory:") {
+      pool_size = 1;
+      factory = [url] { return sql::OpenSqlite(url); };
+    } else {
+      GH_ASSIGN_OR_RETURN(auto checkpointer, sql::StartSqliteCheckpointer(url));
+      factory = [url, checkpointer] { return sql::OpenSqlite(url, checkpointer); };
+    }
   }
   auto pool = ConnectionPool::Create(std::move(factory), pool_size, kPoolWait);
   int version = 0;

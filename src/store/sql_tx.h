@@ -198,9 +198,9 @@ class SqlTx {
 
   // While held, InsertAll leaves its statements in flight; releasing waits
   // for them and returns their first error (Transaction::BeginBatch).
-  Status HoldPipeline(bool hold) {
-    hold_pipeline_ = hold;
-    if (hold) return OkStatus();
+  void HoldPipeline() { hold_pipeline_ = true; }
+  Status ReleasePipeline() {
+    hold_pipeline_ = false;
     GH_RETURN_IF_ERROR(Usable());
     Status st = (*lease_)->EndPipeline();
     if (!st.ok()) failed_ = st;

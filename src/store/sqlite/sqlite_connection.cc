@@ -1,6 +1,8 @@
 // SQLite driver for store/sql.h. One sqlite3 handle per Connection, opened in
 // multi-thread mode (the pool guarantees one user at a time).
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 #include <sqlite3.h>
 
@@ -12,6 +14,10 @@ namespace gh::store::sql {
 namespace {
 
 constexpr int kBusyTimeoutMs = 5000;
+// Pages in the write-ahead log after a commit that ask for a checkpoint
+// (SQLite's own default), and that make the committer do it itself.
+constexpr int kCheckpointPages = 1000;
+constexpr int kCheckpointInPlacePages = 8 * kCheckpointPages;
 
 Status MapError(sqlite3* db, int rc, std::string_view what) {
   int ext = db ? sqlite3_extended_errcode(db) : rc;
@@ -34,9 +40,70 @@ Status MapError(sqlite3* db, int rc, std::string_view what) {
   return Internal(msg);
 }
 
+}  // namespace
+
+class SqliteCheckpointer {
+ public:
+  explicit SqliteCheckpointer(sqlite3* db) : db_(db), thread_([this] { Loop(); }) {}
+  ~SqliteCheckpointer() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_one();
+    thread_.join();
+    sqlite3_close_v2(db_);
+  }
+
+  void Request() {
+    {
+      std::lock_guard lock(mu_);
+      requested_ = true;
+    }
+    cv_.notify_one();
+  }
+
+  // sqlite3_wal_hook: called by a connection after each commit.
+  static int AfterCommit(void* self, sqlite3* db, const char*, int pages) {
+    if (pages >= kCheckpointInPlacePages) {
+      sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    } else if (pages >= kCheckpointPages) {
+      static_cast<SqliteCheckpointer*>(self)->Request();
+    }
+    return SQLITE_OK;
+  }
+
+ private:
+  void Loop() {
+    std::unique_lock lock(mu_);
+    for (;;) {
+      cv_.wait(lock, [this] { return stop_ || requested_; });
+      if (stop_) return;
+      requested_ = false;
+      lock.unlock();
+      // A read first: a connection finds the file is in WAL mode (and opens
+      // the log) only when it reads it; until then a checkpoint does nothing.
+      // PASSIVE: copies what no reader still needs, waits for no one. What
+      // it cannot copy now is copied on the next request.
+      sqlite3_exec(db_, "PRAGMA schema_version", nullptr, nullptr, nullptr);
+      sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      lock.lock();
+    }
+  }
+
+  sqlite3* db_;  // used by the thread only
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false, requested_ = false;
+  std::thread thread_;
+};
+
+namespace {
+
 class SqliteConnection final : public Connection {
  public:
-  explicit SqliteConnection(sqlite3* db) : db_(db) {}
+  SqliteConnection(sqlite3* db, std::shared_ptr<SqliteCheckpointer> checkpointer)
+      : db_(db), checkpointer_(std::move(checkpointer)) {}
   ~SqliteConnection() override {
     for (auto& [_, stmt] : cache_) sqlite3_finalize(stmt);
     sqlite3_close_v2(db_);
@@ -143,12 +210,11 @@ class SqliteConnection final : public Connection {
   }
 
   sqlite3* db_;
+  std::shared_ptr<SqliteCheckpointer> checkpointer_;  // outlives db_: it is closed first
   std::unordered_map<std::string, sqlite3_stmt*, SqlTextHash, std::equal_to<>> cache_;
 };
 
-}  // namespace
-
-StatusOr<std::unique_ptr<Connection>> OpenSqlite(const std::string& path) {
+StatusOr<sqlite3*> OpenHandle(const std::string& path) {
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
@@ -157,8 +223,24 @@ StatusOr<std::unique_ptr<Connection>> OpenSqlite(const std::string& path) {
     sqlite3_close_v2(db);
     return Unavailable(st.message());
   }
-  auto conn = std::make_unique<SqliteConnection>(db);
   sqlite3_busy_timeout(db, kBusyTimeoutMs);
+  return db;
+}
+
+}  // namespace
+
+StatusOr<std::shared_ptr<SqliteCheckpointer>> StartSqliteCheckpointer(const std::string& path) {
+  GH_ASSIGN_OR_RETURN(sqlite3 * db, OpenHandle(path));
+  return std::make_shared<SqliteCheckpointer>(db);
+}
+
+StatusOr<std::unique_ptr<Connection>> OpenSqlite(const std::string& path) { return OpenSqlite(path, nullptr); }
+
+StatusOr<std::unique_ptr<Connection>> OpenSqlite(const std::string& path,
+                                                 std::shared_ptr<SqliteCheckpointer> checkpointer) {
+  GH_ASSIGN_OR_RETURN(sqlite3 * db, OpenHandle(path));
+  if (checkpointer) sqlite3_wal_hook(db, &SqliteCheckpointer::AfterCommit, checkpointer.get());
+  auto conn = std::make_unique<SqliteConnection>(db, std::move(checkpointer));
   bool memory = path == ":memory:";
   // journal_mode=WAL is persistent in the file; setting it on every open is
   // cheap and makes a fresh file WAL before any table exists.

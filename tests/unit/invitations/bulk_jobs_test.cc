@@ -193,6 +193,98 @@ TEST_F(BulkJobsTest, AnInterruptedJobResumesWithTheSameResults) {
   EXPECT_EQ(env.sent_invitations.size(), 10u);
 }
 
+// While a chunk is written, the runner plans the next one on a second
+// thread; a plan is written only if what it read still holds.
+TEST_F(BulkJobsTest, ChunksPlannedAheadAreWrittenAsPlanned) {
+  std::string csv = "email,displayName\n";
+  for (int i = 0; i < 12; ++i) csv += "guest" + std::to_string(i) + "@partner.example,Guest " + std::to_string(i) + "\n";
+  json::object job = Run(csv);
+  EXPECT_EQ(job.at("status").as_string(), "completed");
+  EXPECT_EQ(env.bulk->ChunksPlannedAhead(), 2);  // chunks 2 and 3, planned while 1 and 2 were written
+  EXPECT_EQ(env.bulk->ChunksReplanned(), 0);
+  auto results = Results(std::string(job.at("id").as_string()));
+  ASSERT_EQ(results.size(), 12u);
+  for (int i = 0; i < 12; ++i) {
+    const ResultLine& line = results[i + 2];
+    EXPECT_EQ(line.outcome, "invited") << i;
+    EXPECT_EQ(line.email, "guest" + std::to_string(i) + "@partner.example");
+    EXPECT_EQ(CountUsersWithMail(line.email), 1);
+    EXPECT_EQ(PendingInvitations(line.user_id), 1);
+  }
+  EXPECT_EQ(env.sent_invitations.size(), 12u);
+}
+
+TEST_F(BulkJobsTest, APlanThatMissedAnEarlierRowIsMadeAgain) {
+  // Row 7 repeats row 3; its chunk is planned before row 3's chunk commits.
+  auto r = Upload("email\na@p.example\nb@p.example\nc@p.example\nd@p.example\ne@p.example\nB@p.example\n");
+  std::string id(TestEnv::Json(r).at("id").as_string());
+  auto job = env.bulk->Get(contoso.res.tenant.id, id);
+  ASSERT_TRUE(job.ok());
+  auto ahead = env.bulk->PlanChunk(*job, 1);
+  ASSERT_TRUE(ahead.ok()) << ahead.status().ToString();
+  EXPECT_EQ(ahead->results[1].outcome, "invited");  // as far as the plan could see
+  auto first = env.bulk->RunChunk(*job, "gatehouse");
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  auto done = env.bulk->RunChunk(*first, "gatehouse", &*ahead);
+  ASSERT_TRUE(done.ok()) << done.status().ToString();
+  EXPECT_EQ(done->status, "completed");
+  EXPECT_EQ(env.bulk->ChunksPlannedAhead(), 0);
+  EXPECT_EQ(env.bulk->ChunksReplanned(), 1);
+  auto results = Results(id);
+  EXPECT_EQ(results[6].outcome, "invited");
+  EXPECT_EQ(results[7].outcome, "duplicate");
+  EXPECT_EQ(results[7].error, "Same address as row 3.");
+  EXPECT_EQ(CountUsersWithMail("b@p.example"), 1);
+  EXPECT_EQ(CountUsersWithMail("e@p.example"), 1);
+  EXPECT_EQ(env.sent_invitations.size(), 5u);
+}
+
+TEST_F(BulkJobsTest, APlanWhoseGuestWasInvitedMeanwhileIsMadeAgain) {
+  auto r = Upload("email\na@p.example\nb@p.example\nc@p.example\nd@p.example\ne@p.example\n");
+  std::string id(TestEnv::Json(r).at("id").as_string());
+  auto first = env.bulk->RunChunk(*env.bulk->Get(contoso.res.tenant.id, id), "gatehouse");
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  auto ahead = env.bulk->PlanChunk(*first, 1);
+  ASSERT_TRUE(ahead.ok()) << ahead.status().ToString();
+  EXPECT_EQ(ahead->results[0].outcome, "invited");
+  // Another administrator invites e@ before the planned chunk is written.
+  auto single = env.Call("POST", "/v1.0/invitations", contoso.token,
+                         R"({"invitedUserEmailAddress":"e@p.example","inviteRedirectUrl":"https://apps.contoso.test/"})");
+  ASSERT_EQ(single.status, 201) << single.body;
+  auto done = env.bulk->RunChunk(*first, "gatehouse", &*ahead);
+  ASSERT_TRUE(done.ok()) << done.status().ToString();
+  EXPECT_EQ(env.bulk->ChunksReplanned(), 1);
+  auto results = Results(id);
+  EXPECT_EQ(results[6].outcome, "alreadyInvited");  // not a second guest
+  EXPECT_EQ(results[6].user_id, std::string(TestEnv::Json(single).at("invitedUser").at("id").as_string()));
+  EXPECT_EQ(CountUsersWithMail("e@p.example"), 1);
+  EXPECT_EQ(PendingInvitations(results[6].user_id), 1);
+}
+
+TEST_F(BulkJobsTest, APlanThatNeedsMoreThanItsPrefetchIsLeftToItsTurn) {
+  // Adding an existing guest to a group reads the groups they are in: more
+  // than a plan made ahead may read, so the chunk is planned in its turn.
+  auto single = env.Call("POST", "/v1.0/invitations", contoso.token,
+                         R"({"invitedUserEmailAddress":"f@p.example","inviteRedirectUrl":"https://apps.contoso.test/"})");
+  ASSERT_EQ(single.status, 201) << single.body;
+  auto g = env.Call("POST", "/v1.0/groups", contoso.token,
+                    R"({"displayName":"Partners","mailNickname":"partners","mailEnabled":false,"securityEnabled":true})");
+  ASSERT_EQ(g.status, 201) << g.body;
+  auto r = Upload("email,groups\nf@p.example,Partners\n");
+  std::string id(TestEnv::Json(r).at("id").as_string());
+  auto job = env.bulk->Get(contoso.res.tenant.id, id);
+  auto ahead = env.bulk->PlanChunk(*job, 0);
+  ASSERT_FALSE(ahead.ok());
+  EXPECT_EQ(ahead.status().reason(), "stale_plan");
+  env.bulk_runner->RunAll();
+  auto results = Results(id);
+  EXPECT_EQ(results[2].outcome, "alreadyInvited");
+  std::string gid(TestEnv::Json(g).at("id").as_string());
+  auto members = TestEnv::Json(env.Call("GET", "/v1.0/groups/" + gid + "/members", contoso.token));
+  ASSERT_EQ(members.at("value").as_array().size(), 1u);
+  EXPECT_EQ(members.at("value").at(0).at("id"), TestEnv::Json(single).at("invitedUser").at("id"));
+}
+
 TEST_F(BulkJobsTest, ALeaseHeldByALiveRunnerIsRespected) {
   auto r = Upload("email\na@p.example\nb@p.example\nc@p.example\nd@p.example\ne@p.example\n");  // two chunks
   std::string id(TestEnv::Json(r).at("id").as_string());

@@ -192,7 +192,9 @@ TEST_F(InviteBatchTest, SharedInvitationMailIsTheMailRenderedWhole) {
   };
   {
     auto tx = env.store->Begin(store::TxMode::kWrite);
-    GH_ASSERT_OK(mailer(**tx, emails));
+    auto write = mailer(emails);
+    GH_ASSERT_OK(write);
+    GH_ASSERT_OK((*write)(**tx));
     GH_ASSERT_OK((*tx)->Commit());
   }
   auto stored = Outbox(*env.store, tenant);
