@@ -424,7 +424,8 @@ StatusOr<std::vector<BulkResultRow>> BulkInvitationService::ProcessChunk(store::
   GH_ASSIGN_OR_RETURN(PreparedChunk chunk, Prepare(tx, job, job.next_chunk, data));
   // The database failed (not a row): the whole chunk is retried.
   GH_ASSIGN_OR_RETURN(auto invited, invitations_.InviteAllIn(tx, chunk.scope, chunk.inviter, chunk.requests));
-  for (size_t k = 0; k < chunk.requested.size(); ++k) RecordInvitation(invited[k], chunk.plan.results[chunk.requested[k]]);
+  for (size_t k = 0; k < chunk.requested.size(); ++k)
+    RecordInvitation(invited[k], chunk.plan.results[chunk.requested[k]]);
   return std::move(chunk.plan.results);
 }
 

@@ -197,7 +197,8 @@ TEST_F(BulkJobsTest, AnInterruptedJobResumesWithTheSameResults) {
 // thread; a plan is written only if what it read still holds.
 TEST_F(BulkJobsTest, ChunksPlannedAheadAreWrittenAsPlanned) {
   std::string csv = "email,displayName\n";
-  for (int i = 0; i < 12; ++i) csv += "guest" + std::to_string(i) + "@partner.example,Guest " + std::to_string(i) + "\n";
+  for (int i = 0; i < 12; ++i)
+    csv += "guest" + std::to_string(i) + "@partner.example,Guest " + std::to_string(i) + "\n";
   json::object job = Run(csv);
   EXPECT_EQ(job.at("status").as_string(), "completed");
   EXPECT_EQ(env.bulk->ChunksPlannedAhead(), 2);  // chunks 2 and 3, planned while 1 and 2 were written
