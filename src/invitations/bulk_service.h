@@ -10,7 +10,8 @@
 // results, the job's progress, and the deletion of the chunk. A crash rolls
 // back at most the chunk in flight; the next RunChunk resumes there, so the
 // results are those of an uninterrupted run, and nothing committed is done
-// twice. Memory is bounded by one chunk, not by the file.
+// twice. Memory is bounded by two chunks (one written, the next planned:
+// PlanChunk), not by the file.
 //
 // Idempotent: an address already in this job is a "duplicate" row (no second
 // invitation or email); an address invited earlier and still pending is
