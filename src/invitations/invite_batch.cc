@@ -160,6 +160,8 @@ Status InviteBatch::Flush() {
       emails_.empty() && prepared_mail_.empty() && audits_.empty())
     return OkStatus();
   if (mode_ == Mode::kPlanAhead) return BeforeRead();
+  // Before the batch opens: past this point only the database fails.
+  GH_RETURN_IF_ERROR(PrepareMail());
   // The multi-row writes go out back to back; the database reports on them at EndBatch.
   tx_->BeginBatch();
   for (const std::string& id : updated_) GH_RETURN_IF_ERROR(tx_->UpdateUser(users_.at(id)));
@@ -171,7 +173,6 @@ Status InviteBatch::Flush() {
   GH_RETURN_IF_ERROR(tx_->InsertUsers(created));
   for (const directory::Membership& m : members_) GH_RETURN_IF_ERROR(tx_->AddMember(tenant_id_, m));
   GH_RETURN_IF_ERROR(tx_->Invitations().InsertAll(invitations_));
-  GH_RETURN_IF_ERROR(PrepareMail());
   for (const MailWrite& write : prepared_mail_) GH_RETURN_IF_ERROR(write(*tx_));
   GH_RETURN_IF_ERROR(tx_->InsertAudits(audits_));
   GH_RETURN_IF_ERROR(tx_->EndBatch());
