@@ -5,14 +5,10 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/random.h"  // ToLower
+
 namespace gh::invitations {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string Trim(std::string_view s) {
   size_t b = 0, e = s.size();
@@ -145,7 +141,7 @@ std::string_view BulkFormatName(BulkFormat f) {
 }
 
 bool IsVersionRecord(const std::vector<std::string>& fields) {
-  if (fields.empty() || !Lower(Trim(fields[0])).starts_with("version:")) return false;
+  if (fields.empty() || !ToLower(Trim(fields[0])).starts_with("version:")) return false;
   return std::all_of(fields.begin() + 1, fields.end(), [](const std::string& f) { return Trim(f).empty(); });
 }
 
@@ -162,9 +158,9 @@ StatusOr<BulkLayout> LayoutOf(const std::vector<std::string>& heading) {
     auto open = h.rfind('['), close = h.rfind(']');
     if (open != std::string::npos && close != std::string::npos && close > open) {
       bracketed = true;
-      names.push_back(Lower(Trim(std::string_view(h).substr(open + 1, close - open - 1))));
+      names.push_back(ToLower(Trim(std::string_view(h).substr(open + 1, close - open - 1))));
     } else {
-      names.push_back(Lower(Trim(h)));
+      names.push_back(ToLower(Trim(h)));
     }
   }
   auto find = [&](std::initializer_list<std::string_view> accepted) {

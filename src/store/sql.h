@@ -97,7 +97,6 @@ class Connection {
 
 // Drivers. `url` is a file path / ":memory:" for SQLite and a libpq URL for
 // PostgreSQL.
-StatusOr<std::unique_ptr<Connection>> OpenSqlite(const std::string& path);
 // Copies a SQLite database's write-ahead log back into the file on a thread
 // of its own, so a committing writer does not do it in its commit (a bulk
 // job's chunk spent ~10% of its time there). Connections opened with it
@@ -106,7 +105,7 @@ StatusOr<std::unique_ptr<Connection>> OpenSqlite(const std::string& path);
 class SqliteCheckpointer;
 StatusOr<std::shared_ptr<SqliteCheckpointer>> StartSqliteCheckpointer(const std::string& path);
 StatusOr<std::unique_ptr<Connection>> OpenSqlite(const std::string& path,
-                                                 std::shared_ptr<SqliteCheckpointer> checkpointer);
+                                                 std::shared_ptr<SqliteCheckpointer> checkpointer = nullptr);
 StatusOr<std::unique_ptr<Connection>> OpenPostgres(const std::string& url);
 
 // Rewrites $n placeholders to ?n outside quoted literals (for SQLite).

@@ -1,6 +1,8 @@
 #include "store/bulk_repository.h"
 #include "store/sql_repositories.h"
 
+#include "core/random.h"  // ToLower
+
 namespace gh::store {
 namespace {
 
@@ -66,14 +68,8 @@ BulkResultRow ResultFrom(const sql::Row& r) {
   return {r.Int(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5)};
 }
 
-std::string Lower(std::string s) {
-  for (char& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
-}
-
 sql::Params ResultParams(const std::string& job_id, const BulkResultRow& r) {
-  return sql::MakeParams(job_id, sql::Int(r.row), r.email, Lower(r.email), r.outcome, r.user_id, r.redeem_url,
+  return sql::MakeParams(job_id, sql::Int(r.row), r.email, ToLower(r.email), r.outcome, r.user_id, r.redeem_url,
                          r.error);
 }
 

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "core/random.h"  // ToLower, Trim
+#include "directory/validation.h"
 #include "web/page.h"
 #include "web/templates.h"
 
@@ -29,15 +30,6 @@ constexpr const char* kFrontDoor = R"HTML({{%AUTOESCAPE context="HTML"}}<h1>Gate
 <p>Invited by email? Open the link in the invitation: it signs you in with the account you already have.</p>
 )HTML";
 
-// A DNS name as typed: letters, digits, hyphens and dots, at most 253 characters.
-bool LooksLikeDomain(const std::string& d) {
-  if (d.empty() || d.size() > 253 || d.front() == '.' || d.back() == '.' || d.find("..") != std::string::npos)
-    return false;
-  for (char c : d)
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.')) return false;
-  return true;
-}
-
 http::Response FrontDoor(const std::string& domain, const std::string& error, int status) {
   Page p("front_door", "Gatehouse");
   p.Set("DOMAIN", domain);
@@ -49,7 +41,7 @@ http::Response Go(http::RouteContext& ctx) {
   const std::string domain = ToLower(Trim(ctx.request.Query("domain").value_or("")));
   const std::string to = ctx.request.Query("to").value_or("");
   if (to != "portal" && to != "my") return FrontDoor(domain, "Choose the admin portal or your environments.", 400);
-  if (!LooksLikeDomain(domain))
+  if (!directory::ValidateDomain(domain).ok())
     return FrontDoor(domain, "Enter a domain such as contoso.com: letters, digits, hyphens and dots.", 400);
   // The pages themselves say when no organisation has that domain.
   return Redirect((to == "portal" ? "/portal/" : "/my/") + domain);

@@ -234,8 +234,6 @@ StatusOr<std::shared_ptr<SqliteCheckpointer>> StartSqliteCheckpointer(const std:
   return std::make_shared<SqliteCheckpointer>(db);
 }
 
-StatusOr<std::unique_ptr<Connection>> OpenSqlite(const std::string& path) { return OpenSqlite(path, nullptr); }
-
 StatusOr<std::unique_ptr<Connection>> OpenSqlite(const std::string& path,
                                                  std::shared_ptr<SqliteCheckpointer> checkpointer) {
   GH_ASSIGN_OR_RETURN(sqlite3 * db, OpenHandle(path));

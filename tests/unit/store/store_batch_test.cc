@@ -25,6 +25,13 @@ class StoreBatchTest : public StoreTest {
     return users;
   }
 
+  // `u` inserted and committed in a transaction of its own.
+  void Committed(const directory::User& u) {
+    auto tx = Write();
+    GH_ASSERT_OK(tx->InsertUser(u));
+    GH_ASSERT_OK(tx->Commit());
+  }
+
   OutboxMessage Mail(const std::string& tenant, const std::string& to) {
     OutboxMessage m;
     m.id = NewId();
@@ -81,11 +88,7 @@ TEST_P(StoreBatchTest, InsertedUsersAreFoundByMailAndUpnAcrossBlocks) {
 TEST_P(StoreBatchTest, ABatchOfUsersWithOneTakenUpnWritesNothing) {
   std::string tenant = NewTenant();
   std::vector<directory::User> users = Guests(tenant, 5);
-  {
-    auto tx = Write();
-    GH_ASSERT_OK(tx->InsertUser(users[3]));
-    GH_ASSERT_OK(tx->Commit());
-  }
+  Committed(users[3]);
   users[3].id = NewId();  // same UPN, new object
   auto tx = Write();
   GH_EXPECT_CODE(tx->InsertUsers(users), Code::kAlreadyExists);
@@ -99,11 +102,7 @@ TEST_P(StoreBatchTest, ABatchOfUsersWithOneTakenUpnWritesNothing) {
 TEST_P(StoreBatchTest, AFailedPipelinedBatchLeavesTheConnectionUsable) {
   std::string tenant = NewTenant();
   std::vector<directory::User> users = Guests(tenant, 300);  // blocks of 128, 128, 32, 8, 4
-  {
-    auto tx = Write();
-    GH_ASSERT_OK(tx->InsertUser(users[0]));
-    GH_ASSERT_OK(tx->Commit());
-  }
+  Committed(users[0]);
   std::vector<directory::User> again = users;
   again[0].id = NewId();  // the first block fails
   {
@@ -124,11 +123,7 @@ TEST_P(StoreBatchTest, AFailedPipelinedBatchLeavesTheConnectionUsable) {
 TEST_P(StoreBatchTest, InABatchAWriteErrorIsReportedByEndBatchAtTheLatest) {
   std::string tenant = NewTenant();
   std::vector<directory::User> users = Guests(tenant, 200);
-  {
-    auto tx = Write();
-    GH_ASSERT_OK(tx->InsertUser(users[150]));
-    GH_ASSERT_OK(tx->Commit());
-  }
+  Committed(users[150]);
   users[150].id = NewId();
   auto tx = Write();
   tx->BeginBatch();
