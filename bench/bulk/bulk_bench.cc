@@ -145,9 +145,9 @@ double Ceiling(store::Store& store, const directory::Tenant& tenant, int64_t row
       values.invitee_email = email;
       values.redeem_url = redeem_url;
       m.fills = *mail::InvitationFills(values);
-      for (const char* activity : {"Add user", "Invite external user"})
-        audits.push_back(directory::MakeAuditEntry(random, clock, directory::Actor::System(), tenant.id,
-                                                   "UserManagement", activity, "User", u.id, u.user_principal_name));
+      audits.push_back(directory::MakeAuditEntry(random, clock, directory::Actor::System(), tenant.id,
+                                                 "UserManagement", "Invite external user", "User", u.id,
+                                                 u.user_principal_name));
       results.push_back({i + 2, email, "invited", u.id, redeem_url, ""});
     }
     Must(tx->InsertUsers(users), "users");

@@ -467,15 +467,16 @@ StatusOr<InvitationResult> InvitationService::Plan(InviteBatch& batch, InviteSco
     out.email_queued = true;
   }
 
+  // One entry per invitation, whether it created the guest or not (the
+  // details say which): its target is the guest, its actor the inviter.
   const std::string details = json::serialize(json::object{{"invitedUserEmailAddress", req.email},
+                                                           {"guestCreated", out.created_user},
                                                            {"resetRedemption", req.reset_redemption},
                                                            {"sendInvitationMessage", req.send_message}});
-  auto audit = [&](std::string activity) {
-    batch.Audit(directory::MakeAuditEntry(random_, clock_, inviter.Actor(), tenant_id, "UserManagement",
-                                          std::move(activity), "User", user.id, user.user_principal_name, details));
-  };
-  if (out.created_user) audit("Add user");
-  audit(req.reset_redemption ? "Reset redemption of external user" : "Invite external user");
+  batch.Audit(directory::MakeAuditEntry(
+      random_, clock_, inviter.Actor(), tenant_id, "UserManagement",
+      req.reset_redemption ? "Reset redemption of external user" : "Invite external user", "User", user.id,
+      user.user_principal_name, details));
   out.invitation = std::move(row);
   out.user = std::move(user);
   out.status = "PendingAcceptance";

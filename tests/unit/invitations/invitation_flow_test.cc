@@ -165,6 +165,22 @@ TEST_F(InvitationFlowTest, InviteRedeemAndSignInAsAGuest) {
   EXPECT_EQ(id->at("acct").as_int64(), 1);
 }
 
+TEST_F(InvitationFlowTest, EachInvitationIsAuditedOnceAndSaysWhetherItCreatedTheGuest) {
+  auto first = Invite("alice@fabrikam.test");
+  ASSERT_EQ(first.status, 201) << first.body;
+  std::string user_id(TestEnv::Json(first).at("invitedUser").at("id").as_string());
+  ASSERT_EQ(Invite("alice@fabrikam.test").status, 201);  // sent again to the same guest
+  auto log = TestEnv::Json(env.Call("GET", "/v1.0/auditLogs/directoryAudits?$top=50", contoso.token));
+  std::vector<json::object> mine;
+  for (const auto& e : log.at("value").as_array())
+    if (e.at("targetResources").at(0).at("id").as_string() == user_id) mine.push_back(e.as_object());
+  ASSERT_EQ(mine.size(), 2u);  // newest first
+  for (const auto& e : mine) EXPECT_EQ(e.at("activityDisplayName"), "Invite external user");
+  EXPECT_EQ(mine[0].at("additionalDetails").at("guestCreated"), false);
+  EXPECT_EQ(mine[1].at("additionalDetails").at("guestCreated"), true);
+  EXPECT_EQ(mine[1].at("additionalDetails").at("invitedUserEmailAddress"), "alice@fabrikam.test");
+}
+
 TEST_F(InvitationFlowTest, APendingOrDisabledGuestCannotSignIn) {
   auto inv = TestEnv::Json(Invite("bob@fabrikam.test"));
   std::string user_id(inv.at("invitedUser").at("id").as_string());
