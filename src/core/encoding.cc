@@ -78,12 +78,32 @@ std::string HexEncode(std::string_view bytes) {
 }
 
 std::string Sha256(std::string_view data) {
+  // Fetched once: OpenSSL 3's one-shot SHA256() looks the algorithm up on
+  // every call, which cost more than hashing a short token.
+  static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
   unsigned char md[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md);
+  if (!sha256 || !EVP_Digest(data.data(), data.size(), md, nullptr, sha256, nullptr))
+    SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md);
   return std::string(reinterpret_cast<char*>(md), sizeof md);
 }
 
 std::string Sha256Hex(std::string_view data) { return HexEncode(Sha256(data)); }
+
+std::string HtmlEscape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
 
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;

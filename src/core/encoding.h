@@ -1,5 +1,6 @@
 #pragma once
-// Byte encodings and digests used across modules (tokens, JWTs, secrets).
+// Byte and text encodings and digests used across modules (tokens, JWTs,
+// secrets, mail bodies).
 #include <string>
 #include <string_view>
 
@@ -14,6 +15,8 @@ StatusOr<std::string> Base64Decode(std::string_view text);
 std::string HexEncode(std::string_view bytes);
 std::string Sha256(std::string_view data);     // raw 32 bytes
 std::string Sha256Hex(std::string_view data);  // lower-case hex
+// & < > " ' as entities (mail bodies, and the outbox filling them in).
+std::string HtmlEscape(std::string_view text);
 // Constant-time comparison for secrets and digests.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 

@@ -33,7 +33,7 @@ SharedKey KeyOf(const InvitationEmail& e) { return {e.language, e.tenant_name, e
 
 // The emails of one batch sharing one rendering.
 struct SharedGroup {
-  std::optional<mail::RenderedMail> rendering;  // nullopt: its values cannot be slotted
+  std::optional<mail::SharedRendering> rendering;  // nullopt: its values cannot be slotted
   std::vector<mail::Mail> mails;
 };
 
@@ -50,7 +50,7 @@ InvitationBatchMailer OutboxMailer(mail::Outbox& outbox) {
         group = groups.emplace(KeyOf(e), SharedGroup{std::move(rendering), {}}).first;
       }
       mail::Mail m = Envelope(e);
-      std::optional<mail::SlotFills> fills = mail::InvitationFills(TemplateValues(e));
+      std::optional<mail::SlotValues> fills = mail::InvitationFills(TemplateValues(e));
       if (group->second.rendering && fills) {
         m.fills = std::move(*fills);
         group->second.mails.push_back(std::move(m));

@@ -62,7 +62,7 @@ StatusOr<std::string> Outbox::Enqueue(store::Transaction& tx, const Mail& mail) 
   return m.id;
 }
 
-StatusOr<std::vector<std::string>> Outbox::EnqueueShared(store::Transaction& tx, const RenderedMail& shared,
+StatusOr<std::vector<std::string>> Outbox::EnqueueShared(store::Transaction& tx, const SharedRendering& shared,
                                                          const std::vector<Mail>& mails) {
   GH_ASSIGN_OR_RETURN(SharedBatch batch, PrepareShared(shared, mails));
   GH_RETURN_IF_ERROR(WriteShared(tx, batch));
@@ -77,23 +77,30 @@ Status Outbox::WriteShared(store::Transaction& tx, const SharedBatch& batch) {
   return tx.Outbox().EnqueueAll(batch.messages);
 }
 
-StatusOr<Outbox::SharedBatch> Outbox::PrepareShared(const RenderedMail& shared, const std::vector<Mail>& mails) {
+StatusOr<Outbox::SharedBatch> Outbox::PrepareShared(const SharedRendering& shared, const std::vector<Mail>& mails) {
+  const RenderedMail& parts = shared.parts;
   for (size_t i = 0; i < mails.size(); ++i) {
     Status valid = ValidateEnvelope(mails[i]);
-    if (valid.ok()) valid = ValidateOneLine(shared.subject, mails[i].from_name);
+    if (valid.ok()) valid = ValidateOneLine(parts.subject, mails[i].from_name);
     if (!valid.ok()) return InvalidArgument("Mail to " + (mails[i].to.empty() ? "(nobody)" : mails[i].to.front()) +
                                             ": " + valid.message());
   }
   const int64_t now = clock_.NowMillis();
+  std::vector<store::BodySlot> slots;
+  std::string slot_key;
+  for (const Slot& s : shared.slots) {
+    slots.push_back({s.text, s.value, s.html_escaped});
+    slot_key += '\0' + s.text + '\0' + std::to_string(s.value) + (s.html_escaped ? "h" : "");
+  }
   // The id is the content's hash, so every chunk of a job shares one row.
-  SharedBatch batch{{Sha256Hex(shared.subject + '\0' + shared.text + '\0' + shared.html), shared.subject,
-                     shared.text, shared.html, now},
+  SharedBatch batch{{Sha256Hex(parts.subject + '\0' + parts.text + '\0' + parts.html + slot_key), parts.subject,
+                     parts.text, parts.html, now, std::move(slots)},
                     {}};
   batch.messages.reserve(mails.size());
   for (const Mail& mail : mails) {
     store::OutboxMessage& m = batch.messages.emplace_back(Envelope(mail, random_.NewOrderedUuid(now), now));
     m.shared_body_id = batch.body.id;
-    m.fills = mail.fills;
+    m.fill_values = mail.fills;
   }
   return batch;
 }

@@ -38,7 +38,7 @@ struct Mail {
   std::optional<std::string> dedupe_key;
   // For EnqueueShared: this mail's values for the slots of the shared
   // rendering (templates.h).
-  SlotFills fills;
+  SlotValues fills;
 
   void SetContent(const RenderedMail& r) {
     subject = r.subject;
@@ -66,7 +66,7 @@ class Outbox {
   // ignored): the rendering is stored once, the mails with one multi-row
   // write; their ids in order. InvalidArgument (naming the mail) with `tx`
   // untouched when any mail could never be sent.
-  StatusOr<std::vector<std::string>> EnqueueShared(store::Transaction& tx, const RenderedMail& shared,
+  StatusOr<std::vector<std::string>> EnqueueShared(store::Transaction& tx, const SharedRendering& shared,
                                                    const std::vector<Mail>& mails);
   // EnqueueShared in two steps: the checks and the rows (no database), then
   // their write.
@@ -74,7 +74,7 @@ class Outbox {
     store::SharedBody body;
     std::vector<store::OutboxMessage> messages;
   };
-  StatusOr<SharedBatch> PrepareShared(const RenderedMail& shared, const std::vector<Mail>& mails);
+  StatusOr<SharedBatch> PrepareShared(const SharedRendering& shared, const std::vector<Mail>& mails);
   static Status WriteShared(store::Transaction& tx, const SharedBatch& batch);
 
  private:

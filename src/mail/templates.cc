@@ -217,22 +217,6 @@ StatusOr<std::string> RenderTemplate(std::string_view tpl, const TemplateValues&
   return out;
 }
 
-std::string HtmlEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 std::string_view PickLanguage(std::string_view tag) {
   std::string primary;
   for (char c : tag) {
@@ -260,7 +244,7 @@ namespace {
 // a value is written apart: HTML escaping turns it into "&amp;", plain text
 // and the subject keep it, so each form gets its own fill.
 constexpr char kSlotMarker = '\x1e';
-std::string Slot(std::string_view name) { return std::string(1, kSlotMarker) + "&" + std::string(name) + "\x1f"; }
+std::string SlotText(std::string_view name) { return std::string(1, kSlotMarker) + "&" + std::string(name) + "\x1f"; }
 
 bool HasMarker(std::string_view value) { return value.find(kSlotMarker) != std::string_view::npos; }
 
@@ -271,26 +255,33 @@ std::vector<std::pair<std::string_view, std::string_view>> RecipientValues(const
 
 }  // namespace
 
-StatusOr<std::optional<RenderedMail>> RenderSharedInvitation(const InvitationMail& shared) {
+StatusOr<std::optional<SharedRendering>> RenderSharedInvitation(const InvitationMail& shared) {
   for (std::string_view v : {shared.language, shared.inviter_org, shared.inviter_name, shared.custom_message,
                              shared.privacy_url})
-    if (HasMarker(v)) return std::optional<RenderedMail>();
+    if (HasMarker(v)) return std::optional<SharedRendering>();
   InvitationMail slotted = shared;
-  slotted.invitee_email = Slot("invitee_email");
-  slotted.redeem_url = Slot("redeem_url");
-  GH_ASSIGN_OR_RETURN(RenderedMail rendered, RenderInvitation(slotted));
-  return std::optional<RenderedMail>(std::move(rendered));
+  SharedRendering out;
+  int index = 0;
+  for (auto [name, _] : RecipientValues(shared)) {
+    // The subject and text carry a slot as is, the HTML escaped.
+    out.slots.push_back({SlotText(name), index, false});
+    out.slots.push_back({HtmlEscape(SlotText(name)), index, true});
+    ++index;
+  }
+  slotted.invitee_email = SlotText("invitee_email");
+  slotted.redeem_url = SlotText("redeem_url");
+  GH_ASSIGN_OR_RETURN(out.parts, RenderInvitation(slotted));
+  return std::optional<SharedRendering>(std::move(out));
 }
 
-std::optional<SlotFills> InvitationFills(const InvitationMail& m) {
-  SlotFills fills;
+std::optional<SlotValues> InvitationFills(const InvitationMail& m) {
+  SlotValues values;
   for (auto [name, value] : RecipientValues(m)) {
     // An empty value would hide a {{#name}} section the slot shows.
     if (value.empty() || HasMarker(value)) return std::nullopt;
-    fills.emplace_back(Slot(name), std::string(value));
-    fills.emplace_back(HtmlEscape(Slot(name)), HtmlEscape(value));
+    values.emplace_back(value);
   }
-  return fills;
+  return values;
 }
 
 StatusOr<RenderedMail> RenderOneTimePasscode(const OneTimePasscodeMail& m) {

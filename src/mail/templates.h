@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/encoding.h"
 #include "core/status.h"
 
 namespace gh::mail {
@@ -30,8 +31,7 @@ using TemplateValues = std::map<std::string, std::string, std::less<>>;
 enum class Escape { kNone, kHtml };
 
 StatusOr<std::string> RenderTemplate(std::string_view tpl, const TemplateValues& values, Escape escape);
-// & < > " ' as entities.
-std::string HtmlEscape(std::string_view text);
+using gh::HtmlEscape;  // core/encoding.h
 // "fr" for a tag whose primary subtag is fr (fr, fr-FR, FR-ca), else "en".
 std::string_view PickLanguage(std::string_view tag);
 
@@ -70,17 +70,26 @@ StatusOr<RenderedMail> RenderInvitation(const InvitationMail& m);
 
 // Invitations to many people with the same sender and message (a bulk job):
 // rendered once, with slots where each recipient's address and link go.
-// Each pair of SlotFills is a slot's exact text in the rendering and what
-// replaces it; replacing every slot (in one pass, values never re-scanned)
-// gives exactly RenderInvitation's mail for that recipient. The mail outbox
-// stores such a rendering once and fills it in when the mail is read.
-using SlotFills = std::vector<std::pair<std::string, std::string>>;
+// Replacing every slot with the recipient's value it names (HTML-escaped
+// where it says so; in one pass, values never re-scanned) gives exactly
+// RenderInvitation's mail for that recipient. The mail outbox stores such a
+// rendering once and fills it in when the mail is read.
+struct Slot {
+  std::string text;   // exact, in the parts
+  int value = 0;      // index into the recipient's SlotValues
+  bool html_escaped = false;
+};
+using SlotValues = std::vector<std::string>;
+struct SharedRendering {
+  RenderedMail parts;
+  std::vector<Slot> slots;
+};
 // `shared` without its invitee_email and redeem_url; nullopt when one of its
 // values contains the slot marker (U+001E), so the caller renders whole mails.
-StatusOr<std::optional<RenderedMail>> RenderSharedInvitation(const InvitationMail& shared);
-// The fills for `m`'s invitee_email and redeem_url; nullopt when one is empty
-// or contains the marker (render that mail whole).
-std::optional<SlotFills> InvitationFills(const InvitationMail& m);
+StatusOr<std::optional<SharedRendering>> RenderSharedInvitation(const InvitationMail& shared);
+// `m`'s values for those slots (invitee_email, redeem_url); nullopt when one
+// is empty or contains the marker (render that mail whole).
+std::optional<SlotValues> InvitationFills(const InvitationMail& m);
 StatusOr<RenderedMail> RenderOneTimePasscode(const OneTimePasscodeMail& m);
 StatusOr<RenderedMail> RenderEnvironmentNotice(const EnvironmentNoticeMail& m);
 

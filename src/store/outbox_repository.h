@@ -46,20 +46,31 @@ struct OutboxMessage {
   std::string leased_by;    // who claimed it last (diagnostics)
   // Set by a writer of many similar messages: the id of a SharedBody whose
   // parts (with slots) replace subject, text_body and html_body, and this
-  // message's values for the slots: each pair is a slot's exact text and what
-  // replaces it. Reads return the filled-in parts and no shared_body_id, as if
-  // the message had been stored whole.
+  // message's values for the body's slots (BodySlot::value indexes them).
+  // Reads return the filled-in parts and no shared_body_id, as if the message
+  // had been stored whole.
   std::string shared_body_id;
-  std::vector<std::pair<std::string, std::string>> fills;
+  std::vector<std::string> fill_values;
+};
+
+// A place in a SharedBody's parts that each message fills in: the slot's
+// exact text, which of the message's fill_values replaces it, and whether
+// HTML-escaped (core/encoding.h), as the HTML part needs.
+struct BodySlot {
+  std::string text;
+  int value = 0;
+  bool html_escaped = false;
+  bool operator==(const BodySlot&) const = default;
 };
 
 // A rendering shared by many messages (a bulk job's invitations), stored once.
 struct SharedBody {
-  std::string id;  // the writer's hash of the parts: one id, one content
+  std::string id;  // the writer's hash of the parts and slots: one id, one content
   std::string subject;
   std::string text_body;
   std::string html_body;
   int64_t created_at = 0;
+  std::vector<BodySlot> slots;
 };
 
 class OutboxRepository {

@@ -1,10 +1,11 @@
 // The mail outbox over SqlTx (table mail_outbox, migration 2; shared
-// renderings in mail_bodies, migration 11).
+// renderings in mail_bodies, migration 11, with their slots since 12).
 #include <boost/json.hpp>
 
 #include <map>
 #include <memory>
 
+#include "core/encoding.h"
 #include "store/outbox_repository.h"
 #include "store/sql_repositories.h"
 #include "store/sql_tx.h"
@@ -21,17 +22,33 @@ const Table kOutbox{"mail_outbox",
                      "text_body", "html_body", "created_at", "attempts", "next_attempt_at", "sent_at", "gave_up",
                      "last_error", "dedupe_key", "lease_until", "leased_by", "body_id", "fills"},
                     1};
-const Table kBodies{"mail_bodies", {"id", "subject", "text_body", "html_body", "created_at"}, 1};
+const Table kBodies{"mail_bodies", {"id", "subject", "text_body", "html_body", "created_at", "slots"}, 1};
 
-using Fills = std::vector<std::pair<std::string, std::string>>;
-
-std::string FillsToJson(const Fills& fills) {
+std::string SlotsToJson(const std::vector<BodySlot>& slots) {
   json::array a;
-  for (const auto& [slot, value] : fills) a.push_back(json::array{json::string(slot), json::string(value)});
+  for (const BodySlot& s : slots) a.push_back(json::array{json::string(s.text), s.value, s.html_escaped});
   return json::serialize(a);
 }
 
-Fills FillsFromJson(const std::string& text) {
+std::vector<BodySlot> SlotsFromJson(const std::string& text) {
+  std::vector<BodySlot> out;
+  std::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_array()) return out;
+  for (const json::value& slot : v.as_array()) {
+    const json::array* a = slot.if_array();
+    if (a && a->size() == 3 && (*a)[0].is_string() && (*a)[1].is_int64() && (*a)[2].is_bool())
+      out.push_back({std::string((*a)[0].as_string()), static_cast<int>((*a)[1].as_int64()), (*a)[2].as_bool()});
+  }
+  return out;
+}
+
+// A slot's text and what replaces it.
+using Fills = std::vector<std::pair<std::string, std::string>>;
+
+// Rows written before migration 12 kept [[slot text, value], …] per message
+// and no slots in their body.
+Fills LegacyFillsFromJson(const std::string& text) {
   Fills out;
   std::error_code ec;
   json::value v = json::parse(text, ec);
@@ -40,6 +57,18 @@ Fills FillsFromJson(const std::string& text) {
     const json::array* p = pair.if_array();
     if (p && p->size() == 2 && (*p)[0].is_string() && (*p)[1].is_string())
       out.emplace_back(std::string((*p)[0].as_string()), std::string((*p)[1].as_string()));
+  }
+  return out;
+}
+
+Fills FillsFor(const SharedBody& body, const std::string& stored) {
+  if (body.slots.empty()) return LegacyFillsFromJson(stored);
+  const std::vector<std::string> values = StringsFromJson(stored);
+  Fills out;
+  for (const BodySlot& slot : body.slots) {
+    if (slot.value < 0 || static_cast<size_t>(slot.value) >= values.size()) continue;  // left as is
+    const std::string& value = values[slot.value];
+    out.emplace_back(slot.text, slot.html_escaped ? HtmlEscape(value) : value);
   }
   return out;
 }
@@ -88,11 +117,19 @@ Params OutboxParams(const OutboxMessage& m) {
                          sql::Int(m.lease_until),
                          m.leased_by,
                          shared ? sql::Value(m.shared_body_id) : sql::Null(),
-                         FillsToJson(m.fills));
+                         StringsToJson(m.fill_values));
 }
 
-OutboxMessage OutboxFrom(const Row& r) {
+// A row as stored: the message, and for one on a shared body its fill
+// values as JSON, read with the body's slots.
+struct StoredMessage {
   OutboxMessage m;
+  std::string fills;
+};
+
+StoredMessage OutboxFrom(const Row& r) {
+  StoredMessage stored;
+  OutboxMessage& m = stored.m;
   m.id = r.Text(0);
   m.tenant_id = r.Text(1);
   m.kind = r.Text(2);
@@ -113,11 +150,13 @@ OutboxMessage OutboxFrom(const Row& r) {
   m.lease_until = r.Int(17);
   m.leased_by = r.Text(18);
   m.shared_body_id = r.Text(19);
-  m.fills = FillsFromJson(r.Text(20));
-  return m;
+  stored.fills = r.Text(20);
+  return stored;
 }
 
-SharedBody BodyFrom(const Row& r) { return {r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Int(4)}; }
+SharedBody BodyFrom(const Row& r) {
+  return {r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Int(4), SlotsFromJson(r.Text(5))};
+}
 
 class SqlOutboxRepository final : public OutboxRepository {
  public:
@@ -140,7 +179,8 @@ class SqlOutboxRepository final : public OutboxRepository {
     // chunk of the same job) is the same body.
     return tx_
         .Exec(kBodies.Insert() + " ON CONFLICT (id) DO NOTHING",
-              {body.id, body.subject, body.text_body, body.html_body, sql::Int(body.created_at)})
+              {body.id, body.subject, body.text_body, body.html_body, sql::Int(body.created_at),
+               SlotsToJson(body.slots)})
         .status();
   }
 
@@ -207,27 +247,31 @@ class SqlOutboxRepository final : public OutboxRepository {
  private:
   // Messages as stored → as enqueued: shared renderings loaded (one query
   // per block of ids) and filled in with each message's values.
-  StatusOr<std::vector<OutboxMessage>> Filled(StatusOr<std::vector<OutboxMessage>> msgs) {
-    if (!msgs.ok()) return msgs;
+  StatusOr<std::vector<OutboxMessage>> Filled(StatusOr<std::vector<StoredMessage>> stored) {
+    if (!stored.ok()) return stored.status();
     std::vector<std::string> ids;
-    for (const OutboxMessage& m : *msgs)
-      if (!m.shared_body_id.empty()) ids.push_back(m.shared_body_id);
-    if (ids.empty()) return msgs;
-    GH_ASSIGN_OR_RETURN(std::vector<SharedBody> bodies,
-                        tx_.ManyIn(kBodies.Select("WHERE id IN "), {}, std::move(ids), "", BodyFrom));
+    for (const StoredMessage& s : *stored)
+      if (!s.m.shared_body_id.empty()) ids.push_back(s.m.shared_body_id);
+    std::vector<SharedBody> bodies;
+    if (!ids.empty()) {
+      GH_ASSIGN_OR_RETURN(bodies, tx_.ManyIn(kBodies.Select("WHERE id IN "), {}, std::move(ids), "", BodyFrom));
+    }
     std::map<std::string, const SharedBody*> by_id;
     for (const SharedBody& b : bodies) by_id.emplace(b.id, &b);
-    for (OutboxMessage& m : *msgs) {
+    std::vector<OutboxMessage> out;
+    out.reserve(stored->size());
+    for (StoredMessage& s : *stored) {
+      OutboxMessage& m = out.emplace_back(std::move(s.m));
       if (m.shared_body_id.empty()) continue;
       auto body = by_id.find(m.shared_body_id);
       if (body == by_id.end()) return Internal("Outbox message '" + m.id + "' has lost its shared body.");
-      m.subject = Fill(body->second->subject, m.fills);
-      m.text_body = Fill(body->second->text_body, m.fills);
-      m.html_body = Fill(body->second->html_body, m.fills);
+      const Fills fills = FillsFor(*body->second, s.fills);
+      m.subject = Fill(body->second->subject, fills);
+      m.text_body = Fill(body->second->text_body, fills);
+      m.html_body = Fill(body->second->html_body, fills);
       m.shared_body_id.clear();
-      m.fills.clear();
     }
-    return msgs;
+    return out;
   }
 
   SqlTx& tx_;

@@ -204,14 +204,18 @@ TEST_P(StoreBatchTest, AuditEntriesInvitationsAndFirstRowsInBatches) {
 
 TEST_P(StoreBatchTest, MailsOnASharedBodyReadBackFilledIn) {
   std::string tenant = NewTenant();
-  const std::string kSlot = "\x1e&to\x1f";
-  SharedBody body{"body-" + tenant, "Invitation for " + kSlot, "Hello " + kSlot + ", again " + kSlot + ".",
-                  "<p>" + kSlot + "</p>", 1};
+  const std::string kSlot = "\x1e&to\x1f", kHtmlSlot = "\x1e&amp;to\x1f", kLink = "\x1e&link\x1f";
+  SharedBody body{"body-" + tenant,
+                  "Invitation for " + kSlot,
+                  "Hello " + kSlot + ", again " + kSlot + ".",
+                  "<p>" + kHtmlSlot + " <a href=\"" + kLink + "\">",
+                  1,
+                  {{kSlot, 0, false}, {kHtmlSlot, 0, true}, {kLink, 1, true}}};
   std::vector<OutboxMessage> mails;
   for (const char* to : {"ann@partner.example", "bob@partner.example"}) {
     OutboxMessage m = Mail(tenant, to);
     m.shared_body_id = body.id;
-    m.fills = {{kSlot, std::string(to)}};
+    m.fill_values = {to, "https://x.example/r?to=" + std::string(to) + "&v=2"};
     mails.push_back(m);
   }
   OutboxMessage whole = Mail(tenant, "cy@partner.example");
@@ -232,7 +236,7 @@ TEST_P(StoreBatchTest, MailsOnASharedBodyReadBackFilledIn) {
     GH_ASSERT_OK(tx->Outbox().PutSharedBody(same));
     OutboxMessage again = Mail(tenant, "dee@partner.example");
     again.shared_body_id = body.id;
-    again.fills = {{kSlot, "dee@partner.example"}};
+    again.fill_values = {"dee@partner.example", "https://x.example/"};
     GH_ASSERT_OK(tx->Outbox().Enqueue(again));
     GH_ASSERT_OK(tx->Commit());
     auto got = Read()->Outbox().Get(again.id);
@@ -244,9 +248,9 @@ TEST_P(StoreBatchTest, MailsOnASharedBodyReadBackFilledIn) {
   GH_ASSERT_OK(bob);
   EXPECT_EQ(bob->subject, "Invitation for bob@partner.example");
   EXPECT_EQ(bob->text_body, "Hello bob@partner.example, again bob@partner.example.");
-  EXPECT_EQ(bob->html_body, "<p>bob@partner.example</p>");
+  EXPECT_EQ(bob->html_body, "<p>bob@partner.example <a href=\"https://x.example/r?to=bob@partner.example&amp;v=2\">");
   EXPECT_TRUE(bob->shared_body_id.empty());
-  EXPECT_TRUE(bob->fills.empty());
+  EXPECT_TRUE(bob->fill_values.empty());
   EXPECT_EQ(tx->Outbox().Get(whole.id)->text_body, "Own text with " + kSlot);
   auto listed = tx->Outbox().List(tenant, 10);
   ASSERT_EQ(listed->size(), 4u);
@@ -258,10 +262,10 @@ TEST_P(StoreBatchTest, ClaimedSharedMailsAreFilledIn) {
   OutboxMessage m = Mail(tenant, "ann@partner.example");
   m.next_attempt_at = 1;  // due before anything else in the shared database
   m.shared_body_id = "claim-" + tenant;
-  m.fills = {{"{to}", "ann@partner.example"}};
+  m.fill_values = {"ann@partner.example"};
   {
     auto tx = Write();
-    GH_ASSERT_OK(tx->Outbox().PutSharedBody({m.shared_body_id, "S", "T {to}", "H {to}", 1}));
+    GH_ASSERT_OK(tx->Outbox().PutSharedBody({m.shared_body_id, "S", "T {to}", "H {to}", 1, {{"{to}", 0, false}}}));
     GH_ASSERT_OK(tx->Outbox().EnqueueAll({m}));
     GH_ASSERT_OK(tx->Commit());
   }

@@ -3,6 +3,8 @@
 #include <set>
 #include <thread>
 
+#include "store/outbox_repository.h"
+#include "store/sql.h"
 #include "unit/store/store_test_util.h"
 
 namespace gh::store::testing {
@@ -621,6 +623,37 @@ TEST(SqliteStore, TheLogIsCopiedIntoTheFileInTheBackground) {
   auto page = (*tx)->ListAudit({.tenant_id = "t1", .top = 500});
   GH_ASSERT_OK(page);
   EXPECT_EQ(page->items.size(), 500u);
+}
+
+// Mails queued before migration 12 kept [slot text, value] pairs and their
+// body no slots; after an upgrade they still read back filled in.
+TEST(SqliteStore, MailsQueuedBeforeBodiesHadSlotsAreFilledIn) {
+  const std::string path = (TempDir() / ("legacy-" + SecureRandom().NewUuid() + ".db")).string();
+  auto store = OpenStore(path, 2);
+  GH_ASSERT_OK(store);
+  OutboxMessage m;
+  m.id = "m1";
+  m.tenant_id = "t1";
+  m.kind = "invitation";
+  m.to = {"ann@partner.example"};
+  m.shared_body_id = "b1";
+  {
+    auto tx = (*store)->Begin(TxMode::kWrite);
+    GH_ASSERT_OK(tx);
+    GH_ASSERT_OK((*tx)->Outbox().PutSharedBody({"b1", "For {to}", "Hi {to}", "<p>{html-to}</p>", 1}));
+    GH_ASSERT_OK((*tx)->Outbox().EnqueueAll({m}));
+    GH_ASSERT_OK((*tx)->Commit());
+  }
+  auto raw = sql::OpenSqlite(path);
+  GH_ASSERT_OK(raw);
+  GH_ASSERT_OK((*raw)->Run(R"(UPDATE mail_outbox SET fills = '[["{to}","o''hara@partner.example"],)"
+                           R"(["{html-to}","o&#39;hara@partner.example"]]')"));
+  auto tx = (*store)->Begin(TxMode::kRead);
+  GH_ASSERT_OK(tx);
+  auto got = (*tx)->Outbox().Get("m1");
+  GH_ASSERT_OK(got);
+  EXPECT_EQ(got->subject, "For o'hara@partner.example");
+  EXPECT_EQ(got->html_body, "<p>o&#39;hara@partner.example</p>");
 }
 
 TEST(SqliteStore, UnopenableFileIsUnavailable) {
