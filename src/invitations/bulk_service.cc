@@ -7,6 +7,7 @@
 #include <bit>
 #include <map>
 #include <optional>
+#include <set>
 #include <unordered_map>
 
 #include "core/encoding.h"
@@ -70,6 +71,14 @@ BulkRow RowFrom(const json::value& v) {
   const json::array& a = v.as_array();
   auto s = [&](size_t i) { return std::string(a.at(i).as_string()); };
   return {a.at(0).as_int64(), s(1), s(2), s(3), s(4), s(5), s(6)};
+}
+
+// A stored chunk's rows (the server wrote it: a JSON array of RowJson).
+std::vector<BulkRow> RowsOf(const std::string& chunk) {
+  std::vector<BulkRow> rows;
+  const json::value parsed = json::parse(chunk);
+  for (const json::value& v : parsed.as_array()) rows.push_back(RowFrom(v));
+  return rows;
 }
 
 std::vector<std::string> SplitGroups(const std::string& cell) {
@@ -384,18 +393,32 @@ struct BulkInvitationService::PreparedChunk {
 
 StatusOr<BulkInvitationService::PreparedChunk> BulkInvitationService::Prepare(store::Transaction& tx,
                                                                               const BulkJobRow& job, int64_t seq,
+                                                                              int64_t written,
                                                                               const std::string& data) {
   PreparedChunk out;
   out.plan.seq = seq;
   out.inviter = SubmitterFrom(job.submitter_json);
   const BulkOptions options = OptionsFrom(job);
-  std::vector<BulkRow> rows;
-  const json::value parsed = json::parse(data);
-  for (const json::value& v : parsed.as_array()) rows.push_back(RowFrom(v));
-  for (const BulkRow& row : rows) out.plan.emails.push_back(ToLower(row.email));
-  // Addresses in earlier chunks of the job: one query for the whole chunk.
-  GH_ASSIGN_OR_RETURN(out.plan.earlier_rows, tx.Bulk().FirstRowsFor(job.id, out.plan.emails));
-  std::map<std::string, int64_t> first_rows = out.plan.earlier_rows;
+  std::vector<BulkRow> rows = RowsOf(data);
+  std::vector<std::string> emails;
+  for (const BulkRow& row : rows) emails.push_back(ToLower(row.email));
+  // Addresses in earlier chunks of the job: one query for the whole chunk,
+  // plus the input of chunks whose results are not written yet (the one
+  // being written while this one is planned ahead). So a plan holds however
+  // late it is written: the job's results are then those of every chunk
+  // before it.
+  using FirstRows = std::map<std::string, int64_t>;
+  GH_ASSIGN_OR_RETURN(FirstRows first_rows, tx.Bulk().FirstRowsFor(job.id, emails));
+  const std::set<std::string> wanted(emails.begin(), emails.end());
+  for (int64_t earlier = written; earlier < seq; ++earlier) {
+    GH_ASSIGN_OR_RETURN(std::string input, tx.Bulk().GetChunk(job.id, earlier));
+    for (const BulkRow& row : RowsOf(input)) {
+      std::string email = ToLower(row.email);
+      if (!wanted.contains(email)) continue;
+      auto [first, fresh] = first_rows.emplace(std::move(email), row.row);
+      if (!fresh) first->second = std::min(first->second, row.row);
+    }
+  }
 
   GroupResolver groups(tx, job.tenant_id);
   out.plan.results.resize(rows.size());
@@ -412,7 +435,7 @@ StatusOr<BulkInvitationService::PreparedChunk> BulkInvitationService::Prepare(st
 StatusOr<std::vector<BulkResultRow>> BulkInvitationService::ProcessChunk(store::Transaction& tx, const BulkJobRow& job,
                                                                          ChunkPlan* ahead) {
   if (ahead && ahead->seq == job.next_chunk) {
-    Status written = WritePlan(tx, job, *ahead);
+    Status written = WritePlan(tx, *ahead);
     if (written.ok()) {
       ++planned_ahead_;
       return std::move(ahead->results);
@@ -421,7 +444,7 @@ StatusOr<std::vector<BulkResultRow>> BulkInvitationService::ProcessChunk(store::
     ++replanned_;
   }
   GH_ASSIGN_OR_RETURN(std::string data, tx.Bulk().GetChunk(job.id, job.next_chunk));
-  GH_ASSIGN_OR_RETURN(PreparedChunk chunk, Prepare(tx, job, job.next_chunk, data));
+  GH_ASSIGN_OR_RETURN(PreparedChunk chunk, Prepare(tx, job, job.next_chunk, job.next_chunk, data));
   // The database failed (not a row): the whole chunk is retried.
   GH_ASSIGN_OR_RETURN(auto invited, invitations_.InviteAllIn(tx, chunk.scope, chunk.inviter, chunk.requests));
   for (size_t k = 0; k < chunk.requested.size(); ++k)
@@ -431,8 +454,11 @@ StatusOr<std::vector<BulkResultRow>> BulkInvitationService::ProcessChunk(store::
 
 StatusOr<ChunkPlan> BulkInvitationService::PlanChunk(const BulkJobRow& job, int64_t seq) {
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  // The chunks written as this transaction sees them (the previous one may
+  // be committing right now, or done).
+  GH_ASSIGN_OR_RETURN(BulkJobRow seen, tx->Bulk().GetJob(job.tenant_id, job.id));
   GH_ASSIGN_OR_RETURN(std::string data, tx->Bulk().GetChunk(job.id, seq));
-  GH_ASSIGN_OR_RETURN(PreparedChunk chunk, Prepare(*tx, job, seq, data));
+  GH_ASSIGN_OR_RETURN(PreparedChunk chunk, Prepare(*tx, job, seq, std::min(seen.next_chunk, seq), data));
   GH_ASSIGN_OR_RETURN(chunk.plan.invited,
                       invitations_.PlanAllIn(*tx, chunk.scope, chunk.inviter, chunk.requests));
   for (size_t k = 0; k < chunk.requested.size(); ++k)
@@ -440,10 +466,10 @@ StatusOr<ChunkPlan> BulkInvitationService::PlanChunk(const BulkJobRow& job, int6
   return std::move(chunk.plan);
 }
 
-Status BulkInvitationService::WritePlan(store::Transaction& tx, const BulkJobRow& job, ChunkPlan& plan) {
-  GH_ASSIGN_OR_RETURN(auto earlier_rows, tx.Bulk().FirstRowsFor(job.id, plan.emails));
-  if (earlier_rows != plan.earlier_rows)
-    return Unavailable("Earlier chunks of the job have rows with this chunk's addresses.", "stale_plan");
+Status BulkInvitationService::WritePlan(store::Transaction& tx, ChunkPlan& plan) {
+  // The plan counted every earlier chunk's rows (Prepare), and only this
+  // job's runner writes its results: the guests it read are what may have
+  // changed since.
   return InvitationService::ApplyPlanned(tx, plan.invited);
 }
 

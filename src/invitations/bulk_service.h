@@ -48,9 +48,7 @@ struct BulkOptions {
 // chunk k+1 while chunk k is written (RunChunk).
 struct ChunkPlan {
   int64_t seq = -1;
-  std::vector<std::string> emails;              // each row's address, lower-case
-  std::map<std::string, int64_t> earlier_rows;  // the job's earlier rows with them, as read
-  std::vector<store::BulkResultRow> results;    // in row order
+  std::vector<store::BulkResultRow> results;  // in row order
   PlannedInvitations invited;
 };
 
@@ -110,10 +108,12 @@ class BulkInvitationService {
   // What both ways of planning a chunk share: the rows up to the invitation
   // rules (bulk_service.cc).
   struct PreparedChunk;
+  // `tx` holds the results of the job's chunks before `written` (the
+  // chunks from there to `seq` count by their input).
   StatusOr<PreparedChunk> Prepare(store::Transaction& tx, const store::BulkJobRow& job, int64_t seq,
-                                  const std::string& data);
+                                  int64_t written, const std::string& data);
   // Writes `plan` in `tx`; Unavailable "stale_plan" (nothing written) if what it read has changed.
-  Status WritePlan(store::Transaction& tx, const store::BulkJobRow& job, ChunkPlan& plan);
+  Status WritePlan(store::Transaction& tx, ChunkPlan& plan);
 
   store::Store& store_;
   InvitationService& invitations_;

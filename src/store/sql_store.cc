@@ -77,9 +77,14 @@ const Table kAudit{"audit_log",
 // ---- JSON columns. Unreadable JSON (never written by us) reads as empty.
 
 std::string StringsToJson(const std::vector<std::string>& v) {
-  json::array a;
-  for (const auto& s : v) a.emplace_back(s);
-  return json::serialize(a);
+  // Written directly: building a json::array first copied every string
+  // (bulk writes call this three times a row).
+  std::string out = "[";
+  for (const auto& s : v) {
+    if (out.size() > 1) out += ',';
+    out += json::serialize(json::string_view(s));
+  }
+  return out += ']';
 }
 
 std::vector<std::string> StringsFromJson(const std::string& text) {
@@ -96,12 +101,14 @@ std::vector<std::string> StringsFromJson(const std::string& text) {
 namespace {
 
 std::string IdentitiesToJson(const std::vector<Identity>& v) {
-  json::array a;
+  std::string out = "[";  // written directly, as StringsToJson
   for (const auto& i : v) {
-    a.push_back(json::object{
-        {"signInType", i.sign_in_type}, {"issuer", i.issuer}, {"issuerAssignedId", i.issuer_assigned_id}});
+    if (out.size() > 1) out += ',';
+    out += "{\"signInType\":" + json::serialize(json::string_view(i.sign_in_type)) +
+           ",\"issuer\":" + json::serialize(json::string_view(i.issuer)) +
+           ",\"issuerAssignedId\":" + json::serialize(json::string_view(i.issuer_assigned_id)) + "}";
   }
-  return json::serialize(a);
+  return out += ']';
 }
 
 std::vector<Identity> IdentitiesFromJson(const std::string& text) {
