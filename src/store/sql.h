@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -25,7 +26,10 @@ namespace gh::store::sql {
 enum class Dialect { kSqlite, kPostgres };
 
 // A bound parameter or a result cell. Booleans are stored as 0/1 integers.
-using Value = std::variant<std::monostate /*NULL*/, int64_t, double, std::string>;
+// A string_view parameter refers to text that outlives the statement (a row
+// being inserted: MakeParams), so SQLite binds it without a copy; result
+// cells are always owned strings.
+using Value = std::variant<std::monostate /*NULL*/, int64_t, double, std::string, std::string_view>;
 using Params = std::vector<Value>;
 
 inline Value Null() { return std::monostate{}; }
@@ -35,14 +39,23 @@ inline Value Text(std::string v) { return v; }
 inline Value OptText(const std::optional<std::string>& v) { return v ? Value(*v) : Null(); }
 inline Value OptInt(const std::optional<int64_t>& v) { return v ? Value(*v) : Null(); }
 
-// Params from values, each copied or moved in once: a braced list would copy
-// every string a second time (an initializer_list's elements are const). For
-// the row-to-params functions of hot multi-row writes.
+// Params from values for the row-to-params functions of hot multi-row
+// writes: a string the caller holds (an lvalue: a field of the row) is
+// referred to, not copied — the row must outlive the statement — and a
+// temporary one is moved in. (A braced list would copy every string twice:
+// an initializer_list's elements are const.)
+template <typename V>
+void AddParam(Params& p, V&& v) {
+  if constexpr (std::is_lvalue_reference_v<V> && std::is_same_v<std::remove_cvref_t<V>, std::string>)
+    p.emplace_back(std::string_view(v));
+  else
+    p.emplace_back(std::forward<V>(v));
+}
 template <typename... V>
 Params MakeParams(V&&... values) {
   Params p;
   p.reserve(sizeof...(values));
-  (p.emplace_back(std::forward<V>(values)), ...);
+  (AddParam(p, std::forward<V>(values)), ...);
   return p;
 }
 

@@ -164,6 +164,7 @@ class PgConnection final : public Connection {
                 std::snprintf(buf, sizeof buf, "%.17g", v);
                 text[i] = buf;
               }
+              else if constexpr (std::is_same_v<T, std::string_view>) text[i] = v;  // libpq wants it NUL-terminated
               if constexpr (std::is_same_v<T, std::string>) values[i] = v.c_str();  // no copy
               else if constexpr (!std::is_same_v<T, std::monostate>) values[i] = text[i].c_str();
             },
