@@ -83,11 +83,13 @@ class BulkInvitationService {
   //
   // RunChunk processes the job's next chunk in one write transaction. Given
   // `ahead`, the plan of that chunk made by PlanChunk while the previous
-  // chunk was being written, it writes the plan — unless the job's earlier
-  // rows with the chunk's addresses, or the guests the plan looked up, have
-  // changed since it was read (an address repeated in the previous chunk,
-  // another writer): then the chunk is planned again in the transaction, as
-  // without `ahead`. Either way the outcome is that of planning it in turn.
+  // chunk was being written, it writes the plan — unless the guests the plan
+  // looked up have changed since it read them (someone invited one
+  // meanwhile): then the chunk is planned again in the transaction, as
+  // without `ahead`. A plan needs no check of the job's earlier rows: it
+  // counts those of the chunk still being written from that chunk's input,
+  // and only the job's runner writes its results. Either way the outcome is
+  // that of planning the chunk in turn.
   StatusOr<store::BulkJobRow> RunChunk(const store::BulkJobRow& job, const std::string& owner,
                                        ChunkPlan* ahead = nullptr);
   StatusOr<ChunkPlan> PlanChunk(const store::BulkJobRow& job, int64_t seq);
