@@ -242,7 +242,7 @@ namespace {
 
 // A slot is U+001E, '&', the value's name, U+001F. The '&' tells the two ways
 // a value is written apart: HTML escaping turns it into "&amp;", plain text
-// and the subject keep it, so each form gets its own fill.
+// and the subject keep it, so each form is a slot of its own.
 constexpr char kSlotMarker = '\x1e';
 std::string SlotText(std::string_view name) { return std::string(1, kSlotMarker) + "&" + std::string(name) + "\x1f"; }
 
