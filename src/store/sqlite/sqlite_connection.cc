@@ -251,11 +251,8 @@ StatusOr<std::unique_ptr<Connection>> OpenSqlite(const std::string& path,
   // Temporary storage in memory: a multi-row INSERT inside a transaction
   // keeps a statement journal, which past 64 KiB went to a temporary file —
   // ~5 KB of file writes per bulk-invited guest.
-  // secure_delete FAST (Debian builds SQLite with it ON): deleted content is
-  // still zeroed where it lies in a page, but freed pages are not rewritten.
   for (const char* pragma : {"PRAGMA page_size = 8192", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL",
                              "PRAGMA cache_size = -32768", "PRAGMA temp_store = MEMORY",
-                             "PRAGMA secure_delete = FAST",
                              memory ? "PRAGMA journal_mode = MEMORY" : "PRAGMA journal_mode = WAL"}) {
     // Switching a fresh file to WAL needs an exclusive lock, and SQLite does
     // not wait on busy_timeout for it: two servers opening one new file at
