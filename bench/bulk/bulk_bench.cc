@@ -144,7 +144,7 @@ double Ceiling(store::Store& store, const directory::Tenant& tenant, int64_t row
       mail::InvitationMail values = shared;
       values.invitee_email = email;
       values.redeem_url = redeem_url;
-      m.fills = *mail::InvitationFills(values);
+      m.fill_values = *mail::InvitationFills(values);
       audits.push_back(directory::MakeAuditEntry(random, clock, directory::Actor::System(), tenant.id,
                                                  "UserManagement", "Invite external user", "User", u.id,
                                                  u.user_principal_name));

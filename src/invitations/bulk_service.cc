@@ -435,7 +435,10 @@ StatusOr<BulkInvitationService::PreparedChunk> BulkInvitationService::Prepare(st
 StatusOr<std::vector<BulkResultRow>> BulkInvitationService::ProcessChunk(store::Transaction& tx, const BulkJobRow& job,
                                                                          ChunkPlan* ahead) {
   if (ahead && ahead->seq == job.next_chunk) {
-    Status written = WritePlan(tx, *ahead);
+    // The plan counted every earlier chunk's rows (Prepare), and only this
+    // job's runner writes its results: the guests it read are what may
+    // have changed since (Unavailable "stale_plan", nothing written).
+    Status written = InvitationService::ApplyPlanned(tx, ahead->invited);
     if (written.ok()) {
       ++planned_ahead_;
       return std::move(ahead->results);
@@ -464,13 +467,6 @@ StatusOr<ChunkPlan> BulkInvitationService::PlanChunk(const BulkJobRow& job, int6
   for (size_t k = 0; k < chunk.requested.size(); ++k)
     RecordInvitation(chunk.plan.invited.results[k], chunk.plan.results[chunk.requested[k]]);
   return std::move(chunk.plan);
-}
-
-Status BulkInvitationService::WritePlan(store::Transaction& tx, ChunkPlan& plan) {
-  // The plan counted every earlier chunk's rows (Prepare), and only this
-  // job's runner writes its results: the guests it read are what may have
-  // changed since.
-  return InvitationService::ApplyPlanned(tx, plan.invited);
 }
 
 StatusOr<BulkJobRow> BulkInvitationService::RunChunk(const BulkJobRow& stale, const std::string& owner,

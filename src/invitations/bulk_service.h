@@ -114,8 +114,6 @@ class BulkInvitationService {
   // chunks from there to `seq` count by their input).
   StatusOr<PreparedChunk> Prepare(store::Transaction& tx, const store::BulkJobRow& job, int64_t seq,
                                   int64_t written, const std::string& data);
-  // Writes `plan` in `tx`; Unavailable "stale_plan" (nothing written) if what it read has changed.
-  Status WritePlan(store::Transaction& tx, ChunkPlan& plan);
 
   store::Store& store_;
   InvitationService& invitations_;

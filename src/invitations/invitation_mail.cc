@@ -52,7 +52,7 @@ InvitationBatchMailer OutboxMailer(mail::Outbox& outbox) {
       mail::Mail m = Envelope(e);
       std::optional<mail::SlotValues> fills = mail::InvitationFills(TemplateValues(e));
       if (group->second.rendering && fills) {
-        m.fills = std::move(*fills);
+        m.fill_values = std::move(*fills);
         group->second.mails.push_back(std::move(m));
         continue;
       }

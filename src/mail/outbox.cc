@@ -100,7 +100,7 @@ StatusOr<Outbox::SharedBatch> Outbox::PrepareShared(const SharedRendering& share
   for (const Mail& mail : mails) {
     store::OutboxMessage& m = batch.messages.emplace_back(Envelope(mail, random_.NewOrderedUuid(now), now));
     m.shared_body_id = batch.body.id;
-    m.fill_values = mail.fills;
+    m.fill_values = mail.fill_values;
   }
   return batch;
 }

@@ -38,7 +38,7 @@ struct Mail {
   std::optional<std::string> dedupe_key;
   // For EnqueueShared: this mail's values for the slots of the shared
   // rendering (templates.h).
-  SlotValues fills;
+  SlotValues fill_values;
 
   void SetContent(const RenderedMail& r) {
     subject = r.subject;
@@ -62,7 +62,7 @@ class Outbox {
   // AlreadyExists as "already sent" and not commit further work in `tx`.
   StatusOr<std::string> Enqueue(store::Transaction& tx, const Mail& mail);
   // Many mails with one content, `shared` (a rendering with slots,
-  // templates.h), each with its own `fills` (their own subject and bodies are
+  // templates.h), each with its own `fill_values` (their own subject and bodies are
   // ignored): the rendering is stored once, the mails with one multi-row
   // write; their ids in order. InvalidArgument (naming the mail) with `tx`
   // untouched when any mail could never be sent.
