@@ -8,6 +8,7 @@
 // rows/s for both, their ratio, and the peak RSS of the process.
 //
 //   gh_bulk_bench [--store PATH_OR_POSTGRES_URL] [--rows N] [--chunk N] [--no-ceiling | --ceiling-only]
+//                 [--no-plan-ahead]
 #include <sys/resource.h>
 
 #include <chrono>
@@ -166,17 +167,18 @@ int main(int argc, char** argv) {
   std::string url;
   int64_t rows = 100'000;
   int chunk = 1000;
-  bool ceiling = true, job_too = true;
+  bool ceiling = true, job_too = true, plan_ahead = true;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--store" && i + 1 < argc) url = argv[++i];
     else if (a == "--rows" && i + 1 < argc) rows = std::stoll(argv[++i]);
     else if (a == "--chunk" && i + 1 < argc) chunk = std::stoi(argv[++i]);
     else if (a == "--no-ceiling") ceiling = false;
+    else if (a == "--no-plan-ahead") plan_ahead = false;
     else if (a == "--ceiling-only") job_too = false;
     else {
       std::cerr << "usage: gh_bulk_bench [--store PATH_OR_POSTGRES_URL] [--rows N] [--chunk N]"
-                   " [--no-ceiling | --ceiling-only]\n";
+                   " [--no-ceiling | --ceiling-only] [--no-plan-ahead]\n";
       return 2;
     }
   }
@@ -201,7 +203,9 @@ int main(int argc, char** argv) {
   invitations::BulkSettings settings;
   settings.chunk_rows = chunk;
   invitations::BulkInvitationService bulk(*store, invitations, clock, random, settings);
-  invitations::BulkRunner runner(bulk, {});
+  invitations::RunnerOptions runner_options;
+  runner_options.plan_ahead = plan_ahead;
+  invitations::BulkRunner runner(bulk, runner_options);
 
   const std::string tag = random.NewUuid().substr(0, 8);  // hex: always a valid domain label
   cli::Provisioner provisioner(directory, clients);

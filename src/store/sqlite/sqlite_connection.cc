@@ -215,6 +215,12 @@ class SqliteConnection final : public Connection {
 };
 
 StatusOr<sqlite3*> OpenHandle(const std::string& path) {
+  // No memory statistics (nothing reads them): keeping them takes one
+  // process-wide mutex on every SQLite allocation, and a bulk job's writer and
+  // its planner thread then queued on it — 3.85 → 3.53 s a 100k-row job.
+  // Only possible before SQLite's first use, hence here and once.
+  static std::once_flag configured;
+  std::call_once(configured, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
