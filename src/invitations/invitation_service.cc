@@ -217,7 +217,7 @@ StatusOr<PlannedInvitations> InvitationService::PlanAllIn(store::Transaction& re
   PlannedInvitations plan;
   plan.batch = std::make_unique<InviteBatch>(read_tx, scope.tenant.id, mailer_, InviteBatch::Mode::kPlanAhead);
   GH_ASSIGN_OR_RETURN(plan.results, PlanAll(*plan.batch, scope, inviter, reqs));
-  GH_RETURN_IF_ERROR(plan.batch->PrepareMail());
+  GH_RETURN_IF_ERROR(plan.batch->Stage());
   return plan;
 }
 

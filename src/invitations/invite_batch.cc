@@ -116,11 +116,13 @@ StatusOr<std::vector<store::InvitationRow>> InviteBatch::InvitationsOf(const std
 }
 
 void InviteBatch::InsertUser(const directory::User& u) {
+  staged_ = false;
   Remember(u);
   if (created_set_.insert(u.id).second) created_.push_back(u.id);
 }
 
 void InviteBatch::UpdateUser(const directory::User& u) {
+  staged_ = false;
   Remember(u);
   // A user created in this batch is simply inserted in its latest version.
   if (!created_set_.contains(u.id) && updated_set_.insert(u.id).second) updated_.push_back(u.id);
@@ -146,12 +148,19 @@ void InviteBatch::SendEmail(InvitationEmail email) { emails_.push_back(std::move
 
 void InviteBatch::Audit(directory::AuditEntry entry) { audits_.push_back(std::move(entry)); }
 
-Status InviteBatch::PrepareMail() {
-  if (emails_.empty()) return OkStatus();
-  if (!mailer_) return FailedPrecondition("Email is not configured on this server.");
-  GH_ASSIGN_OR_RETURN(MailWrite write, mailer_(emails_));
-  prepared_mail_.push_back(std::move(write));
-  emails_.clear();
+Status InviteBatch::Stage() {
+  if (!emails_.empty()) {
+    if (!mailer_) return FailedPrecondition("Email is not configured on this server.");
+    GH_ASSIGN_OR_RETURN(MailWrite write, mailer_(emails_));
+    prepared_mail_.push_back(std::move(write));
+    emails_.clear();
+  }
+  if (!staged_) {
+    staged_users_.clear();
+    staged_users_.reserve(created_.size());
+    for (const std::string& id : created_) staged_users_.push_back(users_.at(id));
+    staged_ = true;
+  }
   return OkStatus();
 }
 
@@ -161,21 +170,21 @@ Status InviteBatch::Flush() {
     return OkStatus();
   if (mode_ == Mode::kPlanAhead) return BeforeRead();
   // Before the batch opens: past this point only the database fails.
-  GH_RETURN_IF_ERROR(PrepareMail());
+  GH_RETURN_IF_ERROR(Stage());
   // The multi-row writes go out back to back; the database reports on them at EndBatch.
   tx_->BeginBatch();
   for (const std::string& id : updated_) GH_RETURN_IF_ERROR(tx_->UpdateUser(users_.at(id)));
   // Before the new invitations go in, so only older ones are superseded.
   for (const std::string& id : superseded_) GH_RETURN_IF_ERROR(tx_->Invitations().SupersedePending(tenant_id_, id));
-  std::vector<directory::User> created;
-  created.reserve(created_.size());
-  for (const std::string& id : created_) created.push_back(users_.at(id));
-  GH_RETURN_IF_ERROR(tx_->InsertUsers(created));
+  GH_RETURN_IF_ERROR(tx_->InsertUsers(staged_users_));
   for (const directory::Membership& m : members_) GH_RETURN_IF_ERROR(tx_->AddMember(tenant_id_, m));
   GH_RETURN_IF_ERROR(tx_->Invitations().InsertAll(invitations_));
   for (const MailWrite& write : prepared_mail_) GH_RETURN_IF_ERROR(write(*tx_));
   GH_RETURN_IF_ERROR(tx_->InsertAudits(audits_));
   GH_RETURN_IF_ERROR(tx_->EndBatch());
+  written_.push_back({std::move(staged_users_), std::move(invitations_), std::move(prepared_mail_), std::move(audits_)});
+  staged_users_.clear();
+  staged_ = false;
   created_.clear();
   updated_.clear();
   superseded_.clear();
