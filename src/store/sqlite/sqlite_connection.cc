@@ -66,7 +66,9 @@ class SqliteCheckpointer {
   // sqlite3_wal_hook: called by a connection after each commit.
   static int AfterCommit(void* self, sqlite3* db, const char*, int pages) {
     if (pages >= kCheckpointInPlacePages) {
-      sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      sqlite3_busy_timeout(db, 100);
+      sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
+      sqlite3_busy_timeout(db, kBusyTimeoutMs);
     } else if (pages >= kCheckpointPages) {
       static_cast<SqliteCheckpointer*>(self)->Request();
     }
