@@ -1,5 +1,6 @@
 // SQLite driver for store/sql.h. One sqlite3 handle per Connection, opened in
 // multi-thread mode (the pool guarantees one user at a time).
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -18,6 +19,8 @@ constexpr int kBusyTimeoutMs = 5000;
 // (SQLite's own default), and that make the committer do it itself.
 constexpr int kCheckpointPages = 1000;
 constexpr int kCheckpointInPlacePages = 8 * kCheckpointPages;
+// How long that committer waits for readers to leave the log.
+constexpr int kCheckpointReaderWaitMs = 100;
 
 Status MapError(sqlite3* db, int rc, std::string_view what) {
   int ext = db ? sqlite3_extended_errcode(db) : rc;
@@ -64,13 +67,26 @@ class SqliteCheckpointer {
   }
 
   // sqlite3_wal_hook: called by a connection after each commit.
+  //
+  // SQLite starts the log over only when a writer begins on a log that is
+  // wholly copied and that no reader is in. A writer committing back to
+  // back (a bulk job) begins again before this thread has copied its last
+  // commit, so the log grows until the committer checkpoints it itself: a
+  // RESTART, which waits a moment for readers to leave, so the log does
+  // start over. A PASSIVE one did not (a bulk job's planner is nearly always
+  // reading), and so ran — with its fsync — after every commit once past
+  // the mark. If readers stay, the committer tries again only once the log
+  // has grown a little more, not after each commit.
   static int AfterCommit(void* self, sqlite3* db, const char*, int pages) {
-    if (pages >= kCheckpointInPlacePages) {
-      sqlite3_busy_timeout(db, 100);
-      sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
+    auto* checkpointer = static_cast<SqliteCheckpointer*>(self);
+    if (pages < kCheckpointInPlacePages) checkpointer->in_place_at_ = kCheckpointInPlacePages;  // started over
+    if (pages >= checkpointer->in_place_at_) {
+      sqlite3_busy_timeout(db, kCheckpointReaderWaitMs);
+      int rc = sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
       sqlite3_busy_timeout(db, kBusyTimeoutMs);
+      if (rc == SQLITE_BUSY) checkpointer->in_place_at_ = pages + kCheckpointPages;
     } else if (pages >= kCheckpointPages) {
-      static_cast<SqliteCheckpointer*>(self)->Request();
+      checkpointer->Request();
     }
     return SQLITE_OK;
   }
@@ -94,6 +110,9 @@ class SqliteCheckpointer {
   }
 
   sqlite3* db_;  // used by the thread only
+  // The log's size that has its next committer checkpoint it. Commits come
+  // one at a time, but on any thread.
+  std::atomic<int> in_place_at_{kCheckpointInPlacePages};
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false, requested_ = false;
