@@ -166,6 +166,8 @@ class ClientCommandsImpl : public ClientCommands {
     internal::RegisterAuthCommands(r_, app);
     internal::RegisterDirectoryCommands(r_, app);
     internal::RegisterAdminCommands(r_, app);
+    internal::RegisterGroupCommands(r_, app);
+    internal::RegisterPolicyCommands(r_, app);
   }
 
   std::optional<int> Run() override {

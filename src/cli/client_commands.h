@@ -1,7 +1,8 @@
 #pragma once
 // The client half of the `gatehouse` binary: commands that talk to a server
-// over HTTPS (login, logout, whoami, users, app, license, env, roles, invite,
-// invitations, tenant-settings, why). Each is a thin call to the API; the
+// over HTTPS (login, logout, whoami, users, groups, app, license, env, roles,
+// directory-roles, invite, invitations, tenant-settings, policy, cross-tenant,
+// why). Each is a thin call to the API; the
 // server decides. Registered on the composition root's CLI11 app.
 #include <CLI/CLI.hpp>
 #include <memory>

@@ -15,7 +15,7 @@ namespace json = boost::json;
 namespace {
 
 struct EnvOptions {
-  std::string env, name, type = "Production", security_group, user, role;
+  std::string env, name, type = "Production", security_group, user, role, state, app;
   bool dataverse = false;
 };
 
@@ -136,6 +136,65 @@ void RegisterAdminCommands(Registrar& r, CLI::App& app) {
   assign->add_option("env", e->env, "Environment id, uniqueName or name")->required();
   assign->add_option("user", e->user, "User (id, UPN or mail) or group (id or name)")->required();
   assign->add_option("role", e->role, "Security role name, e.g. \"Environment Maker\"")->required();
+
+  CLI::App* update = r.Command(env, "update", "Rename an environment, enable or disable it, change its group", false,
+                               [&f, e]() -> Status {
+    json::object patch;
+    if (!e->name.empty()) patch["displayName"] = e->name;
+    if (!e->state.empty()) patch["state"] = e->state;
+    if (patch.empty() && e->security_group.empty())
+      return UsageError("nothing to change: give --name, --state or --security-group");
+    GH_ASSIGN_OR_RETURN(auto c, Open(f));
+    GH_ASSIGN_OR_RETURN(auto target, ResolveEnvironment(*c.api, e->env));
+    if (e->security_group == "none") {
+      patch["securityGroupId"] = nullptr;
+    } else if (!e->security_group.empty()) {
+      GH_ASSIGN_OR_RETURN(auto gid, ResolveGroupId(*c.api, e->security_group));
+      patch["securityGroupId"] = gid;
+    }
+    GH_RETURN_IF_ERROR(c.api->Patch("/api/v1/environments/" + Escape(Str(target, "id")), patch).status());
+    Err("Updated " + Str(target, "displayName") + ": " + json::serialize(patch));
+    return OkStatus();
+  });
+  update->add_option("env", e->env, "Environment id, uniqueName or name")->required();
+  update->add_option("--name", e->name, "New display name");
+  update->add_option("--state", e->state, "enabled, disabled or adminMode")
+      ->check(CLI::IsMember({"enabled", "disabled", "adminMode"}));
+  update->add_option("--security-group", e->security_group, "Only members of this group (id or name); none: anyone");
+
+  const std::vector<Column> app_columns{{"id", "id"},     {"displayName", "displayName"},
+                                        {"type", "type"}, {"ownerId", "ownerId"},
+                                        {"sharedWithEveryone", "sharedWithEveryone"}};
+  CLI::App* env_apps = r.Command(env, "apps", "The environment's apps", true, [&f, e, app_columns]() -> Status {
+    GH_ASSIGN_OR_RETURN(auto format, FormatOf(f));
+    GH_ASSIGN_OR_RETURN(auto c, Open(f));
+    GH_ASSIGN_OR_RETURN(auto target, ResolveEnvironment(*c.api, e->env));
+    GH_ASSIGN_OR_RETURN(auto rows, c.api->List("/api/v1/environments/" + Escape(Str(target, "id")) + "/apps", true));
+    Out(FormatRows(rows, app_columns, format));
+    return OkStatus();
+  });
+  env_apps->add_option("env", e->env, "Environment id, uniqueName or name")->required();
+
+  CLI::App* share = r.Command(env, "share-app", "Share an app with a user or group", false, [&f, e]() -> Status {
+    GH_ASSIGN_OR_RETURN(auto c, Open(f));
+    GH_ASSIGN_OR_RETURN(auto target, ResolveEnvironment(*c.api, e->env));
+    const std::string base = "/api/v1/environments/" + Escape(Str(target, "id")) + "/apps";
+    GH_ASSIGN_OR_RETURN(auto apps, c.api->List(base, true));
+    std::string app_id;
+    for (const auto& a : apps)
+      if (http::EqualsIgnoreCase(Str(a, "id"), e->app) || http::EqualsIgnoreCase(Str(a, "displayName"), e->app))
+        app_id = Str(a, "id");
+    if (app_id.empty()) return NotFound("no app '" + e->app + "' in " + Str(target, "displayName"));
+    GH_ASSIGN_OR_RETURN(auto principal, ResolvePrincipalId(*c.api, e->user));
+    GH_RETURN_IF_ERROR(
+        c.api->Post(base + "/" + Escape(app_id) + "/share", json::object{{"principalIds", json::array{principal}}})
+            .status());
+    Err("Shared " + e->app + " with " + e->user);
+    return OkStatus();
+  });
+  share->add_option("env", e->env, "Environment id, uniqueName or name")->required();
+  share->add_option("app", e->app, "App id or name")->required();
+  share->add_option("user", e->user, "User (id, UPN or mail) or group (id or name)")->required();
 
   // ---- the access review
   auto rv = std::make_shared<ReviewOptions>();

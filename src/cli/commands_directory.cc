@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/commands_internal.h"
+#include "core/random.h"
 #include "http/message.h"
 
 namespace gh::cli::internal {
@@ -47,6 +48,7 @@ struct UsersOptions {
   std::string id;
   std::string usage_location, given_name, surname, display_name, job_title;
   bool enable = false, disable = false;
+  std::string password;  // create
 };
 
 struct AppOptions {
@@ -59,6 +61,7 @@ struct AppOptions {
 struct LicenseOptions {
   std::string user;
   std::vector<std::string> skus;
+  long seats = 0;  // subscribe
 };
 
 struct InviteOptions {
@@ -140,6 +143,30 @@ void RegisterDirectoryCommands(Registrar& r, CLI::App& app) {
   set->add_flag("--enable", u->enable, "Allow the user to sign in");
   set->add_flag("--disable", u->disable, "Block the user from signing in");
 
+  CLI::App* create = r.Command(users, "create", "Create a member account", false, [&f, u]() -> Status {
+    const std::string upn = u->id;
+    const auto at = upn.find('@');
+    if (at == std::string::npos || at == 0) return UsageError("the user is given as name@domain, not '" + upn + "'");
+    std::string password = u->password;
+    bool generated = password.empty();
+    if (generated) password = "Gh-" + SecureRandom().Token(18);  // upper, lower and a symbol: always strong enough
+    GH_ASSIGN_OR_RETURN(auto c, Open(f));
+    json::object body{{"accountEnabled", true},
+                      {"displayName", u->display_name.empty() ? upn.substr(0, at) : u->display_name},
+                      {"mailNickname", upn.substr(0, at)},
+                      {"userPrincipalName", upn},
+                      {"passwordProfile", json::object{{"password", password}}}};
+    if (!u->usage_location.empty()) body["usageLocation"] = u->usage_location;
+    GH_ASSIGN_OR_RETURN(auto created, c.api->Post("/v1.0/users", body));
+    Err("Created " + upn + " (id " + Str(created, "id") + ")" +
+        (generated ? "; password: " + password : ""));
+    return OkStatus();
+  });
+  create->add_option("user", u->id, "userPrincipalName, e.g. ann@contoso.com")->required();
+  create->add_option("--display-name", u->display_name, "Display name (default: the part before @)");
+  create->add_option("--password", u->password, "Password (default: a generated one, printed)");
+  create->add_option("--usage-location", u->usage_location, "Two-letter country code (needed for licences)");
+
   // ---- app registrations
   auto a = std::make_shared<AppOptions>();
   CLI::App* apps = Registrar::Group(&app, "app", "Register, list and remove applications");
@@ -204,6 +231,23 @@ void RegisterDirectoryCommands(Registrar& r, CLI::App& app) {
                    format));
     return OkStatus();
   });
+  CLI::App* subscribe = r.Command(lic, "subscribe", "Add a subscription, or set its seats", false, [&f, l]() -> Status {
+    GH_ASSIGN_OR_RETURN(auto c, Open(f));
+    GH_ASSIGN_OR_RETURN(auto skus, c.api->List("/v1.0/subscribedSkus", true));
+    const std::string& ref = l->skus.front();
+    json::object seats{{"prepaidUnits", l->seats}};
+    if (auto held = ResolveSku(skus, ref); held.ok()) {
+      GH_RETURN_IF_ERROR(c.api->Patch("/api/v1/skus/" + Escape(*held), seats).status());
+    } else {
+      seats[IsGuid(ref) ? "skuId" : "skuPartNumber"] = ref;
+      GH_RETURN_IF_ERROR(c.api->Post("/api/v1/skus", seats).status());
+    }
+    Err(ref + ": " + std::to_string(l->seats) + " seat(s)");
+    return OkStatus();
+  });
+  subscribe->add_option("sku", l->skus, "skuPartNumber (e.g. POWERAPPS_PER_USER) or skuId")->required()->expected(1);
+  subscribe->add_option("--seats", l->seats, "Licences it holds")->required()->check(CLI::NonNegativeNumber);
+
   auto change = [&f, l](bool assign) {
     return [&f, l, assign]() -> Status {
       GH_ASSIGN_OR_RETURN(auto c, Open(f));

@@ -38,6 +38,8 @@ struct Registrar {
 void RegisterAuthCommands(Registrar& r, CLI::App& app);
 void RegisterDirectoryCommands(Registrar& r, CLI::App& app);
 void RegisterAdminCommands(Registrar& r, CLI::App& app);
+void RegisterGroupCommands(Registrar& r, CLI::App& app);
+void RegisterPolicyCommands(Registrar& r, CLI::App& app);
 
 // invite --csv (bulk_invite.cc).
 struct BulkInviteOptions {

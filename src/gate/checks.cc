@@ -65,7 +65,7 @@ Check AccountEnabled(const CheckContext& c) {
                  return "PATCH /v1.0/users/" + UserOf(a).id + " {\"accountEnabled\":true}";
                }),
                Later(c, [](const TextArgs& a) {
-                 return "gatehouse users update " + UpnOf(a) + " --account-enabled true";
+                 return "gatehouse users set " + UpnOf(a) + " --enable";
                })});
 }
 
@@ -78,7 +78,7 @@ Check InvitationAccepted(const CheckContext& c) {
               {"Resend the invitation and ask the guest to open it and select Get Started.",
                "POST /v1.0/invitations {\"invitedUserEmailAddress\":\"" + c.u().mail +
                    "\",\"inviteRedirectUrl\":\"…\",\"sendInvitationMessage\":true}",
-               "gatehouse invite " + c.u().mail + " --resend"});
+               "gatehouse invite " + c.u().mail});
 }
 
 Check AccountOrganizational(const CheckContext& c) {
@@ -89,7 +89,7 @@ Check AccountOrganizational(const CheckContext& c) {
               "directly; the guest needs a work or school account.",
               {"Invite the person with their work or school address instead of the personal one.",
                "POST /v1.0/invitations {\"invitedUserEmailAddress\":\"<work address>\",\"inviteRedirectUrl\":\"…\"}",
-               "gatehouse invite <work address>"});
+               "gatehouse invite <work-address>"});
 }
 
 // ---- cross-tenant and clouds ---------------------------------------------------
@@ -112,7 +112,7 @@ Check CrossTenantInbound(const CheckContext& c) {
                "PATCH /v1.0/policies/crossTenantAccessPolicy/partners/" + u.home_tenant_id +
                    " {\"b2bCollaborationInbound\":{\"usersAndGroups\":{\"accessType\":\"allowed\",\"targets\":[{"
                    "\"target\":\"AllUsers\",\"targetType\":\"user\"}]}}}",
-               "gatehouse cross-tenant set " + u.home_tenant_id + " --inbound allow --users AllUsers"});
+               "gatehouse cross-tenant set " + u.home_tenant_id + " --inbound allow"});
 }
 
 Check CrossTenantOutbound(const CheckContext& c) {
@@ -133,8 +133,7 @@ Check CrossTenantOutbound(const CheckContext& c) {
                "PATCH /v1.0/policies/crossTenantAccessPolicy/partners/" + c.snap.resource().tenant.id +
                    " {\"b2bCollaborationOutbound\":{\"usersAndGroups\":{\"accessType\":\"allowed\",\"targets\":[{"
                    "\"target\":\"AllUsers\",\"targetType\":\"user\"}]}}}  (with a token of " + home->tenant.name + ")",
-               "gatehouse cross-tenant set " + c.snap.resource().tenant.id +
-                   " --outbound allow --users AllUsers  (signed in to " + home->tenant.name + ")"});
+               "gatehouse cross-tenant set " + c.snap.resource().tenant.id + " --outbound allow"});
 }
 
 Check CloudBoundary(const CheckContext& c) {
@@ -218,7 +217,7 @@ Check LicenseEnvironmentAccess(const CheckContext& c) {
                         "\"removeLicenses\":[]}";
                }),
                Later(c, [](const TextArgs& a) {
-                 return "gatehouse license assign " + UpnOf(a) + " --sku POWERAPPS_PER_USER";
+                 return "gatehouse license assign " + UpnOf(a) + " POWERAPPS_PER_USER";
                })});
 }
 
@@ -261,8 +260,7 @@ Check EnvironmentSecurityRole(const CheckContext& c) {
                         UserOf(a).id + "\",\"roleId\":\"Basic User\"}";
                }),
                Later(c, [](const TextArgs& a) {
-                 return "gatehouse roles assign --env " + EnvOf(a).unique_name + " --user " + UpnOf(a) +
-                        " --role \"Basic User\"";
+                 return "gatehouse env assign-role " + EnvOf(a).unique_name + " " + UpnOf(a) + " \"Basic User\"";
                })});
 }
 
@@ -272,7 +270,7 @@ Check AppShared(const CheckContext& c) {
   const AppFacts* app = c.snap.FindApp(c.req.app_id);
   if (!app || (c.env != kNoIndex && app->environment_id != EnvId(c)))
     return Fail("app.shared", "There is no app '" + c.req.app_id + "' in this environment.",
-                {"Check the app link.", "GET /api/v1/environments/{id}/apps", "gatehouse apps list --env <env>"});
+                {"Check the app link.", "GET /api/v1/environments/{id}/apps", "gatehouse env apps <env>"});
   if (app->shared_with_everyone) return Pass("app.shared", "The app " + app->display_name + " is shared with everyone.");
   if (app->owner_id == c.u().id) return Pass("app.shared", "The user owns the app " + app->display_name + ".");
   for (const auto& p : app->shared_with) {
@@ -286,7 +284,7 @@ Check AppShared(const CheckContext& c) {
               {"Share the app with the user (or a group they belong to).",
                "POST /api/v1/environments/" + app->environment_id + "/apps/" + app->id + "/share {\"principalIds\":[\"" +
                    c.u().id + "\"]}",
-               "gatehouse apps share " + app->id + " --env " + app->environment_id + " --user " + Upn(c)});
+               "gatehouse env share-app " + app->environment_id + " " + app->id + " " + Upn(c)});
 }
 
 Check LicenseAppRun(const CheckContext& c) {
@@ -298,7 +296,7 @@ Check LicenseAppRun(const CheckContext& c) {
               {"Assign a Power Apps or Dynamics 365 licence in " + c.snap.resource().tenant.name + ".",
                "POST /v1.0/users/" + c.u().id + "/assignLicense {\"addLicenses\":[{\"skuId\":\"<skuId>\"}],"
                                                   "\"removeLicenses\":[]}",
-               "gatehouse license assign " + Upn(c) + " --sku POWERAPPS_PER_USER"});
+               "gatehouse license assign " + Upn(c) + " POWERAPPS_PER_USER"});
 }
 
 Check RoleEnvironmentMaker(const CheckContext& c) {
@@ -319,8 +317,7 @@ Check RoleEnvironmentMaker(const CheckContext& c) {
                         UserOf(a).id + "\",\"roleId\":\"Environment Maker\"}";
                }),
                Later(c, [](const TextArgs& a) {
-                 return "gatehouse roles assign --env " + EnvOf(a).unique_name + " --user " + UpnOf(a) +
-                        " --role \"Environment Maker\"";
+                 return "gatehouse env assign-role " + EnvOf(a).unique_name + " " + UpnOf(a) + " \"Environment Maker\"";
                })});
 }
 
@@ -333,7 +330,7 @@ Check RoleSolution(const CheckContext& c, bool import) {
   return Fail(id, "The user has no security role that allows solution " + verb + " in " + EnvName(c) + ".",
               {"Assign System Customizer (or a custom role with solution " + verb + ") in " + EnvName(c) + ".",
                "POST /api/v1/environments/" + EnvId(c) + "/roleAssignments {\"principalId\":\"" + c.u().id + "\",\"roleId\":\"System Customizer\"}",
-               "gatehouse roles assign --env " + EnvUnique(c) + " --user " + Upn(c) + " --role \"System Customizer\""});
+               "gatehouse env assign-role " + EnvUnique(c) + " " + Upn(c) + " \"System Customizer\""});
 }
 
 Check EnvironmentDataverse(const CheckContext& c) {
@@ -357,7 +354,7 @@ Check LicenseDataverse(const CheckContext& c) {
                "POST /v1.0/users/" + c.u().id +
                    "/assignLicense {\"addLicenses\":[{\"skuId\":\"b30411f5-fea1-4a59-9ad9-3db7c7ead579\","
                    "\"disabledPlans\":[]}],\"removeLicenses\":[]}",
-               "gatehouse license assign " + Upn(c) + " --sku POWERAPPS_PER_USER"});
+               "gatehouse license assign " + Upn(c) + " POWERAPPS_PER_USER"});
 }
 
 Check TenantSettingsGuestsToMake(const CheckContext& c) {
@@ -482,7 +479,7 @@ Check InviteAllowed(const CheckContext& c) {
                "POST /v1.0/roleManagement/directory/roleAssignments {\"roleDefinitionId\":\"" +
                    std::string(directory::kGuestInviterRole) + "\",\"principalId\":\"" + c.u().id +
                    "\",\"directoryScopeId\":\"/\"}",
-               "gatehouse roles assign-directory " + Upn(c) + " --role \"Guest Inviter\""});
+               "gatehouse directory-roles assign " + Upn(c) + " \"Guest Inviter\""});
 }
 
 Check InviteDomain(const CheckContext& c) {
@@ -490,9 +487,17 @@ Check InviteDomain(const CheckContext& c) {
   std::string domain = DomainOf(c.req.target_id);
   auto r = directory::DomainAllowed(c.snap.resource().policies.domains, domain);
   if (r.allowed) return Pass("invite.domain", "Invitations to " + domain + " are allowed.");
+  // The list as it would be with the domain allowed: off a deny-list, or on an allow-list.
+  directory::DomainRestrictions allowed = c.snap.resource().policies.domains;
+  auto& list = allowed.domains;
+  if (allowed.mode == directory::DomainRestrictions::Mode::kDenyList)
+    list.erase(std::remove(list.begin(), list.end(), domain), list.end());
+  else
+    list.push_back(domain);
   return Fail("invite.domain", r.message,
               {"Allow the domain in the collaboration restrictions.",
-               "PATCH /v1.0/policies/authorizationPolicy (collaboration restrictions) — allow '" + domain + "'",
+               "PATCH /api/v1/collaborationRestrictions " +
+                   boost::json::serialize(directory::DomainRestrictionsToJson(allowed)),
                "gatehouse policy domains allow " + domain});
 }
 
@@ -512,7 +517,7 @@ Check InviteCrossTenant(const CheckContext& c) {
                  "PATCH /v1.0/policies/crossTenantAccessPolicy/partners/" + home->tenant.id +
                      " {\"b2bCollaborationInbound\":{\"usersAndGroups\":{\"accessType\":\"allowed\",\"targets\":[{"
                      "\"target\":\"AllUsers\",\"targetType\":\"user\"}]}}}",
-                 "gatehouse cross-tenant set " + home->tenant.id + " --inbound allow --users AllUsers"});
+                 "gatehouse cross-tenant set " + home->tenant.id + " --inbound allow"});
   return Pass("crossTenant.inbound", "The cross-tenant access settings allow invitations to " + home->tenant.name + ".");
 }
 

@@ -154,7 +154,7 @@ class Text {
 struct Remedy {
   Text what;  // a sentence: "Assign the Environment Maker security role in Contoso Sales."
   Text api;   // "POST /api/v1/environments/{id}/users/{userId}/roleAssignments {...}"
-  Text cli;   // "gatehouse roles assign ..."
+  Text cli;   // "gatehouse env assign-role …": a command line the CLI takes
 };
 
 struct Check {

@@ -342,6 +342,111 @@ TEST_F(CliTest, LicencesAndEnvironments) {
   EXPECT_EQ(json::parse(why_json.out).at("allowed").as_bool(), why_json.code == 0) << why_json.out;
 }
 
+// A command line as a shell splits it: words, "double-quoted" ones whole.
+std::vector<std::string> ShellWords(const std::string& line) {
+  std::vector<std::string> words;
+  std::string word;
+  bool quoted = false, any = false;
+  for (char ch : line) {
+    if (ch == '"') {
+      quoted = !quoted;
+      any = true;
+    } else if (ch == ' ' && !quoted) {
+      if (any) words.push_back(word);
+      word.clear();
+      any = false;
+    } else {
+      word += ch;
+      any = true;
+    }
+  }
+  if (any) words.push_back(word);
+  return words;
+}
+
+// `why` names each failed check with the command that fixes it: running
+// those commands as printed, one after the other, lets the user in.
+TEST_F(CliTest, TheFixesWhyPrintsRunAsPrinted) {
+  auto created = Run({"users", "create", "ann@contoso.test", "--display-name", "Ann", "--usage-location", "GB"});
+  ASSERT_EQ(created.code, 0) << created.err;
+  EXPECT_NE(created.err.find("password: Gh-"), std::string::npos) << created.err;
+  ASSERT_EQ(Run({"license", "subscribe", "POWERAPPS_PER_USER", "--seats", "5"}).code, 0);
+  auto group = Run({"groups", "create", "CLI Sales", "--output", "json"});
+  ASSERT_EQ(group.code, 0) << group.err;
+  EXPECT_EQ(json::parse(group.out).at("securityEnabled").as_bool(), true);
+  auto env = Run({"env", "create", "CLI Gated", "--dataverse", "--security-group", "CLI Sales", "--output", "json"});
+  ASSERT_EQ(env.code, 0) << env.err;
+  const std::string unique(json::parse(env.out).at("uniqueName").as_string());
+  ASSERT_EQ(Run({"env", "update", unique, "--state", "disabled"}).code, 0);
+
+  std::vector<std::string> fixed;
+  for (int round = 0; round < 8; ++round) {
+    auto why = Run({"why", "ann@contoso.test", "--env", unique, "--output", "json"});
+    auto answer = json::parse(why.out).as_object();
+    if (answer.at("allowed").as_bool()) break;
+    for (const auto& check : answer.at("checks").as_array()) {
+      if (check.at("passed").as_bool()) continue;
+      const std::string cli(check.at("remedy").at("cli").as_string());
+      fixed.emplace_back(check.at("id").as_string());
+      auto words = ShellWords(cli);
+      ASSERT_GE(words.size(), 2u) << cli;
+      ASSERT_EQ(words.front(), "gatehouse") << cli;
+      words.erase(words.begin());
+      auto fix = Run(words);
+      ASSERT_EQ(fix.code, 0) << cli << ": " << fix.err;
+      break;  // the first failure, then ask again
+    }
+  }
+  EXPECT_EQ(Run({"why", "ann@contoso.test", "--env", unique}).code, 0) << "fixed: " << testing::PrintToString(fixed);
+  EXPECT_EQ(fixed, (std::vector<std::string>{"environment.state", "license.environmentAccess",
+                                             "environment.securityGroup", "environment.securityRole"}));
+}
+
+TEST_F(CliTest, PolicyCrossTenantAndDirectoryRoleCommands) {
+  auto blocked = Run({"policy", "domains", "block", "northwind.test"});
+  ASSERT_EQ(blocked.code, 0) << blocked.err;
+  auto shown = json::parse(Run({"policy", "show"}).out);
+  EXPECT_EQ(shown.at("collaborationRestrictions").at("mode").as_string(), "denyList");
+  EXPECT_EQ(shown.at("collaborationRestrictions").at("domains"), json::array{"northwind.test"});
+  EXPECT_EQ(Run({"invite", "kim@northwind.test", "--no-email"}).code, 1);
+  ASSERT_EQ(Run({"policy", "domains", "allow", "northwind.test"}).code, 0);
+  EXPECT_EQ(json::parse(Run({"policy", "show"}).out).at("collaborationRestrictions").at("domains"), json::array{});
+
+  ASSERT_EQ(Run({"policy", "set", "allowInvitesFrom=adminsAndGuestInviters"}).code, 0);
+  EXPECT_EQ(json::parse(Run({"policy", "show"}).out).at("authorizationPolicy").at("allowInvitesFrom").as_string(),
+            "adminsAndGuestInviters");
+  EXPECT_EQ(Run({"policy", "set", "noSuchProperty=1"}).code, 1);
+
+  const std::string partner = "3f1c2b7a-5d4e-4c8b-9a6f-1e2d3c4b5a69";
+  ASSERT_EQ(Run({"cross-tenant", "set", partner, "--inbound", "block"}).code, 0);  // a new partner
+  ASSERT_EQ(Run({"cross-tenant", "set", partner, "--outbound", "allow"}).code, 0);  // the same one, changed
+  auto cta = json::parse(Run({"cross-tenant", "show"}).out);
+  const auto& partners = cta.at("partners").as_array();
+  ASSERT_EQ(partners.size(), 1u) << cta;
+  EXPECT_EQ(partners[0].at("tenantId").as_string(), partner);
+  EXPECT_EQ(partners[0].at("b2bCollaborationInbound").at("usersAndGroups").at("accessType").as_string(), "blocked");
+  EXPECT_EQ(partners[0].at("b2bCollaborationOutbound").at("usersAndGroups").at("accessType").as_string(), "allowed");
+  EXPECT_EQ(Run({"cross-tenant", "set", partner, "--inbound", "maybe"}).code, 2);
+  EXPECT_EQ(Run({"cross-tenant", "set", "fabrikam.test", "--inbound", "allow"}).code, 2);
+
+  ASSERT_EQ(Run({"cross-tenant", "clouds", "add", "microsoftonline.us"}).code, 0);
+  EXPECT_EQ(json::parse(Run({"cross-tenant", "show"}).out).at("policy").at("allowedCloudEndpoints"),
+            json::array{"microsoftonline.us"});
+  ASSERT_EQ(Run({"cross-tenant", "clouds", "remove", "microsoftonline.us"}).code, 0);
+
+  ASSERT_EQ(Run({"users", "create", "ivo@contoso.test", "--password", "Ivo-Passw0rd!"}).code, 0);
+  auto role = Run({"directory-roles", "assign", "ivo@contoso.test", "Guest Inviter"});
+  ASSERT_EQ(role.code, 0) << role.err;
+  auto unknown = Run({"directory-roles", "assign", "ivo@contoso.test", "Emperor"});
+  EXPECT_EQ(unknown.code, 1);
+  EXPECT_NE(unknown.err.find("no directory role 'Emperor'"), std::string::npos) << unknown.err;
+  auto m365 = Run({"groups", "create", "CLI Team", "--microsoft365", "--output", "json"});
+  ASSERT_EQ(m365.code, 0) << m365.err;
+  EXPECT_EQ(json::parse(m365.out).at("groupTypes"), json::array{"Unified"});
+  ASSERT_EQ(Run({"groups", "add-member", "CLI Team", "ivo@contoso.test"}).code, 0);
+  EXPECT_EQ(Run({"groups", "add-member", "CLI Team", "nobody@contoso.test"}).code, 1);
+}
+
 TEST_F(CliTest, InviteAGuestAndListInvitations) {
   auto inv = Run({"invite", "gina@partner.example", "--name", "Gina", "--no-email", "--output", "json"});
   ASSERT_EQ(inv.code, 0) << inv.err;

@@ -2,8 +2,10 @@
 // deny; each deny names the failed check and carries a remedy.
 #include <gtest/gtest.h>
 
+#include <CLI/CLI.hpp>
 #include <functional>
 
+#include "cli/client_commands.h"
 #include "gate/decision.h"
 #include "gate/snapshot.h"
 
@@ -240,6 +242,21 @@ std::vector<Case> Cases() {
   };
 }
 
+// Whether a remedy's `gatehouse …` line is one the command line takes: parsed
+// by the real client commands (not run), placeholders such as <name> and all.
+::testing::AssertionResult CliAccepts(const std::string& line) {
+  if (!line.starts_with("gatehouse ")) return ::testing::AssertionFailure() << "not a gatehouse command: " << line;
+  CLI::App app{"gatehouse"};
+  auto commands = cli::RegisterClientCommands(app);
+  try {
+    app.parse(line, /*program_name_included=*/true);
+  } catch (const CLI::ParseError& e) {
+    return ::testing::AssertionFailure() << "`" << line << "`: " << e.what();
+  }
+  if (app.get_subcommands().empty()) return ::testing::AssertionFailure() << "`" << line << "` names no command";
+  return ::testing::AssertionSuccess();
+}
+
 class DecideTest : public ::testing::TestWithParam<Case> {};
 
 TEST_P(DecideTest, Rule) {
@@ -263,6 +280,7 @@ TEST_P(DecideTest, Rule) {
   EXPECT_FALSE(found->remedy.what.empty()) << c.failed_id;
   EXPECT_FALSE(found->remedy.api.empty()) << c.failed_id;
   EXPECT_FALSE(found->remedy.cli.empty()) << c.failed_id;
+  EXPECT_TRUE(CliAccepts(found->remedy.cli.str())) << c.failed_id;
 }
 
 INSTANTIATE_TEST_SUITE_P(Gate, DecideTest, ::testing::ValuesIn(Cases()), [](const auto& info) {

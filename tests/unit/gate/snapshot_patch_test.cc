@@ -56,7 +56,7 @@ TEST(LazyTextTest, RendersTheSentencesAndRemediesInFull) {
   EXPECT_EQ(role->remedy.api.str(),
             "POST /api/v1/environments/env-sales/roleAssignments {\"principalId\":\"u7\",\"roleId\":\"Basic User\"}");
   EXPECT_EQ(role->remedy.cli.str(),
-            "gatehouse roles assign --env contoso-sales --user u7@contoso.com --role \"Basic User\"");
+            "gatehouse env assign-role contoso-sales u7@contoso.com \"Basic User\"");
   const Check* group = Failed(d, "environment.securityGroup");
   ASSERT_NE(group, nullptr);
   EXPECT_EQ(group->sentence.str(), "You are not a member of the environment's security group (Contoso Sales).");

@@ -100,7 +100,7 @@ TEST_F(PortalTroubleshooterTest, ShowsARefusedGuestsChecklistWithFixesThenTheFix
   EXPECT_TRUE(Has(html, "<a href=\"" + base + "/users/" + ann.id + "#licenses\">Fix this</a>")) << r.body;
   EXPECT_TRUE(Has(html, "<a href=\"" + base + "/environments/" + sales.id + "#roles\">Fix this</a>"));
   EXPECT_TRUE(Has(html, "Assign a security role (for example Basic User) in Contoso Sales."));
-  EXPECT_TRUE(Has(html, "gatehouse roles assign --env contoso-sales"));
+  EXPECT_TRUE(Has(html, "gatehouse env assign-role contoso-sales"));
 
   // The fixes: a usage location and a licence, then a role.
   directory::UserPatch located;
