@@ -8,6 +8,7 @@
 #include "cli/client_commands.h"
 #include "gate/decision.h"
 #include "gate/snapshot.h"
+#include "support/test_env.h"
 
 namespace gh::gate {
 namespace {
@@ -257,6 +258,37 @@ std::vector<Case> Cases() {
   return ::testing::AssertionSuccess();
 }
 
+// Whether a remedy's "METHOD /path …" is a route the server has: same method,
+// and each segment the pattern's or a placeholder for its "{name}".
+::testing::AssertionResult ApiAccepts(const std::string& line) {
+  static const auto* env = new gh::testing::TestEnv();  // its routes, built once
+  auto split = [](std::string_view path) {
+    std::vector<std::string_view> out;
+    for (size_t at = 1; at <= path.size();) {
+      size_t end = std::min(path.find('/', at), path.size());
+      out.push_back(path.substr(at, end - at));
+      at = end + 1;
+    }
+    return out;
+  };
+  const size_t space = line.find(' ');
+  if (space == std::string::npos) return ::testing::AssertionFailure() << "not METHOD /path: " << line;
+  const std::string method = line.substr(0, space);
+  std::string path = line.substr(space + 1, line.find(' ', space + 1) - space - 1);
+  path = path.substr(0, path.find('?'));
+  const auto segments = split(path);
+  for (const http::Route& route : env->router->routes()) {
+    if (route.method != method) continue;
+    const auto pattern = split(route.pattern);
+    if (pattern.size() != segments.size()) continue;
+    bool same = true;
+    for (size_t i = 0; i < pattern.size() && same; ++i)
+      same = pattern[i] == segments[i] || (pattern[i].starts_with('{') && !segments[i].empty());
+    if (same) return ::testing::AssertionSuccess();
+  }
+  return ::testing::AssertionFailure() << "no route for `" << line << "`";
+}
+
 class DecideTest : public ::testing::TestWithParam<Case> {};
 
 TEST_P(DecideTest, Rule) {
@@ -281,6 +313,7 @@ TEST_P(DecideTest, Rule) {
   EXPECT_FALSE(found->remedy.api.empty()) << c.failed_id;
   EXPECT_FALSE(found->remedy.cli.empty()) << c.failed_id;
   EXPECT_TRUE(CliAccepts(found->remedy.cli.str())) << c.failed_id;
+  EXPECT_TRUE(ApiAccepts(found->remedy.api.str())) << c.failed_id;
 }
 
 INSTANTIATE_TEST_SUITE_P(Gate, DecideTest, ::testing::ValuesIn(Cases()), [](const auto& info) {
@@ -288,6 +321,17 @@ INSTANTIATE_TEST_SUITE_P(Gate, DecideTest, ::testing::ValuesIn(Cases()), [](cons
   for (char ch : info.param.name) n += std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
   return n;
 });
+
+// The two checks above would let a wrong remedy through if they accepted anything.
+TEST(DecideTest, RemedyLinesThatNameNothingAreCaught) {
+  EXPECT_TRUE(ApiAccepts("POST /api/v1/environments/{id}/roleAssignments {}"));
+  EXPECT_FALSE(ApiAccepts("POST /api/v1/environments/{id}/roleAssignment {}"));
+  EXPECT_FALSE(ApiAccepts("PUT /v1.0/users/u1"));
+  EXPECT_TRUE(CliAccepts("gatehouse users set ann@contoso.com --enable"));
+  EXPECT_FALSE(CliAccepts("gatehouse users update ann@contoso.com --account-enabled true"));
+  EXPECT_FALSE(CliAccepts("gatehouse invite ann@contoso.com --resend"));
+  EXPECT_FALSE(CliAccepts("gatehouse env assign-role contoso-sales ann@contoso.com"));  // no role
+}
 
 TEST(DecideTest, EveryCheckIsEvaluatedAndPassingChecksHaveNoRemedy) {
   auto snap = Snapshot::Build(Base());
