@@ -30,6 +30,7 @@
 #include "invitations/bulk_runner.h"
 #include "invitations/bulk_service.h"
 #include "invitations/invitation_mail.h"
+#include "invitations/invitation_service.h"
 #include "store/store.h"
 // Mail delivery (outbox sender).
 #include <signal.h>
@@ -274,8 +275,14 @@ int Serve(const CommonOptions& common, const ServeOptions& o) {
                 << "    client  " << json::value_to<std::string>(o2.at("clientId")) << "  secret "
                 << json::value_to<std::string>(o2.at("clientSecret")) << "\n";
     }
+    // Bob lands, once he has accepted, on his own list of what he can open
+    // (unless this server's address is plain HTTP off this machine, which
+    // invitations refuse as a redirect).
+    std::string landing = public_base + "/my/contoso.com";
+    if (!invitations::ValidateRedirectUrl(landing).ok()) landing = "https://myapps.microsoft.com";
     std::string link = OrDie(provisioner.EnsureDemoWorkspace(licensing, environments, invitations,
-                                                             (fs::path(common.data) / "demo-invitation.txt").string()),
+                                                             (fs::path(common.data) / "demo-invitation.txt").string(),
+                                                             landing),
                              "creating the demo workspace");
     std::cout << "\n  A pending invitation of bob@fabrikam.com (password Fabrikam-Demo-2026!) into Contoso;\n"
               << "  its email is in " << (fs::path(common.data) / "outbox").string() << "/ and its Get Started link is:\n"
@@ -343,6 +350,8 @@ int main(int argc, char** argv) {
   CLI::App app{"Gatehouse: self-hosted B2B guest collaboration (directory, invitations, access gate)"};
   app.require_subcommand(1);
   app.set_config("--config", "", "Read options from a TOML or INI file (command-line flags win)");
+  // `gatehouse serve --config FILE` too: a command passes what it doesn't know to the top.
+  app.fallthrough();
   CommonOptions common;
   auto add_common = [&common](CLI::App* cmd) {
     cmd->add_option("--data", common.data, "Data folder (SQLite database, TLS files, outbox)")

@@ -86,6 +86,17 @@ StatusOr<std::string> ResolveGroupId(ApiClient& api, const std::string& ref) {
   return Str(groups.front(), "id");
 }
 
+StatusOr<std::string> ResolvePrincipalId(ApiClient& api, const std::string& ref) {
+  // A user is named by its id, UPN or mail; a name without '@' can only be a
+  // group's (the users endpoint refuses it as a malformed id, not as unknown).
+  if (!IsGuid(ref) && ref.find('@') == std::string::npos) return ResolveGroupId(api, ref);
+  auto user = ResolveUserId(api, ref);
+  if (user.ok() || user.status().code() != Code::kNotFound) return user;
+  auto group = ResolveGroupId(api, ref);
+  if (group.ok()) return group;
+  return NotFound("no user or group '" + ref + "'");
+}
+
 StatusOr<json::object> ResolveEnvironment(ApiClient& api, const std::string& ref) {
   GH_ASSIGN_OR_RETURN(auto envs, api.List("/api/v1/environments", true));
   for (std::string_view field : {"id", "uniqueName", "displayName"}) {

@@ -44,15 +44,6 @@ StatusOr<std::string> ResolveRoleId(ApiClient& api, const std::string& env_id, c
   return NotFound("the environment has no security role '" + ref + "' (it has: " + names + ")");
 }
 
-// A principal for a role: a user (id, UPN or mail), else a group (id or name).
-StatusOr<std::string> ResolvePrincipalId(ApiClient& api, const std::string& ref) {
-  auto user = ResolveUserId(api, ref);
-  if (user.ok() || user.status().code() != Code::kNotFound) return user;
-  auto group = ResolveGroupId(api, ref);
-  if (group.ok()) return group;
-  return NotFound("no user or group '" + ref + "'");
-}
-
 bool Confirm(const std::string& question) {
   std::cerr << question << " [y/N] " << std::flush;
   std::string answer;

@@ -63,11 +63,9 @@ void RegisterGroupCommands(Registrar& r, CLI::App& app) {
   CLI::App* add = r.Command(groups, "add-member", "Add a user (or group) to a group", false, [&f, g]() -> Status {
     GH_ASSIGN_OR_RETURN(auto c, Open(f));
     GH_ASSIGN_OR_RETURN(auto group_id, ResolveGroupId(*c.api, g->group));
-    auto member_id = ResolveUserId(*c.api, g->member);
-    if (!member_id.ok() && member_id.status().code() == Code::kNotFound) member_id = ResolveGroupId(*c.api, g->member);
-    GH_RETURN_IF_ERROR(member_id.status());
+    GH_ASSIGN_OR_RETURN(auto member_id, ResolvePrincipalId(*c.api, g->member));
     GH_RETURN_IF_ERROR(c.api->Post("/v1.0/groups/" + Escape(group_id) + "/members/$ref",
-                                   json::object{{"@odata.id", c.server + "/v1.0/directoryObjects/" + *member_id}})
+                                   json::object{{"@odata.id", c.server + "/v1.0/directoryObjects/" + member_id}})
                            .status());
     Err("Added " + g->member + " to " + g->group);
     return OkStatus();

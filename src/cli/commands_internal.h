@@ -67,6 +67,8 @@ std::string Str(const boost::json::value& v, std::string_view dotted_path);
 StatusOr<std::string> ResolveUserId(ApiClient& api, const std::string& ref);
 // Object id of a group given by id or displayName (exactly one match).
 StatusOr<std::string> ResolveGroupId(ApiClient& api, const std::string& ref);
+// A user (id, userPrincipalName or mail), else a group (id or displayName).
+StatusOr<std::string> ResolvePrincipalId(ApiClient& api, const std::string& ref);
 // The environment given by id, uniqueName or displayName.
 StatusOr<boost::json::object> ResolveEnvironment(ApiClient& api, const std::string& ref);
 

@@ -139,7 +139,8 @@ StatusOr<std::string> Provisioner::EnsureDemo(const std::string& credentials_fil
 StatusOr<std::string> Provisioner::EnsureDemoWorkspace(licensing::LicensingService& licensing,
                                                        environments::EnvironmentService& environments,
                                                        invitations::InvitationService& invitations,
-                                                       const std::string& invitation_file) {
+                                                       const std::string& invitation_file,
+                                                       const std::string& redirect_url) {
   GH_ASSIGN_OR_RETURN(auto contoso, directory_.ResolveTenant("contoso.com"));
   Actor system = Actor::System();
   GH_RETURN_IF_ERROR(licensing::SeedDemoSkus(licensing, system, contoso.id));
@@ -159,7 +160,7 @@ StatusOr<std::string> Provisioner::EnsureDemoWorkspace(licensing::LicensingServi
   invitations::InvitationRequest req;
   req.email = "bob@fabrikam.com";
   req.display_name = "Bob Jones (Fabrikam)";
-  req.redirect_url = "https://localhost/";
+  req.redirect_url = redirect_url;
   req.send_message = true;
   req.custom_message = "Welcome to Contoso's sales workspace. Accept to get started.";
   GH_ASSIGN_OR_RETURN(auto res, invitations.Invite(inviter, contoso.id, req));

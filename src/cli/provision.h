@@ -47,12 +47,13 @@ class Provisioner {
   // The rest of the demo, after EnsureDemo: Contoso's SKUs with seats, its
   // Default, "Contoso Sales" (Dataverse, security group) and sandbox
   // environments, and a pending invitation of bob@fabrikam.com whose email is
-  // in the outbox. Idempotent. Returns the invitation's Get Started link
-  // (kept in `invitation_file`, since the ticket can't be read back).
+  // in the outbox; redeeming it lands on `redirect_url`. Idempotent. Returns
+  // the invitation's Get Started link (kept in `invitation_file`, since the
+  // ticket can't be read back).
   StatusOr<std::string> EnsureDemoWorkspace(licensing::LicensingService& licensing,
                                             environments::EnvironmentService& environments,
                                             invitations::InvitationService& invitations,
-                                            const std::string& invitation_file);
+                                            const std::string& invitation_file, const std::string& redirect_url);
 
  private:
   directory::DirectoryService& directory_;

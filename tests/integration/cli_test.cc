@@ -444,6 +444,18 @@ TEST_F(CliTest, PolicyCrossTenantAndDirectoryRoleCommands) {
   ASSERT_EQ(m365.code, 0) << m365.err;
   EXPECT_EQ(json::parse(m365.out).at("groupTypes"), json::array{"Unified"});
   ASSERT_EQ(Run({"groups", "add-member", "CLI Team", "ivo@contoso.test"}).code, 0);
+  // Where a group may stand for a user, its name does (not only its id).
+  ASSERT_EQ(Run({"groups", "create", "CLI Reviewers"}).code, 0);
+  auto nested = Run({"groups", "add-member", "CLI Reviewers", "CLI Team"});
+  EXPECT_EQ(nested.code, 0) << nested.err;
+  auto env = Run({"env", "create", "CLI Groups", "--dataverse", "--output", "json"});
+  ASSERT_EQ(env.code, 0) << env.err;
+  const std::string unique(json::parse(env.out).at("uniqueName").as_string());
+  auto by_group = Run({"env", "assign-role", unique, "CLI Team", "Basic User"});
+  EXPECT_EQ(by_group.code, 0) << by_group.err;
+  auto no_such = Run({"env", "assign-role", unique, "No Such Team", "Basic User"});
+  EXPECT_EQ(no_such.code, 1);
+  EXPECT_NE(no_such.err.find("no group named 'No Such Team'"), std::string::npos) << no_such.err;
   EXPECT_EQ(Run({"groups", "add-member", "CLI Team", "nobody@contoso.test"}).code, 1);
 }
 
