@@ -459,6 +459,22 @@ TEST_F(CliTest, PolicyCrossTenantAndDirectoryRoleCommands) {
   EXPECT_EQ(Run({"groups", "add-member", "CLI Team", "nobody@contoso.test"}).code, 1);
 }
 
+// `serve --config FILE` reads the serve options from the file's [serve] section.
+TEST_F(CliTest, ServeReadsItsOptionsFromAConfigFile) {
+  const fs::path dir = root / "configured";
+  fs::create_directories(dir);
+  std::ofstream(dir / "gatehouse.toml") << "[serve]\nlisten = \"127.0.0.1:0\"\ndata = \"" << (dir / "data").string()
+                                        << "\"\n";
+  Process configured({Binary(), "serve", "--config", (dir / "gatehouse.toml").string()}, {"GATEHOUSE_LOG_LEVEL=warn"});
+  std::regex listening("listening on https://localhost:([0-9]+)");
+  std::smatch m;
+  ASSERT_TRUE(configured.Until([&] { return std::regex_search(configured.out(), m, listening); },
+                               std::chrono::seconds(30)))
+      << configured.out() << configured.err();
+  EXPECT_NE(m[1].str(), "8443");
+  EXPECT_TRUE(fs::exists(dir / "data" / "gatehouse.db"));
+}
+
 TEST_F(CliTest, InviteAGuestAndListInvitations) {
   auto inv = Run({"invite", "gina@partner.example", "--name", "Gina", "--no-email", "--output", "json"});
   ASSERT_EQ(inv.code, 0) << inv.err;
