@@ -171,11 +171,13 @@ void RegisterAdminCommands(Registrar& r, CLI::App& app) {
     GH_ASSIGN_OR_RETURN(auto target, ResolveEnvironment(*c.api, e->env));
     const std::string base = "/api/v1/environments/" + Escape(Str(target, "id")) + "/apps";
     GH_ASSIGN_OR_RETURN(auto apps, c.api->List(base, true));
-    std::string app_id;
+    std::vector<std::string> hits;
     for (const auto& a : apps)
       if (http::EqualsIgnoreCase(Str(a, "id"), e->app) || http::EqualsIgnoreCase(Str(a, "displayName"), e->app))
-        app_id = Str(a, "id");
-    if (app_id.empty()) return NotFound("no app '" + e->app + "' in " + Str(target, "displayName"));
+        hits.push_back(Str(a, "id"));
+    if (hits.empty()) return NotFound("no app '" + e->app + "' in " + Str(target, "displayName"));
+    if (hits.size() > 1) return FailedPrecondition("several apps are named '" + e->app + "': give the id");
+    const std::string& app_id = hits.front();
     GH_ASSIGN_OR_RETURN(auto principal, ResolvePrincipalId(*c.api, e->user));
     GH_RETURN_IF_ERROR(
         c.api->Post(base + "/" + Escape(app_id) + "/share", json::object{{"principalIds", json::array{principal}}})

@@ -453,6 +453,12 @@ TEST_F(CliTest, PolicyCrossTenantAndDirectoryRoleCommands) {
   const std::string unique(json::parse(env.out).at("uniqueName").as_string());
   auto by_group = Run({"env", "assign-role", unique, "CLI Team", "Basic User"});
   EXPECT_EQ(by_group.code, 0) << by_group.err;
+  auto apps = Run({"env", "apps", unique, "--output", "json"});
+  ASSERT_EQ(apps.code, 0) << apps.err;
+  EXPECT_EQ(json::parse(apps.out), json::array{});
+  auto no_app = Run({"env", "share-app", unique, "Expenses", "CLI Team"});
+  EXPECT_EQ(no_app.code, 1);
+  EXPECT_NE(no_app.err.find("no app 'Expenses' in CLI Groups"), std::string::npos) << no_app.err;
   auto no_such = Run({"env", "assign-role", unique, "No Such Team", "Basic User"});
   EXPECT_EQ(no_such.code, 1);
   EXPECT_NE(no_such.err.find("no group named 'No Such Team'"), std::string::npos) << no_such.err;
