@@ -17,6 +17,13 @@ std::string Sha256(std::string_view data);     // raw 32 bytes
 std::string Sha256Hex(std::string_view data);  // lower-case hex
 // & < > " ' as entities (mail bodies, and the outbox filling them in).
 std::string HtmlEscape(std::string_view text);
+// UTF-8 as RFC 3629 has it: no overlong forms, surrogates, or code points
+// past U+10FFFF. Request parameters and paths arrive as raw bytes, and what
+// is stored or echoed as JSON must be UTF-8.
+bool IsValidUtf8(std::string_view text);
+// `text` with every byte that starts no well-formed sequence replaced by
+// U+FFFD (the replacement character), for echoing untrusted text.
+std::string ValidUtf8(std::string_view text);
 // Constant-time comparison for secrets and digests.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 

@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "core/encoding.h"
+
 namespace gh::http {
 namespace {
 
@@ -164,7 +166,9 @@ std::string_view Response::Header(std::string_view name) const {
 Response Response::Json(int status, std::string body) {
   Response r;
   r.status = status;
-  r.body = std::move(body);
+  // JSON text is UTF-8, but what it quotes from a request (an id in the
+  // path, a query value) is whatever bytes were sent: those are replaced.
+  r.body = IsValidUtf8(body) ? std::move(body) : ValidUtf8(body);
   r.SetHeader("Content-Type", kJsonContentType);
   return r;
 }

@@ -48,6 +48,8 @@ class BulkRunner {
  private:
   void Loop();
   bool Stopping();
+  // One job, chunk after chunk, each planned while the one before is written.
+  int RunJob(store::BulkJobRow job);
 
   BulkInvitationService& bulk_;
   RunnerOptions options_;

@@ -248,6 +248,10 @@ StatusOr<BulkJobRow> BulkInvitationService::Submit(const Inviter& submitter, con
   if (!options.redirect_url.empty()) GH_RETURN_IF_ERROR(ValidateRedirectUrl(options.redirect_url));
   if (options.message.size() > 10'000)
     return InvalidArgument("The customized message body is longer than 10,000 characters.", "Request_BadRequest");
+  // They come from a query string or form fields, as whatever bytes were sent.
+  for (auto [name, value] : {std::pair{"message", &options.message}, {"language", &options.language}})
+    if (!IsValidUtf8(*value))
+      return InvalidArgument(std::string("The ") + name + " is not valid UTF-8 text.", "Request_BadRequest");
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   GH_ASSIGN_OR_RETURN(auto scope, InvitationService::OpenScope(*tx, tenant_id));
   // Someone who may not invite at all is told now, not once per row.
@@ -257,7 +261,7 @@ StatusOr<BulkJobRow> BulkInvitationService::Submit(const Inviter& submitter, con
   job.id = random_.NewUuid();
   job.tenant_id = tenant_id;
   job.status = "queued";
-  job.file_name = options.file_name.substr(0, 255);
+  job.file_name = ValidUtf8(options.file_name.substr(0, 255));  // only shown back: mended, not refused
   job.options_json = OptionsJson(options);
   job.submitter_json = SubmitterJson(submitter);
   job.created_at = clock_.NowMillis();

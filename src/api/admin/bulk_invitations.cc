@@ -15,9 +15,18 @@ using store::BulkJobRow;
 
 json::value Time(const std::optional<int64_t>& ms) { return ms ? json::value(FormatIso8601(*ms)) : json::value(nullptr); }
 
+// A JSON object the service stored; one that doesn't read back (a row from
+// before its options were checked to be UTF-8) shows empty rather than
+// failing every listing of the tenant's jobs.
+json::object StoredObject(const std::string& text) {
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  return !ec && v.is_object() ? std::move(v.as_object()) : json::object{};
+}
+
 json::object JobJson(Services& s, const BulkJobRow& j) {
-  json::object submitter = json::parse(j.submitter_json).as_object();
-  json::object options = json::parse(j.options_json).as_object();
+  json::object submitter = StoredObject(j.submitter_json);
+  json::object options = StoredObject(j.options_json);
   std::string self = s.public_base + "/api/v1/bulkInvitations/" + j.id;
   return {{"id", j.id},
           {"status", j.status},
@@ -33,9 +42,9 @@ json::object JobJson(Services& s, const BulkJobRow& j) {
           {"completedDateTime", Time(j.finished_at)},
           {"error", j.error ? json::value(*j.error) : json::value(nullptr)},
           {"submittedBy",
-           json::object{{"id", submitter.at("id")},
-                        {"displayName", submitter.at("name")},
-                        {"type", submitter.at("isApp").as_bool() ? "application" : "user"}}},
+           json::object{{"id", submitter["id"]},
+                        {"displayName", submitter["name"]},
+                        {"type", submitter["isApp"] == json::value(true) ? "application" : "user"}}},
           {"options", options},
           {"resultsUrl", self + "/results"}};
 }

@@ -49,13 +49,11 @@ http::Response GateRefusal(http::RouteContext& ctx, const gate::Decision& d) {
     failed.push_back(CheckToJson(c));
   }
   Status st = PermissionDenied(msg, "Authorization_RequestDenied");
-  http::Response base = GraphError(ctx.request, st);
-  json::value v = json::parse(base.body);
-  auto& inner = v.as_object()["error"].as_object()["innerError"].as_object();
+  json::object body = GraphErrorBody(ctx.request, st);
+  auto& inner = body["error"].as_object()["innerError"].as_object();
   inner["action"] = gate::ActionName(d.action);
   inner["failedChecks"] = failed;
-  base.body = json::serialize(v);
-  return base;
+  return http::Response::Json(HttpStatusFor(st), json::serialize(body));
 }
 
 }  // namespace gh::api

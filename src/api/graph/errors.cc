@@ -43,12 +43,16 @@ std::string GraphErrorCode(const Status& s) {
   }
 }
 
-http::Response GraphError(const http::Request& req, const Status& s) {
+boost::json::object GraphErrorBody(const http::Request& req, const Status& s) {
   boost::json::object inner{{"date", FormatIso8601(SystemClock().NowMillis())},
                             {"request-id", req.request_id},
                             {"client-request-id", req.request_id}};
   boost::json::object err{{"code", GraphErrorCode(s)}, {"message", s.message()}, {"innerError", std::move(inner)}};
-  auto resp = http::Response::Json(HttpStatusFor(s), boost::json::serialize(boost::json::object{{"error", err}}));
+  return {{"error", std::move(err)}};
+}
+
+http::Response GraphError(const http::Request& req, const Status& s) {
+  auto resp = http::Response::Json(HttpStatusFor(s), boost::json::serialize(GraphErrorBody(req, s)));
   if (s.code() == Code::kResourceExhausted) resp.SetHeader("Retry-After", "5");
   return resp;
 }

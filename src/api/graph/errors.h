@@ -3,6 +3,8 @@
 //   {"error":{"code":…,"message":…,"innerError":{"date","request-id","client-request-id"}}}
 // The HTTP status comes from the Status code, except for a few reasons that
 // name a more specific one (405, 413, 415, 409).
+#include <boost/json.hpp>
+
 #include "core/status.h"
 #include "http/message.h"
 
@@ -10,6 +12,8 @@ namespace gh::api {
 
 int HttpStatusFor(const Status& s);
 std::string GraphErrorCode(const Status& s);
+// The body alone, for responses that add to its innerError.
+boost::json::object GraphErrorBody(const http::Request& req, const Status& s);
 http::Response GraphError(const http::Request& req, const Status& s);
 
 }  // namespace gh::api

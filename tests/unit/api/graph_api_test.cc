@@ -80,6 +80,16 @@ TEST_F(GraphApiTest, QueryOptionErrors) {
   ExpectError(env.Call("GET", "/v1.0/users?$skiptoken=garbage!", contoso.token), 400);
 }
 
+// An error that quotes bytes of the request that aren't UTF-8 has them
+// replaced: the body stays JSON a strict client can read.
+TEST_F(GraphApiTest, ErrorsQuotingBytesThatAreNotUtf8AreStillJson) {
+  ExpectError(env.Call("GET", "/v1.0/users?$filter=%ff", contoso.token), 400);
+  ExpectError(env.Call("GET", "/v1.0/policies/crossTenantAccessPolicy/partners/%C3%28", contoso.token), 400);
+  auto r = env.Call("GET", "/api/v1/environments/%ff", contoso.token);
+  ExpectError(r, 404);
+  EXPECT_NE(r.body.find("\xEF\xBF\xBD"), std::string::npos) << r.body;
+}
+
 TEST_F(GraphApiTest, PagingFollowsNextLinkWithoutRepeats) {
   for (int i = 0; i < 7; ++i) CreateUser("page" + std::to_string(i));
   std::set<std::string> seen;

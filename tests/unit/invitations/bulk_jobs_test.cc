@@ -363,10 +363,43 @@ TEST_F(BulkJobsTest, BadFilesAreRefusedAtUploadAndCreateNoJob) {
   refused("Name,InvitedUserEmailAddress\nAnn,ann@partner.example\n", "", "default redirect URL");
   refused("email\nann@partner.example\n", "?redirectUrl=javascript:alert(1)", "inviteRedirectUrl");
   refused("email\nann@partner.example\n", "?redirectUrl=https://a.example/&sendEmail=perhaps", "true or false");
+  // Options arrive as raw bytes in the query (or form fields): they must be text.
+  refused("email\nann@partner.example\n", redirect + "&message=%ff%fe", "message is not valid UTF-8");
+  refused("email\nann@partner.example\n", redirect + "&language=%ff", "language is not valid UTF-8");
   auto wrong_type = env.Call("POST", "/api/v1/bulkInvitations", contoso.token, "{\"a\":1}");
   EXPECT_EQ(wrong_type.status, 415) << wrong_type.body;
   auto list = TestEnv::Json(env.Call("GET", "/api/v1/bulkInvitations", contoso.token));
   EXPECT_TRUE(list.at("value").as_array().empty());
+}
+
+// A file name is only shown back: bytes that aren't UTF-8 are mended, not refused.
+TEST_F(BulkJobsTest, AFileNameThatIsNotUtf8IsMended) {
+  auto r = Upload("email\nann@partner.example\n", "?redirectUrl=https://apps.contoso.test/&fileName=a%ff.csv");
+  ASSERT_EQ(r.status, 202) << r.body;
+  EXPECT_EQ(TestEnv::Json(r).at("fileName").as_string(), "a\xEF\xBF\xBD.csv");
+}
+
+// A job that no longer reads back fails alone; the runner, and the server
+// with it, go on to the next.
+TEST_F(BulkJobsTest, AJobThatCannotBeReadBackFailsAloneAndTheRunnerGoesOn) {
+  auto r = Upload("email\nann@partner.example\n");
+  ASSERT_EQ(r.status, 202) << r.body;
+  const std::string id(TestEnv::Json(r).at("id").as_string());
+  {
+    auto tx = env.store->Begin(store::TxMode::kWrite);
+    ASSERT_TRUE(tx.ok());
+    auto job = (*tx)->Bulk().GetJob(contoso.res.tenant.id, id);
+    ASSERT_TRUE(job.ok());
+    job->options_json = "{not json";
+    ASSERT_TRUE((*tx)->Bulk().UpdateJob(*job).ok());
+    ASSERT_TRUE((*tx)->Commit().ok());
+  }
+  auto next = Run("email\nbob@partner.example\n");  // runs both jobs
+  EXPECT_EQ(next.at("status").as_string(), "completed");
+  auto broken = Job(id);
+  EXPECT_EQ(broken.at("status").as_string(), "failed");
+  EXPECT_EQ(broken.at("error").as_string(), "An internal error stopped the job.");
+  EXPECT_EQ(CountUsersWithMail("ann@partner.example"), 0);
 }
 
 TEST_F(BulkJobsTest, PortalMultipartUploadWithOptionFields) {
