@@ -74,7 +74,8 @@ std::vector<http::Route> AllRoutes(Services& s) {
 
 http::Response RenderError(const http::Request& req, const Status& s) {
   const std::string& p = req.path;
-  bool api = p.starts_with("/v1.0/") || p.starts_with("/api/") || p.find("/oauth2/") != std::string::npos ||
+  bool api = p == "/v1.0" || p.starts_with("/v1.0/") || p == "/api" || p.starts_with("/api/") ||
+             p.find("/oauth2/") != std::string::npos ||
              p.find("/discovery/") != std::string::npos || p.find("/oidc/") != std::string::npos;
   if (api) return GraphError(req, s);
   int status = HttpStatusFor(s);

@@ -87,6 +87,7 @@ TEST_F(GraphApiTest, ErrorsQuotingBytesThatAreNotUtf8AreStillJson) {
   ExpectError(env.Call("GET", "/v1.0/policies/crossTenantAccessPolicy/partners/%C3%28", contoso.token), 400);
   auto r = env.Call("GET", "/api/v1/environments/%ff", contoso.token);
   ExpectError(r, 404);
+  ExpectError(env.Call("GET", "/v1.0", contoso.token), 404);  // the API's root is the API's too
   EXPECT_NE(r.body.find("\xEF\xBF\xBD"), std::string::npos) << r.body;
 }
 
