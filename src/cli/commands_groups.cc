@@ -1,8 +1,7 @@
 // Group commands: list, create (security or Microsoft 365), add a member —
 // what environment security groups and the Microsoft 365 checks ask for.
-#include <cctype>
-
 #include "cli/commands_internal.h"
+#include "directory/validation.h"
 
 namespace gh::cli::internal {
 namespace json = boost::json;
@@ -13,14 +12,6 @@ struct GroupOptions {
   std::string group, member, name, description;
   bool microsoft365 = false;
 };
-
-// A mailNickname from a display name: its letters and digits.
-std::string NicknameOf(const std::string& name) {
-  std::string out;
-  for (char ch : name)
-    if (std::isalnum(static_cast<unsigned char>(ch))) out += ch;
-  return out.empty() ? "group" : out;
-}
 
 }  // namespace
 
@@ -45,8 +36,9 @@ void RegisterGroupCommands(Registrar& r, CLI::App& app) {
                                [&f, g, columns]() -> Status {
     GH_ASSIGN_OR_RETURN(auto format, FormatOf(f));
     GH_ASSIGN_OR_RETURN(auto c, Open(f));
+    const std::string nickname = directory::MailNicknameFrom(g->name);  // as the portal makes it
     json::object body{{"displayName", g->name},
-                      {"mailNickname", NicknameOf(g->name)},
+                      {"mailNickname", nickname.empty() ? "group" : nickname},
                       {"mailEnabled", g->microsoft365},
                       {"securityEnabled", !g->microsoft365}};
     if (g->microsoft365) body["groupTypes"] = json::array{"Unified"};

@@ -125,7 +125,6 @@ bool IsValidUtf8(std::string_view text) {
 }
 
 std::string ValidUtf8(std::string_view text) {
-  if (IsValidUtf8(text)) return std::string(text);
   std::string out;
   out.reserve(text.size() + 8);
   for (size_t i = 0; i < text.size();) {

@@ -115,4 +115,11 @@ std::string DomainOf(std::string_view address) {
   return at == std::string_view::npos ? std::string() : ToLower(address.substr(at + 1));
 }
 
+std::string MailNicknameFrom(std::string_view name) {
+  std::string nick;
+  for (char c : name)
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') nick += c;
+  return nick.substr(0, 64);
+}
+
 }  // namespace gh::directory

@@ -22,5 +22,8 @@ Status ValidateUsageLocation(std::string_view code);
 bool IsIsoCountryCode(std::string_view code);
 // The part after '@', lower-cased; empty when there is none.
 std::string DomainOf(std::string_view address);
+// The mail alias a name gives: its letters, digits and . - _ (at most 64);
+// empty when it has none of them.
+std::string MailNicknameFrom(std::string_view name);
 
 }  // namespace gh::directory

@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "core/random.h"
+#include "directory/validation.h"
 #include "web/portal/portal.h"
 #include "web/templates.h"
 
@@ -183,13 +184,10 @@ http::Response GroupsGet(PortalDeps& d, http::RouteContext& ctx) {
   return GroupsList(d, ctx, a, std::nullopt);
 }
 
-// The mail alias a new group gets: the name's letters, digits and . - _ (at
-// most 64), or a random one when the name has none of them.
+// The mail alias a new group gets: the name's, or a random one when the name
+// has no letters or digits to make one.
 std::string MailNicknameFor(PortalDeps& d, const std::string& name) {
-  std::string nick;
-  for (char c : name)
-    if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') nick += c;
-  nick = nick.substr(0, 64);
+  std::string nick = directory::MailNicknameFrom(name);
   return nick.empty() ? "group-" + d.random.NewUuid().substr(0, 8) : nick;
 }
 

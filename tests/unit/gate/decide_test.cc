@@ -261,7 +261,7 @@ std::vector<Case> Cases() {
 // Whether a remedy's "METHOD /path …" is a route the server has: same method,
 // and each segment the pattern's or a placeholder for its "{name}".
 ::testing::AssertionResult ApiAccepts(const std::string& line) {
-  static const auto* env = new gh::testing::TestEnv();  // its routes, built once
+  static const gh::testing::TestEnv env;  // its routes, built once
   auto split = [](std::string_view path) {
     std::vector<std::string_view> out;
     for (size_t at = 1; at <= path.size();) {
@@ -277,7 +277,7 @@ std::vector<Case> Cases() {
   std::string path = line.substr(space + 1, line.find(' ', space + 1) - space - 1);
   path = path.substr(0, path.find('?'));
   const auto segments = split(path);
-  for (const http::Route& route : env->router->routes()) {
+  for (const http::Route& route : env.router->routes()) {
     if (route.method != method) continue;
     const auto pattern = split(route.pattern);
     if (pattern.size() != segments.size()) continue;
