@@ -177,7 +177,14 @@ StatusOr<identity::Principal> BearerAuthenticator::Authenticate(const http::Requ
     return Unauthenticated("The Authorization header must use the Bearer scheme.", "InvalidAuthenticationToken");
   GH_ASSIGN_OR_RETURN(auto principal, s_.tokens.VerifyAccessToken(auth.substr(7)));
   if (principal.kind == identity::PrincipalKind::kUser) {
-    GH_ASSIGN_OR_RETURN(principal.directory_roles, s_.directory.EffectiveRoles(principal.tenant_id, principal.object_id));
+    // A token outlives neither its user nor the user's enabled state, and
+    // acts with the roles the user holds now, not when it was issued.
+    auto caller = s_.directory.UserWithRoles(principal.tenant_id, principal.object_id);
+    if (!caller.ok() && caller.status().code() != Code::kNotFound) return caller.status();
+    if (!caller.ok() || !caller->first.account_enabled)
+      return Unauthenticated("The user of this access token no longer exists or is disabled.",
+                             "InvalidAuthenticationToken");
+    principal.directory_roles = std::move(caller->second);
   }
   return principal;
 }

@@ -58,17 +58,8 @@ std::vector<http::Route> AllRoutes(Services& s) {
                     web::RedeemRoutes({s.invitations, s.signin, s.random}), web::StaticFiles(), web::FrontDoorPages(),
                     web::PortalPages(PortalDepsOf(s))})
     for (auto& r : part) all.push_back(std::move(r));
-  // The gate's snapshots are replaced after each committed write: a
-  // successful mutating request drops them (home-tenant policies live in
-  // other tenants' snapshots too, so all of them); the next decision rebuilds.
-  for (auto& r : all) {
-    if (!r.mutates) continue;
-    r.handler = [&s, inner = std::move(r.handler)](http::RouteContext& ctx) {
-      http::Response resp = inner(ctx);
-      if (s.gate && resp.status < 400) s.gate->InvalidateAll();
-      return resp;
-    };
-  }
+  // The gate's snapshots follow committed writes (the store's commit
+  // listener, set by the composition root), not requests.
   return all;
 }
 

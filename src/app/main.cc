@@ -243,12 +243,17 @@ int Serve(const CommonOptions& common, const ServeOptions& o) {
   // The gate: snapshots per tenant, rebuilt after writes; it also guards the
   // token endpoint's first-party client surfaces.
   gate::SnapshotCache gate_cache(gate::StoreLoader(*core.store));
+  core.store->SetCommitListener(gate::InvalidateOnCommit(gate_cache));
+  struct ListenerReset {  // the cache dies before the store
+    store::Store& store;
+    ~ListenerReset() { store.SetCommitListener(nullptr); }
+  } listener_reset{*core.store};
   services.gate = &gate_cache;
   signin.SetClientGate(gate::MakeClientGate(gate_cache));
   // Bulk invitations: jobs run on a background thread; a job another process
   // on this host left behind when it died is resumed at once.
   invitations::BulkInvitationService bulk(*core.store, invitations, core.clock, core.random);
-  bulk.SetOnCommitted([&gate_cache](const std::string& tenant_id) { gate_cache.Invalidate(tenant_id); });
+
   invitations::RunnerOptions runner_options;
   runner_options.owner = ProcessName();
   runner_options.owner_is_dead = [](const std::string& owner) { return IsDeadLocalProcess(owner); };

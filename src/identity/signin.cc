@@ -541,6 +541,11 @@ StatusOr<Session> SigninService::ResolveSession(const std::string& cookie_value)
     return row.status();
   }
   if (row->expires_at <= clock_.NowMillis()) return Unauthenticated("The session has expired.", "login_required");
+  // A password reset, a disable or a revocation since the sign-in ends it.
+  auto user = tx->GetUser(row->tenant_id, row->user_id);
+  if (!user.ok() && user.status().code() != Code::kNotFound) return user.status();
+  if (!user.ok() || !user->account_enabled || row->created_at < user->sessions_valid_from)
+    return Unauthenticated("The session has ended. Sign in again.", "login_required");
   return Session{"", row->id_hash, row->tenant_id, row->user_id, row->auth_method, row->created_at};
 }
 
@@ -565,6 +570,9 @@ StatusOr<directory::User> SigninService::PrincipalIn(const Session& s, const std
     principal = *u;
   } else {
     GH_ASSIGN_OR_RETURN(auto home_user, directory_.GetUser(s.home_tenant_id, s.user_id));
+    if (!home_user.account_enabled)
+      return PermissionDenied("AADSTS50057: Your account is disabled at home. Contact your administrator.",
+                              "user_disabled");
     GH_ASSIGN_OR_RETURN(auto resource, directory_.GetTenant(resource_tenant_id));
     GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
     std::string idp = IdpOf(s);
@@ -602,12 +610,36 @@ StatusOr<directory::User> SigninService::PrincipalIn(const Session& s, const std
 
 // ---- grants ------------------------------------------------------------------
 
+Status SigninService::CheckStillTrusted(const directory::User& user, int64_t auth_time_ms) {
+  const Status revoked = OAuth("invalid_grant", "AADSTS50173: The provided grant has expired due to it being revoked, "
+                                                "a fresh auth token is needed. The user might have changed or reset "
+                                                "their password, or been disabled.");
+  auto revoked_since = [&](const directory::User& u) { return auth_time_ms < u.sessions_valid_from; };
+  if (!user.account_enabled || revoked_since(user)) return revoked;
+  // A guest bound to an account of a tenant on this server: that account too.
+  for (const auto& id : user.identities) {
+    if (id.sign_in_type != "federated") continue;
+    std::string home_tenant;
+    if (id.issuer == "live.com") {
+      home_tenant = std::string(kConsumersTenantId);
+    } else {
+      const std::string prefix = tokens_.issuer_base() + "/";
+      if (!id.issuer.starts_with(prefix) || !id.issuer.ends_with("/v2.0")) continue;  // "mail": no home account
+      home_tenant = id.issuer.substr(prefix.size(), id.issuer.size() - prefix.size() - 5);
+    }
+    auto home = directory_.GetUser(home_tenant, id.issuer_assigned_id);
+    if (!home.ok() && home.status().code() != Code::kNotFound) return home.status();
+    if (!home.ok() || !home->account_enabled || revoked_since(*home)) return revoked;
+  }
+  return OkStatus();
+}
+
 StatusOr<std::string> SigninService::IssueCode(const AuthorizeRequest& req, const Session& session,
                                                const directory::User& principal) {
   if (client_gate_) GH_RETURN_IF_ERROR(client_gate_(req.tenant_id, principal, req.client.app_id));
   std::string code = random_.Token(32);
   store::AuthCodeRow row{Sha256Hex(code), req.tenant_id, req.client.app_id, principal.id, req.redirect_uri,
-                         req.scope,       req.nonce,     req.code_challenge, IdpOf(session), session.created_at / 1000,
+                         req.scope,       req.nonce,     req.code_challenge, IdpOf(session), session.created_at,
                          clock_.NowMillis() + config_.code_ttl_ms, std::nullopt};
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   GH_RETURN_IF_ERROR(tx->Signin().InsertAuthCode(row));
@@ -622,6 +654,7 @@ StatusOr<TokenSet> SigninService::Issue(const std::string& tenant_id, const std:
   auto user = directory_.GetUser(tenant_id, user_id);
   if (!user.ok() || !user->account_enabled)
     return OAuth("invalid_grant", "AADSTS50057: The user account no longer exists or is disabled.");
+  GH_RETURN_IF_ERROR(CheckStillTrusted(*user, auth_time));
   Scopes scopes = ParseScopes(scope);
   GH_ASSIGN_OR_RETURN(auto roles, directory_.EffectiveRoles(tenant_id, user_id));
   TokenService::UserTokenRequest req;
@@ -637,7 +670,7 @@ StatusOr<TokenSet> SigninService::Issue(const std::string& tenant_id, const std:
   req.acct = user->user_type == directory::UserType::kGuest ? 1 : 0;
   req.scopes = scopes.graph;
   req.directory_roles = roles;
-  req.auth_time = auth_time;
+  req.auth_time = auth_time / 1000;
   req.with_id_token = Contains(scopes.oidc, "openid");
   req.client_secret_used = client_secret_used;
   GH_ASSIGN_OR_RETURN(auto issued, tokens_.IssueUserTokens(req));
@@ -651,9 +684,11 @@ StatusOr<TokenSet> SigninService::Issue(const std::string& tenant_id, const std:
   if (Contains(scopes.oidc, "offline_access")) {
     out.refresh_token = random_.Token(32);
     const int64_t now = clock_.NowMillis();
+    // Each rotation lives refresh_ttl_ms, but no family outlives its sign-in by more than refresh_max_age_ms.
+    const int64_t expires = std::min(now + config_.refresh_ttl_ms, auth_time + config_.refresh_max_age_ms);
     store::RefreshTokenRow row{Sha256Hex(out.refresh_token), family_id.empty() ? random_.NewUuid() : family_id,
                                tenant_id, client_id, user_id, scope, idp, auth_time, now,
-                               now + config_.refresh_ttl_ms, std::nullopt, false};
+                               expires, std::nullopt, false, client_secret_used};
     GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
     GH_RETURN_IF_ERROR(tx->Signin().InsertRefreshToken(row));
     GH_RETURN_IF_ERROR(tx->Commit());
@@ -701,13 +736,14 @@ StatusOr<TokenSet> SigninService::Refresh(const std::string& tenant_ref, const s
                                           const std::string& client_secret, const std::string& refresh_token) {
   GH_ASSIGN_OR_RETURN(auto tenant, Tenant(tenant_ref));
   GH_ASSIGN_OR_RETURN(auto client, FindClient(tenant.id, client_id));
-  // Refresh tokens of public clients are redeemed without a secret (RFC 6749 §6).
-  GH_RETURN_IF_ERROR(AuthenticateClient(client, client_secret, client.allows_public_flows && client_secret.empty()));
   const Status invalid = OAuth("invalid_grant", "AADSTS9002313: The refresh token is invalid or malformed.");
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   auto row = tx->Signin().GetRefreshToken(Sha256Hex(refresh_token));
   if (!row.ok()) return row.status().code() == Code::kNotFound ? invalid : row.status();
   if (row->tenant_id != tenant.id || row->client_id != client.app_id) return invalid;
+  // A grant that began with the client's secret is refreshed only with it; a
+  // public client's (PKCE, device code) without (RFC 6749 §6).
+  GH_RETURN_IF_ERROR(AuthenticateClient(client, client_secret, !row->client_authenticated));
   if (row->revoked) return OAuth("invalid_grant", "AADSTS50173: The refresh token has been revoked.");
   if (row->used_at) {
     // Reuse of a rotated token means it leaked: revoke the whole grant.
@@ -721,7 +757,7 @@ StatusOr<TokenSet> SigninService::Refresh(const std::string& tenant_ref, const s
   GH_RETURN_IF_ERROR(tx->Signin().UseRefreshToken(row->token_hash, clock_.NowMillis()));
   GH_RETURN_IF_ERROR(tx->Commit());
   return Issue(tenant.id, client.app_id, row->user_id, row->scope, row->idp, row->auth_time, "", row->family_id,
-               !client_secret.empty());
+               row->client_authenticated || !client_secret.empty());
 }
 
 StatusOr<DeviceAuthorization> SigninService::StartDevice(const std::string& tenant_ref, const std::string& client_id,
@@ -779,7 +815,7 @@ Status SigninService::ApproveDevice(const std::string& user_code, const Session&
   row->status = approve ? "approved" : "denied";
   row->user_id = principal.id;
   row->idp = IdpOf(session);
-  row->auth_time = session.created_at / 1000;
+  row->auth_time = session.created_at;
   GH_ASSIGN_OR_RETURN(auto wtx, store_.Begin(store::TxMode::kWrite));
   GH_RETURN_IF_ERROR(wtx->Signin().UpdateDeviceCode(*row));
   return wtx->Commit();

@@ -43,7 +43,8 @@ inline constexpr std::string_view kMakerPortalClientId = "6c1a6f3e-0b9d-4f0e-9c5
 struct SigninConfig {
   int64_t session_ttl_ms = 12LL * 3600 * 1000;
   int64_t code_ttl_ms = 10LL * 60 * 1000;
-  int64_t refresh_ttl_ms = 90LL * 24 * 3600 * 1000;
+  int64_t refresh_ttl_ms = 90LL * 24 * 3600 * 1000;      // each refresh token, from its issue
+  int64_t refresh_max_age_ms = 90LL * 24 * 3600 * 1000;  // a whole refresh family, from its sign-in
   int64_t device_ttl_ms = 15LL * 60 * 1000;
   int64_t otp_ttl_ms = 30LL * 60 * 1000;   // as Entra's email one-time passcodes
   int otp_max_attempts = 5;
@@ -209,8 +210,13 @@ class SigninService {
   StatusOr<Session> CreateSession(const std::string& home_tenant_id, const std::string& user_id,
                                   const std::string& method);
   StatusOr<TokenSet> Issue(const std::string& tenant_id, const std::string& client_id, const std::string& user_id,
-                           const std::string& scope, const std::string& idp, int64_t auth_time,
+                           const std::string& scope, const std::string& idp, int64_t auth_time_ms,
                            const std::string& nonce, const std::string& family_id, bool client_secret_used);
+  // Whether a grant from a sign-in at `auth_time_ms` still holds for `user`:
+  // the account is enabled and its sessions weren't revoked since (password
+  // reset, disable, redemption reset, revokeSignInSessions), and the same for
+  // the home account a guest is bound to on this server. invalid_grant if not.
+  Status CheckStillTrusted(const directory::User& user, int64_t auth_time_ms);
   // Failure accounting: lockout per account, rate limit per address.
   Status CheckThrottle(const std::string& account_key, const std::string& address_key);
   void RecordFailure(const std::string& account_key, const std::string& address_key);

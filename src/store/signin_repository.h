@@ -32,7 +32,7 @@ struct AuthCodeRow {
   std::string nonce;
   std::string code_challenge;  // S256 challenge or empty
   std::string idp;             // issuer where the user authenticated
-  int64_t auth_time = 0;
+  int64_t auth_time = 0;       // when the user signed in (ms)
   int64_t expires_at = 0;
   std::optional<int64_t> used_at;
 };
@@ -45,11 +45,12 @@ struct RefreshTokenRow {
   std::string user_id;
   std::string scope;
   std::string idp;
-  int64_t auth_time = 0;
+  int64_t auth_time = 0;  // when the user signed in (ms)
   int64_t created_at = 0;
   int64_t expires_at = 0;
   std::optional<int64_t> used_at;  // rotated (a second use is reuse)
   bool revoked = false;
+  bool client_authenticated = false;  // the grant began with the client's secret: refreshing needs it too
 };
 
 struct DeviceCodeRow {
@@ -61,7 +62,7 @@ struct DeviceCodeRow {
   std::string status;  // "pending", "approved", "denied", "consumed"
   std::string user_id;
   std::string idp;
-  int64_t auth_time = 0;
+  int64_t auth_time = 0;  // when the approving user signed in (ms)
   int64_t expires_at = 0;
   int64_t interval_s = 5;
   int64_t last_poll_at = 0;

@@ -14,7 +14,7 @@ const Table kCodes{"signin_codes",
                    1};
 const Table kRefresh{"signin_refresh_tokens",
                      {"token_hash", "family_id", "tenant_id", "client_id", "user_id", "scope", "idp", "auth_time",
-                      "created_at", "expires_at", "used_at", "revoked"},
+                      "created_at", "expires_at", "used_at", "revoked", "client_authenticated"},
                      1};
 const Table kDevice{"signin_device_codes",
                     {"device_code_hash", "user_code", "tenant_id", "client_id", "scope", "status", "user_id", "idp",
@@ -30,7 +30,7 @@ AuthCodeRow CodeFrom(const Row& r) {
 }
 RefreshTokenRow RefreshFrom(const Row& r) {
   return {r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4),    r.Text(5),
-          r.Text(6), r.Int(7),  r.Int(8),  r.Int(9),  r.OptInt(10), r.Bool(11)};
+          r.Text(6), r.Int(7),  r.Int(8),  r.Int(9),  r.OptInt(10), r.Bool(11), r.Bool(12)};
 }
 DeviceCodeRow DeviceFrom(const Row& r) {
   return {r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4),  r.Text(5),
@@ -85,7 +85,7 @@ class SqlSigninRepository final : public SigninRepository {
   Status InsertRefreshToken(const RefreshTokenRow& t) override {
     return tx_.Exec(kRefresh.Insert(), {t.token_hash, t.family_id, t.tenant_id, t.client_id, t.user_id, t.scope, t.idp,
                                         sql::Int(t.auth_time), sql::Int(t.created_at), sql::Int(t.expires_at),
-                                        sql::OptInt(t.used_at), sql::Bool(t.revoked)})
+                                        sql::OptInt(t.used_at), sql::Bool(t.revoked), sql::Bool(t.client_authenticated)})
         .status();
   }
   StatusOr<RefreshTokenRow> GetRefreshToken(const std::string& token_hash) override {

@@ -160,6 +160,14 @@ StatusOr<std::shared_ptr<const Snapshot>> LoadSnapshot(store::Store& store, cons
   return Snapshot::Build(std::move(in));
 }
 
+store::CommitListener InvalidateOnCommit(SnapshotCache& cache) {
+  return [&cache](const std::vector<store::CommittedChange>& changes) {
+    for (const auto& c : changes)
+      if (c.category == "Policy") return cache.InvalidateAll();
+    for (const auto& c : changes) cache.Invalidate(c.tenant_id);
+  };
+}
+
 SnapshotLoader StoreLoader(store::Store& store) {
   return [&store](const std::string& tenant_id) { return LoadSnapshot(store, tenant_id); };
 }

@@ -93,6 +93,7 @@ invitations::Inviter Admin::Inviter() const {
   who.name = user.display_name;
   who.email = user.mail.value_or("");
   who.directory_roles = principal.directory_roles;
+  who.scopes = principal.scopes;
   who.user_type = user.user_type;
   return who;
 }
@@ -116,6 +117,9 @@ std::optional<http::Response> Authenticate(PortalDeps& d, http::RouteContext& ct
   out.principal.object_id = user->id;
   out.principal.display_name = user->display_name;
   out.principal.directory_roles = *roles;
+  // The portal is a first-party client acting with all of the signed-in
+  // administrator's rights, as Entra's admin centre does.
+  out.principal.scopes = {"Directory.AccessAsUser.All"};
   if (user->user_type == directory::UserType::kGuest || !HoldsPortalRole(out))
     return MessagePage(403, "You can't manage " + tenant->name,
                        "The portal is for the administrators of " + tenant->name +

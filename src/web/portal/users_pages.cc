@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "core/clock.h"
+#include "directory/privileges.h"
 #include "licensing/model.h"
 #include "web/portal/portal.h"
 #include "web/templates.h"
@@ -165,8 +166,8 @@ constexpr const char* kUserTemplate = R"HTML({{%AUTOESCAPE context="HTML"}}{{>NA
 <p>Invitation state: <strong data-status="{{INVITATION_STATE}}">{{INVITATION_STATE}}</strong>{{#CHANGED}} (since {{AT}}){{/CHANGED}}</p>
 {{#NOTICE}}<div role="status">
   <p>{{TEXT}}</p>
-  <label for="redeem">Redemption link (share it yourself if the email doesn't arrive)</label>
-  <input id="redeem" readonly name="redeem" value="{{REDEEM}}">
+  {{#LINK}}<label for="redeem">Redemption link (share it yourself if the email doesn't arrive)</label>
+  <input id="redeem" readonly name="redeem" value="{{REDEEM}}">{{/LINK}}
 </div>{{/NOTICE}}
 {{#INVITATION_ERROR}}<p class="error" id="invitation-error" role="alert">{{MESSAGE}}</p>{{/INVITATION_ERROR}}
 {{#RESEND}}<form method="post" action="{{BASE}}/users/{{USER_ID}}/invitation/resend">
@@ -594,7 +595,8 @@ Status FillInvitation(Page& p, PortalDeps&, const Admin&, const User& u, const O
   if (!o.notice.empty()) {
     auto* notice = section->AddSectionDictionary("NOTICE");
     notice->SetValue("TEXT", o.notice);
-    notice->SetValue("REDEEM", o.redeem_url);
+    // A reset's link is withheld from all but Global Administrators: it signs in as the user.
+    if (!o.redeem_url.empty()) notice->AddSectionDictionary("LINK")->SetValue("REDEEM", o.redeem_url);
   }
   ShowError(section, "INVITATION_ERROR", o, "invitation");
   return OkStatus();
@@ -878,6 +880,10 @@ http::Response InviteForm(PortalDeps& d, http::RouteContext& ctx, const Admin& a
                           const std::string& error, int status) {
   auto groups = AllGroups(d, a.tenant.id);
   if (!groups.ok()) return MessagePage(StatusFor(groups.status()), "Something went wrong", groups.status().message());
+  // Only the groups this administrator may add people to are offered (the
+  // service refuses the others, whatever the form says).
+  const directory::Actor actor = a.Actor();
+  std::erase_if(*groups, [&](const directory::Group& g) { return !directory::MayWriteMembers(actor, g).ok(); });
   FormPage p(d, ctx, "portal_invite", "New guest user · " + a.tenant.name);
   Layout(p, d, a, "/users/invite");
   const Form form{http::ParseForm(ctx.request.body)};
