@@ -11,6 +11,10 @@
 namespace gh::directory {
 
 struct Actor {
+  Actor() = default;
+  Actor(std::string id, std::string type, std::string name)
+      : id(std::move(id)), type(std::move(type)), name(std::move(name)) {}
+
   std::string id;
   std::string type = "system";  // "user" / "app" / "system"
   std::string name;

@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "core/random.h"
+#include "directory/privileges.h"
 #include "directory/validation.h"
 #include "web/portal/portal.h"
 #include "web/templates.h"
@@ -49,6 +50,9 @@ constexpr const char* kGroupsTemplate = R"HTML({{%AUTOESCAPE context="HTML"}}{{>
     <option value="microsoft365" {{GT_microsoft365}}>Microsoft 365</option>
   </select>
   {{#GROUP_TYPE_ERROR}}<p class="error" id="groupType-error" role="alert">{{MESSAGE}}</p>{{/GROUP_TYPE_ERROR}}
+  {{#CAN_ROLE_ASSIGNABLE}}<label><input type="checkbox" name="isAssignableToRole" value="true" {{ROLE_ASSIGNABLE}}>
+    Directory roles can be assigned to the group (only Global and Privileged Role Administrators can then change
+    its members; it can't be changed later)</label>{{/CAN_ROLE_ASSIGNABLE}}
   <button type="submit">Create group</button>
 </form>{{/CAN_CREATE}}
 )HTML";
@@ -120,8 +124,8 @@ constexpr int kPageSize = 50;
 // section next to the field it is about ("FORM_ERROR" when no field is).
 
 std::string TypeName(const directory::Group& g) {
-  if (g.IsMicrosoft365()) return "Microsoft 365";
-  return g.mail_enabled ? "Mail-enabled security" : "Security";
+  std::string type = g.IsMicrosoft365() ? "Microsoft 365" : g.mail_enabled ? "Mail-enabled security" : "Security";
+  return g.is_assignable_to_role ? type + " (role-assignable)" : type;
 }
 
 
@@ -145,8 +149,12 @@ StatusOr<store::Page<directory::Group>> ListPage(PortalDeps& d, const Admin& a, 
   return d.directory.ListGroups(query);
 }
 
-void FillNewGroupForm(FormPage& p, const Form& posted, const MaybeRefusal& refusal) {
+void FillNewGroupForm(FormPage& p, const Admin& a, const Form& posted, const MaybeRefusal& refusal) {
   p.Show("CAN_CREATE");
+  if (directory::MayManageRoleAssignableGroup(a.Actor()).ok()) {
+    p.Show("CAN_ROLE_ASSIGNABLE");
+    if (posted.Get("isAssignableToRole") == "true") p.Set("ROLE_ASSIGNABLE", "checked");
+  }
   p.Set("NAME", posted.Get("displayName")).Set("DESCRIPTION", posted.Get("description"));
   p.Set("GT_" + (posted.Get("groupType").empty() ? std::string("security") : posted.Get("groupType")), "selected");
   if (refusal) p.Section(refusal->section)->SetValue("MESSAGE", refusal->message);
@@ -174,7 +182,7 @@ http::Response GroupsList(PortalDeps& d, http::RouteContext& ctx, const Admin& a
     p.Section("NEXT")->SetValue("HREF", a.base + "/groups?q=" + http::PercentEncode(q) + "&type=" +
                                             http::PercentEncode(type) +
                                             "&after=" + http::PercentEncode(page->items.back().id));
-  if (a.May(d.can.groups_write)) FillNewGroupForm(p, Form{http::ParseForm(ctx.request.body)}, refusal);
+  if (a.May(d.can.groups_write)) FillNewGroupForm(p, a, Form{http::ParseForm(ctx.request.body)}, refusal);
   return p.Response(refusal ? refusal->status : 200);
 }
 
@@ -230,6 +238,7 @@ std::variant<directory::NewGroup, Refusal> NewGroupFrom(PortalDeps& d, const For
     g.mail_enabled = true;
     g.security_enabled = false;
   }
+  g.is_assignable_to_role = form.Get("isAssignableToRole") == "true";
   return g;
 }
 
@@ -249,6 +258,8 @@ http::Response GroupsPost(PortalDeps& d, http::RouteContext& ctx) {
   if (!clash.ok()) return GroupsList(d, ctx, a, CreateRefusal(clash.status()));
   if (*clash) return GroupsList(d, ctx, a, Refusal{"NAME_ERROR", **clash});
   auto created = d.directory.CreateGroup(a.Actor(), a.tenant.id, std::move(in));
+  if (!created.ok() && created.status().code() == Code::kPermissionDenied)
+    return MessagePage(403, "You can't create this group", created.status().message(), "All groups", a.base + "/groups");
   if (!created.ok()) return GroupsList(d, ctx, a, CreateRefusal(created.status()));
   return Redirect(a.base + "/groups/" + created->id, 303);
 }
