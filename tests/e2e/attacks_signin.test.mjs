@@ -167,8 +167,10 @@ test('a sign-in flood does not starve the API: sign-ins are refused or answered,
   const graph = graphClient(contoso);
   const flood = [];
   for (let a = 0; a < 6; a++) {
-    const b = new BrowserFrom(`127.0.0.5${a}`);
-    for (let i = 0; i < 5; i++) flood.push(b.passwordSignIn(`nobody${a}.${i}.${run}@${contoso.domain}`, 'Wrong-Passw0rd!'));
+    for (let i = 0; i < 5; i++) {
+      const b = new BrowserFrom(`127.0.0.5${a}`);  // one cookie jar (CSRF token) per flow
+      flood.push(b.passwordSignIn(`nobody${a}.${i}.${run}@${contoso.domain}`, 'Wrong-Passw0rd!'));
+    }
   }
   // While they are in flight the directory answers…
   const users = await graph.api('/users').top(1).get();
