@@ -368,6 +368,30 @@ TEST_F(SigninAbuseTest, ATenantWithTheDeviceCodeFlowOffRefusesIt) {
   EXPECT_EQ(DeviceCode("192.0.2.70").status, 200);
 }
 
+TEST_F(SigninAbuseTest, ThePortalTurnsTheDeviceCodeFlowOffWhereTheOtherAuthorizationSettingsAre) {
+  gh::testing::Browser admin(*env.router, kUsual);
+  const std::string page_url = "/portal/" + contoso.res.tenant.id + "/external-collaboration";
+  auto page = admin.SignInTo(page_url, kAdmin, kPassword);
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_TRUE(Has(page, "<legend>Device code sign-in</legend>"));
+  EXPECT_TRUE(Has(page, R"(name="allowDeviceCodeFlow" value="true" checked)")) << page.body;
+  const std::string rest = "guestUserRoleId=" + std::string(directory::kGuestLimitedRole) +
+                           "&allowInvitesFrom=adminsAndGuestInviters&mode=allowAll&domains=";
+  // A value no option has is refused, and nothing changes.
+  EXPECT_EQ(admin.Submit(page.body, page_url, rest + "&allowDeviceCodeFlow=maybe").status, 400);
+  EXPECT_EQ(DeviceCode("192.0.2.80").status, 200);
+  auto saved = admin.Submit(page.body, page_url, rest + "&allowDeviceCodeFlow=false");
+  ASSERT_EQ(saved.status, 303) << saved.body;
+  EXPECT_EQ(DeviceCode("192.0.2.80").status, 400);
+  auto shown = admin.Go("GET", page_url);
+  EXPECT_TRUE(Has(shown, R"(name="allowDeviceCodeFlow" value="false" checked)"));
+  // A form without the field (from before the setting existed) leaves it as it is.
+  ASSERT_EQ(admin.Submit(shown.body, page_url, rest).status, 303);
+  EXPECT_EQ(DeviceCode("192.0.2.80").status, 400);
+  ASSERT_EQ(admin.Submit(shown.body, page_url, rest + "&allowDeviceCodeFlow=true").status, 303);
+  EXPECT_EQ(DeviceCode("192.0.2.80").status, 200);
+}
+
 // ---- #23 the purge ----------------------------------------------------------------------
 
 TEST_F(SigninAbuseTest, ExpiredRowsArePurgedAndLiveOnesKept) {
