@@ -112,15 +112,15 @@ struct ServeOptions {
   int purge_interval_seconds = 600;  // 0: never purge expired sign-in rows
 };
 
-// Argon2id may hold at most all workers but one, whatever floods in: the
-// server runs handlers on max(2, --threads) workers (http/server.h), and a
-// request waiting for the pool holds its worker as surely as one hashing.
+// Anonymous Argon2id work (sign-in, sign-up) may hold at most all workers but
+// one, whatever floods in: the server runs handlers on max(2, --threads)
+// workers (http/server.h), and a request waiting for the pool holds its worker
+// as surely as one hashing. Computations at once: one per core.
 identity::PasswordPoolOptions PasswordPoolFor(const ServeOptions& o) {
   const int workers = std::max(2, o.threads);
-  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   identity::PasswordPoolOptions p;
   p.public_in_flight = workers - 1;
-  p.slots = std::min(cores, workers - 1);
+  p.slots = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   return p;
 }
 
