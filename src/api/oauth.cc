@@ -12,10 +12,12 @@ namespace {
 
 // Entra's token-endpoint error body.
 http::Response OAuthError(const http::Request& req, const Status& s, const Clock& clock) {
-  int status = s.code() == Code::kUnauthenticated ? 401
-               : s.code() == Code::kInvalidArgument ? 400
-               : s.code() == Code::kUnavailable     ? 503
-                                                    : 500;
+  int status = s.code() == Code::kUnauthenticated      ? 401
+               : s.code() == Code::kInvalidArgument    ? 400
+               : s.code() == Code::kPermissionDenied   ? 400  // RFC 6749 §5.2: unauthorized_client, access_denied
+               : s.code() == Code::kResourceExhausted  ? 429
+               : s.code() == Code::kUnavailable        ? 503
+                                                       : 500;
   std::string error = s.reason().empty() ? (status >= 500 ? "temporarily_unavailable" : "invalid_request") : s.reason();
   std::string description = status == 500 ? "AADSTS50000: There was an error issuing a token." : s.message();
   json::object body{{"error", error},
@@ -26,6 +28,7 @@ http::Response OAuthError(const http::Request& req, const Status& s, const Clock
                     {"correlation_id", req.request_id}};
   auto resp = JsonResponse(status, body);
   resp.SetHeader("Cache-Control", "no-store");
+  if (status == 429) resp.SetHeader("Retry-After", "60");
   return resp;
 }
 
@@ -94,7 +97,7 @@ http::Response DeviceCode(Services& s, http::RouteContext& ctx) {
   const auto& req = ctx.request;
   auto form = http::ParseForm(req.body);
   auto device = s.signin.StartDevice(ctx.params["tenant"], http::FormValue(form, "client_id"),
-                                     http::FormValue(form, "scope"), s.public_base);
+                                     http::FormValue(form, "scope"), s.public_base, req.remote_address);
   if (!device.ok()) return OAuthError(req, device.status(), s.clock);
   return TokenJson(json::object{
       {"device_code", device->device_code},

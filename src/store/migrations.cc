@@ -477,6 +477,27 @@ const std::vector<Migration>& Migrations() {
            "UPDATE signin_refresh_tokens SET auth_time = auth_time * 1000",
            "UPDATE signin_device_codes SET auth_time = auth_time * 1000",
        }},
+      {16,
+       "signin_expiry",
+       {
+           // The purge deletes what has expired; without these it would scan
+           // each table whole.
+           "CREATE INDEX signin_sessions_expiry ON signin_sessions (expires_at)",
+           "CREATE INDEX signin_codes_expiry ON signin_codes (expires_at)",
+           "CREATE INDEX signin_refresh_expiry ON signin_refresh_tokens (expires_at)",
+           "CREATE INDEX signin_device_expiry ON signin_device_codes (expires_at)",
+           "CREATE INDEX signin_otps_expiry ON signin_otps (expires_at)",
+           // When a throttle row stops meaning anything (set by the sign-in
+           // service, which knows each counter's window or decay). Rows from
+           // before get a day after their last event: longer than any window.
+           "ALTER TABLE signin_throttle ADD COLUMN expires_at BIGINT NOT NULL DEFAULT 0",
+           "UPDATE signin_throttle SET expires_at = "
+           "(CASE WHEN locked_until > window_start THEN locked_until ELSE window_start END) + 86400000",
+           "CREATE INDEX signin_throttle_expiry ON signin_throttle (expires_at)",
+           // The approval page shows where and when a device code was started.
+           "ALTER TABLE signin_device_codes ADD COLUMN origin_address TEXT NOT NULL DEFAULT ''",
+           "ALTER TABLE signin_device_codes ADD COLUMN created_at BIGINT NOT NULL DEFAULT 0",
+       }},
   };
   return kMigrations;
 }

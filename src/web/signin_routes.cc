@@ -1,5 +1,6 @@
 #include "web/signin_routes.h"
 
+#include "core/clock.h"
 #include "web/cookies.h"
 #include "web/page.h"
 #include "web/signup_routes.h"
@@ -101,7 +102,7 @@ http::Response SigninStep(SigninDeps& d, const http::Request& http_req, const st
   if (!error.empty()) p.Section("ERROR")->SetValue("MESSAGE", error);
   // Personal addresses can create an account; the link is on every such
   // password page, so it says nothing about whether the account exists.
-  if (step == "password") {
+  if (step == "password" && d.signin.SignUpEnabled()) {
     auto realm = d.signin.Discover(tenant_id, email);
     if (realm.ok() && realm->kind == identity::HomeRealm::Kind::kConsumer)
       p.Section("SIGNUP")->SetValue("HREF", SignupUrl(continue_to, email));
@@ -132,7 +133,9 @@ http::Response LoginPost(SigninDeps& d, http::RouteContext& ctx) {
   std::string email = http::FormValue(form, "email");
   std::string step = http::FormValue(form, "step");
   auto fail = [&](const std::string& at, const Status& s, const std::string& home = {}) {
-    return SigninStep(d, req, at, tenant_id, continue_to, email, s.message(), home, SigninErrorStatus(s));
+    auto resp = SigninStep(d, req, at, tenant_id, continue_to, email, s.message(), home, SigninErrorStatus(s));
+    SetRetryAfter(resp, s);
+    return resp;
   };
   if (step == "email") {
     auto realm = d.signin.Discover(tenant_id, email);
@@ -189,6 +192,15 @@ http::Response DevicePage(SigninDeps& d, const http::Request& req, const std::st
       Page p("device_confirm", "Confirm sign-in");
       p.Set("CSRF", csrf.token).Set("USER_CODE", pending->user_code).Set("CLIENT", pending->client_name);
       p.Set("ORG", OrgName(d, pending->tenant_id)).Set("USER", principal->mail.value_or(principal->user_principal_name));
+      // What is asked, from where and when: a code someone else started shows it.
+      for (const auto& scope : pending->scopes) {
+        auto* row = p.Section("SCOPE");
+        row->SetValue("NAME", scope.name);
+        row->SetValue("DESCRIPTION", scope.description);
+      }
+      p.Set("ORIGIN", pending->origin_address.empty() ? "an unknown address" : pending->origin_address);
+      p.Set("STARTED", pending->created_at ? FormatIso8601(pending->created_at) : "an unknown time");
+      p.Set("EXPIRES", FormatIso8601(pending->expires_at));
       auto resp = p.Response();
       csrf.Attach(req, resp);
       return resp;
@@ -224,6 +236,11 @@ http::Response DevicePost(SigninDeps& d, http::RouteContext& ctx) {
 }
 
 }  // namespace
+
+void SetRetryAfter(http::Response& resp, const Status& s) {
+  if (s.code() != Code::kResourceExhausted) return;
+  resp.SetHeader("Retry-After", s.reason() == "TooManyRequests" ? "1" : "60");
+}
 
 std::vector<http::Route> SigninRoutes(SigninDeps deps) {
   using http::Permission;

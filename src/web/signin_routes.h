@@ -22,4 +22,8 @@ struct SigninDeps {
 // The routes keep their own copy of `deps` (whose references must outlive them).
 std::vector<http::Route> SigninRoutes(SigninDeps deps);
 
+// Retry-After on a throttled (ResourceExhausted) sign-in or sign-up page: a
+// second for "the server is busy", a minute for locks and rate limits.
+void SetRetryAfter(http::Response& resp, const Status& s);
+
 }  // namespace gh::web

@@ -311,6 +311,7 @@ constexpr const char* kCollaborationTemplate = R"HTML({{%AUTOESCAPE context="HTM
   <textarea id="domains" name="domains" rows="5"{{#READONLY}} readonly{{/READONLY}}{{#DOMAINS_ERROR}} aria-invalid="true" aria-describedby="domains-error"{{/DOMAINS_ERROR}}>{{DOMAINS:pre_escape}}</textarea>
   <p class="muted">One domain per line, e.g. fabrikam.com. Used when invitations are denied to, or allowed only to, the listed domains.</p>
   {{#DOMAINS_ERROR}}<p class="error" id="domains-error" role="alert">{{MESSAGE}}</p>{{/DOMAINS_ERROR}}
+  {{>DEVICE}}
 {{#CAN_SAVE}}  <button type="submit">Save</button>{{/CAN_SAVE}}
 </form>
 )HTML";
@@ -331,6 +332,12 @@ constexpr Choice kInviteChoices[] = {
     {"adminsAndGuestInviters", "Only users assigned to specific admin roles can invite guest users"},
     {"none", "No one in the organization can invite guest users including admins (most restrictive)"},
 };
+// Gatehouse's authorizationPolicy.allowDeviceCodeFlow (Entra: a Conditional
+// Access policy blocking the device code authentication flow).
+constexpr Choice kDeviceCodeChoices[] = {
+    {"true", "Allow sign-in with a device code (command-line tools, devices without a browser)"},
+    {"false", "Block the device code flow for everyone in this organization (most restrictive)"},
+};
 constexpr Choice kRestrictionChoices[] = {
     {"allowAll", "Allow invitations to be sent to any domain (most inclusive)"},
     {"denyList", "Deny invitations to the specified domains"},
@@ -343,6 +350,7 @@ Form CollaborationFields(const Policies& p) {
   f.fields.emplace_back("guestUserRoleId", p.authorization.guest_user_role_id);
   f.fields.emplace_back("allowInvitesFrom", directory::AllowInvitesFromName(p.authorization.allow_invites_from));
   f.fields.emplace_back("mode", directory::DomainRestrictionsToJson(p.domains).at("mode").as_string());
+  f.fields.emplace_back("allowDeviceCodeFlow", p.authorization.allow_device_code_flow ? "true" : "false");
   std::string lines;
   for (const std::string& domain : p.domains.domains) lines += domain + "\n";
   f.fields.emplace_back("domains", lines);
@@ -364,6 +372,7 @@ http::Response CollaborationForm(PortalDeps& d, http::RouteContext& ctx, const A
   radios("ACCESS", "guestUserRoleId", "Guest user access", kGuestAccessChoices);
   radios("INVITES", "allowInvitesFrom", "Guest invite settings", kInviteChoices);
   radios("RESTRICTIONS", "mode", "Collaboration restrictions", kRestrictionChoices);
+  radios("DEVICE", "allowDeviceCodeFlow", "Device code sign-in", kDeviceCodeChoices);
   p.Set("DOMAINS", values.Get("domains"));
   if (const std::string* e = ErrorFor(errors, "domains")) p.Section("DOMAINS_ERROR")->SetValue("MESSAGE", *e);
   return p.Response(status);
@@ -387,6 +396,12 @@ http::Response CollaborationPost(PortalDeps& d, http::RouteContext& ctx) {
   auto saved = d.policies.Update(a.Actor(), a.tenant.id, "Update external collaboration settings", [&](Policies& p) {
     for (const char* field : {"guestUserRoleId", "allowInvitesFrom"})
       Apply(errors, field, directory::PatchAuthorizationPolicy(p.authorization, {{field, form.Get(field)}}));
+    // Only when the form has it: a form from before the setting keeps it as it is.
+    if (const std::string device = form.Get("allowDeviceCodeFlow"); !device.empty()) {
+      json::value v = device == "true" ? json::value(true) : device == "false" ? json::value(false) : json::value(device);
+      Apply(errors, "allowDeviceCodeFlow",
+            directory::PatchAuthorizationPolicy(p.authorization, {{"allowDeviceCodeFlow", v}}));
+    }
     // The mode first: switching it discards the old list, then the typed list applies.
     const std::string mode = form.Get("mode");
     Apply(errors, "mode", directory::PatchDomainRestrictions(p.domains, {{"mode", mode}}));
