@@ -79,7 +79,8 @@ http::Response RenderError(const http::Request& req, const Status& s) {
              p.find("/discovery/") != std::string::npos || p.find("/oidc/") != std::string::npos;
   if (api) return GraphError(req, s);
   int status = HttpStatusFor(s);
-  return web::MessagePage(status, status == 404 ? "Page not found" : "Something went wrong", s.message(), "Home", "/");
+  return web::MessagePage(status, status == 404 ? "Page not found" : "Something went wrong",
+                          web::ShownMessage(req, s), "Home", "/");
 }
 
 }  // namespace gh::api

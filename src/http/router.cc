@@ -137,7 +137,17 @@ Response Router::Handle(const Request& req) const {
       ctx.principal = &*principal;
     }
 
-    // 4. The handler.
+    // 4. A form body must decode strictly (no bad escapes, no NUL, UTF-8) or
+    // no handler sees it: handlers read forms leniently through FormValue.
+    if (IsFormRequest(req)) {
+      std::vector<std::pair<std::string, std::string>> form;
+      if (!TryParseForm(req.body, &form))
+        return render_error_(req, InvalidArgument("The form data is malformed: it has a bad percent-escape, a NUL "
+                                                  "character or text that isn't UTF-8.",
+                                                  "Request_BadRequest"));
+    }
+
+    // 5. The handler.
     Response res = route->handler(ctx);
     if (head_as_get) {
       // The server frames a HEAD response with this length and sends no body.

@@ -2,8 +2,9 @@
 // One explicit route table: method, path pattern, handler, required permission,
 // one-line description, whether it changes state. The router is a plain
 // function from Request to Response: it matches the route, authenticates the
-// caller when the route needs it, checks the permission, calls the handler, and
-// turns anything unexpected into a 500 without leaking details.
+// caller when the route needs it, checks the permission, refuses (400) an
+// application/x-www-form-urlencoded body that TryParseForm refuses, calls the
+// handler, and turns anything unexpected into a 500 without leaking details.
 #include <functional>
 #include <map>
 #include <memory>

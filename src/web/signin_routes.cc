@@ -33,6 +33,12 @@ http::Response ToClient(const identity::AuthorizeRequest& r, const Form& params)
   return p.Response();
 }
 
+// The only answer a prompt=none request gets when it can't be completed
+// silently: no description, nothing about who is signed in.
+http::Response SilentInteractionRequired(const identity::AuthorizeRequest& r) {
+  return ToClient(r, {{"error", "interaction_required"}, {"state", r.state}});
+}
+
 std::string LoginUrl(const std::string& tenant_id, const std::string& continue_to, const std::string& hint) {
   return WithParams("/login", {{"tenant", tenant_id}, {"continue", continue_to}, {"login_hint", hint}});
 }
@@ -61,15 +67,19 @@ http::Response Authorize(SigninDeps& d, http::RouteContext& ctx) {
   if (session.ok() && req->prompt != "login") {
     auto principal = d.signin.PrincipalIn(*session, req->tenant_id);
     if (!principal.ok()) {
-      if (req->prompt == "none")
-        return ToClient(*req, {{"error", "interaction_required"},
-                               {"error_description", principal.status().message()},
-                               {"state", req->state}});
+      // A silent request tells the client only that the user must interact:
+      // the reason names the signed-in account (its UPN and home), which any
+      // registered client in any tenant could otherwise read without the
+      // user noticing.
+      if (req->prompt == "none") return SilentInteractionRequired(*req);
       return MessagePage(403, "You can't sign in to " + OrgName(d, req->tenant_id) + " with this account",
-                         principal.status().message(), "Sign in with another account",
+                         ShownMessage(ctx.request, principal.status()), "Sign in with another account",
                          LoginUrl(req->tenant_id, ctx.request.target, ""));
     }
     auto code = d.signin.IssueCode(*req, *session, *principal);
+    // The gate's reasons describe the user; a silent request learns nothing of them.
+    if (!code.ok() && code.status().reason() == "access_denied" && req->prompt == "none")
+      return SilentInteractionRequired(*req);
     if (!code.ok() && code.status().reason() == "access_denied")  // refused by the gate: tell the client why
       return ToClient(*req, {{"error", "access_denied"}, {"error_description", code.status().message()},
                              {"state", req->state}});
@@ -132,7 +142,7 @@ http::Response LoginPost(SigninDeps& d, http::RouteContext& ctx) {
   std::string email = http::FormValue(form, "email");
   std::string step = http::FormValue(form, "step");
   auto fail = [&](const std::string& at, const Status& s, const std::string& home = {}) {
-    return SigninStep(d, req, at, tenant_id, continue_to, email, s.message(), home, SigninErrorStatus(s));
+    return SigninStep(d, req, at, tenant_id, continue_to, email, ShownMessage(req, s), home, SigninErrorStatus(s));
   };
   if (step == "email") {
     auto realm = d.signin.Discover(tenant_id, email);
@@ -193,7 +203,8 @@ http::Response DevicePage(SigninDeps& d, const http::Request& req, const std::st
       csrf.Attach(req, resp);
       return resp;
     }
-    return DevicePage(d, req, user_code, pending.status().message(), 400);
+    return DevicePage(d, req, user_code, ShownMessage(req, pending.status()),
+                      IsServerError(pending.status()) ? 503 : 400);
   }
   Page p("device_code", "Enter code");
   p.Set("CSRF", csrf.token).Set("USER_CODE", user_code);
@@ -218,7 +229,7 @@ http::Response DevicePost(SigninDeps& d, http::RouteContext& ctx) {
   auto session = d.signin.ResolveSession(CookieValue(ctx.request, kSessionCookie));
   if (!session.ok()) return DevicePage(d, ctx.request, code, "");
   Status s = d.signin.ApproveDevice(code, *session, step == "approve");
-  if (!s.ok()) return MessagePage(SigninErrorStatus(s), "Sign-in didn't complete", s.message());
+  if (!s.ok()) return MessagePage(SigninErrorStatus(s), "Sign-in didn't complete", ShownMessage(ctx.request, s));
   if (step != "approve") return MessagePage(200, "Sign-in cancelled", "Nothing was signed in. You can close this window.");
   return MessagePage(200, "You're signed in", "Return to your device or terminal; you can close this window.");
 }

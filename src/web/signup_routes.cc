@@ -38,7 +38,7 @@ http::Response SignupPost(SigninDeps& d, http::RouteContext& ctx) {
   if (step == "form") {
     std::string name = http::FormValue(form, "display_name");
     auto again = [&](const Status& s) {
-      return SignupStep(d, req, "form", continue_to, email, name, s.message(), SigninErrorStatus(s));
+      return SignupStep(d, req, "form", continue_to, email, name, ShownMessage(ctx.request, s), SigninErrorStatus(s));
     };
     if (http::FormValue(form, "password") != http::FormValue(form, "confirm"))
       return again(InvalidArgument("The passwords don't match. Enter the same password twice."));
@@ -50,7 +50,7 @@ http::Response SignupPost(SigninDeps& d, http::RouteContext& ctx) {
   if (step == "verify") {
     auto session = d.signin.VerifyConsumerSignUp(email, http::FormValue(form, "code"), req.remote_address);
     if (!session.ok())
-      return SignupStep(d, req, "verify", continue_to, email, "", session.status().message(),
+      return SignupStep(d, req, "verify", continue_to, email, "", ShownMessage(ctx.request, session.status()),
                         SigninErrorStatus(session.status()));
     http::Response resp;
     if (continue_to.empty()) {
