@@ -2,6 +2,7 @@
 
 #include "web/cookies.h"
 #include "web/page.h"
+#include "web/templates.h"
 #include "web/signup_routes.h"
 
 namespace gh::web {
@@ -178,11 +179,127 @@ http::Response LoginPost(SigninDeps& d, http::RouteContext& ctx) {
   return resp;
 }
 
-http::Response Logout(SigninDeps& d, http::RouteContext& ctx) {
-  (void)d.signin.SignOut(CookieValue(ctx.request, kSessionCookie));
-  auto resp = MessagePage(200, "You signed out", "You have signed out of Gatehouse on this browser.");
-  resp.headers.emplace_back("Set-Cookie", SetCookie(kSessionCookie, "", ctx.request.secure, 0));
+// ---- Sign-out. GET never signs out by itself (a link or an <img> on any page
+// could): it shows a "Sign out?" page whose form POSTs with the CSRF token.
+
+constexpr const char* kSignoutConfirm = R"HTML({{%AUTOESCAPE context="HTML"}}<h1>Sign out?</h1>
+<p>You are signed in to Gatehouse on this browser{{#USER}} as {{NAME}}{{/USER}}.</p>
+<form method="post" action="{{ACTION}}">
+  <input type="hidden" name="csrf" value="{{CSRF}}">
+  {{#FIELD}}<input type="hidden" name="{{NAME}}" value="{{VALUE}}">{{/FIELD}}
+  <button type="submit">Sign out</button>
+  <a class="button secondary" href="/">Stay signed in</a>
+</form>
+)HTML";
+
+// How long after its expiry an ID token is still accepted as a hint: a
+// session's lifetime (an RP keeps the ID token of the sign-in it ends).
+constexpr int64_t kHintLeewaySeconds = 12 * 3600;
+
+http::Response SignedOut(const http::Request& req, const std::string& redirect, const std::string& state) {
+  http::Response resp = redirect.empty()
+                            ? MessagePage(200, "You signed out", "You have signed out of Gatehouse on this browser.")
+                            : Redirect(state.empty() ? redirect : WithParams(redirect, {{"state", state}}));
+  resp.headers.emplace_back("Set-Cookie", SetCookie(kSessionCookie, "", req.secure, 0));
   return resp;
+}
+
+http::Response ConfirmSignout(SigninDeps& d, const http::Request& req, const std::string& action,
+                              const std::string& who, const Form& carry) {
+  AddTemplates({{"signout_confirm", kSignoutConfirm}});
+  Page p("signout_confirm", "Sign out");
+  Csrf csrf = CsrfFor(req, d.random);
+  p.Set("CSRF", csrf.token).Set("ACTION", action);
+  if (!who.empty()) p.Section("USER")->SetValue("NAME", who);
+  for (const auto& [k, v] : carry) {
+    if (v.empty()) continue;
+    auto* f = p.Section("FIELD");
+    f->SetValue("NAME", k);
+    f->SetValue("VALUE", v);
+  }
+  auto resp = p.Response();
+  csrf.Attach(req, resp);
+  return resp;
+}
+
+http::Response LogoutGet(SigninDeps& d, http::RouteContext& ctx) {
+  auto session = d.signin.ResolveSession(CookieValue(ctx.request, kSessionCookie));
+  if (!session.ok())
+    return MessagePage(200, "You're signed out", "You aren't signed in to Gatehouse on this browser.");
+  return ConfirmSignout(d, ctx.request, "/logout", "", {});
+}
+
+http::Response LogoutPost(SigninDeps& d, http::RouteContext& ctx) {
+  Form form = http::ParseForm(ctx.request.body);
+  if (!CsrfValid(ctx.request, http::FormValue(form, "csrf")))
+    return MessagePage(400, "Please try again", "The sign-out form expired or came from another site. Nothing changed.",
+                       "Sign out", "/logout");
+  (void)d.signin.SignOut(CookieValue(ctx.request, kSessionCookie));
+  return SignedOut(ctx.request, "", "");
+}
+
+// post_logout_redirect_uri when it is exactly a redirect URI registered for
+// `client_id` in the tenant; empty when none was asked for. InvalidArgument
+// when one was asked for and isn't registered (never redirected to).
+StatusOr<std::string> PostLogoutRedirect(SigninDeps& d, const std::string& tenant_id, const std::string& client_id,
+                                         const std::string& uri) {
+  if (uri.empty()) return std::string();
+  auto refused = InvalidArgument("The post_logout_redirect_uri isn't a redirect URI registered for the application.");
+  if (client_id.empty()) return refused;
+  auto client = d.signin.FindClient(tenant_id, client_id);
+  if (!client.ok()) return client.status().code() == Code::kNotFound || client.status().code() == Code::kInvalidArgument
+                               ? refused
+                               : client.status();
+  for (const auto* list : {&client->web_redirect_uris, &client->public_redirect_uris})
+    for (const auto& registered : *list)
+      if (registered == uri) return uri;
+  return refused;
+}
+
+// The OpenID Connect end-session endpoint (RP-initiated logout 1.0).
+http::Response EndSession(SigninDeps& d, http::RouteContext& ctx, bool confirmed) {
+  const auto& req = ctx.request;
+  auto tenant = d.directory.ResolveTenant(ctx.params["tenant"]);
+  if (!tenant.ok()) return MessagePage(404, "Organization not found", "Check the link you followed.");
+  Form in = confirmed ? http::ParseForm(req.body) : req.query;
+  if (confirmed && !CsrfValid(req, http::FormValue(in, "csrf")))
+    return MessagePage(400, "Please try again", "The sign-out form expired or came from another site. Nothing changed.");
+  std::string client_id = http::FormValue(in, "client_id");
+  std::string state = http::FormValue(in, "state");
+  std::optional<identity::TokenService::IdTokenHint> hint;
+  if (std::string raw = http::FormValue(in, "id_token_hint"); !raw.empty() && !confirmed) {
+    auto verified = d.tokens.VerifyIdTokenHint(tenant->id, raw, kHintLeewaySeconds);
+    if (verified.ok()) {
+      hint = *verified;
+      if (client_id.empty()) client_id = hint->client_id;
+      if (client_id != hint->client_id)
+        return MessagePage(400, "This sign-out request isn't valid",
+                           "The client_id doesn't match the ID token hint. Nothing changed.");
+    }
+  }
+  auto redirect = PostLogoutRedirect(d, tenant->id, client_id, http::FormValue(in, "post_logout_redirect_uri"));
+  if (!redirect.ok())
+    return MessagePage(IsServerError(redirect.status()) ? 503 : 400, "This sign-out request isn't valid",
+                       ShownMessage(req, redirect.status()) + " Nothing changed.");
+
+  auto session = d.signin.ResolveSession(CookieValue(req, kSessionCookie));
+  if (!session.ok()) return SignedOut(req, *redirect, state);  // nothing to end
+  // Without confirmation only when the hint names the signed-in user here:
+  // then the request comes from the application the user signed in to.
+  bool hinted_user = false;
+  std::string who;
+  if (auto principal = d.signin.PrincipalIn(*session, tenant->id); principal.ok()) {
+    hinted_user = hint && hint->user_id == principal->id;
+    who = principal->user_principal_name;
+  }
+  if (confirmed || hinted_user) {
+    (void)d.signin.SignOut(CookieValue(req, kSessionCookie));
+    return SignedOut(req, *redirect, state);
+  }
+  return ConfirmSignout(d, req, "/" + tenant->id + "/oauth2/v2.0/logout", who,
+                        {{"client_id", client_id},
+                         {"post_logout_redirect_uri", *redirect},
+                         {"state", state}});
 }
 
 http::Response DevicePage(SigninDeps& d, const http::Request& req, const std::string& user_code,
@@ -247,8 +364,14 @@ std::vector<http::Route> SigninRoutes(SigninDeps deps) {
             "OAuth 2.0 authorization endpoint (authorization code with PKCE)", false},
       Route{"GET", "/login", h(LoginPage), Permission::Public(), "Sign-in page", false},
       Route{"POST", "/login", h(LoginPost), Permission::Public(), "Sign-in form steps (email, password, code)", true},
-      Route{"GET", "/logout", h(Logout), Permission::Public(), "Sign out of this browser", true},
-      Route{"GET", "/{tenant}/oauth2/v2.0/logout", h(Logout), Permission::Public(), "OpenID Connect sign-out", true},
+      Route{"GET", "/logout", h(LogoutGet), Permission::Public(), "Sign-out confirmation page", false},
+      Route{"POST", "/logout", h(LogoutPost), Permission::Public(), "Sign out of this browser (CSRF)", true},
+      Route{"GET", "/{tenant}/oauth2/v2.0/logout",
+            h([](SigninDeps& d, http::RouteContext& c) { return EndSession(d, c, false); }), Permission::Public(),
+            "OpenID Connect end session: signs out at once only with a matching id_token_hint, else asks", true},
+      Route{"POST", "/{tenant}/oauth2/v2.0/logout",
+            h([](SigninDeps& d, http::RouteContext& c) { return EndSession(d, c, true); }), Permission::Public(),
+            "OpenID Connect end session, confirmed (CSRF)", true},
       Route{"GET", "/devicelogin", h(DeviceGet), Permission::Public(), "Device code entry page", false},
       Route{"POST", "/devicelogin", h(DevicePost), Permission::Public(), "Device code approval", true},
   };

@@ -188,6 +188,18 @@ http::Response JobResults(PortalDeps& d, http::RouteContext& ctx) {
   return r;
 }
 
+// The upload may exceed the server's default body limit: it is read only
+// for a signed-in administrator of the tenant (from the session cookie, before
+// the body arrives); anyone else gets the sign-in redirect or a 403 page and
+// the body is never read. (The CSRF token is in the body, checked after.)
+http::Route LargeUpload(const Deps& d, http::Route route) {
+  route.admit_large_body = [d](http::RouteContext& ctx) {
+    Admin a;
+    return Authenticate(*d, ctx, a);
+  };
+  return route;
+}
+
 }  // namespace
 
 std::vector<http::Route> BulkPages(const Deps& d) {
@@ -196,7 +208,7 @@ std::vector<http::Route> BulkPages(const Deps& d) {
   // the gate's snapshot then: these routes don't.
   std::vector<http::Route> routes{
       PortalRoute(d, "GET", "/portal/{tenant}/bulk", BulkGet, "Bulk invite: upload and jobs", false),
-      PortalRoute(d, "POST", "/portal/{tenant}/bulk", BulkPost, "Bulk invite: upload a CSV file", false),
+      LargeUpload(d, PortalRoute(d, "POST", "/portal/{tenant}/bulk", BulkPost, "Bulk invite: upload a CSV file", false)),
       PortalRoute(d, "GET", "/portal/{tenant}/bulk/template.csv", BulkTemplate, "Bulk invite: Entra's CSV template",
                   false),
       PortalRoute(d, "GET", "/portal/{tenant}/bulk/{id}", JobPage, "Bulk invite: one job", false),
