@@ -331,7 +331,9 @@ class ServerImpl final : public Server {
       conn.busy = true;
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(opts_.max_header_bytes));
-      parser.body_limit(opts_.max_body_bytes);
+      // The body limit is decided from the headers (below); Beast would
+      // otherwise refuse a large Content-Length before we can ask.
+      parser.body_limit(boost::none);
 
       tcp.expires_after(std::chrono::seconds(opts_.header_timeout_seconds));
       co_await bhttp::async_read_header(stream, buffer, parser,
@@ -344,6 +346,8 @@ class ServerImpl final : public Server {
       Request req;
       bool target_ok = false;
       std::optional<Response> early;  // answered from the headers; the body is never read
+      bool too_large = false;         // a Content-Length over the limit: 413 without reading
+      bool expects_continue = false;
       size_t body_limit = opts_.max_body_bytes;
       if (!ec) {
         const auto& head = parser.get();
@@ -373,13 +377,19 @@ class ServerImpl final : public Server {
               workers_, [this, &req]() -> asio::awaitable<std::optional<Response>> { co_return AdmitLarge(req); },
               asio::use_awaitable);
           if (!early) body_limit = std::max(body_limit, opts_.max_upload_bytes);
+          // A chunked body may well be small: where large ones aren't taken
+          // (413), it is read within the default limit like any other.
+          if (early && early->status == 413 && !length) early.reset();
         }
+        // Beast enforces the limit on chunked bodies as they arrive; a
+        // declared length over it is refused here, before any of it is read.
         parser.body_limit(body_limit);
+        too_large = !early && length && *length > body_limit;
+        expects_continue = EqualsIgnoreCase(head[bhttp::field::expect], "100-continue");
 
-        if (!early) {
+        if (!early && !too_large) {
           // Answer "Expect: 100-continue" only when we mean to read the body.
-          auto expect = head[bhttp::field::expect];
-          if (EqualsIgnoreCase(expect, "100-continue")) {
+          if (expects_continue) {
             bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
             tcp.expires_after(std::chrono::seconds(opts_.request_timeout_seconds));
             co_await bhttp::async_write(stream, cont, asio::redirect_error(asio::use_awaitable, ec));
@@ -390,11 +400,11 @@ class ServerImpl final : public Server {
         }
       }
 
-      if (ec == bhttp::error::body_limit) {
+      if (too_large || ec == bhttp::error::body_limit) {
         co_await WriteTransportError(stream, parser.get(), remote, secure, start, 413, "Request_EntityTooLarge",
                                      "The request body is larger than the limit of " +
                                          std::to_string(body_limit) + " bytes.");
-        co_await Drain(stream);
+        if (!expects_continue || ec == bhttp::error::body_limit) co_await Drain(stream);
         co_return false;
       }
       if (ec == bhttp::error::header_limit) {
@@ -480,7 +490,7 @@ class ServerImpl final : public Server {
       if (answered_early) {
         // The client may be sending the body we refused: read (and drop) a
         // bounded part of it so our answer isn't lost to a reset, then close.
-        if (!EqualsIgnoreCase(breq[bhttp::field::expect], "100-continue")) co_await Drain(stream);
+        if (!expects_continue) co_await Drain(stream);
         co_return false;
       }
       if (!keep_alive) co_return true;

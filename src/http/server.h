@@ -29,7 +29,8 @@ struct ServerOptions {
   // response (401, 403, 413…) is sent at once and the body is never read, so
   // an unauthenticated client can't make the server hold more than
   // max_body_bytes. Null: every body over max_body_bytes is a 413. It runs on
-  // the worker pool, like the handler.
+  // the worker pool, like the handler. A 413 from it for a chunked body means
+  // "no large bodies here": that body is read up to max_body_bytes as usual.
   std::function<std::optional<Response>(const Request& head)> admit_large_body;
   size_t max_upload_bytes = 256 * 1024 * 1024;
   size_t max_header_bytes = 16 * 1024;

@@ -206,7 +206,6 @@ http::Response SignedOut(const http::Request& req, const std::string& redirect, 
 
 http::Response ConfirmSignout(SigninDeps& d, const http::Request& req, const std::string& action,
                               const std::string& who, const Form& carry) {
-  AddTemplates({{"signout_confirm", kSignoutConfirm}});
   Page p("signout_confirm", "Sign out");
   Csrf csrf = CsrfFor(req, d.random);
   p.Set("CSRF", csrf.token).Set("ACTION", action);
@@ -356,6 +355,7 @@ http::Response DevicePost(SigninDeps& d, http::RouteContext& ctx) {
 std::vector<http::Route> SigninRoutes(SigninDeps deps) {
   using http::Permission;
   using http::Route;
+  AddTemplates({{"signout_confirm", kSignoutConfirm}});
   auto shared = std::make_shared<SigninDeps>(std::move(deps));
   auto h = [shared](auto fn) { return [shared, fn](http::RouteContext& c) { return fn(*shared, c); }; };
   std::vector<http::Route> routes = SignupRoutes(shared);

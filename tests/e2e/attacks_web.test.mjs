@@ -348,17 +348,14 @@ async function startServer(args) {
   const server = { child, data, log: '' };
   spawned.push(server);
   child.stderr.on('data', (d) => { server.log += d; });
-  let out = '';
+  child.stdout.on('data', (d) => { server.log += d; });  // spdlog writes the request log to stdout
   server.port = await new Promise((resolve, reject) => {
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/listening on http:\/\/[^\s]*:(\d+)/) ?? (server.log.match(/listening on http:\/\/[^\s:]*:(\d+)/));
+    const look = () => {
+      const m = server.log.match(/listening on http:\/\/[^\s]*:(\d+)/);
       if (m) resolve(Number(m[1]));
-    });
-    child.stderr.on('data', () => {
-      const m = server.log.match(/listening on http:\/\/[^\s:]*:(\d+)/);
-      if (m) resolve(Number(m[1]));
-    });
+    };
+    child.stdout.on('data', look);
+    child.stderr.on('data', look);
     child.on('exit', (code) => reject(new Error(`server exited (${code}): ${server.log}`)));
   });
   return server;

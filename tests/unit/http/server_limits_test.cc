@@ -302,10 +302,11 @@ ServerOptions UploadServer() {
   ServerOptions o = Plain();
   o.max_body_bytes = 1024;
   o.max_upload_bytes = 256 * 1024 * 1024;
+  // As the router does: only /upload takes large bodies, and only with a good token.
   o.admit_large_body = [](const Request& head) -> std::optional<Response> {
-    if (head.path == "/upload" && head.Header("Authorization") == "Bearer good") return std::nullopt;
-    Response r = Response::Json(401, R"({"error":{"code":"InvalidAuthenticationToken","message":"no"}})");
-    return r;
+    if (head.path != "/upload") return Response::Json(413, R"({"error":{"code":"Request_EntityTooLarge"}})");
+    if (head.Header("Authorization") == "Bearer good") return std::nullopt;
+    return Response::Json(401, R"({"error":{"code":"InvalidAuthenticationToken","message":"no"}})");
   };
   return o;
 }
@@ -365,6 +366,20 @@ TEST(ServerLimitsTest, AChunkedUnauthenticatedUploadIsRefusedToo) {
   std::string r = c.ReadResponse();
   EXPECT_EQ(r.substr(0, 12), "HTTP/1.1 401") << r;
   EXPECT_EQ(handled.load(), 0);
+}
+
+TEST(ServerLimitsTest, ASmallChunkedBodyElsewhereIsStillRead) {
+  Running run(UploadServer());
+  Conn c(run.port());
+  c.Send("POST /other HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+  std::string r = c.ReadResponse();
+  EXPECT_TRUE(Served(r)) << r;
+  EXPECT_NE(r.find("POST 5 plain"), std::string::npos) << r;
+  // But not past the default limit.
+  Conn big(run.port());
+  big.Send("POST /other HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n800\r\n" + std::string(2048, 'x') +
+           "\r\n0\r\n\r\n");
+  EXPECT_EQ(big.ReadResponse().substr(0, 12), "HTTP/1.1 413");
 }
 
 TEST(ServerLimitsTest, ExpectContinueGetsTheRefusalInsteadOf100) {

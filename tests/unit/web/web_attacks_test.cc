@@ -201,7 +201,7 @@ TEST_F(WebAttacksTest, AGetCannotSignYouOut) {
   ASSERT_EQ(SignIn(contoso.res.tenant.id, "admin@contoso.test").status, 200);
   ASSERT_TRUE(HasSession());
   // What an <img src="https://gatehouse/logout"> on any page would do.
-  for (const std::string path : {"/logout", "/" + contoso.res.tenant.id + "/oauth2/v2.0/logout",
+  for (const std::string& path : {std::string("/logout"), "/" + contoso.res.tenant.id + "/oauth2/v2.0/logout",
                                  "/contoso.test/oauth2/v2.0/logout?post_logout_redirect_uri=" +
                                      http::PercentEncode(kRedirect) + "&client_id=" + app_id}) {
     auto r = browser.Go("GET", path);
@@ -209,7 +209,9 @@ TEST_F(WebAttacksTest, AGetCannotSignYouOut) {
     EXPECT_NE(r.body.find("Sign out?"), std::string::npos) << r.body;
     EXPECT_TRUE(HasSession()) << "signed out by GET " << path;
     for (const auto& [k, v] : r.headers)
-      if (http::EqualsIgnoreCase(k, "Set-Cookie")) EXPECT_FALSE(v.starts_with("gh_session=")) << v;
+      if (http::EqualsIgnoreCase(k, "Set-Cookie")) {
+        EXPECT_FALSE(v.starts_with("gh_session=")) << v;
+      }
   }
   // A cross-site POST has no CSRF token: refused, still signed in.
   auto forged = browser.Go("POST", "/logout", "csrf=forged-forged-forged-forged-forged-forged");
