@@ -1,5 +1,7 @@
 #include "api/oauth.h"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/json.hpp>
 
 #include "api/handler_util.h"
@@ -19,7 +21,15 @@ http::Response OAuthError(const http::Request& req, const Status& s, const Clock
                : s.code() == Code::kUnavailable        ? 503
                                                        : 500;
   std::string error = s.reason().empty() ? (status >= 500 ? "temporarily_unavailable" : "invalid_request") : s.reason();
-  std::string description = status == 500 ? "AADSTS50000: There was an error issuing a token." : s.message();
+  // A 5xx is the server's failure: its message may quote the database, so
+  // the client gets a generic description and the log gets the details.
+  std::string description = s.message();
+  if (status >= 500) {
+    spdlog::error("request_id={} token endpoint error answered generically: code={} reason={} detail=\"{}\"",
+                  req.request_id, CodeName(s.code()), s.reason(), s.message());
+    description = status == 500 ? "AADSTS50000: There was an error issuing a token."
+                                : "AADSTS90033: A transient error has occurred. Please try again.";
+  }
   json::object body{{"error", error},
                     {"error_description", description},
                     {"error_codes", json::array{identity::AadstsCode(description)}},

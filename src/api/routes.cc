@@ -54,7 +54,7 @@ std::vector<http::Route> AllRoutes(Services& s) {
                     graph::LicenseRoutes(s), admin::SkuRoutes(s), admin::EnvironmentRoutes(s), admin::NotifyRoutes(s),
                     admin::GateRoutes(s), admin::BulkInvitationRoutes(s),
                     web::EnvironmentPages({s.store, s.signin, s.environments, s.gate}),
-                    web::SigninRoutes({s.signin, s.directory, s.random, s.public_base}),
+                    web::SigninRoutes({s.signin, s.directory, s.random, s.public_base, s.tokens}),
                     web::RedeemRoutes({s.invitations, s.signin, s.random}), web::StaticFiles(), web::FrontDoorPages(),
                     web::PortalPages(PortalDepsOf(s))})
     for (auto& r : part) all.push_back(std::move(r));
@@ -70,7 +70,8 @@ http::Response RenderError(const http::Request& req, const Status& s) {
              p.find("/discovery/") != std::string::npos || p.find("/oidc/") != std::string::npos;
   if (api) return GraphError(req, s);
   int status = HttpStatusFor(s);
-  return web::MessagePage(status, status == 404 ? "Page not found" : "Something went wrong", s.message(), "Home", "/");
+  return web::MessagePage(status, status == 404 ? "Page not found" : "Something went wrong",
+                          web::ShownMessage(req, s), "Home", "/");
 }
 
 }  // namespace gh::api

@@ -107,6 +107,8 @@ struct ServeOptions {
   bool demo = false;
   int threads = 2;
   size_t max_body_bytes = 8 * 1024 * 1024;
+  std::vector<std::string> trusted_proxies;  // CIDR blocks whose X-Forwarded-For is believed
+  int max_connections = 1000, max_connections_per_address = 100;
   std::string smtp, mail_from;  // mail: SMTP URL (empty = .eml files), From address
   bool disable_signup = false;
   int purge_interval_seconds = 600;  // 0: never purge expired sign-in rows
@@ -195,6 +197,12 @@ int Serve(const CommonOptions& common, const ServeOptions& o) {
   so.threads = o.threads;
   so.max_body_bytes = o.max_body_bytes;
   so.tls = !o.insecure_http;
+  so.trusted_proxies = OrDie(http::TrustedProxies::Parse(o.trusted_proxies), "--trusted-proxy");
+  so.max_connections = o.max_connections;
+  so.max_connections_per_address = o.max_connections_per_address;
+  // Behind a TLS-terminating proxy the browser still speaks HTTPS: cookies
+  // must be Secure and HSTS sent, though this hop is plain HTTP.
+  so.public_https = !so.tls && o.public_url.starts_with("https://");
   std::string ca_path;
   if (so.tls) {
     if (o.tls_cert.empty() != o.tls_key.empty())
@@ -213,6 +221,9 @@ int Serve(const CommonOptions& common, const ServeOptions& o) {
   // The server binds first (port 0 picks a free one); the router is set right
   // after, before Run() accepts any connection.
   std::unique_ptr<http::Router> router;
+  // Upload routes read a body over the default limit only once the route
+  // admits the request from its headers (token or session).
+  so.admit_large_body = [&router](const http::Request& head) { return router->AdmitLargeBody(head); };
   auto server = OrDie(http::Server::Create(so, [&router](const http::Request& r) { return router->Handle(r); }),
                       "starting the server");
   std::string scheme = so.tls ? "https" : "http";
@@ -422,6 +433,21 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--threads", serve.threads, "I/O threads")->envname("GATEHOUSE_THREADS")->check(CLI::Range(1, 64));
   serve_cmd->add_option("--max-body-bytes", serve.max_body_bytes, "Largest request body accepted")
       ->envname("GATEHOUSE_MAX_BODY_BYTES");
+  serve_cmd->add_option("--trusted-proxy", serve.trusted_proxies,
+                        "A reverse proxy (address or CIDR block; repeat or separate with commas) whose "
+                        "X-Forwarded-For names the client; from anyone else it is ignored")
+      ->envname("GATEHOUSE_TRUSTED_PROXIES")
+      ->delimiter(',');
+  serve_cmd->add_option("--max-connections", serve.max_connections, "Connections served at once (0 = no cap)")
+      ->envname("GATEHOUSE_MAX_CONNECTIONS")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  serve_cmd->add_option("--max-connections-per-address", serve.max_connections_per_address,
+                        "Connections served at once per client address, IPv6 by /64; trusted proxies are exempt "
+                        "(0 = no cap)")
+      ->envname("GATEHOUSE_MAX_CONNECTIONS_PER_ADDRESS")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   serve_cmd->add_option("--smtp", serve.smtp,
                         "Deliver mail by SMTP: smtp://[user:pass@]host[:port][?starttls=none|try|required] or "
                         "smtps://…; default: .eml files in DATA/outbox/")

@@ -42,7 +42,7 @@ http::Response SignupPost(SigninDeps& d, http::RouteContext& ctx) {
   if (step == "form") {
     std::string name = http::FormValue(form, "display_name");
     auto again = [&](const Status& s) {
-      auto resp = SignupStep(d, req, "form", continue_to, email, name, s.message(), SigninErrorStatus(s));
+      auto resp = SignupStep(d, req, "form", continue_to, email, name, ShownMessage(ctx.request, s), SigninErrorStatus(s));
       SetRetryAfter(resp, s);
       return resp;
     };
@@ -56,7 +56,7 @@ http::Response SignupPost(SigninDeps& d, http::RouteContext& ctx) {
   if (step == "verify") {
     auto session = d.signin.VerifyConsumerSignUp(email, http::FormValue(form, "code"), req.remote_address);
     if (!session.ok()) {
-      auto resp = SignupStep(d, req, "verify", continue_to, email, "", session.status().message(),
+      auto resp = SignupStep(d, req, "verify", continue_to, email, "", ShownMessage(ctx.request, session.status()),
                              SigninErrorStatus(session.status()));
       SetRetryAfter(resp, session.status());
       return resp;

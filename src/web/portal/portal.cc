@@ -108,9 +108,9 @@ std::optional<http::Response> Authenticate(PortalDeps& d, http::RouteContext& ct
   if (!session.ok())
     return Redirect("/login?tenant=" + tenant->id + "&continue=" + http::PercentEncode(ctx.request.target), 303);
   auto user = d.signin.PrincipalIn(*session, tenant->id);
-  if (!user.ok()) return MessagePage(403, "You can't manage " + tenant->name, user.status().message());
+  if (!user.ok()) return MessagePage(403, "You can't manage " + tenant->name, ShownMessage(ctx.request, user.status()));
   auto roles = d.directory.EffectiveRoles(tenant->id, user->id);
-  if (!roles.ok()) return MessagePage(503, "Something went wrong", roles.status().message());
+  if (!roles.ok()) return MessagePage(503, "Something went wrong", ShownMessage(ctx.request, roles.status()));
   out.user = *user;
   out.principal.kind = identity::PrincipalKind::kUser;
   out.principal.tenant_id = tenant->id;

@@ -42,7 +42,7 @@ const std::string* ErrorFor(const FieldErrors& errors, const std::string& field)
 
 // Records a patch function's refusal under the field it is about.
 void Apply(FieldErrors& errors, const std::string& field, const Status& s) {
-  if (!s.ok()) errors.emplace(field, s.message());
+  if (!s.ok()) errors.emplace(field, s.message());  // a patch function's validation: the caller's to fix
 }
 
 // What a service change returns when any part of the form was refused, so
@@ -132,8 +132,8 @@ void ShowOutcome(Page& p, const http::RouteContext& ctx, const FieldErrors& erro
 }
 
 // A service failure that no field explains is shown for the whole form.
-void KeepGeneralError(FieldErrors& errors, const Status& s) {
-  if (errors.empty()) errors.emplace("", s.message());
+void KeepGeneralError(const http::Request& req, FieldErrors& errors, const Status& s) {
+  if (errors.empty()) errors.emplace("", ShownMessage(req, s));
 }
 
 constexpr const char* kOutcomeTemplate = R"HTML({{%AUTOESCAPE context="HTML"}}{{#SAVED}}<p role="status"><strong>Saved.</strong></p>{{/SAVED}}
@@ -278,7 +278,7 @@ http::Response TenantSettingsGet(PortalDeps& d, http::RouteContext& ctx) {
   Admin a;
   if (auto early = Authenticate(d, ctx, a, &d.can.tenant_settings_read)) return *early;
   auto doc = SettingsOf(d).Get(a.tenant.id);
-  if (!doc.ok()) return MessagePage(StatusFor(doc.status()), "Can't read the tenant settings", doc.status().message());
+  if (!doc.ok()) return MessagePage(StatusFor(doc.status()), "Can't read the tenant settings", ShownMessage(ctx.request, doc.status()));
   return TenantSettingsForm(d, ctx, a, *doc, {}, 200);
 }
 
@@ -288,11 +288,11 @@ http::Response TenantSettingsPost(PortalDeps& d, http::RouteContext& ctx) {
   if (auto early = BeginChange(d, ctx, d.can.tenant_settings_read, d.can.tenant_settings_write, a, form)) return *early;
   auto settings = SettingsOf(d);
   auto doc = settings.Get(a.tenant.id);
-  if (!doc.ok()) return MessagePage(StatusFor(doc.status()), "Can't read the tenant settings", doc.status().message());
+  if (!doc.ok()) return MessagePage(StatusFor(doc.status()), "Can't read the tenant settings", ShownMessage(ctx.request, doc.status()));
   if (json::object patch = ChangedSwitches(*doc, form); !patch.empty()) {
     auto saved = settings.Update(a.Actor(), a.tenant.id, patch, /*replace=*/false);
     if (!saved.ok())
-      return TenantSettingsForm(d, ctx, a, *doc, {{"", saved.status().message()}}, StatusFor(saved.status()));
+      return TenantSettingsForm(d, ctx, a, *doc, {{"", ShownMessage(ctx.request, saved.status())}}, StatusFor(saved.status()));
   }
   return Redirect(a.base + "/settings?saved=1", 303);
 }
@@ -382,7 +382,7 @@ http::Response CollaborationGet(PortalDeps& d, http::RouteContext& ctx) {
   Admin a;
   if (auto early = Authenticate(d, ctx, a, &d.can.policies_read)) return *early;
   auto policies = d.policies.Get(a.tenant.id);
-  if (!policies.ok()) return MessagePage(StatusFor(policies.status()), "Can't read the policies", policies.status().message());
+  if (!policies.ok()) return MessagePage(StatusFor(policies.status()), "Can't read the policies", ShownMessage(ctx.request, policies.status()));
   return CollaborationForm(d, ctx, a, CollaborationFields(*policies), {}, 200);
 }
 
@@ -412,7 +412,7 @@ http::Response CollaborationPost(PortalDeps& d, http::RouteContext& ctx) {
     return AllApplied(errors);
   });
   if (saved.ok()) return Redirect(a.base + "/external-collaboration?saved=1", 303);
-  KeepGeneralError(errors, saved.status());
+  KeepGeneralError(ctx.request, errors, saved.status());
   auto stored = d.policies.Get(a.tenant.id);
   Form values = stored.ok() ? Overlay(CollaborationFields(*stored), form) : form;
   return CollaborationForm(d, ctx, a, values, errors, StatusFor(saved.status()));
@@ -687,9 +687,9 @@ http::Response CrossTenantPage(PortalDeps& d, http::RouteContext& ctx, const Adm
 // After a refused cross-tenant change: the page again, with the refusal and what was typed.
 http::Response CrossTenantRefused(PortalDeps& d, http::RouteContext& ctx, const Admin& a, const Form& typed,
                                   FieldErrors errors, const Status& refusal) {
-  KeepGeneralError(errors, refusal);
+  KeepGeneralError(ctx.request, errors, refusal);
   auto policies = d.policies.Get(a.tenant.id);
-  if (!policies.ok()) return MessagePage(StatusFor(policies.status()), "Can't read the policies", policies.status().message());
+  if (!policies.ok()) return MessagePage(StatusFor(policies.status()), "Can't read the policies", ShownMessage(ctx.request, policies.status()));
   return CrossTenantPage(d, ctx, a, *policies, typed, errors, StatusFor(refusal));
 }
 
@@ -697,7 +697,7 @@ http::Response CrossTenantGet(PortalDeps& d, http::RouteContext& ctx) {
   Admin a;
   if (auto early = Authenticate(d, ctx, a, &d.can.policies_read)) return *early;
   auto policies = d.policies.Get(a.tenant.id);
-  if (!policies.ok()) return MessagePage(StatusFor(policies.status()), "Can't read the policies", policies.status().message());
+  if (!policies.ok()) return MessagePage(StatusFor(policies.status()), "Can't read the policies", ShownMessage(ctx.request, policies.status()));
   return CrossTenantPage(d, ctx, a, *policies, {}, {}, 200);
 }
 
@@ -741,7 +741,7 @@ http::Response AddPartnerPost(PortalDeps& d, http::RouteContext& ctx) {
   Form form;
   if (auto early = BeginChange(d, ctx, d.can.policies_read, d.can.cross_tenant_policy_write, a, form)) return *early;
   auto id = PartnerTenantId(d, a, form.Get("organization"));
-  if (!id.ok()) return CrossTenantRefused(d, ctx, a, form, {{"organization", id.status().message()}}, id.status());
+  if (!id.ok()) return CrossTenantRefused(d, ctx, a, form, {{"organization", ShownMessage(ctx.request, id.status())}}, id.status());
   auto saved = d.policies.Update(a.Actor(), a.tenant.id, "Add cross-tenant access partner", [&](Policies& p) -> Status {
     if (p.cross_tenant.Partner(*id))
       return AlreadyExists("The organization " + *id + " is already in the list.", "Request_Conflict");
@@ -749,7 +749,7 @@ http::Response AddPartnerPost(PortalDeps& d, http::RouteContext& ctx) {
     return OkStatus();
   });
   if (!saved.ok())
-    return CrossTenantRefused(d, ctx, a, form, {{"organization", saved.status().message()}}, saved.status());
+    return CrossTenantRefused(d, ctx, a, form, {{"organization", ShownMessage(ctx.request, saved.status())}}, saved.status());
   return Redirect(a.base + "/cross-tenant/" + *id, 303);
 }
 
@@ -810,7 +810,7 @@ http::Response PartnerGet(PortalDeps& d, http::RouteContext& ctx) {
   Admin a;
   if (auto early = Authenticate(d, ctx, a, &d.can.policies_read)) return *early;
   auto policies = d.policies.Get(a.tenant.id);
-  if (!policies.ok()) return MessagePage(StatusFor(policies.status()), "Can't read the policies", policies.status().message());
+  if (!policies.ok()) return MessagePage(StatusFor(policies.status()), "Can't read the policies", ShownMessage(ctx.request, policies.status()));
   const auto* partner = policies->cross_tenant.Partner(PartnerInPath(ctx));
   if (!partner) return PartnerNotFound(a);
   return PartnerPage(d, ctx, a, *policies, *partner, {}, {}, 200);
@@ -848,7 +848,7 @@ http::Response PartnerPost(PortalDeps& d, http::RouteContext& ctx) {
   auto policies = d.policies.Get(a.tenant.id);
   const auto* partner = policies.ok() ? policies->cross_tenant.Partner(id) : nullptr;
   if (!partner) return PartnerNotFound(a);
-  KeepGeneralError(errors, saved.status());
+  KeepGeneralError(ctx.request, errors, saved.status());
   return PartnerPage(d, ctx, a, *policies, *partner, form, errors, StatusFor(saved.status()));
 }
 
@@ -864,7 +864,7 @@ http::Response PartnerRemovePost(PortalDeps& d, http::RouteContext& ctx) {
   });
   if (removed.status().code() == Code::kNotFound) return PartnerNotFound(a);
   if (!removed.ok())
-    return MessagePage(StatusFor(removed.status()), "Can't remove the organization", removed.status().message());
+    return MessagePage(StatusFor(removed.status()), "Can't remove the organization", ShownMessage(ctx.request, removed.status()));
   return Redirect(a.base + "/cross-tenant?saved=1", 303);
 }
 

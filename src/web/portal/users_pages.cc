@@ -311,7 +311,7 @@ http::Response Users(PortalDeps& d, http::RouteContext& ctx) {
   if (state == "PendingAcceptance" || state == "Accepted")
     query.filter = Join(FilterOp::kAnd, query.filter, Where(FilterOp::kEq, "externalUserState", state));
   auto page = d.directory.ListUsers(query);
-  if (!page.ok()) return MessagePage(400, "Can't list users", page.status().message(), "All users", a.base + "/users");
+  if (!page.ok()) return MessagePage(400, "Can't list users", ShownMessage(ctx.request, page.status()), "All users", a.base + "/users");
   Page p("portal_users", "Users · " + a.tenant.name);
   Layout(p, d, a, "/users");
   p.Set("Q", q);
@@ -645,15 +645,15 @@ http::Response UserPage(PortalDeps& d, http::RouteContext& ctx, const Admin& a, 
   for (const UserSection& s : kUserSections) {
     if (s.need && !a.May(d.can.*s.need)) continue;
     if (Status shown = s.fill(p, d, a, u, o); !shown.ok())
-      return MessagePage(StatusFor(shown), "Can't show " + u.display_name, shown.message(), "All users",
+      return MessagePage(StatusFor(shown), "Can't show " + u.display_name, ShownMessage(ctx.request, shown), "All users",
                          a.base + "/users");
   }
   return p.Response(o.status);
 }
 
-http::Response UserNotFound(const Admin& a, const Status& s) {
+http::Response UserNotFound(const http::Request& req, const Admin& a, const Status& s) {
   if (s.code() != Code::kNotFound)
-    return MessagePage(StatusFor(s), "Something went wrong", s.message(), "All users", a.base + "/users");
+    return MessagePage(StatusFor(s), "Something went wrong", ShownMessage(req, s), "All users", a.base + "/users");
   return MessagePage(404, "User not found",
                      "No user of " + a.tenant.name + " has this object id or user principal name.", "All users",
                      a.base + "/users");
@@ -663,7 +663,7 @@ http::Response UserGet(PortalDeps& d, http::RouteContext& ctx) {
   Admin a;
   if (auto early = Authenticate(d, ctx, a, &d.can.users_read)) return *early;
   auto user = d.directory.GetUser(a.tenant.id, ctx.params["id"]);
-  if (!user.ok()) return UserNotFound(a, user.status());
+  if (!user.ok()) return UserNotFound(ctx.request, a, user.status());
   return UserPage(d, ctx, a, *user, {});
 }
 
@@ -692,7 +692,7 @@ std::optional<http::Response> BeginUserAction(PortalDeps& d, http::RouteContext&
   if (auto* expired = std::get_if<http::Response>(&read)) return *expired;
   out.form = std::get<Form>(std::move(read));
   auto user = d.directory.GetUser(a.tenant.id, ctx.params["id"]);
-  if (!user.ok()) return UserNotFound(a, user.status());
+  if (!user.ok()) return UserNotFound(ctx.request, a, user.status());
   out.user = *user;
   return std::nullopt;
 }
@@ -705,7 +705,7 @@ http::Response Finish(PortalDeps& d, http::RouteContext& ctx, const UserAction& 
   if (s.ok()) return Redirect(UserPath(act.admin, act.user) + "#" + std::string(anchor), 303);
   Outcome o;
   o.field = field;
-  o.error = s.message();
+  o.error = ShownMessage(ctx.request, s);
   o.typed = std::move(typed);
   o.status = StatusFor(s);
   return UserPage(d, ctx, act.admin, act.user, o);
@@ -814,7 +814,7 @@ http::Response SendInvitation(PortalDeps& d, http::RouteContext& ctx, const User
                               const invitations::InvitationRequest& req) {
   auto res = d.invitations.Invite(act.admin.Inviter(), act.admin.tenant.id, req);
   if (!res.ok() && res.status().code() == Code::kPermissionDenied)
-    return MessagePage(403, "You can't invite " + act.user.display_name, res.status().message(), "Back to the user",
+    return MessagePage(403, "You can't invite " + act.user.display_name, ShownMessage(ctx.request, res.status()), "Back to the user",
                        UserPath(act.admin, act.user));
   if (!res.ok()) return Finish(d, ctx, act, res.status(), "invitation", "invitation");
   if (res->status == "Completed")  // already redeemed: the service sent nothing
@@ -879,7 +879,7 @@ void FillGroupChoices(Page& p, const std::vector<directory::Group>& groups, cons
 http::Response InviteForm(PortalDeps& d, http::RouteContext& ctx, const Admin& a, const std::string& field,
                           const std::string& error, int status) {
   auto groups = AllGroups(d, a.tenant.id);
-  if (!groups.ok()) return MessagePage(StatusFor(groups.status()), "Something went wrong", groups.status().message());
+  if (!groups.ok()) return MessagePage(StatusFor(groups.status()), "Something went wrong", ShownMessage(ctx.request, groups.status()));
   // Only the groups this administrator may add people to are offered (the
   // service refuses the others, whatever the form says).
   const directory::Actor actor = a.Actor();
@@ -920,7 +920,7 @@ http::Response InvitePost(PortalDeps& d, http::RouteContext& ctx) {
   auto res = d.invitations.Invite(a.Inviter(), a.tenant.id, req);
   if (!res.ok()) {
     const Status& s = res.status();
-    return InviteForm(d, ctx, a, InviteFieldOf(s), s.message(), s.code() == Code::kPermissionDenied ? 403 : 400);
+    return InviteForm(d, ctx, a, InviteFieldOf(s), ShownMessage(ctx.request, s), s.code() == Code::kPermissionDenied ? 403 : 400);
   }
   Page p("portal_invited", "Invitation sent · " + a.tenant.name);
   Layout(p, d, a, "/users/invite");
