@@ -1,5 +1,7 @@
 #include "http/client_address.h"
 
+#include "core/address.h"
+
 #include <arpa/inet.h>
 
 #include <algorithm>
@@ -8,43 +10,6 @@
 
 namespace gh::http {
 namespace {
-
-struct Address {
-  bool v6 = false;
-  std::array<uint8_t, 16> bytes{};
-};
-
-constexpr uint8_t kMappedPrefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-
-// An IP address in text form; IPv4-mapped IPv6 addresses become IPv4. A zone
-// ("fe80::1%eth0") is not accepted.
-std::optional<Address> ParseAddress(std::string_view text) {
-  if (text.empty() || text.size() > 45) return std::nullopt;
-  std::string s(text);
-  Address a;
-  in_addr v4{};
-  if (inet_pton(AF_INET, s.c_str(), &v4) == 1) {
-    std::memcpy(a.bytes.data(), &v4, 4);
-    return a;
-  }
-  in6_addr v6{};
-  if (inet_pton(AF_INET6, s.c_str(), &v6) != 1) return std::nullopt;
-  std::memcpy(a.bytes.data(), &v6, 16);
-  if (std::memcmp(a.bytes.data(), kMappedPrefix, 12) == 0) {
-    std::array<uint8_t, 16> v4bytes{};
-    std::memcpy(v4bytes.data(), a.bytes.data() + 12, 4);
-    a.bytes = v4bytes;
-    return a;
-  }
-  a.v6 = true;
-  return a;
-}
-
-std::string Format(const Address& a) {
-  char buf[INET6_ADDRSTRLEN] = {0};
-  inet_ntop(a.v6 ? AF_INET6 : AF_INET, a.bytes.data(), buf, sizeof buf);
-  return buf;
-}
 
 bool PrefixMatches(const std::array<uint8_t, 16>& a, const std::array<uint8_t, 16>& b, int prefix) {
   int full = prefix / 8, rest = prefix % 8;
@@ -75,21 +40,13 @@ std::string_view StripPort(std::string_view hop) {
 
 }  // namespace
 
-std::string ThrottleKey(std::string_view address) {
-  auto a = ParseAddress(address);
-  if (!a) return std::string(address);
-  if (!a->v6) return Format(*a);
-  std::fill(a->bytes.begin() + 8, a->bytes.end(), 0);
-  return Format(*a) + "/64";
-}
-
 StatusOr<TrustedProxies> TrustedProxies::Parse(const std::vector<std::string>& entries) {
   TrustedProxies out;
   for (const std::string& raw : entries) {
     std::string_view entry = Trim(raw);
     if (entry.empty()) continue;
     size_t slash = entry.find('/');
-    auto address = ParseAddress(entry.substr(0, slash));
+    auto address = ParseIpAddress(entry.substr(0, slash));
     auto bad = InvalidArgument("'" + raw + "' is not an IP address or a CIDR block (e.g. 10.0.0.0/8, 2001:db8::/32).");
     if (!address) return bad;
     const int max_prefix = address->v6 ? 128 : 32;
@@ -112,7 +69,7 @@ StatusOr<TrustedProxies> TrustedProxies::Parse(const std::vector<std::string>& e
 }
 
 bool TrustedProxies::Contains(std::string_view text) const {
-  auto a = ParseAddress(text);
+  auto a = ParseIpAddress(text);
   if (!a) return false;
   for (const Network& n : networks_)
     if (n.v6 == a->v6 && PrefixMatches(n.bytes, a->bytes, n.prefix)) return true;
@@ -132,9 +89,9 @@ std::string TrustedProxies::ClientAddress(std::string_view peer,
   }
   std::string client(peer);  // the nearest trusted hop so far
   for (auto it = hops.rbegin(); it != hops.rend(); ++it) {
-    auto hop = ParseAddress(StripPort(*it));
+    auto hop = ParseIpAddress(StripPort(*it));
     if (!hop) break;
-    client = Format(*hop);
+    client = FormatIpAddress(*hop);
     if (!Contains(client)) break;
   }
   return client;

@@ -1,7 +1,8 @@
 #pragma once
 // Who is on the other end of a request: the client address the server
 // decides on (the TCP peer, or, behind a listed reverse proxy, the address
-// that proxy saw), and the key per-address limits count that address under.
+// that proxy saw). Per-address limits count it under core/address.h's
+// AddressKey.
 //
 // X-Forwarded-For is believed only from the proxies an operator lists: from
 // anyone else it is a string the client chose, and honouring it would let a
@@ -15,13 +16,6 @@
 #include "core/status.h"
 
 namespace gh::http {
-
-// The key a per-address limit (sign-in throttle, connection cap) counts
-// `address` under: an IPv4 address as is; an IPv6 address by its /64
-// ("2001:db8:1:2::/64"), since one subscriber gets a whole /64 and can rotate
-// through it; an IPv4-mapped IPv6 address ("::ffff:192.0.2.1") as the IPv4
-// address. Anything that isn't an IP address is returned unchanged.
-std::string ThrottleKey(std::string_view address);
 
 // A set of networks ("10.0.0.0/8", "192.0.2.7", "2001:db8::/32", "::1").
 class TrustedProxies {

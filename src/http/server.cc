@@ -3,6 +3,8 @@
 // request, as a plain http::Request, to the RequestHandler on a worker pool.
 #include "http/server.h"
 
+#include "core/address.h"
+
 #include <openssl/ssl.h>
 #include <spdlog/spdlog.h>
 
@@ -231,7 +233,7 @@ class ServerImpl final : public Server {
     if (opts_.max_connections > 0 && open_connections_ >= opts_.max_connections) {
       refused = "the server's connection cap";
     } else if (opts_.max_connections_per_address > 0 && !opts_.trusted_proxies.Contains(peer)) {
-      key = ThrottleKey(peer);
+      key = AddressKey(peer);
       if (per_address_[key] >= opts_.max_connections_per_address) refused = "the per-address connection cap";
     }
     if (refused) {
@@ -596,7 +598,7 @@ class ServerImpl final : public Server {
   std::mutex mu_;  // guards what follows
   std::set<std::shared_ptr<Connection>> connections_;
   int open_connections_ = 0;                  // admitted and not yet ended
-  std::map<std::string, int> per_address_;    // open connections by ThrottleKey of the peer
+  std::map<std::string, int> per_address_;    // open connections by AddressKey of the peer
   uint64_t refused_connections_ = 0;
   std::chrono::steady_clock::time_point last_refusal_log_{};
 };

@@ -41,7 +41,7 @@ struct ServerOptions {
   // Reading the body, and writing the response.
   int request_timeout_seconds = 30;
   // Connections served at once: in all, and per client address (IPv6 by its
-  // /64, see ThrottleKey). A connection over either cap is closed as soon as
+  // /64, see core/address.h). A connection over either cap is closed as soon as
   // it is accepted. Trusted proxies are exempt from the per-address cap (all
   // their clients share their address). 0 = no cap.
   int max_connections = 1000;

@@ -4,10 +4,10 @@
 #include <map>
 #include <sstream>
 
+#include "core/address.h"
 #include "core/encoding.h"
 #include "directory/validation.h"
 #include "directory/policy_service.h"
-#include "identity/address_key.h"
 #include "identity/secrets.h"
 #include "store/signin_repository.h"
 
@@ -373,7 +373,7 @@ StatusOr<Session> SigninService::SignInWithPassword(const std::string& resource_
   if (realm.kind == HomeRealm::Kind::kOneTimePasscode)
     return InvalidArgument("This address signs in with a one-time passcode sent by email.", "use_otp");
   const std::string account = realm.home_tenant_id + ":" + ToLower(email);
-  const std::string address_key = "addr:" + ThrottleKeyForAddress(remote_address);
+  const std::string address_key = "addr:" + AddressKey(remote_address);
   GH_ASSIGN_OR_RETURN(const std::string account_key, LockoutKeyFor(account, address_key));
   GH_RETURN_IF_ERROR(CheckThrottle(account_key, address_key));
   auto user = directory_.GetUser(realm.home_tenant_id, ToLower(email));
@@ -398,7 +398,7 @@ Status SigninService::StartOneTimePasscode(const std::string& resource_tenant_id
   GH_RETURN_IF_ERROR(directory::ValidateEmail("email", email));
   const std::string email_lower = ToLower(email);
   const std::string send_key = "otp-send:" + resource_tenant_id + ":" + email_lower;
-  const std::string address = ThrottleKeyForAddress(remote_address);
+  const std::string address = AddressKey(remote_address);
   GH_RETURN_IF_ERROR(CheckThrottle(send_key, "addr:" + address));
   GH_ASSIGN_OR_RETURN(auto tenant, directory_.GetTenant(resource_tenant_id));
   if (!otp_sender_) return FailedPrecondition("Email one-time passcodes are not available on this server.");
@@ -431,7 +431,7 @@ StatusOr<Session> SigninService::SignInWithOneTimePasscode(const std::string& re
                                                            const std::string& email, const std::string& code,
                                                            const std::string& remote_address) {
   const std::string email_lower = ToLower(email);
-  const std::string address_key = "addr:" + ThrottleKeyForAddress(remote_address);
+  const std::string address_key = "addr:" + AddressKey(remote_address);
   GH_RETURN_IF_ERROR(CheckThrottle("otp:" + resource_tenant_id + ":" + email_lower, address_key));
   const Status wrong = Unauthenticated("That code didn't work. Check the code and try again, or ask for a new one.",
                                        "invalid_code");
@@ -523,7 +523,7 @@ Status SigninService::SignUpConsumer(const std::string& email, const std::string
   GH_RETURN_IF_ERROR(directory::ValidateLength("displayName", display_name, 256, true));
   GH_RETURN_IF_ERROR(ValidatePasswordStrength(password));
   const std::string send_key = "signup-send:" + email_lower;
-  const std::string address = ThrottleKeyForAddress(remote_address);
+  const std::string address = AddressKey(remote_address);
   GH_RETURN_IF_ERROR(CheckThrottle(send_key, "addr:" + address));
   if (!otp_sender_) return FailedPrecondition("Email verification is not available on this server.");
   GH_ASSIGN_OR_RETURN(auto consumers, directory_.GetTenant(std::string(kConsumersTenantId)));
@@ -577,7 +577,7 @@ StatusOr<Session> SigninService::VerifyConsumerSignUp(const std::string& email, 
                                                       const std::string& remote_address) {
   const std::string email_lower = ToLower(email);
   const std::string account_key = "signup:" + email_lower;
-  const std::string address_key = "addr:" + ThrottleKeyForAddress(remote_address);
+  const std::string address_key = "addr:" + AddressKey(remote_address);
   GH_RETURN_IF_ERROR(CheckThrottle(account_key, address_key));
   const Status wrong = Unauthenticated("That code didn't work. Check the code and try again, or ask for a new one.",
                                        "invalid_code");
@@ -899,7 +899,7 @@ StatusOr<DeviceAuthorization> SigninService::StartDevice(const std::string& tena
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   // Unauthenticated and a row each: counted per address, in the same
   // transaction, so a refused request writes nothing but its count.
-  GH_RETURN_IF_ERROR(CountAgainst(*tx, "device-addr:" + ThrottleKeyForAddress(remote_address),
+  GH_RETURN_IF_ERROR(CountAgainst(*tx, "device-addr:" + AddressKey(remote_address),
                                   config_.device_per_address, config_.device_window_ms, "slow_down",
                                   "AADSTS90055: There are too many incoming device code requests from your network. "
                                   "Wait a few minutes and try again."));

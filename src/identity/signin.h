@@ -65,7 +65,7 @@ struct SigninConfig {
   int64_t lockout_max_ms = 15 * 60'000;           // …up to this: no lock lasts longer
   int64_t lockout_decay_ms = 10 * 60'000;
   int64_t familiar_ttl_ms = 60LL * 24 * 3600 * 1000;
-  // Per address (IPv4 address, or IPv6 /64: ThrottleKeyForAddress).
+  // Per address (IPv4 address, or IPv6 /64: core/address.h AddressKey).
   int address_limit = 30;                  // failed sign-ins per address per window
   int64_t address_window_ms = 5 * 60'000;
 

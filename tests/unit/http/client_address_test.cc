@@ -1,6 +1,7 @@
 // The client address the server decides on, and the key per-address limits
 // count it under (security review #13: X-Forwarded-For only from listed
 // proxies, IPv6 by /64).
+#include "core/address.h"
 #include "http/client_address.h"
 
 #include <gtest/gtest.h>
@@ -8,15 +9,17 @@
 namespace gh::http {
 namespace {
 
-TEST(ThrottleKeyTest, Ipv4AsIsIpv6ByItsSlash64) {
-  EXPECT_EQ(ThrottleKey("192.0.2.1"), "192.0.2.1");
-  EXPECT_EQ(ThrottleKey("2001:db8:1:2:3:4:5:6"), "2001:db8:1:2::/64");
+TEST(AddressKeyTest, Ipv4AsIsIpv6ByItsSlash64) {
+  EXPECT_EQ(AddressKey("192.0.2.1"), "192.0.2.1");
+  EXPECT_EQ(AddressKey("2001:db8:1:2:3:4:5:6"), "2001:db8:1:2::/64");
   // A client rotating through its /64 stays one key.
-  EXPECT_EQ(ThrottleKey("2001:db8:1:2:ffff:ffff:ffff:ffff"), ThrottleKey("2001:db8:1:2::1"));
-  EXPECT_NE(ThrottleKey("2001:db8:1:3::1"), ThrottleKey("2001:db8:1:2::1"));
-  EXPECT_EQ(ThrottleKey("::ffff:192.0.2.1"), "192.0.2.1");  // IPv4 on a dual-stack socket
-  EXPECT_EQ(ThrottleKey("::1"), "::/64");
-  EXPECT_EQ(ThrottleKey("unknown"), "unknown");
+  EXPECT_EQ(AddressKey("2001:db8:1:2:ffff:ffff:ffff:ffff"), AddressKey("2001:db8:1:2::1"));
+  EXPECT_NE(AddressKey("2001:db8:1:3::1"), AddressKey("2001:db8:1:2::1"));
+  EXPECT_EQ(AddressKey("::ffff:192.0.2.1"), "192.0.2.1");  // IPv4 on a dual-stack socket
+  EXPECT_EQ(AddressKey("::1"), "::/64");
+  EXPECT_EQ(AddressKey("unknown"), "unknown");
+  EXPECT_EQ(AddressKey("[2001:db8:1:2::5]"), AddressKey("2001:db8:1:2::1"));
+  EXPECT_EQ(AddressKey("fe80::1%eth0"), "fe80::/64");
 }
 
 TEST(TrustedProxiesTest, ParsesAddressesAndCidrBlocks) {
