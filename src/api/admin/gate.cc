@@ -18,8 +18,6 @@ namespace env = gh::environments;
 
 Status BadRequest(std::string m) { return InvalidArgument(std::move(m), "Request_BadRequest"); }
 
-http::Permission AnyUser() { return {"authenticated", nullptr}; }
-
 StatusOr<std::shared_ptr<const gate::Snapshot>> SnapshotOf(Services& s, const std::string& tenant) {
   if (!s.gate) return Internal("The access gate is not configured.");
   return s.gate->Get(tenant);
@@ -107,8 +105,12 @@ http::Response ShareApp(Services& s, http::RouteContext& ctx) {
     GH_ASSIGN_OR_RETURN(auto app, env::AppService(s.store, s.clock, s.random)
                                       .Get(TenantOf(ctx), ctx.params["id"], ctx.params["appId"]));
     GH_ASSIGN_OR_RETURN(auto snap, SnapshotOf(s, TenantOf(ctx)));
+    // An app reaches here only with the Environment.ReadWrite.All application
+    // permission an administrator granted it (the route's perm::AppsWrite()):
+    // that grant is what makes it an administrator of apps, never the mere
+    // fact that it holds an app token.
     const bool app_caller = ctx.principal->kind == identity::PrincipalKind::kApp;
-    bool admin = app_caller;
+    bool admin = app_caller && ctx.principal->HasRole("Environment.ReadWrite.All");
     if (!app_caller) {
       uint32_t u = snap->FindUser(ctx.principal->object_id);
       admin = u != gate::kNoIndex && snap->user(u).IsAdmin();
@@ -180,12 +182,12 @@ std::vector<http::Route> GateRoutes(Services& s) {
        "Replace the tenant settings (Set-TenantSettings; absent keys get defaults)", true},
       {"PATCH", "/api/v1/tenantSettings", [&s](auto& c) { return UpdateSettings(s, c, false); }, perm::TenantSettingsWrite(),
        "Merge a partial tenant settings document", true},
-      {"GET", "/api/v1/environments/{id}/apps", [&s](auto& c) { return ListApps(s, c); }, AnyUser(),
+      {"GET", "/api/v1/environments/{id}/apps", [&s](auto& c) { return ListApps(s, c); }, perm::AppsRead(),
        "Apps of an environment", false},
-      {"POST", "/api/v1/environments/{id}/apps", [&s](auto& c) { return CreateApp(s, c); }, AnyUser(),
+      {"POST", "/api/v1/environments/{id}/apps", [&s](auto& c) { return CreateApp(s, c); }, perm::AppsWrite(),
        "Create an app as the calling user (the gate decides)", true},
-      {"POST", "/api/v1/environments/{id}/apps/{appId}/share", [&s](auto& c) { return ShareApp(s, c); }, AnyUser(),
-       "Share an app with users, groups or everyone", true},
+      {"POST", "/api/v1/environments/{id}/apps/{appId}/share", [&s](auto& c) { return ShareApp(s, c); },
+       perm::AppsWrite(), "Share an app with users, groups or everyone", true},
       {"POST", "/api/v1/access/check", [&s](auto& c) { return Check(s, c); }, perm::AccessCheck(),
        "Explain an access decision: every check with its remedy", false},
   };
