@@ -408,7 +408,11 @@ TEST_F(CliTest, PolicyCrossTenantAndDirectoryRoleCommands) {
   auto shown = json::parse(Run({"policy", "show"}).out);
   EXPECT_EQ(shown.at("collaborationRestrictions").at("mode").as_string(), "denyList");
   EXPECT_EQ(shown.at("collaborationRestrictions").at("domains"), json::array{"northwind.test"});
-  EXPECT_EQ(Run({"invite", "kim@northwind.test", "--no-email"}).code, 1);
+  // The automation client invites only while members may (Entra's rule for app-only invitations).
+  ASSERT_EQ(Run({"policy", "set", "allowInvitesFrom=adminsGuestInvitersAndAllMembers"}).code, 0);
+  auto kim = Run({"invite", "kim@northwind.test", "--no-email"});
+  EXPECT_EQ(kim.code, 1);
+  EXPECT_NE(kim.err.find("collaboration.deniedDomains"), std::string::npos) << kim.err;
   ASSERT_EQ(Run({"policy", "domains", "allow", "northwind.test"}).code, 0);
   EXPECT_EQ(json::parse(Run({"policy", "show"}).out).at("collaborationRestrictions").at("domains"), json::array{});
 
@@ -482,7 +486,14 @@ TEST_F(CliTest, ServeReadsItsOptionsFromAConfigFile) {
 }
 
 TEST_F(CliTest, InviteAGuestAndListInvitations) {
+  // An app (the automation client) may not invite while invitations are limited to administrators…
+  auto refused = Run({"invite", "gina@partner.example", "--name", "Gina", "--no-email"});
+  EXPECT_EQ(refused.code, 1);
+  EXPECT_NE(refused.err.find("allowInvitesFrom"), std::string::npos) << refused.err;
+  // …and may once members may.
+  ASSERT_EQ(Run({"policy", "set", "allowInvitesFrom=adminsGuestInvitersAndAllMembers"}).code, 0);
   auto inv = Run({"invite", "gina@partner.example", "--name", "Gina", "--no-email", "--output", "json"});
+  ASSERT_EQ(Run({"policy", "set", "allowInvitesFrom=adminsAndGuestInviters"}).code, 0);
   ASSERT_EQ(inv.code, 0) << inv.err;
   auto o = json::parse(inv.out).as_object();
   EXPECT_FALSE(o.at("invitedUser").at("id").as_string().empty());
