@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -296,6 +297,39 @@ TEST_F(CliTest, AppAddListRemoveWithASecret) {
   ASSERT_EQ(remove.code, 0) << remove.err;
   EXPECT_EQ(Run({"app", "list", "--output", "csv"}).out.find(app_id), std::string::npos);
   EXPECT_EQ(Run({"app", "remove", app_id}).code, 1);
+}
+
+TEST_F(CliTest, AppDeclareGrantConsentAndRevoke) {
+  auto add = Run({"app", "add", "CLI perm app", "--secret", "--output", "json"});
+  ASSERT_EQ(add.code, 0) << add.err;
+  auto created = json::parse(add.out).as_object();
+  std::string app_id(created.at("appId").as_string()), secret(created.at("secretText").as_string());
+  auto users_as_app = [&] {
+    return Run({"users", "list", "--server", server, "--tenant", "contoso.test", "--ca-cert", ca, "--client-id", app_id,
+                "--client-secret", secret, "--output", "json"},
+               false);
+  };
+  EXPECT_EQ(users_as_app().code, 1);  // no application permission yet
+  ASSERT_EQ(Run({"app", "declare", "CLI perm app", "openid", "User.Read"}).code, 0);
+  ASSERT_EQ(Run({"app", "declare", app_id, "User.Read.All", "--role"}).code, 0);
+  EXPECT_EQ(Run({"app", "declare", app_id, "No.Such.Permission"}).code, 1);
+  auto grant = Run({"app", "grant", app_id, "User.Read.All"});
+  ASSERT_EQ(grant.code, 0) << grant.err;
+  EXPECT_EQ(users_as_app().code, 0);
+  ASSERT_EQ(Run({"app", "consent", app_id, "openid", "User.Read"}).code, 0);
+  auto shown = Run({"app", "permissions", app_id, "--output", "json"});
+  ASSERT_EQ(shown.code, 0) << shown.err;
+  std::set<std::string> kinds;
+  for (const auto& row : json::parse(shown.out).as_array())
+    kinds.insert(std::string(row.at("kind").as_string()) + ":" + std::string(row.at("permission").as_string()));
+  EXPECT_EQ(kinds, (std::set<std::string>{"declared delegated:openid", "declared delegated:User.Read",
+                                          "declared application:User.Read.All", "granted application:User.Read.All",
+                                          "consented delegated:openid User.Read"}))
+      << shown.out;
+  ASSERT_EQ(Run({"app", "revoke", app_id, "User.Read.All"}).code, 0);
+  EXPECT_EQ(users_as_app().code, 1);
+  EXPECT_EQ(Run({"app", "revoke", app_id, "User.Read.All"}).code, 1);  // not held any more
+  ASSERT_EQ(Run({"app", "remove", app_id}).code, 0);
 }
 
 TEST_F(CliTest, LicencesAndEnvironments) {
