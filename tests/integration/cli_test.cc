@@ -320,7 +320,8 @@ TEST_F(CliTest, AppDeclareGrantConsentAndRevoke) {
   auto shown = Run({"app", "permissions", app_id, "--output", "json"});
   ASSERT_EQ(shown.code, 0) << shown.err;
   std::set<std::string> kinds;
-  for (const auto& row : json::parse(shown.out).as_array())
+  const json::value rows = json::parse(shown.out);
+  for (const auto& row : rows.as_array())
     kinds.insert(std::string(row.at("kind").as_string()) + ":" + std::string(row.at("permission").as_string()));
   EXPECT_EQ(kinds, (std::set<std::string>{"declared delegated:openid", "declared delegated:User.Read",
                                           "declared application:User.Read.All", "granted application:User.Read.All",
