@@ -1,5 +1,7 @@
 #include "api/inviter.h"
 
+#include "api/permissions.h"
+
 namespace gh::api {
 
 StatusOr<invitations::Inviter> InviterOf(Services& s, const http::RouteContext& ctx) {
@@ -21,12 +23,12 @@ StatusOr<invitations::Inviter> InviterOf(Services& s, const http::RouteContext& 
 }
 
 http::Permission InvitePermission() {
-  return {"User.Invite.All", [](const identity::Principal& p) {
-            if (p.kind == identity::PrincipalKind::kUser) return true;
-            for (const char* r : {"User.Invite.All", "User.ReadWrite.All", "Directory.ReadWrite.All"})
-              if (p.HasRole(r)) return true;
-            return false;
-          }};
+  // Who may invite at all is the authorization policy's call
+  // (InvitationService::MayInvite, with the inviter's roles); here, that the
+  // token was given a permission to invite: the app's application permission,
+  // or the user's consent to let this app invite for them.
+  return RequireScope("User.Invite.All", {"User.Invite.All", "User.ReadWrite.All", "Directory.ReadWrite.All"},
+                      {"User.Invite.All", "User.ReadWrite.All", "Directory.ReadWrite.All"});
 }
 
 }  // namespace gh::api

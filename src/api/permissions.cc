@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "directory/model.h"
+#include "identity/graph_permissions.h"
 
 namespace gh::api {
 namespace {
@@ -14,25 +15,59 @@ const std::string kLicenseAdmin(d::kLicenseAdministratorRole);
 const std::string kPowerPlatformAdmin(d::kPowerPlatformAdministratorRole);
 const std::string kGuestInviter(d::kGuestInviterRole);
 const std::string kPrivilegedRoleAdmin(d::kPrivilegedRoleAdministratorRole);
+
+bool HoldsAny(const std::vector<std::string>& held, const std::vector<std::string>& wanted) {
+  return std::any_of(held.begin(), held.end(), [&](const std::string& h) {
+    return std::find(wanted.begin(), wanted.end(), h) != wanted.end();
+  });
+}
+
+// The names of `permissions` that exist as delegated scopes.
+std::vector<std::string> DelegatedForms(const std::vector<std::string>& permissions) {
+  std::vector<std::string> out;
+  for (const auto& name : permissions)
+    if (const auto* p = identity::FindPermission(name); p != nullptr && !p->scope_id.empty()) out.push_back(name);
+  return out;
+}
 }  // namespace
 
+bool HasDelegatedScope(const identity::Principal& p, const std::vector<std::string>& scopes) {
+  if (p.kind != identity::PrincipalKind::kUser) return false;
+  for (const auto& s : scopes) {
+    if (p.HasScope(s)) return true;
+    // Directory.AccessAsUser.All: the app may do what the user may, in Graph.
+    const auto* perm = identity::FindPermission(s);
+    if (perm != nullptr && !perm->gatehouse && p.HasScope(identity::kAccessAsUserScope)) return true;
+  }
+  return false;
+}
+
 http::Permission RequireAny(std::string name, std::vector<std::string> app_permissions,
-                            std::vector<std::string> admin_roles) {
+                            std::vector<std::string> admin_roles,
+                            std::optional<std::vector<std::string>> delegated_scopes) {
   admin_roles.push_back(kGlobalAdmin);
+  std::vector<std::string> delegated = delegated_scopes ? *delegated_scopes : DelegatedForms(app_permissions);
+  return {std::move(name), [app_permissions = std::move(app_permissions), admin_roles = std::move(admin_roles),
+                            delegated = std::move(delegated)](const identity::Principal& p) {
+            if (p.kind == identity::PrincipalKind::kApp) return HoldsAny(p.roles, app_permissions);
+            return HasDelegatedScope(p, delegated) && HoldsAny(p.directory_roles, admin_roles);
+          }};
+}
+
+http::Permission RequireScope(std::string name, std::vector<std::string> app_permissions,
+                              std::vector<std::string> delegated_scopes) {
   return {std::move(name), [app_permissions = std::move(app_permissions),
-                            admin_roles = std::move(admin_roles)](const identity::Principal& p) {
-            const auto& held = p.kind == identity::PrincipalKind::kApp ? p.roles : p.directory_roles;
-            const auto& wanted = p.kind == identity::PrincipalKind::kApp ? app_permissions : admin_roles;
-            return std::any_of(held.begin(), held.end(), [&](const std::string& h) {
-              return std::find(wanted.begin(), wanted.end(), h) != wanted.end();
-            });
+                            delegated = std::move(delegated_scopes)](const identity::Principal& p) {
+            if (p.kind == identity::PrincipalKind::kApp) return HoldsAny(p.roles, app_permissions);
+            return HasDelegatedScope(p, delegated);
           }};
 }
 
 bool HasDirectoryReadScope(const identity::Principal& p, bool groups) {
-  if (p.kind != identity::PrincipalKind::kUser) return false;
-  return p.HasScope("Directory.Read.All") || p.HasScope("Directory.AccessAsUser.All") ||
-         p.HasScope(groups ? "Group.Read.All" : "User.Read.All");
+  return HasDelegatedScope(p, groups ? std::vector<std::string>{"Group.Read.All", "Group.ReadWrite.All",
+                                                                "Directory.Read.All", "Directory.ReadWrite.All"}
+                                     : std::vector<std::string>{"User.Read.All", "User.ReadWrite.All",
+                                                                "Directory.Read.All", "Directory.ReadWrite.All"});
 }
 
 namespace perm {
@@ -105,6 +140,8 @@ http::Permission LicensesRead() {
                     {kLicenseAdmin, kUserAdmin, kPowerPlatformAdmin});
 }
 http::Permission LicensesWrite() {
+  // assignLicense: Graph's delegated permissions are User.ReadWrite.All and
+  // Directory.ReadWrite.All (LicenseAssignment.ReadWrite.All is application-only here).
   return RequireAny("LicenseAssignment.ReadWrite.All",
                     {"LicenseAssignment.ReadWrite.All", "User.ReadWrite.All", "Directory.ReadWrite.All"},
                     {kLicenseAdmin, kUserAdmin});
@@ -123,8 +160,9 @@ http::Permission EnvironmentsWrite() {
   return RequireAny("Environment.ReadWrite.All", {"Environment.ReadWrite.All"}, {kPowerPlatformAdmin});
 }
 http::Permission TenantSettingsRead() {
+  // Gatehouse's own resource: no Graph scope (nor Directory.AccessAsUser.All) reaches it.
   return RequireAny("TenantSettings.ReadWrite.All", {"TenantSettings.ReadWrite.All", "Directory.ReadWrite.All"},
-                    {kPowerPlatformAdmin});
+                    {kPowerPlatformAdmin}, std::vector<std::string>{"TenantSettings.ReadWrite.All"});
 }
 http::Permission TenantSettingsWrite() {
   return RequireAny("TenantSettings.ReadWrite.All", {"TenantSettings.ReadWrite.All"}, {kPowerPlatformAdmin});
@@ -145,6 +183,31 @@ http::Permission AccessCheck() {
   return RequireAny("Directory.Read.All",
                     {"Directory.Read.All", "Directory.ReadWrite.All", "User.Read.All", "User.ReadWrite.All"},
                     {kPowerPlatformAdmin, kUserAdmin});
+}
+http::Permission AppsRead() {
+  return RequireScope("Environment.Read.All", {"Environment.Read.All", "Environment.ReadWrite.All"},
+                      {"Environment.Read.All", "Environment.ReadWrite.All"});
+}
+http::Permission AppsWrite() {
+  return RequireScope("Environment.ReadWrite.All", {"Environment.ReadWrite.All"}, {"Environment.ReadWrite.All"});
+}
+http::Permission ServicePrincipalsRead() {
+  return RequireAny("Application.Read.All",
+                    {"Application.Read.All", "Application.ReadWrite.All", "AppRoleAssignment.ReadWrite.All",
+                     "Directory.Read.All", "Directory.ReadWrite.All"},
+                    {kPrivilegedRoleAdmin});
+}
+http::Permission AppRoleAssignmentsWrite() {
+  return RequireAny("AppRoleAssignment.ReadWrite.All", {"AppRoleAssignment.ReadWrite.All"}, {kPrivilegedRoleAdmin});
+}
+http::Permission PermissionGrantsRead() {
+  return RequireAny("DelegatedPermissionGrant.ReadWrite.All",
+                    {"DelegatedPermissionGrant.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"},
+                    {kPrivilegedRoleAdmin});
+}
+http::Permission PermissionGrantsWrite() {
+  return RequireAny("DelegatedPermissionGrant.ReadWrite.All", {"DelegatedPermissionGrant.ReadWrite.All"},
+                    {kPrivilegedRoleAdmin});
 }
 }  // namespace perm
 

@@ -1,7 +1,20 @@
 #pragma once
-// Which callers a route admits. An app token qualifies through its application
-// permissions (Graph's names, e.g. "User.ReadWrite.All"); a user's token through
-// the directory roles the user holds (Global Administrator qualifies for all).
+// Which callers a route admits, as Graph decides it.
+//
+// An app token qualifies through the application permissions an administrator
+// granted it (its `roles`, Graph's names, e.g. "User.ReadWrite.All").
+//
+// A user's token qualifies only with BOTH a delegated scope the route accepts
+// (its `scp`: what the user consented to let this app do) AND a directory role
+// the route accepts (what the user may do at all; Global Administrator
+// qualifies for all). Directory.AccessAsUser.All stands for every Graph
+// scope, but not for Gatehouse's own (Environment.*, TenantSettings.*). So a
+// Global Administrator signed in to a sign-in-only app (openid User.Read) gets
+// a token that reads their own profile and nothing more.
+//
+// Scope and permission names are those of the catalogue
+// (identity/graph_permissions.h).
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -9,8 +22,19 @@
 
 namespace gh::api {
 
+// `delegated_scopes` defaults to the names in `app_permissions` that have a
+// delegated form (Graph mostly names both forms alike).
 http::Permission RequireAny(std::string name, std::vector<std::string> app_permissions,
-                            std::vector<std::string> admin_roles);
+                            std::vector<std::string> admin_roles,
+                            std::optional<std::vector<std::string>> delegated_scopes = std::nullopt);
+
+// True when a user's token carries one of `scopes` (or, for Graph scopes,
+// Directory.AccessAsUser.All). False for app tokens.
+bool HasDelegatedScope(const identity::Principal& p, const std::vector<std::string>& scopes);
+// For routes any user may call (the gate or the handler decides who may do
+// what): apps need one of `app_permissions`, users one of `delegated_scopes`.
+http::Permission RequireScope(std::string name, std::vector<std::string> app_permissions,
+                              std::vector<std::string> delegated_scopes);
 
 // True when a user's token carries a delegated scope that reads the
 // directory: User.Read.All (users) or Group.Read.All (groups),
@@ -53,6 +77,17 @@ http::Permission AuthorizationPolicyWrite();
 http::Permission CrossTenantPolicyWrite();
 // "Why can't this user…": the gate's explained decision about another user.
 http::Permission AccessCheck();
+// Environments' apps: listing, creating (users only: the maker) and sharing.
+http::Permission AppsRead();
+http::Permission AppsWrite();
+// Graph's service principals, their application permissions (appRoleAssignments)
+// and delegated permission grants (oauth2PermissionGrants): reading them, and
+// granting or revoking (Global and Privileged Role Administrators, or an app
+// with AppRoleAssignment.ReadWrite.All / DelegatedPermissionGrant.ReadWrite.All).
+http::Permission ServicePrincipalsRead();
+http::Permission AppRoleAssignmentsWrite();
+http::Permission PermissionGrantsRead();
+http::Permission PermissionGrantsWrite();
 }  // namespace perm
 
 }  // namespace gh::api

@@ -49,7 +49,8 @@ web::PortalDeps PortalDepsOf(Services& s) {
 std::vector<http::Route> AllRoutes(Services& s) {
   std::vector<http::Route> all;
   for (auto part : {HealthRoutes(s), graph::UserRoutes(s), graph::GroupRoutes(s), graph::RoleRoutes(s),
-                    graph::AuditRoutes(s), graph::ApplicationRoutes(s), graph::InvitationRoutes(s),
+                    graph::AuditRoutes(s), graph::ApplicationRoutes(s), graph::ServicePrincipalRoutes(s),
+                    graph::InvitationRoutes(s),
                     graph::PolicyRoutes(s), OAuthRoutes(s),
                     graph::LicenseRoutes(s), admin::SkuRoutes(s), admin::EnvironmentRoutes(s), admin::NotifyRoutes(s),
                     admin::GateRoutes(s), admin::BulkInvitationRoutes(s),

@@ -17,7 +17,16 @@
 
 namespace gh::cli {
 
-inline constexpr const char* kCliScope = "openid profile offline_access https://graph.microsoft.com/.default";
+// Exactly what the CLI's commands call (each route also needs the signed-in
+// user's directory role), not ".default". The built-in CLI client is
+// pre-authorised for this list and no more (identity::PreauthorizedScopes):
+// no consent page, and a token never carries a scope outside it.
+inline constexpr const char* kCliScope =
+    "openid profile offline_access User.Read User.ReadWrite.All User.Invite.All Group.ReadWrite.All "
+    "GroupMember.ReadWrite.All RoleManagement.ReadWrite.Directory Application.ReadWrite.All "
+    "AppRoleAssignment.ReadWrite.All DelegatedPermissionGrant.ReadWrite.All AuditLog.Read.All Policy.Read.All "
+    "Policy.ReadWrite.Authorization Policy.ReadWrite.CrossTenantAccess Organization.ReadWrite.All "
+    "Environment.ReadWrite.All TenantSettings.ReadWrite.All";
 inline constexpr const char* kGraphDefaultScope = "https://graph.microsoft.com/.default";
 
 struct Profile {

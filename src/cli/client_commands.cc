@@ -179,6 +179,7 @@ class ClientCommandsImpl : public ClientCommands {
     internal::RegisterAdminCommands(r_, app);
     internal::RegisterGroupCommands(r_, app);
     internal::RegisterPolicyCommands(r_, app);
+    internal::RegisterAppCommands(r_, app);
   }
 
   std::optional<int> Run() override {

@@ -40,6 +40,8 @@ void RegisterDirectoryCommands(Registrar& r, CLI::App& app);
 void RegisterAdminCommands(Registrar& r, CLI::App& app);
 void RegisterGroupCommands(Registrar& r, CLI::App& app);
 void RegisterPolicyCommands(Registrar& r, CLI::App& app);
+// After RegisterDirectoryCommands: adds to its `app` group (commands_apps.cc).
+void RegisterAppCommands(Registrar& r, CLI::App& app);
 
 // invite --csv (bulk_invite.cc).
 struct BulkInviteOptions {

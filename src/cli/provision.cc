@@ -156,7 +156,11 @@ StatusOr<std::string> Provisioner::EnsureDemoWorkspace(licensing::LicensingServi
     std::getline(in, link);
     return link;
   }
-  invitations::Inviter inviter{"", "Contoso Administrator", "admin@contoso.com", true, {"User.Invite.All"}, {}};
+  // Contoso's Global Administrator invites (an app may not while invitations
+  // are limited to administrators, the seed's setting).
+  GH_ASSIGN_OR_RETURN(auto admin, directory_.GetUser(contoso.id, "admin@contoso.com"));
+  invitations::Inviter inviter{admin.id, admin.display_name, "admin@contoso.com", false, {},
+                               {std::string(directory::kGlobalAdministratorRole)}};
   invitations::InvitationRequest req;
   req.email = "bob@fabrikam.com";
   req.display_name = "Bob Jones (Fabrikam)";

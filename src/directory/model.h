@@ -122,16 +122,35 @@ struct RoleAssignment {
 };
 
 // An app registration that can obtain tokens (client credentials now, more later).
+// An app registration's declaration of a permission it may use on a resource
+// (Graph's requiredResourceAccess): a delegated scope ("Scope") or an
+// application permission ("Role"), by the resource's id for it.
+struct ResourceAccess {
+  std::string id;
+  std::string type;  // "Scope" | "Role"
+  bool operator==(const ResourceAccess&) const = default;
+};
+struct RequiredResourceAccess {
+  std::string resource_app_id;  // "00000003-0000-0000-c000-000000000000" for Graph
+  std::vector<ResourceAccess> resource_access;
+  bool operator==(const RequiredResourceAccess&) const = default;
+};
+
 struct Client {
-  std::string id;      // object id
+  std::string id;      // object id (also its service principal's id in its tenant)
   std::string app_id;  // client_id
   std::string tenant_id;
   std::string display_name;
   bool confidential = true;
-  std::vector<std::string> app_roles;  // application permissions granted, e.g. "Directory.ReadWrite.All"
+  // Application permissions an administrator granted (Graph appRoleAssignments
+  // on the Graph resource), by name, e.g. "Directory.ReadWrite.All".
+  std::vector<std::string> app_roles;
   std::vector<std::string> redirect_uris;         // web (confidential) redirect URIs
   int64_t created_at = 0;
   std::vector<std::string> public_redirect_uris;  // public-client (native, SPA) redirect URIs
+  // What the app may ask for: delegated scopes it may request at sign-in and
+  // application permissions an administrator may grant it.
+  std::vector<RequiredResourceAccess> required_resource_access;
 };
 
 struct ClientSecret {

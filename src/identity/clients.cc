@@ -2,7 +2,10 @@
 
 #include <algorithm>
 
+#include "identity/graph_permissions.h"
 #include "identity/secrets.h"
+#include "identity/token_service.h"  // kGraphAppId
+#include "store/consent_repository.h"
 
 namespace gh::identity {
 namespace {
@@ -21,7 +24,8 @@ const std::vector<std::string>& AutomationPermissions() {
                                              "User.Invite.All", "AuditLog.Read.All", "Policy.Read.All",
                                              "Policy.ReadWrite.Authorization", "Policy.ReadWrite.CrossTenantAccess", "Application.ReadWrite.All",
                                              "Organization.ReadWrite.All", "Environment.ReadWrite.All",
-                                             "TenantSettings.ReadWrite.All"};
+                                             "TenantSettings.ReadWrite.All", "AppRoleAssignment.ReadWrite.All",
+                                             "DelegatedPermissionGrant.ReadWrite.All"};
   return p;
 }
 
@@ -80,9 +84,49 @@ Status ValidateRedirectUri(const std::string& uri, bool public_client) {
   return bad("use https, or http only on localhost");
 }
 
+Status ValidateResourceAccess(const std::vector<directory::RequiredResourceAccess>& all) {
+  auto bad = [](const std::string& why) { return InvalidArgument(why, "Request_BadRequest"); };
+  size_t entries = 0;
+  for (const auto& r : all) {
+    if (ToLower(r.resource_app_id) != kGraphAppId)
+      return bad("requiredResourceAccess: the resource '" + r.resource_app_id +
+                 "' is not served here; the only resource is Microsoft Graph (" + std::string(kGraphAppId) + ").");
+    for (const auto& a : r.resource_access) {
+      if (++entries > 400) return bad("requiredResourceAccess may declare at most 400 permissions.");
+      if (a.type == "Scope" && FindScopeById(a.id) != nullptr) continue;
+      if (a.type == "Role" && FindRoleById(a.id) != nullptr) continue;
+      if (a.type != "Scope" && a.type != "Role")
+        return bad("requiredResourceAccess: resourceAccess type '" + a.type + "' must be 'Scope' or 'Role'.");
+      return bad("requiredResourceAccess: '" + a.id + "' is not the id of a" +
+                 (a.type == "Scope" ? " delegated permission (Scope)" : "n application permission (Role)") +
+                 " of Microsoft Graph.");
+    }
+  }
+  for (size_t i = 0; i < all.size(); ++i)
+    for (size_t j = i + 1; j < all.size(); ++j)
+      if (ToLower(all[i].resource_app_id) == ToLower(all[j].resource_app_id))
+        return bad("requiredResourceAccess lists the resource '" + all[i].resource_app_id + "' twice.");
+  return OkStatus();
+}
+
+// Ids lower-cased and each declared once, as Entra keeps them.
+std::vector<directory::RequiredResourceAccess> Normalised(std::vector<directory::RequiredResourceAccess> all) {
+  for (auto& r : all) {
+    r.resource_app_id = ToLower(r.resource_app_id);
+    std::vector<directory::ResourceAccess> unique;
+    for (auto& a : r.resource_access) {
+      a.id = ToLower(a.id);
+      if (std::find(unique.begin(), unique.end(), a) == unique.end()) unique.push_back(a);
+    }
+    r.resource_access = std::move(unique);
+  }
+  return all;
+}
+
 Status ValidateApplication(const directory::Client& c) {
   if (c.display_name.empty() || c.display_name.size() > 256)
     return InvalidArgument("Property 'displayName' must have 1 to 256 characters.", "Request_BadRequest");
+  GH_RETURN_IF_ERROR(ValidateResourceAccess(c.required_resource_access));
   if (c.redirect_uris.size() + c.public_redirect_uris.size() > 256)
     return InvalidArgument("An application can have at most 256 redirect URIs.", "Request_BadRequest");
   for (const auto& u : c.redirect_uris) GH_RETURN_IF_ERROR(ValidateRedirectUri(u, false));
@@ -103,6 +147,8 @@ StatusOr<directory::Client> ClientRegistry::CreateApplication(const directory::A
   c.confidential = true;
   c.redirect_uris = in.web_redirect_uris.value_or(std::vector<std::string>{});
   c.public_redirect_uris = in.public_redirect_uris.value_or(std::vector<std::string>{});
+  c.required_resource_access = Normalised(in.required_resource_access.value_or(
+      std::vector<directory::RequiredResourceAccess>{}));
   c.created_at = clock_.NowMillis();
   GH_RETURN_IF_ERROR(ValidateApplication(c));
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
@@ -134,6 +180,7 @@ StatusOr<directory::Client> ClientRegistry::UpdateApplication(const directory::A
   if (change.display_name) c.display_name = *change.display_name;
   if (change.web_redirect_uris) c.redirect_uris = *change.web_redirect_uris;
   if (change.public_redirect_uris) c.public_redirect_uris = *change.public_redirect_uris;
+  if (change.required_resource_access) c.required_resource_access = Normalised(*change.required_resource_access);
   GH_RETURN_IF_ERROR(ValidateApplication(c));
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   GH_RETURN_IF_ERROR(tx->UpdateClient(c));
@@ -146,6 +193,7 @@ Status ClientRegistry::DeleteApplication(const directory::Actor& actor, const st
                                          const std::string& id) {
   GH_ASSIGN_OR_RETURN(auto c, GetApplication(tenant_id, id));
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  GH_RETURN_IF_ERROR(tx->Consent().DeleteGrantsOfClient(tenant_id, c.id));
   GH_RETURN_IF_ERROR(tx->DeleteClient(tenant_id, c.id));
   GH_RETURN_IF_ERROR(tx->InsertAudit(AppAudit(actor, c, "Delete application", random_, clock_)));
   return tx->Commit();

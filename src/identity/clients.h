@@ -15,7 +15,8 @@
 namespace gh::identity {
 
 // The application permissions an automation client gets from `init`: full
-// control of the directory through Graph.
+// control of the directory through Graph, including granting permissions to
+// other apps (AppRoleAssignment.ReadWrite.All, DelegatedPermissionGrant.ReadWrite.All).
 const std::vector<std::string>& AutomationPermissions();
 
 struct RegisteredClient {
@@ -34,6 +35,13 @@ class ClientRegistry {
     std::optional<std::string> display_name;
     std::optional<std::vector<std::string>> web_redirect_uris;
     std::optional<std::vector<std::string>> public_redirect_uris;
+    // Graph's requiredResourceAccess: only Microsoft Graph
+    // (00000003-0000-0000-c000-000000000000) as the resource, and only ids of
+    // its delegated scopes ("Scope") and application permissions ("Role")
+    // that Gatehouse serves (identity/graph_permissions.h); anything else is
+    // InvalidArgument (Request_BadRequest). Declaring grants nothing: users
+    // consent to scopes, administrators grant application permissions.
+    std::optional<std::vector<directory::RequiredResourceAccess>> required_resource_access;
   };
   StatusOr<directory::Client> CreateApplication(const directory::Actor& actor, const std::string& tenant_id,
                                                 const ApplicationChange& in);
@@ -41,6 +49,7 @@ class ClientRegistry {
   StatusOr<std::vector<directory::Client>> ListApplications(const std::string& tenant_id);
   StatusOr<directory::Client> UpdateApplication(const directory::Actor& actor, const std::string& tenant_id,
                                                 const std::string& id, const ApplicationChange& change);
+  // Also removes the consent given to it (its delegated permission grants).
   Status DeleteApplication(const directory::Actor& actor, const std::string& tenant_id, const std::string& id);
   // A new secret, returned once in plain text with its metadata.
   StatusOr<std::pair<directory::ClientSecret, std::string>> AddPassword(const directory::Actor& actor,

@@ -8,6 +8,7 @@
 #include "core/encoding.h"
 #include "directory/validation.h"
 #include "directory/policy_service.h"
+#include "identity/graph_permissions.h"
 #include "identity/secrets.h"
 #include "store/signin_repository.h"
 
@@ -26,42 +27,8 @@ Status OAuth(std::string reason, std::string message, Code code = Code::kInvalid
   return Status(code, std::move(message), std::move(reason));
 }
 
-std::vector<std::string> Split(const std::string& s) {
-  std::vector<std::string> out;
-  std::istringstream in(s);
-  for (std::string w; in >> w;) out.push_back(w);
-  return out;
-}
-
 bool Contains(const std::vector<std::string>& v, std::string_view x) {
   return std::find(v.begin(), v.end(), x) != v.end();
-}
-
-// Scopes split into OpenID Connect ones and Graph permissions; "<resource>/.default"
-// means "what the app may do", which for a user is their own delegated access.
-struct Scopes {
-  std::vector<std::string> oidc;
-  std::vector<std::string> graph;
-};
-Scopes ParseScopes(const std::string& scope) {
-  Scopes s;
-  for (auto& w : Split(scope)) {
-    if (w == "openid" || w == "profile" || w == "email" || w == "offline_access") {
-      s.oidc.push_back(w);
-      continue;
-    }
-    std::string p = w;
-    for (std::string_view prefix : {"https://graph.microsoft.com/", "00000003-0000-0000-c000-000000000000/"})
-      if (p.starts_with(prefix)) p = p.substr(prefix.size());
-    if (p == ".default") {
-      for (const char* d : {"User.Read", "Directory.AccessAsUser.All"})
-        if (!Contains(s.graph, d)) s.graph.push_back(d);
-    } else if (!p.empty() && !Contains(s.graph, p)) {
-      s.graph.push_back(p);
-    }
-  }
-  if (s.graph.empty()) s.graph.push_back("User.Read");
-  return s;
 }
 
 std::string Join(const std::vector<std::string>& v) {
@@ -130,7 +97,9 @@ StatusOr<directory::Tenant> SigninService::Tenant(const std::string& ref) {
 }
 
 StatusOr<ClientInfo> SigninService::FindClient(const std::string& tenant_id, const std::string& client_id) {
-  if (client_id == kCliClientId) return ClientInfo{std::string(kCliClientId), "Gatehouse CLI", {}, {}, "", true};
+  if (client_id == kCliClientId)
+    return ClientInfo{std::string(kCliClientId), "Gatehouse CLI", {}, {}, "", true, PreauthorizedScopes(kCliClientId),
+                      true, ""};
   struct BuiltIn {
     std::string_view id, name, path;
   };
@@ -140,7 +109,8 @@ StatusOr<ClientInfo> SigninService::FindClient(const std::string& tenant_id, con
                                           {kMakerPortalClientId, "Power Apps maker portal", "maker"}};
   for (const auto& b : kSurfaces)
     if (ToLower(client_id) == b.id)
-      return ClientInfo{std::string(b.id), std::string(b.name), {}, {"http://localhost/" + std::string(b.path)}, "", true};
+      return ClientInfo{std::string(b.id), std::string(b.name), {}, {"http://localhost/" + std::string(b.path)}, "",
+                        true, PreauthorizedScopes(b.id), true, ""};
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
   auto c = tx->FindClientByAppId(tenant_id, ToLower(client_id));
   if (!c.ok()) {
@@ -149,7 +119,7 @@ StatusOr<ClientInfo> SigninService::FindClient(const std::string& tenant_id, con
                                             "' was not found in the directory.");
   }
   return ClientInfo{c->app_id, c->display_name, c->redirect_uris, c->public_redirect_uris, c->id,
-                    !c->public_redirect_uris.empty()};
+                    !c->public_redirect_uris.empty(), DeclaredScopes(*c), false, c->tenant_id};
 }
 
 Status SigninService::AuthenticateClient(const ClientInfo& client, const std::string& secret, bool public_flow) {
@@ -215,6 +185,8 @@ StatusOr<AuthorizeRequest> SigninService::ValidateAuthorize(const std::string& t
     return OAuth("invalid_request", "AADSTS90023: Invalid prompt value '" + r.prompt + "'.");
   if (!r.response_mode.empty() && r.response_mode != "query" && r.response_mode != "form_post")
     return OAuth("invalid_request", "AADSTS900020: Unsupported response_mode '" + r.response_mode + "'.");
+  // Only what the registration declares (or a built-in client is pre-authorised for).
+  GH_RETURN_IF_ERROR(ParseScopeRequest(ConsentClientOf(r.client), r.scope).status());
   return r;
 }
 
@@ -707,6 +679,44 @@ StatusOr<directory::User> SigninService::PrincipalIn(const Session& s, const std
   return *principal;
 }
 
+// ---- consent -----------------------------------------------------------------
+
+ConsentClient SigninService::ConsentClientOf(const ClientInfo& c) const {
+  return {c.app_id, c.object_id, c.display_name, c.publisher_tenant_id, c.allowed_scopes, c.first_party};
+}
+
+StatusOr<Consent::Evaluation> SigninService::EvaluateConsent(const std::string& tenant_id, const ClientInfo& client,
+                                                             const std::string& user_id, const std::string& scope) {
+  GH_ASSIGN_OR_RETURN(auto asked, ParseScopeRequest(ConsentClientOf(client), scope));
+  return Consent(store_, clock_, random_).Evaluate(tenant_id, ConsentClientOf(client), user_id, asked.All());
+}
+
+Status SigninService::RecordConsent(const std::string& tenant_id, const ClientInfo& client,
+                                    const directory::User& user, const std::string& scope, bool for_organization) {
+  GH_ASSIGN_OR_RETURN(auto asked, ParseScopeRequest(ConsentClientOf(client), scope));
+  GH_ASSIGN_OR_RETURN(auto roles, directory_.EffectiveRoles(tenant_id, user.id));
+  return Consent(store_, clock_, random_)
+      .GrantByUser(tenant_id, ConsentClientOf(client), user, roles, asked.All(), for_organization);
+}
+
+StatusOr<SigninService::DeviceConsent> SigninService::DeviceConsentFor(const std::string& user_code,
+                                                                       const Session& session) {
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  auto row = tx->Signin().FindPendingDeviceCode(NormaliseUserCode(user_code), clock_.NowMillis());
+  if (!row.ok()) {
+    if (row.status().code() != Code::kNotFound) return row.status();
+    return InvalidArgument("That code is not valid or has expired. Check the code on your device.", "bad_user_code");
+  }
+  tx.reset();
+  DeviceConsent out;
+  out.tenant_id = row->tenant_id;
+  out.scope = row->scope;
+  GH_ASSIGN_OR_RETURN(out.client, FindClient(row->tenant_id, row->client_id));
+  GH_ASSIGN_OR_RETURN(out.user, PrincipalIn(session, row->tenant_id));
+  GH_ASSIGN_OR_RETURN(out.evaluation, EvaluateConsent(row->tenant_id, out.client, out.user.id, row->scope));
+  return out;
+}
+
 // ---- grants ------------------------------------------------------------------
 
 Status SigninService::CheckStillTrusted(const directory::User& user, int64_t auth_time_ms) {
@@ -736,6 +746,11 @@ Status SigninService::CheckStillTrusted(const directory::User& user, int64_t aut
 StatusOr<std::string> SigninService::IssueCode(const AuthorizeRequest& req, const Session& session,
                                                const directory::User& principal) {
   if (client_gate_) GH_RETURN_IF_ERROR(client_gate_(req.tenant_id, principal, req.client.app_id));
+  GH_ASSIGN_OR_RETURN(auto consent, EvaluateConsent(req.tenant_id, req.client, principal.id, req.scope));
+  if (!consent.missing.empty())
+    return OAuth("consent_required", "AADSTS65001: The user or administrator has not consented to use the application "
+                                     "'" + req.client.display_name + "'. Send an interactive authorization request "
+                                     "for this user and resource.", Code::kPermissionDenied);
   std::string code = random_.Token(32);
   store::AuthCodeRow row{Sha256Hex(code), req.tenant_id, req.client.app_id, principal.id, req.redirect_uri,
                          req.scope,       req.nonce,     req.code_challenge, IdpOf(session), session.created_at,
@@ -754,7 +769,17 @@ StatusOr<TokenSet> SigninService::Issue(const std::string& tenant_id, const std:
   if (!user.ok() || !user->account_enabled)
     return OAuth("invalid_grant", "AADSTS50057: The user account no longer exists or is disabled.");
   GH_RETURN_IF_ERROR(CheckStillTrusted(*user, auth_time));
-  Scopes scopes = ParseScopes(scope);
+  // What the grant asked for, narrowed to what the client may still ask for
+  // and the user still has consent for: consent withdrawn or a permission
+  // dropped from the registration since shrinks the token, nothing widens it.
+  GH_ASSIGN_OR_RETURN(auto client, FindClient(tenant_id, client_id));
+  ScopeRequest asked = ParseScopeRequestLenient(ConsentClientOf(client), scope);
+  GH_ASSIGN_OR_RETURN(auto consent,
+                      Consent(store_, clock_, random_).Evaluate(tenant_id, ConsentClientOf(client), user_id, asked.All()));
+  struct {
+    std::vector<std::string> oidc, graph;
+  } scopes;
+  for (const auto& s : consent.granted) (IsOidcScope(s) ? scopes.oidc : scopes.graph).push_back(s);
   GH_ASSIGN_OR_RETURN(auto roles, directory_.EffectiveRoles(tenant_id, user_id));
   TokenService::UserTokenRequest req;
   req.tenant_id = tenant_id;
@@ -878,6 +903,8 @@ StatusOr<DeviceAuthorization> SigninService::StartDevice(const std::string& tena
     return OAuth("invalid_client", "AADSTS7000218: The device code flow is for public clients; enable public "
                                    "client flows for this application.", Code::kUnauthenticated);
   GH_RETURN_IF_ERROR(CheckDeviceFlowAllowed(tenant.id));
+  const std::string asked = scope.empty() ? "openid profile offline_access" : scope;
+  GH_RETURN_IF_ERROR(ParseScopeRequest(ConsentClientOf(client), asked).status());
   DeviceAuthorization out;
   out.device_code = random_.Token(32);
   static constexpr std::string_view kAlphabet = "BCDFGHJKLMNPQRSTVWXZ";  // no vowels: no words
@@ -892,8 +919,7 @@ StatusOr<DeviceAuthorization> SigninService::StartDevice(const std::string& tena
   out.verification_uri = public_base + "/devicelogin";
   out.expires_in = config_.device_ttl_ms / 1000;
   const int64_t now = clock_.NowMillis();
-  store::DeviceCodeRow row{Sha256Hex(out.device_code), out.user_code, tenant.id, client.app_id,
-                           scope.empty() ? "openid profile offline_access" : scope,
+  store::DeviceCodeRow row{Sha256Hex(out.device_code), out.user_code, tenant.id, client.app_id, asked,
                            "pending", "", "", 0, now + config_.device_ttl_ms, out.interval, 0,
                            remote_address, now};
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
@@ -965,6 +991,13 @@ Status SigninService::ApproveDevice(const std::string& user_code, const Session&
   if (approve) GH_RETURN_IF_ERROR(CheckDeviceFlowAllowed(row->tenant_id));
   GH_ASSIGN_OR_RETURN(auto principal, PrincipalIn(session, row->tenant_id));
   if (approve && client_gate_) GH_RETURN_IF_ERROR(client_gate_(row->tenant_id, principal, row->client_id));
+  if (approve) {
+    GH_ASSIGN_OR_RETURN(auto client, FindClient(row->tenant_id, row->client_id));
+    GH_ASSIGN_OR_RETURN(auto consent, EvaluateConsent(row->tenant_id, client, principal.id, row->scope));
+    if (!consent.missing.empty())
+      return OAuth("consent_required", "AADSTS65001: You haven't consented to what " + client.display_name +
+                                           " asks for yet.", Code::kPermissionDenied);
+  }
   row->status = approve ? "approved" : "denied";
   row->user_id = principal.id;
   row->idp = IdpOf(session);

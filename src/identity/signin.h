@@ -23,6 +23,7 @@
 #include "core/status.h"
 #include "directory/directory_service.h"
 #include "directory/model.h"
+#include "identity/consent.h"
 #include "identity/password_pool.h"
 #include "identity/token_service.h"
 #include "store/signin_repository.h"
@@ -95,6 +96,11 @@ struct ClientInfo {
   std::vector<std::string> public_redirect_uris;  // public flows: PKCE instead of a secret
   std::string object_id;                          // empty for built-in clients
   bool allows_public_flows = false;               // may redeem without a secret (public redirect URIs, device code)
+  // Graph delegated scopes it may ask for: a registration's requiredResourceAccess,
+  // or a built-in client's pre-authorised list (first_party: no consent page).
+  std::vector<std::string> allowed_scopes;
+  bool first_party = false;
+  std::string publisher_tenant_id;  // the tenant that registered it; empty for built-in clients
 };
 
 struct Session {
@@ -225,7 +231,30 @@ class SigninService {
   // The issuer that authenticated the session's identity.
   std::string IdpOf(const Session& session) const;
 
+  // ---- Consent (identity/consent.h) for a client in `tenant_id`
+  ConsentClient ConsentClientOf(const ClientInfo& client) const;
+  // What `user` has and lacks consent for among the scopes `scope` asks for.
+  StatusOr<Consent::Evaluation> EvaluateConsent(const std::string& tenant_id, const ClientInfo& client,
+                                                const std::string& user_id, const std::string& scope);
+  // `user` (signed in to `tenant_id`) consents to every scope `scope` asks
+  // for, for themself or (administrators only) for the organisation.
+  Status RecordConsent(const std::string& tenant_id, const ClientInfo& client, const directory::User& user,
+                       const std::string& scope, bool for_organization);
+  // The device flow's consent step: the pending code's tenant, client, asked
+  // scopes and what the session's user lacks consent for.
+  struct DeviceConsent {
+    std::string tenant_id;
+    ClientInfo client;
+    std::string scope;
+    directory::User user;
+    Consent::Evaluation evaluation;
+  };
+  StatusOr<DeviceConsent> DeviceConsentFor(const std::string& user_code, const Session& session);
+
   // ---- Grants
+  // Codes and tokens carry only scopes the user has consent for (IssueCode
+  // refuses with reason "consent_required" while some are missing; refresh
+  // narrows to what is still consented, never widens).
   StatusOr<std::string> IssueCode(const AuthorizeRequest& req, const Session& session,
                                   const directory::User& principal);
   StatusOr<TokenSet> RedeemCode(const std::string& tenant_ref, const std::string& client_id,
@@ -258,7 +287,8 @@ class SigninService {
     int64_t expires_at = 0;
   };
   StatusOr<PendingDevice> DescribeDevice(const std::string& user_code);
-  // Approves a pending device code for the signed-in session.
+  // Approves a pending device code for the signed-in session; approval needs
+  // consent first (PermissionDenied, reason "consent_required").
   Status ApproveDevice(const std::string& user_code, const Session& session, bool approve);
   StatusOr<TokenSet> PollDevice(const std::string& tenant_ref, const std::string& client_id,
                                 const std::string& device_code);

@@ -175,6 +175,18 @@ StatusOr<InviteScope> InvitationService::OpenScope(store::Transaction& tx, const
 }
 
 Status InvitationService::MayInvite(const InviteScope& scope, const Inviter& inviter) {
+  // Entra: "App-only permission does not work if invitations are restricted
+  // to admins": an app invites only when members (or everyone) may.
+  const auto from = scope.policies.authorization.allow_invites_from;
+  if (inviter.is_app && from != directory::AllowInvitesFrom::kEveryone &&
+      from != directory::AllowInvitesFrom::kAdminsGuestInvitersAndAllMembers &&
+      from != directory::AllowInvitesFrom::kNone)  // kNone: the policy's own refusal below says so
+    return Refused({false, "authorizationPolicy.allowInvitesFrom",
+                    "Applications can't invite guests while invitations are limited to administrators and Guest "
+                    "Inviters (authorizationPolicy.allowInvitesFrom is '" +
+                        std::string(directory::AllowInvitesFromName(from)) +
+                        "'). Sign in as an administrator to invite, or allow members to invite "
+                        "(adminsGuestInvitersAndAllMembers)."});
   RuleResult may = directory::MayInvite(scope.policies.authorization,
                                         {inviter.is_app,
                                          Has(inviter.app_permissions, "User.Invite.All") ||

@@ -477,6 +477,28 @@ const std::vector<Migration>& Migrations() {
            "UPDATE signin_refresh_tokens SET auth_time = auth_time * 1000",
            "UPDATE signin_device_codes SET auth_time = auth_time * 1000",
        }},
+      {14,
+       "permissions_and_consent",
+       {
+           // Graph's requiredResourceAccess of an app registration, as JSON.
+           "ALTER TABLE clients ADD COLUMN required_resource_access TEXT NOT NULL DEFAULT '[]'",
+           // Graph's oauth2PermissionGrants: who consented to which client
+           // using which scopes (space-separated, as Graph keeps them) on which
+           // resource. principal_id is '' for consent on behalf of everyone.
+           R"(CREATE TABLE oauth2_permission_grants (
+                tenant_id TEXT NOT NULL REFERENCES tenants(id),
+                id TEXT NOT NULL,
+                client_id TEXT NOT NULL,
+                consent_type TEXT NOT NULL,
+                principal_id TEXT NOT NULL,
+                resource_id TEXT NOT NULL,
+                scope TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                PRIMARY KEY (tenant_id, id)))",
+           R"(CREATE UNIQUE INDEX oauth2_permission_grants_unique
+                ON oauth2_permission_grants (tenant_id, client_id, consent_type, principal_id, resource_id))",
+       }},
       {16,
        "signin_expiry",
        {

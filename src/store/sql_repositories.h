@@ -42,4 +42,7 @@ std::unique_ptr<BulkRepository> NewSqlBulkRepository(SqlTx& tx);
 class SigninRepository;
 std::unique_ptr<SigninRepository> NewSqlSigninRepository(SqlTx& tx);
 
+class ConsentRepository;
+std::unique_ptr<ConsentRepository> NewSqlConsentRepository(SqlTx& tx);
+
 }  // namespace gh::store

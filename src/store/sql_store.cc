@@ -19,6 +19,7 @@
 #include "store/outbox_repository.h"
 #include "store/pool.h"
 #include "store/bulk_repository.h"
+#include "store/consent_repository.h"
 #include "store/invitations_repository.h"
 #include "store/signin_repository.h"
 #include "store/sql.h"
@@ -63,7 +64,7 @@ const Table kRoleAssignments{
     1};
 const Table kClients{"clients",
                      {"id", "tenant_id", "app_id", "display_name", "confidential", "app_roles", "redirect_uris",
-                      "created_at", "public_redirect_uris"},
+                      "created_at", "public_redirect_uris", "required_resource_access"},
                      1};
 const Table kClientSecrets{
     "client_secrets", {"id", "client_id", "hash", "hint", "display_name", "created_at", "expires_at"}, 1};
@@ -125,6 +126,37 @@ std::vector<Identity> IdentitiesFromJson(const std::string& text) {
     if (!e.is_object()) continue;
     const auto& o = e.as_object();
     out.push_back({str(o, "signInType"), str(o, "issuer"), str(o, "issuerAssignedId")});
+  }
+  return out;
+}
+
+// Graph's requiredResourceAccess shape: [{"resourceAppId","resourceAccess":[{"id","type"}]}].
+std::string ResourceAccessToJson(const std::vector<RequiredResourceAccess>& v) {
+  json::array out;
+  for (const auto& r : v) {
+    json::array access;
+    for (const auto& a : r.resource_access) access.push_back(json::object{{"id", a.id}, {"type", a.type}});
+    out.push_back(json::object{{"resourceAppId", r.resource_app_id}, {"resourceAccess", std::move(access)}});
+  }
+  return json::serialize(out);
+}
+
+std::vector<RequiredResourceAccess> ResourceAccessFromJson(const std::string& text) {
+  std::vector<RequiredResourceAccess> out;
+  std::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_array()) return out;
+  auto str = [](const json::object& o, std::string_view k) {
+    auto* p = o.if_contains(k);
+    return p && p->is_string() ? std::string(p->as_string()) : std::string();
+  };
+  for (const auto& e : v.as_array()) {
+    if (!e.is_object()) continue;
+    RequiredResourceAccess r{str(e.as_object(), "resourceAppId"), {}};
+    if (auto* a = e.as_object().if_contains("resourceAccess"); a && a->is_array())
+      for (const auto& x : a->as_array())
+        if (x.is_object()) r.resource_access.push_back({str(x.as_object(), "id"), str(x.as_object(), "type")});
+    out.push_back(std::move(r));
   }
   return out;
 }
@@ -235,11 +267,12 @@ RoleAssignment RoleAssignmentFrom(const Row& r) {
 
 Params ClientParams(const Client& c) {
   return {c.id, c.tenant_id, c.app_id, c.display_name, sql::Bool(c.confidential), StringsToJson(c.app_roles),
-          StringsToJson(c.redirect_uris), sql::Int(c.created_at), StringsToJson(c.public_redirect_uris)};
+          StringsToJson(c.redirect_uris), sql::Int(c.created_at), StringsToJson(c.public_redirect_uris),
+          ResourceAccessToJson(c.required_resource_access)};
 }
 Client ClientFrom(const Row& r) {
   return {r.Text(0),          r.Text(2), r.Text(1), r.Text(3), r.Bool(4), StringsFromJson(r.Text(5)),
-          StringsFromJson(r.Text(6)), r.Int(7), StringsFromJson(r.Text(8))};
+          StringsFromJson(r.Text(6)), r.Int(7), StringsFromJson(r.Text(8)), ResourceAccessFromJson(r.Text(9))};
 }
 
 Params ClientSecretParams(const ClientSecret& s) {
@@ -320,6 +353,10 @@ class SqlTransaction final : public Transaction, private SqlTx {
   OutboxRepository& Outbox() override {
     if (!outbox_) outbox_ = NewSqlOutboxRepository(static_cast<SqlTx&>(*this));
     return *outbox_;
+  }
+  ConsentRepository& Consent() override {
+    if (!consent_) consent_ = NewSqlConsentRepository(static_cast<SqlTx&>(*this));
+    return *consent_;
   }
 
   // ---- Tenants
@@ -712,6 +749,7 @@ class SqlTransaction final : public Transaction, private SqlTx {
   std::unique_ptr<InvitationsRepository> invitations_;
   std::unique_ptr<AppsRepository> apps_;
   std::unique_ptr<BulkRepository> bulk_;
+  std::unique_ptr<ConsentRepository> consent_;
 
   // Each tenant and category an audit entry of this transaction names, once.
   void Noted(const AuditEntry& e) {

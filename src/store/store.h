@@ -37,6 +37,7 @@ class SigninRepository;        // store/signin_repository.h
 class InvitationsRepository;   // store/invitations_repository.h
 class AppsRepository;          // store/apps_repository.h
 class BulkRepository;          // store/bulk_repository.h
+class ConsentRepository;       // store/consent_repository.h
 
 // Keyset paging: rows come ordered by id; `after` is the last id of the
 // previous page, so concurrent inserts neither repeat nor skip earlier rows.
@@ -184,6 +185,8 @@ class Transaction {
   virtual AppsRepository& Apps() = 0;
   // Bulk invitation jobs, their input chunks and per-row results.
   virtual BulkRepository& Bulk() = 0;
+  // Delegated permission grants (consent) to clients.
+  virtual ConsentRepository& Consent() = 0;
 };
 
 enum class TxMode { kRead, kWrite };

@@ -1,6 +1,7 @@
 #include "web/signin_routes.h"
 
 #include "core/clock.h"
+#include "web/consent_page.h"
 #include "web/cookies.h"
 #include "web/page.h"
 #include "web/templates.h"
@@ -77,6 +78,19 @@ http::Response Authorize(SigninDeps& d, http::RouteContext& ctx) {
       return MessagePage(403, "You can't sign in to " + OrgName(d, req->tenant_id) + " with this account",
                          ShownMessage(ctx.request, principal.status()), "Sign in with another account",
                          LoginUrl(req->tenant_id, ctx.request.target, ""));
+    }
+    // Consent: what the app asks for and the user hasn't allowed yet (or
+    // everything again with prompt=consent) is asked for on the consent page.
+    auto consent = d.signin.EvaluateConsent(req->tenant_id, req->client, principal->id, req->scope);
+    if (!consent.ok()) return MessagePage(503, "Sign-in is unavailable", "Try again in a moment.");
+    if (!consent->missing.empty() || (req->prompt == "consent" && !req->client.first_party)) {
+      if (req->prompt == "none")
+        return ToClient(*req, {{"error", "consent_required"},
+                               {"error_description", "AADSTS65001: The user or administrator has not consented to "
+                                                     "use the application. Send an interactive authorization "
+                                                     "request for this user and resource."},
+                               {"state", req->state}});
+      return AuthorizeConsentStep(d, ctx.request, *req, *principal, *consent);
     }
     auto code = d.signin.IssueCode(*req, *session, *principal);
     // The gate's reasons describe the user; a silent request learns nothing of them.
@@ -356,6 +370,10 @@ http::Response DevicePost(SigninDeps& d, http::RouteContext& ctx) {
   if (step == "code") return DevicePage(d, ctx.request, code, "");
   auto session = d.signin.ResolveSession(CookieValue(ctx.request, kSessionCookie));
   if (!session.ok()) return DevicePage(d, ctx.request, code, "");
+  if (step == "approve") {  // consent first, for what the device asked for
+    auto consent = d.signin.DeviceConsentFor(code, *session);
+    if (consent.ok() && !consent->evaluation.missing.empty()) return DeviceConsentStep(d, ctx.request, code, *consent);
+  }
   Status s = d.signin.ApproveDevice(code, *session, step == "approve");
   if (!s.ok()) return MessagePage(SigninErrorStatus(s), "Sign-in didn't complete", ShownMessage(ctx.request, s));
   if (step != "approve") return MessagePage(200, "Sign-in cancelled", "Nothing was signed in. You can close this window.");
@@ -376,6 +394,7 @@ std::vector<http::Route> SigninRoutes(SigninDeps deps) {
   auto shared = std::make_shared<SigninDeps>(std::move(deps));
   auto h = [shared](auto fn) { return [shared, fn](http::RouteContext& c) { return fn(*shared, c); }; };
   std::vector<http::Route> routes = SignupRoutes(shared);
+  for (auto& r : ConsentRoutes(shared)) routes.push_back(std::move(r));
   std::vector<http::Route> signin = {
       Route{"GET", "/{tenant}/oauth2/v2.0/authorize", h(Authorize), Permission::Public(),
             "OAuth 2.0 authorization endpoint (authorization code with PKCE)", false},

@@ -6,6 +6,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { baseUrl, tenants, graphClient, waitForMail } from './harness.mjs';
+import { adminGraphClient, registerApp } from './consent.mjs';
+
+// Contoso's Global Administrator invites: an app may invite only when the
+// authorization policy lets members invite, and the default (invitations
+// limited to administrators and Guest Inviters) doesn't.
+const inviter = adminGraphClient(tenants.contoso);
 
 const contoso = tenants.contoso;
 const fabrikam = tenants.fabrikam;
@@ -64,7 +70,7 @@ test('invite by Graph, email by SMTP, redeem at home, accept, then sign in as a 
     passwordProfile: { password: PASSWORD },
   });
   const graph = graphClient(contoso);
-  const invitation = await graph.api('/invitations').post({
+  const invitation = await inviter.api('/invitations').post({
     invitedUserEmailAddress: email,
     inviteRedirectUrl: 'https://localhost/welcome',
     invitedUserDisplayName: 'Invitee from Fabrikam',
@@ -104,7 +110,9 @@ test('invite by Graph, email by SMTP, redeem at home, accept, then sign in as a 
   assert.equal(again.status, 410);
 
   // Sign in to a Contoso app as the guest: the session at Fabrikam is enough.
-  const app = await graph.api('/applications').post({ displayName: `Guest app ${run}`, web: { redirectUris: ['https://localhost/cb'] } });
+  // The app signs people in (openid), which an administrator consented to for everyone.
+  const app = await registerApp(contoso, { displayName: `Guest app ${run}`, web: { redirectUris: ['https://localhost/cb'] } },
+    ['openid']);
   const secret = await graph.api(`/applications/${app.id}/addPassword`).post({ passwordCredential: { displayName: 'e2e' } });
   const authz = await browser.request(`/${contoso.tenantId}/oauth2/v2.0/authorize?` + new URLSearchParams({
     client_id: app.appId, redirect_uri: 'https://localhost/cb', response_type: 'code', scope: 'openid', state: 's1' }));
@@ -133,7 +141,7 @@ test('a pending invitation refuses sign-in, and the wrong account cannot redeem 
       accountEnabled: true, displayName: upn, mailNickname: upn.split('@')[0].replace('.', ''), userPrincipalName: upn,
       mail: upn, passwordProfile: { password: PASSWORD } });
   }
-  const invitation = await graphClient(contoso).api('/invitations').post({
+  const invitation = await inviter.api('/invitations').post({
     invitedUserEmailAddress: invited, inviteRedirectUrl: 'https://localhost/welcome', sendInvitationMessage: false });
   const browser = new Browser();
   const consent = await redeemToConsent(browser, invitation.inviteRedeemUrl, other);
@@ -149,7 +157,7 @@ test('a pending invitation refuses sign-in, and the wrong account cannot redeem 
 });
 
 test('invitation errors are Graph errors', async () => {
-  const graph = graphClient(contoso);
+  const graph = inviter;
   await assert.rejects(graph.api('/invitations').post({ invitedUserEmailAddress: 'nope', inviteRedirectUrl: 'https://localhost/' }),
     (e) => e.statusCode === 400 && e.code === 'Request_BadRequest');
   await assert.rejects(graph.api('/invitations').post({ invitedUserEmailAddress: `x.${run}@example.org`, inviteRedirectUrl: 'javascript:alert(1)' }),

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { ResponseType } from '@microsoft/microsoft-graph-client';
 import { graphClient, tenants, raw } from './harness.mjs';
+import { adminGraphClient } from './consent.mjs';
 
 const contoso = tenants.contoso;
 const fabrikam = tenants.fabrikam;
@@ -213,7 +214,8 @@ test('group-based licensing reaches a transitive guest member, who inherits the 
   await graphClient(fabrikam).api('/users').post({
     accountEnabled: true, displayName: 'Licensed guest', mailNickname: `licguest${run}`, userPrincipalName: email,
     mail: email, passwordProfile: { password: 'Gu3st-Passw0rd!' } });
-  const invitation = await graph.api('/invitations').post({
+  // Invited by the Global Administrator (apps invite only when members may).
+  const invitation = await adminGraphClient(contoso).api('/invitations').post({
     invitedUserEmailAddress: email, inviteRedirectUrl: 'https://localhost/welcome', sendInvitationMessage: false });
   const guest = invitation.invitedUser.id;
   const located = await newMember('located', { usageLocation: 'DK' });

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import * as oidc from 'openid-client';
 import { createRemoteJWKSet, jwtVerify, decodeJwt } from 'jose';
 import { baseUrl, tenants, raw } from './harness.mjs';
+import { registerApp } from './consent.mjs';
 
 const contoso = tenants.contoso;
 const fabrikam = tenants.fabrikam;
@@ -25,6 +26,7 @@ const GRAPH = 'https://graph.microsoft.com';
 const WEB_REDIRECT = 'http://localhost:9/cb';
 const PUBLIC_REDIRECT = 'http://localhost:9/public-cb';
 const SCOPE = 'openid profile email offline_access User.Read';
+const SCOPES = SCOPE.split(' ');  // what the relying parties declare, and an admin consented to
 
 const issuerOf = (tenant) => `${baseUrl}/${tenant.tenantId}/v2.0`;
 
@@ -155,19 +157,19 @@ async function createGuest(tag) {
 }
 
 before(async () => {
-  const conf = await graphPost(contoso, '/v1.0/applications', {
+  const conf = await registerApp(contoso, {
     displayName: `OIDC confidential ${run}`, web: { redirectUris: [WEB_REDIRECT] },
-  });
+  }, SCOPES);
   assert.deepEqual(conf.web.redirectUris, [WEB_REDIRECT]);
   const secret = await graphPost(contoso, `/v1.0/applications/${conf.id}/addPassword`,
     { passwordCredential: { displayName: 'e2e' } }, 200);
   assert.ok(secret.secretText, 'addPassword returns the secret once');
-  const pub = await graphPost(contoso, '/v1.0/applications', {
+  const pub = await registerApp(contoso, {
     displayName: `OIDC public ${run}`, publicClient: { redirectUris: [PUBLIC_REDIRECT] },
-  });
-  const fab = await graphPost(fabrikam, '/v1.0/applications', {
+  }, SCOPES);
+  const fab = await registerApp(fabrikam, {
     displayName: `OIDC Fabrikam ${run}`, publicClient: { redirectUris: [PUBLIC_REDIRECT] },
-  });
+  }, SCOPES);
   Object.assign(rp, {
     confAppId: conf.appId, confSecret: secret.secretText, pubAppId: pub.appId, fabAppId: fab.appId,
     // openid-client: ClientSecretPost for the confidential app, None (PKCE only) for the public one.
@@ -287,10 +289,11 @@ test('authorization code + PKCE, confidential client: verified ID and access tok
   assert.equal(info.tid, contoso.tenantId);
   assert.equal(info.preferred_username, adminEmail);
 
-  // A Global Administrator's delegated token reads the directory.
+  // The app was given User.Read (sign-in) only: even a Global Administrator's
+  // token from it can't list the directory (security review finding 4).
   const users = await raw('GET', '/v1.0/users?$top=5', { token: `Bearer ${tokens.access_token}` });
-  assert.equal(users.status, 200, users.text);
-  assert.ok(users.json.value.length >= 1);
+  assert.equal(users.status, 403, users.text);
+  assert.equal(users.json.error.code, 'Authorization_RequestDenied');
   // The ID token is not an access token.
   const wrong = await raw('GET', '/v1.0/users?$top=1', { token: `Bearer ${tokens.id_token}` });
   assert.equal(wrong.status, 401, wrong.text);
@@ -307,9 +310,9 @@ test('a delegated token of a confidential client says azpacr 1 (client secret)',
 // "web_redirect_uris: confidential flows: a secret is required").
 // Regression: such codes were once redeemed without the secret.
 test('a code for a web redirect URI needs the secret even when the app also has public redirect URIs', async () => {
-  const mixed = await graphPost(contoso, '/v1.0/applications', {
+  const mixed = await registerApp(contoso, {
     displayName: `OIDC mixed ${run}`, web: { redirectUris: [WEB_REDIRECT] }, publicClient: { redirectUris: [PUBLIC_REDIRECT] },
-  });
+  }, SCOPES);
   await graphPost(contoso, `/v1.0/applications/${mixed.id}/addPassword`, {}, 200);
   const asPublic = await oidc.discovery(new URL(issuerOf(contoso)), mixed.appId, undefined, oidc.None());
   const { url, checks } = await authorization(asPublic, WEB_REDIRECT);
@@ -609,7 +612,9 @@ test('five wrong one-time passcodes burn the real one', async () => {
 
 test('device code flow for the CLI: pending until approved in a signed-in browser, then tokens', async () => {
   const cli = await oidc.discovery(new URL(issuerOf(contoso)), CLI_CLIENT_ID, undefined, oidc.None());
-  const device = await oidc.initiateDeviceAuthorization(cli, { scope: 'openid profile offline_access' });
+  // What the CLI is pre-authorised for (".default" for it).
+  const device = await oidc.initiateDeviceAuthorization(cli,
+    { scope: 'openid profile offline_access https://graph.microsoft.com/.default' });
   assert.equal(device.verification_uri, `${baseUrl}/devicelogin`);
   assert.match(device.user_code, /^[A-Z-]+$/);
   assert.ok(device.expires_in > 0);

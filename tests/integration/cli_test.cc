@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -298,6 +299,40 @@ TEST_F(CliTest, AppAddListRemoveWithASecret) {
   EXPECT_EQ(Run({"app", "remove", app_id}).code, 1);
 }
 
+TEST_F(CliTest, AppDeclareGrantConsentAndRevoke) {
+  auto add = Run({"app", "add", "CLI perm app", "--secret", "--output", "json"});
+  ASSERT_EQ(add.code, 0) << add.err;
+  auto created = json::parse(add.out).as_object();
+  std::string app_id(created.at("appId").as_string()), secret(created.at("secretText").as_string());
+  auto users_as_app = [&] {
+    return Run({"users", "list", "--server", server, "--tenant", "contoso.test", "--ca-cert", ca, "--client-id", app_id,
+                "--client-secret", secret, "--output", "json"},
+               false);
+  };
+  EXPECT_EQ(users_as_app().code, 1);  // no application permission yet
+  ASSERT_EQ(Run({"app", "declare", "CLI perm app", "openid", "User.Read"}).code, 0);
+  ASSERT_EQ(Run({"app", "declare", app_id, "User.Read.All", "--role"}).code, 0);
+  EXPECT_EQ(Run({"app", "declare", app_id, "No.Such.Permission"}).code, 1);
+  auto grant = Run({"app", "grant", app_id, "User.Read.All"});
+  ASSERT_EQ(grant.code, 0) << grant.err;
+  EXPECT_EQ(users_as_app().code, 0);
+  ASSERT_EQ(Run({"app", "consent", app_id, "openid", "User.Read"}).code, 0);
+  auto shown = Run({"app", "permissions", app_id, "--output", "json"});
+  ASSERT_EQ(shown.code, 0) << shown.err;
+  std::set<std::string> kinds;
+  const json::value rows = json::parse(shown.out);
+  for (const auto& row : rows.as_array())
+    kinds.insert(std::string(row.at("kind").as_string()) + ":" + std::string(row.at("permission").as_string()));
+  EXPECT_EQ(kinds, (std::set<std::string>{"declared delegated:openid", "declared delegated:User.Read",
+                                          "declared application:User.Read.All", "granted application:User.Read.All",
+                                          "consented delegated:openid User.Read"}))
+      << shown.out;
+  ASSERT_EQ(Run({"app", "revoke", app_id, "User.Read.All"}).code, 0);
+  EXPECT_EQ(users_as_app().code, 1);
+  EXPECT_EQ(Run({"app", "revoke", app_id, "User.Read.All"}).code, 1);  // not held any more
+  ASSERT_EQ(Run({"app", "remove", app_id}).code, 0);
+}
+
 TEST_F(CliTest, LicencesAndEnvironments) {
   auto skus = Run({"license", "skus", "--output", "json"});
   ASSERT_EQ(skus.code, 0) << skus.err;
@@ -408,7 +443,11 @@ TEST_F(CliTest, PolicyCrossTenantAndDirectoryRoleCommands) {
   auto shown = json::parse(Run({"policy", "show"}).out);
   EXPECT_EQ(shown.at("collaborationRestrictions").at("mode").as_string(), "denyList");
   EXPECT_EQ(shown.at("collaborationRestrictions").at("domains"), json::array{"northwind.test"});
-  EXPECT_EQ(Run({"invite", "kim@northwind.test", "--no-email"}).code, 1);
+  // The automation client invites only while members may (Entra's rule for app-only invitations).
+  ASSERT_EQ(Run({"policy", "set", "allowInvitesFrom=adminsGuestInvitersAndAllMembers"}).code, 0);
+  auto kim = Run({"invite", "kim@northwind.test", "--no-email"});
+  EXPECT_EQ(kim.code, 1);
+  EXPECT_NE(kim.err.find("collaboration.deniedDomains"), std::string::npos) << kim.err;
   ASSERT_EQ(Run({"policy", "domains", "allow", "northwind.test"}).code, 0);
   EXPECT_EQ(json::parse(Run({"policy", "show"}).out).at("collaborationRestrictions").at("domains"), json::array{});
 
@@ -482,7 +521,14 @@ TEST_F(CliTest, ServeReadsItsOptionsFromAConfigFile) {
 }
 
 TEST_F(CliTest, InviteAGuestAndListInvitations) {
+  // An app (the automation client) may not invite while invitations are limited to administrators…
+  auto refused = Run({"invite", "gina@partner.example", "--name", "Gina", "--no-email"});
+  EXPECT_EQ(refused.code, 1);
+  EXPECT_NE(refused.err.find("allowInvitesFrom"), std::string::npos) << refused.err;
+  // …and may once members may.
+  ASSERT_EQ(Run({"policy", "set", "allowInvitesFrom=adminsGuestInvitersAndAllMembers"}).code, 0);
   auto inv = Run({"invite", "gina@partner.example", "--name", "Gina", "--no-email", "--output", "json"});
+  ASSERT_EQ(Run({"policy", "set", "allowInvitesFrom=adminsAndGuestInviters"}).code, 0);
   ASSERT_EQ(inv.code, 0) << inv.err;
   auto o = json::parse(inv.out).as_object();
   EXPECT_FALSE(o.at("invitedUser").at("id").as_string().empty());

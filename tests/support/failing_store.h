@@ -160,6 +160,7 @@ class FailingStore final : public Store {
     InvitationsRepository& Invitations() override { return inner_->Invitations(); }
     AppsRepository& Apps() override { return inner_->Apps(); }
     BulkRepository& Bulk() override { return inner_->Bulk(); }
+    ConsentRepository& Consent() override { return inner_->Consent(); }
     // Likewise unwrapped: licensing and environments writes are not counted.
     LicensingRepository& Licensing() override { return inner_->Licensing(); }
     EnvironmentsRepository& Environments() override { return inner_->Environments(); }

@@ -18,8 +18,6 @@ namespace env = gh::environments;
 
 Status BadRequest(std::string m) { return InvalidArgument(std::move(m), "Request_BadRequest"); }
 
-http::Permission AnyUser() { return {"authenticated", nullptr}; }
-
 StatusOr<std::shared_ptr<const gate::Snapshot>> SnapshotOf(Services& s, const std::string& tenant) {
   if (!s.gate) return Internal("The access gate is not configured.");
   return s.gate->Get(tenant);
@@ -107,8 +105,12 @@ http::Response ShareApp(Services& s, http::RouteContext& ctx) {
     GH_ASSIGN_OR_RETURN(auto app, env::AppService(s.store, s.clock, s.random)
                                       .Get(TenantOf(ctx), ctx.params["id"], ctx.params["appId"]));
     GH_ASSIGN_OR_RETURN(auto snap, SnapshotOf(s, TenantOf(ctx)));
+    // An app reaches here only with the Environment.ReadWrite.All application
+    // permission an administrator granted it (the route's perm::AppsWrite()):
+    // that grant is what makes it an administrator of apps, never the mere
+    // fact that it holds an app token.
     const bool app_caller = ctx.principal->kind == identity::PrincipalKind::kApp;
-    bool admin = app_caller;
+    bool admin = app_caller && ctx.principal->HasRole("Environment.ReadWrite.All");
     if (!app_caller) {
       uint32_t u = snap->FindUser(ctx.principal->object_id);
       admin = u != gate::kNoIndex && snap->user(u).IsAdmin();
@@ -133,14 +135,9 @@ http::Response ShareApp(Services& s, http::RouteContext& ctx) {
 // list reveals nothing of environments or apps they can't open.
 http::Response ListApps(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
-    const identity::Principal& p = *ctx.principal;
-    static const http::Permission kEnvironmentsRead = perm::EnvironmentsRead();
-    const bool app_caller = p.kind == identity::PrincipalKind::kApp;
-    if (app_caller && !kEnvironmentsRead.allows(p))
-      return PermissionDenied("Listing an environment's apps needs the Environment.Read.All permission.",
-                              "Authorization_RequestDenied");
+    const identity::Principal& p = *ctx.principal;  // the route admitted apps by Environment.Read.All
     GH_ASSIGN_OR_RETURN(auto apps, env::AppService(s.store, s.clock, s.random).List(TenantOf(ctx), ctx.params["id"]));
-    if (!app_caller) {
+    if (p.kind == identity::PrincipalKind::kUser) {
       GH_ASSIGN_OR_RETURN(auto snap, SnapshotOf(s, TenantOf(ctx)));
       uint32_t u = snap->FindUser(p.object_id);
       if (u == gate::kNoIndex) return NotFound("Environment '" + ctx.params["id"] + "' not found.", "Request_ResourceNotFound");
@@ -201,12 +198,12 @@ std::vector<http::Route> GateRoutes(Services& s) {
        "Replace the tenant settings (Set-TenantSettings; absent keys get defaults)", true},
       {"PATCH", "/api/v1/tenantSettings", [&s](auto& c) { return UpdateSettings(s, c, false); }, perm::TenantSettingsWrite(),
        "Merge a partial tenant settings document", true},
-      {"GET", "/api/v1/environments/{id}/apps", [&s](auto& c) { return ListApps(s, c); }, AnyUser(),
+      {"GET", "/api/v1/environments/{id}/apps", [&s](auto& c) { return ListApps(s, c); }, perm::AppsRead(),
        "Apps of an environment", false},
-      {"POST", "/api/v1/environments/{id}/apps", [&s](auto& c) { return CreateApp(s, c); }, AnyUser(),
+      {"POST", "/api/v1/environments/{id}/apps", [&s](auto& c) { return CreateApp(s, c); }, perm::AppsWrite(),
        "Create an app as the calling user (the gate decides)", true},
-      {"POST", "/api/v1/environments/{id}/apps/{appId}/share", [&s](auto& c) { return ShareApp(s, c); }, AnyUser(),
-       "Share an app with users, groups or everyone", true},
+      {"POST", "/api/v1/environments/{id}/apps/{appId}/share", [&s](auto& c) { return ShareApp(s, c); },
+       perm::AppsWrite(), "Share an app with users, groups or everyone", true},
       {"POST", "/api/v1/access/check", [&s](auto& c) { return Check(s, c); }, perm::AccessCheck(),
        "Explain an access decision: every check with its remedy", false},
   };

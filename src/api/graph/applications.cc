@@ -1,5 +1,6 @@
 // Graph's /applications: app registrations that users sign in to (redirect
-// URIs for web and public clients) and their secrets.
+// URIs for web and public clients), the permissions they may ask for
+// (requiredResourceAccess) and their secrets.
 #include "api/graph/collection.h"
 #include "api/graph/routes.h"
 #include "api/handler_util.h"
@@ -26,6 +27,47 @@ json::object SecretToJson(const directory::ClientSecret& s) {
           {"secretText", nullptr}};
 }
 
+json::array ResourceAccessToJson(const std::vector<directory::RequiredResourceAccess>& all) {
+  json::array out;
+  for (const auto& r : all) {
+    json::array access;
+    for (const auto& a : r.resource_access) access.push_back(json::object{{"id", a.id}, {"type", a.type}});
+    out.push_back(json::object{{"resourceAppId", r.resource_app_id}, {"resourceAccess", std::move(access)}});
+  }
+  return out;
+}
+
+// Graph's shape: [{"resourceAppId": "…", "resourceAccess": [{"id": "…", "type": "Scope"|"Role"}]}].
+// Which ids are known is the registry's check (ClientRegistry::ApplicationChange).
+StatusOr<std::vector<directory::RequiredResourceAccess>> ParseResourceAccess(const json::value& v) {
+  auto bad = [](const std::string& m) { return InvalidArgument(m, "Request_BadRequest"); };
+  if (!v.is_array()) return bad("Property 'requiredResourceAccess' must be an array of requiredResourceAccess.");
+  std::vector<directory::RequiredResourceAccess> out;
+  for (const auto& e : v.as_array()) {
+    if (!e.is_object()) return bad("Each requiredResourceAccess must be an object.");
+    FieldReader r(e.as_object(), "microsoft.graph.requiredResourceAccess");
+    directory::RequiredResourceAccess rra;
+    rra.resource_app_id = r.String("resourceAppId").value_or("");
+    const json::value* access = e.as_object().if_contains("resourceAccess");
+    r.Ignore({"resourceAccess"});
+    GH_RETURN_IF_ERROR(r.Finish());
+    if (rra.resource_app_id.empty()) return bad("Property 'resourceAppId' is required in requiredResourceAccess.");
+    if (access == nullptr || !access->is_array())
+      return bad("Property 'resourceAccess' of requiredResourceAccess must be an array of resourceAccess.");
+    for (const auto& a : access->as_array()) {
+      if (!a.is_object()) return bad("Each resourceAccess must be an object with 'id' and 'type'.");
+      FieldReader ar(a.as_object(), "microsoft.graph.resourceAccess");
+      auto id = ar.String("id");
+      auto type = ar.String("type");
+      GH_RETURN_IF_ERROR(ar.Finish());
+      if (!id || !type) return bad("Each resourceAccess needs 'id' and 'type'.");
+      rra.resource_access.push_back({*id, *type});
+    }
+    out.push_back(std::move(rra));
+  }
+  return out;
+}
+
 json::object AppToJson(const directory::Client& c, const std::vector<directory::ClientSecret>& secrets) {
   json::array creds;
   for (const auto& s : secrets) creds.push_back(SecretToJson(s));
@@ -37,6 +79,7 @@ json::object AppToJson(const directory::Client& c, const std::vector<directory::
           {"isFallbackPublicClient", !c.public_redirect_uris.empty()},
           {"web", json::object{{"redirectUris", Strings(c.redirect_uris)}}},
           {"publicClient", json::object{{"redirectUris", Strings(c.public_redirect_uris)}}},
+          {"requiredResourceAccess", ResourceAccessToJson(c.required_resource_access)},
           {"passwordCredentials", creds}};
 }
 
@@ -46,6 +89,10 @@ StatusOr<identity::ClientRegistry::ApplicationChange> ParseApplication(const jso
   r.Ignore({"@odata.type", "signInAudience", "isFallbackPublicClient"});
   identity::ClientRegistry::ApplicationChange c;
   c.display_name = r.String("displayName");
+  r.Ignore({"requiredResourceAccess"});  // read below: an array of objects
+  if (const json::value* rra = body.if_contains("requiredResourceAccess"); rra != nullptr && !rra->is_null()) {
+    GH_ASSIGN_OR_RETURN(c.required_resource_access, ParseResourceAccess(*rra));
+  }
   for (auto [key, target] : {std::pair{"web", &c.web_redirect_uris}, {"publicClient", &c.public_redirect_uris}}) {
     if (const json::object* o = r.Object(key)) {
       FieldReader sub(*o, std::string("microsoft.graph.") + (std::string_view(key) == "web" ? "webApplication"

@@ -17,5 +17,7 @@ std::vector<http::Route> InvitationRoutes(Services& s);
 std::vector<http::Route> PolicyRoutes(Services& s);
 // subscribedSkus, assignLicense, licenseDetails (licenses.cc).
 std::vector<http::Route> LicenseRoutes(Services& s);
+// servicePrincipals, their appRoleAssignments, oauth2PermissionGrants (service_principals.cc).
+std::vector<http::Route> ServicePrincipalRoutes(Services& s);
 
 }  // namespace gh::api::graph

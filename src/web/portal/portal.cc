@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "identity/graph_permissions.h"
 #include "web/templates.h"
 
 namespace gh::web {
@@ -117,9 +118,9 @@ std::optional<http::Response> Authenticate(PortalDeps& d, http::RouteContext& ct
   out.principal.object_id = user->id;
   out.principal.display_name = user->display_name;
   out.principal.directory_roles = *roles;
-  // The portal is a first-party client acting with all of the signed-in
-  // administrator's rights, as Entra's admin centre does.
-  out.principal.scopes = {"Directory.AccessAsUser.All"};
+  // The portal is a first-party client: its cookie session acts with the
+  // fixed first-party scope set, and the route rules still ask for the role.
+  out.principal.scopes = identity::FirstPartyAdminScopes();
   if (user->user_type == directory::UserType::kGuest || !HoldsPortalRole(out))
     return MessagePage(403, "You can't manage " + tenant->name,
                        "The portal is for the administrators of " + tenant->name +

@@ -5,6 +5,7 @@
 
 #include "api/directory_reads.h"
 #include "directory/policies.h"
+#include "support/app_consent.h"
 #include "support/test_env.h"
 
 namespace gh::api {
@@ -23,11 +24,10 @@ class DirectoryReadsTest : public ::testing::Test {
   std::string member_id, guest_id, group_id;
 
   void SetUp() override {
-    auto app = env.clients->CreateApplication(directory::Actor::System(), contoso.res.tenant.id,
-                                              {"Reader app", std::vector<std::string>{},
-                                               std::vector<std::string>{kRedirect}});
-    ASSERT_TRUE(app.ok()) << app.status().ToString();
-    app_id = app->app_id;
+    // The app declares what it reads with, and an administrator consented for everyone.
+    app_id = gh::testing::RegisterConsentedApp(env, contoso.res.tenant.id, "Reader app", {}, {kRedirect},
+                                               {"openid", "User.Read", "User.Read.All", "Directory.Read.All"})
+                 .app_id;
     auto member = env.Call("POST", "/v1.0/users", contoso.token,
                            R"({"accountEnabled":true,"displayName":"Mia","mailNickname":"mia",)"
                            R"("userPrincipalName":"mia@contoso.test","passwordProfile":{"password":"Mia-Passw0rd!"}})");
@@ -156,15 +156,20 @@ TEST_F(DirectoryReadsTest, GuestsCannotWrite) {
   ExpectDenied(env.Call("DELETE", "/v1.0/groups/" + group_id, t));
 }
 
-TEST_F(DirectoryReadsTest, AppsAndAdminsAreUnchanged) {
+TEST_F(DirectoryReadsTest, AdminsNeedAScopeTooAppsTheirPermission) {
   EXPECT_EQ(env.Call("GET", "/v1.0/users", contoso.token).status, 200);
   auto admin = env.signin->SignInWithPassword(contoso.res.tenant.id, "admin@contoso.test", "Adm1n-Passw0rd!",
                                               "10.1.1.3");
   ASSERT_TRUE(admin.ok());
-  // A role holder needs no directory-read scope.
-  std::string t = TokenFor(*admin, "openid User.Read");
-  EXPECT_EQ(env.Call("GET", "/v1.0/users", t).status, 200);
-  EXPECT_EQ(env.Call("GET", "/v1.0/groups", t).status, 200);
+  // A Global Administrator's token reads what the app was allowed to read, no more.
+  std::string signin_only = TokenFor(*admin, "openid User.Read");
+  ExpectDenied(env.Call("GET", "/v1.0/users", signin_only));
+  ExpectDenied(env.Call("GET", "/v1.0/groups", signin_only));
+  std::string reader = TokenFor(*admin, "openid Directory.Read.All");
+  EXPECT_EQ(env.Call("GET", "/v1.0/users", reader).status, 200);
+  EXPECT_EQ(env.Call("GET", "/v1.0/groups", reader).status, 200);
+  // Reading scopes never write, whatever the role.
+  ExpectDenied(env.Call("PATCH", "/v1.0/users/" + guest_id, reader, R"({"jobTitle":"x"})"));
 }
 
 TEST(GuestMayReadTest, Levels) {

@@ -11,6 +11,7 @@
 
 #include <regex>
 
+#include "identity/graph_permissions.h"
 #include "support/browser.h"
 #include "support/test_env.h"
 
@@ -57,7 +58,7 @@ class SeedWalkthroughTest : public ::testing::Test {
     req.client_id = std::string(identity::kCliClientId);
     req.user_id = contoso.res.admin.id;
     req.preferred_username = contoso.res.admin.user_principal_name;
-    req.scopes = {"User.Read"};
+    req.scopes = identity::FirstPartyAdminScopes();  // the CLI's pre-authorised scopes
     auto t = env.tokens->IssueUserTokens(req);
     ASSERT_TRUE(t.ok()) << t.status().ToString();
     admin_token = t->access_token;

@@ -5,6 +5,7 @@
 
 #include <regex>
 
+#include "identity/graph_permissions.h"
 #include "support/browser.h"
 #include "support/test_env.h"
 
@@ -98,7 +99,7 @@ class GuestMakerTest : public ::testing::Test {
     req.client_id = std::string(identity::kCliClientId);
     req.user_id = u.id;
     req.preferred_username = u.user_principal_name;
-    req.scopes = {"User.Read"};
+    req.scopes = identity::FirstPartyAdminScopes();  // the CLI's pre-authorised scopes
     auto t = env.tokens->IssueUserTokens(req);
     EXPECT_TRUE(t.ok()) << t.status().ToString();
     return t->access_token;

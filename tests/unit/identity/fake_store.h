@@ -42,6 +42,7 @@ class FakeTransaction final : public store::Transaction {
   store::InvitationsRepository& Invitations() override { std::abort(); }
   store::AppsRepository& Apps() override { std::abort(); }
   store::BulkRepository& Bulk() override { std::abort(); }
+  store::ConsentRepository& Consent() override { std::abort(); }
   Status UpdateClient(const directory::Client&) override { return Unimplemented(); }
   StatusOr<std::string> GetDocument(const std::string&, const std::string&) override { return Unimplemented(); }
   Status PutDocument(const std::string&, const std::string&, const std::string&, int64_t) override {

@@ -5,6 +5,7 @@
 // file), and who may use it.
 #include <gtest/gtest.h>
 
+#include "support/app_consent.h"
 #include "support/browser.h"
 #include "support/test_env.h"
 
@@ -144,7 +145,7 @@ TEST_F(PortalTest, NewGuestUserInvitesOneAndShowsRefusalsAtTheField) {
 
 TEST_F(PortalTest, UsersAreListedWithSearchFiltersAndPaging) {
   for (int i = 0; i < 55; ++i) {
-    auto r = env.Call("POST", "/v1.0/invitations", contoso.token,
+    auto r = env.Call("POST", "/v1.0/invitations", gh::testing::AdminUserToken(env, contoso),
                       R"({"invitedUserEmailAddress":"guest)" + std::to_string(i) +
                           R"(@partner.example","inviteRedirectUrl":"https://myapps.microsoft.com"})");
     ASSERT_EQ(r.status, 201) << r.body;

@@ -9,6 +9,7 @@
 #include <cctype>
 
 #include "api/permissions.h"
+#include "support/app_consent.h"
 #include "support/browser.h"
 #include "support/test_env.h"
 #include "web/portal/portal.h"
@@ -45,7 +46,7 @@ class PortalUsersTest : public ::testing::Test {
 
   // A pending guest, invited through Graph without an email.
   directory::User Guest(const std::string& email, const std::string& name) {
-    auto r = env.Call("POST", "/v1.0/invitations", contoso.token,
+    auto r = env.Call("POST", "/v1.0/invitations", gh::testing::AdminUserToken(env, contoso),
                       R"({"invitedUserEmailAddress":")" + email + R"(","invitedUserDisplayName":")" + name +
                           R"(","inviteRedirectUrl":"https://myapps.microsoft.com"})");
     EXPECT_EQ(r.status, 201) << r.body;
