@@ -936,30 +936,14 @@ StatusOr<DeviceAuthorization> SigninService::StartDevice(const std::string& tena
 
 namespace {
 
-// What each scope lets the client do, as Entra's consent page says it.
+// What a requested scope lets the client do: the catalogue's consent name.
 std::string DescribeScope(const std::string& scope) {
-  static const std::map<std::string, std::string, std::less<>> kKnown = {
-      {"openid", "Sign you in"},
-      {"profile", "View your basic profile"},
-      {"email", "View your email address"},
-      {"offline_access", "Maintain access to data you have given it access to (stay signed in)"},
-      {"User.Read", "Sign you in and read your profile"},
-      {"User.Read.All", "Read all users' full profiles"},
-      {"User.ReadWrite.All", "Read and write all users' full profiles"},
-      {"User.Invite.All", "Invite guest users to the organization"},
-      {"Group.Read.All", "Read all groups"},
-      {"Group.ReadWrite.All", "Read and write all groups"},
-      {"Directory.Read.All", "Read directory data"},
-      {"Directory.ReadWrite.All", "Read and write directory data"},
-      {"Directory.AccessAsUser.All", "Access the directory as you, with everything your roles allow"},
-      {"Policy.Read.All", "Read your organization's policies"},
-  };
   std::string name = scope;
   for (std::string_view prefix : {"https://graph.microsoft.com/", "00000003-0000-0000-c000-000000000000/"})
     if (name.starts_with(prefix)) name = name.substr(prefix.size());
   if (name == ".default") return "Everything the application is allowed to do as you (.default)";
-  auto it = kKnown.find(name);
-  return it != kKnown.end() ? it->second : "Use the permission \"" + name + "\" as you";
+  const GraphPermission* p = FindPermission(name);
+  return p != nullptr ? std::string(p->consent_name) : "Use the permission \"" + name + "\" as you";
 }
 
 }  // namespace

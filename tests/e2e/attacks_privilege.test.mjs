@@ -109,7 +109,8 @@ test('a Guest Inviter cannot take over the Global Administrator with resetRedemp
 
 test('resetRedemption: only external users, only with a user\'s own address, the link only for a Global Administrator', async () => {
   const guestMail = `reset.${run}@example.org`;
-  const invited = await graph('POST', '/v1.0/invitations', { invitedUserEmailAddress: guestMail, inviteRedirectUrl: 'https://localhost/x' });
+  const invited = await graph('POST', '/v1.0/invitations', { invitedUserEmailAddress: guestMail, inviteRedirectUrl: 'https://localhost/x' },
+    { token: actors.ga.token });
   assert.equal(invited.status, 201, invited.text);
   const guestId = invited.json.invitedUser.id;
   const member = await newUser('plainmember');
@@ -327,7 +328,8 @@ test('a password reset, a disable and revokeSignInSessions end refresh tokens; a
 
 // Invites a Fabrikam user into Contoso and redeems it through the pages; returns the guest's id.
 async function redeemAsGuest(homeUser) {
-  const inv = await graph('POST', '/v1.0/invitations', { invitedUserEmailAddress: homeUser.upn, inviteRedirectUrl: 'https://localhost/welcome' });
+  const inv = await graph('POST', '/v1.0/invitations', { invitedUserEmailAddress: homeUser.upn, inviteRedirectUrl: 'https://localhost/welcome' },
+    { token: actors.ga.token });
   assert.equal(inv.status, 201, inv.text);
   const browser = new Browser();
   let r = await browser.get(inv.json.inviteRedeemUrl);
@@ -359,7 +361,8 @@ test('a guest whose home account is disabled can no longer refresh into the reso
 
 test('a home-tenant admin setting someone\'s mail attribute to the invited address cannot redeem their invitation', async () => {
   const victimAddress = `victim.${run}@${fabrikam.domain}`;
-  const inv = await graph('POST', '/v1.0/invitations', { invitedUserEmailAddress: victimAddress, inviteRedirectUrl: 'https://localhost/x' });
+  const inv = await graph('POST', '/v1.0/invitations', { invitedUserEmailAddress: victimAddress, inviteRedirectUrl: 'https://localhost/x' },
+    { token: actors.ga.token });
   assert.equal(inv.status, 201, inv.text);
   // A Fabrikam account under another name, whose mail attribute claims the victim's address.
   const impostor = await newUser('impostor', { tenant: fabrikam });
