@@ -78,6 +78,13 @@ std::string JoinScopes(const std::vector<std::string>& scopes) {
   return out;
 }
 
+std::vector<std::string> SplitScopes(std::string_view scope) {
+  std::vector<std::string> out;
+  std::istringstream in{std::string(scope)};
+  for (std::string w; in >> w;) out.push_back(w);
+  return out;
+}
+
 namespace {
 
 StatusOr<ScopeRequest> ParseScopes(const ConsentClient& client, std::string_view scope, bool strict) {

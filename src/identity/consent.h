@@ -72,6 +72,8 @@ ScopeRequest ParseScopeRequestLenient(const ConsentClient& client, std::string_v
 
 // Scopes joined with single spaces.
 std::string JoinScopes(const std::vector<std::string>& scopes);
+// A space-separated scope string as its scopes (empty ones dropped).
+std::vector<std::string> SplitScopes(std::string_view scope);
 
 class Consent {
  public:

@@ -8,6 +8,7 @@
 #include "core/encoding.h"
 #include "directory/validation.h"
 #include "directory/policy_service.h"
+#include "identity/consent.h"
 #include "identity/graph_permissions.h"
 #include "identity/secrets.h"
 #include "store/signin_repository.h"
@@ -959,7 +960,7 @@ StatusOr<SigninService::PendingDevice> SigninService::DescribeDevice(const std::
   GH_ASSIGN_OR_RETURN(auto client, FindClient(row->tenant_id, row->client_id));
   PendingDevice out{row->tenant_id, client.display_name, row->user_code, {}, row->origin_address, row->created_at,
                     row->expires_at};
-  for (const auto& s : Split(row->scope)) out.scopes.push_back({s, DescribeScope(s)});
+  for (const auto& s : SplitScopes(row->scope)) out.scopes.push_back({s, DescribeScope(s)});
   return out;
 }
 

@@ -230,13 +230,6 @@ json::object GrantToJson(const store::PermissionGrantRow& g) {
           {"scope", identity::JoinScopes(g.scopes)}};
 }
 
-std::vector<std::string> SplitScope(const std::string& s) {
-  std::vector<std::string> out;
-  std::istringstream in(s);
-  for (std::string w; in >> w;) out.push_back(w);
-  return out;
-}
-
 // $filter on clientId (eq): Graph's usual look-up of an app's grants.
 StatusOr<std::string> GrantFilter(const http::Request& req) {
   static const http::PropertySet props = {{"clientId", PropertyType::kGuid}};
@@ -279,7 +272,7 @@ http::Response CreateGrant(Services& s, http::RouteContext& ctx) {
     g.consent_type = r.String("consentType").value_or("");
     auto principal = r.NullableString("principalId");
     g.resource_id = r.String("resourceId").value_or("");
-    g.scopes = SplitScope(r.String("scope").value_or(""));
+    g.scopes = identity::SplitScopes(r.String("scope").value_or(""));
     r.Ignore({"@odata.type", "startTime", "expiryTime"});
     r.ReadOnly({"id"});
     GH_RETURN_IF_ERROR(r.Finish());
@@ -306,7 +299,7 @@ http::Response PatchGrant(Services& s, http::RouteContext& ctx) {
     GH_RETURN_IF_ERROR(r.Finish());
     if (!scope) return InvalidArgument("Property 'scope' is the one that can be updated.", "Request_BadRequest");
     GH_RETURN_IF_ERROR(
-        ConsentOf(s).UpdateGrantScopes(ActorOf(ctx), TenantOf(ctx), ctx.params["id"], SplitScope(*scope)).status());
+        ConsentOf(s).UpdateGrantScopes(ActorOf(ctx), TenantOf(ctx), ctx.params["id"], identity::SplitScopes(*scope)).status());
     return http::Response::NoContent();
   });
 }
