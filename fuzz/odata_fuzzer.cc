@@ -110,7 +110,7 @@ bool Same(const FilterExpr& a, const FilterExpr& b) {
 }
 
 void CheckSql(const FilterExpr& e, const gh::store::FilterTable& table) {
-  gh::sql::Params params;
+  gh::store::sql::Params params;
   auto sql = gh::store::FilterToSql(e, table, params);
   if (!sql.ok()) {
     GH_FUZZ_CHECK(sql.status().code() == gh::Code::kInvalidArgument, sql.status().ToString());
