@@ -18,10 +18,7 @@ namespace gh::fuzz {
 
 class World {
  public:
-  // `real_passwords`: Argon2id as in production, for fixtures that sign in.
-  // Otherwise passwords are "hashed" cheaply: Argon2id for each fuzzed user
-  // creation would slow a run 100-fold.
-  explicit World(bool real_passwords = false)
+  World()
       : env_(std::make_unique<gh::testing::TestEnv>(
             std::string(),
             [this](store::Store& inner) {
@@ -29,12 +26,20 @@ class World {
               failing_ = failing.get();
               return failing;
             },
-            real_passwords ? directory::PasswordHasher() : directory::PasswordHasher(gh::testing::FakeHash))) {}
+            // Argon2id for the fixtures, who sign in; a cheap stand-in once
+            // frozen, where a fuzzed user creation hashes a password that is
+            // never verified (Argon2id would slow the run 100-fold).
+            [this](std::string_view pw) {
+              return frozen_ ? gh::testing::FakeHash(pw) : identity::HashPassword(pw, env_->random);
+            })) {}
 
   gh::testing::TestEnv& env() { return *env_; }
 
   // From here on every write fails (Unavailable), and the count restarts.
-  void Freeze() { failing_->Reset(1); }
+  void Freeze() {
+    frozen_ = true;
+    failing_->Reset(1);
+  }
   // True when the request since the last Freeze() tried to write.
   bool Wrote() const { return failing_->calls() > 0; }
 
@@ -90,6 +95,7 @@ class World {
 
  private:
   store::testing::FailingStore* failing_ = nullptr;
+  bool frozen_ = false;
   std::unique_ptr<gh::testing::TestEnv> env_;
   std::map<std::string, std::string> vars_;
 };
