@@ -114,7 +114,18 @@ void Setup(World& w) {
   }
 }
 
-bool IsApiPath(std::string_view path) { return path.starts_with("/v1.0") || path.starts_with("/api/"); }
+// Where errors are Graph's JSON (api/routes.cc RenderError), pages elsewhere.
+bool IsApiPath(std::string_view p) {
+  return p == "/v1.0" || p.starts_with("/v1.0/") || p == "/api" || p.starts_with("/api/");
+}
+
+// What Beast lets through: a request target of visible characters only, and
+// header values without control characters other than tab.
+bool Deliverable(std::string_view target, bool header) {
+  for (unsigned char c : target)
+    if ((c < 0x20 && !(header && c == '\t')) || c == 0x7F || (!header && c == ' ')) return false;
+  return true;
+}
 
 void CheckResponse(const gh::http::Request& req, const gh::http::Response& r, bool wrote) {
   const std::string where = req.method + " " + req.target + " → " + std::to_string(r.status) + " " + r.body;
@@ -162,7 +173,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   size_t space = request_line.find(' ');
   if (space == std::string_view::npos || space == 0) return 0;
   std::string method(request_line.substr(0, space));
+  if (!Deliverable(method, false)) return 0;
   std::string target = w.Fill(request_line.substr(space + 1));
+  if (!Deliverable(target, false)) return 0;
 
   gh::http::HeaderList headers{{"Host", "localhost:8443"}};
   bool has_auth = false, has_type = false;
@@ -171,7 +184,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     rest = after;
     if (line.empty()) break;
     size_t colon = line.find(':');
-    if (colon == std::string_view::npos) return 0;
+    if (colon == std::string_view::npos || colon == 0 || !Deliverable(line, true)) return 0;
     std::string name(line.substr(0, colon));
     std::string_view value = line.substr(colon + 1);
     if (value.starts_with(' ')) value.remove_prefix(1);
