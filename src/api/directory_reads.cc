@@ -4,6 +4,7 @@
 #include "api/permissions.h"
 #include "core/random.h"
 #include "directory/policies.h"
+#include "identity/signin.h"
 
 namespace gh::api {
 
@@ -16,14 +17,22 @@ bool GuestMayRead(std::string_view level, DirectoryRead read, bool self) {
 Status AuthorizeDirectoryRead(Services& s, const http::RouteContext& ctx, DirectoryRead read,
                               std::string_view target) {
   const identity::Principal* p = ctx.principal;
+  const Status denied =
+      PermissionDenied("Insufficient privileges to complete the operation.", "Authorization_RequestDenied");
+  // Personal accounts share one tenant but are strangers to each other: it
+  // has no directory to read, only each account's own profile.
+  if (p != nullptr && p->tenant_id == identity::kConsumersTenantId) {
+    const std::string t = ToLower(std::string(target));
+    return read == DirectoryRead::kGetUser && p->kind == identity::PrincipalKind::kUser && t == p->object_id
+               ? OkStatus()
+               : denied;
+  }
   if (p == nullptr || p->kind != identity::PrincipalKind::kUser) return OkStatus();
   const bool groups = read == DirectoryRead::kListGroups || read == DirectoryRead::kGetGroup;
   // Role holders are admitted by the route's own rule, as before.
   static const http::Permission kUsersByRole = perm::UsersRead();
   static const http::Permission kGroupsByRole = perm::GroupsRead();
   if ((groups ? kGroupsByRole : kUsersByRole).allows(*p)) return OkStatus();
-  const Status denied =
-      PermissionDenied("Insufficient privileges to complete the operation.", "Authorization_RequestDenied");
   if (!HasDirectoryReadScope(*p, groups)) return denied;
   const std::string& tenant_id = TenantOf(ctx);
   auto caller = s.directory.GetUser(tenant_id, p->object_id);

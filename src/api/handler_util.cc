@@ -14,8 +14,7 @@ http::Response JsonResponse(int status, const boost::json::object& body) {
 
 directory::Actor ActorOf(const http::RouteContext& ctx) {
   if (!ctx.principal) return directory::Actor::System();
-  const auto& p = *ctx.principal;
-  return {p.object_id, p.kind == identity::PrincipalKind::kApp ? "app" : "user", p.display_name};
+  return identity::ActorFor(*ctx.principal);
 }
 
 const std::string& TenantOf(const http::RouteContext& ctx) { return ctx.principal->tenant_id; }

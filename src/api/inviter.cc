@@ -10,6 +10,7 @@ StatusOr<invitations::Inviter> InviterOf(Services& s, const http::RouteContext& 
   who.is_app = p.kind == identity::PrincipalKind::kApp;
   who.app_permissions = p.roles;
   who.directory_roles = p.directory_roles;
+  who.scopes = p.scopes;
   if (!who.is_app) {
     GH_ASSIGN_OR_RETURN(auto u, s.directory.GetUser(p.tenant_id, p.object_id));
     who.user_type = u.user_type;

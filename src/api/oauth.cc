@@ -1,5 +1,7 @@
 #include "api/oauth.h"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/json.hpp>
 
 #include "api/handler_util.h"
@@ -12,12 +14,22 @@ namespace {
 
 // Entra's token-endpoint error body.
 http::Response OAuthError(const http::Request& req, const Status& s, const Clock& clock) {
-  int status = s.code() == Code::kUnauthenticated ? 401
-               : s.code() == Code::kInvalidArgument ? 400
-               : s.code() == Code::kUnavailable     ? 503
-                                                    : 500;
+  int status = s.code() == Code::kUnauthenticated      ? 401
+               : s.code() == Code::kInvalidArgument    ? 400
+               : s.code() == Code::kPermissionDenied   ? 400  // RFC 6749 §5.2: unauthorized_client, access_denied
+               : s.code() == Code::kResourceExhausted  ? 429
+               : s.code() == Code::kUnavailable        ? 503
+                                                       : 500;
   std::string error = s.reason().empty() ? (status >= 500 ? "temporarily_unavailable" : "invalid_request") : s.reason();
-  std::string description = status == 500 ? "AADSTS50000: There was an error issuing a token." : s.message();
+  // A 5xx is the server's failure: its message may quote the database, so
+  // the client gets a generic description and the log gets the details.
+  std::string description = s.message();
+  if (status >= 500) {
+    spdlog::error("request_id={} token endpoint error answered generically: code={} reason={} detail=\"{}\"",
+                  req.request_id, CodeName(s.code()), s.reason(), s.message());
+    description = status == 500 ? "AADSTS50000: There was an error issuing a token."
+                                : "AADSTS90033: A transient error has occurred. Please try again.";
+  }
   json::object body{{"error", error},
                     {"error_description", description},
                     {"error_codes", json::array{identity::AadstsCode(description)}},
@@ -26,6 +38,7 @@ http::Response OAuthError(const http::Request& req, const Status& s, const Clock
                     {"correlation_id", req.request_id}};
   auto resp = JsonResponse(status, body);
   resp.SetHeader("Cache-Control", "no-store");
+  if (status == 429) resp.SetHeader("Retry-After", "60");
   return resp;
 }
 
@@ -94,7 +107,7 @@ http::Response DeviceCode(Services& s, http::RouteContext& ctx) {
   const auto& req = ctx.request;
   auto form = http::ParseForm(req.body);
   auto device = s.signin.StartDevice(ctx.params["tenant"], http::FormValue(form, "client_id"),
-                                     http::FormValue(form, "scope"), s.public_base);
+                                     http::FormValue(form, "scope"), s.public_base, req.remote_address);
   if (!device.ok()) return OAuthError(req, device.status(), s.clock);
   return TokenJson(json::object{
       {"device_code", device->device_code},
@@ -177,7 +190,14 @@ StatusOr<identity::Principal> BearerAuthenticator::Authenticate(const http::Requ
     return Unauthenticated("The Authorization header must use the Bearer scheme.", "InvalidAuthenticationToken");
   GH_ASSIGN_OR_RETURN(auto principal, s_.tokens.VerifyAccessToken(auth.substr(7)));
   if (principal.kind == identity::PrincipalKind::kUser) {
-    GH_ASSIGN_OR_RETURN(principal.directory_roles, s_.directory.EffectiveRoles(principal.tenant_id, principal.object_id));
+    // A token outlives neither its user nor the user's enabled state, and
+    // acts with the roles the user holds now, not when it was issued.
+    auto caller = s_.directory.UserWithRoles(principal.tenant_id, principal.object_id);
+    if (!caller.ok() && caller.status().code() != Code::kNotFound) return caller.status();
+    if (!caller.ok() || !caller->first.account_enabled)
+      return Unauthenticated("The user of this access token no longer exists or is disabled.",
+                             "InvalidAuthenticationToken");
+    principal.directory_roles = std::move(caller->second);
   }
   return principal;
 }

@@ -13,6 +13,7 @@ const std::string kHelpdesk(d::kHelpdeskAdministratorRole);
 const std::string kLicenseAdmin(d::kLicenseAdministratorRole);
 const std::string kPowerPlatformAdmin(d::kPowerPlatformAdministratorRole);
 const std::string kGuestInviter(d::kGuestInviterRole);
+const std::string kPrivilegedRoleAdmin(d::kPrivilegedRoleAdministratorRole);
 }  // namespace
 
 http::Permission RequireAny(std::string name, std::vector<std::string> app_permissions,
@@ -50,32 +51,41 @@ http::Permission GroupsReadDelegated() {
 http::Permission UsersRead() {
   return RequireAny("User.Read.All",
                     {"User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"},
-                    {kUserAdmin, kHelpdesk, kLicenseAdmin, kPowerPlatformAdmin, kGuestInviter});
+                    {kUserAdmin, kHelpdesk, kLicenseAdmin, kPowerPlatformAdmin, kGuestInviter, kPrivilegedRoleAdmin});
 }
 http::Permission UsersWrite() {
   return RequireAny("User.ReadWrite.All", {"User.ReadWrite.All", "Directory.ReadWrite.All"}, {kUserAdmin});
+}
+http::Permission UsersRevokeSessions() {
+  return RequireAny("User.RevokeSessions.All",
+                    {"User.RevokeSessions.All", "User.ReadWrite.All", "Directory.ReadWrite.All"}, {kUserAdmin, kHelpdesk});
 }
 http::Permission GroupsRead() {
   return RequireAny("Group.Read.All",
                     {"Group.Read.All", "Group.ReadWrite.All", "GroupMember.Read.All", "GroupMember.ReadWrite.All",
                      "Directory.Read.All", "Directory.ReadWrite.All"},
-                    {kUserAdmin, kHelpdesk, kLicenseAdmin, kPowerPlatformAdmin});
+                    {kUserAdmin, kHelpdesk, kLicenseAdmin, kPowerPlatformAdmin, kPrivilegedRoleAdmin});
 }
+// Privileged Role Administrators are admitted for role-assignable groups
+// only; the directory's rules (directory/privileges.h) refuse them the rest.
 http::Permission GroupsWrite() {
-  return RequireAny("Group.ReadWrite.All", {"Group.ReadWrite.All", "Directory.ReadWrite.All"}, {kUserAdmin});
+  return RequireAny("Group.ReadWrite.All", {"Group.ReadWrite.All", "Directory.ReadWrite.All"},
+                    {kUserAdmin, kPrivilegedRoleAdmin});
 }
 http::Permission GroupMembersWrite() {
   return RequireAny("GroupMember.ReadWrite.All",
-                    {"GroupMember.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"}, {kUserAdmin});
+                    {"GroupMember.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"},
+                    {kUserAdmin, kPrivilegedRoleAdmin});
 }
 http::Permission RolesRead() {
   return RequireAny("RoleManagement.Read.Directory",
                     {"RoleManagement.Read.Directory", "RoleManagement.ReadWrite.Directory", "Directory.Read.All",
                      "Directory.ReadWrite.All"},
-                    {kUserAdmin, kPowerPlatformAdmin});
+                    {kUserAdmin, kPowerPlatformAdmin, kPrivilegedRoleAdmin});
 }
 http::Permission RolesWrite() {
-  return RequireAny("RoleManagement.ReadWrite.Directory", {"RoleManagement.ReadWrite.Directory"}, {});
+  return RequireAny("RoleManagement.ReadWrite.Directory", {"RoleManagement.ReadWrite.Directory"},
+                    {kPrivilegedRoleAdmin});
 }
 http::Permission ApplicationsRead() {
   return RequireAny("Application.Read.All",

@@ -27,6 +27,7 @@ http::Permission UsersReadDelegated();
 // GET /groups and /groups/{id}: as UsersReadDelegated() for groups.
 http::Permission GroupsReadDelegated();
 http::Permission UsersWrite();
+http::Permission UsersRevokeSessions();
 http::Permission GroupsRead();
 http::Permission GroupsWrite();
 http::Permission GroupMembersWrite();

@@ -54,21 +54,12 @@ std::vector<http::Route> AllRoutes(Services& s) {
                     graph::LicenseRoutes(s), admin::SkuRoutes(s), admin::EnvironmentRoutes(s), admin::NotifyRoutes(s),
                     admin::GateRoutes(s), admin::BulkInvitationRoutes(s),
                     web::EnvironmentPages({s.store, s.signin, s.environments, s.gate}),
-                    web::SigninRoutes({s.signin, s.directory, s.random, s.public_base}),
+                    web::SigninRoutes({s.signin, s.directory, s.random, s.public_base, s.tokens}),
                     web::RedeemRoutes({s.invitations, s.signin, s.random}), web::StaticFiles(), web::FrontDoorPages(),
                     web::PortalPages(PortalDepsOf(s))})
     for (auto& r : part) all.push_back(std::move(r));
-  // The gate's snapshots are replaced after each committed write: a
-  // successful mutating request drops them (home-tenant policies live in
-  // other tenants' snapshots too, so all of them); the next decision rebuilds.
-  for (auto& r : all) {
-    if (!r.mutates) continue;
-    r.handler = [&s, inner = std::move(r.handler)](http::RouteContext& ctx) {
-      http::Response resp = inner(ctx);
-      if (s.gate && resp.status < 400) s.gate->InvalidateAll();
-      return resp;
-    };
-  }
+  // The gate's snapshots follow committed writes (the store's commit
+  // listener, set by the composition root), not requests.
   return all;
 }
 
@@ -79,7 +70,8 @@ http::Response RenderError(const http::Request& req, const Status& s) {
              p.find("/discovery/") != std::string::npos || p.find("/oidc/") != std::string::npos;
   if (api) return GraphError(req, s);
   int status = HttpStatusFor(s);
-  return web::MessagePage(status, status == 404 ? "Page not found" : "Something went wrong", s.message(), "Home", "/");
+  return web::MessagePage(status, status == 404 ? "Page not found" : "Something went wrong",
+                          web::ShownMessage(req, s), "Home", "/");
 }
 
 }  // namespace gh::api

@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 #include <filesystem>
 #include <iostream>
+#include <thread>
 
 #include "api/oauth.h"
 #include "api/routes.h"
@@ -21,9 +22,11 @@
 #include "identity/clients.h"
 #include "identity/keys.h"
 #include "identity/local_ca.h"
+#include "identity/password_pool.h"
 #include "identity/secrets.h"
 #include "gate/loader/snapshot_loader.h"
 #include "identity/signin.h"
+#include "identity/signin_purger.h"
 #include "licensing/licensing_service.h"
 #include "environments/environment_service.h"
 #include "identity/token_service.h"
@@ -81,13 +84,18 @@ std::unique_ptr<store::Store> OpenStoreIn(const CommonOptions& o) {
 struct Core {
   SystemClock clock;
   SecureRandom random;
+  // Every Argon2id hash and verification runs in this bounded pool.
+  identity::PasswordPool passwords;
   std::unique_ptr<store::Store> store;
   std::unique_ptr<directory::DirectoryService> directory;
   std::unique_ptr<identity::ClientRegistry> clients;
 
-  explicit Core(const CommonOptions& o) : store(OpenStoreIn(o)) {
-    directory = std::make_unique<directory::DirectoryService>(
-        *store, clock, random, [this](std::string_view pw) { return identity::HashPassword(pw, random); });
+  explicit Core(const CommonOptions& o, identity::PasswordPoolOptions pool = {})
+      : passwords(pool), store(OpenStoreIn(o)) {
+    // Passwords set by administrators (Graph, portal, provisioning).
+    directory = std::make_unique<directory::DirectoryService>(*store, clock, random, [this](std::string_view pw) {
+      return passwords.Hash(pw, random, identity::PasswordPool::Caller::kAuthenticated);
+    });
     clients = std::make_unique<identity::ClientRegistry>(*store, clock, random);
   }
 };
@@ -99,8 +107,24 @@ struct ServeOptions {
   bool demo = false;
   int threads = 2;
   size_t max_body_bytes = 8 * 1024 * 1024;
+  std::vector<std::string> trusted_proxies;  // CIDR blocks whose X-Forwarded-For is believed
+  int max_connections = 1000, max_connections_per_address = 100;
   std::string smtp, mail_from;  // mail: SMTP URL (empty = .eml files), From address
+  bool disable_signup = false;
+  int purge_interval_seconds = 600;  // 0: never purge expired sign-in rows
 };
+
+// Anonymous Argon2id work (sign-in, sign-up) may hold at most all workers but
+// one, whatever floods in: the server runs handlers on max(2, --threads)
+// workers (http/server.h), and a request waiting for the pool holds its worker
+// as surely as one hashing. Computations at once: one per core.
+identity::PasswordPoolOptions PasswordPoolFor(const ServeOptions& o) {
+  const int workers = std::max(2, o.threads);
+  identity::PasswordPoolOptions p;
+  p.public_in_flight = workers - 1;
+  p.slots = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  return p;
+}
 
 // "host:pid": who holds outbox and bulk-job leases.
 std::string ProcessName() {
@@ -160,7 +184,7 @@ MailRuntime StartMail(const CommonOptions& common, const ServeOptions& o, const 
 }
 
 int Serve(const CommonOptions& common, const ServeOptions& o) {
-  Core core(common);
+  Core core(common, PasswordPoolFor(o));
   http::ServerOptions so;
   auto colon = o.listen.rfind(':');
   if (colon == std::string::npos) Fail("--listen", InvalidArgument("expected HOST:PORT, got '" + o.listen + "'"));
@@ -173,6 +197,12 @@ int Serve(const CommonOptions& common, const ServeOptions& o) {
   so.threads = o.threads;
   so.max_body_bytes = o.max_body_bytes;
   so.tls = !o.insecure_http;
+  so.trusted_proxies = OrDie(http::TrustedProxies::Parse(o.trusted_proxies), "--trusted-proxy");
+  so.max_connections = o.max_connections;
+  so.max_connections_per_address = o.max_connections_per_address;
+  // Behind a TLS-terminating proxy the browser still speaks HTTPS: cookies
+  // must be Secure and HSTS sent, though this hop is plain HTTP.
+  so.public_https = !so.tls && o.public_url.starts_with("https://");
   std::string ca_path;
   if (so.tls) {
     if (o.tls_cert.empty() != o.tls_key.empty())
@@ -191,6 +221,9 @@ int Serve(const CommonOptions& common, const ServeOptions& o) {
   // The server binds first (port 0 picks a free one); the router is set right
   // after, before Run() accepts any connection.
   std::unique_ptr<http::Router> router;
+  // Upload routes read a body over the default limit only once the route
+  // admits the request from its headers (token or session).
+  so.admit_large_body = [&router](const http::Request& head) { return router->AdmitLargeBody(head); };
   auto server = OrDie(http::Server::Create(so, [&router](const http::Request& r) { return router->Handle(r); }),
                       "starting the server");
   std::string scheme = so.tls ? "https" : "http";
@@ -203,7 +236,10 @@ int Serve(const CommonOptions& common, const ServeOptions& o) {
   identity::TokenService tokens(*core.store, keys, core.clock, core.random, public_base);
   licensing::LicensingService licensing(*core.store, core.clock, core.random);
   environments::EnvironmentService environments(*core.store, core.clock, core.random, public_base);
-  identity::SigninService signin(*core.store, *core.directory, tokens, core.clock, core.random);
+  identity::SigninConfig signin_config;
+  signin_config.signup_enabled = !o.disable_signup;
+  identity::SigninService signin(*core.store, *core.directory, tokens, core.clock, core.random, signin_config);
+  signin.SetPasswordPool(&core.passwords);
   if (Status s = signin.EnsureConsumersTenant(); !s.ok()) Fail("creating the consumers tenant", s);
   mail::Outbox outbox(core.clock, core.random);
   directory::PolicyService policies(*core.store, core.clock, core.random);
@@ -243,12 +279,17 @@ int Serve(const CommonOptions& common, const ServeOptions& o) {
   // The gate: snapshots per tenant, rebuilt after writes; it also guards the
   // token endpoint's first-party client surfaces.
   gate::SnapshotCache gate_cache(gate::StoreLoader(*core.store));
+  core.store->SetCommitListener(gate::InvalidateOnCommit(gate_cache));
+  struct ListenerReset {  // the cache dies before the store
+    store::Store& store;
+    ~ListenerReset() { store.SetCommitListener(nullptr); }
+  } listener_reset{*core.store};
   services.gate = &gate_cache;
   signin.SetClientGate(gate::MakeClientGate(gate_cache));
   // Bulk invitations: jobs run on a background thread; a job another process
   // on this host left behind when it died is resumed at once.
   invitations::BulkInvitationService bulk(*core.store, invitations, core.clock, core.random);
-  bulk.SetOnCommitted([&gate_cache](const std::string& tenant_id) { gate_cache.Invalidate(tenant_id); });
+
   invitations::RunnerOptions runner_options;
   runner_options.owner = ProcessName();
   runner_options.owner_is_dead = [](const std::string& owner) { return IsDeadLocalProcess(owner); };
@@ -304,7 +345,20 @@ int Serve(const CommonOptions& common, const ServeOptions& o) {
             << std::flush;
   MailRuntime mail_runtime = StartMail(common, o, public_base, *core.store, core.clock);
   bulk_runner.Start();
+  // Expired codes, sessions, tokens and throttle rows go, so the tables that
+  // anonymous requests write to stay bounded.
+  identity::SigninPurger purger(signin, std::chrono::seconds(o.purge_interval_seconds),
+                                [](const StatusOr<store::PurgeCounts>& r) {
+                                  if (!r.ok()) spdlog::warn("purge of expired sign-in rows failed: {}", r.status().message());
+                                  else if (r->Total() > 0)
+                                    spdlog::info("purged expired sign-in rows: {} sessions, {} codes, {} refresh tokens, "
+                                                 "{} device codes, {} one-time codes, {} throttles",
+                                                 r->sessions, r->auth_codes, r->refresh_tokens, r->device_codes,
+                                                 r->otps, r->throttles);
+                                });
+  purger.Start();
   server->Run(/*install_signal_handlers=*/true);
+  purger.Stop();
   bulk_runner.Stop();           // finishes the chunk in hand; the job resumes at the next start
   mail_runtime.sender->Stop();  // finishes the batch in hand; the rest stays queued
   spdlog::info("gatehouse stopped");
@@ -379,12 +433,35 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--threads", serve.threads, "I/O threads")->envname("GATEHOUSE_THREADS")->check(CLI::Range(1, 64));
   serve_cmd->add_option("--max-body-bytes", serve.max_body_bytes, "Largest request body accepted")
       ->envname("GATEHOUSE_MAX_BODY_BYTES");
+  serve_cmd->add_option("--trusted-proxy", serve.trusted_proxies,
+                        "A reverse proxy (address or CIDR block; repeat or separate with commas) whose "
+                        "X-Forwarded-For names the client; from anyone else it is ignored")
+      ->envname("GATEHOUSE_TRUSTED_PROXIES")
+      ->delimiter(',');
+  serve_cmd->add_option("--max-connections", serve.max_connections, "Connections served at once (0 = no cap)")
+      ->envname("GATEHOUSE_MAX_CONNECTIONS")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  serve_cmd->add_option("--max-connections-per-address", serve.max_connections_per_address,
+                        "Connections served at once per client address, IPv6 by /64; trusted proxies are exempt "
+                        "(0 = no cap)")
+      ->envname("GATEHOUSE_MAX_CONNECTIONS_PER_ADDRESS")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   serve_cmd->add_option("--smtp", serve.smtp,
                         "Deliver mail by SMTP: smtp://[user:pass@]host[:port][?starttls=none|try|required] or "
                         "smtps://…; default: .eml files in DATA/outbox/")
       ->envname("GATEHOUSE_SMTP");
   serve_cmd->add_option("--mail-from", serve.mail_from, "Sender address of mail (default invites@<public host>)")
       ->envname("GATEHOUSE_MAIL_FROM");
+  serve_cmd->add_flag("--disable-signup", serve.disable_signup,
+                      "Turn off self-service sign-up of personal accounts (/signup)")
+      ->envname("GATEHOUSE_DISABLE_SIGNUP");
+  serve_cmd->add_option("--purge-interval", serve.purge_interval_seconds,
+                        "Seconds between purges of expired sign-in rows (0: never)")
+      ->envname("GATEHOUSE_PURGE_INTERVAL")
+      ->check(CLI::Range(0, 7 * 24 * 3600))
+      ->capture_default_str();
 
   InitOptions init;
   auto* init_cmd = app.add_subcommand("init", "Create a tenant with its first Global Administrator and an automation client");

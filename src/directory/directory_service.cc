@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
+#include "directory/privileges.h"
 #include "directory/validation.h"
 
 namespace gh::directory {
@@ -58,6 +59,12 @@ Status ValidateGroupFields(const Group& g) {
                            "Request_BadRequest");
   if (!g.IsMicrosoft365() && !g.security_enabled)
     return InvalidArgument("Only Microsoft 365 groups (groupTypes 'Unified') may have securityEnabled false.",
+                           "Request_BadRequest");
+  if (g.is_assignable_to_role && (!g.security_enabled ||
+                                  std::find(g.group_types.begin(), g.group_types.end(), "DynamicMembership") !=
+                                      g.group_types.end()))
+    return InvalidArgument("A group with isAssignableToRole true must have securityEnabled true and assigned "
+                           "(not dynamic) membership.",
                            "Request_BadRequest");
   return OkStatus();
 }
@@ -194,6 +201,7 @@ StatusOr<User> DirectoryService::CreateUser(const Actor& actor, const std::strin
   if (in.password.empty())
     return InvalidArgument("Property 'passwordProfile.password' is required when creating a user.",
                            "Request_BadRequest");
+  GH_RETURN_IF_ERROR(ValidatePasswordStrength(in.password));
   GH_ASSIGN_OR_RETURN(u.password_hash, hash_password_(in.password));
   GH_RETURN_IF_ERROR(Write([&](store::Transaction& tx) -> Status {
     GH_RETURN_IF_ERROR(CheckUpnDomain(tx, tenant_id, u.user_principal_name));
@@ -212,11 +220,15 @@ StatusOr<User> DirectoryService::UpdateUser(const Actor& actor, const std::strin
   std::string new_hash;
   if (p.password) {
     if (p.password->empty()) return InvalidArgument("Property 'passwordProfile.password' may not be empty.");
+    GH_RETURN_IF_ERROR(ValidatePasswordStrength(*p.password));
     GH_ASSIGN_OR_RETURN(new_hash, hash_password_(*p.password));
   }
   User u;
   GH_RETURN_IF_ERROR(Write([&](store::Transaction& tx) -> Status {
     GH_ASSIGN_OR_RETURN(u, FindUser(tx, tenant_id, id_or_upn));
+    GH_RETURN_IF_ERROR(CheckSensitive(tx, actor, u, p));
+    // A new password or a disable ends every sign-in made before it.
+    if (p.password || (p.account_enabled && !*p.account_enabled)) u.sessions_valid_from = clock_.NowMillis();
     std::vector<std::string> changed;
     auto mark = [&](bool engaged, const char* name) {
       if (engaged) changed.push_back(name);
@@ -269,9 +281,40 @@ StatusOr<User> DirectoryService::UpdateUser(const Actor& actor, const std::strin
 Status DirectoryService::DeleteUser(const Actor& actor, const std::string& tenant_id, const std::string& id_or_upn) {
   return Write([&](store::Transaction& tx) -> Status {
     GH_ASSIGN_OR_RETURN(User u, FindUser(tx, tenant_id, id_or_upn));
+    GH_ASSIGN_OR_RETURN(auto roles, RolesIn(tx, tenant_id, u.id));
+    GH_RETURN_IF_ERROR(MayTakeSensitiveAction(actor, roles, UserAction::kDelete));
     GH_RETURN_IF_ERROR(tx.DeleteUser(tenant_id, u.id));
     return tx.InsertAudit(Audit(actor, tenant_id, "UserManagement", "Delete user", "User", u.id, u.user_principal_name));
   });
+}
+
+Status DirectoryService::RevokeSignInSessions(const Actor& actor, const std::string& tenant_id,
+                                              const std::string& id_or_upn) {
+  return Write([&](store::Transaction& tx) -> Status {
+    GH_ASSIGN_OR_RETURN(User u, FindUser(tx, tenant_id, id_or_upn));
+    GH_ASSIGN_OR_RETURN(auto roles, RolesIn(tx, tenant_id, u.id));
+    GH_RETURN_IF_ERROR(MayTakeSensitiveAction(actor, roles, UserAction::kResetPassword));
+    u.sessions_valid_from = clock_.NowMillis();
+    GH_RETURN_IF_ERROR(tx.UpdateUser(u));
+    return tx.InsertAudit(Audit(actor, tenant_id, "UserManagement", "Invalidate all refresh tokens for user", "User",
+                                u.id, u.user_principal_name));
+  });
+}
+
+Status DirectoryService::CheckSensitive(store::Transaction& tx, const Actor& actor, const User& u,
+                                        const UserPatch& p) {
+  std::vector<UserAction> actions;
+  if (p.password) actions.push_back(UserAction::kResetPassword);
+  if (p.account_enabled && *p.account_enabled != u.account_enabled) actions.push_back(UserAction::kEnableOrDisable);
+  if (p.user_principal_name && ToLower(*p.user_principal_name) != ToLower(u.user_principal_name))
+    actions.push_back(UserAction::kChangeSignInName);
+  if ((p.mail && *p.mail != u.mail) || (p.other_mails && *p.other_mails != u.other_mails))
+    actions.push_back(UserAction::kChangeMail);
+  if (p.user_type && *p.user_type != u.user_type) actions.push_back(UserAction::kChangeUserType);
+  if (actions.empty()) return OkStatus();
+  GH_ASSIGN_OR_RETURN(auto roles, RolesIn(tx, u.tenant_id, u.id));
+  for (UserAction a : actions) GH_RETURN_IF_ERROR(MayTakeSensitiveAction(actor, roles, a));
+  return OkStatus();
 }
 
 StatusOr<User> DirectoryService::GetUser(const std::string& tenant_id, const std::string& id_or_upn) {
@@ -296,8 +339,10 @@ StatusOr<Group> DirectoryService::CreateGroup(const Actor& actor, const std::str
   g.mail_enabled = in.mail_enabled;
   g.security_enabled = in.security_enabled;
   g.group_types = std::move(in.group_types);
+  g.is_assignable_to_role = in.is_assignable_to_role;
   g.created_at = g.updated_at = clock_.NowMillis();
   GH_RETURN_IF_ERROR(ValidateGroupFields(g));
+  GH_RETURN_IF_ERROR(MayWriteGroup(actor, g));
   GH_RETURN_IF_ERROR(Write([&](store::Transaction& tx) -> Status {
     GH_ASSIGN_OR_RETURN(Tenant t, tx.GetTenant(tenant_id));
     if (g.mail_enabled) g.mail = g.mail_nickname + "@" + t.initial_domain;
@@ -312,6 +357,7 @@ StatusOr<Group> DirectoryService::UpdateGroup(const Actor& actor, const std::str
   Group g;
   GH_RETURN_IF_ERROR(Write([&](store::Transaction& tx) -> Status {
     GH_ASSIGN_OR_RETURN(g, tx.GetGroup(tenant_id, id));
+    GH_RETURN_IF_ERROR(MayWriteGroup(actor, g));
     if (p.display_name) g.display_name = *p.display_name;
     if (p.mail_nickname) g.mail_nickname = *p.mail_nickname;
     Apply(g.description, p.description);
@@ -328,6 +374,7 @@ StatusOr<Group> DirectoryService::UpdateGroup(const Actor& actor, const std::str
 Status DirectoryService::DeleteGroup(const Actor& actor, const std::string& tenant_id, const std::string& id) {
   return Write([&](store::Transaction& tx) -> Status {
     GH_ASSIGN_OR_RETURN(Group g, tx.GetGroup(tenant_id, id));
+    GH_RETURN_IF_ERROR(MayWriteGroup(actor, g));
     GH_RETURN_IF_ERROR(tx.DeleteGroup(tenant_id, id));
     return tx.InsertAudit(Audit(actor, tenant_id, "GroupManagement", "Delete group", "Group", g.id, g.display_name));
   });
@@ -349,6 +396,7 @@ Status DirectoryService::AddMember(const Actor& actor, const std::string& tenant
                                    const std::string& member_id) {
   return Write([&](store::Transaction& tx) -> Status {
     GH_ASSIGN_OR_RETURN(Group g, tx.GetGroup(tenant_id, group_id));
+    GH_RETURN_IF_ERROR(MayWriteMembers(actor, g));
     Membership m{group_id, member_id, MemberKind::kUser};
     std::string member_name;
     if (auto u = tx.GetUser(tenant_id, member_id); u.ok()) {
@@ -356,6 +404,9 @@ Status DirectoryService::AddMember(const Actor& actor, const std::string& tenant
     } else if (auto sub = tx.GetGroup(tenant_id, member_id); sub.ok()) {
       m.member_kind = MemberKind::kGroup;
       member_name = sub->display_name;
+      if (g.is_assignable_to_role)
+        return InvalidArgument("A group that can be assigned directory roles can't have groups as members.",
+                               "Request_BadRequest");
       if (member_id == group_id) return InvalidArgument("A group cannot be a member of itself.", "Request_BadRequest");
       GH_ASSIGN_OR_RETURN(auto parents, tx.ListTransitiveGroupsOf(tenant_id, group_id));
       if (std::find(parents.begin(), parents.end(), member_id) != parents.end())
@@ -380,6 +431,7 @@ Status DirectoryService::RemoveMember(const Actor& actor, const std::string& ten
                                       const std::string& member_id) {
   return Write([&](store::Transaction& tx) -> Status {
     GH_ASSIGN_OR_RETURN(Group g, tx.GetGroup(tenant_id, group_id));
+    GH_RETURN_IF_ERROR(MayWriteMembers(actor, g));
     GH_RETURN_IF_ERROR(tx.RemoveMember(tenant_id, group_id, member_id));
     auto e = Audit(actor, tenant_id, "GroupManagement", "Remove member from group", "Group", g.id, g.display_name);
     e.details_json = boost::json::serialize(boost::json::object{{"memberId", member_id}});
@@ -432,6 +484,11 @@ StatusOr<RoleAssignment> DirectoryService::AssignRole(const Actor& actor, const 
       name = u->user_principal_name;
     } else if (auto g = tx.GetGroup(tenant_id, a.principal_id); g.ok()) {
       name = g->display_name;
+      if (!g->is_assignable_to_role)
+        return InvalidArgument("The group '" + g->display_name +
+                                   "' can't be assigned a directory role: only groups created with "
+                                   "isAssignableToRole true can hold roles.",
+                               "Request_BadRequest");
     } else {
       return NotFound("The principal '" + principal_id + "' does not exist in this directory.",
                       "Request_ResourceNotFound");
@@ -475,19 +532,34 @@ StatusOr<std::vector<RoleAssignment>> DirectoryService::ListRoleAssignments(cons
   return tx->ListRoleAssignments(tenant_id, principal_id, role_id);
 }
 
-StatusOr<std::vector<std::string>> DirectoryService::EffectiveRoles(const std::string& tenant_id,
-                                                                    const std::string& user_id) {
-  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
-  GH_ASSIGN_OR_RETURN(auto principals, tx->ListTransitiveGroupsOf(tenant_id, user_id));
+StatusOr<std::vector<std::string>> DirectoryService::RolesIn(store::Transaction& tx, const std::string& tenant_id,
+                                                             const std::string& user_id) {
+  // Roles come from the user's own assignments and from role-assignable
+  // groups they are a direct member of (such groups have no nested groups).
+  GH_ASSIGN_OR_RETURN(auto principals, tx.ListGroupsOf(tenant_id, user_id));
   principals.push_back(user_id);
   std::vector<std::string> roles;
   for (const auto& p : principals) {
-    GH_ASSIGN_OR_RETURN(auto as, tx->ListRoleAssignments(tenant_id, p));
+    GH_ASSIGN_OR_RETURN(auto as, tx.ListRoleAssignments(tenant_id, p));
     for (auto& a : as)
       if (std::find(roles.begin(), roles.end(), a.role_definition_id) == roles.end())
         roles.push_back(a.role_definition_id);
   }
   return roles;
+}
+
+StatusOr<std::vector<std::string>> DirectoryService::EffectiveRoles(const std::string& tenant_id,
+                                                                    const std::string& user_id) {
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  return RolesIn(*tx, tenant_id, user_id);
+}
+
+StatusOr<std::pair<User, std::vector<std::string>>> DirectoryService::UserWithRoles(const std::string& tenant_id,
+                                                                                  const std::string& user_id) {
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  GH_ASSIGN_OR_RETURN(User u, tx->GetUser(tenant_id, user_id));
+  GH_ASSIGN_OR_RETURN(auto roles, RolesIn(*tx, tenant_id, user_id));
+  return std::pair{std::move(u), std::move(roles)};
 }
 
 StatusOr<store::Page<AuditEntry>> DirectoryService::ListAudit(const store::AuditQuery& q) {

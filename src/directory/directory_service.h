@@ -1,9 +1,10 @@
 #pragma once
 // The directory's write and read operations with their rules: users, groups,
 // memberships and directory role assignments, each write audited in the same
-// transaction. Callers have already been authenticated and authorised for the
-// operation; this module checks the data (validity, uniqueness, tenant
-// confinement), not who is asking.
+// transaction. Callers have already been authenticated and admitted for the
+// kind of operation by the route table; this module checks the data
+// (validity, uniqueness, tenant confinement) and who may act on this target
+// (directory/privileges.h: privileged users, role-assignable groups).
 #include <functional>
 #include <optional>
 #include <string>
@@ -12,18 +13,12 @@
 #include "core/clock.h"
 #include "core/random.h"
 #include "core/status.h"
+#include "directory/actor.h"
 #include "directory/model.h"
 #include "store/store.h"
 
 namespace gh::directory {
 
-// Who is doing the write, for the audit log.
-struct Actor {
-  std::string id;
-  std::string type = "system";  // "user" / "app" / "system"
-  std::string name;
-  static Actor System() { return {"", "system", "Gatehouse"}; }
-};
 
 // An audit entry for a write by `actor`, stamped with a new id and the time;
 // every module's writes build theirs with this.
@@ -64,6 +59,7 @@ struct NewGroup {
   bool mail_enabled = false;
   bool security_enabled = true;
   std::vector<std::string> group_types;
+  bool is_assignable_to_role = false;  // only Global / Privileged Role Administrators may set it
 };
 
 struct GroupPatch {
@@ -97,6 +93,9 @@ class DirectoryService {
   StatusOr<User> UpdateUser(const Actor& actor, const std::string& tenant_id, const std::string& id_or_upn,
                             const UserPatch& patch);
   Status DeleteUser(const Actor& actor, const std::string& tenant_id, const std::string& id_or_upn);
+  // Ends every sign-in session and refresh token the user has (Graph's
+  // revokeSignInSessions): sessions_valid_from = now.
+  Status RevokeSignInSessions(const Actor& actor, const std::string& tenant_id, const std::string& id_or_upn);
   StatusOr<User> GetUser(const std::string& tenant_id, const std::string& id_or_upn);
   StatusOr<store::Page<User>> ListUsers(const store::ListQuery& q);
 
@@ -126,8 +125,14 @@ class DirectoryService {
   StatusOr<std::vector<RoleAssignment>> ListRoleAssignments(const std::string& tenant_id,
                                                             const std::string& principal_id = {},
                                                             const std::string& role_id = {});
-  // Role template ids a user holds, directly or through a (role-assignable) group.
+  // Role template ids a user holds, directly or through a role-assignable
+  // group they are a member of.
   StatusOr<std::vector<std::string>> EffectiveRoles(const std::string& tenant_id, const std::string& user_id);
+  // The user and their effective roles, read together (authorising a request).
+  StatusOr<std::pair<User, std::vector<std::string>>> UserWithRoles(const std::string& tenant_id,
+                                                                    const std::string& user_id);
+  static StatusOr<std::vector<std::string>> RolesIn(store::Transaction& tx, const std::string& tenant_id,
+                                                    const std::string& user_id);
 
   StatusOr<store::Page<AuditEntry>> ListAudit(const store::AuditQuery& q);
 
@@ -139,6 +144,8 @@ class DirectoryService {
   AuditEntry Audit(const Actor& actor, const std::string& tenant_id, std::string category, std::string activity,
                    std::string target_type, const std::string& target_id, const std::string& target_name);
   StatusOr<User> FindUser(store::Transaction& tx, const std::string& tenant_id, const std::string& id_or_upn);
+  // The privilege rules (directory/privileges.h) for the sensitive fields `p` changes on `u`.
+  static Status CheckSensitive(store::Transaction& tx, const Actor& actor, const User& u, const UserPatch& p);
   Status CheckUpnDomain(store::Transaction& tx, const std::string& tenant_id, const std::string& upn);
 
   store::Store& store_;

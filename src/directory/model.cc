@@ -30,13 +30,15 @@ bool Group::IsMicrosoft365() const {
 const std::vector<RoleTemplate>& BuiltInRoles() {
   static const std::vector<RoleTemplate> roles = {
       {kGlobalAdministratorRole, "Global Administrator",
-       "Can manage all aspects of the directory and the services that use it."},
+       "Can manage all aspects of the directory and the services that use it.", true},
+      {kPrivilegedRoleAdministratorRole, "Privileged Role Administrator",
+       "Can manage role assignments and role-assignable groups.", true},
       {kUserAdministratorRole, "User Administrator",
-       "Can manage all aspects of users and groups, including inviting guests."},
+       "Can manage all aspects of users and groups, including inviting guests.", true},
       {kGuestInviterRole, "Guest Inviter",
        "Can invite guest users independent of the 'members can invite guests' setting."},
       {kHelpdeskAdministratorRole, "Helpdesk Administrator",
-       "Can reset passwords for non-administrators and reset guests' redemption."},
+       "Can reset passwords for non-administrators and reset guests' redemption.", true},
       {kLicenseAdministratorRole, "License Administrator",
        "Can manage product licenses on users and groups."},
       {kPowerPlatformAdministratorRole, "Power Platform Administrator",

@@ -59,6 +59,9 @@ struct User {
   std::string password_hash;  // Argon2id encoded; empty when none (never leaves the server)
   int64_t created_at = 0;
   int64_t updated_at = 0;
+  // Sessions and refresh tokens from sign-ins before this time (ms) are
+  // revoked (Graph's signInSessionsValidFromDateTime).
+  int64_t sessions_valid_from = 0;
 
   bool operator==(const User&) const = default;
 };
@@ -73,6 +76,10 @@ struct Group {
   bool mail_enabled = false;
   bool security_enabled = true;
   std::vector<std::string> group_types;  // {"Unified"} for Microsoft 365 groups
+  // A role-assignable group (Graph's isAssignableToRole, fixed at creation):
+  // the only kind that may hold directory roles; only Global and Privileged
+  // Role Administrators change it or its members, and it has no nested groups.
+  bool is_assignable_to_role = false;
   int64_t created_at = 0;
   int64_t updated_at = 0;
 
@@ -92,6 +99,7 @@ struct RoleTemplate {
   std::string_view id;
   std::string_view display_name;
   std::string_view description;
+  bool privileged = false;  // Entra's "PRIVILEGED" label: the role can lead to elevation of privilege
 };
 const std::vector<RoleTemplate>& BuiltInRoles();
 const RoleTemplate* FindRoleTemplate(std::string_view id);
@@ -102,6 +110,7 @@ inline constexpr std::string_view kGuestInviterRole = "95e79109-95c0-4d8e-aee3-d
 inline constexpr std::string_view kLicenseAdministratorRole = "4d6ac14f-3453-41d0-bef9-a3e0c569773a";
 inline constexpr std::string_view kPowerPlatformAdministratorRole = "11648597-926c-4cf3-9c36-bcebb0ba8dcc";
 inline constexpr std::string_view kHelpdeskAdministratorRole = "729827e3-9c14-49f7-bb1b-9608f156bbb8";
+inline constexpr std::string_view kPrivilegedRoleAdministratorRole = "e8611ab8-c189-46e8-94e1-60213ab1f814";
 
 struct RoleAssignment {
   std::string id;

@@ -220,7 +220,8 @@ json::object AuthorizationPolicyToJson(const AuthorizationPolicy& p) {
           {"description", "Used to manage authorization related settings across the company."},
           {"allowInvitesFrom", std::string(AllowInvitesFromName(p.allow_invites_from))},
           {"allowEmailVerifiedUsersToJoinOrganization", p.allow_email_verified_users_to_join},
-          {"guestUserRoleId", p.guest_user_role_id}};
+          {"guestUserRoleId", p.guest_user_role_id},
+          {"allowDeviceCodeFlow", p.allow_device_code_flow}};
 }
 
 Status PatchAuthorizationPolicy(AuthorizationPolicy& p, const json::object& patch) {
@@ -246,6 +247,9 @@ Status PatchAuthorizationPolicy(AuthorizationPolicy& p, const json::object& patc
     } else if (k == "allowEmailVerifiedUsersToJoinOrganization") {
       if (!kv.value().is_bool()) return Bad("'allowEmailVerifiedUsersToJoinOrganization' must be true or false.");
       next.allow_email_verified_users_to_join = kv.value().as_bool();
+    } else if (k == "allowDeviceCodeFlow") {
+      if (!kv.value().is_bool()) return Bad("'allowDeviceCodeFlow' must be true or false.");
+      next.allow_device_code_flow = kv.value().as_bool();
     } else if (k == "id" || k == "displayName" || k == "description") {
       return Bad("Property '" + std::string(k) + "' is read-only and cannot be set.");
     } else if (!Ignored(k)) {
@@ -409,7 +413,8 @@ Policies PoliciesFromStorage(const std::string& text) {
   };
   if (const auto* a = obj(o, "authorizationPolicy")) {
     json::object patch;
-    for (const char* k : {"allowInvitesFrom", "guestUserRoleId", "allowEmailVerifiedUsersToJoinOrganization"})
+    for (const char* k : {"allowInvitesFrom", "guestUserRoleId", "allowEmailVerifiedUsersToJoinOrganization",
+                          "allowDeviceCodeFlow"})
       if (a->contains(k)) patch[k] = a->at(k);
     (void)PatchAuthorizationPolicy(p.authorization, patch);
   }

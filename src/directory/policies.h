@@ -28,6 +28,10 @@ struct AuthorizationPolicy {
   AllowInvitesFrom allow_invites_from = AllowInvitesFrom::kAdminsAndGuestInviters;
   std::string guest_user_role_id = std::string(kGuestLimitedRole);
   bool allow_email_verified_users_to_join = true;
+  // Gatehouse's own property (Entra blocks the flow with a Conditional Access
+  // authentication-flows policy): false refuses the device code flow in this
+  // tenant, for every client, at the start and at approval.
+  bool allow_device_code_flow = true;
 };
 
 struct DomainRestrictions {

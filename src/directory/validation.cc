@@ -122,4 +122,25 @@ std::string MailNicknameFrom(std::string_view name) {
   return nick.substr(0, 64);
 }
 
+Status ValidatePasswordStrength(std::string_view password) {
+  const std::string prefix = "The specified password does not comply with password complexity requirements: ";
+  size_t code_points = 0;
+  bool lower = false, upper = false, digit = false, other = false;
+  for (unsigned char c : password) {
+    if ((c & 0xC0) != 0x80) ++code_points;  // count UTF-8 lead bytes only
+    if (c >= 'a' && c <= 'z') lower = true;
+    else if (c >= 'A' && c <= 'Z') upper = true;
+    else if (c >= '0' && c <= '9') digit = true;
+    else other = true;  // symbols, spaces and non-ASCII letters
+  }
+  if (code_points < 8) return InvalidArgument(prefix + "it must be at least 8 characters long.", "Request_BadRequest");
+  if (code_points > 256) return InvalidArgument(prefix + "it must be at most 256 characters long.", "Request_BadRequest");
+  if (int(lower) + int(upper) + int(digit) + int(other) < 2)
+    return InvalidArgument(prefix +
+                               "it must mix at least two of lower-case letters, upper-case letters, digits and "
+                               "symbols.",
+                           "Request_BadRequest");
+  return OkStatus();
+}
+
 }  // namespace gh::directory

@@ -25,5 +25,11 @@ std::string DomainOf(std::string_view address);
 // The mail alias a name gives: its letters, digits and . - _ (at most 64);
 // empty when it has none of them.
 std::string MailNicknameFrom(std::string_view name);
+// Password policy for every password set through Gatehouse (Graph, portal,
+// sign-up, init): 8–256 characters (Unicode code points) drawn from at least
+// two of lower-case letters, upper-case letters, digits and other characters.
+// InvalidArgument with reason "Request_BadRequest" (what Graph returns) and a
+// message saying which rule failed.
+Status ValidatePasswordStrength(std::string_view password);
 
 }  // namespace gh::directory

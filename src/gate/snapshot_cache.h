@@ -6,12 +6,19 @@
 // pointer under a short lock and decide without any lock held; a snapshot
 // being read stays alive until its last reader lets go.
 //
-// Thread-safe. Two readers racing after an invalidation may both build; the
-// later one wins, which is harmless (both read committed state).
+// Rebuilds are single-flight: callers that find a tenant's build under way
+// wait for it instead of starting their own, so a rebuild costs the database
+// once however many decisions are waiting. Invalidation follows committed
+// writes (gate/loader's InvalidateOnCommit, the store's commit listener),
+// never requests.
+//
+// Thread-safe.
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 
 #include "core/status.h"
@@ -28,16 +35,23 @@ class SnapshotCache {
   StatusOr<std::shared_ptr<const Snapshot>> Get(const std::string& tenant_id) {
     uint64_t generation;
     {
-      std::lock_guard<std::mutex> lock(mu_);
-      auto it = current_.find(tenant_id);
-      if (it != current_.end()) return it->second;
+      std::unique_lock<std::mutex> lock(mu_);
+      for (;;) {
+        auto it = current_.find(tenant_id);
+        if (it != current_.end()) return it->second;
+        if (!building_.contains(tenant_id)) break;
+        built_.wait(lock);  // another caller is building it
+      }
+      building_.insert(tenant_id);
       generation = generation_;
     }
     auto built = loader_(tenant_id);
-    if (!built.ok()) return built.status();
     std::lock_guard<std::mutex> lock(mu_);
+    building_.erase(tenant_id);
+    built_.notify_all();
+    if (!built.ok()) return built.status();
     // An invalidation while building means the snapshot may be stale: serve
-    // it to this caller but don't keep it.
+    // it to this caller but don't keep it (a waiter then builds anew).
     if (generation == generation_) current_[tenant_id] = *built;
     return *built;
   }
@@ -54,8 +68,6 @@ class SnapshotCache {
     ++generation_;
   }
 
-  // Policies of a home tenant live in its guests' resource-tenant snapshots,
-  // so a write may affect other tenants: the write wrapper drops all.
   void InvalidateAll() {
     std::lock_guard<std::mutex> lock(mu_);
     current_.clear();
@@ -65,7 +77,9 @@ class SnapshotCache {
  private:
   SnapshotLoader loader_;
   std::mutex mu_;
+  std::condition_variable built_;
   std::map<std::string, std::shared_ptr<const Snapshot>> current_;
+  std::set<std::string> building_;
   uint64_t generation_ = 0;
 };
 

@@ -187,20 +187,41 @@ Response Response::NoContent() {
   return r;
 }
 
-std::vector<std::pair<std::string, std::string>> ParseForm(std::string_view body) {
-  std::vector<std::pair<std::string, std::string>> out;
+bool TryParseForm(std::string_view body, std::vector<std::pair<std::string, std::string>>* out) {
+  out->clear();
   size_t start = 0;
   while (start < body.size()) {
     size_t amp = body.find('&', start);
     if (amp == std::string_view::npos) amp = body.size();
     std::string_view pair = body.substr(start, amp - start);
-    size_t eq = pair.find('=');
-    if (!pair.empty())
-      out.emplace_back(PercentDecode(pair.substr(0, eq), true),
-                       eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1), true));
     start = amp + 1;
+    if (pair.empty()) continue;
+    size_t eq = pair.find('=');
+    std::string name, value;
+    // Strict decoding: a bad escape or %00 refuses the whole form, and so do a
+    // raw NUL and bytes that aren't UTF-8 once decoded (they would reach
+    // storage, where PostgreSQL refuses them and SQLite keeps them).
+    if (!TryPercentDecode(pair.substr(0, eq), /*plus_as_space=*/true, &name)) return false;
+    if (eq != std::string_view::npos && !TryPercentDecode(pair.substr(eq + 1), true, &value)) return false;
+    if (name.find('\0') != std::string::npos || value.find('\0') != std::string::npos) return false;
+    if (!IsValidUtf8(name) || !IsValidUtf8(value)) return false;
+    out->emplace_back(std::move(name), std::move(value));
   }
+  return true;
+}
+
+std::vector<std::pair<std::string, std::string>> ParseForm(std::string_view body) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (!TryParseForm(body, &out)) out.clear();
   return out;
+}
+
+bool IsFormRequest(const Request& req) {
+  std::string_view type = req.Header("Content-Type");
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
+  return EqualsIgnoreCase(type, "application/x-www-form-urlencoded");
 }
 
 std::string FormValue(const std::vector<std::pair<std::string, std::string>>& form, std::string_view key) {

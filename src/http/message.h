@@ -55,8 +55,17 @@ std::string PercentDecode(std::string_view s, bool plus_as_space);
 bool TryPercentDecode(std::string_view s, bool plus_as_space, std::string* out);
 std::string PercentEncode(std::string_view s);  // RFC 3986 unreserved kept
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
-// application/x-www-form-urlencoded → ordered, decoded pairs.
+// application/x-www-form-urlencoded → ordered, decoded pairs. False (and
+// `out` empty) when any name or value has a malformed escape, a NUL (%00 or
+// raw) or bytes that aren't UTF-8 once decoded: such a form is refused whole,
+// never half-read.
+bool TryParseForm(std::string_view body, std::vector<std::pair<std::string, std::string>>* out);
+// TryParseForm, with no pairs at all for a refused form (so a CSRF field is
+// missing too). The Router refuses such forms with 400 before any handler
+// runs; this is the second line.
 std::vector<std::pair<std::string, std::string>> ParseForm(std::string_view body);
+// True when the request's Content-Type is application/x-www-form-urlencoded.
+bool IsFormRequest(const Request& req);
 // The value of the first pair named `key`, or empty.
 std::string FormValue(const std::vector<std::pair<std::string, std::string>>& form, std::string_view key);
 

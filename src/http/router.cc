@@ -56,7 +56,7 @@ bool MoreSpecific(const std::vector<std::string_view>& a, const std::vector<std:
 Router::Router(std::vector<Route> routes, Authenticator* auth, ErrorRenderer render_error)
     : routes_(std::move(routes)), auth_(auth), render_error_(std::move(render_error)) {}
 
-Response Router::Handle(const Request& req) const {
+std::variant<Router::Match, Response> Router::Find(const Request& req) const {
   const std::vector<std::string_view> path = SplitPath(req.path);
 
   // 1. The most specific pattern that matches the path, regardless of method.
@@ -82,62 +82,102 @@ Response Router::Handle(const Request& req) const {
 
   // 2. Among the routes with that pattern, the one for this method. HEAD falls
   // back to GET with the body dropped.
-  const Route* route = nullptr;
+  Match m;
   const Route* get_route = nullptr;
   std::string allow;
   for (const Route& r : routes_) {
     if (SplitPath(r.pattern) != best_pattern) continue;
     if (!allow.empty()) allow += ", ";
     allow += r.method;
-    if (r.method == req.method) route = &r;
+    if (r.method == req.method) m.route = &r;
     if (r.method == "GET") get_route = &r;
   }
-  const bool head_as_get = route == nullptr && req.method == "HEAD" && get_route != nullptr;
-  if (head_as_get) route = get_route;
-  if (route == nullptr) {
+  m.head_as_get = m.route == nullptr && req.method == "HEAD" && get_route != nullptr;
+  if (m.head_as_get) m.route = get_route;
+  if (m.route == nullptr) {
     Response res = render_error_(
         req, InvalidArgument("The HTTP method '" + req.method + "' is not allowed for this resource.",
                              "Request_MethodNotAllowed"));
     res.SetHeader("Allow", allow);
     return res;
   }
-
-  RouteContext ctx{req, {}, nullptr};
-  {
-    std::vector<std::string_view> pat = SplitPath(route->pattern);
-    for (size_t i = 0; i < pat.size(); ++i) {
-      if (IsParam(pat[i]))
-        ctx.params.emplace(std::string(pat[i].substr(1, pat[i].size() - 2)), std::string(path[i]));
-    }
+  std::vector<std::string_view> pat = SplitPath(m.route->pattern);
+  for (size_t i = 0; i < pat.size(); ++i) {
+    if (IsParam(pat[i])) m.params.emplace(std::string(pat[i].substr(1, pat[i].size() - 2)), std::string(path[i]));
   }
+  return m;
+}
+
+std::variant<std::optional<identity::Principal>, Response> Router::Admit(const Request& req,
+                                                                         const Route& route) const {
+  if (route.permission.is_public()) return std::optional<identity::Principal>();
+  StatusOr<identity::Principal> who =
+      auth_ != nullptr ? auth_->Authenticate(req)
+                       : StatusOr<identity::Principal>(Unauthenticated("Authentication is not configured."));
+  if (!who.ok()) {
+    Response res = render_error_(req, who.status());
+    // RFC 6750 §3.1: no error code when the request carried no credentials.
+    if (who.status().code() == Code::kUnauthenticated) {
+      res.SetHeader("WWW-Authenticate", req.Header("Authorization").empty()
+                                            ? "Bearer realm=\"gatehouse\""
+                                            : "Bearer realm=\"gatehouse\", error=\"invalid_token\"");
+    }
+    return res;
+  }
+  if (route.permission.allows && !route.permission.allows(*who)) {
+    return render_error_(req, PermissionDenied("Insufficient privileges to complete the operation.",
+                                               "Authorization_RequestDenied"));
+  }
+  return std::optional<identity::Principal>(std::move(who).value());
+}
+
+std::optional<Response> Router::AdmitLargeBody(const Request& head) const {
+  auto found = Find(head);
+  if (auto* refused = std::get_if<Response>(&found)) return std::move(*refused);
+  Match& m = std::get<Match>(found);
+  if (!m.route->admit_large_body || m.head_as_get)
+    return render_error_(head, InvalidArgument("The request body is larger than this resource accepts.",
+                                               "Request_EntityTooLarge"));
+  try {
+    auto admitted = Admit(head, *m.route);
+    if (auto* refused = std::get_if<Response>(&admitted)) return std::move(*refused);
+    auto& principal = std::get<std::optional<identity::Principal>>(admitted);
+    RouteContext ctx{head, std::move(m.params), principal ? &*principal : nullptr};
+    return m.route->admit_large_body(ctx);
+  } catch (const std::exception& e) {
+    spdlog::error("unhandled exception admitting a large body request_id={} route=\"{} {}\" what=\"{}\"",
+                  head.request_id, m.route->method, m.route->pattern, e.what());
+  }
+  return render_error_(head, Internal("An unexpected error occurred. Quote request-id " + head.request_id +
+                                      " when reporting it."));
+}
+
+Response Router::Handle(const Request& req) const {
+  auto found = Find(req);
+  if (auto* refused = std::get_if<Response>(&found)) return std::move(*refused);
+  Match& m = std::get<Match>(found);
+  const Route* route = m.route;
+  const bool head_as_get = m.head_as_get;
+  RouteContext ctx{req, std::move(m.params), nullptr};
 
   try {
     // 3. Authentication and permission, unless the route is public.
-    std::optional<identity::Principal> principal;
-    if (!route->permission.is_public()) {
-      StatusOr<identity::Principal> who =
-          auth_ != nullptr
-              ? auth_->Authenticate(req)
-              : StatusOr<identity::Principal>(Unauthenticated("Authentication is not configured."));
-      if (!who.ok()) {
-        Response res = render_error_(req, who.status());
-        // RFC 6750 §3.1: no error code when the request carried no credentials.
-        if (who.status().code() == Code::kUnauthenticated) {
-          res.SetHeader("WWW-Authenticate", req.Header("Authorization").empty()
-                                                ? "Bearer realm=\"gatehouse\""
-                                                : "Bearer realm=\"gatehouse\", error=\"invalid_token\"");
-        }
-        return res;
-      }
-      principal = std::move(who).value();
-      if (route->permission.allows && !route->permission.allows(*principal)) {
-        return render_error_(req, PermissionDenied("Insufficient privileges to complete the operation.",
-                                                   "Authorization_RequestDenied"));
-      }
-      ctx.principal = &*principal;
+    auto admitted = Admit(req, *route);
+    if (auto* refused = std::get_if<Response>(&admitted)) return std::move(*refused);
+    auto& principal = std::get<std::optional<identity::Principal>>(admitted);
+    if (principal) ctx.principal = &*principal;
+
+    // 4. A form body must decode strictly (no bad escapes, no NUL, UTF-8) or
+    // no handler sees it: handlers read forms leniently through FormValue.
+    if (IsFormRequest(req)) {
+      std::vector<std::pair<std::string, std::string>> form;
+      if (!TryParseForm(req.body, &form))
+        return render_error_(req, InvalidArgument("The form data is malformed: it has a bad percent-escape, a NUL "
+                                                  "character or text that isn't UTF-8.",
+                                                  "Request_BadRequest"));
     }
 
-    // 4. The handler.
+    // 5. The handler.
     Response res = route->handler(ctx);
     if (head_as_get) {
       // The server frames a HEAD response with this length and sends no body.

@@ -2,12 +2,15 @@
 // One explicit route table: method, path pattern, handler, required permission,
 // one-line description, whether it changes state. The router is a plain
 // function from Request to Response: it matches the route, authenticates the
-// caller when the route needs it, checks the permission, calls the handler, and
-// turns anything unexpected into a 500 without leaking details.
+// caller when the route needs it, checks the permission, refuses (400) an
+// application/x-www-form-urlencoded body that TryParseForm refuses, calls the
+// handler, and turns anything unexpected into a 500 without leaking details.
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "core/status.h"
@@ -32,6 +35,11 @@ struct Permission {
   bool is_public() const { return name == "public"; }
 };
 
+// Asked, from the request's headers alone, whether a body larger than the
+// server's default limit may be read: nullopt admits it; a response (401,
+// 403, a sign-in redirect…) is sent instead and the body is never read.
+using LargeBodyAdmission = std::function<std::optional<Response>(RouteContext&)>;
+
 struct Route {
   std::string method;   // "GET", "POST", ...
   std::string pattern;  // "/v1.0/users/{id}"; a segment "{name}" matches one path segment
@@ -39,6 +47,9 @@ struct Route {
   Permission permission;
   std::string description;
   bool mutates = false;
+  // Upload routes only: null means a body over the default limit is refused
+  // (413) before it is read.
+  LargeBodyAdmission admit_large_body = nullptr;
 };
 
 class Authenticator {
@@ -56,9 +67,25 @@ class Router {
  public:
   Router(std::vector<Route> routes, Authenticator* auth, ErrorRenderer render_error);
   Response Handle(const Request& req) const;
+  // For the server, before it reads a body over its default limit: nullopt
+  // when the request (headers, path; no body yet) goes to a route with
+  // admit_large_body that admits it, after the route's authentication and
+  // permission check; otherwise the response to send instead (404, 405,
+  // 401, 403, or 413 for a route that takes no large bodies).
+  std::optional<Response> AdmitLargeBody(const Request& head) const;
   const std::vector<Route>& routes() const { return routes_; }
 
  private:
+  struct Match {
+    const Route* route = nullptr;
+    bool head_as_get = false;
+    std::map<std::string, std::string> params;
+  };
+  // The route for the request, or the error response (404, 405).
+  std::variant<Match, Response> Find(const Request& req) const;
+  // The caller of a non-public route, or the error response (401, 403).
+  std::variant<std::optional<identity::Principal>, Response> Admit(const Request& req, const Route& route) const;
+
   std::vector<Route> routes_;
   Authenticator* auth_;
   ErrorRenderer render_error_;

@@ -3,6 +3,8 @@
 // request, as a plain http::Request, to the RequestHandler on a worker pool.
 #include "http/server.h"
 
+#include "core/address.h"
+
 #include <openssl/ssl.h>
 #include <spdlog/spdlog.h>
 
@@ -27,6 +29,7 @@
 #include <chrono>
 #include <csignal>
 #include <ctime>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -36,19 +39,6 @@
 
 namespace gh::http {
 namespace {
-
-// True when `path` starts with the segments of `prefix`, where a "*" segment
-// matches any one segment ("/portal/*/bulk" matches "/portal/t1/bulk/…").
-bool PathStartsWith(std::string_view path, std::string_view prefix) {
-  while (!prefix.empty()) {
-    size_t ps = prefix.find('/', 1), ts = path.find('/', 1);
-    std::string_view want = prefix.substr(0, ps), got = path.substr(0, ts);
-    if (want != got && !(want == "/*" && got.size() > 1)) return false;
-    prefix = ps == std::string_view::npos ? std::string_view() : prefix.substr(ps);
-    path = ts == std::string_view::npos ? std::string_view() : path.substr(ts);
-  }
-  return true;
-}
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -90,6 +80,17 @@ std::string IsoNow() {
 }
 
 bool HasCrLf(std::string_view s) { return s.find_first_of("\r\n") != std::string_view::npos; }
+
+// True when the Host header names this machine as "localhost" (any port),
+// where HSTS would pin every local development server to HTTPS.
+bool IsLocalhost(std::string_view host) {
+  if (!host.empty() && host.front() == '[') return false;  // an IPv6 literal: browsers ignore HSTS there
+  host = host.substr(0, host.find(':'));
+  while (!host.empty() && host.back() == '.') host.remove_suffix(1);
+  constexpr std::string_view kLocal = "localhost", kSub = ".localhost";
+  return EqualsIgnoreCase(host, kLocal) ||
+         (host.size() > kSub.size() && EqualsIgnoreCase(host.substr(host.size() - kSub.size()), kSub));
+}
 
 // One accepted connection as Stop() sees it. Every field is touched only on the
 // connection's strand (`executor`).
@@ -209,14 +210,59 @@ class ServerImpl final : public Server {
         co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         continue;
       }
+      std::string counted_key;
+      if (!AdmitConnection(socket, counted_key)) {
+        socket.close(ec);
+        continue;
+      }
       auto executor = socket.get_executor();
-      asio::co_spawn(executor, Session(std::move(socket)), asio::detached);
+      asio::co_spawn(executor, Session(std::move(socket), std::move(counted_key)), asio::detached);
     }
+  }
+
+  // Applies the connection caps to a just-accepted socket. On admission the
+  // connection is counted (Session uncounts it at its end); `key` is its
+  // per-address key, empty when the address is exempt.
+  bool AdmitConnection(tcp::socket& socket, std::string& key) {
+    error_code ec;
+    auto ep = socket.remote_endpoint(ec);
+    if (ec) return false;  // already gone
+    const std::string peer = ep.address().to_string();
+    std::lock_guard lock(mu_);
+    const char* refused = nullptr;
+    if (opts_.max_connections > 0 && open_connections_ >= opts_.max_connections) {
+      refused = "the server's connection cap";
+    } else if (opts_.max_connections_per_address > 0 && !opts_.trusted_proxies.Contains(peer)) {
+      key = AddressKey(peer);
+      if (per_address_[key] >= opts_.max_connections_per_address) refused = "the per-address connection cap";
+    }
+    if (refused) {
+      ++refused_connections_;
+      // At most one line every 10 s: a flood must not flood the log too.
+      auto now = std::chrono::steady_clock::now();
+      if (now - last_refusal_log_ > std::chrono::seconds(10)) {
+        spdlog::warn("connection from {} refused: {} ({} refused so far)", peer, refused, refused_connections_);
+        last_refusal_log_ = now;
+      }
+      key.clear();
+      return false;
+    }
+    ++open_connections_;
+    if (!key.empty()) ++per_address_[key];
+    return true;
+  }
+
+  void ReleaseConnection(const std::string& key) {
+    std::lock_guard lock(mu_);
+    --open_connections_;
+    if (key.empty()) return;
+    auto it = per_address_.find(key);
+    if (it != per_address_.end() && --it->second <= 0) per_address_.erase(it);
   }
 
   // Registers the connection for Stop(), runs TLS or plain HTTP over it, and
   // contains every exception (one catch per connection).
-  asio::awaitable<void> Session(tcp::socket socket) {
+  asio::awaitable<void> Session(tcp::socket socket, std::string counted_key) {
     auto conn = std::make_shared<Connection>();
     conn->executor = socket.get_executor();
     error_code ec;
@@ -231,7 +277,7 @@ class ServerImpl final : public Server {
         beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), *ssl_);
         conn->tcp = &beast::get_lowest_layer(stream);
         if (!stopping_) {
-          conn->tcp->expires_after(std::chrono::seconds(opts_.request_timeout_seconds));
+          conn->tcp->expires_after(std::chrono::seconds(opts_.header_timeout_seconds));
           co_await stream.async_handshake(asio::ssl::stream_base::server,
                                           asio::redirect_error(asio::use_awaitable, ec));
           if (!ec) {
@@ -247,7 +293,7 @@ class ServerImpl final : public Server {
         beast::tcp_stream stream(std::move(socket));
         conn->tcp = &stream;
         if (!stopping_) {
-          co_await Serve(stream, *conn, remote, /*secure=*/false);
+          co_await Serve(stream, *conn, remote, /*secure=*/opts_.public_https);
           stream.socket().shutdown(tcp::socket::shutdown_send, ec);
         }
         conn->tcp = nullptr;
@@ -256,8 +302,11 @@ class ServerImpl final : public Server {
       conn->tcp = nullptr;
       spdlog::debug("connection from {} ended: {}", remote, e.what());
     }
-    std::lock_guard lock(mu_);
-    connections_.erase(conn);
+    {
+      std::lock_guard lock(mu_);
+      connections_.erase(conn);
+    }
+    ReleaseConnection(counted_key);
   }
 
   // Serves requests until the peer closes, an error, a timeout or shutdown.
@@ -272,47 +321,97 @@ class ServerImpl final : public Server {
       conn.busy = false;
       if (stopping_) co_return true;
 
+      // Keep-alive: wait for the next request's first byte, then give its
+      // headers a deadline of their own (a slow-headers client holds a
+      // connection for header_timeout_seconds, not the idle limit).
+      if (buffer.size() == 0) {
+        tcp.expires_after(std::chrono::seconds(opts_.idle_timeout_seconds));
+        size_t n = co_await stream.async_read_some(buffer.prepare(4096), asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) co_return false;  // closed, idle too long, or shutdown
+        buffer.commit(n);
+      }
+      conn.busy = true;
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(opts_.max_header_bytes));
-      parser.body_limit(opts_.max_body_bytes);
+      // The body limit is decided from the headers (below); Beast would
+      // otherwise refuse a large Content-Length before we can ask.
+      parser.body_limit(boost::none);
 
-      tcp.expires_after(std::chrono::seconds(opts_.idle_timeout_seconds));
+      tcp.expires_after(std::chrono::seconds(opts_.header_timeout_seconds));
       co_await bhttp::async_read_header(stream, buffer, parser,
                                         asio::redirect_error(asio::use_awaitable, ec));
-      conn.busy = true;
       const auto start = std::chrono::steady_clock::now();
       if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
           ec == asio::error::operation_aborted)
         co_return false;
 
+      Request req;
+      bool target_ok = false;
+      std::optional<Response> early;  // answered from the headers; the body is never read
+      bool too_large = false;         // a Content-Length over the limit: 413 without reading
+      bool expects_continue = false;
       size_t body_limit = opts_.max_body_bytes;
       if (!ec) {
-        std::string_view target = parser.get().target();
-        for (const auto& prefix : opts_.upload_paths)
-          if (PathStartsWith(target.substr(0, target.find('?')), prefix))
-            body_limit = std::max(body_limit, opts_.max_upload_bytes);
-        parser.body_limit(body_limit);
-        // Answer "Expect: 100-continue" only when we mean to read the body.
-        auto expect = parser.get()[bhttp::field::expect];
-        if (EqualsIgnoreCase(expect, "100-continue")) {
-          bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
-          tcp.expires_after(std::chrono::seconds(opts_.request_timeout_seconds));
-          co_await bhttp::async_write(stream, cont, asio::redirect_error(asio::use_awaitable, ec));
-          if (ec) co_return false;
+        const auto& head = parser.get();
+        req.method = std::string(head.method_string());
+        req.target = std::string(head.target());
+        std::vector<std::string_view> forwarded_for;
+        for (const auto& f : head) {
+          req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+          if (EqualsIgnoreCase(f.name_string(), "X-Forwarded-For")) forwarded_for.push_back(f.value());
         }
-        tcp.expires_after(std::chrono::seconds(opts_.request_timeout_seconds));
-        co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+        req.remote_address =
+            opts_.trusted_proxies.empty() ? remote : opts_.trusted_proxies.ClientAddress(remote, forwarded_for);
+        req.secure = secure;
+        std::string_view client_id = req.Header("client-request-id");
+        req.request_id = IsUuid(client_id) ? ToLower(client_id) : random_.NewUuid();
+        target_ok = req.ParseTarget();
+
+        // A body over the default limit is read only for a request that the
+        // admission hook accepts from its headers (an authenticated upload).
+        auto length = parser.content_length();
+        const bool large = parser.chunked() || (length && *length > opts_.max_body_bytes);
+        if (large && !target_ok) {
+          early = Response::Json(
+              400, TransportErrorBody("BadRequest", "The request URL is malformed.", req.request_id, IsoNow()));
+        } else if (large && opts_.admit_large_body) {
+          early = co_await asio::co_spawn(
+              workers_, [this, &req]() -> asio::awaitable<std::optional<Response>> { co_return AdmitLarge(req); },
+              asio::use_awaitable);
+          if (!early) body_limit = std::max(body_limit, opts_.max_upload_bytes);
+          // A chunked body may well be small: where large ones aren't taken
+          // (413), it is read within the default limit like any other.
+          if (early && early->status == 413 && !length) early.reset();
+        }
+        // Beast enforces the limit on chunked bodies as they arrive; a
+        // declared length over it is refused here, before any of it is read.
+        parser.body_limit(body_limit);
+        too_large = !early && length && *length > body_limit;
+        expects_continue = EqualsIgnoreCase(head[bhttp::field::expect], "100-continue");
+
+        if (!early && !too_large) {
+          // Answer "Expect: 100-continue" only when we mean to read the body.
+          if (expects_continue) {
+            bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
+            tcp.expires_after(std::chrono::seconds(opts_.request_timeout_seconds));
+            co_await bhttp::async_write(stream, cont, asio::redirect_error(asio::use_awaitable, ec));
+            if (ec) co_return false;
+          }
+          tcp.expires_after(std::chrono::seconds(opts_.request_timeout_seconds));
+          co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+        }
       }
 
-      if (ec == bhttp::error::body_limit) {
-        co_await WriteTransportError(stream, parser.get(), remote, start, 413, "Request_EntityTooLarge",
+      if (too_large || ec == bhttp::error::body_limit) {
+        co_await WriteTransportError(stream, parser.get(), remote, secure, start, 413, "Request_EntityTooLarge",
                                      "The request body is larger than the limit of " +
                                          std::to_string(body_limit) + " bytes.");
-        co_await Drain(stream);
+        if (!expects_continue || ec == bhttp::error::body_limit) co_await Drain(stream);
         co_return false;
       }
       if (ec == bhttp::error::header_limit) {
-        co_await WriteTransportError(stream, parser.get(), remote, start, 431, "Request_HeaderFieldsTooLarge",
+        co_await WriteTransportError(stream, parser.get(), remote, secure, start, 431,
+                                     "Request_HeaderFieldsTooLarge",
                                      "The request headers are larger than the limit of " +
                                          std::to_string(opts_.max_header_bytes) + " bytes.");
         co_return false;
@@ -322,36 +421,31 @@ class ServerImpl final : public Server {
         // mean the peer spoke broken HTTP: say so once, then close.
         if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
             ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
-          co_await WriteTransportError(stream, parser.get(), remote, start, 400, "BadRequest",
+          co_await WriteTransportError(stream, parser.get(), remote, secure, start, 400, "BadRequest",
                                        "Malformed HTTP request.");
         }
         co_return false;  // timeouts, resets, TLS errors, truncated messages: nothing to answer
       }
 
       auto& breq = parser.get();
-      Request req;
-      req.method = std::string(breq.method_string());
-      req.target = std::string(breq.target());
-      for (const auto& f : breq)
-        req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
-      req.body = std::move(breq.body());
-      req.remote_address = remote;
-      req.secure = secure;
       std::string_view client_id = req.Header("client-request-id");
-      req.request_id = IsUuid(client_id) ? ToLower(client_id) : random_.NewUuid();
-
       Response res;
-      if (!req.ParseTarget()) {
+      const bool answered_early = early.has_value();
+      if (early) {
+        res = std::move(*early);
+      } else if (!target_ok) {
+        req.body = std::move(breq.body());
         res = Response::Json(
             400, TransportErrorBody("BadRequest", "The request URL is malformed.", req.request_id, IsoNow()));
       } else {
+        req.body = std::move(breq.body());
         // Off the I/O threads: handlers may block on the database.
         res = co_await asio::co_spawn(
             workers_, [this, &req]() -> asio::awaitable<Response> { co_return Invoke(req); },
             asio::use_awaitable);
       }
 
-      const bool keep_alive = breq.keep_alive() && !stopping_;
+      const bool keep_alive = breq.keep_alive() && !stopping_ && !answered_early;
       bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), breq.version()};
       std::optional<std::string> explicit_length;
       for (auto& [name, value] : res.headers) {
@@ -368,6 +462,7 @@ class ServerImpl final : public Server {
       }
       out.set(bhttp::field::server, "gatehouse");
       out.set(bhttp::field::date, HttpDate());
+      SetHardeningHeaders(out, secure, req.Header("Host"));
       out.set("request-id", req.request_id);
       out.set("client-request-id",
               client_id.empty() ? req.request_id : std::string(client_id.substr(0, 128)));
@@ -391,10 +486,40 @@ class ServerImpl final : public Server {
       } else {
         co_await bhttp::async_write(stream, out, asio::redirect_error(asio::use_awaitable, ec));
       }
-      LogRequest(req.method, req.target, res.status, start, body_bytes, req.request_id, remote);
+      LogRequest(req.method, req.target, res.status, start, body_bytes, req.request_id,
+                 req.remote_address == remote ? remote : req.remote_address + " via " + remote);
       if (ec) co_return false;
+      if (answered_early) {
+        // The client may be sending the body we refused: read (and drop) a
+        // bounded part of it so our answer isn't lost to a reset, then close.
+        if (!expects_continue) co_await Drain(stream);
+        co_return false;
+      }
       if (!keep_alive) co_return true;
     }
+  }
+
+  std::optional<Response> AdmitLarge(const Request& head) {
+    try {
+      return opts_.admit_large_body(head);
+    } catch (const std::exception& e) {
+      spdlog::error("unhandled exception admitting a large body request_id={} what=\"{}\"", head.request_id,
+                    e.what());
+    } catch (...) {
+      spdlog::error("unhandled exception admitting a large body request_id={}", head.request_id);
+    }
+    return Response::Json(500, TransportErrorBody("InternalServerError",
+                                                  "An unexpected error occurred. Quote request-id " +
+                                                      head.request_id + " when reporting it.",
+                                                  head.request_id, IsoNow()));
+  }
+
+  // On every response: no MIME sniffing (a CSV or JSON body must never be
+  // run as HTML or script), and HSTS over HTTPS.
+  template <class Message>
+  void SetHardeningHeaders(Message& out, bool secure, std::string_view host) const {
+    out.set("X-Content-Type-Options", "nosniff");
+    if (secure && !opts_.hsts.empty() && !IsLocalhost(host)) out.set("Strict-Transport-Security", opts_.hsts);
   }
 
   Response Invoke(const Request& req) {
@@ -413,7 +538,7 @@ class ServerImpl final : public Server {
 
   template <class Stream>
   asio::awaitable<void> WriteTransportError(Stream& stream, const bhttp::request<bhttp::string_body>& breq,
-                                            const std::string& remote,
+                                            const std::string& remote, bool secure,
                                             std::chrono::steady_clock::time_point start, int status,
                                             std::string_view code, const std::string& message) {
     std::string request_id = random_.NewUuid();
@@ -422,6 +547,7 @@ class ServerImpl final : public Server {
     out.set(bhttp::field::server, "gatehouse");
     out.set(bhttp::field::date, HttpDate());
     out.set("request-id", request_id);
+    SetHardeningHeaders(out, secure, breq[bhttp::field::host]);
     out.keep_alive(false);
     out.body() = TransportErrorBody(code, message, request_id, IsoNow());
     out.prepare_payload();
@@ -469,8 +595,12 @@ class ServerImpl final : public Server {
   SecureRandom random_;
   uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};
-  std::mutex mu_;
+  std::mutex mu_;  // guards what follows
   std::set<std::shared_ptr<Connection>> connections_;
+  int open_connections_ = 0;                  // admitted and not yet ended
+  std::map<std::string, int> per_address_;    // open connections by AddressKey of the peer
+  uint64_t refused_connections_ = 0;
+  std::chrono::steady_clock::time_point last_refusal_log_{};
 };
 
 }  // namespace

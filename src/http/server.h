@@ -5,10 +5,12 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/status.h"
+#include "http/client_address.h"
 #include "http/message.h"
 
 namespace gh::http {
@@ -21,16 +23,46 @@ struct ServerOptions {
   std::string tls_key_file;   // PEM private key
   int threads = 2;
   size_t max_body_bytes = 8 * 1024 * 1024;
-  // File uploads may be larger: paths starting with one of these ('*' stands
-  // for one path segment).
-  std::vector<std::string> upload_paths = {"/api/v1/bulkInvitations", "/portal/*/bulk"};
+  // A body over max_body_bytes (or chunked, of unknown length) is read only
+  // when admit_large_body, asked with the request's headers alone (body
+  // empty), returns nullopt; then up to max_upload_bytes. Otherwise its
+  // response (401, 403, 413…) is sent at once and the body is never read, so
+  // an unauthenticated client can't make the server hold more than
+  // max_body_bytes. Null: every body over max_body_bytes is a 413. It runs on
+  // the worker pool, like the handler. A 413 from it for a chunked body means
+  // "no large bodies here": that body is read up to max_body_bytes as usual.
+  std::function<std::optional<Response>(const Request& head)> admit_large_body;
   size_t max_upload_bytes = 256 * 1024 * 1024;
   size_t max_header_bytes = 16 * 1024;
+  // Keep-alive: how long a connection may wait for its next request's first byte.
   int idle_timeout_seconds = 60;
+  // From a request's first byte to the end of its headers; also the TLS handshake.
+  int header_timeout_seconds = 10;
+  // Reading the body, and writing the response.
   int request_timeout_seconds = 30;
+  // Connections served at once: in all, and per client address (IPv6 by its
+  // /64, see core/address.h). A connection over either cap is closed as soon as
+  // it is accepted. Trusted proxies are exempt from the per-address cap (all
+  // their clients share their address). 0 = no cap.
+  int max_connections = 1000;
+  int max_connections_per_address = 100;
+  // Reverse proxies whose X-Forwarded-For is believed (see TrustedProxies);
+  // Request::remote_address is then the client they saw.
+  TrustedProxies trusted_proxies;
+  // Plain HTTP behind a TLS-terminating proxy, with an https public URL:
+  // requests count as secure (Request::secure: Secure cookies, HSTS).
+  bool public_https = false;
+  // Strict-Transport-Security on every response to a secure request, except
+  // when the Host is "localhost" (HSTS is per host name, not per port: it
+  // would force HTTPS on every other local development server); empty = none.
+  std::string hsts = "max-age=31536000";
 };
 
 // Behaviour on the wire, for callers and clients:
+// - Every response carries X-Content-Type-Options: nosniff, and
+//   Strict-Transport-Security (see ServerOptions::hsts) when secure.
+// - Request::remote_address is the TCP peer, or the client a trusted proxy
+//   names in X-Forwarded-For (ServerOptions::trusted_proxies).
 // - Each request gets request_id = its `client-request-id` header when that is a
 //   GUID, else a fresh UUID v4; responses carry `request-id`,
 //   `client-request-id`, `Date` and `Server: gatehouse`. Connection,
@@ -38,7 +70,7 @@ struct ServerOptions {
 //   for them are ignored (except Content-Length on HEAD, see Router).
 // - The transport answers by itself, with a Graph-shaped JSON error and then
 //   closes: 413 Request_EntityTooLarge (body over max_body_bytes, or
-//   max_upload_bytes for upload_paths), 431 (headers
+//   max_upload_bytes once admit_large_body admitted it), 431 (headers
 //   over max_header_bytes), 400 BadRequest (malformed HTTP). A target that
 //   Request::ParseTarget refuses gets 400 and the connection stays open.
 // - The handler runs on a worker pool of max(2, threads) threads, never on an

@@ -33,13 +33,23 @@ Status KeyManager::LoadLocked(const std::string& tenant_id) {
     return a.created_at > b.created_at;
   });
   keys.loaded_at = clock_.NowMillis();
-  // Tenants without keys are not cached: "tid" comes from unverified tokens, and
-  // caching every made-up tenant id would let callers grow the map without bound.
-  if (keys.published.empty()) {
-    cache_.erase(tenant_id);
-    return OkStatus();
-  }
+  // Cached even when empty (a tenant that hasn't signed anything yet), so its
+  // misses too are re-read once per kReloadIntervalMs. This can't grow without
+  // bound: unverified "tid"s reach here only for tenants that exist
+  // (FindVerificationKey checks the tenant list first).
   cache_[tenant_id] = std::move(keys);
+  return OkStatus();
+}
+
+Status KeyManager::RefreshTenantListLocked() {
+  const int64_t now = clock_.NowMillis();
+  if (tenants_loaded_ && now - tenants_loaded_at_ < kUnknownTenantCacheMs) return OkStatus();
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  GH_ASSIGN_OR_RETURN(std::vector<directory::Tenant> tenants, tx->ListTenants());
+  tenants_.clear();
+  for (const auto& t : tenants) tenants_.insert(t.id);
+  tenants_loaded_at_ = now;
+  tenants_loaded_ = true;
   return OkStatus();
 }
 
@@ -126,6 +136,12 @@ StatusOr<PublicKey> KeyManager::FindVerificationKey(const std::string& tenant_id
     return nullptr;
   };
   auto it = cache_.find(tenant_id);
+  if (it == cache_.end()) {
+    // Not cached: a tenant we haven't seen, or one that doesn't exist. Only
+    // the former is worth a query for its keys.
+    GH_RETURN_IF_ERROR(RefreshTenantListLocked());
+    if (!tenants_.contains(tenant_id)) return NotFound("no tenant '" + tenant_id + "'");
+  }
   bool may_reload = it == cache_.end() || clock_.NowMillis() - it->second.loaded_at >= kReloadIntervalMs;
   const LoadedKey* k = it == cache_.end() ? nullptr : find();
   if (k == nullptr && may_reload) {

@@ -15,10 +15,16 @@
 // Thread-safe. Keys are cached in memory per tenant; a cache miss on a kid
 // reloads the tenant's keys from the store (another instance may have rotated),
 // at most once per kReloadInterval per tenant so that tokens with made-up kids
-// cannot turn into a store query per request.
+// cannot turn into a store query per request. Likewise a token naming a tenant
+// the manager has no keys cached for is checked against the list of tenants,
+// read at most once per kUnknownTenantCacheMs: tokens with made-up "tid"s
+// (random UUIDs, one per request) cost one query per period in all, not one
+// each. The price: a tenant created on another instance in the last
+// kUnknownTenantCacheMs is not yet recognised here.
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -38,6 +44,7 @@ using ActiveKey = SigningKeyMaterial;
 class KeyManager {
  public:
   static constexpr int64_t kReloadIntervalMs = 5'000;
+  static constexpr int64_t kUnknownTenantCacheMs = 5'000;
 
   // `store`, `clock` and `random` must outlive the KeyManager. Key material
   // comes from OpenSSL's CSPRNG, never from `random` (which may be seeded in
@@ -61,7 +68,7 @@ class KeyManager {
   StatusOr<boost::json::object> Jwks(const std::string& tenant_id);
 
   // The published (active or previous) key with this kid. NotFound if the kid
-  // is unknown or retired; store errors pass through.
+  // is unknown or retired, or the tenant doesn't exist; store errors pass through.
   StatusOr<PublicKey> FindVerificationKey(const std::string& tenant_id, std::string_view kid);
 
  private:
@@ -84,6 +91,8 @@ class KeyManager {
   Status CreateKeyLocked(const std::string& tenant_id, bool only_if_none_active);
   Status WriteNewKey(const std::string& tenant_id, const std::string& kid, std::string pem, bool only_if_none_active);
   const LoadedKey* ActiveLocked(const std::string& tenant_id) const;
+  // Re-reads the tenant list if it is older than kUnknownTenantCacheMs. Requires mu_.
+  Status RefreshTenantListLocked();
 
   store::Store& store_;
   const Clock& clock_;
@@ -92,6 +101,10 @@ class KeyManager {
   // and holding it across them keeps two threads from creating two keys.
   std::mutex mu_;
   std::map<std::string, TenantKeys> cache_;
+  // Ids of the tenants that exist, as read at tenants_loaded_at_ (the negative cache).
+  std::set<std::string> tenants_;
+  int64_t tenants_loaded_at_ = 0;
+  bool tenants_loaded_ = false;
 };
 
 }  // namespace gh::identity

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "directory/actor.h"
+
 namespace gh::identity {
 
 enum class PrincipalKind { kApp, kUser };
@@ -21,5 +23,18 @@ struct Principal {
   bool HasRole(std::string_view r) const { return std::find(roles.begin(), roles.end(), r) != roles.end(); }
   bool HasScope(std::string_view s) const { return std::find(scopes.begin(), scopes.end(), s) != scopes.end(); }
 };
+
+// The principal as the directory's rules see it: name, and the authority it
+// acts with (an app's application permissions; a user's roles and scopes).
+inline directory::Actor ActorFor(const Principal& p) {
+  directory::Actor a{p.object_id, p.kind == PrincipalKind::kApp ? "app" : "user", p.display_name};
+  if (p.kind == PrincipalKind::kApp) {
+    a.app_permissions = p.roles;
+  } else {
+    a.directory_roles = p.directory_roles;
+    a.scopes = p.scopes;
+  }
+  return a;
+}
 
 }  // namespace gh::identity

@@ -11,6 +11,7 @@
 
 #include "core/random.h"
 #include "core/status.h"
+#include "directory/validation.h"
 
 namespace gh::identity {
 
@@ -45,10 +46,7 @@ StatusOr<std::string> HashPassword(std::string_view password, Random& random);
 // for anything else, including malformed or non-Argon2id encodings.
 bool VerifyPassword(std::string_view password, std::string_view encoded);
 
-// Password policy for passwords set through Gatehouse: 8–256 characters
-// (Unicode code points) drawn from at least two of lower-case letters,
-// upper-case letters, digits and other characters. InvalidArgument with reason
-// "Request_BadRequest" (what Graph returns) and a message saying which rule failed.
-Status ValidatePasswordStrength(std::string_view password);
+// The password policy is the directory's (directory/validation.h).
+using directory::ValidatePasswordStrength;
 
 }  // namespace gh::identity

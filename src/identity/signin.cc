@@ -4,8 +4,10 @@
 #include <map>
 #include <sstream>
 
+#include "core/address.h"
 #include "core/encoding.h"
 #include "directory/validation.h"
+#include "directory/policy_service.h"
 #include "identity/secrets.h"
 #include "store/signin_repository.h"
 
@@ -240,6 +242,25 @@ StatusOr<HomeRealm> SigninService::Discover(const std::string& resource_tenant_i
   return realm;  // one-time passcode
 }
 
+// ---- throttles and smart lockout --------------------------------------------
+
+namespace {
+
+// A lockout count forgets one failure per `decay_ms` since the last one
+// (window_start holds the time of the last counted failure).
+int64_t DecayedCount(const store::ThrottleRow& r, int64_t now, int64_t decay_ms) {
+  if (r.count <= 0 || decay_ms <= 0 || now <= r.window_start) return std::max<int64_t>(r.count, 0);
+  return std::max<int64_t>(0, r.count - (now - r.window_start) / decay_ms);
+}
+
+}  // namespace
+
+PasswordPool& SigninService::Pool() {
+  if (pool_) return *pool_;
+  std::call_once(own_pool_once_, [this] { own_pool_ = std::make_unique<PasswordPool>(); });
+  return *own_pool_;
+}
+
 Status SigninService::CheckThrottle(const std::string& account_key, const std::string& address_key) {
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
   const int64_t now = clock_.NowMillis();
@@ -261,16 +282,21 @@ void SigninService::RecordFailure(const std::string& account_key, const std::str
   const int64_t now = clock_.NowMillis();
   auto& repo = (*tx)->Signin();
   if (auto a = repo.GetThrottle(account_key); a.ok()) {
-    a->count += 1;
+    // Decayed first: one failure an hour never adds up to a lock, and a lock
+    // grows only while failures keep coming faster than they are forgotten.
+    a->count = DecayedCount(*a, now, config_.lockout_decay_ms) + 1;
+    a->window_start = now;
     if (a->count >= config_.lockout_threshold) {
-      int shift = std::min<int64_t>(a->count - config_.lockout_threshold, 6);
-      a->locked_until = now + std::min<int64_t>(config_.lockout_base_ms << shift, 3600'000);
+      int shift = static_cast<int>(std::min<int64_t>(a->count - config_.lockout_threshold, 20));
+      a->locked_until = now + std::min<int64_t>(config_.lockout_base_ms << shift, config_.lockout_max_ms);
     }
+    a->expires_at = std::max(a->locked_until, now + a->count * config_.lockout_decay_ms);
     (void)repo.PutThrottle(*a);
   }
   if (auto b = repo.GetThrottle(address_key); b.ok()) {
-    if (b->window_start + config_.address_window_ms <= now) *b = {address_key, 0, now, 0};
+    if (b->window_start + config_.address_window_ms <= now) *b = {address_key, 0, now, 0, 0};
     b->count += 1;
+    b->expires_at = b->window_start + config_.address_window_ms;
     (void)repo.PutThrottle(*b);
   }
   (void)(*tx)->Commit();
@@ -279,7 +305,49 @@ void SigninService::RecordFailure(const std::string& account_key, const std::str
 void SigninService::ClearFailures(const std::string& account_key) {
   auto tx = store_.Begin(store::TxMode::kWrite);
   if (!tx.ok()) return;
-  (void)(*tx)->Signin().PutThrottle({account_key, 0, 0, 0});
+  auto row = (*tx)->Signin().GetThrottle(account_key);
+  if (!row.ok() || (row->count == 0 && row->locked_until == 0)) return;  // nothing to clear: no write
+  (void)(*tx)->Signin().PutThrottle({account_key, 0, 0, 0, 0});  // expired at once: the purge takes it
+  (void)(*tx)->Commit();
+}
+
+Status SigninService::CountAgainst(store::Transaction& tx, const std::string& key, int limit, int64_t window_ms,
+                                   const std::string& reason, const std::string& message) {
+  const int64_t now = clock_.NowMillis();
+  GH_ASSIGN_OR_RETURN(auto row, tx.Signin().GetThrottle(key));
+  if (row.window_start + window_ms <= now) row = {key, 0, now, 0, 0};
+  if (row.count >= limit) return ResourceExhausted(message, reason);
+  row.count += 1;
+  row.expires_at = row.window_start + window_ms;
+  return tx.Signin().PutThrottle(row);
+}
+
+namespace {
+std::string FamiliarKey(const std::string& account, const std::string& address_key) {
+  return "familiar:" + account + "|" + address_key;
+}
+}  // namespace
+
+StatusOr<std::string> SigninService::LockoutKeyFor(const std::string& account, const std::string& address_key) {
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  GH_ASSIGN_OR_RETURN(auto known, tx->Signin().GetThrottle(FamiliarKey(account, address_key)));
+  // Familiar and unfamiliar addresses lock separately (Entra's smart
+  // lockout): the unfamiliar side keeps the historical key.
+  return known.expires_at > clock_.NowMillis() ? "pwd-familiar:" + account : "pwd:" + account;
+}
+
+void SigninService::RememberAddress(const std::string& account, const std::string& address_key) {
+  auto tx = store_.Begin(store::TxMode::kWrite);
+  if (!tx.ok()) return;
+  const int64_t now = clock_.NowMillis();
+  auto row = (*tx)->Signin().GetThrottle(FamiliarKey(account, address_key));
+  if (!row.ok()) return;
+  // count = successful sign-ins from there; remembered familiar_ttl_ms after the last.
+  row->count += 1;
+  row->window_start = now;
+  row->locked_until = 0;
+  row->expires_at = now + config_.familiar_ttl_ms;
+  (void)(*tx)->Signin().PutThrottle(*row);
   (void)(*tx)->Commit();
 }
 
@@ -304,20 +372,24 @@ StatusOr<Session> SigninService::SignInWithPassword(const std::string& resource_
   GH_ASSIGN_OR_RETURN(auto realm, Discover(resource_tenant_id, email));
   if (realm.kind == HomeRealm::Kind::kOneTimePasscode)
     return InvalidArgument("This address signs in with a one-time passcode sent by email.", "use_otp");
-  const std::string account_key = "pwd:" + realm.home_tenant_id + ":" + ToLower(email);
-  const std::string address_key = "addr:" + remote_address;
+  const std::string account = realm.home_tenant_id + ":" + ToLower(email);
+  const std::string address_key = "addr:" + AddressKey(remote_address);
+  GH_ASSIGN_OR_RETURN(const std::string account_key, LockoutKeyFor(account, address_key));
   GH_RETURN_IF_ERROR(CheckThrottle(account_key, address_key));
   auto user = directory_.GetUser(realm.home_tenant_id, ToLower(email));
   bool known = user.ok() && !user->password_hash.empty();
   if (!user.ok() && user.status().code() != Code::kNotFound) return user.status();
-  bool verified = VerifyPassword(password, known ? user->password_hash : DummyHash()) && known;
-  if (!verified) {
+  // Verified against a dummy hash when there is no account, so both take as long.
+  GH_ASSIGN_OR_RETURN(bool matches, Pool().Verify(password, known ? user->password_hash : DummyHash(),
+                                                  PasswordPool::Caller::kPublic));
+  if (!(matches && known)) {
     RecordFailure(account_key, address_key);
     return Unauthenticated(std::string(kBadCredentials), "invalid_credentials");
   }
   ClearFailures(account_key);
   if (!user->account_enabled)
     return PermissionDenied("AADSTS50057: Your account is disabled. Contact your administrator.", "user_disabled");
+  RememberAddress(account, address_key);
   return CreateSession(realm.home_tenant_id, user->id, "pwd");
 }
 
@@ -326,14 +398,20 @@ Status SigninService::StartOneTimePasscode(const std::string& resource_tenant_id
   GH_RETURN_IF_ERROR(directory::ValidateEmail("email", email));
   const std::string email_lower = ToLower(email);
   const std::string send_key = "otp-send:" + resource_tenant_id + ":" + email_lower;
-  GH_RETURN_IF_ERROR(CheckThrottle(send_key, "addr:" + remote_address));
+  const std::string address = AddressKey(remote_address);
+  GH_RETURN_IF_ERROR(CheckThrottle(send_key, "addr:" + address));
   GH_ASSIGN_OR_RETURN(auto tenant, directory_.GetTenant(resource_tenant_id));
   if (!otp_sender_) return FailedPrecondition("Email one-time passcodes are not available on this server.");
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  // Counted whether or not a guest exists, so the limit says nothing about who does.
+  Status counted = CountAgainst(*tx, "otp-send-addr:" + address, config_.otp_sends_per_address,
+                                config_.otp_send_window_ms, "rate_limited",
+                                "Too many codes were requested from your network. Wait a while and try again.");
+  if (!counted.ok()) return counted;
   GH_ASSIGN_OR_RETURN(auto users, tx->FindUsersByMail(resource_tenant_id, email_lower));
   bool guest = std::any_of(users.begin(), users.end(),
                            [](const directory::User& u) { return u.user_type == directory::UserType::kGuest; });
-  if (!guest) return OkStatus();  // say nothing about who exists
+  if (!guest) return tx->Commit();  // say nothing about who exists
   std::string code = NewNumericCode();
   store::OtpRow row{random_.NewUuid(), resource_tenant_id, email_lower, "", clock_.NowMillis() + config_.otp_ttl_ms,
                     0, std::nullopt};
@@ -344,6 +422,7 @@ Status SigninService::StartOneTimePasscode(const std::string& resource_tenant_id
   GH_ASSIGN_OR_RETURN(auto sends, tx->Signin().GetThrottle(send_key));
   sends.count += 1;
   if (sends.count >= config_.lockout_threshold) sends.locked_until = clock_.NowMillis() + 15 * 60'000;
+  sends.expires_at = std::max(sends.locked_until, clock_.NowMillis() + config_.otp_ttl_ms);
   GH_RETURN_IF_ERROR(tx->Signin().PutThrottle(sends));
   return tx->Commit();
 }
@@ -352,7 +431,7 @@ StatusOr<Session> SigninService::SignInWithOneTimePasscode(const std::string& re
                                                            const std::string& email, const std::string& code,
                                                            const std::string& remote_address) {
   const std::string email_lower = ToLower(email);
-  const std::string address_key = "addr:" + remote_address;
+  const std::string address_key = "addr:" + AddressKey(remote_address);
   GH_RETURN_IF_ERROR(CheckThrottle("otp:" + resource_tenant_id + ":" + email_lower, address_key));
   const Status wrong = Unauthenticated("That code didn't work. Check the code and try again, or ask for a new one.",
                                        "invalid_code");
@@ -431,6 +510,10 @@ std::string NicknameOf(const std::string& email) {
 
 Status SigninService::SignUpConsumer(const std::string& email, const std::string& display_name,
                                      const std::string& password, const std::string& remote_address) {
+  if (!config_.signup_enabled)
+    return PermissionDenied("Creating accounts is turned off on this server. Ask the person who invited you for "
+                              "another way in.",
+                              "signup_disabled");
   GH_RETURN_IF_ERROR(directory::ValidateEmail("email", email));
   const std::string email_lower = ToLower(email);
   if (!Contains(ConsumerDomains(), directory::DomainOf(email_lower)))
@@ -440,11 +523,26 @@ Status SigninService::SignUpConsumer(const std::string& email, const std::string
   GH_RETURN_IF_ERROR(directory::ValidateLength("displayName", display_name, 256, true));
   GH_RETURN_IF_ERROR(ValidatePasswordStrength(password));
   const std::string send_key = "signup-send:" + email_lower;
-  GH_RETURN_IF_ERROR(CheckThrottle(send_key, "addr:" + remote_address));
+  const std::string address = AddressKey(remote_address);
+  GH_RETURN_IF_ERROR(CheckThrottle(send_key, "addr:" + address));
   if (!otp_sender_) return FailedPrecondition("Email verification is not available on this server.");
   GH_ASSIGN_OR_RETURN(auto consumers, directory_.GetTenant(std::string(kConsumersTenantId)));
+  // Each start costs an Argon2id hash and an email, so it is counted per
+  // address and over the whole server first, in its own transaction: a
+  // refused start costs neither. (Counted whether or not the account exists,
+  // so the limits can't tell them apart.)
+  {
+    GH_ASSIGN_OR_RETURN(auto ctx, store_.Begin(store::TxMode::kWrite));
+    const std::string busy = "Too many accounts were started from your network. Wait a while and try again.";
+    GH_RETURN_IF_ERROR(CountAgainst(*ctx, "signup-addr:" + address, config_.signup_per_address,
+                                    config_.signup_window_ms, "rate_limited", busy));
+    GH_RETURN_IF_ERROR(CountAgainst(*ctx, "signup-global", config_.signup_global, config_.signup_window_ms,
+                                    "rate_limited",
+                                    "Too many accounts are being created right now. Wait a while and try again."));
+    GH_RETURN_IF_ERROR(ctx->Commit());
+  }
   // Hashed before looking the account up, so both answers take as long.
-  GH_ASSIGN_OR_RETURN(std::string password_hash, HashPassword(password, random_));
+  GH_ASSIGN_OR_RETURN(std::string password_hash, Pool().Hash(password, random_, PasswordPool::Caller::kPublic));
   auto existing = directory_.GetUser(consumers.id, email_lower);
   if (!existing.ok() && existing.status().code() != Code::kNotFound) return existing.status();
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
@@ -454,6 +552,7 @@ Status SigninService::SignUpConsumer(const std::string& email, const std::string
   GH_ASSIGN_OR_RETURN(auto sends, tx->Signin().GetThrottle(send_key));
   sends.count += 1;
   if (sends.count >= config_.lockout_threshold) sends.locked_until = now + 15 * 60'000;
+  sends.expires_at = std::max(sends.locked_until, now + config_.otp_ttl_ms);
   GH_RETURN_IF_ERROR(tx->Signin().PutThrottle(sends));
   if (existing.ok()) return tx->Commit();  // same answer; nothing sent, no account changed
   // One pending sign-up per address: an earlier code stops working.
@@ -478,7 +577,7 @@ StatusOr<Session> SigninService::VerifyConsumerSignUp(const std::string& email, 
                                                       const std::string& remote_address) {
   const std::string email_lower = ToLower(email);
   const std::string account_key = "signup:" + email_lower;
-  const std::string address_key = "addr:" + remote_address;
+  const std::string address_key = "addr:" + AddressKey(remote_address);
   GH_RETURN_IF_ERROR(CheckThrottle(account_key, address_key));
   const Status wrong = Unauthenticated("That code didn't work. Check the code and try again, or ask for a new one.",
                                        "invalid_code");
@@ -541,6 +640,11 @@ StatusOr<Session> SigninService::ResolveSession(const std::string& cookie_value)
     return row.status();
   }
   if (row->expires_at <= clock_.NowMillis()) return Unauthenticated("The session has expired.", "login_required");
+  // A password reset, a disable or a revocation since the sign-in ends it.
+  auto user = tx->GetUser(row->tenant_id, row->user_id);
+  if (!user.ok() && user.status().code() != Code::kNotFound) return user.status();
+  if (!user.ok() || !user->account_enabled || row->created_at < user->sessions_valid_from)
+    return Unauthenticated("The session has ended. Sign in again.", "login_required");
   return Session{"", row->id_hash, row->tenant_id, row->user_id, row->auth_method, row->created_at};
 }
 
@@ -565,6 +669,9 @@ StatusOr<directory::User> SigninService::PrincipalIn(const Session& s, const std
     principal = *u;
   } else {
     GH_ASSIGN_OR_RETURN(auto home_user, directory_.GetUser(s.home_tenant_id, s.user_id));
+    if (!home_user.account_enabled)
+      return PermissionDenied("AADSTS50057: Your account is disabled at home. Contact your administrator.",
+                              "user_disabled");
     GH_ASSIGN_OR_RETURN(auto resource, directory_.GetTenant(resource_tenant_id));
     GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
     std::string idp = IdpOf(s);
@@ -602,12 +709,36 @@ StatusOr<directory::User> SigninService::PrincipalIn(const Session& s, const std
 
 // ---- grants ------------------------------------------------------------------
 
+Status SigninService::CheckStillTrusted(const directory::User& user, int64_t auth_time_ms) {
+  const Status revoked = OAuth("invalid_grant", "AADSTS50173: The provided grant has expired due to it being revoked, "
+                                                "a fresh auth token is needed. The user might have changed or reset "
+                                                "their password, or been disabled.");
+  auto revoked_since = [&](const directory::User& u) { return auth_time_ms < u.sessions_valid_from; };
+  if (!user.account_enabled || revoked_since(user)) return revoked;
+  // A guest bound to an account of a tenant on this server: that account too.
+  for (const auto& id : user.identities) {
+    if (id.sign_in_type != "federated") continue;
+    std::string home_tenant;
+    if (id.issuer == "live.com") {
+      home_tenant = std::string(kConsumersTenantId);
+    } else {
+      const std::string prefix = tokens_.issuer_base() + "/";
+      if (!id.issuer.starts_with(prefix) || !id.issuer.ends_with("/v2.0")) continue;  // "mail": no home account
+      home_tenant = id.issuer.substr(prefix.size(), id.issuer.size() - prefix.size() - 5);
+    }
+    auto home = directory_.GetUser(home_tenant, id.issuer_assigned_id);
+    if (!home.ok() && home.status().code() != Code::kNotFound) return home.status();
+    if (!home.ok() || !home->account_enabled || revoked_since(*home)) return revoked;
+  }
+  return OkStatus();
+}
+
 StatusOr<std::string> SigninService::IssueCode(const AuthorizeRequest& req, const Session& session,
                                                const directory::User& principal) {
   if (client_gate_) GH_RETURN_IF_ERROR(client_gate_(req.tenant_id, principal, req.client.app_id));
   std::string code = random_.Token(32);
   store::AuthCodeRow row{Sha256Hex(code), req.tenant_id, req.client.app_id, principal.id, req.redirect_uri,
-                         req.scope,       req.nonce,     req.code_challenge, IdpOf(session), session.created_at / 1000,
+                         req.scope,       req.nonce,     req.code_challenge, IdpOf(session), session.created_at,
                          clock_.NowMillis() + config_.code_ttl_ms, std::nullopt};
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   GH_RETURN_IF_ERROR(tx->Signin().InsertAuthCode(row));
@@ -622,6 +753,7 @@ StatusOr<TokenSet> SigninService::Issue(const std::string& tenant_id, const std:
   auto user = directory_.GetUser(tenant_id, user_id);
   if (!user.ok() || !user->account_enabled)
     return OAuth("invalid_grant", "AADSTS50057: The user account no longer exists or is disabled.");
+  GH_RETURN_IF_ERROR(CheckStillTrusted(*user, auth_time));
   Scopes scopes = ParseScopes(scope);
   GH_ASSIGN_OR_RETURN(auto roles, directory_.EffectiveRoles(tenant_id, user_id));
   TokenService::UserTokenRequest req;
@@ -637,7 +769,7 @@ StatusOr<TokenSet> SigninService::Issue(const std::string& tenant_id, const std:
   req.acct = user->user_type == directory::UserType::kGuest ? 1 : 0;
   req.scopes = scopes.graph;
   req.directory_roles = roles;
-  req.auth_time = auth_time;
+  req.auth_time = auth_time / 1000;
   req.with_id_token = Contains(scopes.oidc, "openid");
   req.client_secret_used = client_secret_used;
   GH_ASSIGN_OR_RETURN(auto issued, tokens_.IssueUserTokens(req));
@@ -651,9 +783,11 @@ StatusOr<TokenSet> SigninService::Issue(const std::string& tenant_id, const std:
   if (Contains(scopes.oidc, "offline_access")) {
     out.refresh_token = random_.Token(32);
     const int64_t now = clock_.NowMillis();
+    // Each rotation lives refresh_ttl_ms, but no family outlives its sign-in by more than refresh_max_age_ms.
+    const int64_t expires = std::min(now + config_.refresh_ttl_ms, auth_time + config_.refresh_max_age_ms);
     store::RefreshTokenRow row{Sha256Hex(out.refresh_token), family_id.empty() ? random_.NewUuid() : family_id,
                                tenant_id, client_id, user_id, scope, idp, auth_time, now,
-                               now + config_.refresh_ttl_ms, std::nullopt, false};
+                               expires, std::nullopt, false, client_secret_used};
     GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
     GH_RETURN_IF_ERROR(tx->Signin().InsertRefreshToken(row));
     GH_RETURN_IF_ERROR(tx->Commit());
@@ -701,13 +835,14 @@ StatusOr<TokenSet> SigninService::Refresh(const std::string& tenant_ref, const s
                                           const std::string& client_secret, const std::string& refresh_token) {
   GH_ASSIGN_OR_RETURN(auto tenant, Tenant(tenant_ref));
   GH_ASSIGN_OR_RETURN(auto client, FindClient(tenant.id, client_id));
-  // Refresh tokens of public clients are redeemed without a secret (RFC 6749 §6).
-  GH_RETURN_IF_ERROR(AuthenticateClient(client, client_secret, client.allows_public_flows && client_secret.empty()));
   const Status invalid = OAuth("invalid_grant", "AADSTS9002313: The refresh token is invalid or malformed.");
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   auto row = tx->Signin().GetRefreshToken(Sha256Hex(refresh_token));
   if (!row.ok()) return row.status().code() == Code::kNotFound ? invalid : row.status();
   if (row->tenant_id != tenant.id || row->client_id != client.app_id) return invalid;
+  // A grant that began with the client's secret is refreshed only with it; a
+  // public client's (PKCE, device code) without (RFC 6749 §6).
+  GH_RETURN_IF_ERROR(AuthenticateClient(client, client_secret, !row->client_authenticated));
   if (row->revoked) return OAuth("invalid_grant", "AADSTS50173: The refresh token has been revoked.");
   if (row->used_at) {
     // Reuse of a rotated token means it leaked: revoke the whole grant.
@@ -721,16 +856,28 @@ StatusOr<TokenSet> SigninService::Refresh(const std::string& tenant_ref, const s
   GH_RETURN_IF_ERROR(tx->Signin().UseRefreshToken(row->token_hash, clock_.NowMillis()));
   GH_RETURN_IF_ERROR(tx->Commit());
   return Issue(tenant.id, client.app_id, row->user_id, row->scope, row->idp, row->auth_time, "", row->family_id,
-               !client_secret.empty());
+               row->client_authenticated || !client_secret.empty());
+}
+
+Status SigninService::CheckDeviceFlowAllowed(const std::string& tenant_id) {
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  GH_ASSIGN_OR_RETURN(auto policies, directory::PolicyService::GetIn(*tx, tenant_id));
+  if (policies.authorization.allow_device_code_flow) return OkStatus();
+  return OAuth("unauthorized_client",
+               "AADSTS53003: Access has been blocked by Conditional Access policies. The device code flow is turned "
+               "off in this organization (authorizationPolicy.allowDeviceCodeFlow); sign in another way.",
+               Code::kPermissionDenied);
 }
 
 StatusOr<DeviceAuthorization> SigninService::StartDevice(const std::string& tenant_ref, const std::string& client_id,
-                                                         const std::string& scope, const std::string& public_base) {
+                                                         const std::string& scope, const std::string& public_base,
+                                                         const std::string& remote_address) {
   GH_ASSIGN_OR_RETURN(auto tenant, Tenant(tenant_ref));
   GH_ASSIGN_OR_RETURN(auto client, FindClient(tenant.id, client_id));
   if (!client.allows_public_flows)
     return OAuth("invalid_client", "AADSTS7000218: The device code flow is for public clients; enable public "
                                    "client flows for this application.", Code::kUnauthenticated);
+  GH_RETURN_IF_ERROR(CheckDeviceFlowAllowed(tenant.id));
   DeviceAuthorization out;
   out.device_code = random_.Token(32);
   static constexpr std::string_view kAlphabet = "BCDFGHJKLMNPQRSTVWXZ";  // no vowels: no words
@@ -747,12 +894,49 @@ StatusOr<DeviceAuthorization> SigninService::StartDevice(const std::string& tena
   const int64_t now = clock_.NowMillis();
   store::DeviceCodeRow row{Sha256Hex(out.device_code), out.user_code, tenant.id, client.app_id,
                            scope.empty() ? "openid profile offline_access" : scope,
-                           "pending", "", "", 0, now + config_.device_ttl_ms, out.interval, 0};
+                           "pending", "", "", 0, now + config_.device_ttl_ms, out.interval, 0,
+                           remote_address, now};
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  // Unauthenticated and a row each: counted per address, in the same
+  // transaction, so a refused request writes nothing but its count.
+  GH_RETURN_IF_ERROR(CountAgainst(*tx, "device-addr:" + AddressKey(remote_address),
+                                  config_.device_per_address, config_.device_window_ms, "slow_down",
+                                  "AADSTS90055: There are too many incoming device code requests from your network. "
+                                  "Wait a few minutes and try again."));
   GH_RETURN_IF_ERROR(tx->Signin().InsertDeviceCode(row));
   GH_RETURN_IF_ERROR(tx->Commit());
   return out;
 }
+
+namespace {
+
+// What each scope lets the client do, as Entra's consent page says it.
+std::string DescribeScope(const std::string& scope) {
+  static const std::map<std::string, std::string, std::less<>> kKnown = {
+      {"openid", "Sign you in"},
+      {"profile", "View your basic profile"},
+      {"email", "View your email address"},
+      {"offline_access", "Maintain access to data you have given it access to (stay signed in)"},
+      {"User.Read", "Sign you in and read your profile"},
+      {"User.Read.All", "Read all users' full profiles"},
+      {"User.ReadWrite.All", "Read and write all users' full profiles"},
+      {"User.Invite.All", "Invite guest users to the organization"},
+      {"Group.Read.All", "Read all groups"},
+      {"Group.ReadWrite.All", "Read and write all groups"},
+      {"Directory.Read.All", "Read directory data"},
+      {"Directory.ReadWrite.All", "Read and write directory data"},
+      {"Directory.AccessAsUser.All", "Access the directory as you, with everything your roles allow"},
+      {"Policy.Read.All", "Read your organization's policies"},
+  };
+  std::string name = scope;
+  for (std::string_view prefix : {"https://graph.microsoft.com/", "00000003-0000-0000-c000-000000000000/"})
+    if (name.starts_with(prefix)) name = name.substr(prefix.size());
+  if (name == ".default") return "Everything the application is allowed to do as you (.default)";
+  auto it = kKnown.find(name);
+  return it != kKnown.end() ? it->second : "Use the permission \"" + name + "\" as you";
+}
+
+}  // namespace
 
 StatusOr<SigninService::PendingDevice> SigninService::DescribeDevice(const std::string& user_code) {
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
@@ -763,7 +947,10 @@ StatusOr<SigninService::PendingDevice> SigninService::DescribeDevice(const std::
   }
   tx.reset();
   GH_ASSIGN_OR_RETURN(auto client, FindClient(row->tenant_id, row->client_id));
-  return PendingDevice{row->tenant_id, client.display_name, row->user_code};
+  PendingDevice out{row->tenant_id, client.display_name, row->user_code, {}, row->origin_address, row->created_at,
+                    row->expires_at};
+  for (const auto& s : Split(row->scope)) out.scopes.push_back({s, DescribeScope(s)});
+  return out;
 }
 
 Status SigninService::ApproveDevice(const std::string& user_code, const Session& session, bool approve) {
@@ -774,12 +961,14 @@ Status SigninService::ApproveDevice(const std::string& user_code, const Session&
     return InvalidArgument("That code is not valid or has expired. Check the code on your device.", "bad_user_code");
   }
   tx.reset();
+  // Turned off after the code was started: the code can't be approved either.
+  if (approve) GH_RETURN_IF_ERROR(CheckDeviceFlowAllowed(row->tenant_id));
   GH_ASSIGN_OR_RETURN(auto principal, PrincipalIn(session, row->tenant_id));
   if (approve && client_gate_) GH_RETURN_IF_ERROR(client_gate_(row->tenant_id, principal, row->client_id));
   row->status = approve ? "approved" : "denied";
   row->user_id = principal.id;
   row->idp = IdpOf(session);
-  row->auth_time = session.created_at / 1000;
+  row->auth_time = session.created_at;
   GH_ASSIGN_OR_RETURN(auto wtx, store_.Begin(store::TxMode::kWrite));
   GH_RETURN_IF_ERROR(wtx->Signin().UpdateDeviceCode(*row));
   return wtx->Commit();
@@ -812,6 +1001,30 @@ StatusOr<TokenSet> SigninService::PollDevice(const std::string& tenant_ref, cons
   GH_RETURN_IF_ERROR(tx->Signin().UpdateDeviceCode(*row));
   GH_RETURN_IF_ERROR(tx->Commit());
   return Issue(tenant.id, client.app_id, row->user_id, row->scope, row->idp, row->auth_time, "", "", false);
+}
+
+// ---- housekeeping --------------------------------------------------------------
+
+StatusOr<store::PurgeCounts> SigninService::PurgeExpired() {
+  // Batches keep each write transaction short: SQLite has one writer, and a
+  // purge must never hold sign-ins up for long.
+  constexpr int64_t kBatch = 1000;
+  const int64_t before = clock_.NowMillis() - config_.purge_grace_ms;
+  store::PurgeCounts total;
+  for (;;) {
+    GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+    GH_ASSIGN_OR_RETURN(auto n, tx->Signin().PurgeExpired(before, kBatch));
+    GH_RETURN_IF_ERROR(tx->Commit());
+    total.sessions += n.sessions;
+    total.auth_codes += n.auth_codes;
+    total.refresh_tokens += n.refresh_tokens;
+    total.device_codes += n.device_codes;
+    total.otps += n.otps;
+    total.throttles += n.throttles;
+    bool more = n.sessions == kBatch || n.auth_codes == kBatch || n.refresh_tokens == kBatch ||
+                n.device_codes == kBatch || n.otps == kBatch || n.throttles == kBatch;
+    if (!more) return total;
+  }
 }
 
 }  // namespace gh::identity

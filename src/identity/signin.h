@@ -12,6 +12,8 @@
 // identity. All secrets handed out (session ids, codes, tokens) are random
 // 256-bit values stored only as SHA-256 digests.
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,7 +23,9 @@
 #include "core/status.h"
 #include "directory/directory_service.h"
 #include "directory/model.h"
+#include "identity/password_pool.h"
 #include "identity/token_service.h"
+#include "store/signin_repository.h"
 #include "store/store.h"
 
 namespace gh::identity {
@@ -43,14 +47,44 @@ inline constexpr std::string_view kMakerPortalClientId = "6c1a6f3e-0b9d-4f0e-9c5
 struct SigninConfig {
   int64_t session_ttl_ms = 12LL * 3600 * 1000;
   int64_t code_ttl_ms = 10LL * 60 * 1000;
-  int64_t refresh_ttl_ms = 90LL * 24 * 3600 * 1000;
+  int64_t refresh_ttl_ms = 90LL * 24 * 3600 * 1000;      // each refresh token, from its issue
+  int64_t refresh_max_age_ms = 90LL * 24 * 3600 * 1000;  // a whole refresh family, from its sign-in
   int64_t device_ttl_ms = 15LL * 60 * 1000;
   int64_t otp_ttl_ms = 30LL * 60 * 1000;   // as Entra's email one-time passcodes
   int otp_max_attempts = 5;
-  int lockout_threshold = 5;               // failures before an account locks
-  int64_t lockout_base_ms = 60'000;        // doubles with each further failure, up to an hour
+
+  // Smart lockout, as Entra does it. Failed passwords are counted per account
+  // twice over: from addresses the account signed in from before (familiar,
+  // remembered familiar_ttl_ms after the last success there) and from all
+  // others, so an attacker elsewhere locks only the unfamiliar side and the
+  // owner's right password from their usual address still gets in. A count
+  // forgets one failure per lockout_decay_ms without failures, so a trickle
+  // of guesses never adds up to a lock.
+  int lockout_threshold = 5;                      // counted failures before an account locks
+  int64_t lockout_base_ms = 60'000;               // doubles with each further failure…
+  int64_t lockout_max_ms = 15 * 60'000;           // …up to this: no lock lasts longer
+  int64_t lockout_decay_ms = 10 * 60'000;
+  int64_t familiar_ttl_ms = 60LL * 24 * 3600 * 1000;
+  // Per address (IPv4 address, or IPv6 /64: core/address.h AddressKey).
   int address_limit = 30;                  // failed sign-ins per address per window
   int64_t address_window_ms = 5 * 60'000;
+
+  // Self-service sign-up of personal accounts: off turns /signup away. Each
+  // accepted start is an Argon2id hash and an email, so they are counted
+  // before either happens, per address and over the whole server.
+  bool signup_enabled = true;
+  int signup_per_address = 20;
+  int signup_global = 500;
+  int64_t signup_window_ms = 3600'000;
+  // Emailed one-time passcodes sent on behalf of one address.
+  int otp_sends_per_address = 30;
+  int64_t otp_send_window_ms = 3600'000;
+  // Device codes started from one address (each is a row until it expires).
+  int device_per_address = 60;
+  int64_t device_window_ms = 10 * 60'000;
+
+  // Expired rows are purged this long after they expire.
+  int64_t purge_grace_ms = 3600'000;
 };
 
 // A client as the sign-in code sees it (registered in a tenant, or built in).
@@ -121,6 +155,9 @@ class SigninService {
                 const Clock& clock, Random& random, SigninConfig config = {});
 
   void SetOtpSender(OtpSender sender) { otp_sender_ = std::move(sender); }
+  // Where Argon2id work runs (public callers). Without one the service uses
+  // its own pool sized to the cores. `pool` must outlive the service.
+  void SetPasswordPool(PasswordPool* pool) { pool_ = pool; }
   // Asked before a code is issued or a device code approved for a user; a
   // non-OK Status refuses the sign-in with its message (PermissionDenied,
   // reason "access_denied"). The composition root wires the gate here.
@@ -142,10 +179,15 @@ class SigninService {
   StatusOr<HomeRealm> Discover(const std::string& resource_tenant_id, const std::string& email);
   // Password sign-in at the address's home (this tenant, another tenant on
   // this server, or consumers). Errors never reveal whether an account exists.
+  // Smart lockout (SigninConfig): ResourceExhausted "account_locked" while
+  // the side of the account this address is on (familiar or not) is locked,
+  // "rate_limited" when the address failed too often, "TooManyRequests" when
+  // the password pool is full.
   StatusOr<Session> SignInWithPassword(const std::string& resource_tenant_id, const std::string& email,
                                        const std::string& password, const std::string& remote_address);
   // Sends a code to `email` if it may sign in to the resource tenant with one
   // (a guest with that address exists); silently does nothing otherwise.
+  // ResourceExhausted when this email or this address asked too often.
   Status StartOneTimePasscode(const std::string& resource_tenant_id, const std::string& email,
                               const std::string& remote_address);
   StatusOr<Session> SignInWithOneTimePasscode(const std::string& resource_tenant_id, const std::string& email,
@@ -162,7 +204,11 @@ class SigninService {
   // guesses, single use; a new sign-up replaces the pending one. When the
   // account already exists nothing is stored, sent or changed and the result
   // is the same OK, so the answer never tells who has an account. Sends and
-  // wrong codes are throttled like sign-in (ResourceExhausted).
+  // wrong codes are throttled like sign-in (ResourceExhausted): per email, per
+  // address and over the whole server, all counted before the password is
+  // hashed or anything sent. PermissionDenied "signup_disabled" when
+  // sign-up is turned off.
+  bool SignUpEnabled() const { return config_.signup_enabled; }
   Status SignUpConsumer(const std::string& email, const std::string& display_name, const std::string& password,
                         const std::string& remote_address);
   // Completes a pending sign-up: with the right code, creates the member
@@ -187,19 +233,43 @@ class SigninService {
                                 const std::string& redirect_uri, const std::string& code_verifier);
   StatusOr<TokenSet> Refresh(const std::string& tenant_ref, const std::string& client_id,
                              const std::string& client_secret, const std::string& refresh_token);
+  // Starts the device authorization grant for `remote_address`, which is
+  // shown on the approval page. ResourceExhausted ("slow_down") when that
+  // address started too many; PermissionDenied ("unauthorized_client",
+  // AADSTS53003) when the tenant turned the device code flow off
+  // (authorizationPolicy.allowDeviceCodeFlow).
   StatusOr<DeviceAuthorization> StartDevice(const std::string& tenant_ref, const std::string& client_id,
-                                            const std::string& scope, const std::string& public_base);
-  // The tenant and client of a pending device code (for the approval page).
+                                            const std::string& scope, const std::string& public_base,
+                                            const std::string& remote_address);
+  // A pending device code as the approval page shows it: who asks (client),
+  // for what (each requested permission with what it lets the client do),
+  // from where and when, so a phished user can see it isn't their own.
+  struct RequestedScope {
+    std::string name;         // as requested, e.g. "offline_access", "User.Read"
+    std::string description;  // what it allows, for people
+  };
   struct PendingDevice {
     std::string tenant_id;
     std::string client_name;
     std::string user_code;
+    std::vector<RequestedScope> scopes;
+    std::string origin_address;  // the address that started it
+    int64_t created_at = 0;
+    int64_t expires_at = 0;
   };
   StatusOr<PendingDevice> DescribeDevice(const std::string& user_code);
   // Approves a pending device code for the signed-in session.
   Status ApproveDevice(const std::string& user_code, const Session& session, bool approve);
   StatusOr<TokenSet> PollDevice(const std::string& tenant_ref, const std::string& client_id,
                                 const std::string& device_code);
+
+  // ---- Housekeeping
+  // Deletes sessions, authorization codes, refresh tokens, device codes,
+  // one-time passcodes, pending sign-ups and throttle rows that expired more
+  // than purge_grace_ms ago, in short transactions. Safe to run anywhere at
+  // any time (several servers included): it only deletes what no request can
+  // use any more. Returns what it deleted.
+  StatusOr<store::PurgeCounts> PurgeExpired();
 
  private:
   StatusOr<directory::Tenant> Tenant(const std::string& ref);
@@ -209,12 +279,29 @@ class SigninService {
   StatusOr<Session> CreateSession(const std::string& home_tenant_id, const std::string& user_id,
                                   const std::string& method);
   StatusOr<TokenSet> Issue(const std::string& tenant_id, const std::string& client_id, const std::string& user_id,
-                           const std::string& scope, const std::string& idp, int64_t auth_time,
+                           const std::string& scope, const std::string& idp, int64_t auth_time_ms,
                            const std::string& nonce, const std::string& family_id, bool client_secret_used);
-  // Failure accounting: lockout per account, rate limit per address.
+  // Whether a grant from a sign-in at `auth_time_ms` still holds for `user`:
+  // the account is enabled and its sessions weren't revoked since (password
+  // reset, disable, redemption reset, revokeSignInSessions), and the same for
+  // the home account a guest is bound to on this server. invalid_grant if not.
+  Status CheckStillTrusted(const directory::User& user, int64_t auth_time_ms);
+  // Failure accounting: lockout per account key (a count that decays),
+  // rate limit per address key (a fixed window).
   Status CheckThrottle(const std::string& account_key, const std::string& address_key);
   void RecordFailure(const std::string& account_key, const std::string& address_key);
   void ClearFailures(const std::string& account_key);
+  // Counts one event against a fixed-window limit inside `tx` and refuses
+  // (ResourceExhausted with `reason` and `message`) when the limit was reached.
+  Status CountAgainst(store::Transaction& tx, const std::string& key, int limit, int64_t window_ms,
+                      const std::string& reason, const std::string& message);
+  // The account key of a password sign-in as seen from `address_key`: the
+  // familiar side when the account signed in from there before.
+  StatusOr<std::string> LockoutKeyFor(const std::string& account, const std::string& address_key);
+  void RememberAddress(const std::string& account, const std::string& address_key);
+  // Is the device code flow allowed in this tenant (authorizationPolicy)?
+  Status CheckDeviceFlowAllowed(const std::string& tenant_id);
+  PasswordPool& Pool();
 
   store::Store& store_;
   directory::DirectoryService& directory_;
@@ -224,6 +311,9 @@ class SigninService {
   SigninConfig config_;
   OtpSender otp_sender_;
   ClientGate client_gate_;
+  PasswordPool* pool_ = nullptr;
+  std::unique_ptr<PasswordPool> own_pool_;
+  std::once_flag own_pool_once_;
 };
 
 // RFC 7636 S256: base64url(SHA-256(verifier)).

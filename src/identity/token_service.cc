@@ -1,5 +1,6 @@
 #include "identity/token_service.h"
 
+#include <algorithm>
 #include <boost/json/array.hpp>
 
 #include "core/random.h"  // Trim
@@ -260,6 +261,24 @@ StatusOr<Principal> TokenService::VerifyAccessToken(std::string_view token) {
   }
   if (p.object_id.empty()) return BadToken("Access token validation failure. The token has no 'oid' claim.");
   return p;
+}
+
+StatusOr<TokenService::IdTokenHint> TokenService::VerifyIdTokenHint(std::string_view tenant_id,
+                                                                    std::string_view token,
+                                                                    int64_t expired_leeway_seconds) {
+  if (!IsUuid(tenant_id)) return BadToken("The ID token hint names no tenant.");
+  VerifyOptions options;
+  options.issuer = Issuer(tenant_id);
+  options.leeway_seconds = std::max<int64_t>(300, expired_leeway_seconds);
+  const std::string tid(tenant_id);
+  KeyLookup lookup = [&](std::string_view kid) { return keys_.FindVerificationKey(tid, kid); };
+  GH_ASSIGN_OR_RETURN(boost::json::object claims, VerifyJwt(token, lookup, clock_, options));
+  if (claims.contains("scp") || claims.contains("idtyp") || claims.contains("roles"))
+    return BadToken("The hint is an access token, not an ID token.");
+  IdTokenHint hint{StringClaim(claims, "aud"), StringClaim(claims, "oid")};
+  if (hint.client_id.empty() || hint.user_id.empty() || StringClaim(claims, "tid") != tid)
+    return BadToken("The ID token hint lacks its audience, user or tenant.");
+  return hint;
 }
 
 }  // namespace gh::identity

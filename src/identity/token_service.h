@@ -86,6 +86,19 @@ class TokenService {
   // "<issuer_base>/<tenant_id>/v2.0".
   std::string Issuer(std::string_view tenant_id) const;
 
+  // An ID token this service issued in `tenant_id`, as a client sends it back
+  // (OpenID Connect RP-initiated logout's id_token_hint): the signature by
+  // one of the tenant's keys and the issuer are checked; expiry is forgiven
+  // for `expired_leeway_seconds`, since clients keep the ID token of the
+  // sign-in they end. Access tokens are refused (they carry "scp" or
+  // "idtyp"). Unauthenticated (InvalidAuthenticationToken) otherwise.
+  struct IdTokenHint {
+    std::string client_id;  // aud
+    std::string user_id;    // oid: the user's object in tenant_id
+  };
+  StatusOr<IdTokenHint> VerifyIdTokenHint(std::string_view tenant_id, std::string_view token,
+                                          int64_t expired_leeway_seconds);
+
   // Tokens for a signed-in user (authorization code, refresh and device code
   // grants): an access token for Graph carrying the delegated scopes and the
   // user's directory roles (wids), and, when `with_id_token`, an ID token for

@@ -29,6 +29,7 @@ std::string SubmitterJson(const Inviter& who) {
                                       {"isApp", who.is_app},
                                       {"appPermissions", Strings(who.app_permissions)},
                                       {"directoryRoles", Strings(who.directory_roles)},
+                                      {"scopes", Strings(who.scopes)},
                                       {"userType", std::string(directory::UserTypeName(who.user_type))}});
 }
 
@@ -41,6 +42,7 @@ Inviter SubmitterFrom(const std::string& text) {
   who.is_app = o.at("isApp").as_bool();
   who.app_permissions = Strings(o.at("appPermissions"));
   who.directory_roles = Strings(o.at("directoryRoles"));
+  if (const json::value* scopes = o.if_contains("scopes")) who.scopes = Strings(*scopes);  // jobs from before have none
   who.user_type = o.at("userType").as_string() == "Guest" ? directory::UserType::kGuest : directory::UserType::kMember;
   return who;
 }
@@ -508,7 +510,6 @@ StatusOr<BulkJobRow> BulkInvitationService::RunChunk(const BulkJobRow& stale, co
     finish(job.failed > 0 ? "completedWithErrors" : "completed");
   GH_RETURN_IF_ERROR(tx->Bulk().UpdateJob(job));
   GH_RETURN_IF_ERROR(tx->Commit());
-  if (on_committed_) on_committed_(job.tenant_id);
   // The tables grew: after chunks 1, 8, 64… let the planner see it, so
   // look-ups stay index probes. Its estimates then scale with the tables'
   // size by themselves (the addresses' share of distinct values does not

@@ -62,8 +62,6 @@ class BulkInvitationService {
   BulkInvitationService(store::Store& store, InvitationService& invitations, const Clock& clock, Random& random,
                         BulkSettings settings = {});
 
-  // Called after each committed chunk (the gate's snapshot of the tenant is stale).
-  void SetOnCommitted(std::function<void(const std::string& tenant_id)> f) { on_committed_ = std::move(f); }
 
   // Validates and stores the file as a queued job.
   StatusOr<store::BulkJobRow> Submit(const Inviter& submitter, const std::string& tenant_id, std::string_view csv,
@@ -120,7 +118,6 @@ class BulkInvitationService {
   const Clock& clock_;
   Random& random_;
   BulkSettings settings_;
-  std::function<void(const std::string&)> on_committed_;
   std::atomic<int64_t> planned_ahead_{0}, replanned_{0};
 };
 

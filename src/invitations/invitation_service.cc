@@ -8,6 +8,7 @@
 
 #include "core/encoding.h"
 #include "directory/policy_service.h"
+#include "directory/privileges.h"
 #include "directory/validation.h"
 #include "invitations/invite_batch.h"
 
@@ -297,13 +298,18 @@ Status ValidateRequest(const Inviter& inviter, const InvitationRequest& req) {
   return OkStatus();
 }
 
-// The ids of the groups the guest is to join.
+// The ids of the groups the guest is to join: each must exist, and the
+// inviter must have the right to write its members (an invitation is no back
+// door into a group, least of all one that holds directory roles).
 StatusOr<std::vector<std::string>> ResolveGroups(store::Transaction& tx, const std::string& tenant_id,
-                                                 const std::vector<std::string>& names) {
+                                                 const Inviter& inviter, const std::vector<std::string>& names) {
   std::vector<std::string> ids;
+  if (names.empty()) return ids;
+  const directory::Actor actor = inviter.Actor();
   for (const auto& g : names) {
     auto group = tx.GetGroup(tenant_id, ToLower(g));
     if (!group.ok()) return NotFound("The group '" + g + "' does not exist in this directory.", "Request_ResourceNotFound");
+    GH_RETURN_IF_ERROR(directory::MayWriteMembers(actor, *group));
     ids.push_back(group->id);
   }
   return ids;
@@ -313,7 +319,9 @@ StatusOr<std::vector<std::string>> ResolveGroups(store::Transaction& tx, const s
 // to the new address and no longer to the old home identity).
 void Reinvite(User& user, const InvitationRequest& req, const std::string& email_lower, int64_t now) {
   if (req.reset_redemption) {
-    // Keeps the object, its groups and assignments; the next redemption binds anew.
+    // Keeps the object, its groups and assignments; the next redemption binds
+    // anew, and every sign-in of the old identity ends.
+    user.sessions_valid_from = now;
     if (user.mail && ToLower(*user.mail) != email_lower && !Has(user.other_mails, *user.mail))
       user.other_mails.push_back(*user.mail);
     user.mail = req.email;
@@ -410,15 +418,29 @@ StatusOr<InvitationResult> InvitationService::Plan(InviteBatch& batch, InviteSco
   const directory::Tenant& tenant = scope.tenant;
   const std::string& tenant_id = tenant.id;
   InvitationResult out;
-  GH_RETURN_IF_ERROR(MayInvite(scope, inviter));
+  // A user resetting a redemption is judged by the reset's own rule below
+  // (Helpdesk Administrators may reset, though they may not invite).
+  if (!req.reset_redemption || inviter.is_app) GH_RETURN_IF_ERROR(MayInvite(scope, inviter));
   if (Has(tenant.verified_domains, directory::DomainOf(email_lower)))
     return InvalidArgument("This user cannot be invited because the domain of the user's email address is a verified "
                            "domain of this directory.", "Request_BadRequest");
   GH_ASSIGN_OR_RETURN(RuleResult rules, ExternalRules(batch.tx(), tenant, scope.policies, email_lower, scope.homes));
   if (!rules.allowed) return Refused(rules);
   if (req.send_message && !mailer_) return FailedPrecondition("Email is not configured on this server.");
-  GH_ASSIGN_OR_RETURN(std::vector<std::string> group_ids, ResolveGroups(batch.tx(), tenant_id, req.group_ids));
+  GH_ASSIGN_OR_RETURN(std::vector<std::string> group_ids, ResolveGroups(batch.tx(), tenant_id, inviter, req.group_ids));
   GH_ASSIGN_OR_RETURN(std::optional<User> existing, FindGuest(batch, tenant_id, req, email_lower));
+  // Only a reset's own link is withheld: it signs in as an existing user.
+  bool hand_back_link = true;
+  if (req.reset_redemption) {
+    GH_ASSIGN_OR_RETURN(auto target_roles, directory::DirectoryService::RolesIn(batch.tx(), tenant_id, existing->id));
+    const directory::Actor actor = inviter.Actor();
+    GH_RETURN_IF_ERROR(directory::MayResetRedemption(actor, *existing, target_roles, req.email));
+    hand_back_link = directory::MaySeeResetLink(actor);
+    if (!hand_back_link && !req.send_message)
+      return InvalidArgument("A redemption reset's link goes only to the user's own address: set "
+                             "sendInvitationMessage to true (only a Global Administrator gets the link back).",
+                             "Request_BadRequest");
+  }
 
   User user;
   if (existing) {
@@ -460,10 +482,11 @@ StatusOr<InvitationResult> InvitationService::Plan(InviteBatch& batch, InviteSco
   const std::string ticket = random_.Token(32);
   store::InvitationRow row = NewInvitation(tenant_id, user.id, inviter, req, ticket, now);
   batch.InsertInvitation(row);
-  out.redeem_url = RedeemUrl(tenant_id, row.id, ticket);
+  const std::string redeem_url = RedeemUrl(tenant_id, row.id, ticket);
+  if (hand_back_link) out.redeem_url = redeem_url;
   if (req.send_message) {
     batch.SendEmail({tenant_id, tenant.name, inviter.name, inviter.email, req.email, req.language,
-                     req.custom_message, out.redeem_url, "invitation:" + row.id, req.cc});
+                     req.custom_message, redeem_url, "invitation:" + row.id, req.cc});
     out.email_queued = true;
   }
 
@@ -521,8 +544,9 @@ StatusOr<std::string> InvitationService::Redeem(const std::string& tenant_id, co
   GH_ASSIGN_OR_RETURN(PendingRedemption p, Check(tenant_id, invitation_id, ticket));
   GH_ASSIGN_OR_RETURN(std::string email, SessionEmail(session));
   GH_ASSIGN_OR_RETURN(auto home_user, directory_.GetUser(session.home_tenant_id, session.user_id));
-  bool matches = email == ToLower(p.invitation.email) ||
-                 (home_user.mail && ToLower(*home_user.mail) == ToLower(p.invitation.email));
+  // The sign-in name proves the address (its domain is verified by the home
+  // tenant); the home account's mail attribute is anyone's to edit there.
+  bool matches = email == ToLower(p.invitation.email);
   if (!matches)
     return PermissionDenied("You're signed in as " + email + ", but this invitation was sent to " +
                                 p.invitation.email + ". Sign out and sign in with the invited address.",

@@ -37,8 +37,16 @@ struct Inviter {
   bool is_app = false;
   std::vector<std::string> app_permissions;  // apps
   std::vector<std::string> directory_roles;  // users
+  std::vector<std::string> scopes;           // users: the delegated scopes they invite through
   directory::UserType user_type = directory::UserType::kMember;
-  directory::Actor Actor() const { return {id, is_app ? "app" : "user", name}; }
+  // The inviter as the directory's rules see it (name and authority).
+  directory::Actor Actor() const {
+    directory::Actor a{id, is_app ? "app" : "user", name};
+    a.app_permissions = app_permissions;
+    a.directory_roles = directory_roles;
+    a.scopes = scopes;
+    return a;
+  }
 };
 
 struct InvitationRequest {

@@ -453,6 +453,51 @@ const std::vector<Migration>& Migrations() {
            // from before keep '[]' and their mails the pairs.
            "ALTER TABLE mail_bodies ADD COLUMN slots TEXT NOT NULL DEFAULT '[]'",
        }},
+      {13,
+       "privilege_boundaries",
+       {
+           // A user's sign-in sessions and refresh tokens issued before this
+           // time (ms) are revoked (Graph's signInSessionsValidFromDateTime):
+           // set by a password reset, a disable, a redemption reset and
+           // revokeSignInSessions, and checked for the home account too.
+           "ALTER TABLE users ADD COLUMN sessions_valid_from BIGINT NOT NULL DEFAULT 0",
+           // Role-assignable groups. A group that already holds a directory
+           // role becomes one, so that only Global and Privileged Role
+           // Administrators change who is in it.
+           "ALTER TABLE groups ADD COLUMN is_assignable_to_role INTEGER NOT NULL DEFAULT 0",
+           R"(UPDATE groups SET is_assignable_to_role = 1 WHERE EXISTS (
+                SELECT 1 FROM role_assignments a WHERE a.tenant_id = groups.tenant_id AND a.principal_id = groups.id))",
+           // Whether the grant began with the client's secret: then every
+           // refresh needs the secret too. Rows from before count as such
+           // (a public client's user signs in again once).
+           "ALTER TABLE signin_refresh_tokens ADD COLUMN client_authenticated INTEGER NOT NULL DEFAULT 1",
+           // Sign-in times in milliseconds, as sessions and sessions_valid_from
+           // count them: a revocation then ends every earlier sign-in exactly.
+           "UPDATE signin_codes SET auth_time = auth_time * 1000",
+           "UPDATE signin_refresh_tokens SET auth_time = auth_time * 1000",
+           "UPDATE signin_device_codes SET auth_time = auth_time * 1000",
+       }},
+      {16,
+       "signin_expiry",
+       {
+           // The purge deletes what has expired; without these it would scan
+           // each table whole.
+           "CREATE INDEX signin_sessions_expiry ON signin_sessions (expires_at)",
+           "CREATE INDEX signin_codes_expiry ON signin_codes (expires_at)",
+           "CREATE INDEX signin_refresh_expiry ON signin_refresh_tokens (expires_at)",
+           "CREATE INDEX signin_device_expiry ON signin_device_codes (expires_at)",
+           "CREATE INDEX signin_otps_expiry ON signin_otps (expires_at)",
+           // When a throttle row stops meaning anything (set by the sign-in
+           // service, which knows each counter's window or decay). Rows from
+           // before get a day after their last event: longer than any window.
+           "ALTER TABLE signin_throttle ADD COLUMN expires_at BIGINT NOT NULL DEFAULT 0",
+           "UPDATE signin_throttle SET expires_at = "
+           "(CASE WHEN locked_until > window_start THEN locked_until ELSE window_start END) + 86400000",
+           "CREATE INDEX signin_throttle_expiry ON signin_throttle (expires_at)",
+           // The approval page shows where and when a device code was started.
+           "ALTER TABLE signin_device_codes ADD COLUMN origin_address TEXT NOT NULL DEFAULT ''",
+           "ALTER TABLE signin_device_codes ADD COLUMN created_at BIGINT NOT NULL DEFAULT 0",
+       }},
   };
   return kMigrations;
 }

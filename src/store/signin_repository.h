@@ -1,7 +1,8 @@
 #pragma once
 // Persistence for sign-in: browser sessions, authorization codes, refresh
 // tokens (with their rotation families), device codes, one-time passcodes and
-// the throttling counters behind lockout and rate limits. Every secret
+// the throttling counters behind lockout and rate limits (and the addresses
+// each account signed in from, which smart lockout trusts). Every secret
 // (session id, code, token) is stored only as its SHA-256 hex digest; the
 // caller hashes before calling.
 #include <cstdint>
@@ -32,7 +33,7 @@ struct AuthCodeRow {
   std::string nonce;
   std::string code_challenge;  // S256 challenge or empty
   std::string idp;             // issuer where the user authenticated
-  int64_t auth_time = 0;
+  int64_t auth_time = 0;       // when the user signed in (ms)
   int64_t expires_at = 0;
   std::optional<int64_t> used_at;
 };
@@ -45,11 +46,12 @@ struct RefreshTokenRow {
   std::string user_id;
   std::string scope;
   std::string idp;
-  int64_t auth_time = 0;
+  int64_t auth_time = 0;  // when the user signed in (ms)
   int64_t created_at = 0;
   int64_t expires_at = 0;
   std::optional<int64_t> used_at;  // rotated (a second use is reuse)
   bool revoked = false;
+  bool client_authenticated = false;  // the grant began with the client's secret: refreshing needs it too
 };
 
 struct DeviceCodeRow {
@@ -61,10 +63,12 @@ struct DeviceCodeRow {
   std::string status;  // "pending", "approved", "denied", "consumed"
   std::string user_id;
   std::string idp;
-  int64_t auth_time = 0;
+  int64_t auth_time = 0;  // when the approving user signed in (ms)
   int64_t expires_at = 0;
   int64_t interval_s = 5;
   int64_t last_poll_at = 0;
+  std::string origin_address;  // who started it (shown on the approval page)
+  int64_t created_at = 0;
 };
 
 struct OtpRow {
@@ -77,12 +81,27 @@ struct OtpRow {
   std::optional<int64_t> used_at;
 };
 
-// A sliding counter: `count` events since `window_start`; `locked_until` > now blocks.
+// A counter: `count` events since `window_start`; `locked_until` > now blocks.
+// What the numbers mean is the sign-in service's business (a fixed window, or
+// a count that decays from the last event); `expires_at` is when the row
+// stops meaning anything, after which PurgeExpired may delete it.
 struct ThrottleRow {
   std::string key;
   int64_t count = 0;
   int64_t window_start = 0;
   int64_t locked_until = 0;
+  int64_t expires_at = 0;
+};
+
+// Rows deleted by one PurgeExpired call, per table.
+struct PurgeCounts {
+  int64_t sessions = 0;
+  int64_t auth_codes = 0;
+  int64_t refresh_tokens = 0;
+  int64_t device_codes = 0;
+  int64_t otps = 0;
+  int64_t throttles = 0;
+  int64_t Total() const { return sessions + auth_codes + refresh_tokens + device_codes + otps + throttles; }
 };
 
 class SigninRepository {
@@ -118,6 +137,12 @@ class SigninRepository {
 
   virtual StatusOr<ThrottleRow> GetThrottle(const std::string& key) = 0;  // a zero row when absent
   virtual Status PutThrottle(const ThrottleRow& t) = 0;
+
+  // Deletes rows whose expires_at is before `before`: at most `limit` rows of
+  // each table (sessions, codes, refresh tokens, device codes, one-time
+  // passcodes and pending sign-ups, throttles), so one call holds the write
+  // lock briefly; call again while any count equals `limit`.
+  virtual StatusOr<PurgeCounts> PurgeExpired(int64_t before, int64_t limit) = 0;
 };
 
 }  // namespace gh::store

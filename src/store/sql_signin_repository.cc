@@ -14,14 +14,14 @@ const Table kCodes{"signin_codes",
                    1};
 const Table kRefresh{"signin_refresh_tokens",
                      {"token_hash", "family_id", "tenant_id", "client_id", "user_id", "scope", "idp", "auth_time",
-                      "created_at", "expires_at", "used_at", "revoked"},
+                      "created_at", "expires_at", "used_at", "revoked", "client_authenticated"},
                      1};
 const Table kDevice{"signin_device_codes",
                     {"device_code_hash", "user_code", "tenant_id", "client_id", "scope", "status", "user_id", "idp",
-                     "auth_time", "expires_at", "interval_s", "last_poll_at"},
+                     "auth_time", "expires_at", "interval_s", "last_poll_at", "origin_address", "created_at"},
                     1};
 const Table kOtp{"signin_otps", {"id", "tenant_id", "email_lower", "code_hash", "expires_at", "attempts", "used_at"}, 1};
-const Table kThrottle{"signin_throttle", {"key", "count", "window_start", "locked_until"}, 1};
+const Table kThrottle{"signin_throttle", {"key", "count", "window_start", "locked_until", "expires_at"}, 1};
 
 SessionRow SessionFrom(const Row& r) { return {r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Int(4), r.Int(5)}; }
 AuthCodeRow CodeFrom(const Row& r) {
@@ -30,21 +30,21 @@ AuthCodeRow CodeFrom(const Row& r) {
 }
 RefreshTokenRow RefreshFrom(const Row& r) {
   return {r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4),    r.Text(5),
-          r.Text(6), r.Int(7),  r.Int(8),  r.Int(9),  r.OptInt(10), r.Bool(11)};
+          r.Text(6), r.Int(7),  r.Int(8),  r.Int(9),  r.OptInt(10), r.Bool(11), r.Bool(12)};
 }
 DeviceCodeRow DeviceFrom(const Row& r) {
-  return {r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4),  r.Text(5),
-          r.Text(6), r.Text(7), r.Int(8),  r.Int(9),  r.Int(10), r.Int(11)};
+  return {r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4),  r.Text(5),  r.Text(6),
+          r.Text(7), r.Int(8),  r.Int(9),  r.Int(10), r.Int(11), r.Text(12), r.Int(13)};
 }
 OtpRow OtpFrom(const Row& r) {
   return {r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Int(4), r.Int(5), r.OptInt(6)};
 }
-ThrottleRow ThrottleFrom(const Row& r) { return {r.Text(0), r.Int(1), r.Int(2), r.Int(3)}; }
+ThrottleRow ThrottleFrom(const Row& r) { return {r.Text(0), r.Int(1), r.Int(2), r.Int(3), r.Int(4)}; }
 
 Params DeviceParams(const DeviceCodeRow& d) {
   return {d.device_code_hash, d.user_code,  d.tenant_id,            d.client_id,           d.scope,
           d.status,           d.user_id,    d.idp,                  sql::Int(d.auth_time), sql::Int(d.expires_at),
-          sql::Int(d.interval_s), sql::Int(d.last_poll_at)};
+          sql::Int(d.interval_s), sql::Int(d.last_poll_at), d.origin_address, sql::Int(d.created_at)};
 }
 Params OtpParams(const OtpRow& o) {
   return {o.id, o.tenant_id, o.email_lower, o.code_hash, sql::Int(o.expires_at), sql::Int(o.attempts),
@@ -85,7 +85,7 @@ class SqlSigninRepository final : public SigninRepository {
   Status InsertRefreshToken(const RefreshTokenRow& t) override {
     return tx_.Exec(kRefresh.Insert(), {t.token_hash, t.family_id, t.tenant_id, t.client_id, t.user_id, t.scope, t.idp,
                                         sql::Int(t.auth_time), sql::Int(t.created_at), sql::Int(t.expires_at),
-                                        sql::OptInt(t.used_at), sql::Bool(t.revoked)})
+                                        sql::OptInt(t.used_at), sql::Bool(t.revoked), sql::Bool(t.client_authenticated)})
         .status();
   }
   StatusOr<RefreshTokenRow> GetRefreshToken(const std::string& token_hash) override {
@@ -134,15 +134,36 @@ class SqlSigninRepository final : public SigninRepository {
 
   StatusOr<ThrottleRow> GetThrottle(const std::string& key) override {
     GH_ASSIGN_OR_RETURN(auto rows, tx_.Query(kThrottle.Select("WHERE key = $1"), {key}));
-    if (rows.empty()) return ThrottleRow{key, 0, 0, 0};
+    if (rows.empty()) return ThrottleRow{key, 0, 0, 0, 0};
     return ThrottleFrom(rows.front());
   }
   Status PutThrottle(const ThrottleRow& t) override {
     // Delete-then-insert is portable (no dialect-specific upsert) and runs in
     // the caller's write transaction.
     GH_RETURN_IF_ERROR(tx_.Exec("DELETE FROM signin_throttle WHERE key = $1", {t.key}).status());
-    return tx_.Exec(kThrottle.Insert(), {t.key, sql::Int(t.count), sql::Int(t.window_start), sql::Int(t.locked_until)})
+    return tx_
+        .Exec(kThrottle.Insert(),
+              {t.key, sql::Int(t.count), sql::Int(t.window_start), sql::Int(t.locked_until), sql::Int(t.expires_at)})
         .status();
+  }
+
+  StatusOr<PurgeCounts> PurgeExpired(int64_t before, int64_t limit) override {
+    // "IN (SELECT … LIMIT n)": both dialects bound a DELETE this way (neither
+    // SQLite's DELETE … LIMIT nor a PostgreSQL-only form would serve both).
+    auto purge = [&](const char* table, const char* key) -> StatusOr<int64_t> {
+      std::string t(table), k(key);
+      return tx_.Exec("DELETE FROM " + t + " WHERE " + k + " IN (SELECT " + k + " FROM " + t +
+                          " WHERE expires_at < $1 LIMIT $2)",
+                      {sql::Int(before), sql::Int(limit)});
+    };
+    PurgeCounts n;
+    GH_ASSIGN_OR_RETURN(n.sessions, purge("signin_sessions", "id_hash"));
+    GH_ASSIGN_OR_RETURN(n.auth_codes, purge("signin_codes", "code_hash"));
+    GH_ASSIGN_OR_RETURN(n.refresh_tokens, purge("signin_refresh_tokens", "token_hash"));
+    GH_ASSIGN_OR_RETURN(n.device_codes, purge("signin_device_codes", "device_code_hash"));
+    GH_ASSIGN_OR_RETURN(n.otps, purge("signin_otps", "id"));
+    GH_ASSIGN_OR_RETURN(n.throttles, purge("signin_throttle", "key"));
+    return n;
   }
 
  private:

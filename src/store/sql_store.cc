@@ -49,11 +49,12 @@ const Table kUsers{"users",
                    {"tenant_id", "id", "upn", "upn_lower", "display_name", "mail", "mail_lower", "given_name",
                     "surname", "job_title", "company_name", "usage_location", "preferred_language", "mail_nickname",
                     "account_enabled", "user_type", "external_user_state", "external_user_state_changed_at",
-                    "creation_type", "identities", "other_mails", "password_hash", "created_at", "updated_at"},
+                    "creation_type", "identities", "other_mails", "password_hash", "created_at", "updated_at",
+                    "sessions_valid_from"},
                    2};
 const Table kGroups{"groups",
                     {"tenant_id", "id", "display_name", "description", "mail_nickname", "mail", "mail_enabled",
-                     "security_enabled", "group_types", "created_at", "updated_at"},
+                     "security_enabled", "group_types", "created_at", "updated_at", "is_assignable_to_role"},
                     2};
 const Table kMemberships{"memberships", {"tenant_id", "group_id", "member_id", "member_kind"}, 3};
 const Table kRoleAssignments{
@@ -167,7 +168,8 @@ Params UserParams(const User& u) {
                          StringsToJson(u.other_mails),
                          u.password_hash,
                          sql::Int(u.created_at),
-                         sql::Int(u.updated_at));
+                         sql::Int(u.updated_at),
+                         sql::Int(u.sessions_valid_from));
 }
 User UserFrom(const Row& r) {
   User u;
@@ -193,13 +195,15 @@ User UserFrom(const Row& r) {
   u.password_hash = r.Text(21);
   u.created_at = r.Int(22);
   u.updated_at = r.Int(23);
+  u.sessions_valid_from = r.Int(24);
   return u;
 }
 
 Params GroupParams(const Group& g) {
   return {g.tenant_id,          g.id,     g.display_name,          sql::OptText(g.description),
           g.mail_nickname,      sql::OptText(g.mail), sql::Bool(g.mail_enabled), sql::Bool(g.security_enabled),
-          StringsToJson(g.group_types), sql::Int(g.created_at), sql::Int(g.updated_at)};
+          StringsToJson(g.group_types), sql::Int(g.created_at), sql::Int(g.updated_at),
+          sql::Bool(g.is_assignable_to_role)};
 }
 Group GroupFrom(const Row& r) {
   Group g;
@@ -214,6 +218,7 @@ Group GroupFrom(const Row& r) {
   g.group_types = StringsFromJson(r.Text(8));
   g.created_at = r.Int(9);
   g.updated_at = r.Int(10);
+  g.is_assignable_to_role = r.Bool(11);
   return g;
 }
 
@@ -275,9 +280,14 @@ AuditEntry AuditFrom(const Row& r) {
 
 class SqlTransaction final : public Transaction, private SqlTx {
  public:
-  SqlTransaction(ConnectionPool::Lease lease, TxMode mode) : SqlTx(std::move(lease), mode) {}
+  SqlTransaction(ConnectionPool::Lease lease, TxMode mode, const CommitListener& listener)
+      : SqlTx(std::move(lease), mode), listener_(listener) {}
 
-  Status Commit() override { return SqlTx::Commit(); }
+  Status Commit() override {
+    GH_RETURN_IF_ERROR(SqlTx::Commit());
+    if (listener_ && !changes_.empty()) listener_(changes_);
+    return OkStatus();
+  }
   void BeginBatch() override { SqlTx::HoldPipeline(); }
   Status EndBatch() override { return SqlTx::ReleasePipeline(); }
 
@@ -606,11 +616,13 @@ class SqlTransaction final : public Transaction, private SqlTx {
   // ---- Audit
 
   Status InsertAudit(const AuditEntry& e) override {
+    Noted(e);
     return Explain(Exec(kAudit.Insert(), AuditParams(e)).status(), Code::kAlreadyExists,
                    "An audit entry with id '" + e.id + "' already exists.");
   }
 
   Status InsertAudits(const std::vector<AuditEntry>& entries) override {
+    for (const auto& e : entries) Noted(e);
     return Explain(InsertAll(kAudit, entries, AuditParams), Code::kAlreadyExists,
                    "One of the audit entries already exists.");
   }
@@ -700,6 +712,14 @@ class SqlTransaction final : public Transaction, private SqlTx {
   std::unique_ptr<InvitationsRepository> invitations_;
   std::unique_ptr<AppsRepository> apps_;
   std::unique_ptr<BulkRepository> bulk_;
+
+  // Each tenant and category an audit entry of this transaction names, once.
+  void Noted(const AuditEntry& e) {
+    CommittedChange c{e.tenant_id, e.category};
+    if (std::find(changes_.begin(), changes_.end(), c) == changes_.end()) changes_.push_back(std::move(c));
+  }
+  const CommitListener& listener_;
+  std::vector<CommittedChange> changes_;
 };
 
 class SqlStore final : public Store {
@@ -712,7 +732,8 @@ class SqlStore final : public Store {
     for (int attempt = 0;; ++attempt) {
       GH_ASSIGN_OR_RETURN(ConnectionPool::Lease lease, pool_->Acquire());
       Status st = lease->Begin(mode);
-      if (st.ok()) return std::unique_ptr<Transaction>(std::make_unique<SqlTransaction>(std::move(lease), mode));
+      if (st.ok())
+        return std::unique_ptr<Transaction>(std::make_unique<SqlTransaction>(std::move(lease), mode, commit_listener()));
       bool broken = lease->Broken();
       if (broken) lease.Discard();
       if (!broken || attempt > 0) return st;

@@ -17,6 +17,7 @@
 // FailedPrecondition. A Transaction is used by one thread at a time and holds
 // one pooled connection until Commit() or destruction.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -187,9 +188,25 @@ class Transaction {
 
 enum class TxMode { kRead, kWrite };
 
+// What a committed write transaction changed, as its audit entries say: every
+// write that can change an access decision or a directory read is audited
+// (directory, licences, environments, settings, policies, invitations), and
+// nothing a read does is (sign-in state is not).
+struct CommittedChange {
+  std::string tenant_id;
+  std::string category;  // the audit category: "UserManagement", "Policy", …
+  bool operator==(const CommittedChange&) const = default;
+};
+using CommitListener = std::function<void(const std::vector<CommittedChange>& changes)>;
+
 class Store {
  public:
   virtual ~Store() = default;
+  // Told on the committing thread after each write transaction that wrote
+  // audit entries commits (each tenant and category once). Set before the
+  // store is shared between threads.
+  void SetCommitListener(CommitListener listener) { commit_listener_ = std::move(listener); }
+  const CommitListener& commit_listener() const { return commit_listener_; }
   // Write transactions are serialised where the backend needs it (SQLite:
   // BEGIN IMMEDIATE); reads see a consistent snapshot.
   virtual StatusOr<std::unique_ptr<Transaction>> Begin(TxMode mode) = 0;
@@ -202,6 +219,9 @@ class Store {
   // small one and answers a look-up by scanning the whole tenant. A no-op
   // where the planner needs no statistics (SQLite).
   virtual Status RefreshStatistics() { return OkStatus(); }
+
+ private:
+  CommitListener commit_listener_;
 };
 
 // Opens (and migrates to the newest schema) the store named by `url`:

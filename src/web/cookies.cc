@@ -1,5 +1,7 @@
 #include "web/cookies.h"
 
+#include <boost/url/parse.hpp>
+
 #include "core/encoding.h"
 
 namespace gh::web {
@@ -42,9 +44,17 @@ bool CsrfValid(const http::Request& req, const std::string& form_value) {
 }
 
 std::string SafeContinue(const std::string& target) {
-  if (target.empty() || target[0] != '/' || target.starts_with("//") || target.find('\\') != std::string::npos ||
-      target.find_first_of("\r\n") != std::string::npos)
-    return {};
+  // Browsers strip tabs and newlines from URLs and read '\\' as '/', so
+  // "/\t/evil.com" or "/\\evil.com" become "//evil.com": another site. Anything
+  // but printable ASCII is refused outright, before the parser sees it.
+  if (target.size() < 1 || target.size() > 4096 || target[0] != '/') return {};
+  for (unsigned char c : target)
+    if (c <= 0x20 || c >= 0x7f || c == '\\') return {};
+  if (target.size() > 1 && target[1] == '/') return {};  // "//host": a network-path reference
+  // What is left must be a relative reference with no scheme and no
+  // authority: an absolute path, optionally with a query and fragment.
+  auto ref = boost::urls::parse_relative_ref(target);
+  if (!ref || ref->has_scheme() || ref->has_authority() || !ref->is_path_absolute()) return {};
   return target;
 }
 

@@ -29,7 +29,12 @@ Csrf CsrfFor(const http::Request& req, Random& random);
 // True when the form's "csrf" value matches the cookie.
 bool CsrfValid(const http::Request& req, const std::string& form_value);
 
-// A same-site relative path ("/x?y"), safe to redirect to; empty otherwise.
+// `target` when it is a same-site absolute path ("/x?y#z"), safe to redirect
+// to; empty otherwise. Refused: anything with an authority or scheme ("//h",
+// "https://h"), a backslash, a control character, whitespace or a non-ASCII
+// byte anywhere (browsers drop tabs and newlines and read '\' as '/', so
+// "/\t/evil.com" would leave the site), and what boost::url won't parse as a
+// relative reference.
 std::string SafeContinue(const std::string& target);
 
 }  // namespace gh::web

@@ -101,7 +101,7 @@ StatusOr<directory::User> SignedInUser(EnvironmentPageDeps& d, const http::Route
     return session.status();
   }
   auto user = d.signin.PrincipalIn(*session, tenant_id);
-  if (!user.ok()) early = MessagePage(403, refusal, user.status().message());
+  if (!user.ok()) early = MessagePage(403, refusal, ShownMessage(ctx.request, user.status()));
   return user;
 }
 
@@ -124,7 +124,7 @@ StatusOr<Visit> Begin(EnvironmentPageDeps& d, http::RouteContext& ctx, const std
                       std::optional<http::Response>& early) {
   auto where = Locate(d.store, name);
   if (!where.ok()) {
-    early = MessagePage(404, "Environment not found", where.status().message());
+    early = MessagePage(404, "Environment not found", ShownMessage(ctx.request, where.status()));
     return where.status();
   }
   // The environment URL is a slug: nothing to encode in `continue`.
@@ -140,7 +140,7 @@ http::Response Home(EnvironmentPageDeps& d, http::RouteContext& ctx) {
   std::optional<http::Response> early;
   auto v = Begin(d, ctx, ctx.params["name"], early);
   if (early) return *early;
-  if (!v.ok()) return MessagePage(503, "Something went wrong", v.status().message());
+  if (!v.ok()) return MessagePage(503, "Something went wrong", ShownMessage(ctx.request, v.status()));
   gate::AccessRequest req{
       v->where.tenant_id, v->user.id, gate::Action::kEnvironmentAccess, v->where.env_id, "", "", ""};
   gate::Decision dec = gate::Decide(*v->snap, req);
@@ -173,7 +173,7 @@ http::Response RunApp(EnvironmentPageDeps& d, http::RouteContext& ctx) {
   std::optional<http::Response> early;
   auto v = Begin(d, ctx, ctx.params["name"], early);
   if (early) return *early;
-  if (!v.ok()) return MessagePage(503, "Something went wrong", v.status().message());
+  if (!v.ok()) return MessagePage(503, "Something went wrong", ShownMessage(ctx.request, v.status()));
   gate::AccessRequest req{
       v->where.tenant_id, v->user.id, gate::Action::kAppRun, v->where.env_id, ctx.params["appId"], "", ""};
   gate::Decision dec = gate::Decide(*v->snap, req);
@@ -214,9 +214,9 @@ http::Response MyEnvironments(EnvironmentPageDeps& d, http::RouteContext& ctx) {
       Redirect("/login?tenant=" + tenant->id + "&continue=" + http::PercentEncode(ctx.request.target), 303),
       "You aren't a user of " + tenant->name, early);
   if (early) return *early;
-  if (!user.ok()) return MessagePage(503, "Something went wrong", user.status().message());
+  if (!user.ok()) return MessagePage(503, "Something went wrong", ShownMessage(ctx.request, user.status()));
   auto snap = SnapshotOf(d, tenant->id);
-  if (!snap.ok()) return MessagePage(503, "Something went wrong", snap.status().message());
+  if (!snap.ok()) return MessagePage(503, "Something went wrong", ShownMessage(ctx.request, snap.status()));
   Page p("env_my", "My environments");
   p.Set("ORG", tenant->name);
   p.Set("USER", user->user_principal_name);

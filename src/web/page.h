@@ -44,6 +44,16 @@ http::Response Redirect(const std::string& location, int status = 302);
 // anything else 503.
 int SigninErrorStatus(const Status& s);
 
+// True for the server's own failures (Internal, Unavailable: a database
+// down, a driver error), as opposed to the caller's (4xx).
+bool IsServerError(const Status& s);
+
+// What a page may show of `s`: its message when it is about the request (the
+// caller can act on it); for a server error, a generic sentence with the
+// request id, while the message itself (which may quote the database driver,
+// SQL or file paths) goes only to the log under that request id.
+std::string ShownMessage(const http::Request& req, const Status& s);
+
 // A plain message page (errors, confirmations).
 http::Response MessagePage(int status, const std::string& title, const std::string& message,
                            const std::string& link_text = {}, const std::string& link_href = {});

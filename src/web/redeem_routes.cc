@@ -26,7 +26,7 @@ http::Response Consent(RedeemDeps& d, http::RouteContext& ctx) {
   Link link{req.Query("tenant").value_or(""), req.Query("user").value_or(""), req.Query("ticket").value_or("")};
   auto pending = d.invitations.Check(link.tenant, link.invitation, link.ticket);
   if (!pending.ok())
-    return MessagePage(StatusFor(pending.status()), "This invitation can't be used", pending.status().message());
+    return MessagePage(StatusFor(pending.status()), "This invitation can't be used", ShownMessage(ctx.request, pending.status()));
   auto session = d.signin.ResolveSession(CookieValue(req, kSessionCookie));
   if (!session.ok())
     return Redirect("/login?tenant=" + pending->tenant.id + "&continue=" +
@@ -56,7 +56,7 @@ http::Response Decide(RedeemDeps& d, http::RouteContext& ctx) {
   if (!session.ok()) return Redirect("/redeem?" + link.Query() + "&ver=2.0");
   auto target = d.invitations.Redeem(link.tenant, link.invitation, link.ticket, *session);
   if (!target.ok())
-    return MessagePage(StatusFor(target.status()), "The invitation couldn't be accepted", target.status().message(),
+    return MessagePage(StatusFor(target.status()), "The invitation couldn't be accepted", ShownMessage(ctx.request, target.status()),
                        "Sign out", "/logout");
   return Redirect(*target);
 }

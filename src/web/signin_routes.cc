@@ -1,7 +1,9 @@
 #include "web/signin_routes.h"
 
+#include "core/clock.h"
 #include "web/cookies.h"
 #include "web/page.h"
+#include "web/templates.h"
 #include "web/signup_routes.h"
 
 namespace gh::web {
@@ -33,6 +35,12 @@ http::Response ToClient(const identity::AuthorizeRequest& r, const Form& params)
   return p.Response();
 }
 
+// The only answer a prompt=none request gets when it can't be completed
+// silently: no description, nothing about who is signed in.
+http::Response SilentInteractionRequired(const identity::AuthorizeRequest& r) {
+  return ToClient(r, {{"error", "interaction_required"}, {"state", r.state}});
+}
+
 std::string LoginUrl(const std::string& tenant_id, const std::string& continue_to, const std::string& hint) {
   return WithParams("/login", {{"tenant", tenant_id}, {"continue", continue_to}, {"login_hint", hint}});
 }
@@ -61,15 +69,19 @@ http::Response Authorize(SigninDeps& d, http::RouteContext& ctx) {
   if (session.ok() && req->prompt != "login") {
     auto principal = d.signin.PrincipalIn(*session, req->tenant_id);
     if (!principal.ok()) {
-      if (req->prompt == "none")
-        return ToClient(*req, {{"error", "interaction_required"},
-                               {"error_description", principal.status().message()},
-                               {"state", req->state}});
+      // A silent request tells the client only that the user must interact:
+      // the reason names the signed-in account (its UPN and home), which any
+      // registered client in any tenant could otherwise read without the
+      // user noticing.
+      if (req->prompt == "none") return SilentInteractionRequired(*req);
       return MessagePage(403, "You can't sign in to " + OrgName(d, req->tenant_id) + " with this account",
-                         principal.status().message(), "Sign in with another account",
+                         ShownMessage(ctx.request, principal.status()), "Sign in with another account",
                          LoginUrl(req->tenant_id, ctx.request.target, ""));
     }
     auto code = d.signin.IssueCode(*req, *session, *principal);
+    // The gate's reasons describe the user; a silent request learns nothing of them.
+    if (!code.ok() && code.status().reason() == "access_denied" && req->prompt == "none")
+      return SilentInteractionRequired(*req);
     if (!code.ok() && code.status().reason() == "access_denied")  // refused by the gate: tell the client why
       return ToClient(*req, {{"error", "access_denied"}, {"error_description", code.status().message()},
                              {"state", req->state}});
@@ -101,7 +113,7 @@ http::Response SigninStep(SigninDeps& d, const http::Request& http_req, const st
   if (!error.empty()) p.Section("ERROR")->SetValue("MESSAGE", error);
   // Personal addresses can create an account; the link is on every such
   // password page, so it says nothing about whether the account exists.
-  if (step == "password") {
+  if (step == "password" && d.signin.SignUpEnabled()) {
     auto realm = d.signin.Discover(tenant_id, email);
     if (realm.ok() && realm->kind == identity::HomeRealm::Kind::kConsumer)
       p.Section("SIGNUP")->SetValue("HREF", SignupUrl(continue_to, email));
@@ -132,7 +144,9 @@ http::Response LoginPost(SigninDeps& d, http::RouteContext& ctx) {
   std::string email = http::FormValue(form, "email");
   std::string step = http::FormValue(form, "step");
   auto fail = [&](const std::string& at, const Status& s, const std::string& home = {}) {
-    return SigninStep(d, req, at, tenant_id, continue_to, email, s.message(), home, SigninErrorStatus(s));
+    auto resp = SigninStep(d, req, at, tenant_id, continue_to, email, ShownMessage(req, s), home, SigninErrorStatus(s));
+    SetRetryAfter(resp, s);
+    return resp;
   };
   if (step == "email") {
     auto realm = d.signin.Discover(tenant_id, email);
@@ -168,11 +182,126 @@ http::Response LoginPost(SigninDeps& d, http::RouteContext& ctx) {
   return resp;
 }
 
-http::Response Logout(SigninDeps& d, http::RouteContext& ctx) {
-  (void)d.signin.SignOut(CookieValue(ctx.request, kSessionCookie));
-  auto resp = MessagePage(200, "You signed out", "You have signed out of Gatehouse on this browser.");
-  resp.headers.emplace_back("Set-Cookie", SetCookie(kSessionCookie, "", ctx.request.secure, 0));
+// ---- Sign-out. GET never signs out by itself (a link or an <img> on any page
+// could): it shows a "Sign out?" page whose form POSTs with the CSRF token.
+
+constexpr const char* kSignoutConfirm = R"HTML({{%AUTOESCAPE context="HTML"}}<h1>Sign out?</h1>
+<p>You are signed in to Gatehouse on this browser{{#USER}} as {{NAME}}{{/USER}}.</p>
+<form method="post" action="{{ACTION}}">
+  <input type="hidden" name="csrf" value="{{CSRF}}">
+  {{#FIELD}}<input type="hidden" name="{{NAME}}" value="{{VALUE}}">{{/FIELD}}
+  <button type="submit">Sign out</button>
+  <a class="button secondary" href="/">Stay signed in</a>
+</form>
+)HTML";
+
+// How long after its expiry an ID token is still accepted as a hint: a
+// session's lifetime (an RP keeps the ID token of the sign-in it ends).
+constexpr int64_t kHintLeewaySeconds = 12 * 3600;
+
+http::Response SignedOut(const http::Request& req, const std::string& redirect, const std::string& state) {
+  http::Response resp = redirect.empty()
+                            ? MessagePage(200, "You signed out", "You have signed out of Gatehouse on this browser.")
+                            : Redirect(state.empty() ? redirect : WithParams(redirect, {{"state", state}}));
+  resp.headers.emplace_back("Set-Cookie", SetCookie(kSessionCookie, "", req.secure, 0));
   return resp;
+}
+
+http::Response ConfirmSignout(SigninDeps& d, const http::Request& req, const std::string& action,
+                              const std::string& who, const Form& carry) {
+  Page p("signout_confirm", "Sign out");
+  Csrf csrf = CsrfFor(req, d.random);
+  p.Set("CSRF", csrf.token).Set("ACTION", action);
+  if (!who.empty()) p.Section("USER")->SetValue("NAME", who);
+  for (const auto& [k, v] : carry) {
+    if (v.empty()) continue;
+    auto* f = p.Section("FIELD");
+    f->SetValue("NAME", k);
+    f->SetValue("VALUE", v);
+  }
+  auto resp = p.Response();
+  csrf.Attach(req, resp);
+  return resp;
+}
+
+http::Response LogoutGet(SigninDeps& d, http::RouteContext& ctx) {
+  auto session = d.signin.ResolveSession(CookieValue(ctx.request, kSessionCookie));
+  if (!session.ok())
+    return MessagePage(200, "You're signed out", "You aren't signed in to Gatehouse on this browser.");
+  return ConfirmSignout(d, ctx.request, "/logout", "", {});
+}
+
+http::Response LogoutPost(SigninDeps& d, http::RouteContext& ctx) {
+  Form form = http::ParseForm(ctx.request.body);
+  if (!CsrfValid(ctx.request, http::FormValue(form, "csrf")))
+    return MessagePage(400, "Please try again", "The sign-out form expired or came from another site. Nothing changed.",
+                       "Sign out", "/logout");
+  (void)d.signin.SignOut(CookieValue(ctx.request, kSessionCookie));
+  return SignedOut(ctx.request, "", "");
+}
+
+// post_logout_redirect_uri when it is exactly a redirect URI registered for
+// `client_id` in the tenant; empty when none was asked for. InvalidArgument
+// when one was asked for and isn't registered (never redirected to).
+StatusOr<std::string> PostLogoutRedirect(SigninDeps& d, const std::string& tenant_id, const std::string& client_id,
+                                         const std::string& uri) {
+  if (uri.empty()) return std::string();
+  auto refused = InvalidArgument("The post_logout_redirect_uri isn't a redirect URI registered for the application.");
+  if (client_id.empty()) return refused;
+  auto client = d.signin.FindClient(tenant_id, client_id);
+  if (!client.ok()) return client.status().code() == Code::kNotFound || client.status().code() == Code::kInvalidArgument
+                               ? refused
+                               : client.status();
+  for (const auto* list : {&client->web_redirect_uris, &client->public_redirect_uris})
+    for (const auto& registered : *list)
+      if (registered == uri) return uri;
+  return refused;
+}
+
+// The OpenID Connect end-session endpoint (RP-initiated logout 1.0).
+http::Response EndSession(SigninDeps& d, http::RouteContext& ctx, bool confirmed) {
+  const auto& req = ctx.request;
+  auto tenant = d.directory.ResolveTenant(ctx.params["tenant"]);
+  if (!tenant.ok()) return MessagePage(404, "Organization not found", "Check the link you followed.");
+  Form in = confirmed ? http::ParseForm(req.body) : req.query;
+  if (confirmed && !CsrfValid(req, http::FormValue(in, "csrf")))
+    return MessagePage(400, "Please try again", "The sign-out form expired or came from another site. Nothing changed.");
+  std::string client_id = http::FormValue(in, "client_id");
+  std::string state = http::FormValue(in, "state");
+  std::optional<identity::TokenService::IdTokenHint> hint;
+  if (std::string raw = http::FormValue(in, "id_token_hint"); !raw.empty() && !confirmed) {
+    auto verified = d.tokens.VerifyIdTokenHint(tenant->id, raw, kHintLeewaySeconds);
+    if (verified.ok()) {
+      hint = *verified;
+      if (client_id.empty()) client_id = hint->client_id;
+      if (client_id != hint->client_id)
+        return MessagePage(400, "This sign-out request isn't valid",
+                           "The client_id doesn't match the ID token hint. Nothing changed.");
+    }
+  }
+  auto redirect = PostLogoutRedirect(d, tenant->id, client_id, http::FormValue(in, "post_logout_redirect_uri"));
+  if (!redirect.ok())
+    return MessagePage(IsServerError(redirect.status()) ? 503 : 400, "This sign-out request isn't valid",
+                       ShownMessage(req, redirect.status()) + " Nothing changed.");
+
+  auto session = d.signin.ResolveSession(CookieValue(req, kSessionCookie));
+  if (!session.ok()) return SignedOut(req, *redirect, state);  // nothing to end
+  // Without confirmation only when the hint names the signed-in user here:
+  // then the request comes from the application the user signed in to.
+  bool hinted_user = false;
+  std::string who;
+  if (auto principal = d.signin.PrincipalIn(*session, tenant->id); principal.ok()) {
+    hinted_user = hint && hint->user_id == principal->id;
+    who = principal->user_principal_name;
+  }
+  if (confirmed || hinted_user) {
+    (void)d.signin.SignOut(CookieValue(req, kSessionCookie));
+    return SignedOut(req, *redirect, state);
+  }
+  return ConfirmSignout(d, req, "/" + tenant->id + "/oauth2/v2.0/logout", who,
+                        {{"client_id", client_id},
+                         {"post_logout_redirect_uri", *redirect},
+                         {"state", state}});
 }
 
 http::Response DevicePage(SigninDeps& d, const http::Request& req, const std::string& user_code,
@@ -189,11 +318,21 @@ http::Response DevicePage(SigninDeps& d, const http::Request& req, const std::st
       Page p("device_confirm", "Confirm sign-in");
       p.Set("CSRF", csrf.token).Set("USER_CODE", pending->user_code).Set("CLIENT", pending->client_name);
       p.Set("ORG", OrgName(d, pending->tenant_id)).Set("USER", principal->mail.value_or(principal->user_principal_name));
+      // What is asked, from where and when: a code someone else started shows it.
+      for (const auto& scope : pending->scopes) {
+        auto* row = p.Section("SCOPE");
+        row->SetValue("NAME", scope.name);
+        row->SetValue("DESCRIPTION", scope.description);
+      }
+      p.Set("ORIGIN", pending->origin_address.empty() ? "an unknown address" : pending->origin_address);
+      p.Set("STARTED", pending->created_at ? FormatIso8601(pending->created_at) : "an unknown time");
+      p.Set("EXPIRES", FormatIso8601(pending->expires_at));
       auto resp = p.Response();
       csrf.Attach(req, resp);
       return resp;
     }
-    return DevicePage(d, req, user_code, pending.status().message(), 400);
+    return DevicePage(d, req, user_code, ShownMessage(req, pending.status()),
+                      IsServerError(pending.status()) ? 503 : 400);
   }
   Page p("device_code", "Enter code");
   p.Set("CSRF", csrf.token).Set("USER_CODE", user_code);
@@ -218,16 +357,22 @@ http::Response DevicePost(SigninDeps& d, http::RouteContext& ctx) {
   auto session = d.signin.ResolveSession(CookieValue(ctx.request, kSessionCookie));
   if (!session.ok()) return DevicePage(d, ctx.request, code, "");
   Status s = d.signin.ApproveDevice(code, *session, step == "approve");
-  if (!s.ok()) return MessagePage(SigninErrorStatus(s), "Sign-in didn't complete", s.message());
+  if (!s.ok()) return MessagePage(SigninErrorStatus(s), "Sign-in didn't complete", ShownMessage(ctx.request, s));
   if (step != "approve") return MessagePage(200, "Sign-in cancelled", "Nothing was signed in. You can close this window.");
   return MessagePage(200, "You're signed in", "Return to your device or terminal; you can close this window.");
 }
 
 }  // namespace
 
+void SetRetryAfter(http::Response& resp, const Status& s) {
+  if (s.code() != Code::kResourceExhausted) return;
+  resp.SetHeader("Retry-After", s.reason() == "TooManyRequests" ? "1" : "60");
+}
+
 std::vector<http::Route> SigninRoutes(SigninDeps deps) {
   using http::Permission;
   using http::Route;
+  AddTemplates({{"signout_confirm", kSignoutConfirm}});
   auto shared = std::make_shared<SigninDeps>(std::move(deps));
   auto h = [shared](auto fn) { return [shared, fn](http::RouteContext& c) { return fn(*shared, c); }; };
   std::vector<http::Route> routes = SignupRoutes(shared);
@@ -236,8 +381,14 @@ std::vector<http::Route> SigninRoutes(SigninDeps deps) {
             "OAuth 2.0 authorization endpoint (authorization code with PKCE)", false},
       Route{"GET", "/login", h(LoginPage), Permission::Public(), "Sign-in page", false},
       Route{"POST", "/login", h(LoginPost), Permission::Public(), "Sign-in form steps (email, password, code)", true},
-      Route{"GET", "/logout", h(Logout), Permission::Public(), "Sign out of this browser", true},
-      Route{"GET", "/{tenant}/oauth2/v2.0/logout", h(Logout), Permission::Public(), "OpenID Connect sign-out", true},
+      Route{"GET", "/logout", h(LogoutGet), Permission::Public(), "Sign-out confirmation page", false},
+      Route{"POST", "/logout", h(LogoutPost), Permission::Public(), "Sign out of this browser (CSRF)", true},
+      Route{"GET", "/{tenant}/oauth2/v2.0/logout",
+            h([](SigninDeps& d, http::RouteContext& c) { return EndSession(d, c, false); }), Permission::Public(),
+            "OpenID Connect end session: signs out at once only with a matching id_token_hint, else asks", true},
+      Route{"POST", "/{tenant}/oauth2/v2.0/logout",
+            h([](SigninDeps& d, http::RouteContext& c) { return EndSession(d, c, true); }), Permission::Public(),
+            "OpenID Connect end session, confirmed (CSRF)", true},
       Route{"GET", "/devicelogin", h(DeviceGet), Permission::Public(), "Device code entry page", false},
       Route{"POST", "/devicelogin", h(DevicePost), Permission::Public(), "Device code approval", true},
   };

@@ -22,6 +22,10 @@ http::Response SignupStep(SigninDeps& d, const http::Request& req, const std::st
 }
 
 http::Response SignupGet(SigninDeps& d, http::RouteContext& ctx) {
+  if (!d.signin.SignUpEnabled())
+    return MessagePage(403, "Creating accounts is turned off",
+                       "This server doesn't create personal accounts. Ask the person who invited you for another way "
+                       "in.");
   return SignupStep(d, ctx.request, "form", SafeContinue(ctx.request.Query("continue").value_or("")),
                     ctx.request.Query("email").value_or(""), "", "");
 }
@@ -38,7 +42,9 @@ http::Response SignupPost(SigninDeps& d, http::RouteContext& ctx) {
   if (step == "form") {
     std::string name = http::FormValue(form, "display_name");
     auto again = [&](const Status& s) {
-      return SignupStep(d, req, "form", continue_to, email, name, s.message(), SigninErrorStatus(s));
+      auto resp = SignupStep(d, req, "form", continue_to, email, name, ShownMessage(ctx.request, s), SigninErrorStatus(s));
+      SetRetryAfter(resp, s);
+      return resp;
     };
     if (http::FormValue(form, "password") != http::FormValue(form, "confirm"))
       return again(InvalidArgument("The passwords don't match. Enter the same password twice."));
@@ -49,9 +55,12 @@ http::Response SignupPost(SigninDeps& d, http::RouteContext& ctx) {
   }
   if (step == "verify") {
     auto session = d.signin.VerifyConsumerSignUp(email, http::FormValue(form, "code"), req.remote_address);
-    if (!session.ok())
-      return SignupStep(d, req, "verify", continue_to, email, "", session.status().message(),
-                        SigninErrorStatus(session.status()));
+    if (!session.ok()) {
+      auto resp = SignupStep(d, req, "verify", continue_to, email, "", ShownMessage(ctx.request, session.status()),
+                             SigninErrorStatus(session.status()));
+      SetRetryAfter(resp, session.status());
+      return resp;
+    }
     http::Response resp;
     if (continue_to.empty()) {
       resp = MessagePage(200, "Your account is ready", "You're signed in. You can close this window.");

@@ -132,6 +132,12 @@ constexpr const char* kDeviceCode = R"HTML({{%AUTOESCAPE context="HTML"}}<h1>Ent
 
 constexpr const char* kDeviceConfirm = R"HTML({{%AUTOESCAPE context="HTML"}}<h1>Are you trying to sign in?</h1>
 <p>{{CLIENT}} wants to sign you in to {{ORG}} as {{USER}}. Only continue if you started this on your own device.</p>
+<p>It asks for these permissions:</p>
+<ul class="scopes">
+{{#SCOPE}}  <li><strong>{{NAME}}</strong>: {{DESCRIPTION}}</li>
+{{/SCOPE}}</ul>
+<p class="muted">Requested from <strong>{{ORIGIN}}</strong> at {{STARTED}} (UTC); the code expires at {{EXPIRES}}.
+If someone sent you this code, or you don't recognise this address or time, select Cancel.</p>
 <form method="post" action="/devicelogin">
   <input type="hidden" name="csrf" value="{{CSRF}}">
   <input type="hidden" name="user_code" value="{{USER_CODE}}">

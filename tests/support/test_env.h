@@ -81,11 +81,11 @@ class TestEnv {
                                                              *licensing, *environments, *signin, random,
                                                              *clients, *policies, *invitations, *notifier});
     gate = std::make_unique<gate::SnapshotCache>(gate::StoreLoader(*store));
+    store->SetCommitListener(gate::InvalidateOnCommit(*gate));
     services->gate = gate.get();
     invitations::BulkSettings bulk_settings;
     bulk_settings.chunk_rows = 4;  // several chunks even for small test files
     bulk = std::make_unique<invitations::BulkInvitationService>(*store, *invitations, clock, random, bulk_settings);
-    bulk->SetOnCommitted([this](const std::string& tenant_id) { gate->Invalidate(tenant_id); });
     bulk_runner = std::make_unique<invitations::BulkRunner>(*bulk, invitations::RunnerOptions{});
     services->bulk = bulk.get();
     services->bulk_runner = bulk_runner.get();

@@ -212,13 +212,18 @@ http::Response Delete(Services& s, http::RouteContext& ctx) {
 std::vector<http::Route> BulkInvitationRoutes(Services& s) {
   http::Permission invite = InvitePermission();
   // Not marked as mutating: a job's rows change the directory only when the
-  // runner commits a chunk, and that invalidates the tenant's gate snapshot.
+  // runner commits a chunk.
   auto route = [&](std::string method, std::string pattern, http::Response (*f)(Services&, http::RouteContext&),
                    std::string what) {
     return http::Route{std::move(method), std::move(pattern), [&s, f](http::RouteContext& c) { return f(s, c); },
                        invite, std::move(what)};
   };
-  return {route("POST", "/api/v1/bulkInvitations", Submit, "Upload a CSV file of guests to invite (202 + job)"),
+  // The upload may exceed the server's default body limit: the router's
+  // bearer-token and permission check on the headers is the admission, so
+  // no unauthenticated body is ever read past that limit.
+  http::Route upload = route("POST", "/api/v1/bulkInvitations", Submit, "Upload a CSV file of guests to invite (202 + job)");
+  upload.admit_large_body = [](http::RouteContext&) { return std::optional<http::Response>(); };
+  return {std::move(upload),
           route("GET", "/api/v1/bulkInvitations", List, "Bulk invitation jobs, newest first"),
           route("GET", "/api/v1/bulkInvitations/{id}", GetJob, "A bulk invitation job and its progress"),
           route("GET", "/api/v1/bulkInvitations/{id}/results", Results, "Per-row results as CSV"),

@@ -127,9 +127,30 @@ http::Response ShareApp(Services& s, http::RouteContext& ctx) {
   });
 }
 
+// An environment's apps as the caller may see them: all of them for an
+// environment administrator (or an app with Environment.Read.All); for anyone
+// else only the apps they own or the gate lets them run (app.run), so the
+// list reveals nothing of environments or apps they can't open.
 http::Response ListApps(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
+    const identity::Principal& p = *ctx.principal;
+    static const http::Permission kEnvironmentsRead = perm::EnvironmentsRead();
+    const bool app_caller = p.kind == identity::PrincipalKind::kApp;
+    if (app_caller && !kEnvironmentsRead.allows(p))
+      return PermissionDenied("Listing an environment's apps needs the Environment.Read.All permission.",
+                              "Authorization_RequestDenied");
     GH_ASSIGN_OR_RETURN(auto apps, env::AppService(s.store, s.clock, s.random).List(TenantOf(ctx), ctx.params["id"]));
+    if (!app_caller) {
+      GH_ASSIGN_OR_RETURN(auto snap, SnapshotOf(s, TenantOf(ctx)));
+      uint32_t u = snap->FindUser(p.object_id);
+      if (u == gate::kNoIndex) return NotFound("Environment '" + ctx.params["id"] + "' not found.", "Request_ResourceNotFound");
+      if (!snap->user(u).IsAdmin()) {
+        std::erase_if(apps, [&](const env::App& a) {
+          gate::AccessRequest run{TenantOf(ctx), p.object_id, gate::Action::kAppRun, a.environment_id, a.id, "", ""};
+          return a.owner_id != p.object_id && !gate::Decide(*snap, run).allowed;
+        });
+      }
+    }
     json::array value;
     for (const auto& a : apps) value.push_back(AppToJson(a));
     return JsonResponse(200, json::object{{"value", std::move(value)}});

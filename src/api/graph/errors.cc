@@ -3,6 +3,8 @@
 #include <boost/json.hpp>
 #include <ctime>
 
+#include <spdlog/spdlog.h>
+
 #include "core/clock.h"
 
 namespace gh::api {
@@ -47,7 +49,19 @@ boost::json::object GraphErrorBody(const http::Request& req, const Status& s) {
   boost::json::object inner{{"date", FormatIso8601(SystemClock().NowMillis())},
                             {"request-id", req.request_id},
                             {"client-request-id", req.request_id}};
-  boost::json::object err{{"code", GraphErrorCode(s)}, {"message", s.message()}, {"innerError", std::move(inner)}};
+  // A 5xx is the server's failure: its message may quote the database driver,
+  // SQL or paths, so the client gets a generic sentence and the request id,
+  // and the details go to the log under that id.
+  std::string message = s.message();
+  if (HttpStatusFor(s) >= 500) {
+    spdlog::error("request_id={} server error answered generically: code={} reason={} detail=\"{}\"",
+                  req.request_id, CodeName(s.code()), s.reason(), s.message());
+    message = s.code() == Code::kUnavailable
+                  ? "The service is temporarily unavailable. Try again later; quote request-id " + req.request_id +
+                        " if it persists."
+                  : "An unexpected error occurred. Quote request-id " + req.request_id + " when reporting it.";
+  }
+  boost::json::object err{{"code", GraphErrorCode(s)}, {"message", message}, {"innerError", std::move(inner)}};
   return {{"error", std::move(err)}};
 }
 

@@ -2,7 +2,9 @@
 // The one place a Status becomes a Graph error response:
 //   {"error":{"code":…,"message":…,"innerError":{"date","request-id","client-request-id"}}}
 // The HTTP status comes from the Status code, except for a few reasons that
-// name a more specific one (405, 413, 415, 409).
+// name a more specific one (405, 413, 415, 409). A 5xx never carries the
+// Status's message (logged instead, with the request id): only a generic
+// sentence quoting the request id.
 #include <boost/json.hpp>
 
 #include "core/status.h"

@@ -69,7 +69,8 @@ http::Response Create(Services& s, http::RouteContext& ctx) {
     json::object out{
         {"@odata.context", ContextUrl(s.public_base, "invitations/$entity")},
         {"id", res.invitation.id},
-        {"inviteRedeemUrl", res.redeem_url},
+        // Withheld (null) when a redemption reset's link went only to the user.
+        {"inviteRedeemUrl", res.redeem_url.empty() ? json::value(nullptr) : json::value(res.redeem_url)},
         {"invitedUserDisplayName", req.display_name ? json::value(*req.display_name) : json::value(nullptr)},
         {"invitedUserType", std::string(directory::UserTypeName(res.user.user_type))},
         {"invitedUserEmailAddress", req.email},

@@ -93,6 +93,14 @@ http::Response Delete(Services& s, http::RouteContext& ctx) {
   });
 }
 
+http::Response RevokeSignInSessions(Services& s, http::RouteContext& ctx) {
+  return Guard(ctx, [&]() -> StatusOr<http::Response> {
+    GH_RETURN_IF_ERROR(s.directory.RevokeSignInSessions(ActorOf(ctx), TenantOf(ctx), ctx.params["id"]));
+    return JsonResponse(200, json::object{{"@odata.context", s.public_base + "/v1.0/$metadata#Edm.Boolean"},
+                                          {"value", true}});
+  });
+}
+
 http::Response MemberOf(Services& s, http::RouteContext& ctx, bool transitive) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
     GH_ASSIGN_OR_RETURN(auto u, s.directory.GetUser(TenantOf(ctx), ctx.params["id"]));
@@ -126,6 +134,8 @@ std::vector<http::Route> UserRoutes(Services& s) {
       Route{"GET", "/v1.0/users/{id}", h(Get), perm::UsersReadDelegated(), "Get a user by id or userPrincipalName", false},
       Route{"PATCH", "/v1.0/users/{id}", h(Patch), perm::UsersWrite(), "Update a user's properties", true},
       Route{"DELETE", "/v1.0/users/{id}", h(Delete), perm::UsersWrite(), "Delete a user", true},
+      Route{"POST", "/v1.0/users/{id}/revokeSignInSessions", h(RevokeSignInSessions), perm::UsersRevokeSessions(),
+            "End every sign-in session and refresh token of a user", true},
       Route{"GET", "/v1.0/users/{id}/memberOf",
             [&s](http::RouteContext& c) { return MemberOf(s, c, false); }, perm::GroupsRead(),
             "Groups the user is a direct member of", false},

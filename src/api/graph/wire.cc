@@ -49,8 +49,10 @@ const std::vector<std::string>& UserDefaultProperties() {
 }
 
 const std::vector<std::string>& GroupProperties() {
-  static const std::vector<std::string> p = {"id", "createdDateTime", "description", "displayName", "groupTypes",
-                                             "mail", "mailEnabled", "mailNickname", "securityEnabled"};
+  static const std::vector<std::string> p = {"id",           "createdDateTime", "description",
+                                             "displayName",  "groupTypes",      "isAssignableToRole",
+                                             "mail",         "mailEnabled",     "mailNickname",
+                                             "securityEnabled"};
   return p;
 }
 
@@ -103,6 +105,7 @@ json::object GroupToJson(const directory::Group& g, const std::vector<std::strin
     else if (p == "mailEnabled") o[p] = g.mail_enabled;
     else if (p == "mailNickname") o[p] = g.mail_nickname;
     else if (p == "securityEnabled") o[p] = g.security_enabled;
+    else if (p == "isAssignableToRole") o[p] = g.is_assignable_to_role;
   }
   return o;
 }
@@ -121,7 +124,8 @@ json::object DirectoryRoleToJson(const directory::RoleTemplate& r) {
 
 json::object RoleDefinitionToJson(const directory::RoleTemplate& r) {
   return {{"id", r.id},          {"displayName", r.display_name}, {"description", r.description},
-          {"isBuiltIn", true},   {"isEnabled", true},             {"templateId", r.id}};
+          {"isBuiltIn", true},   {"isEnabled", true},             {"templateId", r.id},
+          {"isPrivileged", r.privileged}};
 }
 
 json::object AuditEntryToJson(const directory::AuditEntry& e) {
@@ -243,6 +247,7 @@ StatusOr<directory::NewGroup> ParseNewGroup(const json::object& body) {
   auto security_enabled = r.Bool("securityEnabled");
   g.description = r.String("description");
   auto types = r.StringArray("groupTypes");
+  g.is_assignable_to_role = r.Bool("isAssignableToRole").value_or(false);
   GH_RETURN_IF_ERROR(r.Finish());
   for (auto [name, present] : {std::pair{"displayName", display.has_value()}, {"mailNickname", nick.has_value()},
                                {"mailEnabled", mail_enabled.has_value()},
@@ -260,7 +265,7 @@ StatusOr<directory::NewGroup> ParseNewGroup(const json::object& body) {
 
 StatusOr<directory::GroupPatch> ParseGroupPatch(const json::object& body) {
   FieldReader r(body, "microsoft.graph.group");
-  r.ReadOnly({"id", "createdDateTime", "mail", "groupTypes"});
+  r.ReadOnly({"id", "createdDateTime", "mail", "groupTypes", "isAssignableToRole"});
   r.Ignore({"@odata.type"});
   directory::GroupPatch p;
   p.display_name = r.String("displayName");

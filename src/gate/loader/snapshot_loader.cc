@@ -106,15 +106,12 @@ StatusOr<std::shared_ptr<const Snapshot>> LoadSnapshot(store::Store& store, cons
     if (u.home == HomeKind::kOtherTenant && in.home_tenants.count(u.home_tenant_id)) {
       GH_ASSIGN_OR_RETURN(u.home_group_ids, tx->ListTransitiveGroupsOf(u.home_tenant_id, u.home_object_id));
     }
-    // Roles through groups need transitive groups; role-assignable groups
-    // are rare, so ask the store only for users in some group.
+    // As DirectoryService::RolesIn: the user's own roles and those of the
+    // (role-assignable) groups they are a direct member of.
     std::vector<std::string> all_roles = roles_of[user.id];
-    if (direct_groups.count(user.id)) {
-      GH_ASSIGN_OR_RETURN(auto tgroups, tx->ListTransitiveGroupsOf(tenant_id, user.id));
-      for (const auto& g : tgroups)
-        if (auto it = roles_of.find(g); it != roles_of.end())
-          all_roles.insert(all_roles.end(), it->second.begin(), it->second.end());
-    }
+    for (const auto& g : direct_groups[user.id])
+      if (auto it = roles_of.find(g); it != roles_of.end())
+        all_roles.insert(all_roles.end(), it->second.begin(), it->second.end());
     u.directory_roles = all_roles;
     u.global_admin = std::count(all_roles.begin(), all_roles.end(), directory::kGlobalAdministratorRole) > 0;
     u.power_platform_admin =
@@ -158,6 +155,14 @@ StatusOr<std::shared_ptr<const Snapshot>> LoadSnapshot(store::Store& store, cons
                        a.app_type == "modelDriven" ? AppType::kModelDriven : AppType::kCanvas, a.dataverse, a.owner_id,
                        a.shared_with_everyone, a.shared_with});
   return Snapshot::Build(std::move(in));
+}
+
+store::CommitListener InvalidateOnCommit(SnapshotCache& cache) {
+  return [&cache](const std::vector<store::CommittedChange>& changes) {
+    for (const auto& c : changes)
+      if (c.category == "Policy") return cache.InvalidateAll();
+    for (const auto& c : changes) cache.Invalidate(c.tenant_id);
+  };
 }
 
 SnapshotLoader StoreLoader(store::Store& store) {

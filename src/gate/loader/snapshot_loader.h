@@ -23,6 +23,12 @@ StatusOr<std::shared_ptr<const Snapshot>> LoadSnapshot(store::Store& store, cons
 // A SnapshotLoader over `store` for SnapshotCache.
 SnapshotLoader StoreLoader(store::Store& store);
 
+// The store's commit listener that keeps `cache` current: a committed write
+// makes its tenants' snapshots stale; a policy change may be another tenant's
+// too (a home tenant's cross-tenant policy lives in its guests'
+// resource-tenant snapshots), so it drops them all.
+store::CommitListener InvalidateOnCommit(SnapshotCache& cache);
+
 // The gate action a first-party client surface stands for, or nullopt for
 // clients the gate doesn't govern.
 std::optional<Action> ActionForClient(std::string_view client_id);

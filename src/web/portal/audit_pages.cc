@@ -134,7 +134,7 @@ void AddDates(const Values& v, AuditSearch& s, FieldErrors& errors) {
 }
 
 // "Initiated by" is an object id, or the user principal name of a user here.
-void AddInitiator(PortalDeps& d, const Admin& a, const std::string& who, AuditSearch& s, FieldErrors& errors) {
+void AddInitiator(const http::Request& req, PortalDeps& d, const Admin& a, const std::string& who, AuditSearch& s, FieldErrors& errors) {
   if (who.empty()) return;
   if (IsUuid(who)) {
     s.query.actor_id = ToLower(who);
@@ -145,11 +145,11 @@ void AddInitiator(PortalDeps& d, const Admin& a, const std::string& who, AuditSe
   else if (user.status().code() == Code::kNotFound)
     errors.emplace("initiatedBy", "No user '" + who + "' in " + a.tenant.name +
                                       ". Enter a user principal name or an object ID.");
-  else errors.emplace("initiatedBy", user.status().message());
+  else errors.emplace("initiatedBy", ShownMessage(req, user.status()));
 }
 
 // The search the filters ask for; refusals go to `errors` by filter id.
-AuditSearch SearchFor(PortalDeps& d, const Admin& a, const Values& v, FieldErrors& errors) {
+AuditSearch SearchFor(const http::Request& req, PortalDeps& d, const Admin& a, const Values& v, FieldErrors& errors) {
   AuditSearch s;
   s.query.tenant_id = a.tenant.id;
   if (!v.at("category").empty()) s.query.category = v.at("category");
@@ -159,7 +159,7 @@ AuditSearch SearchFor(PortalDeps& d, const Admin& a, const Values& v, FieldError
   s.result = v.at("result");
   if (s.result != "" && s.result != "success" && s.result != "failure")
     errors.emplace("result", "Choose success or failure.");
-  AddInitiator(d, a, v.at("initiatedBy"), s, errors);
+  AddInitiator(req, d, a, v.at("initiatedBy"), s, errors);
   AddDates(v, s, errors);
   return s;
 }
@@ -271,13 +271,13 @@ http::Response AuditLog(PortalDeps& d, http::RouteContext& ctx) {
                        "Audit log", a.base + "/audit");
   const Values values = FiltersOf(ctx.request);
   FieldErrors errors;
-  const AuditSearch search = SearchFor(d, a, values, errors);
+  const AuditSearch search = SearchFor(ctx.request, d, a, values, errors);
   Page p("portal_audit", "Audit log · " + a.tenant.name);
   Layout(p, d, a, "/audit");
   AddFilterFields(p, values, errors);
   if (!errors.empty()) return p.Response(400);
   auto found = FindEntries(d, search, after);
-  if (!found.ok()) return MessagePage(StatusFor(found.status()), "Can't read the audit log", found.status().message());
+  if (!found.ok()) return MessagePage(StatusFor(found.status()), "Can't read the audit log", ShownMessage(ctx.request, found.status()));
   if (found->rows.empty()) p.Show("NO_ENTRIES");
   else
     for (TemplateDictionary* table = p.Section("ENTRIES"); const AuditEntry& e : found->rows) AddEntry(table, e);

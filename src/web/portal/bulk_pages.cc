@@ -112,7 +112,7 @@ http::Response BulkPost(PortalDeps& d, http::RouteContext& ctx) {
   auto boundary = http::MultipartBoundary(ctx.request.Header("Content-Type"));
   if (!boundary) return BulkForm(d, ctx, a, "Choose a CSV file to upload.", 400);
   auto parts = http::ParseMultipart(ctx.request.body, *boundary);
-  if (!parts.ok()) return BulkForm(d, ctx, a, parts.status().message(), 400);
+  if (!parts.ok()) return BulkForm(d, ctx, a, ShownMessage(ctx.request, parts.status()), 400);
   auto field = [&](std::string_view name) {
     const http::FormPart* f = http::FindPart(*parts, name);
     return f ? std::string(f->body) : std::string();
@@ -127,7 +127,7 @@ http::Response BulkPost(PortalDeps& d, http::RouteContext& ctx) {
   options.message = field("message");
   options.send_email = field("sendEmail") == "true";
   auto job = d.bulk->Submit(a.Inviter(), a.tenant.id, file->body, options);
-  if (!job.ok()) return BulkForm(d, ctx, a, job.status().message(), job.status().code() == Code::kPermissionDenied ? 403 : 400);
+  if (!job.ok()) return BulkForm(d, ctx, a, ShownMessage(ctx.request, job.status()), job.status().code() == Code::kPermissionDenied ? 403 : 400);
   if (d.runner) d.runner->Notify();
   return Redirect(a.base + "/bulk/" + job->id, 303);
 }
@@ -165,7 +165,7 @@ http::Response JobCancel(PortalDeps& d, http::RouteContext& ctx) {
   auto job = VisibleJob(d, ctx, a);
   if (!job.ok()) return MessagePage(404, "Job not found", "It may have been deleted.");
   auto cancelled = d.bulk->Cancel(a.tenant.id, job->id);
-  if (!cancelled.ok()) return MessagePage(503, "Something went wrong", cancelled.status().message());
+  if (!cancelled.ok()) return MessagePage(503, "Something went wrong", ShownMessage(ctx.request, cancelled.status()));
   if (d.runner) d.runner->Notify();
   return Redirect(a.base + "/bulk/" + job->id, 303);
 }
@@ -178,7 +178,7 @@ http::Response JobResults(PortalDeps& d, http::RouteContext& ctx) {
   std::string csv(invitations::ResultsHeading());
   for (int64_t after = 0;;) {
     auto rows = d.bulk->Results(a.tenant.id, job->id, after, 10'000);
-    if (!rows.ok()) return MessagePage(503, "Something went wrong", rows.status().message());
+    if (!rows.ok()) return MessagePage(503, "Something went wrong", ShownMessage(ctx.request, rows.status()));
     for (const auto& r : *rows) csv += invitations::ResultsLine(r);
     if (rows->size() < 10'000) break;
     after = rows->back().row;
@@ -186,6 +186,18 @@ http::Response JobResults(PortalDeps& d, http::RouteContext& ctx) {
   http::Response r = http::Response::Text(200, std::move(csv), "text/csv; charset=utf-8");
   r.SetHeader("Content-Disposition", "attachment; filename=\"bulk-invitation-results-" + job->id + ".csv\"");
   return r;
+}
+
+// The upload may exceed the server's default body limit: it is read only
+// for a signed-in administrator of the tenant (from the session cookie, before
+// the body arrives); anyone else gets the sign-in redirect or a 403 page and
+// the body is never read. (The CSRF token is in the body, checked after.)
+http::Route LargeUpload(const Deps& d, http::Route route) {
+  route.admit_large_body = [d](http::RouteContext& ctx) {
+    Admin a;
+    return Authenticate(*d, ctx, a);
+  };
+  return route;
 }
 
 }  // namespace
@@ -196,7 +208,7 @@ std::vector<http::Route> BulkPages(const Deps& d) {
   // the gate's snapshot then: these routes don't.
   std::vector<http::Route> routes{
       PortalRoute(d, "GET", "/portal/{tenant}/bulk", BulkGet, "Bulk invite: upload and jobs", false),
-      PortalRoute(d, "POST", "/portal/{tenant}/bulk", BulkPost, "Bulk invite: upload a CSV file", false),
+      LargeUpload(d, PortalRoute(d, "POST", "/portal/{tenant}/bulk", BulkPost, "Bulk invite: upload a CSV file", false)),
       PortalRoute(d, "GET", "/portal/{tenant}/bulk/template.csv", BulkTemplate, "Bulk invite: Entra's CSV template",
                   false),
       PortalRoute(d, "GET", "/portal/{tenant}/bulk/{id}", JobPage, "Bulk invite: one job", false),

@@ -176,11 +176,11 @@ struct FieldError {
 
 // The field a service refusal is about: the first keyword its message
 // contains picks the section; otherwise `fallback`.
-FieldError ErrorAt(const Status& s, std::initializer_list<std::pair<std::string_view, const char*>> keywords,
+FieldError ErrorAt(const http::Request& req, const Status& s, std::initializer_list<std::pair<std::string_view, const char*>> keywords,
                    const char* fallback) {
   for (const auto& [keyword, section] : keywords)
-    if (s.message().find(keyword) != std::string::npos) return {section, s.message(), StatusFor(s)};
-  return {fallback, s.message(), StatusFor(s)};
+    if (s.message().find(keyword) != std::string::npos) return {section, ShownMessage(req, s), StatusFor(s)};
+  return {fallback, ShownMessage(req, s), StatusFor(s)};
 }
 
 void ShowError(Page& p, const std::optional<FieldError>& e) {
@@ -315,10 +315,10 @@ http::Response ListPage(PortalDeps& d, http::RouteContext& ctx, const Admin& a,
                         const std::optional<FieldError>& error) {
   auto envs = d.environments.List(a.tenant.id);
   if (!envs.ok())
-    return MessagePage(StatusFor(envs.status()), "Can't list environments", envs.status().message());
+    return MessagePage(StatusFor(envs.status()), "Can't list environments", ShownMessage(ctx.request, envs.status()));
   auto groups = SecurityGroups(d, a.tenant.id);
   if (!groups.ok())
-    return MessagePage(StatusFor(groups.status()), "Can't list groups", groups.status().message());
+    return MessagePage(StatusFor(groups.status()), "Can't list groups", ShownMessage(ctx.request, groups.status()));
   FormPage p(d, ctx, "portal_environments", "Environments · " + a.tenant.name);
   Layout(p, d, a, "/environments");
   for (const auto& e : *envs) AddEnvironmentRow(p, a, e, *groups);
@@ -375,7 +375,7 @@ http::Response CreatePost(PortalDeps& d, http::RouteContext& ctx) {
   auto created = d.environments.Create(a.Actor(), a.tenant.id, std::get<env::NewEnvironment>(std::move(in)));
   if (!created.ok())
     return ListPage(d, ctx, a,
-                    ErrorAt(created.status(),
+                    ErrorAt(ctx.request, created.status(),
                             {{"uniqueName", "UNIQUE_NAME_ERROR"},
                              {"displayName", "DISPLAY_NAME_ERROR"},
                              {"Default environment", "TYPE_ERROR"},
@@ -578,7 +578,7 @@ http::Response EnvironmentPage(PortalDeps& d, http::RouteContext& ctx, const Adm
   if (a.May(d.can.environments_write)) p.Show("CAN_WRITE");
   for (PartFn add : {AddSecurityGroup, AddUsers, AddRoles, AddReview}) {
     Status s = add(p, d, ctx, a, e);
-    if (!s.ok()) return MessagePage(StatusFor(s), "Can't show " + e.display_name, s.message());
+    if (!s.ok()) return MessagePage(StatusFor(s), "Can't show " + e.display_name, ShownMessage(ctx.request, s));
   }
   AddOutcome(p, o);
   return p.Response(o.error ? o.error->status : 200);
@@ -592,8 +592,8 @@ http::Response Refused(PortalDeps& d, http::RouteContext& ctx, const Admin& a, c
   return EnvironmentPage(d, ctx, a, e, o);
 }
 
-http::Response EnvironmentMissing(const Admin& a, const Status& s) {
-  return MessagePage(StatusFor(s), "Environment not found", s.message(), "All environments",
+http::Response EnvironmentMissing(const http::Request& req, const Admin& a, const Status& s) {
+  return MessagePage(StatusFor(s), "Environment not found", ShownMessage(req, s), "All environments",
                      a.base + "/environments");
 }
 
@@ -601,7 +601,7 @@ http::Response EnvironmentGet(PortalDeps& d, http::RouteContext& ctx) {
   Admin a;
   if (auto early = Authenticate(d, ctx, a, &d.can.environments_read)) return *early;
   auto e = d.environments.Get(a.tenant.id, ctx.params["id"]);
-  if (!e.ok()) return EnvironmentMissing(a, e.status());
+  if (!e.ok()) return EnvironmentMissing(ctx.request, a, e.status());
   return EnvironmentPage(d, ctx, a, *e);
 }
 
@@ -610,7 +610,7 @@ std::optional<http::Response> BeginEnvironmentWrite(PortalDeps& d, http::RouteCo
                                                     Form& form, env::Environment& e) {
   if (auto early = BeginWrite(d, ctx, a, form)) return early;
   auto found = d.environments.Get(a.tenant.id, ctx.params["id"]);
-  if (!found.ok()) return EnvironmentMissing(a, found.status());
+  if (!found.ok()) return EnvironmentMissing(ctx.request, a, found.status());
   e = *found;
   return std::nullopt;
 }
@@ -625,7 +625,7 @@ http::Response SecurityGroupPost(PortalDeps& d, http::RouteContext& ctx) {
   // None ("") is an engaged empty value: it clears the group.
   patch.security_group_id = group.empty() ? std::optional<std::string>() : std::optional<std::string>(group);
   auto updated = d.environments.Update(a.Actor(), a.tenant.id, e.id, patch);
-  if (!updated.ok()) return Refused(d, ctx, a, e, ErrorAt(updated.status(), {}, "SECURITY_GROUP_ERROR"));
+  if (!updated.ok()) return Refused(d, ctx, a, e, ErrorAt(ctx.request, updated.status(), {}, "SECURITY_GROUP_ERROR"));
   return Redirect(EnvironmentPath(a, e) + "#security-group", 303);
 }
 
@@ -635,13 +635,13 @@ http::Response AssignPost(PortalDeps& d, http::RouteContext& ctx) {
   env::Environment e;
   if (auto early = BeginEnvironmentWrite(d, ctx, a, form, e)) return *early;
   auto principal = PrincipalIdOf(d, a.tenant.id, Trim(form.Get("principal")));
-  if (!principal.ok()) return Refused(d, ctx, a, e, ErrorAt(principal.status(), {}, "PRINCIPAL_ERROR"));
+  if (!principal.ok()) return Refused(d, ctx, a, e, ErrorAt(ctx.request, principal.status(), {}, "PRINCIPAL_ERROR"));
   const std::string role = form.Get("roleId");
   if (role.empty()) return Refused(d, ctx, a, e, FieldError{"ROLE_ERROR", "Choose a security role."});
   auto assigned = d.environments.AssignRole(a.Actor(), a.tenant.id, e.id, *principal, role);
   if (!assigned.ok())
     return Refused(d, ctx, a, e,
-                   ErrorAt(assigned.status(), {{"Security role '", "ROLE_ERROR"}}, "PRINCIPAL_ERROR"));
+                   ErrorAt(ctx.request, assigned.status(), {{"Security role '", "ROLE_ERROR"}}, "PRINCIPAL_ERROR"));
   return Redirect(EnvironmentPath(a, e) + "#roles", 303);
 }
 
@@ -652,7 +652,7 @@ http::Response RemovePost(PortalDeps& d, http::RouteContext& ctx) {
   if (auto early = BeginEnvironmentWrite(d, ctx, a, form, e)) return *early;
   Status removed =
       d.environments.RemoveRoleAssignment(a.Actor(), a.tenant.id, e.id, form.Get("assignmentId"));
-  if (!removed.ok()) return Refused(d, ctx, a, e, ErrorAt(removed, {}, "ASSIGNMENTS_ERROR"));
+  if (!removed.ok()) return Refused(d, ctx, a, e, ErrorAt(ctx.request, removed, {}, "ASSIGNMENTS_ERROR"));
   return Redirect(EnvironmentPath(a, e) + "#roles", 303);
 }
 
@@ -701,7 +701,7 @@ http::Response NotifyPost(PortalDeps& d, http::RouteContext& ctx) {
   env::Environment e;
   if (auto early = BeginEnvironmentWrite(d, ctx, a, form, e)) return *early;
   auto users = form.Get("all") == "true" ? RoleHolders(d, a, e) : ListedUsers(d, a, form.Get("users"));
-  if (!users.ok()) return Refused(d, ctx, a, e, ErrorAt(users.status(), {}, "NOTIFY_ERROR"));
+  if (!users.ok()) return Refused(d, ctx, a, e, ErrorAt(ctx.request, users.status(), {}, "NOTIFY_ERROR"));
   std::vector<std::string> ids;
   std::map<std::string, std::string> upn_of;
   for (const auto& u : *users) {
@@ -709,7 +709,7 @@ http::Response NotifyPost(PortalDeps& d, http::RouteContext& ctx) {
     upn_of[u.id] = u.user_principal_name;
   }
   auto results = d.notifier.Notify(a.Actor(), a.tenant.id, e.id, ids);
-  if (!results.ok()) return Refused(d, ctx, a, e, ErrorAt(results.status(), {}, "NOTIFY_ERROR"));
+  if (!results.ok()) return Refused(d, ctx, a, e, ErrorAt(ctx.request, results.status(), {}, "NOTIFY_ERROR"));
   // The per-person outcomes are shown once, on this response (sending again
   // within the minute is deduplicated by the notifier).
   Outcome o;
@@ -726,9 +726,9 @@ http::Response ReviewPost(PortalDeps& d, http::RouteContext& ctx) {
   if (ids.empty())
     return Refused(d, ctx, a, e, FieldError{"REVIEW_ERROR", "Select the people whose access to remove."});
   auto before = d.environments.Review(a.tenant.id, e.id, ReviewQueryOf(ctx));
-  if (!before.ok()) return Refused(d, ctx, a, e, ErrorAt(before.status(), {}, "REVIEW_ERROR"));
+  if (!before.ok()) return Refused(d, ctx, a, e, ErrorAt(ctx.request, before.status(), {}, "REVIEW_ERROR"));
   auto results = d.environments.BulkRemove(a.Actor(), a.tenant.id, e.id, ids);
-  if (!results.ok()) return Refused(d, ctx, a, e, ErrorAt(results.status(), {}, "REVIEW_ERROR"));
+  if (!results.ok()) return Refused(d, ctx, a, e, ErrorAt(ctx.request, results.status(), {}, "REVIEW_ERROR"));
   // Shown once, on this response: removing the same ids again only reports
   // them as not found.
   std::map<std::string, const env::RoleHolder*> holder;

@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "core/random.h"
+#include "directory/privileges.h"
 #include "directory/validation.h"
 #include "web/portal/portal.h"
 #include "web/templates.h"
@@ -49,6 +50,9 @@ constexpr const char* kGroupsTemplate = R"HTML({{%AUTOESCAPE context="HTML"}}{{>
     <option value="microsoft365" {{GT_microsoft365}}>Microsoft 365</option>
   </select>
   {{#GROUP_TYPE_ERROR}}<p class="error" id="groupType-error" role="alert">{{MESSAGE}}</p>{{/GROUP_TYPE_ERROR}}
+  {{#CAN_ROLE_ASSIGNABLE}}<label><input type="checkbox" name="isAssignableToRole" value="true" {{ROLE_ASSIGNABLE}}>
+    Directory roles can be assigned to the group (only Global and Privileged Role Administrators can then change
+    its members; it can't be changed later)</label>{{/CAN_ROLE_ASSIGNABLE}}
   <button type="submit">Create group</button>
 </form>{{/CAN_CREATE}}
 )HTML";
@@ -120,8 +124,8 @@ constexpr int kPageSize = 50;
 // section next to the field it is about ("FORM_ERROR" when no field is).
 
 std::string TypeName(const directory::Group& g) {
-  if (g.IsMicrosoft365()) return "Microsoft 365";
-  return g.mail_enabled ? "Mail-enabled security" : "Security";
+  std::string type = g.IsMicrosoft365() ? "Microsoft 365" : g.mail_enabled ? "Mail-enabled security" : "Security";
+  return g.is_assignable_to_role ? type + " (role-assignable)" : type;
 }
 
 
@@ -145,8 +149,12 @@ StatusOr<store::Page<directory::Group>> ListPage(PortalDeps& d, const Admin& a, 
   return d.directory.ListGroups(query);
 }
 
-void FillNewGroupForm(FormPage& p, const Form& posted, const MaybeRefusal& refusal) {
+void FillNewGroupForm(FormPage& p, const Admin& a, const Form& posted, const MaybeRefusal& refusal) {
   p.Show("CAN_CREATE");
+  if (directory::MayManageRoleAssignableGroup(a.Actor()).ok()) {
+    p.Show("CAN_ROLE_ASSIGNABLE");
+    if (posted.Get("isAssignableToRole") == "true") p.Set("ROLE_ASSIGNABLE", "checked");
+  }
   p.Set("NAME", posted.Get("displayName")).Set("DESCRIPTION", posted.Get("description"));
   p.Set("GT_" + (posted.Get("groupType").empty() ? std::string("security") : posted.Get("groupType")), "selected");
   if (refusal) p.Section(refusal->section)->SetValue("MESSAGE", refusal->message);
@@ -157,7 +165,7 @@ http::Response GroupsList(PortalDeps& d, http::RouteContext& ctx, const Admin& a
   const std::string type = ctx.request.Query("type").value_or("");
   auto page = ListPage(d, a, q, type, ctx.request.Query("after").value_or(""));
   if (!page.ok())
-    return MessagePage(StatusFor(page.status()), "Can't list groups", page.status().message(), "All groups",
+    return MessagePage(StatusFor(page.status()), "Can't list groups", ShownMessage(ctx.request, page.status()), "All groups",
                        a.base + "/groups");
   FormPage p(d, ctx, "portal_groups_list", "Groups · " + a.tenant.name);
   Layout(p, d, a, "/groups");
@@ -174,7 +182,7 @@ http::Response GroupsList(PortalDeps& d, http::RouteContext& ctx, const Admin& a
     p.Section("NEXT")->SetValue("HREF", a.base + "/groups?q=" + http::PercentEncode(q) + "&type=" +
                                             http::PercentEncode(type) +
                                             "&after=" + http::PercentEncode(page->items.back().id));
-  if (a.May(d.can.groups_write)) FillNewGroupForm(p, Form{http::ParseForm(ctx.request.body)}, refusal);
+  if (a.May(d.can.groups_write)) FillNewGroupForm(p, a, Form{http::ParseForm(ctx.request.body)}, refusal);
   return p.Response(refusal ? refusal->status : 200);
 }
 
@@ -230,12 +238,13 @@ std::variant<directory::NewGroup, Refusal> NewGroupFrom(PortalDeps& d, const For
     g.mail_enabled = true;
     g.security_enabled = false;
   }
+  g.is_assignable_to_role = form.Get("isAssignableToRole") == "true";
   return g;
 }
 
-Refusal CreateRefusal(const Status& s) {
+Refusal CreateRefusal(const http::Request& req, const Status& s) {
   bool about_description = s.message().find("'description'") != std::string::npos;
-  return {about_description ? "DESCRIPTION_ERROR" : "NAME_ERROR", s.message(), StatusFor(s)};
+  return {about_description ? "DESCRIPTION_ERROR" : "NAME_ERROR", ShownMessage(req, s), StatusFor(s)};
 }
 
 http::Response GroupsPost(PortalDeps& d, http::RouteContext& ctx) {
@@ -246,10 +255,12 @@ http::Response GroupsPost(PortalDeps& d, http::RouteContext& ctx) {
   if (auto* refusal = std::get_if<Refusal>(&parsed)) return GroupsList(d, ctx, a, *refusal);
   auto& in = std::get<directory::NewGroup>(parsed);
   auto clash = NameClash(d, a, in);
-  if (!clash.ok()) return GroupsList(d, ctx, a, CreateRefusal(clash.status()));
+  if (!clash.ok()) return GroupsList(d, ctx, a, CreateRefusal(ctx.request, clash.status()));
   if (*clash) return GroupsList(d, ctx, a, Refusal{"NAME_ERROR", **clash});
   auto created = d.directory.CreateGroup(a.Actor(), a.tenant.id, std::move(in));
-  if (!created.ok()) return GroupsList(d, ctx, a, CreateRefusal(created.status()));
+  if (!created.ok() && created.status().code() == Code::kPermissionDenied)
+    return MessagePage(403, "You can't create this group", created.status().message(), "All groups", a.base + "/groups");
+  if (!created.ok()) return GroupsList(d, ctx, a, CreateRefusal(ctx.request, created.status()));
   return Redirect(a.base + "/groups/" + created->id, 303);
 }
 
@@ -351,11 +362,11 @@ http::Response GroupView(PortalDeps& d, http::RouteContext& ctx, const Admin& a,
   auto g = d.directory.GetGroup(a.tenant.id, GroupIdOf(ctx));
   if (!g.ok()) return g.status().code() == Code::kNotFound ? GroupNotFound(a)
                                                            : MessagePage(StatusFor(g.status()), "Something went wrong",
-                                                                         g.status().message());
+                                                                         ShownMessage(ctx.request, g.status()));
   FormPage p(d, ctx, "portal_groups_group", g->display_name + " · Groups");
   Layout(p, d, a, "/groups");
   if (Status filled = FillGroup(d, p, a, *g); !filled.ok())
-    return MessagePage(StatusFor(filled), "Something went wrong", filled.message());
+    return MessagePage(StatusFor(filled), "Something went wrong", ShownMessage(ctx.request, filled));
   p.Set("MEMBER_VALUE", http::FormValue(http::ParseForm(ctx.request.body), "member"));
   return RespondWith(p, refusal);
 }
@@ -399,7 +410,7 @@ http::Response AddMemberPost(PortalDeps& d, http::RouteContext& ctx) {
   if (!added.ok()) {
     // An unknown member is a mistake in the field, not a missing page.
     int status = added.code() == Code::kNotFound ? 400 : StatusFor(added);
-    return GroupView(d, ctx, a, Refusal{"MEMBER_ERROR", added.message(), status});
+    return GroupView(d, ctx, a, Refusal{"MEMBER_ERROR", ShownMessage(ctx.request, added), status});
   }
   return Redirect(a.base + "/groups/" + GroupIdOf(ctx), 303);
 }
@@ -409,7 +420,7 @@ http::Response RemoveMemberPost(PortalDeps& d, http::RouteContext& ctx) {
   if (auto* early = std::get_if<http::Response>(&begun)) return *early;
   const auto& [a, form] = std::get<Action>(begun);
   Status removed = d.directory.RemoveMember(a.Actor(), a.tenant.id, GroupIdOf(ctx), ToLower(form.Get("memberId")));
-  if (!removed.ok()) return GroupView(d, ctx, a, Refusal{"FORM_ERROR", removed.message(), StatusFor(removed)});
+  if (!removed.ok()) return GroupView(d, ctx, a, Refusal{"FORM_ERROR", ShownMessage(ctx.request, removed), StatusFor(removed)});
   return Redirect(a.base + "/groups/" + GroupIdOf(ctx), 303);
 }
 
@@ -417,7 +428,7 @@ http::Response ChangeLicenses(PortalDeps& d, http::RouteContext& ctx, const Admi
                               const licensing::LicenseChange& change, const std::string& error_section) {
   auto changed = d.licensing.AssignGroupLicenses(a.Actor(), a.tenant.id, GroupIdOf(ctx), change);
   if (!changed.ok())
-    return GroupView(d, ctx, a, Refusal{error_section, changed.status().message(), StatusFor(changed.status())});
+    return GroupView(d, ctx, a, Refusal{error_section, ShownMessage(ctx.request, changed.status()), StatusFor(changed.status())});
   return Redirect(a.base + "/groups/" + GroupIdOf(ctx), 303);
 }
 
@@ -447,7 +458,7 @@ http::Response DeletePost(PortalDeps& d, http::RouteContext& ctx) {
   const Admin& a = std::get<Action>(begun).admin;
   Status deleted = d.directory.DeleteGroup(a.Actor(), a.tenant.id, GroupIdOf(ctx));
   if (deleted.code() == Code::kNotFound) return GroupNotFound(a);
-  if (!deleted.ok()) return GroupView(d, ctx, a, Refusal{"FORM_ERROR", deleted.message(), StatusFor(deleted)});
+  if (!deleted.ok()) return GroupView(d, ctx, a, Refusal{"FORM_ERROR", ShownMessage(ctx.request, deleted), StatusFor(deleted)});
   return Redirect(a.base + "/groups", 303);
 }
 

@@ -93,6 +93,7 @@ invitations::Inviter Admin::Inviter() const {
   who.name = user.display_name;
   who.email = user.mail.value_or("");
   who.directory_roles = principal.directory_roles;
+  who.scopes = principal.scopes;
   who.user_type = user.user_type;
   return who;
 }
@@ -107,15 +108,18 @@ std::optional<http::Response> Authenticate(PortalDeps& d, http::RouteContext& ct
   if (!session.ok())
     return Redirect("/login?tenant=" + tenant->id + "&continue=" + http::PercentEncode(ctx.request.target), 303);
   auto user = d.signin.PrincipalIn(*session, tenant->id);
-  if (!user.ok()) return MessagePage(403, "You can't manage " + tenant->name, user.status().message());
+  if (!user.ok()) return MessagePage(403, "You can't manage " + tenant->name, ShownMessage(ctx.request, user.status()));
   auto roles = d.directory.EffectiveRoles(tenant->id, user->id);
-  if (!roles.ok()) return MessagePage(503, "Something went wrong", roles.status().message());
+  if (!roles.ok()) return MessagePage(503, "Something went wrong", ShownMessage(ctx.request, roles.status()));
   out.user = *user;
   out.principal.kind = identity::PrincipalKind::kUser;
   out.principal.tenant_id = tenant->id;
   out.principal.object_id = user->id;
   out.principal.display_name = user->display_name;
   out.principal.directory_roles = *roles;
+  // The portal is a first-party client acting with all of the signed-in
+  // administrator's rights, as Entra's admin centre does.
+  out.principal.scopes = {"Directory.AccessAsUser.All"};
   if (user->user_type == directory::UserType::kGuest || !HoldsPortalRole(out))
     return MessagePage(403, "You can't manage " + tenant->name,
                        "The portal is for the administrators of " + tenant->name +

@@ -77,7 +77,7 @@ struct Admin {
 
   bool May(const http::Permission& p) const { return !p.allows || p.allows(principal); }
   bool HasRole(std::string_view role_template_id) const;
-  directory::Actor Actor() const { return {user.id, "user", user.display_name}; }
+  directory::Actor Actor() const { return identity::ActorFor(principal); }
   invitations::Inviter Inviter() const;
 };
 

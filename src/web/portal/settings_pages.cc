@@ -42,7 +42,7 @@ const std::string* ErrorFor(const FieldErrors& errors, const std::string& field)
 
 // Records a patch function's refusal under the field it is about.
 void Apply(FieldErrors& errors, const std::string& field, const Status& s) {
-  if (!s.ok()) errors.emplace(field, s.message());
+  if (!s.ok()) errors.emplace(field, s.message());  // a patch function's validation: the caller's to fix
 }
 
 // What a service change returns when any part of the form was refused, so
@@ -132,8 +132,8 @@ void ShowOutcome(Page& p, const http::RouteContext& ctx, const FieldErrors& erro
 }
 
 // A service failure that no field explains is shown for the whole form.
-void KeepGeneralError(FieldErrors& errors, const Status& s) {
-  if (errors.empty()) errors.emplace("", s.message());
+void KeepGeneralError(const http::Request& req, FieldErrors& errors, const Status& s) {
+  if (errors.empty()) errors.emplace("", ShownMessage(req, s));
 }
 
 constexpr const char* kOutcomeTemplate = R"HTML({{%AUTOESCAPE context="HTML"}}{{#SAVED}}<p role="status"><strong>Saved.</strong></p>{{/SAVED}}
@@ -278,7 +278,7 @@ http::Response TenantSettingsGet(PortalDeps& d, http::RouteContext& ctx) {
   Admin a;
   if (auto early = Authenticate(d, ctx, a, &d.can.tenant_settings_read)) return *early;
   auto doc = SettingsOf(d).Get(a.tenant.id);
-  if (!doc.ok()) return MessagePage(StatusFor(doc.status()), "Can't read the tenant settings", doc.status().message());
+  if (!doc.ok()) return MessagePage(StatusFor(doc.status()), "Can't read the tenant settings", ShownMessage(ctx.request, doc.status()));
   return TenantSettingsForm(d, ctx, a, *doc, {}, 200);
 }
 
@@ -288,11 +288,11 @@ http::Response TenantSettingsPost(PortalDeps& d, http::RouteContext& ctx) {
   if (auto early = BeginChange(d, ctx, d.can.tenant_settings_read, d.can.tenant_settings_write, a, form)) return *early;
   auto settings = SettingsOf(d);
   auto doc = settings.Get(a.tenant.id);
-  if (!doc.ok()) return MessagePage(StatusFor(doc.status()), "Can't read the tenant settings", doc.status().message());
+  if (!doc.ok()) return MessagePage(StatusFor(doc.status()), "Can't read the tenant settings", ShownMessage(ctx.request, doc.status()));
   if (json::object patch = ChangedSwitches(*doc, form); !patch.empty()) {
     auto saved = settings.Update(a.Actor(), a.tenant.id, patch, /*replace=*/false);
     if (!saved.ok())
-      return TenantSettingsForm(d, ctx, a, *doc, {{"", saved.status().message()}}, StatusFor(saved.status()));
+      return TenantSettingsForm(d, ctx, a, *doc, {{"", ShownMessage(ctx.request, saved.status())}}, StatusFor(saved.status()));
   }
   return Redirect(a.base + "/settings?saved=1", 303);
 }
@@ -311,6 +311,7 @@ constexpr const char* kCollaborationTemplate = R"HTML({{%AUTOESCAPE context="HTM
   <textarea id="domains" name="domains" rows="5"{{#READONLY}} readonly{{/READONLY}}{{#DOMAINS_ERROR}} aria-invalid="true" aria-describedby="domains-error"{{/DOMAINS_ERROR}}>{{DOMAINS:pre_escape}}</textarea>
   <p class="muted">One domain per line, e.g. fabrikam.com. Used when invitations are denied to, or allowed only to, the listed domains.</p>
   {{#DOMAINS_ERROR}}<p class="error" id="domains-error" role="alert">{{MESSAGE}}</p>{{/DOMAINS_ERROR}}
+  {{>DEVICE}}
 {{#CAN_SAVE}}  <button type="submit">Save</button>{{/CAN_SAVE}}
 </form>
 )HTML";
@@ -331,6 +332,12 @@ constexpr Choice kInviteChoices[] = {
     {"adminsAndGuestInviters", "Only users assigned to specific admin roles can invite guest users"},
     {"none", "No one in the organization can invite guest users including admins (most restrictive)"},
 };
+// Gatehouse's authorizationPolicy.allowDeviceCodeFlow (Entra: a Conditional
+// Access policy blocking the device code authentication flow).
+constexpr Choice kDeviceCodeChoices[] = {
+    {"true", "Allow sign-in with a device code (command-line tools, devices without a browser)"},
+    {"false", "Block the device code flow for everyone in this organization (most restrictive)"},
+};
 constexpr Choice kRestrictionChoices[] = {
     {"allowAll", "Allow invitations to be sent to any domain (most inclusive)"},
     {"denyList", "Deny invitations to the specified domains"},
@@ -343,6 +350,7 @@ Form CollaborationFields(const Policies& p) {
   f.fields.emplace_back("guestUserRoleId", p.authorization.guest_user_role_id);
   f.fields.emplace_back("allowInvitesFrom", directory::AllowInvitesFromName(p.authorization.allow_invites_from));
   f.fields.emplace_back("mode", directory::DomainRestrictionsToJson(p.domains).at("mode").as_string());
+  f.fields.emplace_back("allowDeviceCodeFlow", p.authorization.allow_device_code_flow ? "true" : "false");
   std::string lines;
   for (const std::string& domain : p.domains.domains) lines += domain + "\n";
   f.fields.emplace_back("domains", lines);
@@ -364,6 +372,7 @@ http::Response CollaborationForm(PortalDeps& d, http::RouteContext& ctx, const A
   radios("ACCESS", "guestUserRoleId", "Guest user access", kGuestAccessChoices);
   radios("INVITES", "allowInvitesFrom", "Guest invite settings", kInviteChoices);
   radios("RESTRICTIONS", "mode", "Collaboration restrictions", kRestrictionChoices);
+  radios("DEVICE", "allowDeviceCodeFlow", "Device code sign-in", kDeviceCodeChoices);
   p.Set("DOMAINS", values.Get("domains"));
   if (const std::string* e = ErrorFor(errors, "domains")) p.Section("DOMAINS_ERROR")->SetValue("MESSAGE", *e);
   return p.Response(status);
@@ -373,7 +382,7 @@ http::Response CollaborationGet(PortalDeps& d, http::RouteContext& ctx) {
   Admin a;
   if (auto early = Authenticate(d, ctx, a, &d.can.policies_read)) return *early;
   auto policies = d.policies.Get(a.tenant.id);
-  if (!policies.ok()) return MessagePage(StatusFor(policies.status()), "Can't read the policies", policies.status().message());
+  if (!policies.ok()) return MessagePage(StatusFor(policies.status()), "Can't read the policies", ShownMessage(ctx.request, policies.status()));
   return CollaborationForm(d, ctx, a, CollaborationFields(*policies), {}, 200);
 }
 
@@ -387,6 +396,12 @@ http::Response CollaborationPost(PortalDeps& d, http::RouteContext& ctx) {
   auto saved = d.policies.Update(a.Actor(), a.tenant.id, "Update external collaboration settings", [&](Policies& p) {
     for (const char* field : {"guestUserRoleId", "allowInvitesFrom"})
       Apply(errors, field, directory::PatchAuthorizationPolicy(p.authorization, {{field, form.Get(field)}}));
+    // Only when the form has it: a form from before the setting keeps it as it is.
+    if (const std::string device = form.Get("allowDeviceCodeFlow"); !device.empty()) {
+      json::value v = device == "true" ? json::value(true) : device == "false" ? json::value(false) : json::value(device);
+      Apply(errors, "allowDeviceCodeFlow",
+            directory::PatchAuthorizationPolicy(p.authorization, {{"allowDeviceCodeFlow", v}}));
+    }
     // The mode first: switching it discards the old list, then the typed list applies.
     const std::string mode = form.Get("mode");
     Apply(errors, "mode", directory::PatchDomainRestrictions(p.domains, {{"mode", mode}}));
@@ -397,7 +412,7 @@ http::Response CollaborationPost(PortalDeps& d, http::RouteContext& ctx) {
     return AllApplied(errors);
   });
   if (saved.ok()) return Redirect(a.base + "/external-collaboration?saved=1", 303);
-  KeepGeneralError(errors, saved.status());
+  KeepGeneralError(ctx.request, errors, saved.status());
   auto stored = d.policies.Get(a.tenant.id);
   Form values = stored.ok() ? Overlay(CollaborationFields(*stored), form) : form;
   return CollaborationForm(d, ctx, a, values, errors, StatusFor(saved.status()));
@@ -672,9 +687,9 @@ http::Response CrossTenantPage(PortalDeps& d, http::RouteContext& ctx, const Adm
 // After a refused cross-tenant change: the page again, with the refusal and what was typed.
 http::Response CrossTenantRefused(PortalDeps& d, http::RouteContext& ctx, const Admin& a, const Form& typed,
                                   FieldErrors errors, const Status& refusal) {
-  KeepGeneralError(errors, refusal);
+  KeepGeneralError(ctx.request, errors, refusal);
   auto policies = d.policies.Get(a.tenant.id);
-  if (!policies.ok()) return MessagePage(StatusFor(policies.status()), "Can't read the policies", policies.status().message());
+  if (!policies.ok()) return MessagePage(StatusFor(policies.status()), "Can't read the policies", ShownMessage(ctx.request, policies.status()));
   return CrossTenantPage(d, ctx, a, *policies, typed, errors, StatusFor(refusal));
 }
 
@@ -682,7 +697,7 @@ http::Response CrossTenantGet(PortalDeps& d, http::RouteContext& ctx) {
   Admin a;
   if (auto early = Authenticate(d, ctx, a, &d.can.policies_read)) return *early;
   auto policies = d.policies.Get(a.tenant.id);
-  if (!policies.ok()) return MessagePage(StatusFor(policies.status()), "Can't read the policies", policies.status().message());
+  if (!policies.ok()) return MessagePage(StatusFor(policies.status()), "Can't read the policies", ShownMessage(ctx.request, policies.status()));
   return CrossTenantPage(d, ctx, a, *policies, {}, {}, 200);
 }
 
@@ -726,7 +741,7 @@ http::Response AddPartnerPost(PortalDeps& d, http::RouteContext& ctx) {
   Form form;
   if (auto early = BeginChange(d, ctx, d.can.policies_read, d.can.cross_tenant_policy_write, a, form)) return *early;
   auto id = PartnerTenantId(d, a, form.Get("organization"));
-  if (!id.ok()) return CrossTenantRefused(d, ctx, a, form, {{"organization", id.status().message()}}, id.status());
+  if (!id.ok()) return CrossTenantRefused(d, ctx, a, form, {{"organization", ShownMessage(ctx.request, id.status())}}, id.status());
   auto saved = d.policies.Update(a.Actor(), a.tenant.id, "Add cross-tenant access partner", [&](Policies& p) -> Status {
     if (p.cross_tenant.Partner(*id))
       return AlreadyExists("The organization " + *id + " is already in the list.", "Request_Conflict");
@@ -734,7 +749,7 @@ http::Response AddPartnerPost(PortalDeps& d, http::RouteContext& ctx) {
     return OkStatus();
   });
   if (!saved.ok())
-    return CrossTenantRefused(d, ctx, a, form, {{"organization", saved.status().message()}}, saved.status());
+    return CrossTenantRefused(d, ctx, a, form, {{"organization", ShownMessage(ctx.request, saved.status())}}, saved.status());
   return Redirect(a.base + "/cross-tenant/" + *id, 303);
 }
 
@@ -795,7 +810,7 @@ http::Response PartnerGet(PortalDeps& d, http::RouteContext& ctx) {
   Admin a;
   if (auto early = Authenticate(d, ctx, a, &d.can.policies_read)) return *early;
   auto policies = d.policies.Get(a.tenant.id);
-  if (!policies.ok()) return MessagePage(StatusFor(policies.status()), "Can't read the policies", policies.status().message());
+  if (!policies.ok()) return MessagePage(StatusFor(policies.status()), "Can't read the policies", ShownMessage(ctx.request, policies.status()));
   const auto* partner = policies->cross_tenant.Partner(PartnerInPath(ctx));
   if (!partner) return PartnerNotFound(a);
   return PartnerPage(d, ctx, a, *policies, *partner, {}, {}, 200);
@@ -833,7 +848,7 @@ http::Response PartnerPost(PortalDeps& d, http::RouteContext& ctx) {
   auto policies = d.policies.Get(a.tenant.id);
   const auto* partner = policies.ok() ? policies->cross_tenant.Partner(id) : nullptr;
   if (!partner) return PartnerNotFound(a);
-  KeepGeneralError(errors, saved.status());
+  KeepGeneralError(ctx.request, errors, saved.status());
   return PartnerPage(d, ctx, a, *policies, *partner, form, errors, StatusFor(saved.status()));
 }
 
@@ -849,7 +864,7 @@ http::Response PartnerRemovePost(PortalDeps& d, http::RouteContext& ctx) {
   });
   if (removed.status().code() == Code::kNotFound) return PartnerNotFound(a);
   if (!removed.ok())
-    return MessagePage(StatusFor(removed.status()), "Can't remove the organization", removed.status().message());
+    return MessagePage(StatusFor(removed.status()), "Can't remove the organization", ShownMessage(ctx.request, removed.status()));
   return Redirect(a.base + "/cross-tenant?saved=1", 303);
 }
 

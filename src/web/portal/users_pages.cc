@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "core/clock.h"
+#include "directory/privileges.h"
 #include "licensing/model.h"
 #include "web/portal/portal.h"
 #include "web/templates.h"
@@ -165,8 +166,8 @@ constexpr const char* kUserTemplate = R"HTML({{%AUTOESCAPE context="HTML"}}{{>NA
 <p>Invitation state: <strong data-status="{{INVITATION_STATE}}">{{INVITATION_STATE}}</strong>{{#CHANGED}} (since {{AT}}){{/CHANGED}}</p>
 {{#NOTICE}}<div role="status">
   <p>{{TEXT}}</p>
-  <label for="redeem">Redemption link (share it yourself if the email doesn't arrive)</label>
-  <input id="redeem" readonly name="redeem" value="{{REDEEM}}">
+  {{#LINK}}<label for="redeem">Redemption link (share it yourself if the email doesn't arrive)</label>
+  <input id="redeem" readonly name="redeem" value="{{REDEEM}}">{{/LINK}}
 </div>{{/NOTICE}}
 {{#INVITATION_ERROR}}<p class="error" id="invitation-error" role="alert">{{MESSAGE}}</p>{{/INVITATION_ERROR}}
 {{#RESEND}}<form method="post" action="{{BASE}}/users/{{USER_ID}}/invitation/resend">
@@ -310,7 +311,7 @@ http::Response Users(PortalDeps& d, http::RouteContext& ctx) {
   if (state == "PendingAcceptance" || state == "Accepted")
     query.filter = Join(FilterOp::kAnd, query.filter, Where(FilterOp::kEq, "externalUserState", state));
   auto page = d.directory.ListUsers(query);
-  if (!page.ok()) return MessagePage(400, "Can't list users", page.status().message(), "All users", a.base + "/users");
+  if (!page.ok()) return MessagePage(400, "Can't list users", ShownMessage(ctx.request, page.status()), "All users", a.base + "/users");
   Page p("portal_users", "Users · " + a.tenant.name);
   Layout(p, d, a, "/users");
   p.Set("Q", q);
@@ -594,7 +595,8 @@ Status FillInvitation(Page& p, PortalDeps&, const Admin&, const User& u, const O
   if (!o.notice.empty()) {
     auto* notice = section->AddSectionDictionary("NOTICE");
     notice->SetValue("TEXT", o.notice);
-    notice->SetValue("REDEEM", o.redeem_url);
+    // A reset's link is withheld from all but Global Administrators: it signs in as the user.
+    if (!o.redeem_url.empty()) notice->AddSectionDictionary("LINK")->SetValue("REDEEM", o.redeem_url);
   }
   ShowError(section, "INVITATION_ERROR", o, "invitation");
   return OkStatus();
@@ -643,15 +645,15 @@ http::Response UserPage(PortalDeps& d, http::RouteContext& ctx, const Admin& a, 
   for (const UserSection& s : kUserSections) {
     if (s.need && !a.May(d.can.*s.need)) continue;
     if (Status shown = s.fill(p, d, a, u, o); !shown.ok())
-      return MessagePage(StatusFor(shown), "Can't show " + u.display_name, shown.message(), "All users",
+      return MessagePage(StatusFor(shown), "Can't show " + u.display_name, ShownMessage(ctx.request, shown), "All users",
                          a.base + "/users");
   }
   return p.Response(o.status);
 }
 
-http::Response UserNotFound(const Admin& a, const Status& s) {
+http::Response UserNotFound(const http::Request& req, const Admin& a, const Status& s) {
   if (s.code() != Code::kNotFound)
-    return MessagePage(StatusFor(s), "Something went wrong", s.message(), "All users", a.base + "/users");
+    return MessagePage(StatusFor(s), "Something went wrong", ShownMessage(req, s), "All users", a.base + "/users");
   return MessagePage(404, "User not found",
                      "No user of " + a.tenant.name + " has this object id or user principal name.", "All users",
                      a.base + "/users");
@@ -661,7 +663,7 @@ http::Response UserGet(PortalDeps& d, http::RouteContext& ctx) {
   Admin a;
   if (auto early = Authenticate(d, ctx, a, &d.can.users_read)) return *early;
   auto user = d.directory.GetUser(a.tenant.id, ctx.params["id"]);
-  if (!user.ok()) return UserNotFound(a, user.status());
+  if (!user.ok()) return UserNotFound(ctx.request, a, user.status());
   return UserPage(d, ctx, a, *user, {});
 }
 
@@ -690,7 +692,7 @@ std::optional<http::Response> BeginUserAction(PortalDeps& d, http::RouteContext&
   if (auto* expired = std::get_if<http::Response>(&read)) return *expired;
   out.form = std::get<Form>(std::move(read));
   auto user = d.directory.GetUser(a.tenant.id, ctx.params["id"]);
-  if (!user.ok()) return UserNotFound(a, user.status());
+  if (!user.ok()) return UserNotFound(ctx.request, a, user.status());
   out.user = *user;
   return std::nullopt;
 }
@@ -703,7 +705,7 @@ http::Response Finish(PortalDeps& d, http::RouteContext& ctx, const UserAction& 
   if (s.ok()) return Redirect(UserPath(act.admin, act.user) + "#" + std::string(anchor), 303);
   Outcome o;
   o.field = field;
-  o.error = s.message();
+  o.error = ShownMessage(ctx.request, s);
   o.typed = std::move(typed);
   o.status = StatusFor(s);
   return UserPage(d, ctx, act.admin, act.user, o);
@@ -812,7 +814,7 @@ http::Response SendInvitation(PortalDeps& d, http::RouteContext& ctx, const User
                               const invitations::InvitationRequest& req) {
   auto res = d.invitations.Invite(act.admin.Inviter(), act.admin.tenant.id, req);
   if (!res.ok() && res.status().code() == Code::kPermissionDenied)
-    return MessagePage(403, "You can't invite " + act.user.display_name, res.status().message(), "Back to the user",
+    return MessagePage(403, "You can't invite " + act.user.display_name, ShownMessage(ctx.request, res.status()), "Back to the user",
                        UserPath(act.admin, act.user));
   if (!res.ok()) return Finish(d, ctx, act, res.status(), "invitation", "invitation");
   if (res->status == "Completed")  // already redeemed: the service sent nothing
@@ -877,7 +879,11 @@ void FillGroupChoices(Page& p, const std::vector<directory::Group>& groups, cons
 http::Response InviteForm(PortalDeps& d, http::RouteContext& ctx, const Admin& a, const std::string& field,
                           const std::string& error, int status) {
   auto groups = AllGroups(d, a.tenant.id);
-  if (!groups.ok()) return MessagePage(StatusFor(groups.status()), "Something went wrong", groups.status().message());
+  if (!groups.ok()) return MessagePage(StatusFor(groups.status()), "Something went wrong", ShownMessage(ctx.request, groups.status()));
+  // Only the groups this administrator may add people to are offered (the
+  // service refuses the others, whatever the form says).
+  const directory::Actor actor = a.Actor();
+  std::erase_if(*groups, [&](const directory::Group& g) { return !directory::MayWriteMembers(actor, g).ok(); });
   FormPage p(d, ctx, "portal_invite", "New guest user · " + a.tenant.name);
   Layout(p, d, a, "/users/invite");
   const Form form{http::ParseForm(ctx.request.body)};
@@ -914,7 +920,7 @@ http::Response InvitePost(PortalDeps& d, http::RouteContext& ctx) {
   auto res = d.invitations.Invite(a.Inviter(), a.tenant.id, req);
   if (!res.ok()) {
     const Status& s = res.status();
-    return InviteForm(d, ctx, a, InviteFieldOf(s), s.message(), s.code() == Code::kPermissionDenied ? 403 : 400);
+    return InviteForm(d, ctx, a, InviteFieldOf(s), ShownMessage(ctx.request, s), s.code() == Code::kPermissionDenied ? 403 : 400);
   }
   Page p("portal_invited", "Invitation sent · " + a.tenant.name);
   Layout(p, d, a, "/users/invite");

@@ -107,8 +107,16 @@ TEST_F(DirectoryServiceTest, EffectiveRolesIncludeRolesHeldThroughGroups) {
   NewGroup g;
   g.display_name = "Helpdesk";
   g.mail_nickname = "helpdesk";
+  NewGroup plain = g;
+  plain.mail_nickname = "plain";
+  g.is_assignable_to_role = true;  // only role-assignable groups hold roles
   auto grp = env.directory->CreateGroup(actor, tenant, g);
-  ASSERT_TRUE(u.ok() && grp.ok());
+  auto plain_grp = env.directory->CreateGroup(actor, tenant, plain);
+  ASSERT_TRUE(u.ok() && grp.ok() && plain_grp.ok());
+  EXPECT_EQ(env.directory->AssignRole(actor, tenant, std::string(kHelpdeskAdministratorRole), plain_grp->id)
+                .status()
+                .code(),
+            Code::kInvalidArgument);
   ASSERT_TRUE(env.directory->AddMember(actor, tenant, grp->id, u->id).ok());
   ASSERT_TRUE(env.directory->AssignRole(actor, tenant, std::string(kUserAdministratorRole), u->id).ok());
   ASSERT_TRUE(env.directory->AssignRole(actor, tenant, std::string(kHelpdeskAdministratorRole), grp->id).ok());

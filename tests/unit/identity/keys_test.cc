@@ -15,6 +15,18 @@ constexpr char kIssuer[] = "https://localhost:8443/11111111-1111-4111-8111-11111
 
 class KeyManagerTest : public ::testing::Test {
  protected:
+  // Keys belong to tenants that exist: the manager refuses tokens naming any other.
+  void SetUp() override {
+    auto tx = store_.Begin(store::TxMode::kWrite);
+    ASSERT_TRUE(tx.ok());
+    for (const char* id : {kTenant, "22222222-2222-4222-8222-222222222222"}) {
+      directory::Tenant t;
+      t.id = id;
+      t.name = id;
+      ASSERT_TRUE((*tx)->InsertTenant(t).ok());
+    }
+    ASSERT_TRUE((*tx)->Commit().ok());
+  }
   boost::json::object Payload() const {
     int64_t now = clock_.NowMillis() / 1000;
     return {{"iss", kIssuer}, {"exp", now + 3600}};
