@@ -4,7 +4,8 @@
 //
 // One input feeds every parser:
 //   - the whole input is a request target for Request::ParseTarget;
-//   - the whole input is an application/x-www-form-urlencoded body (ParseForm);
+//   - the whole input is an application/x-www-form-urlencoded body (ParseForm,
+//     TryParseForm);
 //   - the first line is a Content-Type for MultipartBoundary, the rest the
 //     multipart body split on that boundary (or on the first line itself
 //     when it is not a multipart Content-Type).
@@ -14,11 +15,14 @@
 //     never makes a NUL (%00 is refused; a raw NUL can't reach ParseTarget
 //     through Beast, which refuses control characters in a request line);
 //   - PercentEncode then PercentDecode/TryPercentDecode gives back the input;
+//   - a form TryParseForm accepts has no NUL and only UTF-8, one it refuses
+//     leaves no pairs, and ParseForm gives the same pairs;
 //   - every part ParseMultipart returns lies inside the body it was given.
 #include <string>
 #include <type_traits>
 #include <vector>
 
+#include "core/encoding.h"
 #include "fuzz_util.h"
 #include "http/message.h"
 #include "http/multipart.h"
@@ -39,6 +43,19 @@ void ConsumeForm(const T& form) {
     for (const auto& [k, v] : form) (void)(k.size() + v.size());
     (void)gh::http::FormValue(form, "csrf");
   }
+}
+
+// TryParseForm refuses a whole form with a bad escape, a NUL or bytes that
+// aren't UTF-8; what it accepts is clean, and ParseForm agrees with it.
+void FuzzStrictForm(std::string_view text) {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  const bool ok = gh::http::TryParseForm(text, &pairs);
+  if (!ok) GH_FUZZ_CHECK(pairs.empty(), "a refused form left pairs behind");
+  for (const auto& [k, v] : pairs) {
+    GH_FUZZ_CHECK(Count(k, '\0') == 0 && Count(v, '\0') == 0, "an accepted form with a NUL");
+    GH_FUZZ_CHECK(gh::IsValidUtf8(k) && gh::IsValidUtf8(v), "an accepted form that isn't UTF-8");
+  }
+  GH_FUZZ_CHECK(gh::http::ParseForm(text) == pairs, "ParseForm and TryParseForm disagree");
 }
 
 void FuzzTarget(std::string_view text) {
@@ -91,6 +108,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text = AsText(data, size);
   FuzzTarget(text);
   ConsumeForm(gh::http::ParseForm(text));
+  FuzzStrictForm(text);
   FuzzPercent(text);
   FuzzMultipart(text);
   return 0;
