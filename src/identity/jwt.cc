@@ -170,7 +170,9 @@ StatusOr<boost::json::object> VerifyJwt(std::string_view token, const KeyLookup&
   GH_ASSIGN_OR_RETURN(std::optional<int64_t> exp, NumericDate(payload, "exp"));
   GH_ASSIGN_OR_RETURN(std::optional<int64_t> nbf, NumericDate(payload, "nbf"));
   if (!exp) return BadToken("Lifetime validation failed, the token has no expiry ('exp').");
-  if (now >= *exp + options.leeway_seconds) return BadToken("Lifetime validation failed, the token is expired.");
+  // The leeway moves `now`, never the claim: a claim near INT64_MAX (which
+  // the token chooses) plus the leeway would overflow.
+  if (now - options.leeway_seconds >= *exp) return BadToken("Lifetime validation failed, the token is expired.");
   if (nbf && now + options.leeway_seconds < *nbf) return BadToken("Lifetime validation failed, the token is not yet valid.");
 
   const boost::json::value* iss = payload.if_contains("iss");

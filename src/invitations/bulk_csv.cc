@@ -5,7 +5,8 @@
 #include <algorithm>
 #include <cctype>
 
-#include "core/random.h"  // ToLower
+#include "core/encoding.h"  // IsValidUtf8
+#include "core/random.h"    // ToLower
 
 namespace gh::invitations {
 namespace {
@@ -17,7 +18,9 @@ std::string Trim(std::string_view s) {
   return std::string(s.substr(b, e - b));
 }
 
-// Length of the UTF-8 sequence starting with `lead`; 0 when `lead` can't start one.
+// Length of the UTF-8 sequence starting with `lead`; 0 when `lead` can't start
+// one. Only to find a sequence cut by the end of a piece: whether the bytes
+// are UTF-8 is IsValidUtf8's to say.
 int SequenceLength(unsigned char lead) {
   if (lead < 0x80) return 1;
   if (lead >= 0xC2 && lead <= 0xDF) return 2;
@@ -61,27 +64,26 @@ void CsvReader::OnEnd(int terminator, void* self) {
 
 Status CsvReader::CheckText(std::string_view text) {
   // Validates UTF-8 across piece boundaries: an incomplete sequence at the
-  // end waits for the next piece.
+  // end waits for the next piece. The rest must be UTF-8 as RFC 3629 has it
+  // (core IsValidUtf8), not merely shaped like it: surrogates, overlong forms
+  // (E0 80 AF is a '/') and code points past U+10FFFF are refused, as they
+  // are everywhere else in the server.
   std::string joined;
   if (!pending_utf8_.empty()) {
     joined = pending_utf8_ + std::string(text);
     text = joined;
     pending_utf8_.clear();
   }
-  size_t i = 0;
-  while (i < text.size()) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c == 0) return kNotText;
-    int n = SequenceLength(c);
-    if (n == 0) return kNotText;
-    if (i + n > text.size()) {
-      pending_utf8_ = std::string(text.substr(i));
-      return OkStatus();
-    }
-    for (int k = 1; k < n; ++k)
-      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return kNotText;
-    i += n;
+  size_t complete = text.size();
+  for (size_t back = 1; back <= 3 && back <= text.size(); ++back) {
+    unsigned char c = static_cast<unsigned char>(text[text.size() - back]);
+    if ((c & 0xC0) == 0x80) continue;  // a continuation byte: look further back
+    if (SequenceLength(c) > static_cast<int>(back)) complete = text.size() - back;
+    break;
   }
+  std::string_view whole = text.substr(0, complete);
+  if (whole.find('\0') != std::string_view::npos || !IsValidUtf8(whole)) return kNotText;
+  pending_utf8_ = std::string(text.substr(complete));
   return OkStatus();
 }
 

@@ -5,6 +5,7 @@
 // tenant and call routes with its token.
 #include <boost/json.hpp>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -34,15 +35,26 @@ inline StatusOr<std::string> FakeHash(std::string_view pw) { return "test$" + st
 
 class TestEnv {
  public:
-  explicit TestEnv(const std::string& store_url = {}) {
+  // Wraps the opened store before any service sees it (the fuzz harnesses put
+  // it in a store::testing::FailingStore so that fuzzed requests change nothing).
+  using StoreDecorator = std::function<std::unique_ptr<store::Store>(store::Store& inner)>;
+
+  // `hash_password` replaces Argon2id (e.g. FakeHash) where no password is
+  // ever verified and thousands of users are created (the fuzz harnesses).
+  explicit TestEnv(const std::string& store_url = {}, const StoreDecorator& decorate = {},
+                   directory::PasswordHasher hash_password = {}) {
     dir_ = std::filesystem::temp_directory_path() / ("gh-test-" + SecureRandom().NewUuid());
     std::filesystem::create_directories(dir_);
     auto s = store::OpenStore(store_url.empty() ? (dir_ / "test.db").string() : store_url);
     if (!s.ok()) throw std::runtime_error(s.status().ToString());
     store = std::move(s).value();
+    if (decorate) {
+      inner_store_ = std::move(store);
+      store = decorate(*inner_store_);
+    }
     // Real Argon2id: sign-in tests verify these passwords.
-    directory = std::make_unique<directory::DirectoryService>(
-        *store, clock, random, [this](std::string_view pw) { return identity::HashPassword(pw, random); });
+    if (!hash_password) hash_password = [this](std::string_view pw) { return identity::HashPassword(pw, random); };
+    directory = std::make_unique<directory::DirectoryService>(*store, clock, random, std::move(hash_password));
     clients = std::make_unique<identity::ClientRegistry>(*store, clock, random);
     keys = std::make_unique<identity::KeyManager>(*store, clock, random);
     tokens = std::make_unique<identity::TokenService>(*store, *keys, clock, random, kBase);
@@ -84,6 +96,7 @@ class TestEnv {
   ~TestEnv() {
     router.reset();
     store.reset();
+    inner_store_.reset();
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
   }
@@ -154,6 +167,7 @@ class TestEnv {
   std::string db_path() const { return (dir_ / "test.db").string(); }
 
  private:
+  std::unique_ptr<store::Store> inner_store_;  // when decorated
   std::filesystem::path dir_;
 };
 
