@@ -8,6 +8,8 @@
 #include <map>
 
 #include "core/csv_field.h"
+#include "core/secret_box.h"
+#include "store/bulk_repository.h"
 #include "invitations/bulk_csv.h"
 #include "support/test_env.h"
 
@@ -102,6 +104,47 @@ TEST(CsvFieldTest, NeutralisesWhatSpreadsheetsEvaluateAndQuotesPerRfc4180) {
   EXPECT_EQ(CsvField("=\"a\",b"), "\"'=\"\"a\"\",b\"");
   EXPECT_EQ(CsvField("a=b"), "a=b");  // only the first character matters
   EXPECT_EQ(CsvField(""), "");
+}
+
+// ---- #9: the results' redeem links at rest
+
+TEST_F(BulkAttacksTest, StoredResultsHoldNoWorkingLinkButTheDownloadDoes) {
+  auto r = Upload("email\nann@partner.example\nbob@partner.example\n");
+  ASSERT_EQ(r.status, 202) << r.body;
+  const std::string id(TestEnv::Json(r).at("id").as_string());
+  env.bulk_runner->RunAll();
+  auto downloaded = env.Call("GET", "/api/v1/bulkInvitations/" + id + "/results", contoso.token);
+  auto records = Records(downloaded.body);
+  ASSERT_EQ(records.size(), 2u);
+  // What a database dump has: the rows as stored.
+  auto tx = env.store->Begin(store::TxMode::kRead);
+  ASSERT_TRUE(tx.ok());
+  auto stored = (*tx)->Bulk().ListResults(id, 0, 10);
+  ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+  ASSERT_EQ(stored->size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    const std::string& link = records[i][4];
+    ASSERT_TRUE(link.starts_with(std::string(TestEnv::kBase) + "/redeem?")) << link;
+    const std::string ticket = link.substr(link.find("ticket=") + 7, link.find("&ver") - link.find("ticket=") - 7);
+    ASSERT_GE(ticket.size(), 20u);
+    const std::string& at_rest = (*stored)[i].redeem_url;
+    EXPECT_TRUE(SecretBox::IsSealed(at_rest)) << at_rest;
+    EXPECT_EQ(at_rest.find(ticket), std::string::npos);
+    EXPECT_EQ(at_rest.find("redeem"), std::string::npos);
+  }
+  // Someone who can write the database copies Ann's sealed link onto Bob's
+  // row: it doesn't open there.
+  const store::BulkResultRow ann = (*stored)[0], bob = (*stored)[1];
+  tx->reset();
+  {
+    auto write = env.store->Begin(store::TxMode::kWrite);
+    ASSERT_TRUE(write.ok());
+    ASSERT_TRUE((*write)->Bulk().ReplaceLink({id, bob.row, bob.redeem_url}, ann.redeem_url).ok());
+    ASSERT_TRUE((*write)->Commit().ok());
+  }
+  auto after = Records(env.Call("GET", "/api/v1/bulkInvitations/" + id + "/results", contoso.token).body);
+  EXPECT_EQ(after[0][4], records[0][4]);
+  EXPECT_EQ(after[1][4], "");
 }
 
 // ---- #14: hostile CSV files are refused at upload, before any job exists
