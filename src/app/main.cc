@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -16,6 +17,7 @@
 #include "cli/provision.h"
 #include "core/clock.h"
 #include "core/random.h"
+#include "core/secret_box.h"
 #include "directory/directory_service.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -36,6 +38,7 @@
 #include "invitations/invitation_service.h"
 #include "store/store.h"
 // Mail delivery (outbox sender).
+#include <arpa/inet.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -112,6 +115,9 @@ struct ServeOptions {
   std::string smtp, mail_from;  // mail: SMTP URL (empty = .eml files), From address
   bool disable_signup = false;
   int purge_interval_seconds = 600;  // 0: never purge expired sign-in rows
+  std::string smtp_password_file;  // the SMTP password, kept off the command line
+  std::string at_rest_key;         // empty: DATA/at-rest.key
+  bool keep_ca_key = false;
 };
 
 // Anonymous Argon2id work (sign-in, sign-up) may hold at most all workers but
@@ -124,6 +130,43 @@ identity::PasswordPoolOptions PasswordPoolFor(const ServeOptions& o) {
   p.public_in_flight = workers - 1;
   p.slots = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   return p;
+}
+
+// The first line of `path`: a secret given by file, so it shows in neither
+// the process list nor the shell history (security review #27).
+StatusOr<std::string> ReadSecretFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return InvalidArgument("cannot read " + path);
+  std::string line;
+  std::getline(in, line);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  if (line.empty()) return InvalidArgument(path + " is empty");
+  return line;
+}
+
+// True when `argv` names `flag` itself (as "--flag VALUE" or "--flag=VALUE").
+bool OnCommandLine(int argc, char** argv, std::string_view flag) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view a = argv[i];
+    if (a == flag || (a.starts_with(flag) && a.size() > flag.size() && a[flag.size()] == '=')) return true;
+  }
+  return false;
+}
+
+void WarnSecretOnCommandLine(std::string_view flag, std::string_view instead) {
+  std::cerr << "gatehouse: warning: the secret given with " << flag
+            << " is visible to every user of this machine (process list, shell history); use " << instead
+            << " instead.\n";
+}
+
+// 127.0.0.0/8, ::1 or localhost.
+bool IsLoopbackHost(std::string host) {
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host == "localhost") return true;
+  in_addr v4{};
+  if (::inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  return ::inet_pton(AF_INET6, host.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
 }
 
 // "host:pid": who holds outbox and bulk-job leases.
@@ -157,6 +200,12 @@ MailRuntime StartMail(const CommonOptions& common, const ServeOptions& o, const 
                       store::Store& store, const Clock& clock) {
   mail::MailConfig config;
   if (!o.smtp.empty()) config.smtp = OrDie(mail::ParseSmtpUrl(o.smtp), "--smtp");
+  if (!o.smtp_password_file.empty()) {
+    if (!config.smtp) Fail("--smtp-password-file", InvalidArgument("it needs --smtp"));
+    if (!config.smtp->password.empty())
+      Fail("--smtp-password-file", InvalidArgument("the --smtp URL has a password too; give it once"));
+    config.smtp->password = OrDie(ReadSecretFile(o.smtp_password_file), "--smtp-password-file");
+  }
   config.from_address = o.mail_from;
   if (config.from_address.empty()) {
     auto url = boost::urls::parse_uri(public_base);
@@ -173,6 +222,10 @@ MailRuntime StartMail(const CommonOptions& common, const ServeOptions& o, const 
   } else {
     where = (fs::path(common.data) / "outbox").string();
     rt.transport = mail::NewFileTransport(where);
+    // The files are the delivery: each holds its working link or code.
+    spdlog::warn("mail: no --smtp, so mail is written to {} as .eml files (for development: they hold working "
+                 "invitation links and one-time codes)",
+                 where);
   }
   mail::SenderOptions so;
   so.from_address = config.from_address;
@@ -184,7 +237,6 @@ MailRuntime StartMail(const CommonOptions& common, const ServeOptions& o, const 
 }
 
 int Serve(const CommonOptions& common, const ServeOptions& o) {
-  Core core(common, PasswordPoolFor(o));
   http::ServerOptions so;
   auto colon = o.listen.rfind(':');
   if (colon == std::string::npos) Fail("--listen", InvalidArgument("expected HOST:PORT, got '" + o.listen + "'"));
@@ -194,6 +246,12 @@ int Serve(const CommonOptions& common, const ServeOptions& o) {
   } catch (...) {
     Fail("--listen", InvalidArgument("the port in '" + o.listen + "' is not a number"));
   }
+  // The demo's Global Administrators have passwords published in the
+  // README and the binary: never reachable from another machine.
+  if (o.demo && !IsLoopbackHost(so.host))
+    Fail("--demo", InvalidArgument("the demo tenants' administrators have published passwords, so --demo only "
+                                   "listens on a loopback address (--listen 127.0.0.1:PORT), not " + so.host));
+  Core core(common, PasswordPoolFor(o));
   so.threads = o.threads;
   so.max_body_bytes = o.max_body_bytes;
   so.tls = !o.insecure_http;
@@ -208,10 +266,16 @@ int Serve(const CommonOptions& common, const ServeOptions& o) {
     if (o.tls_cert.empty() != o.tls_key.empty())
       Fail("TLS", InvalidArgument("--tls-cert and --tls-key go together"));
     if (o.tls_cert.empty()) {
-      auto files = OrDie(identity::EnsureLocalTls(common.data), "creating the local certificate authority");
+      auto files = OrDie(identity::EnsureLocalTls(common.data, {.keep_ca_key = o.keep_ca_key}),
+                         "creating the local certificate authority");
       so.tls_cert_file = files.server_cert;
       so.tls_key_file = files.server_key;
       ca_path = files.ca_cert;
+      if (!identity::HasNameConstraints(ca_path))
+        spdlog::warn("{} was made by an older Gatehouse without name constraints: whoever has a copy of its key "
+                     "can impersonate any site to those who trust it. Delete {} and restart for a constrained "
+                     "CA, then trust the new ca.pem.",
+                     ca_path, (fs::path(common.data) / "tls").string());
     } else {
       so.tls_cert_file = o.tls_cert;
       so.tls_key_file = o.tls_key;
@@ -288,8 +352,14 @@ int Serve(const CommonOptions& common, const ServeOptions& o) {
   signin.SetClientGate(gate::MakeClientGate(gate_cache));
   // Bulk invitations: jobs run on a background thread; a job another process
   // on this host left behind when it died is resumed at once.
+  // Redeem links in bulk results are sealed with the at-rest key, kept out
+  // of the database (every server of one database needs the same key).
+  const std::string at_rest_key =
+      o.at_rest_key.empty() ? (fs::path(common.data) / "at-rest.key").string() : o.at_rest_key;
   invitations::BulkInvitationService bulk(*core.store, invitations, core.clock, core.random);
-
+  bulk.SetLinkBox(OrDie(LoadOrCreateKeyFile(at_rest_key), "--at-rest-key"));
+  if (int64_t sealed = OrDie(bulk.SealStoredLinks(), "sealing stored redeem links"); sealed > 0)
+    spdlog::info("bulk invitations: sealed {} redeem link(s) stored in clear by an older version", sealed);
   invitations::RunnerOptions runner_options;
   runner_options.owner = ProcessName();
   runner_options.owner_is_dead = [](const std::string& owner) { return IsDeadLocalProcess(owner); };
@@ -366,16 +436,23 @@ int Serve(const CommonOptions& common, const ServeOptions& o) {
 }
 
 struct InitOptions {
-  std::string tenant, domain, admin, password, cloud = "commercial", output = "table";
+  std::string tenant, domain, admin, password, password_file, cloud = "commercial", output = "table";
+  bool keep_ca_key = false;
 };
 
 int Init(const CommonOptions& common, const InitOptions& o) {
   auto cloud = directory::ParseCloud(o.cloud);
   if (!cloud) Fail("--cloud", InvalidArgument("expected commercial, gcc, gcc-high, dod or china"));
-  auto tls = OrDie(identity::EnsureLocalTls(common.data), "creating the local certificate authority");
+  if (o.password.empty() == o.password_file.empty())
+    Fail("--password", InvalidArgument("give the first admin's password with --password-file FILE, the "
+                                       "GATEHOUSE_ADMIN_PASSWORD environment variable, or --password (one of them)"));
+  const std::string password =
+      o.password_file.empty() ? o.password : OrDie(ReadSecretFile(o.password_file), "--password-file");
+  auto tls = OrDie(identity::EnsureLocalTls(common.data, {.keep_ca_key = o.keep_ca_key}),
+                   "creating the local certificate authority");
   Core core(common);
   cli::Provisioner provisioner(*core.directory, *core.clients);
-  auto res = OrDie(provisioner.CreateTenant({o.tenant, o.domain, o.admin, o.password, *cloud}), "creating the tenant");
+  auto res = OrDie(provisioner.CreateTenant({o.tenant, o.domain, o.admin, password, *cloud}), "creating the tenant");
   if (o.output == "json") {
     std::cout << json::serialize(json::object{{"tenantId", res.tenant.id},
                                               {"domain", res.tenant.initial_domain},
@@ -462,6 +539,16 @@ int main(int argc, char** argv) {
       ->envname("GATEHOUSE_PURGE_INTERVAL")
       ->check(CLI::Range(0, 7 * 24 * 3600))
       ->capture_default_str();
+  serve_cmd->add_option("--smtp-password-file", serve.smtp_password_file,
+                        "Read the SMTP password from this file (keep it out of --smtp and the process list)")
+      ->envname("GATEHOUSE_SMTP_PASSWORD_FILE");
+  serve_cmd->add_option("--at-rest-key", serve.at_rest_key,
+                        "Key file sealing redeem links stored in the database (default DATA/at-rest.key, created "
+                        "0600); every server of one database needs the same")
+      ->envname("GATEHOUSE_AT_REST_KEY");
+  serve_cmd->add_flag("--keep-ca-key", serve.keep_ca_key,
+                      "Keep the local CA's key in DATA/tls after issuing (default: discarded)")
+      ->envname("GATEHOUSE_KEEP_CA_KEY");
 
   InitOptions init;
   auto* init_cmd = app.add_subcommand("init", "Create a tenant with its first Global Administrator and an automation client");
@@ -469,9 +556,15 @@ int main(int argc, char** argv) {
   init_cmd->add_option("--tenant", init.tenant, "Organisation name")->required();
   init_cmd->add_option("--domain", init.domain, "Verified domain, e.g. contoso.com")->required();
   init_cmd->add_option("--admin", init.admin, "The first admin's email (in --domain)")->required();
-  init_cmd->add_option("--password", init.password, "The first admin's password")
+  auto* password_file = init_cmd->add_option("--password-file", init.password_file,
+                                              "Read the first admin's password from this file");
+  init_cmd->add_option("--password", init.password, "The first admin's password (visible in the process list: "
+                                                    "prefer --password-file or GATEHOUSE_ADMIN_PASSWORD)")
       ->envname("GATEHOUSE_ADMIN_PASSWORD")
-      ->required();
+      ->excludes(password_file);
+  init_cmd->add_flag("--keep-ca-key", init.keep_ca_key,
+                     "Keep the local CA's key in DATA/tls after issuing (default: discarded)")
+      ->envname("GATEHOUSE_KEEP_CA_KEY");
   init_cmd->add_option("--cloud", init.cloud, "commercial, gcc, gcc-high, dod or china")->capture_default_str();
   init_cmd->add_option("--output", init.output, "table or json")->check(CLI::IsMember({"table", "json"}));
 
@@ -481,7 +574,16 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return cli::UsageExit(app, e);
   }
-  if (serve_cmd->parsed()) return Serve(common, serve);
-  if (init_cmd->parsed()) return Init(common, init);
+  if (serve_cmd->parsed()) {
+    if (OnCommandLine(argc, argv, "--smtp") && serve.smtp.find('@') != std::string::npos &&
+        mail::ParseSmtpUrl(serve.smtp).ok() && !mail::ParseSmtpUrl(serve.smtp)->password.empty())
+      WarnSecretOnCommandLine("--smtp", "--smtp-password-file or the GATEHOUSE_SMTP environment variable");
+    return Serve(common, serve);
+  }
+  if (init_cmd->parsed()) {
+    if (OnCommandLine(argc, argv, "--password"))
+      WarnSecretOnCommandLine("--password", "--password-file or the GATEHOUSE_ADMIN_PASSWORD environment variable");
+    return Init(common, init);
+  }
   return client_commands->Run().value_or(0);
 }

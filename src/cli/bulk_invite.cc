@@ -1,8 +1,14 @@
 // `gatehouse invite --csv FILE`: uploads the file as a bulk invitation job,
 // follows it (a live progress bar on a terminal, plain lines otherwise),
 // prints the summary, writes the per-row results, and fails when a row did.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cctype>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -34,6 +40,23 @@ std::string Progress(const json::value& job, double rows_per_s, bool bar) {
   }
   out << "  (" << Str(job, "status") << ")";
   return out.str();
+}
+
+// Results hold each guest's working redeem link: written for the owner
+// only (0600 whatever the umask, and an existing file narrowed too), as the
+// token cache is (security review #28).
+Status WritePrivateFile(const std::string& path, const std::string& content) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return Internal("could not write " + path + ": " + std::strerror(errno));
+  bool ok = ::fchmod(fd, 0600) == 0;
+  for (size_t done = 0; ok && done < content.size();) {
+    ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) ok = false;
+    else done += static_cast<size_t>(n);
+  }
+  ok = ::close(fd) == 0 && ok;
+  return ok ? OkStatus() : Internal("could not write " + path);
 }
 
 }  // namespace
@@ -103,8 +126,7 @@ Status RunBulkInvite(const CommonFlags& f, const BulkInviteOptions& o) {
       std::to_string(failed) + " failed, " + std::to_string(Int(job, "totalRows")) + " rows.\n");
   if (!o.results.empty()) {
     GH_ASSIGN_OR_RETURN(std::string results, AllBulkResults(*c.api, id));
-    std::ofstream out(o.results, std::ios::binary | std::ios::trunc);
-    if (!(out << results)) return Internal("could not write " + o.results);
+    GH_RETURN_IF_ERROR(WritePrivateFile(o.results, results));
     Out("Results: " + o.results + "\n");
   }
   const std::string status = Str(job, "status");
@@ -155,9 +177,7 @@ void RegisterBulkCommands(Registrar& r, CLI::App* invitations) {
       Out(csv);
       return OkStatus();
     }
-    std::ofstream file(*out, std::ios::binary | std::ios::trunc);
-    if (!(file << csv)) return Internal("could not write " + *out);
-    return OkStatus();
+    return WritePrivateFile(*out, csv);
   });
   results->add_option("id", *id, "Job id")->required();
   results->add_option("--out", *out, "Write to this file instead of standard output");

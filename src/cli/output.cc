@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/csv_field.h"
+
 namespace gh::cli {
 namespace json = boost::json;
 
@@ -79,15 +81,7 @@ std::string FormatTable(const std::vector<std::string>& headers, const std::vect
   return out;
 }
 
-std::string CsvField(std::string_view field) {
-  if (field.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(field);
-  std::string out = "\"";
-  for (char c : field) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
+std::string CsvField(std::string_view field) { return gh::CsvField(field); }
 
 std::string FormatCsv(const std::vector<std::string>& headers, const std::vector<std::vector<std::string>>& rows) {
   std::string out;

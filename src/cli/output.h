@@ -38,7 +38,8 @@ std::string CellText(const boost::json::value* v);
 std::string FormatTable(const std::vector<std::string>& headers, const std::vector<std::vector<std::string>>& rows);
 
 // RFC 4180: fields with a comma, quote, CR or LF are quoted, quotes doubled;
-// lines end with CRLF; the header row comes first.
+// lines end with CRLF; the header row comes first. A value a spreadsheet
+// would evaluate (starting with = + - @ TAB or CR) is neutralised: core/csv_field.h.
 std::string CsvField(std::string_view field);
 std::string FormatCsv(const std::vector<std::string>& headers, const std::vector<std::vector<std::string>>& rows);
 

@@ -1,6 +1,8 @@
 #include "cli/provision.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <boost/json.hpp>
 #include <fstream>
@@ -12,6 +14,21 @@
 namespace gh::cli {
 namespace json = boost::json;
 using directory::Actor;
+
+namespace {
+
+// Created 0600 (not chmod-ed after the fact, when others could already have
+// opened it): the demo's passwords and Bob's working invitation link.
+Status WriteOwnerOnly(const std::string& path, const std::string& content) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return Internal("Could not write '" + path + "'.");
+  bool ok = ::fchmod(fd, 0600) == 0 &&
+            ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
+  ok = ::close(fd) == 0 && ok;
+  return ok ? OkStatus() : Internal("Could not write '" + path + "'.");
+}
+
+}  // namespace
 
 StatusOr<ProvisionResult> Provisioner::CreateTenant(const ProvisionRequest& req) {
   GH_RETURN_IF_ERROR(directory::ValidateEmail("admin", req.admin_email));
@@ -127,12 +144,7 @@ StatusOr<std::string> Provisioner::EnsureDemo(const std::string& credentials_fil
                         {"bob@fabrikam.com", "Bob Jones", "Bob", "Jones", "Engineer", nullptr}},
                        {{"Fabrikam Consultants", false}}));
   std::string text = json::serialize(json::object{{"tenants", json::array{contoso, fabrikam}}});
-  {
-    std::ofstream out(credentials_file, std::ios::trunc);
-    out << text << "\n";
-    if (!out) return Internal("Could not write '" + credentials_file + "'.");
-  }
-  ::chmod(credentials_file.c_str(), 0600);
+  GH_RETURN_IF_ERROR(WriteOwnerOnly(credentials_file, text + "\n"));
   return text;
 }
 
@@ -168,11 +180,7 @@ StatusOr<std::string> Provisioner::EnsureDemoWorkspace(licensing::LicensingServi
   req.send_message = true;
   req.custom_message = "Welcome to Contoso's sales workspace. Accept to get started.";
   GH_ASSIGN_OR_RETURN(auto res, invitations.Invite(inviter, contoso.id, req));
-  {
-    std::ofstream out(invitation_file, std::ios::trunc);
-    out << res.redeem_url << "\n";
-  }
-  ::chmod(invitation_file.c_str(), 0600);
+  GH_RETURN_IF_ERROR(WriteOwnerOnly(invitation_file, res.redeem_url + "\n"));
   return res.redeem_url;
 }
 

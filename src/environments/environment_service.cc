@@ -5,6 +5,7 @@
 #include <deque>
 #include <set>
 
+#include "core/encoding.h"
 #include "directory/validation.h"
 #include "licensing/licensing_service.h"
 #include "store/environments_repository.h"
@@ -37,6 +38,11 @@ Status ValidateUniqueName(const std::string& name) {
   if (!ok)
     return BadRequest("Property 'uniqueName' must be 2 to 63 lower-case letters, digits or hyphens, not starting or "
                       "ending with a hyphen.");
+  // Environment URLs are global: a name like another organisation's Default
+  // environment's ("<its name>-default") would send its people to this one.
+  if (name == "default" || name.ends_with("-default"))
+    return BadRequest("Property 'uniqueName' can't be 'default' or end in '-default': those names are kept for the "
+                      "Default environments Gatehouse creates.");
   return OkStatus();
 }
 
@@ -184,6 +190,20 @@ struct Ctx {
     }
     return OkStatus();
   }
+  // "<slug of the tenant's name>-default", or when another organisation
+  // (one with the same name) has it, that with a random suffix: uniqueNames
+  // are unique across tenants.
+  StatusOr<std::string> FreeDefaultName(store::Transaction& tx, const std::string& tenant_name) const {
+    const std::string base = Slug(tenant_name);
+    std::string name = base.empty() ? "default" : base + "-default";
+    for (int attempt = 0; attempt < 8; ++attempt) {
+      auto taken = tx.Environments().FindEnvironmentByUniqueName(name);
+      if (!taken.ok() && taken.status().code() == Code::kNotFound) return name;
+      if (!taken.ok()) return taken.status();
+      name = (base.empty() ? "default" : base + "-default") + "-" + HexEncode(random.Bytes(4));
+    }
+    return Internal("No free name for the Default environment.");
+  }
   // Creates the Default environment when the tenant has none; returns it.
   StatusOr<std::optional<Environment>> EnsureDefaultIn(store::Transaction& tx, const std::string& tenant_id) const {
     GH_ASSIGN_OR_RETURN(auto rows, tx.Environments().ListEnvironments(tenant_id));
@@ -194,8 +214,7 @@ struct Ctx {
     e.tenant_id = tenant_id;
     e.id = random.NewUuid();
     e.display_name = tenant.name + " (default)";
-    e.unique_name = Slug(tenant.name) + "-default";
-    if (e.unique_name.size() < 3) e.unique_name = "default";
+    GH_ASSIGN_OR_RETURN(e.unique_name, FreeDefaultName(tx, tenant.name));
     e.type = EnvironmentType::kDefault;
     e.created_at = e.updated_at = clock.NowMillis();
     e.url = base + "/env/" + e.unique_name;

@@ -14,6 +14,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -164,17 +165,58 @@ StatusOr<LoadedCa> LoadCa(const std::string& cert_path, const std::string& key_p
   return ca;
 }
 
+// The first certificate in `path`, or null.
+CertPtr ReadFirstCert(const std::string& path) {
+  auto pem = ReadFile(path);
+  if (!pem.ok()) return nullptr;
+  std::unique_ptr<BIO, OsslFree> bio(BIO_new_mem_buf(pem->data(), static_cast<int>(pem->size())));
+  return CertPtr(bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+}
+
+// True when the certificate in `path` is readable and valid for `days` more.
+bool ValidForDays(const std::string& path, long days) {
+  CertPtr cert = ReadFirstCert(path);
+  if (!cert) return false;
+  time_t then = ::time(nullptr) + days * 24 * 3600;
+  return X509_cmp_time(X509_get0_notAfter(cert.get()), &then) > 0;
+}
+
+// The CA may issue only for the names the server certificate has: whoever
+// gets its key still can't impersonate another site to those who trust it.
+constexpr const char* kCaNameConstraints =
+    "critical,permitted;DNS:localhost,permitted;IP:127.0.0.0/255.0.0.0,"
+    "permitted;IP:::1/ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff";
+
+// Renew the server certificate this long before it expires.
+constexpr long kRenewDays = 30;
+
 }  // namespace
 
-StatusOr<TlsFiles> EnsureLocalTls(const std::string& data_dir) {
+bool HasNameConstraints(const std::string& ca_cert_path) {
+  CertPtr cert = ReadFirstCert(ca_cert_path);
+  return cert && X509_get_ext_by_NID(cert.get(), NID_name_constraints, -1) >= 0;
+}
+
+StatusOr<TlsFiles> EnsureLocalTls(const std::string& data_dir, const TlsOptions& options) {
   const fs::path dir = fs::path(data_dir) / "tls";
   TlsFiles files{(dir / "ca.pem").string(), (dir / "server.pem").string(), (dir / "server-key.pem").string()};
   const std::string ca_key_path = (dir / "ca-key.pem").string();
 
   std::error_code ec;
   auto exists = [&](const std::string& p) { return fs::exists(p, ec); };
-  if (exists(files.ca_cert) && exists(ca_key_path) && exists(files.server_cert) && exists(files.server_key))
+  // Once the server certificate is issued the CA key has no use here: a copy
+  // of the data folder (a backup) must not be able to mint certificates.
+  auto discard_ca_key = [&]() -> Status {
+    if (options.keep_ca_key || !exists(ca_key_path)) return OkStatus();
+    if (::unlink(ca_key_path.c_str()) != 0 && errno != ENOENT)
+      return Fail("cannot remove the CA key " + ca_key_path + ": " + std::strerror(errno));
+    return OkStatus();
+  };
+  if (exists(files.ca_cert) && exists(files.server_cert) && exists(files.server_key) &&
+      ValidForDays(files.server_cert, kRenewDays)) {
+    GH_RETURN_IF_ERROR(discard_ca_key());
     return files;
+  }
 
   if (!fs::exists(dir, ec)) {
     fs::create_directories(dir, ec);
@@ -190,12 +232,17 @@ StatusOr<TlsFiles> EnsureLocalTls(const std::string& data_dir) {
     GH_ASSIGN_OR_RETURN(ca.cert, MakeCert(ca.key.get(), "Gatehouse local CA", nullptr, nullptr, kCaDays,
                                           {{NID_basic_constraints, "critical,CA:TRUE,pathlen:0"},
                                            {NID_key_usage, "critical,keyCertSign,cRLSign"},
+                                           {NID_name_constraints, kCaNameConstraints},
                                            {NID_subject_key_identifier, "hash"},
                                            {NID_authority_key_identifier, "keyid:always"}}));
-    GH_ASSIGN_OR_RETURN(std::string key_pem, KeyPem(ca.key.get()));
     GH_ASSIGN_OR_RETURN(std::string cert_pem, CertPem(ca.cert.get()));
-    // Key first: a CA certificate on disk without its key would be unusable.
-    GH_RETURN_IF_ERROR(WriteFileAtomic(ca_key_path, key_pem, 0600));
+    if (options.keep_ca_key) {
+      // Key first: a CA certificate on disk without its key would be unusable.
+      GH_ASSIGN_OR_RETURN(std::string key_pem, KeyPem(ca.key.get()));
+      GH_RETURN_IF_ERROR(WriteFileAtomic(ca_key_path, key_pem, 0600));
+    } else if (exists(ca_key_path)) {
+      ::unlink(ca_key_path.c_str());  // a stray key of another CA
+    }
     GH_RETURN_IF_ERROR(WriteFileAtomic(files.ca_cert, cert_pem, 0644));
   }
 
@@ -213,6 +260,7 @@ StatusOr<TlsFiles> EnsureLocalTls(const std::string& data_dir) {
   GH_ASSIGN_OR_RETURN(std::string ca_pem, CertPem(ca.cert.get()));
   GH_RETURN_IF_ERROR(WriteFileAtomic(files.server_key, server_key_pem, 0600));
   GH_RETURN_IF_ERROR(WriteFileAtomic(files.server_cert, server_pem + ca_pem, 0644));
+  GH_RETURN_IF_ERROR(discard_ca_key());
   return files;
 }
 

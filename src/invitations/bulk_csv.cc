@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/csv_field.h"
 #include "core/encoding.h"  // IsValidUtf8
 #include "core/random.h"    // ToLower
 
@@ -34,12 +35,26 @@ const Status kNotText = InvalidArgument(
     "\"CSV UTF-8 (comma delimited)\" and upload it again.",
     "Request_BadRequest");
 
+Status FieldTooLong(const std::string& record, size_t max_bytes) {
+  return InvalidArgument("A field of record " + record + " of the file is longer than " + std::to_string(max_bytes) +
+                             " bytes. Check for a quote that is never closed, or shorten the field.",
+                         "Request_BadRequest");
+}
+
 }  // namespace
 
-CsvReader::CsvReader(OnRecord on_record) : on_record_(std::move(on_record)), parser_(new csv_parser) {
+CsvReader::CsvReader(OnRecord on_record, CsvLimits limits)
+    : on_record_(std::move(on_record)), limits_(limits), parser_(new csv_parser) {
   // Every line end is reported, so blank lines count and record numbers are
   // the rows a spreadsheet shows (a quoted newline stays inside its record).
   csv_init(parser_, CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL);
+  csv_set_blk_size(parser_, 4096);  // libcsv grows its field buffer by this much at a time
+}
+
+void CsvReader::Refuse(Status why) {
+  if (refused_.ok()) refused_ = std::move(why);
+  stopped_ = true;
+  fields_.clear();
 }
 
 CsvReader::~CsvReader() {
@@ -49,6 +64,19 @@ CsvReader::~CsvReader() {
 
 void CsvReader::OnField(void* data, size_t len, void* self) {
   auto* r = static_cast<CsvReader*>(self);
+  if (!r->refused_.ok()) return;
+  const std::string record = std::to_string(r->records_ + 1);
+  if (len > r->limits_.max_field_bytes) {
+    r->Refuse(FieldTooLong(record, r->limits_.max_field_bytes));
+    return;
+  }
+  if (r->fields_.size() >= r->limits_.max_fields) {
+    r->Refuse(InvalidArgument("Record " + record + " of the file has more than " +
+                                  std::to_string(r->limits_.max_fields) +
+                                  " fields (columns). Remove the extra columns (or stray commas) and upload it again.",
+                              "Request_BadRequest"));
+    return;
+  }
   r->fields_.emplace_back(static_cast<const char*>(data), len);
 }
 
@@ -58,7 +86,7 @@ void CsvReader::OnEnd(int terminator, void* self) {
   r->last_terminator_ = terminator;
   if (crlf_tail) return;  // the LF of a CRLF line end
   ++r->records_;
-  if (!r->stopped_ && !r->on_record_(r->records_, r->fields_)) r->stopped_ = true;
+  if (!r->stopped_ && r->refused_.ok() && !r->on_record_(r->records_, r->fields_)) r->stopped_ = true;
   r->fields_.clear();
 }
 
@@ -102,13 +130,27 @@ Status CsvReader::Feed(std::string_view text) {
     started_ = true;
   }
   GH_RETURN_IF_ERROR(CheckText(text));
+  GH_RETURN_IF_ERROR(refused_);
   if (stopped_) return OkStatus();
+  // In slices, so a field or record past the limits is found after at most
+  // one slice more of it (libcsv buffers a field whole before reporting it).
+  constexpr size_t kSlice = 64 * 1024;
+  for (size_t at = 0; at < text.size() && !stopped_; at += kSlice) GH_RETURN_IF_ERROR(Parse(text.substr(at, kSlice)));
+  return refused_;
+}
+
+Status CsvReader::Parse(std::string_view text) {
   size_t done = csv_parse(parser_, text.data(), text.size(), &CsvReader::OnField, &CsvReader::OnEnd, this);
+  GH_RETURN_IF_ERROR(refused_);
   if (done != text.size()) {
     return InvalidArgument("The file is not valid CSV near record " + std::to_string(records_ + 1) + ": " +
                                csv_strerror(csv_error(parser_)) +
                                " (a quote inside a field must be doubled, and a quoted field must be closed).",
                            "Request_BadRequest");
+  }
+  if (parser_->entry_pos > limits_.max_field_bytes) {  // the field being read, not reported yet
+    Refuse(FieldTooLong(std::to_string(records_ + 1), limits_.max_field_bytes));
+    return refused_;
   }
   return OkStatus();
 }
@@ -120,15 +162,18 @@ Status CsvReader::Finish() {
     std::string head = std::move(bom_);
     if (head != "\xEF\xBB\xBF") GH_RETURN_IF_ERROR(Feed(head));
   }
+  GH_RETURN_IF_ERROR(refused_);
   if (!pending_utf8_.empty()) return kNotText;
-  if (csv_fini(parser_, &CsvReader::OnField, &CsvReader::OnEnd, this) != 0)
+  const int fini = csv_fini(parser_, &CsvReader::OnField, &CsvReader::OnEnd, this);
+  GH_RETURN_IF_ERROR(refused_);
+  if (fini != 0)
     return InvalidArgument("The file ends inside a quoted field (record " + std::to_string(records_ + 1) + ").",
                            "Request_BadRequest");
   return OkStatus();
 }
 
-Status ReadCsv(std::string_view text, const CsvReader::OnRecord& on_record) {
-  CsvReader reader(on_record);
+Status ReadCsv(std::string_view text, const CsvReader::OnRecord& on_record, CsvLimits limits) {
+  CsvReader reader(on_record, limits);
   GH_RETURN_IF_ERROR(reader.Feed(text));
   return reader.Finish();
 }
@@ -221,14 +266,6 @@ BulkRow RowOf(const BulkLayout& layout, int64_t number, const std::vector<std::s
   return row;
 }
 
-std::string CsvField(std::string_view value) {
-  if (value.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(value);
-  std::string out = "\"";
-  for (char c : value) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
+std::string CsvField(std::string_view value) { return gh::CsvField(value); }
 
 }  // namespace gh::invitations

@@ -21,6 +21,14 @@ struct csv_parser;
 
 namespace gh::invitations {
 
+// What one record may hold. A file is the upload of one (authenticated)
+// inviter, but every field is a string in memory: without caps one record of
+// commas is hundreds of millions of them (security review #14).
+struct CsvLimits {
+  size_t max_fields = 64;            // per record (Entra's template has 4 to 6 columns)
+  size_t max_field_bytes = 64 * 1024;  // a customized message of 10,000 characters fits
+};
+
 // Streams records out of CSV text fed in pieces. A record is its fields and
 // its number: 1-based, counting headings and blank lines (a blank line is a
 // record without fields), so it is the row number a spreadsheet shows.
@@ -28,13 +36,16 @@ class CsvReader {
  public:
   // Return false to stop reading.
   using OnRecord = std::function<bool(int64_t number, std::vector<std::string>& fields)>;
-  explicit CsvReader(OnRecord on_record);
+  // A record past `limits` is InvalidArgument from Feed or Finish, found
+  // before it is held whole: memory stays within the limits whatever is fed.
+  explicit CsvReader(OnRecord on_record, CsvLimits limits = {});
   ~CsvReader();
   CsvReader(const CsvReader&) = delete;
   CsvReader& operator=(const CsvReader&) = delete;
 
   // InvalidArgument when the text is not CSV: a NUL byte, invalid UTF-8, or a
-  // stray quote. Fed text may split anywhere, even inside a UTF-8 sequence.
+  // stray quote; or when a record is past the limits. Fed text may split
+  // anywhere, even inside a UTF-8 sequence.
   Status Feed(std::string_view text);
   Status Finish();
 
@@ -42,8 +53,12 @@ class CsvReader {
   static void OnField(void* data, size_t len, void* self);
   static void OnEnd(int terminator, void* self);
   Status CheckText(std::string_view text);
+  Status Parse(std::string_view text);
+  void Refuse(Status why);
 
   OnRecord on_record_;
+  CsvLimits limits_;
+  Status refused_;  // the first record past the limits
   csv_parser* parser_;
   std::vector<std::string> fields_;
   int64_t records_ = 0;
@@ -55,7 +70,7 @@ class CsvReader {
 };
 
 // Reads a whole text (tests, small files).
-Status ReadCsv(std::string_view text, const CsvReader::OnRecord& on_record);
+Status ReadCsv(std::string_view text, const CsvReader::OnRecord& on_record, CsvLimits limits = {});
 
 enum class BulkFormat { kEntraTemplate, kPowerShellSample, kGatehouse };
 std::string_view BulkFormatName(BulkFormat f);
@@ -81,7 +96,8 @@ BulkRow RowOf(const BulkLayout& layout, int64_t number, const std::vector<std::s
 // True when the record has no fields or only empty ones (a row of commas).
 bool IsEmptyRecord(const std::vector<std::string>& fields);
 
-// One CSV field, quoted when it needs to be (RFC 4180), for writing results.
+// One CSV field for writing results: quoted when it needs to be (RFC 4180)
+// and neutralised against formula injection (core/csv_field.h).
 std::string CsvField(std::string_view value);
 
 }  // namespace gh::invitations

@@ -213,6 +213,20 @@ void RecordInvitation(const StatusOr<InvitationResult>& res, BulkResultRow& r) {
   if (res->status != "Completed") r.redeem_url = res->redeem_url;
 }
 
+// Results keep the redeem link of each invitation, which its submitter
+// downloads as often as needed (pages of a large job, a retried download):
+// so it is sealed (core/secret_box.h) rather than kept as a hash, and a
+// database dump or backup alone yields no working link (security review #9).
+// The context ties a sealed link to its job and row.
+std::string LinkContext(const std::string& job_id, int64_t row) {
+  return "bulkInvitationResult.redeemUrl:" + job_id + ":" + std::to_string(row);
+}
+
+std::shared_ptr<const SecretBox> ProcessLinkBox() {
+  static const std::shared_ptr<const SecretBox> box = SecretBox::Ephemeral();
+  return box;
+}
+
 }  // namespace
 
 bool IsFinished(const std::string& status) {
@@ -243,7 +257,12 @@ std::string ResultsLine(const BulkResultRow& r) {
 
 BulkInvitationService::BulkInvitationService(store::Store& store, InvitationService& invitations, const Clock& clock,
                                              Random& random, BulkSettings settings)
-    : store_(store), invitations_(invitations), clock_(clock), random_(random), settings_(settings) {}
+    : store_(store),
+      invitations_(invitations),
+      clock_(clock),
+      random_(random),
+      settings_(settings),
+      link_box_(ProcessLinkBox()) {}
 
 StatusOr<BulkJobRow> BulkInvitationService::Submit(const Inviter& submitter, const std::string& tenant_id,
                                                    std::string_view csv, const BulkOptions& options) {
@@ -254,72 +273,90 @@ StatusOr<BulkJobRow> BulkInvitationService::Submit(const Inviter& submitter, con
   for (auto [name, value] : {std::pair{"message", &options.message}, {"language", &options.language}})
     if (!IsValidUtf8(*value))
       return InvalidArgument(std::string("The ") + name + " is not valid UTF-8 text.", "Request_BadRequest");
-  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
-  GH_ASSIGN_OR_RETURN(auto scope, InvitationService::OpenScope(*tx, tenant_id));
-  // Someone who may not invite at all is told now, not once per row.
-  GH_RETURN_IF_ERROR(InvitationService::MayInvite(scope, submitter));
+  {
+    // Someone who may not invite at all is told now, not once per row, and
+    // before their file is read.
+    GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+    GH_ASSIGN_OR_RETURN(auto scope, InvitationService::OpenScope(*tx, tenant_id));
+    GH_RETURN_IF_ERROR(InvitationService::MayInvite(scope, submitter));
+  }
 
+  // The file is read with no transaction open: on SQLite a write transaction
+  // would hold every other writer (sign-ins, tokens, sessions) for as long as
+  // a large file takes to read (security review #14). The chunks of
+  // normalised rows are kept, then written in one short transaction.
   BulkJobRow job;
-  job.id = random_.NewUuid();
-  job.tenant_id = tenant_id;
-  job.status = "queued";
-  job.file_name = ValidUtf8(options.file_name.substr(0, 255));  // only shown back: mended, not refused
-  job.options_json = OptionsJson(options);
-  job.submitter_json = SubmitterJson(submitter);
-  job.created_at = clock_.NowMillis();
-  job.lease_expires_at = 0;
-  GH_RETURN_IF_ERROR(tx->Bulk().InsertJob(job));
-
-  // The rows are stored in chunks as they are read: one chunk in memory.
   std::optional<BulkLayout> layout;
   bool version_seen = false;
   json::array chunk;
+  std::vector<std::string> chunks;
   Status failure;
-  auto flush = [&]() -> Status {
-    if (chunk.empty()) return OkStatus();
-    GH_RETURN_IF_ERROR(tx->Bulk().InsertChunk(job.id, job.chunk_count++, json::serialize(chunk)));
+  auto flush = [&] {
+    if (chunk.empty()) return;
+    chunks.push_back(json::serialize(chunk));
     chunk.clear();
-    return OkStatus();
+    if (on_rows_read_) on_rows_read_(job.total_rows);
   };
-  Status read = ReadCsv(csv, [&](int64_t number, std::vector<std::string>& fields) {
-    if (!layout) {
-      if (IsEmptyRecord(fields)) return true;
-      if (!version_seen && IsVersionRecord(fields)) {
-        version_seen = true;
+  Status read = ReadCsv(
+      csv,
+      [&](int64_t number, std::vector<std::string>& fields) {
+        if (!layout) {
+          if (IsEmptyRecord(fields)) return true;
+          if (!version_seen && IsVersionRecord(fields)) {
+            version_seen = true;
+            return true;
+          }
+          auto l = LayoutOf(fields);
+          if (!l.ok()) {
+            failure = l.status();
+            return false;
+          }
+          layout = *l;
+          if (layout->redirect < 0 && options.redirect_url.empty()) {
+            failure = InvalidArgument("The file has no redirect URL column, so give a default redirect URL (the "
+                                      "redirectUrl parameter, or --redirect in the CLI).",
+                                      "Request_BadRequest");
+            return false;
+          }
+          return true;
+        }
+        if (IsEmptyRecord(fields)) return true;
+        if (job.total_rows >= limits_.max_rows) {
+          failure = InvalidArgument("The file has more than " + std::to_string(limits_.max_rows) +
+                                        " rows of guests to invite. Split it into several files.",
+                                    "Request_BadRequest");
+          return false;
+        }
+        chunk.push_back(RowJson(RowOf(*layout, number, fields)));
+        ++job.total_rows;
+        if (chunk.size() >= static_cast<size_t>(settings_.chunk_rows)) flush();
         return true;
-      }
-      auto l = LayoutOf(fields);
-      if (!l.ok()) {
-        failure = l.status();
-        return false;
-      }
-      layout = *l;
-      if (layout->redirect < 0 && options.redirect_url.empty()) {
-        failure = InvalidArgument("The file has no redirect URL column, so give a default redirect URL (the "
-                                  "redirectUrl parameter, or --redirect in the CLI).",
-                                  "Request_BadRequest");
-        return false;
-      }
-      return true;
-    }
-    if (IsEmptyRecord(fields)) return true;
-    chunk.push_back(RowJson(RowOf(*layout, number, fields)));
-    ++job.total_rows;
-    if (chunk.size() >= static_cast<size_t>(settings_.chunk_rows)) {
-      failure = flush();
-      return failure.ok();
-    }
-    return true;
-  });
+      },
+      limits_.csv);
   GH_RETURN_IF_ERROR(read);
   GH_RETURN_IF_ERROR(failure);
   if (!layout)
     return InvalidArgument("The file is empty: it needs a heading row and one row per guest.", "Request_BadRequest");
   if (job.total_rows == 0)
     return InvalidArgument("The file has a heading row but no guests to invite.", "Request_BadRequest");
-  GH_RETURN_IF_ERROR(flush());
+  flush();
+
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+  GH_ASSIGN_OR_RETURN(auto scope, InvitationService::OpenScope(*tx, tenant_id));
+  GH_RETURN_IF_ERROR(InvitationService::MayInvite(scope, submitter));  // as of now
+  job.id = random_.NewUuid();
+  job.tenant_id = tenant_id;
+  job.status = "queued";
+  job.file_name = ValidUtf8(options.file_name.substr(0, 255));  // only shown back: mended, not refused
   job.format = std::string(BulkFormatName(layout->format));
-  GH_RETURN_IF_ERROR(tx->Bulk().UpdateJob(job));
+  job.options_json = OptionsJson(options);
+  job.submitter_json = SubmitterJson(submitter);
+  job.created_at = clock_.NowMillis();
+  job.lease_expires_at = 0;
+  job.chunk_count = static_cast<int64_t>(chunks.size());
+  GH_RETURN_IF_ERROR(tx->Bulk().InsertJob(job));
+  for (size_t seq = 0; seq < chunks.size(); ++seq)
+    GH_RETURN_IF_ERROR(tx->Bulk().InsertChunk(job.id, static_cast<int64_t>(seq), chunks[seq]));
   GH_RETURN_IF_ERROR(tx->InsertAudit(directory::MakeAuditEntry(
       random_, clock_, submitter.Actor(), tenant_id, "UserManagement", "Bulk invite users", "BulkOperation", job.id,
       job.file_name,
@@ -344,7 +381,33 @@ StatusOr<std::vector<BulkResultRow>> BulkInvitationService::Results(const std::s
                                                                     int limit) {
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
   GH_ASSIGN_OR_RETURN(auto job, tx->Bulk().GetJob(tenant_id, ToLower(id)));
-  return tx->Bulk().ListResults(job.id, after_row, limit);
+  GH_ASSIGN_OR_RETURN(auto rows, tx->Bulk().ListResults(job.id, after_row, limit));
+  int unreadable = 0;
+  for (BulkResultRow& r : rows) {
+    if (!SecretBox::IsSealed(r.redeem_url)) continue;  // empty (or not yet sealed by SealStoredLinks)
+    auto link = link_box_->Open(r.redeem_url, LinkContext(job.id, r.row));
+    if (!link.ok()) ++unreadable;
+    r.redeem_url = link.ok() ? std::move(link).value() : std::string();
+  }
+  if (unreadable > 0)
+    spdlog::warn("bulk invitations: job {}: {} redeem link(s) don't open with this server's at-rest key "
+                 "(every server of a database needs the same --at-rest-key)",
+                 job.id, unreadable);
+  return rows;
+}
+
+StatusOr<int64_t> BulkInvitationService::SealStoredLinks() {
+  int64_t sealed = 0;
+  for (;;) {
+    GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+    GH_ASSIGN_OR_RETURN(auto batch, tx->Bulk().ListUnsealedLinks(std::string(SecretBox::kSealedPrefix), 1000));
+    for (const store::StoredLink& link : batch)
+      GH_RETURN_IF_ERROR(
+          tx->Bulk().ReplaceLink(link, link_box_->Seal(link.redeem_url, LinkContext(link.job_id, link.row))));
+    GH_RETURN_IF_ERROR(tx->Commit());
+    sealed += static_cast<int64_t>(batch.size());
+    if (batch.size() < 1000) return sealed;
+  }
 }
 
 StatusOr<BulkJobRow> BulkInvitationService::Cancel(const std::string& tenant_id, const std::string& id) {
@@ -500,7 +563,10 @@ StatusOr<BulkJobRow> BulkInvitationService::RunChunk(const BulkJobRow& stale, co
     finish("cancelled");
   } else if (job.next_chunk < job.chunk_count) {
     GH_ASSIGN_OR_RETURN(std::vector<BulkResultRow> results, ProcessChunk(*tx, job, ahead));
-    for (const BulkResultRow& r : results) (IsFailedOutcome(r.outcome) ? job.failed : job.succeeded) += 1;
+    for (BulkResultRow& r : results) {
+      (IsFailedOutcome(r.outcome) ? job.failed : job.succeeded) += 1;
+      if (!r.redeem_url.empty()) r.redeem_url = link_box_->Seal(r.redeem_url, LinkContext(job.id, r.row));
+    }
     job.processed += static_cast<int64_t>(results.size());
     GH_RETURN_IF_ERROR(tx->Bulk().InsertResults(job.id, results));
     GH_RETURN_IF_ERROR(tx->Bulk().DeleteChunk(job.id, job.next_chunk));

@@ -1,9 +1,10 @@
 #pragma once
 // Bulk invitations from a CSV file, as durable jobs.
 //
-// Submit() reads the whole file once (bulk_csv.h): it refuses a file that is
-// not CSV or has no address column, splits the rows into chunks of normalised
-// rows stored with the job, and queues the job. RunChunk() then processes one
+// Submit() reads the whole file once (bulk_csv.h), outside any transaction:
+// it refuses a file that is not CSV, has no address column or is past the
+// caps (UploadLimits), splits the rows into chunks of normalised rows, then
+// stores them with the job and queues it in one short write transaction. RunChunk() then processes one
 // chunk in ONE transaction: every row through the invitation rules of
 // InvitationService (InviteAllIn: the same checks and writes as a single
 // Graph invitation, with the reads and writes batched per chunk), then the chunk's
@@ -26,6 +27,7 @@
 
 #include "core/clock.h"
 #include "core/random.h"
+#include "core/secret_box.h"
 #include "core/status.h"
 #include "invitations/bulk_csv.h"
 #include "invitations/invitation_service.h"
@@ -57,11 +59,27 @@ struct BulkSettings {
   int64_t lease_ms = 60'000;  // a runner that stops renewing loses the job after this
 };
 
+// Caps on an uploaded file (security review #14): rows to invite, and fields
+// per record and bytes per field (bulk_csv.h). Past one, the upload is
+// refused (InvalidArgument) and no job is made.
+struct UploadLimits {
+  int64_t max_rows = 500'000;
+  CsvLimits csv;
+};
+
 class BulkInvitationService {
  public:
   BulkInvitationService(store::Store& store, InvitationService& invitations, const Clock& clock, Random& random,
                         BulkSettings settings = {});
 
+  // The box that seals the results' redeem links at rest (core/secret_box.h):
+  // a server passes its at-rest key file's. Until set, a key that lives as
+  // long as the process (links then don't open after a restart).
+  void SetLinkBox(std::shared_ptr<const SecretBox> box) { link_box_ = std::move(box); }
+  void SetUploadLimits(const UploadLimits& limits) { limits_ = limits; }
+  // Called while Submit reads a file, after each chunk of rows, outside any
+  // transaction (tests show other writes go on meanwhile).
+  void SetOnRowsRead(std::function<void(int64_t rows_read)> f) { on_rows_read_ = std::move(f); }
 
   // Validates and stores the file as a queued job.
   StatusOr<store::BulkJobRow> Submit(const Inviter& submitter, const std::string& tenant_id, std::string_view csv,
@@ -69,8 +87,13 @@ class BulkInvitationService {
   StatusOr<store::BulkJobRow> Get(const std::string& tenant_id, const std::string& id);
   // Newest first, `top` at a time; `after_id` continues after that job.
   StatusOr<store::Page<store::BulkJobRow>> List(const std::string& tenant_id, const std::string& after_id, int top);
+  // The results with their redeem links opened; a link sealed under another
+  // key (a server with another at-rest key) is left empty, and logged.
   StatusOr<std::vector<store::BulkResultRow>> Results(const std::string& tenant_id, const std::string& id,
                                                       int64_t after_row, int limit);
+  // Seals the links of results stored in clear by an older Gatehouse, a
+  // batch per transaction; returns how many. Run once at start.
+  StatusOr<int64_t> SealStoredLinks();
   // Asks the runner to stop at the next chunk; a finished job is left as is.
   StatusOr<store::BulkJobRow> Cancel(const std::string& tenant_id, const std::string& id);
   Status Delete(const std::string& tenant_id, const std::string& id);
@@ -118,6 +141,9 @@ class BulkInvitationService {
   const Clock& clock_;
   Random& random_;
   BulkSettings settings_;
+  UploadLimits limits_;
+  std::shared_ptr<const SecretBox> link_box_;
+  std::function<void(int64_t)> on_rows_read_;
   std::atomic<int64_t> planned_ahead_{0}, replanned_{0};
 };
 

@@ -40,8 +40,15 @@ struct BulkResultRow {
   std::string email;
   std::string outcome;  // invited, alreadyInvited, alreadyMember, duplicate, invalid, blockedByPolicy, error
   std::string user_id;
-  std::string redeem_url;
+  std::string redeem_url;  // stored sealed by the service (core/secret_box.h), never in clear
   std::string error;
+};
+
+// A result whose redeem link is stored as given (not sealed).
+struct StoredLink {
+  std::string job_id;
+  int64_t row = 0;
+  std::string redeem_url;
 };
 
 class BulkRepository {
@@ -76,6 +83,11 @@ class BulkRepository {
                                                                 const std::vector<std::string>& emails_lower) = 0;
   // Removes the job with its chunks and results.
   virtual Status DeleteJob(const std::string& tenant_id, const std::string& id) = 0;
+  // Up to `limit` results whose redeem_url is not empty and doesn't start
+  // with `sealed_prefix` (written in clear by an older version).
+  virtual StatusOr<std::vector<StoredLink>> ListUnsealedLinks(const std::string& sealed_prefix, int limit) = 0;
+  // Replaces a result's redeem_url when it is still `before`.
+  virtual Status ReplaceLink(const StoredLink& before, const std::string& redeem_url) = 0;
 };
 
 }  // namespace gh::store

@@ -16,7 +16,7 @@ struct EnvironmentRow {
   std::string tenant_id;
   std::string id;
   std::string display_name;
-  std::string unique_name;  // unique per tenant: a second one is AlreadyExists
+  std::string unique_name;  // unique across tenants (the URL /env/{unique_name} is global): AlreadyExists
   std::string type;         // "Default", "Production", ... (at most one "Default" per tenant: AlreadyExists)
   bool dataverse = false;
   std::optional<std::string> security_group_id;
@@ -65,6 +65,9 @@ class EnvironmentsRepository {
   virtual Status DeleteEnvironment(const std::string& tenant_id, const std::string& id) = 0;
   virtual StatusOr<EnvironmentRow> GetEnvironment(const std::string& tenant_id, const std::string& id) = 0;
   virtual StatusOr<std::vector<EnvironmentRow>> ListEnvironments(const std::string& tenant_id) = 0;  // by created_at
+  // The environment with this uniqueName, in whichever tenant (one index
+  // probe: environment URLs name no tenant); NotFound when none.
+  virtual StatusOr<EnvironmentRow> FindEnvironmentByUniqueName(const std::string& unique_name) = 0;
 
   virtual Status InsertSecurityRole(const SecurityRoleRow& r) = 0;
   virtual StatusOr<std::vector<SecurityRoleRow>> ListSecurityRoles(const std::string& tenant_id,

@@ -499,6 +499,30 @@ const std::vector<Migration>& Migrations() {
            R"(CREATE UNIQUE INDEX oauth2_permission_grants_unique
                 ON oauth2_permission_grants (tenant_id, client_id, consent_type, principal_id, resource_id))",
        }},
+      {15,
+       "data_at_rest",
+       {
+           // Mail already delivered or given up drops its bodies, which hold
+           // redeem links and one-time codes, as MarkSent now does (security
+           // review #9); recipients, subject, kind, times and errors stay.
+           R"(UPDATE mail_outbox SET
+                subject = CASE WHEN body_id IS NULL THEN subject ELSE
+                  COALESCE((SELECT b.subject FROM mail_bodies b WHERE b.id = mail_outbox.body_id), '') END,
+                text_body = '', html_body = '', body_id = NULL, fills = '[]'
+              WHERE sent_at IS NOT NULL OR gave_up = 1)",
+           // Environment URLs (/env/{unique_name}) name no tenant, so the
+           // name is made unique across tenants (security review #15). Names
+           // two tenants share stay with the environment made first (then
+           // the lower tenant id); the others get their id appended, kept
+           // within 63 characters. Deterministic, so every server of a
+           // database computes the same.
+           R"(UPDATE environments SET unique_name = substr(unique_name, 1, 26) || '-' || id
+              WHERE EXISTS (SELECT 1 FROM environments o WHERE o.unique_name = environments.unique_name
+                AND (o.created_at < environments.created_at
+                  OR (o.created_at = environments.created_at AND o.tenant_id < environments.tenant_id))))",
+           "DROP INDEX environments_unique_name",
+           "CREATE UNIQUE INDEX environments_unique_name ON environments (unique_name)",
+       }},
       {16,
        "signin_expiry",
        {

@@ -30,9 +30,9 @@ struct OutboxMessage {
   std::vector<std::string> cc;
   std::string from_name;  // display name of From, e.g. "Contoso via Gatehouse"
   std::string reply_to;   // empty = none
-  std::string subject;
-  std::string text_body;
-  std::string html_body;  // empty = text only
+  std::string subject;    // kept after delivery: never put a secret in it
+  std::string text_body;  // empty once sent or given up (MarkSent)
+  std::string html_body;  // empty = text only; empty once sent or given up
   int64_t created_at = 0;
   int attempts = 0;              // delivery attempts finished (sent or failed)
   int64_t next_attempt_at = 0;   // not claimed before this time (ms)
@@ -98,13 +98,20 @@ class OutboxRepository {
   virtual StatusOr<std::vector<OutboxMessage>> Claim(int64_t now, int limit, int64_t lease_ms,
                                                      const std::string& claimer) = 0;
 
-  // Records a delivery: sent_at = now, attempts + 1, lease released.
+  // Records a delivery: sent_at = now, attempts + 1, lease released — and
+  // drops the message's text and HTML bodies (its fill values too), in the
+  // same statement: they carry redeem links and one-time codes, and a
+  // database dump or backup must not yield a working one (security review
+  // #9). What an admin needs stays: recipients, kind (the template), subject
+  // (which never carries a secret), times, attempts, status and error. A
+  // message not yet delivered keeps its bodies until it is.
   // NotFound for an unknown id.
   virtual Status MarkSent(const std::string& id, int64_t now) = 0;
 
   // Records a failed attempt: attempts + 1, last_error, lease released; due
-  // again at next_attempt_at, or never again when give_up. NotFound for an
-  // unknown id.
+  // again at next_attempt_at, or never again when give_up — then its bodies
+  // are dropped as by MarkSent, since they will never be sent. NotFound for
+  // an unknown id.
   virtual Status MarkFailed(const std::string& id, const std::string& error, int64_t next_attempt_at,
                             bool give_up) = 0;
 

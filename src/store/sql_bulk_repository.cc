@@ -73,6 +73,8 @@ sql::Params ResultParams(const std::string& job_id, const BulkResultRow& r) {
                          r.error);
 }
 
+StoredLink StoredLinkFrom(const sql::Row& r) { return {r.Text(0), r.Int(1), r.Text(2)}; }
+
 // (email_lower, first row) pairs of FirstRowsFor.
 std::pair<std::string, int64_t> FirstRowFrom(const sql::Row& r) { return {r.Text(0), r.Int(1)}; }
 
@@ -156,6 +158,18 @@ class SqlBulkRepository final : public BulkRepository {
     GH_RETURN_IF_ERROR(tx_.Exec("DELETE FROM bulk_job_results WHERE job_id = $1", {job.id}).status());
     GH_RETURN_IF_ERROR(tx_.Exec("DELETE FROM bulk_job_chunks WHERE job_id = $1", {job.id}).status());
     return tx_.Exec("DELETE FROM bulk_jobs WHERE id = $1", {job.id}).status();
+  }
+  StatusOr<std::vector<StoredLink>> ListUnsealedLinks(const std::string& sealed_prefix, int limit) override {
+    // The prefix has no LIKE wildcards ("sb1.").
+    return tx_.Many("SELECT job_id, row_no, redeem_url FROM bulk_job_results WHERE redeem_url <> '' AND "
+                    "redeem_url NOT LIKE $1 LIMIT $2",
+                    {sealed_prefix + "%", sql::Int(limit)}, StoredLinkFrom);
+  }
+  Status ReplaceLink(const StoredLink& before, const std::string& redeem_url) override {
+    return tx_
+        .Exec("UPDATE bulk_job_results SET redeem_url = $1 WHERE job_id = $2 AND row_no = $3 AND redeem_url = $4",
+              {redeem_url, before.job_id, sql::Int(before.row), before.redeem_url})
+        .status();
   }
 
  private:

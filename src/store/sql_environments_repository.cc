@@ -69,15 +69,21 @@ class SqlEnvironmentsRepository final : public EnvironmentsRepository {
 
   Status InsertEnvironment(const EnvironmentRow& e) override {
     return Explain(tx_.Exec(kEnvironments.Insert(), EnvironmentParams(e)).status(), Code::kAlreadyExists,
-                   "An environment with uniqueName '" + e.unique_name + "'" +
-                       (e.type == "Default" ? " or a Default environment" : "") + " already exists.");
+                   "The uniqueName '" + e.unique_name + "' is taken" +
+                       (e.type == "Default" ? ", or the tenant already has a Default environment" : "") +
+                       " (environment URLs are unique across every organisation on this server).");
   }
   Status UpdateEnvironment(const EnvironmentRow& e) override {
     StatusOr<int64_t> n = tx_.Exec(kEnvironments.Update(), EnvironmentParams(e));
     if (!n.ok())
       return Explain(n.status(), Code::kAlreadyExists,
-                     "Another environment already has uniqueName '" + e.unique_name + "'.");
+                     "The uniqueName '" + e.unique_name +
+                         "' is taken (environment URLs are unique across every organisation on this server).");
     return *n ? OkStatus() : NotFound("Environment '" + e.id + "' not found.");
+  }
+  StatusOr<EnvironmentRow> FindEnvironmentByUniqueName(const std::string& unique_name) override {
+    return tx_.One(kEnvironments.Select("WHERE unique_name = $1"), {unique_name}, EnvironmentFrom,
+                   "Environment '" + unique_name + "'");
   }
   Status DeleteEnvironment(const std::string& tenant_id, const std::string& id) override {
     GH_ASSIGN_OR_RETURN(sql::Rows found,

@@ -93,6 +93,15 @@ std::string Fill(std::string_view shared, const Fills& fills) {
   return out.append(shared.substr(pos));
 }
 
+// What MarkSent sets (and MarkFailed when it gives up): the bodies and fill
+// values go, which hold the redeem link or one-time code. A message on a
+// shared rendering keeps that rendering's subject as its own (subjects have
+// no slots); the rendering itself holds no recipient's values. Migration 15
+// applies the same to messages sent before.
+constexpr std::string_view kDropBodies =
+    "subject = CASE WHEN body_id IS NULL THEN subject ELSE COALESCE((SELECT b.subject FROM mail_bodies b "
+    "WHERE b.id = mail_outbox.body_id), '') END, text_body = '', html_body = '', body_id = NULL, fills = '[]'";
+
 Params OutboxParams(const OutboxMessage& m) {
   // A shared rendering is stored in mail_bodies, not in the row.
   bool shared = !m.shared_body_id.empty();
@@ -212,7 +221,8 @@ class SqlOutboxRepository final : public OutboxRepository {
 
   Status MarkSent(const std::string& id, int64_t now) override {
     GH_ASSIGN_OR_RETURN(int64_t n, tx_.Exec("UPDATE mail_outbox SET sent_at = $1, attempts = attempts + 1, "
-                                            "lease_until = 0, last_error = '' WHERE id = $2",
+                                            "lease_until = 0, last_error = '', " +
+                                                std::string(kDropBodies) + " WHERE id = $2",
                                             {sql::Int(now), id}));
     if (n == 0) return NotFound("Outbox message '" + id + "' not found.");
     return OkStatus();
@@ -221,7 +231,9 @@ class SqlOutboxRepository final : public OutboxRepository {
   Status MarkFailed(const std::string& id, const std::string& error, int64_t next_attempt_at,
                     bool give_up) override {
     GH_ASSIGN_OR_RETURN(int64_t n, tx_.Exec("UPDATE mail_outbox SET attempts = attempts + 1, last_error = $1, "
-                                            "next_attempt_at = $2, gave_up = $3, lease_until = 0 WHERE id = $4",
+                                            "next_attempt_at = $2, gave_up = $3, lease_until = 0" +
+                                                (give_up ? ", " + std::string(kDropBodies) : std::string()) +
+                                                " WHERE id = $4",
                                             {error, sql::Int(next_attempt_at), sql::Bool(give_up), id}));
     if (n == 0) return NotFound("Outbox message '" + id + "' not found.");
     return OkStatus();

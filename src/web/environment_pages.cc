@@ -38,16 +38,17 @@ struct Located {
   std::string env_id;
 };
 
-// Environment URLs carry only the uniqueName: find its tenant.
+// Environment URLs carry only the uniqueName, which is unique across
+// tenants (migration 15): one index probe finds its tenant, whatever the
+// number of tenants, for this unauthenticated page (security review #15).
 StatusOr<Located> Locate(store::Store& store, const std::string& unique_name) {
   GH_ASSIGN_OR_RETURN(auto tx, store.Begin(store::TxMode::kRead));
-  GH_ASSIGN_OR_RETURN(auto tenants, tx->ListTenants());
-  for (const auto& t : tenants) {
-    GH_ASSIGN_OR_RETURN(auto envs, tx->Environments().ListEnvironments(t.id));
-    for (const auto& e : envs)
-      if (e.unique_name == unique_name) return Located{t.id, t.name, e.id};
-  }
-  return NotFound("There is no environment at this address.");
+  auto env = tx->Environments().FindEnvironmentByUniqueName(unique_name);
+  if (!env.ok() && env.status().code() == Code::kNotFound)
+    return NotFound("There is no environment at this address.");
+  if (!env.ok()) return env.status();
+  GH_ASSIGN_OR_RETURN(auto tenant, tx->GetTenant(env->tenant_id));
+  return Located{tenant.id, tenant.name, env->id};
 }
 
 // "/my/{tenant}" takes the tenant's id or any of its verified domains.

@@ -10,7 +10,9 @@
 # every tests/e2e/*.test.mjs, and stops the server with SIGTERM (which must exit
 # cleanly). The tests get GH_BASE_URL, GH_CONTOSO, GH_FABRIKAM and GH_MAIL_DIR
 # (the sink's folder: one N.json + N.eml per message received), and
-# GH_OUTPUT_DIR (build/e2e-output/BACKEND: screenshots of the portal pages).
+# GH_OUTPUT_DIR (build/e2e-output/BACKEND: screenshots of the portal pages),
+# GH_DATA_DIR (the server's data folder) and GH_DATABASE (its PostgreSQL URL,
+# empty on SQLite), for tests that look at what is stored.
 # GATEHOUSE_BIN overrides the server binary (default: build/gatehouse).
 set -euo pipefail
 backend=${1:?usage: run.sh sqlite|postgres [file.test.mjs ...]}
@@ -72,7 +74,7 @@ echo "e2e[$backend]: server at $base, SMTP sink on 127.0.0.1:$smtp_port"
 status=0
 (cd "$root/tests/e2e" && if [ $# -eq 0 ]; then set -- ./*.test.mjs; fi && GH_BASE_URL="$base" GH_CONTOSO="$(cat "$work/contoso.json")" \
   GH_FABRIKAM="$(cat "$work/fabrikam.json")" GH_MAIL_DIR="$work/mail" NODE_EXTRA_CA_CERTS="$work/data/tls/ca.pem" \
-  GH_OUTPUT_DIR="$root/build/e2e-output/$backend" \
+  GH_OUTPUT_DIR="$root/build/e2e-output/$backend" GH_DATA_DIR="$work/data" GH_DATABASE="${db_args[1]:-}" \
   node --test --test-concurrency=1 --test-reporter=spec "$@") || status=$?
 
 kill -TERM "$server_pid"

@@ -54,7 +54,8 @@ class LocalCaTest : public ::testing::Test {
 };
 
 TEST_F(LocalCaTest, CreatesFilesOnceWithPrivateKeyModes) {
-  auto files = EnsureLocalTls(dir_.string());
+  const TlsOptions keep{.keep_ca_key = true};
+  auto files = EnsureLocalTls(dir_.string(), keep);
   ASSERT_TRUE(files.ok()) << files.status().ToString();
   EXPECT_EQ(files->ca_cert, (dir_ / "tls" / "ca.pem").string());
   EXPECT_EQ(files->server_cert, (dir_ / "tls" / "server.pem").string());
@@ -69,7 +70,7 @@ TEST_F(LocalCaTest, CreatesFilesOnceWithPrivateKeyModes) {
   const std::string ca_before = ReadAll(files->ca_cert), cert_before = ReadAll(files->server_cert);
   const auto mtime = fs::last_write_time(files->server_cert);
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  auto again = EnsureLocalTls(dir_.string());
+  auto again = EnsureLocalTls(dir_.string(), keep);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(ReadAll(files->ca_cert), ca_before);
   EXPECT_EQ(ReadAll(files->server_cert), cert_before);
@@ -128,12 +129,13 @@ TEST_F(LocalCaTest, ServerCertificateVerifiesAgainstTheCaWithTheRightNames) {
 }
 
 TEST_F(LocalCaTest, MissingServerFilesAreReissuedByTheExistingCa) {
-  auto files = EnsureLocalTls(dir_.string());
+  const TlsOptions keep{.keep_ca_key = true};  // the default discards the key (LocalCaAttackTest)
+  auto files = EnsureLocalTls(dir_.string(), keep);
   ASSERT_TRUE(files.ok());
   const std::string ca_before = ReadAll(files->ca_cert);
   const std::string cert_before = ReadAll(files->server_cert);
   fs::remove(files->server_cert);
-  auto again = EnsureLocalTls(dir_.string());
+  auto again = EnsureLocalTls(dir_.string(), keep);
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ(ReadAll(files->ca_cert), ca_before);
   EXPECT_NE(ReadAll(files->server_cert), cert_before);

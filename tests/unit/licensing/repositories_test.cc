@@ -64,9 +64,10 @@ TEST_P(ModuleRepoTest, SkusAndAssignments) {
 
 TEST_P(ModuleRepoTest, EnvironmentsRolesUsers) {
   std::string tid = NewTenant();
-  EnvironmentRow def{tid, SecureRandom().NewUuid(), "T (default)", "t-default", "Default", false, std::nullopt,
+  // uniqueNames are unique across tenants (the store is shared per binary).
+  EnvironmentRow def{tid, SecureRandom().NewUuid(), "T (default)", "t-default-" + tid, "Default", false, std::nullopt,
                      "enabled", 1, 1};
-  EnvironmentRow prod{tid, SecureRandom().NewUuid(), "Sales", "sales", "Production", true, "g1", "enabled", 2, 2};
+  EnvironmentRow prod{tid, SecureRandom().NewUuid(), "Sales", "sales-" + tid, "Production", true, "g1", "enabled", 2, 2};
   {
     auto tx = Write();
     GH_ASSERT_OK(tx->Environments().InsertEnvironment(def));
@@ -85,6 +86,22 @@ TEST_P(ModuleRepoTest, EnvironmentsRolesUsers) {
     EnvironmentRow dup = prod;
     dup.id = SecureRandom().NewUuid();
     GH_EXPECT_CODE(tx->Environments().InsertEnvironment(dup), Code::kAlreadyExists);
+  }
+  {
+    EnvironmentRow elsewhere = prod;  // and across tenants: /env/{uniqueName} names no tenant
+    elsewhere.tenant_id = NewTenant();
+    auto tx = Write();
+    elsewhere.id = SecureRandom().NewUuid();
+    elsewhere.type = "Sandbox";
+    GH_EXPECT_CODE(tx->Environments().InsertEnvironment(elsewhere), Code::kAlreadyExists);
+  }
+  {
+    auto tx = Read();
+    auto found = tx->Environments().FindEnvironmentByUniqueName(prod.unique_name);
+    GH_ASSERT_OK(found);
+    EXPECT_EQ(found->tenant_id, tid);
+    EXPECT_EQ(found->id, prod.id);
+    GH_EXPECT_CODE(tx->Environments().FindEnvironmentByUniqueName("nobody-" + tid), Code::kNotFound);
   }
   auto tx = Write();
   std::string role_id = SecureRandom().NewUuid();
