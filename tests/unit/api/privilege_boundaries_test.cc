@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "identity/signin.h"
+#include "support/app_consent.h"
 #include "support/test_env.h"
 
 namespace gh::api {
@@ -26,12 +27,11 @@ class PrivilegeBoundariesTest : public ::testing::Test {
 
   void SetUp() override {
     // A confidential web app that also has a public (PKCE) redirect URI.
-    auto app = env.clients->CreateApplication(directory::Actor::System(), contoso.res.tenant.id,
-                                              {"Both kinds", std::vector<std::string>{kWeb},
-                                               std::vector<std::string>{kPublic}});
-    ASSERT_TRUE(app.ok()) << app.status().ToString();
-    app_id = app->app_id;
-    auto pw = env.clients->AddPassword(directory::Actor::System(), contoso.res.tenant.id, app->id, "test",
+    // It declares User.Read, and an administrator consented for everyone.
+    auto app = gh::testing::RegisterConsentedApp(env, contoso.res.tenant.id, "Both kinds", {kWeb}, {kPublic},
+                                                 {"User.Read"});
+    app_id = app.app_id;
+    auto pw = env.clients->AddPassword(directory::Actor::System(), contoso.res.tenant.id, app.id, "test",
                                        env.clock.NowMillis() + 365 * kDay);
     ASSERT_TRUE(pw.ok()) << pw.status().ToString();
     secret = pw->second;
@@ -132,15 +132,16 @@ TEST_F(PrivilegeBoundariesTest, APersonalAccountCannotListOtherPersonalAccounts)
     ASSERT_TRUE(env.signin->SignUpConsumer(who + "@outlook.com", who, "Personal-Passw0rd!", "10.9.9.9").ok());
     ASSERT_TRUE(env.signin->VerifyConsumerSignUp(who + "@outlook.com", env.last_otp.second, "10.9.9.9").ok());
   }
-  auto app = env.clients->CreateApplication(directory::Actor::System(), consumers,
-                                            {"Personal app", std::vector<std::string>{}, std::vector<std::string>{kPublic}});
-  ASSERT_TRUE(app.ok()) << app.status().ToString();
+  // The app may read basic profiles of everyone in a directory: the consumers
+  // tenant has none, whatever the token holds.
+  auto app = gh::testing::RegisterConsentedApp(env, consumers, "Personal app", {}, {kPublic},
+                                               {"User.Read", "User.ReadBasic.All"});
   auto session = env.signin->SignInWithPassword(consumers, "eve@outlook.com", "Personal-Passw0rd!", "10.9.9.9");
   ASSERT_TRUE(session.ok()) << session.status().ToString();
-  auto req = env.signin->ValidateAuthorize(consumers, {{"client_id", app->app_id},
+  auto req = env.signin->ValidateAuthorize(consumers, {{"client_id", app.app_id},
                                                       {"redirect_uri", kPublic},
                                                       {"response_type", "code"},
-                                                      {"scope", "openid https://graph.microsoft.com/.default"},
+                                                      {"scope", "openid User.Read User.ReadBasic.All"},
                                                       {"code_challenge", identity::PkceChallenge(kVerifier)},
                                                       {"code_challenge_method", "S256"}});
   ASSERT_TRUE(req.ok()) << req.status().ToString();
@@ -148,8 +149,9 @@ TEST_F(PrivilegeBoundariesTest, APersonalAccountCannotListOtherPersonalAccounts)
   ASSERT_TRUE(eve.ok()) << eve.status().ToString();
   auto code = env.signin->IssueCode(*req, *session, *eve);
   ASSERT_TRUE(code.ok()) << code.status().ToString();
-  auto tokens = env.signin->RedeemCode(consumers, app->app_id, "", *code, kPublic, kVerifier);
+  auto tokens = env.signin->RedeemCode(consumers, app.app_id, "", *code, kPublic, kVerifier);
   ASSERT_TRUE(tokens.ok()) << tokens.status().ToString();
+  ASSERT_NE(tokens->scope.find("User.ReadBasic.All"), std::string::npos) << "the scope is not what refuses";
 
   for (std::string path : {"/v1.0/users", "/v1.0/users?$filter=startswith(mail,'a')", "/v1.0/groups"}) {
     auto r = env.Call("GET", path, tokens->access_token);
