@@ -15,6 +15,7 @@
 #include "api/services.h"
 #include "cli/client_commands.h"
 #include "cli/provision.h"
+#include "core/address.h"
 #include "core/clock.h"
 #include "core/random.h"
 #include "core/secret_box.h"
@@ -38,7 +39,6 @@
 #include "invitations/invitation_service.h"
 #include "store/store.h"
 // Mail delivery (outbox sender).
-#include <arpa/inet.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -159,14 +159,14 @@ void WarnSecretOnCommandLine(std::string_view flag, std::string_view instead) {
             << " instead.\n";
 }
 
-// 127.0.0.0/8, ::1 or localhost.
-bool IsLoopbackHost(std::string host) {
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+// 127.0.0.0/8, ::1 (also as [::1]) or localhost.
+bool IsLoopbackHost(std::string_view host) {
   if (host == "localhost") return true;
-  in_addr v4{};
-  if (::inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
-  in6_addr v6{};
-  return ::inet_pton(AF_INET6, host.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
+  auto a = ParseIpAddress(host);
+  if (!a) return false;
+  if (!a->v6) return a->bytes[0] == 127;
+  static constexpr std::array<uint8_t, 16> kV6Loopback = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  return a->bytes == kV6Loopback;
 }
 
 // "host:pid": who holds outbox and bulk-job leases.

@@ -172,7 +172,7 @@ StatusOr<std::string> Provisioner::EnsureDemoWorkspace(licensing::LicensingServi
   // are limited to administrators, the seed's setting).
   GH_ASSIGN_OR_RETURN(auto admin, directory_.GetUser(contoso.id, "admin@contoso.com"));
   invitations::Inviter inviter{admin.id, admin.display_name, "admin@contoso.com", false, {},
-                               {std::string(directory::kGlobalAdministratorRole)}};
+                               {std::string(directory::kGlobalAdministratorRole)}, /*scopes: no token*/ {}};
   invitations::InvitationRequest req;
   req.email = "bob@fabrikam.com";
   req.display_name = "Bob Jones (Fabrikam)";

@@ -539,6 +539,33 @@ TEST_F(CliTest, InviteAGuestAndListInvitations) {
   EXPECT_EQ(Run({"invite", "not-an-address"}).code, 2);
 }
 
+// Security review #28: bulk results hold each guest's working redeem link, so
+// the CLI writes them for its user alone whatever the umask, and narrows a
+// results file that was already there.
+TEST_F(CliTest, BulkResultsAreReadableByTheirOwnerOnly) {
+  const fs::path csv = root / "guests.csv", results = root / "results.csv";
+  std::ofstream(csv) << "version:v1.0,,,\n"
+                        "Email address to invite [inviteeEmail] Required,Redirection url [inviteRedirectURL] Required,"
+                        "Send invitation message (true or false) [sendEmail],"
+                        "Customized invitation message [customizedMessageBody]\n"
+                        "hal@partner.example,https://apps.contoso.test/,false,\n";
+  std::ofstream(results) << "an older file, open to all\n";
+  fs::permissions(results, fs::perms::all);
+  ASSERT_EQ(Run({"policy", "set", "allowInvitesFrom=adminsGuestInvitersAndAllMembers"}).code, 0);
+  const mode_t old_umask = ::umask(0);  // the child inherits it: the most open there is
+  auto bulk = Run({"invite", "--csv", csv.string(), "--no-email", "--results", results.string()});
+  ::umask(old_umask);
+  ASSERT_EQ(Run({"policy", "set", "allowInvitesFrom=adminsAndGuestInviters"}).code, 0);
+  ASSERT_EQ(bulk.code, 0) << bulk.out << bulk.err;
+  struct stat st {};
+  ASSERT_EQ(::stat(results.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  std::ifstream in(results);
+  const std::string written((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(written.find("hal@partner.example"), std::string::npos) << written;
+  EXPECT_NE(written.find("/redeem?"), std::string::npos) << "the file holds the redeem link: " << written;
+}
+
 TEST_F(CliTest, UsageMistakesExitTwoAndAuthFailuresThree) {
   EXPECT_EQ(Run({"users"}, false).code, 2);
   EXPECT_EQ(Run({"users", "list", "--top", "many"}, false).code, 2);

@@ -18,10 +18,6 @@ json::array Strings(const std::vector<std::string>& v) {
   return a;
 }
 
-bool Wants(const std::vector<std::string>& select, std::string_view p) {
-  return std::find(select.begin(), select.end(), p) != select.end();
-}
-
 StatusOr<directory::UserType> ParseUserType(const std::string& s) {
   if (s == "Member") return directory::UserType::kMember;
   if (s == "Guest") return directory::UserType::kGuest;

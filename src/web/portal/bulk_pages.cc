@@ -127,7 +127,7 @@ http::Response BulkPost(PortalDeps& d, http::RouteContext& ctx) {
   options.message = field("message");
   options.send_email = field("sendEmail") == "true";
   auto job = d.bulk->Submit(a.Inviter(), a.tenant.id, file->body, options);
-  if (!job.ok()) return BulkForm(d, ctx, a, ShownMessage(ctx.request, job.status()), job.status().code() == Code::kPermissionDenied ? 403 : 400);
+  if (!job.ok()) return BulkForm(d, ctx, a, ShownMessage(ctx.request, job.status()), StatusFor(job.status()));
   if (d.runner) d.runner->Notify();
   return Redirect(a.base + "/bulk/" + job->id, 303);
 }

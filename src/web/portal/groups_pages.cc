@@ -259,7 +259,7 @@ http::Response GroupsPost(PortalDeps& d, http::RouteContext& ctx) {
   if (*clash) return GroupsList(d, ctx, a, Refusal{"NAME_ERROR", **clash});
   auto created = d.directory.CreateGroup(a.Actor(), a.tenant.id, std::move(in));
   if (!created.ok() && created.status().code() == Code::kPermissionDenied)
-    return MessagePage(403, "You can't create this group", created.status().message(), "All groups", a.base + "/groups");
+    return MessagePage(403, "You can't create this group", ShownMessage(ctx.request, created.status()), "All groups", a.base + "/groups");
   if (!created.ok()) return GroupsList(d, ctx, a, CreateRefusal(ctx.request, created.status()));
   return Redirect(a.base + "/groups/" + created->id, 303);
 }

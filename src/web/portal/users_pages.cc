@@ -920,7 +920,7 @@ http::Response InvitePost(PortalDeps& d, http::RouteContext& ctx) {
   auto res = d.invitations.Invite(a.Inviter(), a.tenant.id, req);
   if (!res.ok()) {
     const Status& s = res.status();
-    return InviteForm(d, ctx, a, InviteFieldOf(s), ShownMessage(ctx.request, s), s.code() == Code::kPermissionDenied ? 403 : 400);
+    return InviteForm(d, ctx, a, InviteFieldOf(s), ShownMessage(ctx.request, s), StatusFor(s));
   }
   Page p("portal_invited", "Invitation sent · " + a.tenant.name);
   Layout(p, d, a, "/users/invite");

@@ -305,6 +305,24 @@ TEST_F(GuestMakerTest, ShareWithEveryoneFollowsTheTenantSetting) {
   EXPECT_TRUE(TestEnv::Json(r).at("sharedWithEveryone").as_bool());
 }
 
+// Security review #28: listing an environment's apps admitted any signed-in
+// principal, guests included, and showed every app. A user who is not an
+// administrator now sees only the apps they own or that the gate lets them run.
+TEST_F(GuestMakerTest, AGuestListsOnlyTheAppsTheyMayRun) {
+  const std::string apps = "/api/v1/environments/" + env_id + "/apps";
+  auto made = env.Call("POST", apps, TokenFor(contoso.res.admin), R"({"displayName":"Payroll"})");
+  ASSERT_EQ(made.status, 201) << made.body;
+  const std::string payroll(TestEnv::Json(made).at("id").as_string());
+  auto admin_view = env.Call("GET", apps, TokenFor(contoso.res.admin));
+  ASSERT_EQ(admin_view.status, 200) << admin_view.body;
+  EXPECT_NE(admin_view.body.find(payroll), std::string::npos) << "the administrator sees every app";
+
+  auto guest_view = env.Call("GET", apps, TokenFor(alice));
+  ASSERT_EQ(guest_view.status, 200) << guest_view.body;
+  EXPECT_TRUE(TestEnv::Json(guest_view).at("value").as_array().empty()) << guest_view.body;
+  EXPECT_EQ(guest_view.body.find("Payroll"), std::string::npos);
+}
+
 TEST_F(GuestMakerTest, GuestsAreRefusedTheClientSurfacesAtSignIn) {
   struct Surface {
     std::string_view client;

@@ -243,7 +243,7 @@ TEST_F(SignupAbuseTest, SignUpCanBeTurnedOff) {
   identity::SigninService signin(*env.store, *env.directory, *env.tokens, env.clock, env.random, config);
   signin.SetOtpSender([](store::Transaction&, const directory::Tenant&, const std::string&, const std::string&,
                          int64_t) { return Internal("must not send"); });
-  http::Router router(SigninRoutes({signin, *env.directory, env.random, TestEnv::kBase}), env.auth.get(),
+  http::Router router(SigninRoutes({signin, *env.directory, env.random, TestEnv::kBase, *env.tokens}), env.auth.get(),
                       api::RenderError);
   gh::testing::Browser b(router, "192.0.2.60");
   auto page = b.Go("GET", "/signup");
