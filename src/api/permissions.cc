@@ -91,6 +91,11 @@ http::Permission UsersRead() {
 http::Permission UsersWrite() {
   return RequireAny("User.ReadWrite.All", {"User.ReadWrite.All", "Directory.ReadWrite.All"}, {kUserAdmin});
 }
+// Graph's user-delete takes User.ReadWrite.All only: Directory.ReadWrite.All
+// "does not allow user or group deletion".
+http::Permission UsersDelete() {
+  return RequireAny("User.ReadWrite.All", {"User.ReadWrite.All"}, {kUserAdmin});
+}
 http::Permission UsersRevokeSessions() {
   return RequireAny("User.RevokeSessions.All",
                     {"User.RevokeSessions.All", "User.ReadWrite.All", "Directory.ReadWrite.All"}, {kUserAdmin, kHelpdesk});
@@ -106,6 +111,10 @@ http::Permission GroupsRead() {
 http::Permission GroupsWrite() {
   return RequireAny("Group.ReadWrite.All", {"Group.ReadWrite.All", "Directory.ReadWrite.All"},
                     {kUserAdmin, kPrivilegedRoleAdmin});
+}
+// As UsersDelete: Directory.ReadWrite.All doesn't delete groups.
+http::Permission GroupsDelete() {
+  return RequireAny("Group.ReadWrite.All", {"Group.ReadWrite.All"}, {kUserAdmin, kPrivilegedRoleAdmin});
 }
 http::Permission GroupMembersWrite() {
   return RequireAny("GroupMember.ReadWrite.All",
@@ -139,6 +148,13 @@ http::Permission LicensesRead() {
                      "Directory.ReadWrite.All", "LicenseAssignment.ReadWrite.All"},
                     {kLicenseAdmin, kUserAdmin, kPowerPlatformAdmin});
 }
+// groups/{id}/assignLicense is a group write in Graph: Group.ReadWrite.All or
+// Directory.ReadWrite.All (or LicenseAssignment.ReadWrite.All), not User.ReadWrite.All.
+http::Permission GroupLicensesWrite() {
+  return RequireAny("LicenseAssignment.ReadWrite.All",
+                    {"LicenseAssignment.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"},
+                    {kLicenseAdmin, kUserAdmin});
+}
 http::Permission LicensesWrite() {
   // assignLicense: Graph's delegated permissions are User.ReadWrite.All and
   // Directory.ReadWrite.All (LicenseAssignment.ReadWrite.All is application-only here).
@@ -160,18 +176,24 @@ http::Permission EnvironmentsWrite() {
   return RequireAny("Environment.ReadWrite.All", {"Environment.ReadWrite.All"}, {kPowerPlatformAdmin});
 }
 http::Permission TenantSettingsRead() {
-  // Gatehouse's own resource: no Graph scope (nor Directory.AccessAsUser.All) reaches it.
-  return RequireAny("TenantSettings.ReadWrite.All", {"TenantSettings.ReadWrite.All", "Directory.ReadWrite.All"},
-                    {kPowerPlatformAdmin}, std::vector<std::string>{"TenantSettings.ReadWrite.All"});
+  // Gatehouse's own resource: no Graph permission reaches it, delegated
+  // (Directory.AccessAsUser.All) or application (Directory.ReadWrite.All).
+  return RequireAny("TenantSettings.ReadWrite.All", {"TenantSettings.ReadWrite.All"}, {kPowerPlatformAdmin});
 }
 http::Permission TenantSettingsWrite() {
   return RequireAny("TenantSettings.ReadWrite.All", {"TenantSettings.ReadWrite.All"}, {kPowerPlatformAdmin});
 }
+// Graph's authorizationpolicy-get takes Policy.Read.All or
+// Policy.ReadWrite.Authorization, crosstenantaccesspolicy-get Policy.Read.All
+// or Policy.ReadWrite.CrossTenantAccess; Directory.Read.All reads neither.
 http::Permission PoliciesRead() {
-  return RequireAny("Policy.Read.All",
-                    {"Policy.Read.All", "Policy.ReadWrite.Authorization", "Policy.ReadWrite.CrossTenantAccess",
-                     "Directory.Read.All", "Directory.ReadWrite.All"},
-                    {kUserAdmin});
+  return RequireAny("Policy.Read.All", {"Policy.Read.All"}, {kUserAdmin});
+}
+http::Permission AuthorizationPolicyRead() {
+  return RequireAny("Policy.Read.All", {"Policy.Read.All", "Policy.ReadWrite.Authorization"}, {kUserAdmin});
+}
+http::Permission CrossTenantPolicyRead() {
+  return RequireAny("Policy.Read.All", {"Policy.Read.All", "Policy.ReadWrite.CrossTenantAccess"}, {kUserAdmin});
 }
 http::Permission AuthorizationPolicyWrite() {
   return RequireAny("Policy.ReadWrite.Authorization", {"Policy.ReadWrite.Authorization"}, {});
@@ -191,7 +213,14 @@ http::Permission AppsRead() {
 http::Permission AppsWrite() {
   return RequireScope("Environment.ReadWrite.All", {"Environment.ReadWrite.All"}, {"Environment.ReadWrite.All"});
 }
+// Graph's serviceprincipal-list/get: Application.Read.All and up, not
+// AppRoleAssignment.ReadWrite.All (which lists an app's grants, below).
 http::Permission ServicePrincipalsRead() {
+  return RequireAny("Application.Read.All",
+                    {"Application.Read.All", "Application.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"},
+                    {kPrivilegedRoleAdmin});
+}
+http::Permission AppRoleAssignmentsRead() {
   return RequireAny("Application.Read.All",
                     {"Application.Read.All", "Application.ReadWrite.All", "AppRoleAssignment.ReadWrite.All",
                      "Directory.Read.All", "Directory.ReadWrite.All"},

@@ -51,9 +51,12 @@ http::Permission UsersReadDelegated();
 // GET /groups and /groups/{id}: as UsersReadDelegated() for groups.
 http::Permission GroupsReadDelegated();
 http::Permission UsersWrite();
+// DELETE /users/{id}, /groups/{id}: as the write, but Directory.ReadWrite.All deletes nothing.
+http::Permission UsersDelete();
 http::Permission UsersRevokeSessions();
 http::Permission GroupsRead();
 http::Permission GroupsWrite();
+http::Permission GroupsDelete();
 http::Permission GroupMembersWrite();
 http::Permission RolesRead();
 http::Permission RolesWrite();
@@ -62,7 +65,8 @@ http::Permission ApplicationsRead();
 http::Permission ApplicationsWrite();
 // Licensing: subscribedSkus, assignLicense, and the SKU admin routes.
 http::Permission LicensesRead();
-http::Permission LicensesWrite();
+http::Permission LicensesWrite();       // users/{id}/assignLicense
+http::Permission GroupLicensesWrite();  // groups/{id}/assignLicense
 http::Permission SkusWrite();
 http::Permission OrganizationWrite();
 // Environments (Global and Power Platform Administrators).
@@ -72,7 +76,10 @@ http::Permission EnvironmentsWrite();
 http::Permission TenantSettingsRead();
 http::Permission TenantSettingsWrite();
 // The authorization policy, collaboration restrictions and cross-tenant access.
+// PoliciesRead (Policy.Read.All) is the portal's, whose pages show both.
 http::Permission PoliciesRead();
+http::Permission AuthorizationPolicyRead();
+http::Permission CrossTenantPolicyRead();
 http::Permission AuthorizationPolicyWrite();
 http::Permission CrossTenantPolicyWrite();
 // "Why can't this user…": the gate's explained decision about another user.
@@ -85,6 +92,7 @@ http::Permission AppsWrite();
 // granting or revoking (Global and Privileged Role Administrators, or an app
 // with AppRoleAssignment.ReadWrite.All / DelegatedPermissionGrant.ReadWrite.All).
 http::Permission ServicePrincipalsRead();
+http::Permission AppRoleAssignmentsRead();
 http::Permission AppRoleAssignmentsWrite();
 http::Permission PermissionGrantsRead();
 http::Permission PermissionGrantsWrite();

@@ -143,7 +143,7 @@ std::vector<http::Route> GroupRoutes(Services& s) {
       Route{"POST", "/v1.0/groups", h(Create), perm::GroupsWrite(), "Create a security or Microsoft 365 group", true},
       Route{"GET", "/v1.0/groups/{id}", h(Get), perm::GroupsReadDelegated(), "Get a group", false},
       Route{"PATCH", "/v1.0/groups/{id}", h(Patch), perm::GroupsWrite(), "Update a group", true},
-      Route{"DELETE", "/v1.0/groups/{id}", h(Delete), perm::GroupsWrite(), "Delete a group", true},
+      Route{"DELETE", "/v1.0/groups/{id}", h(Delete), perm::GroupsDelete(), "Delete a group", true},
       Route{"GET", "/v1.0/groups/{id}/members", h(Members), perm::GroupsRead(), "List a group's direct members",
             false},
       Route{"POST", "/v1.0/groups/{id}/members/$ref", h(AddMember), perm::GroupMembersWrite(),

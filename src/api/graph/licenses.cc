@@ -235,7 +235,7 @@ std::vector<http::Route> LicenseRoutes(Services& s) {
             "Add and remove a user's licences", true},
       Route{"GET", "/v1.0/users/{id}/licenseDetails", h(LicenseDetails), perm::UsersRead(),
             "Licences a user holds, with their service plans", false},
-      Route{"POST", "/v1.0/groups/{id}/assignLicense", h(AssignGroupLicense), perm::LicensesWrite(),
+      Route{"POST", "/v1.0/groups/{id}/assignLicense", h(AssignGroupLicense), perm::GroupLicensesWrite(),
             "Add and remove a group's licences (inherited by its transitive members)", true},
       Route{"PATCH", "/v1.0/organization/{id}", h(PatchOrganization), perm::OrganizationWrite(),
             "Set the tenant's defaultUsageLocation (inherited under group licensing)", true},

@@ -41,7 +41,8 @@ StatusOr<std::string> PartnerId(http::RouteContext& ctx) {
 std::vector<http::Route> PolicyRoutes(Services& s) {
   using http::Route;
   const std::string cta = "/v1.0/policies/crossTenantAccessPolicy";
-  auto read_perm = perm::PoliciesRead();
+  auto authz_read = perm::AuthorizationPolicyRead();
+  auto cta_read = perm::CrossTenantPolicyRead();
   auto authz_write = perm::AuthorizationPolicyWrite();
   auto cta_write = perm::CrossTenantPolicyWrite();
   auto authz_view = [&s](const Policies& p) {
@@ -51,7 +52,7 @@ std::vector<http::Route> PolicyRoutes(Services& s) {
   };
   return {
       Route{"GET", "/v1.0/policies/authorizationPolicy",
-            [&s, authz_view](http::RouteContext& c) { return Read(s, c, authz_view); }, read_perm,
+            [&s, authz_view](http::RouteContext& c) { return Read(s, c, authz_view); }, authz_read,
             "Who may invite guests, and the guest access level", false},
       Route{"PATCH", "/v1.0/policies/authorizationPolicy",
             [&s](http::RouteContext& c) {
@@ -64,7 +65,7 @@ std::vector<http::Route> PolicyRoutes(Services& s) {
             [&s](http::RouteContext& c) {
               return Read(s, c, [](const Policies& p) { return directory::DomainRestrictionsToJson(p.domains); });
             },
-            read_perm, "The collaboration domain allow-list or deny-list", false},
+            authz_read, "The collaboration domain allow-list or deny-list", false},
       Route{"PATCH", "/api/v1/collaborationRestrictions",
             [&s](http::RouteContext& c) {
               return Change(
@@ -77,7 +78,7 @@ std::vector<http::Route> PolicyRoutes(Services& s) {
             [&s](http::RouteContext& c) {
               return Read(s, c, [](const Policies& p) { return directory::CrossTenantPolicyToJson(p.cross_tenant); });
             },
-            read_perm, "Cross-tenant access policy (Microsoft cloud settings)", false},
+            cta_read, "Cross-tenant access policy (Microsoft cloud settings)", false},
       Route{"PATCH", cta,
             [&s](http::RouteContext& c) {
               return Change(s, c, "Update cross-tenant access policy", [](Policies& p, const json::object& b) {
@@ -89,7 +90,7 @@ std::vector<http::Route> PolicyRoutes(Services& s) {
             [&s](http::RouteContext& c) {
               return Read(s, c, [](const Policies& p) { return directory::CrossTenantDefaultToJson(p.cross_tenant); });
             },
-            read_perm, "Default inbound/outbound B2B collaboration settings", false},
+            cta_read, "Default inbound/outbound B2B collaboration settings", false},
       Route{"PATCH", cta + "/default",
             [&s](http::RouteContext& c) {
               return Change(s, c, "Update cross-tenant access default", [](Policies& p, const json::object& b) {
@@ -106,7 +107,7 @@ std::vector<http::Route> PolicyRoutes(Services& s) {
                                     {"value", value}};
               });
             },
-            read_perm, "Partner-specific cross-tenant settings", false},
+            cta_read, "Partner-specific cross-tenant settings", false},
       Route{"POST", cta + "/partners",
             [&s](http::RouteContext& c) {
               std::string created;
@@ -138,7 +139,7 @@ std::vector<http::Route> PolicyRoutes(Services& s) {
                 return JsonResponse(200, directory::PartnerToJson(*partner));
               });
             },
-            read_perm, "One partner's settings", false},
+            cta_read, "One partner's settings", false},
       Route{"PATCH", cta + "/partners/{tenantId}",
             [&s](http::RouteContext& c) {
               auto id = PartnerId(c);

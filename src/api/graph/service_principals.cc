@@ -322,7 +322,7 @@ std::vector<http::Route> ServicePrincipalRoutes(Services& s) {
             "Service principals: Microsoft Graph (its permissions) and the registered apps ($filter appId)", false},
       Route{"GET", sp + "/{id}", h(GetServicePrincipal), perm::ServicePrincipalsRead(),
             "A service principal (id or appId)", false},
-      Route{"GET", sp + "/{id}/appRoleAssignments", h(ListAssignments), perm::ServicePrincipalsRead(),
+      Route{"GET", sp + "/{id}/appRoleAssignments", h(ListAssignments), perm::AppRoleAssignmentsRead(),
             "The application permissions granted to an app", false},
       Route{"POST", sp + "/{id}/appRoleAssignments", h(CreateAssignment), perm::AppRoleAssignmentsWrite(),
             "Grant an app an application permission of Graph (admin)", true},
