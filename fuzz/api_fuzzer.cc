@@ -11,8 +11,10 @@
 //   body
 // {name} anywhere is replaced by a fixture id (see Setup: {user}, {group},
 // {env}, …; {cookies} and {csrf} are the admin's portal session).
-// Authorization defaults to the tenant's app token ({token}), Content-Type
-// to application/json when there is a body.
+// Authorization defaults to the tenant's app token ({token}); {adminToken} is
+// its Global Administrator's through the CLI (who invites: apps may not under
+// the default policy). Content-Type defaults to application/json when there
+// is a body.
 // The store refuses every write (fuzz_world.h), so nothing any input does
 // changes the state the next one sees.
 // Invariants beyond "no crash, no UB, no leak":
@@ -29,6 +31,7 @@
 
 #include "api/routes.h"
 #include "fuzz_world.h"
+#include "support/app_consent.h"
 #include "support/browser.h"
 
 namespace {
@@ -53,6 +56,8 @@ void Setup(World& w) {
   w.Set("partner", fabrikam.res.tenant.id);
   w.Set("other", fabrikam.res.admin.id);
   w.Set("otherToken", fabrikam.token);
+  const std::string admin_token = gh::testing::AdminUserToken(env, contoso);
+  w.Set("adminToken", admin_token);
 
   auto user = w.MustCall("POST", "/v1.0/users", t,
                          R"({"accountEnabled":true,"displayName":"Alex","mailNickname":"alex",)"
@@ -80,7 +85,7 @@ void Setup(World& w) {
                          R"({"name":"App Sharer","privileges":["shareApps"]})", 201);
   w.Set("role", Str(role, "id"));
   auto invitation = w.MustCall(
-      "POST", "/v1.0/invitations", t,
+      "POST", "/v1.0/invitations", admin_token,
       R"({"invitedUserEmailAddress":"bob@fabrikam.test","inviteRedirectUrl":"https://apps.contoso.test/"})", 201);
   w.Set("guest", Str(invitation.at("invitedUser"), "id"));
   auto assignment = w.MustCall(
@@ -88,7 +93,7 @@ void Setup(World& w) {
       R"({"principalId":"{user}","roleDefinitionId":"95e79109-95c0-4d8e-aee3-d01accf2d47b","directoryScopeId":"/"})",
       201);
   w.Set("assignment", Str(assignment, "id"));
-  auto job = w.MustCall("POST", "/api/v1/bulkInvitations?redirectUrl=https://apps.contoso.test/", t, "email\ncarol@example.org\n", 202,
+  auto job = w.MustCall("POST", "/api/v1/bulkInvitations?redirectUrl=https://apps.contoso.test/", admin_token, "email\ncarol@example.org\n", 202,
                         {{"Content-Type", "text/csv"}});
   w.Set("job", Str(job, "id"));
 

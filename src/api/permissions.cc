@@ -162,8 +162,11 @@ http::Permission LicensesWrite() {
                     {"LicenseAssignment.ReadWrite.All", "User.ReadWrite.All", "Directory.ReadWrite.All"},
                     {kLicenseAdmin, kUserAdmin});
 }
+// Buying products and seats: a Billing Administrator's task in Entra (not
+// modelled), so Global Administrators only; License Administrators assign
+// what was bought.
 http::Permission SkusWrite() {
-  return RequireAny("Organization.ReadWrite.All", {"Organization.ReadWrite.All"}, {kLicenseAdmin});
+  return RequireAny("Organization.ReadWrite.All", {"Organization.ReadWrite.All"}, {});
 }
 http::Permission OrganizationWrite() {
   return RequireAny("Organization.ReadWrite.All", {"Organization.ReadWrite.All"}, {});

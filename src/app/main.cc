@@ -108,7 +108,7 @@ struct ServeOptions {
   std::string tls_cert, tls_key, public_url;
   bool insecure_http = false;
   bool demo = false;
-  int threads = 2;
+  int threads = 2, workers = 0;
   size_t max_body_bytes = 8 * 1024 * 1024;
   std::vector<std::string> trusted_proxies;  // CIDR blocks whose X-Forwarded-For is believed
   int max_connections = 1000, max_connections_per_address = 100;
@@ -120,14 +120,12 @@ struct ServeOptions {
   bool keep_ca_key = false;
 };
 
-// Anonymous Argon2id work (sign-in, sign-up) may hold at most all workers but
-// one, whatever floods in: the server runs handlers on max(2, --threads)
-// workers (http/server.h), and a request waiting for the pool holds its worker
-// as surely as one hashing. Computations at once: one per core.
-identity::PasswordPoolOptions PasswordPoolFor(const ServeOptions& o) {
-  const int workers = std::max(2, o.threads);
+// Anonymous Argon2id work (sign-in, sign-up) may hold at most all handler
+// workers but one, whatever floods in: a request waiting for the pool holds
+// its worker as surely as one hashing. Computations at once: one per core.
+identity::PasswordPoolOptions PasswordPoolFor(const http::ServerOptions& so) {
   identity::PasswordPoolOptions p;
-  p.public_in_flight = workers - 1;
+  p.public_in_flight = http::HandlerWorkers(so) - 1;
   p.slots = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   return p;
 }
@@ -251,8 +249,9 @@ int Serve(const CommonOptions& common, const ServeOptions& o) {
   if (o.demo && !IsLoopbackHost(so.host))
     Fail("--demo", InvalidArgument("the demo tenants' administrators have published passwords, so --demo only "
                                    "listens on a loopback address (--listen 127.0.0.1:PORT), not " + so.host));
-  Core core(common, PasswordPoolFor(o));
   so.threads = o.threads;
+  so.workers = o.workers;
+  Core core(common, PasswordPoolFor(so));
   so.max_body_bytes = o.max_body_bytes;
   so.tls = !o.insecure_http;
   so.trusted_proxies = OrDie(http::TrustedProxies::Parse(o.trusted_proxies), "--trusted-proxy");
@@ -508,6 +507,10 @@ int main(int argc, char** argv) {
   serve_cmd->add_flag("--demo", serve.demo, "Create the demo tenants if absent and print their credentials")
       ->envname("GATEHOUSE_DEMO");
   serve_cmd->add_option("--threads", serve.threads, "I/O threads")->envname("GATEHOUSE_THREADS")->check(CLI::Range(1, 64));
+  serve_cmd->add_option("--workers", serve.workers,
+                        "Threads running request handlers (default: max(8, 2 x --threads))")
+      ->envname("GATEHOUSE_WORKERS")
+      ->check(CLI::Range(2, 256));
   serve_cmd->add_option("--max-body-bytes", serve.max_body_bytes, "Largest request body accepted")
       ->envname("GATEHOUSE_MAX_BODY_BYTES");
   serve_cmd->add_option("--trusted-proxy", serve.trusted_proxies,

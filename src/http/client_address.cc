@@ -48,7 +48,8 @@ StatusOr<TrustedProxies> TrustedProxies::Parse(const std::vector<std::string>& e
     size_t slash = entry.find('/');
     auto address = ParseIpAddress(entry.substr(0, slash));
     auto bad = InvalidArgument("'" + raw + "' is not an IP address or a CIDR block (e.g. 10.0.0.0/8, 2001:db8::/32).");
-    if (!address) return bad;
+    // A zone ("fe80::1%eth0") names an interface, not a network to trust.
+    if (!address || entry.find('%') != std::string_view::npos) return bad;
     const int max_prefix = address->v6 ? 128 : 32;
     int prefix = max_prefix;
     if (slash != std::string_view::npos) {

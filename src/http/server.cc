@@ -38,6 +38,11 @@
 #include "core/random.h"
 
 namespace gh::http {
+
+int HandlerWorkers(const ServerOptions& opts) {
+  return opts.workers > 0 ? opts.workers : std::max(8, 2 * opts.threads);
+}
+
 namespace {
 
 namespace asio = boost::asio;
@@ -107,7 +112,7 @@ class ServerImpl final : public Server {
         handler_(std::move(handler)),
         control_(asio::make_strand(ioc_)),
         acceptor_(control_),
-        workers_(static_cast<size_t>(std::max(2, opts_.threads))) {}
+        workers_(static_cast<size_t>(HandlerWorkers(opts_))) {}
 
   ~ServerImpl() override {
     workers_.stop();

@@ -21,7 +21,10 @@ struct ServerOptions {
   bool tls = true;
   std::string tls_cert_file;  // PEM chain
   std::string tls_key_file;   // PEM private key
-  int threads = 2;
+  int threads = 2;  // I/O threads
+  // Threads that run handlers, which block on the database and on password
+  // hashing; 0 = HandlerWorkers()'s default.
+  int workers = 0;
   size_t max_body_bytes = 8 * 1024 * 1024;
   // A body over max_body_bytes (or chunked, of unknown length) is read only
   // when admit_large_body, asked with the request's headers alone (body
@@ -73,10 +76,14 @@ struct ServerOptions {
 //   max_upload_bytes once admit_large_body admitted it), 431 (headers
 //   over max_header_bytes), 400 BadRequest (malformed HTTP). A target that
 //   Request::ParseTarget refuses gets 400 and the connection stays open.
-// - The handler runs on a worker pool of max(2, threads) threads, never on an
+// - The handler runs on a pool of HandlerWorkers(opts) threads, never on an
 //   I/O thread, so it may block; it must be thread-safe. An exception escaping
 //   it becomes a 500 without details.
 // - One log line per request (spdlog info), without the query string.
+// `workers` when set, else max(8, 2 × threads): enough that a few sign-ins
+// hashing passwords (tens of ms each) don't hold up the rest of the API.
+int HandlerWorkers(const ServerOptions& opts);
+
 class Server {
  public:
   using RequestHandler = std::function<Response(const Request&)>;

@@ -920,7 +920,9 @@ http::Response InvitePost(PortalDeps& d, http::RouteContext& ctx) {
   auto res = d.invitations.Invite(a.Inviter(), a.tenant.id, req);
   if (!res.ok()) {
     const Status& s = res.status();
-    return InviteForm(d, ctx, a, InviteFieldOf(s), ShownMessage(ctx.request, s), StatusFor(s));
+    // A group that isn't there is a mistake in the form, not a missing page.
+    const int status = s.code() == Code::kNotFound ? 400 : StatusFor(s);
+    return InviteForm(d, ctx, a, InviteFieldOf(s), ShownMessage(ctx.request, s), status);
   }
   Page p("portal_invited", "Invitation sent · " + a.tenant.name);
   Layout(p, d, a, "/users/invite");

@@ -27,9 +27,9 @@ class PrivilegeBoundariesTest : public ::testing::Test {
 
   void SetUp() override {
     // A confidential web app that also has a public (PKCE) redirect URI.
-    // It declares User.Read, and an administrator consented for everyone.
+    // It declares what it asks for, and an administrator consented for everyone.
     auto app = gh::testing::RegisterConsentedApp(env, contoso.res.tenant.id, "Both kinds", {kWeb}, {kPublic},
-                                                 {"User.Read"});
+                                                 {"openid", "offline_access", "User.Read"});
     app_id = app.app_id;
     auto pw = env.clients->AddPassword(directory::Actor::System(), contoso.res.tenant.id, app.id, "test",
                                        env.clock.NowMillis() + 365 * kDay);
@@ -132,16 +132,16 @@ TEST_F(PrivilegeBoundariesTest, APersonalAccountCannotListOtherPersonalAccounts)
     ASSERT_TRUE(env.signin->SignUpConsumer(who + "@outlook.com", who, "Personal-Passw0rd!", "10.9.9.9").ok());
     ASSERT_TRUE(env.signin->VerifyConsumerSignUp(who + "@outlook.com", env.last_otp.second, "10.9.9.9").ok());
   }
-  // The app may read basic profiles of everyone in a directory: the consumers
-  // tenant has none, whatever the token holds.
+  // The app may read every profile of a directory: the consumers tenant has
+  // none, whatever the token holds.
   auto app = gh::testing::RegisterConsentedApp(env, consumers, "Personal app", {}, {kPublic},
-                                               {"User.Read", "User.ReadBasic.All"});
+                                               {"openid", "User.Read", "User.Read.All"});
   auto session = env.signin->SignInWithPassword(consumers, "eve@outlook.com", "Personal-Passw0rd!", "10.9.9.9");
   ASSERT_TRUE(session.ok()) << session.status().ToString();
   auto req = env.signin->ValidateAuthorize(consumers, {{"client_id", app.app_id},
                                                       {"redirect_uri", kPublic},
                                                       {"response_type", "code"},
-                                                      {"scope", "openid User.Read User.ReadBasic.All"},
+                                                      {"scope", "openid User.Read User.Read.All"},
                                                       {"code_challenge", identity::PkceChallenge(kVerifier)},
                                                       {"code_challenge_method", "S256"}});
   ASSERT_TRUE(req.ok()) << req.status().ToString();
@@ -151,7 +151,7 @@ TEST_F(PrivilegeBoundariesTest, APersonalAccountCannotListOtherPersonalAccounts)
   ASSERT_TRUE(code.ok()) << code.status().ToString();
   auto tokens = env.signin->RedeemCode(consumers, app.app_id, "", *code, kPublic, kVerifier);
   ASSERT_TRUE(tokens.ok()) << tokens.status().ToString();
-  ASSERT_NE(tokens->scope.find("User.ReadBasic.All"), std::string::npos) << "the scope is not what refuses";
+  ASSERT_NE(tokens->scope.find("User.Read.All"), std::string::npos) << "the scope is not what refuses";
 
   for (std::string path : {"/v1.0/users", "/v1.0/users?$filter=startswith(mail,'a')", "/v1.0/groups"}) {
     auto r = env.Call("GET", path, tokens->access_token);

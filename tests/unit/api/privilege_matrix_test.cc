@@ -200,11 +200,6 @@ const Rule kBilling{"subscriptions and organisation: write", Kind::kApi, {"Organ
 const Rule kSkusWrite = [] {
   Rule r = kBilling;
   r.name = "subscriptions: buy and set seats";
-  r.wider = {kLA};
-  r.why_wider =
-      "License Administrators add products and set seats (perm::SkusWrite), pinned by "
-      "portal_licenses_test ALicenseAdministratorManagesSeatsButNotTheDefaultLocation; in Entra that is a Billing "
-      "Administrator's (or Global Administrator's) task: to be decided";
   return r;
 }();
 

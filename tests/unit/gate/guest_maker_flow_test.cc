@@ -310,6 +310,7 @@ TEST_F(GuestMakerTest, ShareWithEveryoneFollowsTheTenantSetting) {
 // administrator now sees only the apps they own or that the gate lets them run.
 TEST_F(GuestMakerTest, AGuestListsOnlyTheAppsTheyMayRun) {
   const std::string apps = "/api/v1/environments/" + env_id + "/apps";
+  ASSERT_EQ(AssignRole(contoso.res.admin.id, "Environment Maker").status, 201);
   auto made = env.Call("POST", apps, TokenFor(contoso.res.admin), R"({"displayName":"Payroll"})");
   ASSERT_EQ(made.status, 201) << made.body;
   const std::string payroll(TestEnv::Json(made).at("id").as_string());

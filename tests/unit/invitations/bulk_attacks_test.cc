@@ -11,6 +11,7 @@
 #include "core/secret_box.h"
 #include "store/bulk_repository.h"
 #include "invitations/bulk_csv.h"
+#include "support/app_consent.h"
 #include "support/test_env.h"
 
 namespace gh::invitations {
@@ -23,9 +24,11 @@ class BulkAttacksTest : public ::testing::Test {
  protected:
   TestEnv env;
   TestEnv::TenantHandle contoso = env.Tenant("Contoso", "contoso.test");
+  // Its Global Administrator invites (apps may not under the default policy).
+  const std::string admin = gh::testing::AdminUserToken(env, contoso);
 
   http::Response Upload(const std::string& csv) {
-    return env.Call("POST", "/api/v1/bulkInvitations?redirectUrl=https://apps.contoso.test/", contoso.token, csv,
+    return env.Call("POST", "/api/v1/bulkInvitations?redirectUrl=https://apps.contoso.test/", admin, csv,
                     {{"Content-Type", "text/csv"}});
   }
 
@@ -206,10 +209,10 @@ TEST_F(BulkAttacksTest, OtherWritesGoOnWhileAnUploadIsRead) {
   });
   std::string csv = "email\n";
   for (int i = 0; i < 300; ++i) csv += "g" + std::to_string(i) + "@partner.example\n";
-  Inviter app{"", "Automation", "", true, {"User.Invite.All"}, {}};
+  Inviter admin_inviter{contoso.res.admin.id, "Admin", "", false, {}, {std::string(directory::kGlobalAdministratorRole)}, {}};
   BulkOptions options;
   options.redirect_url = "https://apps.contoso.test/";
-  auto job = bulk.Submit(app, contoso.res.tenant.id, csv, options);
+  auto job = bulk.Submit(admin_inviter, contoso.res.tenant.id, csv, options);
   ASSERT_TRUE(job.ok()) << job.status().ToString();
   EXPECT_EQ(job->total_rows, 300);
   EXPECT_EQ(job->chunk_count, 3);

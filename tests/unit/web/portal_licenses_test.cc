@@ -169,18 +169,23 @@ TEST_F(PortalLicensesTest, SetsTheDefaultUsageLocation) {
   EXPECT_EQ(DefaultUsageLocation(), "");
 }
 
-TEST_F(PortalLicensesTest, ALicenseAdministratorManagesSeatsButNotTheDefaultLocation) {
+// As in Entra, a License Administrator assigns licences but doesn't buy
+// products or seats (a Billing Administrator's task), nor set the default
+// usage location.
+TEST_F(PortalLicensesTest, ALicenseAdministratorBuysNothingAndKeepsTheDefaultLocation) {
   auto lena = MakeUser("lena");
   GiveRole(lena, directory::kLicenseAdministratorRole);
   auto page = browser.SignInTo(base + "/licenses", "lena@contoso.test", kPassword);
   ASSERT_EQ(page.status, 200) << page.body;
-  EXPECT_TRUE(Has(page.body, "Add product"));
+  EXPECT_FALSE(Has(page.body, "Add product"));
   EXPECT_FALSE(Has(page.body, "Save default usage location"));
   EXPECT_EQ(browser.Submit(page.body, base + "/licenses/default-usage-location", "defaultUsageLocation=NO").status,
             403);
   EXPECT_EQ(DefaultUsageLocation(), "");
-  EXPECT_EQ(browser.Submit(page.body, base + "/licenses/" + std::string(kSales) + "/seats", "seats=7").status, 303);
-  EXPECT_EQ(Seats(kSales), 7);
+  EXPECT_EQ(browser.Submit(page.body, base + "/licenses/" + std::string(kSales) + "/seats", "seats=7").status, 403);
+  EXPECT_EQ(browser.Submit(page.body, base + "/licenses", std::string("product=") + kPowerApps + "&seats=1").status,
+            403);
+  EXPECT_EQ(Seats(kSales), 5);
 }
 
 TEST_F(PortalLicensesTest, AReaderSeesNoFormsAndChangesNothing) {

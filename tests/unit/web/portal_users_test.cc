@@ -67,9 +67,10 @@ class PortalUsersTest : public ::testing::Test {
     return u;
   }
 
-  directory::Group Group(const std::string& name) {
+  directory::Group Group(const std::string& name, bool assignable_to_role = false) {
     directory::NewGroup g;
     g.display_name = name;
+    g.is_assignable_to_role = assignable_to_role;
     for (char c : name)
       if (std::isalnum(static_cast<unsigned char>(c))) g.mail_nickname += c;
     auto created = env.directory->CreateGroup(system, tenant, g);
@@ -247,7 +248,7 @@ TEST_F(PortalUsersTest, DirectoryRolesAreForGlobalAdministrators) {
   EXPECT_TRUE(Has(page.body, "name=\"assignmentId\" value=\"" + held->front().id + "\""));
 
   // A role held through a group says which, and can't be removed here.
-  auto admins = Group("Helpdesk");
+  auto admins = Group("Helpdesk", /*assignable_to_role=*/true);
   ASSERT_TRUE(env.directory->AddMember(system, tenant, admins.id, meg.id).ok());
   ASSERT_TRUE(env.directory->AssignRole(system, tenant, std::string(directory::kHelpdeskAdministratorRole), admins.id).ok());
   page = browser.Go("GET", UserPath(meg.id));

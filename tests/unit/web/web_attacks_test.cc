@@ -10,6 +10,7 @@
 #include <regex>
 
 #include "core/random.h"
+#include "support/app_consent.h"
 #include "support/browser.h"
 #include "support/test_env.h"
 #include "web/cookies.h"
@@ -66,11 +67,9 @@ class WebAttacksTest : public ::testing::Test {
 
   void SetUp() override {
     ASSERT_TRUE(env.signin->EnsureConsumersTenant().ok());
-    auto app = env.clients->CreateApplication(directory::Actor::System(), contoso.res.tenant.id,
-                                              {"Sales app", std::vector<std::string>{"https://app.example/cb"},
-                                               std::vector<std::string>{kRedirect}});
-    ASSERT_TRUE(app.ok()) << app.status().ToString();
-    app_id = app->app_id;
+    app_id = gh::testing::RegisterConsentedApp(env, contoso.res.tenant.id, "Sales app", {"https://app.example/cb"},
+                                               {kRedirect}, {"openid", "User.Read"})
+                 .app_id;
   }
 
   // Signs in on /login of `tenant_id` with `continue_to` in the form; returns the password step's answer.
