@@ -20,6 +20,7 @@ PasswordPoolOptions Normalised(PasswordPoolOptions o) {
   o.slots = std::min(o.slots, 4096);
   if (o.public_in_flight <= 0) o.public_in_flight = o.slots;
   if (o.max_wait_ms < 0) o.max_wait_ms = 0;
+  if (o.authenticated_max_wait_ms < 0) o.authenticated_max_wait_ms = 0;
   return o;
 }
 
@@ -50,7 +51,8 @@ Status PasswordPool::Run(Caller caller, const std::function<void()>& work) {
       if (counter) counter->fetch_sub(1);
     }
   } leave{is_public ? &public_in_flight_ : nullptr};
-  if (!slots_->sem.try_acquire_for(std::chrono::milliseconds(options_.max_wait_ms))) return ServerBusy();
+  const int64_t wait_ms = is_public ? options_.max_wait_ms : options_.authenticated_max_wait_ms;
+  if (!slots_->sem.try_acquire_for(std::chrono::milliseconds(wait_ms))) return ServerBusy();
   struct Release {
     Slots* s;
     ~Release() { s->sem.release(); }

@@ -11,7 +11,9 @@
 //     root sets it below the number of HTTP workers, so password work started
 //     by anonymous requests never holds every worker.
 // A caller that can't get in is refused at once (a public caller over its
-// bound) or after waiting `max_wait_ms` for a slot (any caller), with
+// bound) or after waiting for a slot (`max_wait_ms` for a public caller,
+// `authenticated_max_wait_ms` for an administrator, whose writes queue behind
+// a burst of their own rather than fail), with
 // ResourceExhausted, reason "TooManyRequests" ("the server is busy"): the
 // sign-in pages answer 429 and Graph 429, both with Retry-After.
 //
@@ -32,7 +34,8 @@ namespace gh::identity {
 struct PasswordPoolOptions {
   int slots = 0;             // computations at once; 0 = the number of cores
   int public_in_flight = 0;  // anonymous callers running or waiting; 0 = slots
-  int64_t max_wait_ms = 2000;
+  int64_t max_wait_ms = 2000;                 // a public caller's wait for a slot
+  int64_t authenticated_max_wait_ms = 30000;  // an authenticated caller's
 };
 
 class PasswordPool {

@@ -20,6 +20,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { baseUrl, tenants, raw, waitForMail } from './harness.mjs';
 import { Browser, field } from './browser.mjs';
+import { adminToken } from './consent.mjs';
 
 const { contoso, fabrikam } = tenants;
 const suffix = Date.now().toString(36);
@@ -28,8 +29,10 @@ const database = process.env.GH_DATABASE ?? '';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bin = process.env.GATEHOUSE_BIN ?? join(root, 'build', 'gatehouse');
 
-function upload(csv, query = '?redirectUrl=https://apps.contoso.test/') {
-  return raw('POST', `/api/v1/bulkInvitations${query}`, { body: csv, headers: { 'Content-Type': 'text/csv' } });
+// As Contoso's Global Administrator: apps may not invite under the default policy.
+async function upload(csv, query = '?redirectUrl=https://apps.contoso.test/') {
+  return raw('POST', `/api/v1/bulkInvitations${query}`, {
+    body: csv, headers: { 'Content-Type': 'text/csv' }, token: `Bearer ${await adminToken(contoso)}` });
 }
 
 async function finished(id) {

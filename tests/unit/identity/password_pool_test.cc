@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <memory>
 #include <thread>
 
 #include "identity/secrets.h"
@@ -78,7 +79,7 @@ TEST(PasswordPool, AnonymousCallersBeyondTheirShareAreRefusedAtOnce) {
 }
 
 TEST(PasswordPool, ACallerThatCantGetASlotInTimeIsRefused) {
-  PasswordPool pool({/*slots=*/1, /*public_in_flight=*/2, /*max_wait_ms=*/0});
+  PasswordPool pool({/*slots=*/1, /*public_in_flight=*/2, /*max_wait_ms=*/0, /*authenticated_max_wait_ms=*/0});
   Holder admin(pool, Caller::kAuthenticated);
   ASSERT_TRUE(admin.status().ok());
   EXPECT_EQ(pool.Run(Caller::kPublic, [] {}).code(), Code::kResourceExhausted);
@@ -87,6 +88,18 @@ TEST(PasswordPool, ACallerThatCantGetASlotInTimeIsRefused) {
   EXPECT_EQ(pool.Hash("Str0ng-Passw0rd!", random, Caller::kPublic).status().code(), Code::kResourceExhausted);
   EXPECT_EQ(pool.Verify("x", "$argon2id$", Caller::kPublic).status().code(), Code::kResourceExhausted);
   admin.release();
+}
+
+// An administrator creating users in a burst queues for a slot rather than
+// failing as soon as a public caller would.
+TEST(PasswordPool, AnAuthenticatedCallerWaitsLongerThanAPublicOne) {
+  PasswordPool pool({/*slots=*/1, /*public_in_flight=*/2, /*max_wait_ms=*/0, /*authenticated_max_wait_ms=*/60'000});
+  auto busy = std::make_unique<Holder>(pool, Caller::kPublic);
+  ASSERT_TRUE(busy->status().ok());
+  EXPECT_EQ(pool.Run(Caller::kPublic, [] {}).code(), Code::kResourceExhausted);
+  std::thread finish([&] { busy->release(); });
+  EXPECT_TRUE(pool.Run(Caller::kAuthenticated, [] {}).ok()) << "waited for the slot to come back";
+  finish.join();
 }
 
 TEST(PasswordPool, PlacesComeBackWhenWorkEnds) {
