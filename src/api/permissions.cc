@@ -91,6 +91,11 @@ http::Permission UsersRead() {
 http::Permission UsersWrite() {
   return RequireAny("User.ReadWrite.All", {"User.ReadWrite.All", "Directory.ReadWrite.All"}, {kUserAdmin});
 }
+// PATCH /users/{id}: UsersWrite()'s callers, and Helpdesk Administrators, who
+// may only reset passwords (directory::MayEditUserProperties decides the rest).
+http::Permission UsersUpdate() {
+  return RequireAny("User.ReadWrite.All", {"User.ReadWrite.All", "Directory.ReadWrite.All"}, {kUserAdmin, kHelpdesk});
+}
 // Graph's user-delete takes User.ReadWrite.All only: Directory.ReadWrite.All
 // "does not allow user or group deletion".
 http::Permission UsersDelete() {

@@ -51,6 +51,7 @@ http::Permission UsersReadDelegated();
 // GET /groups and /groups/{id}: as UsersReadDelegated() for groups.
 http::Permission GroupsReadDelegated();
 http::Permission UsersWrite();
+http::Permission UsersUpdate();
 // DELETE /users/{id}, /groups/{id}: as the write, but Directory.ReadWrite.All deletes nothing.
 http::Permission UsersDelete();
 http::Permission UsersRevokeSessions();

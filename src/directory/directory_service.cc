@@ -82,6 +82,12 @@ bool UserPatch::empty() const {
          !user_type && !other_mails;
 }
 
+bool UserPatch::only_password() const {
+  UserPatch rest = *this;
+  rest.password.reset();
+  return password.has_value() && rest.empty();
+}
+
 bool GroupPatch::empty() const {
   return !display_name && !mail_nickname && !description && !security_enabled && !mail_enabled;
 }
@@ -217,6 +223,7 @@ StatusOr<User> DirectoryService::CreateUser(const Actor& actor, const std::strin
 
 StatusOr<User> DirectoryService::UpdateUser(const Actor& actor, const std::string& tenant_id,
                                             const std::string& id_or_upn, const UserPatch& p) {
+  if (!p.only_password()) GH_RETURN_IF_ERROR(MayEditUserProperties(actor));
   std::string new_hash;
   if (p.password) {
     if (p.password->empty()) return InvalidArgument("Property 'passwordProfile.password' may not be empty.");

@@ -50,6 +50,7 @@ struct UserPatch {
   std::optional<UserType> user_type;
   std::optional<std::vector<std::string>> other_mails;
   bool empty() const;
+  bool only_password() const;  // a password reset and nothing else
 };
 
 struct NewGroup {

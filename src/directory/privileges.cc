@@ -52,6 +52,10 @@ std::string RoleNames(const std::vector<std::string>& roles) {
 Status MayTakeSensitiveAction(const Actor& actor, const std::vector<std::string>& target_roles, UserAction action) {
   if (actor.IsSystem() || actor.HoldsRole(kGlobalAdministratorRole)) return OkStatus();
   if (actor.IsApp()) {
+    // Graph: Directory.ReadWrite.All "doesn't include permission to reset
+    // user passwords"; User.ReadWrite.All does.
+    if (action == UserAction::kResetPassword && !actor.HoldsPermission("User.ReadWrite.All"))
+      return Denied("Resetting a password needs the application permission User.ReadWrite.All.");
     if (target_roles.empty() || (action != UserAction::kResetRedemption && actor.HoldsPermission(kRoleManagementWrite)))
       return OkStatus();
     return Denied("An application can't change the sign-in or security properties of a user who holds directory "
@@ -76,6 +80,15 @@ Status MayTakeSensitiveAction(const Actor& actor, const std::vector<std::string>
                   "or redemption, or delete them.");
   return Denied("Changing a user's password, sign-in name, mail, account status or redemption needs the User "
                 "Administrator role (Helpdesk Administrators may reset passwords and redemptions).");
+}
+
+Status MayEditUserProperties(const Actor& actor) {
+  if (actor.IsSystem()) return OkStatus();
+  const bool may = actor.IsApp() ? AnyPermission(actor, {"User.ReadWrite.All", "Directory.ReadWrite.All"})
+                                 : AnyRole(actor, {kGlobalAdministratorRole, kUserAdministratorRole});
+  if (may) return OkStatus();
+  return Denied("Changing a user's properties needs the User Administrator role; a Helpdesk Administrator may only "
+                "reset passwords.");
 }
 
 Status MayManageRoleAssignableGroup(const Actor& actor) {

@@ -50,6 +50,11 @@ enum class UserAction {
 // OK when `actor` may take `action` on a user holding `target_roles`.
 Status MayTakeSensitiveAction(const Actor& actor, const std::vector<std::string>& target_roles, UserAction action);
 
+// OK when `actor` may change a user's properties other than the password:
+// User and Global Administrators (Helpdesk Administrators only reset
+// passwords), apps with User.ReadWrite.All or Directory.ReadWrite.All.
+Status MayEditUserProperties(const Actor& actor);
+
 // OK when `actor` may create, change, delete or change the members of a
 // role-assignable group.
 Status MayManageRoleAssignableGroup(const Actor& actor);

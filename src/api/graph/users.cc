@@ -132,7 +132,7 @@ std::vector<http::Route> UserRoutes(Services& s) {
       Route{"GET", "/v1.0/users", h(List), perm::UsersReadDelegated(), "List users ($filter, $select, $top, $count)", false},
       Route{"POST", "/v1.0/users", h(Create), perm::UsersWrite(), "Create a member user", true},
       Route{"GET", "/v1.0/users/{id}", h(Get), perm::UsersReadDelegated(), "Get a user by id or userPrincipalName", false},
-      Route{"PATCH", "/v1.0/users/{id}", h(Patch), perm::UsersWrite(), "Update a user's properties", true},
+      Route{"PATCH", "/v1.0/users/{id}", h(Patch), perm::UsersUpdate(), "Update a user's properties", true},
       Route{"DELETE", "/v1.0/users/{id}", h(Delete), perm::UsersDelete(), "Delete a user", true},
       Route{"POST", "/v1.0/users/{id}/revokeSignInSessions", h(RevokeSignInSessions), perm::UsersRevokeSessions(),
             "End every sign-in session and refresh token of a user", true},

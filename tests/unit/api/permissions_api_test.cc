@@ -164,6 +164,35 @@ TEST_F(PermissionsApiTest, AScopeAloneIsNotEnoughTheRoleIsStillNeeded) {
                             R"(","roleDefinitionId":"62e90394-69f5-4237-9190-012177145e10","directoryScopeId":"/"})"));
 }
 
+// As in Entra: a Helpdesk Administrator resets the passwords of users without
+// administrator roles, and changes nothing else; an app needs
+// User.ReadWrite.All to reset one (Directory.ReadWrite.All doesn't).
+TEST_F(PermissionsApiTest, AHelpdeskAdministratorResetsOrdinaryPasswordsOnly) {
+  const std::string mia = CreateUser("mia"), hd = CreateUser("hd");
+  GiveRole(hd, directory::kHelpdeskAdministratorRole);
+  const std::string t = UserToken(hd, {"User.ReadWrite.All"});
+  const std::string reset = R"({"passwordProfile":{"password":"N3w-Passw0rd-Mia!"}})";
+  EXPECT_EQ(env.Call("PATCH", "/v1.0/users/" + mia, t, reset).status, 204);
+  auto signed_in = env.signin->SignInWithPassword(contoso.res.tenant.id, "mia@contoso.test", "N3w-Passw0rd-Mia!", "10.0.0.9");
+  EXPECT_TRUE(signed_in.ok()) << signed_in.status().ToString();
+  ExpectDenied(env.Call("PATCH", "/v1.0/users/" + mia, t, R"({"displayName":"Renamed"})"));
+  ExpectDenied(env.Call("PATCH", "/v1.0/users/" + mia, t,
+                        R"({"displayName":"Renamed","passwordProfile":{"password":"An0ther-Passw0rd!"}})"));
+  ExpectDenied(env.Call("PATCH", "/v1.0/users/" + mia, t, R"({"accountEnabled":false})"));
+  ExpectDenied(env.Call("PATCH", "/v1.0/users/" + contoso.res.admin.id, t, reset));  // a Global Administrator
+  auto still = env.Call("GET", "/v1.0/users/" + mia + "?$select=displayName,accountEnabled", contoso.token);
+  EXPECT_EQ(TestEnv::Json(still).at("displayName").as_string(), "mia");
+  EXPECT_TRUE(TestEnv::Json(still).at("accountEnabled").as_bool());
+
+  App directory_writer = RegisterApp("Directory writer");
+  EXPECT_EQ(env.Call("POST", "/v1.0/servicePrincipals/" + directory_writer.id + "/appRoleAssignments", admin,
+                     R"({"principalId":")" + directory_writer.id + R"(","resourceId":")" + GraphSpId() +
+                         R"(","appRoleId":")" + RoleId("Directory.ReadWrite.All") + R"("})")
+                .status,
+            201);
+  ExpectDenied(env.Call("PATCH", "/v1.0/users/" + mia, AppToken(directory_writer), reset));
+}
+
 TEST_F(PermissionsApiTest, ScopeAndRoleTogetherAdmit) {
   std::string t = UserToken(contoso.res.admin.id, {"User.ReadWrite.All"});
   auto r = env.Call("POST", "/v1.0/users", t,

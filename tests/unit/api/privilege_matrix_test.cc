@@ -431,6 +431,8 @@ const std::map<std::string, Rule>& Rows() {
     row("GET /v1.0/users", kUsersList);
     row("POST /v1.0/users", kUserWrite);
     row("GET /v1.0/users/{id}", kUserGet);
+    // Sent `{}`: a property change. Helpdesk Administrators pass the route for
+    // password resets alone (PermissionsApiTest.AHelpdeskAdministratorResetsOrdinaryPasswordsOnly).
     row("PATCH /v1.0/users/{id}", kUserWrite);
     row("DELETE /v1.0/users/{id}", kUserDelete);
     row("POST /v1.0/users/{id}/revokeSignInSessions", kUserRevoke);

@@ -73,6 +73,21 @@ TEST(PrivilegesTest, AppsActOnlyOnUsersWithoutRolesUnlessTheyManageRoles) {
   EXPECT_TRUE(MayTakeSensitiveAction(roles, {kGA}, UserAction::kDelete).ok());
   // Entra: an app-only redemption reset fails on any user holding a role.
   EXPECT_FALSE(MayTakeSensitiveAction(roles, {kGI}, UserAction::kResetRedemption).ok());
+  // Graph: Directory.ReadWrite.All doesn't reset passwords.
+  Actor directory = AppWith({"Directory.ReadWrite.All"});
+  EXPECT_FALSE(MayTakeSensitiveAction(directory, {}, UserAction::kResetPassword).ok());
+  EXPECT_TRUE(MayTakeSensitiveAction(directory, {}, UserAction::kChangeMail).ok());
+}
+
+TEST(PrivilegesTest, HelpdeskAdministratorsResetPasswordsButEditNothingElse) {
+  EXPECT_TRUE(MayEditUserProperties(UserWith({kGA})).ok());
+  EXPECT_TRUE(MayEditUserProperties(UserWith({kUA})).ok());
+  EXPECT_FALSE(MayEditUserProperties(UserWith({kHD})).ok());
+  EXPECT_FALSE(MayEditUserProperties(UserWith({})).ok());
+  EXPECT_TRUE(MayEditUserProperties(AppWith({"Directory.ReadWrite.All"})).ok());
+  EXPECT_FALSE(MayEditUserProperties(AppWith({"User.Read.All"})).ok());
+  EXPECT_TRUE(MayEditUserProperties(Actor::System()).ok());
+  EXPECT_TRUE(MayTakeSensitiveAction(UserWith({kHD}), {}, UserAction::kResetPassword).ok());
 }
 
 TEST(PrivilegesTest, RoleAssignableGroupsAreForGlobalAndPrivilegedRoleAdministrators) {
