@@ -189,6 +189,16 @@ Response Response::NoContent() {
 
 bool TryParseForm(std::string_view body, std::vector<std::pair<std::string, std::string>>* out) {
   out->clear();
+  // Strict decoding: a bad escape or %00 refuses the whole form, and so do a
+  // raw NUL and bytes that aren't UTF-8 once decoded (they would reach
+  // storage, where PostgreSQL refuses them and SQLite keeps them).
+  auto decode = [](std::string_view pair, std::string* name, std::string* value) {
+    size_t eq = pair.find('=');
+    if (!TryPercentDecode(pair.substr(0, eq), /*plus_as_space=*/true, name)) return false;
+    if (eq != std::string_view::npos && !TryPercentDecode(pair.substr(eq + 1), true, value)) return false;
+    if (name->find('\0') != std::string::npos || value->find('\0') != std::string::npos) return false;
+    return IsValidUtf8(*name) && IsValidUtf8(*value);
+  };
   size_t start = 0;
   while (start < body.size()) {
     size_t amp = body.find('&', start);
@@ -196,15 +206,11 @@ bool TryParseForm(std::string_view body, std::vector<std::pair<std::string, std:
     std::string_view pair = body.substr(start, amp - start);
     start = amp + 1;
     if (pair.empty()) continue;
-    size_t eq = pair.find('=');
     std::string name, value;
-    // Strict decoding: a bad escape or %00 refuses the whole form, and so do a
-    // raw NUL and bytes that aren't UTF-8 once decoded (they would reach
-    // storage, where PostgreSQL refuses them and SQLite keeps them).
-    if (!TryPercentDecode(pair.substr(0, eq), /*plus_as_space=*/true, &name)) return false;
-    if (eq != std::string_view::npos && !TryPercentDecode(pair.substr(eq + 1), true, &value)) return false;
-    if (name.find('\0') != std::string::npos || value.find('\0') != std::string::npos) return false;
-    if (!IsValidUtf8(name) || !IsValidUtf8(value)) return false;
+    if (!decode(pair, &name, &value)) {
+      out->clear();  // refused whole: none of the pairs before the bad one either
+      return false;
+    }
     out->emplace_back(std::move(name), std::move(value));
   }
   return true;
@@ -212,7 +218,7 @@ bool TryParseForm(std::string_view body, std::vector<std::pair<std::string, std:
 
 std::vector<std::pair<std::string, std::string>> ParseForm(std::string_view body) {
   std::vector<std::pair<std::string, std::string>> out;
-  if (!TryParseForm(body, &out)) out.clear();
+  TryParseForm(body, &out);
   return out;
 }
 

@@ -84,5 +84,21 @@ TEST(MessageTest, PercentEncodeRoundTrips) {
   EXPECT_FALSE(TryPercentDecode("100%", false, &out));
 }
 
+// Found by fuzz_http: a form refused for a bad pair still handed back the
+// pairs before it, though TryParseForm promises none (regression input
+// fuzz/corpus/http/regression_refused_form_keeps_no_pairs).
+TEST(MessageTest, ARefusedFormLeavesNoPairs) {
+  std::vector<std::pair<std::string, std::string>> out = {{"stale", "value"}};
+  EXPECT_FALSE(TryParseForm(std::string_view("csrf=token&name=a\0b", 19), &out));
+  EXPECT_TRUE(out.empty());
+  EXPECT_FALSE(TryParseForm("csrf=token&x=%E0%80%AF", &out));
+  EXPECT_TRUE(out.empty());
+  EXPECT_FALSE(TryParseForm("csrf=token&x=%zz", &out));
+  EXPECT_TRUE(out.empty());
+  EXPECT_TRUE(ParseForm("csrf=token&x=%00").empty());
+  EXPECT_TRUE(TryParseForm("csrf=token&x=ok", &out));
+  EXPECT_EQ(out.size(), 2u);
+}
+
 }  // namespace
 }  // namespace gh::http
