@@ -34,8 +34,9 @@ else
   sql() { sqlite3 "$work/data/gatehouse.db" "$1"; }
 fi
 
+printf '%s\n' 'Adm1n-Passw0rd!' > "$work/admin-password"
 "$bin" init --data "$work/data" "${db_args[@]}" --tenant Contoso --domain contoso.test \
-  --admin admin@contoso.test --password 'Adm1n-Passw0rd!' --output json > "$work/contoso.json"
+  --admin admin@contoso.test --password-file "$work/admin-password" --output json > "$work/contoso.json"
 client_id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["clientId"])' "$work/contoso.json")
 client_secret=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["clientSecret"])' "$work/contoso.json")
 tenant_id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["tenantId"])' "$work/contoso.json")
@@ -67,6 +68,8 @@ for i in range(int(sys.argv[1])):
 PY
 
 start_server
+# The automation client invites, so members (and apps) may (the default keeps it to administrators).
+cli policy set allowInvitesFrom=adminsGuestInvitersAndAllMembers > /dev/null || fail "policy set"
 cli invite --csv "$work/guests.csv" --redirect https://apps.contoso.test/ > "$work/upload.out" 2> "$work/upload.err"
 job=$(sed -n 's/.*bulk show \([0-9a-f-]*\).*/\1/p' "$work/upload.out")
 [ -n "$job" ] || fail "no job id in: $(cat "$work/upload.out" "$work/upload.err")"
