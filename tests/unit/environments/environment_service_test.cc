@@ -119,7 +119,10 @@ TEST_F(EnvironmentsTest, SyncFollowsLicenceAndSecurityGroup) {
   auto users = envs.ListUsers(tid, prod.id);
   for (const auto& u : *users) EXPECT_EQ(u.enabled, u.user_id == contoso.res.admin.id) << u.user_id;
   ASSERT_TRUE(envs.Update(actor, tid, prod.id, {std::nullopt, std::optional<std::string>(), std::nullopt}).ok());
-  for (const auto& u : *envs.ListUsers(tid, prod.id)) EXPECT_TRUE(u.enabled) << u.user_id;
+  // Kept in a variable: a range-for over *temporary would read it after it is gone (found by ASan).
+  auto after = envs.ListUsers(tid, prod.id);
+  ASSERT_TRUE(after.ok());
+  for (const auto& u : *after) EXPECT_TRUE(u.enabled) << u.user_id;
 }
 
 TEST_F(EnvironmentsTest, RolesOnlyForEnabledUsersAndThroughGroups) {
