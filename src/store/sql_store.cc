@@ -89,12 +89,27 @@ std::string StringsToJson(const std::vector<std::string>& v) {
   return out += ']';
 }
 
-std::vector<std::string> StringsFromJson(const std::string& text) {
-  std::vector<std::string> out;
+namespace {
+
+// The elements of a JSON array column; none when the text isn't one (a
+// column written by hand or damaged reads as empty, as before).
+json::array ArrayColumn(const std::string& text) {
   std::error_code ec;
   json::value v = json::parse(text, ec);
-  if (ec || !v.is_array()) return out;
-  for (const auto& e : v.as_array()) {
+  return !ec && v.is_array() ? std::move(v.as_array()) : json::array();
+}
+
+// `o[k]` when it is a string, else empty.
+std::string StringField(const json::object& o, std::string_view k) {
+  auto* p = o.if_contains(k);
+  return p && p->is_string() ? std::string(p->as_string()) : std::string();
+}
+
+}  // namespace
+
+std::vector<std::string> StringsFromJson(const std::string& text) {
+  std::vector<std::string> out;
+  for (const auto& e : ArrayColumn(text)) {
     if (e.is_string()) out.emplace_back(e.as_string());
   }
   return out;
@@ -115,17 +130,10 @@ std::string IdentitiesToJson(const std::vector<Identity>& v) {
 
 std::vector<Identity> IdentitiesFromJson(const std::string& text) {
   std::vector<Identity> out;
-  std::error_code ec;
-  json::value v = json::parse(text, ec);
-  if (ec || !v.is_array()) return out;
-  auto str = [](const json::object& o, std::string_view k) {
-    auto* p = o.if_contains(k);
-    return p && p->is_string() ? std::string(p->as_string()) : std::string();
-  };
-  for (const auto& e : v.as_array()) {
+  for (const auto& e : ArrayColumn(text)) {
     if (!e.is_object()) continue;
     const auto& o = e.as_object();
-    out.push_back({str(o, "signInType"), str(o, "issuer"), str(o, "issuerAssignedId")});
+    out.push_back({StringField(o, "signInType"), StringField(o, "issuer"), StringField(o, "issuerAssignedId")});
   }
   return out;
 }
@@ -143,19 +151,12 @@ std::string ResourceAccessToJson(const std::vector<RequiredResourceAccess>& v) {
 
 std::vector<RequiredResourceAccess> ResourceAccessFromJson(const std::string& text) {
   std::vector<RequiredResourceAccess> out;
-  std::error_code ec;
-  json::value v = json::parse(text, ec);
-  if (ec || !v.is_array()) return out;
-  auto str = [](const json::object& o, std::string_view k) {
-    auto* p = o.if_contains(k);
-    return p && p->is_string() ? std::string(p->as_string()) : std::string();
-  };
-  for (const auto& e : v.as_array()) {
+  for (const auto& e : ArrayColumn(text)) {
     if (!e.is_object()) continue;
-    RequiredResourceAccess r{str(e.as_object(), "resourceAppId"), {}};
+    RequiredResourceAccess r{StringField(e.as_object(), "resourceAppId"), {}};
     if (auto* a = e.as_object().if_contains("resourceAccess"); a && a->is_array())
       for (const auto& x : a->as_array())
-        if (x.is_object()) r.resource_access.push_back({str(x.as_object(), "id"), str(x.as_object(), "type")});
+        if (x.is_object()) r.resource_access.push_back({StringField(x.as_object(), "id"), StringField(x.as_object(), "type")});
     out.push_back(std::move(r));
   }
   return out;
