@@ -3,27 +3,22 @@
 #include "api/handler_util.h"
 #include "api/permissions.h"
 #include "core/random.h"
-#include "directory/policies.h"
+#include "gate/decision.h"
 #include "identity/signin.h"
 
 namespace gh::api {
-
-bool GuestMayRead(std::string_view level, DirectoryRead read, bool self) {
-  if (level == directory::kGuestSameAsMembersRole) return true;
-  if (level == directory::kGuestLimitedRole) return read == DirectoryRead::kGetUser || read == DirectoryRead::kGetGroup;
-  return read == DirectoryRead::kGetUser && self;  // restricted, and anything unrecognised
-}
 
 Status AuthorizeDirectoryRead(Services& s, const http::RouteContext& ctx, DirectoryRead read,
                               std::string_view target) {
   const identity::Principal* p = ctx.principal;
   const Status denied =
       PermissionDenied("Insufficient privileges to complete the operation.", "Authorization_RequestDenied");
+  const bool get = read == DirectoryRead::kGetUser || read == DirectoryRead::kGetGroup;
   // Personal accounts share one tenant but are strangers to each other: it
   // has no directory to read, only each account's own profile.
   if (p != nullptr && p->tenant_id == identity::kConsumersTenantId) {
-    const std::string t = ToLower(std::string(target));
-    return read == DirectoryRead::kGetUser && p->kind == identity::PrincipalKind::kUser && t == p->object_id
+    return read == DirectoryRead::kGetUser && p->kind == identity::PrincipalKind::kUser &&
+                   ToLower(std::string(target)) == p->object_id
                ? OkStatus()
                : denied;
   }
@@ -34,15 +29,16 @@ Status AuthorizeDirectoryRead(Services& s, const http::RouteContext& ctx, Direct
   static const http::Permission kGroupsByRole = perm::GroupsRead();
   if ((groups ? kGroupsByRole : kUsersByRole).allows(*p)) return OkStatus();
   if (!HasDirectoryReadScope(*p, groups)) return denied;
-  const std::string& tenant_id = TenantOf(ctx);
-  auto caller = s.directory.GetUser(tenant_id, p->object_id);
-  if (!caller.ok()) return caller.status().code() == Code::kNotFound ? denied : caller.status();
-  if (!caller->account_enabled) return denied;
-  if (caller->user_type != directory::UserType::kGuest) return OkStatus();
-  GH_ASSIGN_OR_RETURN(auto policies, s.policies.Get(tenant_id));
-  const std::string t = ToLower(std::string(target));
-  const bool self = !t.empty() && (t == caller->id || t == ToLower(caller->user_principal_name));
-  return GuestMayRead(policies.authorization.guest_user_role_id, read, self) ? OkStatus() : denied;
+  if (!s.gate) return Internal("The access gate is not configured.");
+  GH_ASSIGN_OR_RETURN(auto snap, s.gate->Get(TenantOf(ctx)));
+  gate::AccessRequest req;
+  req.resource_tenant_id = TenantOf(ctx);
+  req.user_id = p->object_id;
+  req.action = gate::Action::kDirectoryRead;
+  // A get names its object; a list (target "") enumerates. A get whose
+  // target is empty can't happen (the router needs the segment).
+  if (get) req.target_id = std::string(target);
+  return gate::Decide(*snap, req).allowed ? OkStatus() : denied;
 }
 
 }  // namespace gh::api

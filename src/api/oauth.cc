@@ -228,8 +228,7 @@ std::vector<http::Route> HealthRoutes(Services& s) {
             Permission::Public(), "Liveness: the process serves requests", false},
       Route{"GET", "/readyz",
             [&s](http::RouteContext&) {
-              auto tx = s.store.Begin(store::TxMode::kRead);
-              if (!tx.ok()) return http::Response::Text(503, "database unavailable\n");
+              if (!s.directory.Ready().ok()) return http::Response::Text(503, "database unavailable\n");
               return http::Response::Text(200, "ready\n");
             },
             Permission::Public(), "Readiness: the database answers", false},

@@ -40,8 +40,8 @@ web::PortalDeps PortalDepsOf(Services& s) {
       .access_check = perm::AccessCheck(),
       .organization_write = perm::OrganizationWrite(),
   };
-  return {s.store,        s.clock,         s.random,   s.directory, s.policies,     s.signin, s.invitations,
-          s.bulk,         s.bulk_runner,   s.licensing, s.environments, s.notifier, s.gate,   std::move(can)};
+  return {s.clock,     s.random,       s.directory, s.policies,        s.signin, s.invitations, s.bulk,
+          s.bulk_runner, s.licensing, s.environments, s.notifier, s.tenant_settings, s.gate, std::move(can)};
 }
 
 }  // namespace
@@ -54,7 +54,7 @@ std::vector<http::Route> AllRoutes(Services& s) {
                     graph::PolicyRoutes(s), OAuthRoutes(s),
                     graph::LicenseRoutes(s), admin::SkuRoutes(s), admin::EnvironmentRoutes(s), admin::NotifyRoutes(s),
                     admin::GateRoutes(s), admin::BulkInvitationRoutes(s),
-                    web::EnvironmentPages({s.store, s.signin, s.environments, s.gate}),
+                    web::EnvironmentPages({s.signin, s.directory, s.environments, s.gate}),
                     web::SigninRoutes({s.signin, s.directory, s.random, s.public_base, s.tokens}),
                     web::RedeemRoutes({s.invitations, s.signin, s.random}), web::StaticFiles(), web::FrontDoorPages(),
                     web::PortalPages(PortalDepsOf(s))})

@@ -1,5 +1,6 @@
 #pragma once
-// What the handlers need, wired once by the composition root (src/app).
+// What the handlers need, wired once by the composition root (src/app):
+// domain services, never the store (every read and rule goes through one).
 #include <string>
 
 #include "core/clock.h"
@@ -8,21 +9,22 @@
 #include "invitations/bulk_runner.h"
 #include "invitations/bulk_service.h"
 #include "invitations/invitation_service.h"
+#include "environments/app_service.h"
 #include "environments/environment_service.h"
 #include "environments/notifier.h"
+#include "environments/tenant_settings.h"
 #include "core/random.h"
 #include "identity/clients.h"
+#include "identity/consent.h"
 #include "identity/keys.h"
 #include "identity/signin.h"
 #include "identity/token_service.h"
 #include "licensing/licensing_service.h"
-#include "store/store.h"
 #include "gate/snapshot_cache.h"
 
 namespace gh::api {
 
 struct Services {
-  store::Store& store;
   directory::DirectoryService& directory;
   identity::KeyManager& keys;
   identity::TokenService& tokens;
@@ -36,8 +38,11 @@ struct Services {
   directory::PolicyService& policies;
   invitations::InvitationService& invitations;
   environments::Notifier& notifier;
-  // The gate's snapshots (set by the composition root after construction);
-  // mutating routes invalidate them (routes.cc).
+  environments::AppService& apps;
+  environments::TenantSettingsService& tenant_settings;
+  identity::Consent& consent;
+  // The gate's snapshots; they follow committed writes (the store's commit
+  // listener), never requests.
   gate::SnapshotCache* gate = nullptr;
   // Bulk invitation jobs and the runner to wake after a submission (set by
   // the composition root; routes answer 503 without them).

@@ -336,17 +336,22 @@ int Serve(const CommonOptions& common, const ServeOptions& o) {
     m.SetContent(rendered);
     return outbox.Enqueue(tx, m).status();
   });
-  api::Services services{*core.store, *core.directory, keys,   tokens,       core.clock,
-                         public_base, licensing,       environments, signin, core.random,
-                         *core.clients, policies,     invitations,  notifier};
   // The gate: snapshots per tenant, rebuilt after writes; it also guards the
-  // token endpoint's first-party client surfaces.
+  // token endpoint's first-party client surfaces and app creation.
   gate::SnapshotCache gate_cache(gate::StoreLoader(*core.store));
   core.store->SetCommitListener(gate::InvalidateOnCommit(gate_cache));
   struct ListenerReset {  // the cache dies before the store
     store::Store& store;
     ~ListenerReset() { store.SetCommitListener(nullptr); }
   } listener_reset{*core.store};
+  environments::AppService apps(*core.store, core.clock, core.random,
+                                [&gate_cache](const std::string& tenant) { return gate_cache.Get(tenant); });
+  environments::TenantSettingsService tenant_settings(*core.store, core.clock, core.random);
+  identity::Consent consent(*core.store, core.clock, core.random);
+  api::Services services{*core.directory, keys,        tokens,       core.clock, public_base,
+                         licensing,       environments, signin,       core.random, *core.clients,
+                         policies,        invitations,  notifier,     apps,        tenant_settings,
+                         consent};
   services.gate = &gate_cache;
   signin.SetClientGate(gate::MakeClientGate(gate_cache));
   // Bulk invitations: jobs run on a background thread; a job another process

@@ -157,6 +157,8 @@ StatusOr<Tenant> DirectoryService::GetTenant(const std::string& id) {
   return tx->GetTenant(id);
 }
 
+Status DirectoryService::Ready() { return store_.Begin(store::TxMode::kRead).status(); }
+
 StatusOr<Tenant> DirectoryService::ResolveTenant(const std::string& id_or_domain) {
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
   if (IsUuid(id_or_domain)) return tx->GetTenant(ToLower(id_or_domain));
@@ -463,6 +465,12 @@ StatusOr<std::vector<Member>> DirectoryService::ListMembers(const std::string& t
     out.push_back(std::move(mem));
   }
   return out;
+}
+
+StatusOr<std::vector<std::string>> DirectoryService::GroupsOf(const std::string& tenant_id,
+                                                              const std::string& object_id) {
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  return tx->ListGroupsOf(tenant_id, object_id);
 }
 
 StatusOr<std::vector<std::string>> DirectoryService::TransitiveGroupsOf(const std::string& tenant_id,

@@ -83,6 +83,9 @@ class DirectoryService {
  public:
   DirectoryService(store::Store& store, const Clock& clock, Random& random, PasswordHasher hash_password);
 
+  // OK when the database answers (the readiness probe).
+  Status Ready();
+
   // Tenants
   StatusOr<Tenant> CreateTenant(const Actor& actor, std::string name, std::string domain, Cloud cloud);
   StatusOr<Tenant> GetTenant(const std::string& id);
@@ -115,6 +118,8 @@ class DirectoryService {
   Status RemoveMember(const Actor& actor, const std::string& tenant_id, const std::string& group_id,
                       const std::string& member_id);
   StatusOr<std::vector<Member>> ListMembers(const std::string& tenant_id, const std::string& group_id);
+  // Groups the object is a direct member of (Graph's memberOf).
+  StatusOr<std::vector<std::string>> GroupsOf(const std::string& tenant_id, const std::string& object_id);
   // Groups the object belongs to directly or through nesting.
   StatusOr<std::vector<std::string>> TransitiveGroupsOf(const std::string& tenant_id, const std::string& object_id);
 

@@ -25,12 +25,46 @@ directory::AuditEntry AppAudit(Random& random, const Clock& clock, const directo
 
 }  // namespace
 
+StatusOr<std::shared_ptr<const gate::Snapshot>> AppService::Snapshot(const std::string& tenant_id) {
+  if (!gate_) return Internal("The access gate is not configured.");
+  return gate_(tenant_id);
+}
+
+bool AppService::IsAppsAdministrator(const directory::Actor& actor, const gate::Snapshot& snap) {
+  // An app is an administrator of apps only by the grant an administrator
+  // gave it, never by merely holding an app token.
+  if (actor.IsApp()) return actor.HoldsPermission("Environment.ReadWrite.All");
+  if (actor.IsSystem()) return true;
+  uint32_t u = snap.FindUser(actor.id);
+  return u != gate::kNoIndex && snap.user(u).IsAdmin();
+}
+
 StatusOr<App> AppService::Create(const directory::Actor& actor, const std::string& tenant_id,
-                                 const std::string& env_id, const NewApp& in) {
+                                 const std::string& env_id, const NewApp& in, GateRefusal* refusal) {
+  if (!actor.IsUser() && !actor.IsSystem())
+    return PermissionDenied("Apps are created and shared by signed-in users; use a user token.",
+                            "Authorization_RequestDenied");
   if (in.display_name.empty()) return InvalidArgument("Property 'displayName' is required.", "Request_BadRequest");
   if (in.type != "canvas" && in.type != "modelDriven")
     return InvalidArgument("Invalid value '" + in.type + "' for property 'type': expected canvas or modelDriven.",
                            "Request_BadRequest");
+  if (actor.IsUser()) {
+    GH_ASSIGN_OR_RETURN(auto snap, Snapshot(tenant_id));
+    gate::AccessRequest req;
+    req.resource_tenant_id = tenant_id;
+    req.user_id = actor.id;
+    req.environment_id = env_id;
+    req.action = (in.dataverse || in.type == "modelDriven") ? gate::Action::kAppCreateDataverse
+                                                             : gate::Action::kAppCreate;
+    gate::Decision d = gate::Decide(*snap, req);
+    if (!d.allowed) {
+      Status denied = PermissionDenied("Access denied by " + std::string(gate::ActionName(d.action)) + ": " +
+                                           d.FailedIds() + ".",
+                                       "Authorization_RequestDenied");
+      if (refusal) *refusal = GateRefusal{std::move(snap), std::move(d)};
+      return denied;
+    }
+  }
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   GH_ASSIGN_OR_RETURN(auto env, tx->Environments().GetEnvironment(tenant_id, env_id));
   if (in.type == "modelDriven" && !env.dataverse)
@@ -53,10 +87,18 @@ StatusOr<App> AppService::Create(const directory::Actor& actor, const std::strin
 StatusOr<App> AppService::Share(const directory::Actor& actor, const std::string& tenant_id,
                                 const std::string& env_id, const std::string& app_id,
                                 const std::vector<std::string>& principal_ids, bool everyone) {
+  GH_ASSIGN_OR_RETURN(auto snap, Snapshot(tenant_id));
+  const bool admin = IsAppsAdministrator(actor, *snap);
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   GH_ASSIGN_OR_RETURN(auto row, tx->Apps().GetApp(tenant_id, app_id));
   if (row.environment_id != env_id) return NotFound("App '" + app_id + "' not found.");
   App app = FromRow(row);
+  if (!admin && app.owner_id != actor.id)
+    return PermissionDenied("Only the app's owner or an administrator can share it.", "Authorization_RequestDenied");
+  if (everyone && !admin && snap->settings().disable_share_with_everyone)
+    return PermissionDenied("Sharing with everyone is turned off for non-administrators "
+                            "(tenant setting powerPlatform.powerApps.disableShareWithEveryone).",
+                            "Authorization_RequestDenied");
   for (const auto& p : principal_ids) {
     bool user = tx->GetUser(tenant_id, p).ok();
     if (!user && !tx->GetGroup(tenant_id, p).ok())
@@ -79,12 +121,26 @@ StatusOr<App> AppService::Get(const std::string& tenant_id, const std::string& e
   return FromRow(row);
 }
 
-StatusOr<std::vector<App>> AppService::List(const std::string& tenant_id, const std::string& env_id) {
-  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
-  GH_RETURN_IF_ERROR(tx->Environments().GetEnvironment(tenant_id, env_id).status());
-  GH_ASSIGN_OR_RETURN(auto rows, tx->Apps().ListApps(tenant_id, env_id));
+StatusOr<std::vector<App>> AppService::ListVisibleTo(const directory::Actor& actor, const std::string& tenant_id,
+                                                     const std::string& env_id) {
   std::vector<App> out;
-  for (const auto& r : rows) out.push_back(FromRow(r));
+  {
+    GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+    GH_RETURN_IF_ERROR(tx->Environments().GetEnvironment(tenant_id, env_id).status());
+    GH_ASSIGN_OR_RETURN(auto rows, tx->Apps().ListApps(tenant_id, env_id));
+    for (const auto& r : rows) out.push_back(FromRow(r));
+  }
+  // Apps are admitted to a list by the route's Environment.Read.All grant.
+  if (!actor.IsUser()) return out;
+  GH_ASSIGN_OR_RETURN(auto snap, Snapshot(tenant_id));
+  uint32_t u = snap->FindUser(actor.id);
+  // The list reveals nothing of environments or apps a stranger can't open.
+  if (u == gate::kNoIndex) return NotFound("Environment '" + env_id + "' not found.", "Request_ResourceNotFound");
+  if (snap->user(u).IsAdmin()) return out;
+  std::erase_if(out, [&](const App& a) {
+    gate::AccessRequest run{tenant_id, actor.id, gate::Action::kAppRun, a.environment_id, a.id, "", ""};
+    return a.owner_id != actor.id && !gate::Decide(*snap, run).allowed;
+  });
   return out;
 }
 

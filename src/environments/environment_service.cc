@@ -278,6 +278,13 @@ StatusOr<Environment> EnvironmentService::Get(const std::string& tenant_id, cons
   return c.Load(*tx, tenant_id, id);
 }
 
+StatusOr<Environment> EnvironmentService::FindByUniqueName(const std::string& unique_name) {
+  Ctx c{clock_, random_, public_base_};
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  GH_ASSIGN_OR_RETURN(auto row, tx->Environments().FindEnvironmentByUniqueName(unique_name));
+  return c.FromRow(row);
+}
+
 StatusOr<Environment> EnvironmentService::Create(const Actor& actor, const std::string& tenant_id,
                                                  NewEnvironment in) {
   Ctx c{clock_, random_, public_base_};

@@ -96,6 +96,9 @@ class EnvironmentService {
   StatusOr<Environment> EnsureDefault(const directory::Actor& actor, const std::string& tenant_id);
   StatusOr<std::vector<Environment>> List(const std::string& tenant_id);
   StatusOr<Environment> Get(const std::string& tenant_id, const std::string& id);
+  // The environment at /env/{uniqueName}, in whichever tenant (uniqueNames are
+  // unique across tenants: one index probe). NotFound when there is none.
+  StatusOr<Environment> FindByUniqueName(const std::string& unique_name);
   StatusOr<Environment> Create(const directory::Actor& actor, const std::string& tenant_id, NewEnvironment in);
   StatusOr<Environment> Update(const directory::Actor& actor, const std::string& tenant_id, const std::string& id,
                                const EnvironmentPatch& patch);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/random.h"  // ToLower
+
 namespace gh::gate {
 namespace {
 
@@ -454,8 +456,11 @@ Check DirectoryRead(const CheckContext& c) {
                 "gatehouse policy set guestUserRoleId=" + std::string(directory::kGuestSameAsMembersRole)};
   if (role == directory::kGuestSameAsMembersRole)
     return Pass("directory.guestAccessLevel", "Guests have the same directory access as members.");
-  if (role == directory::kGuestRestrictedRole) {
-    if (target == c.u().id)
+  // Restricted, and any level Gatehouse doesn't know (fails closed): their
+  // own profile only, named by its id or its userPrincipalName.
+  if (role != directory::kGuestLimitedRole) {
+    const std::string self = ToLower(target);
+    if (!self.empty() && (self == c.u().id || self == ToLower(c.u().user_principal_name)))
       return Pass("directory.guestAccessLevel", "Restricted guests may read their own profile.");
     return Fail("directory.guestAccessLevel",
                 "Guest access is restricted: guests see only their own profile, not other users even by id.",

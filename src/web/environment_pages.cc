@@ -4,7 +4,6 @@
 
 #include "core/random.h"
 #include "gate/decision.h"
-#include "store/environments_repository.h"
 #include "web/cookies.h"
 #include "web/page.h"
 #include "web/templates.h"
@@ -41,21 +40,13 @@ struct Located {
 // Environment URLs carry only the uniqueName, which is unique across
 // tenants (migration 15): one index probe finds its tenant, whatever the
 // number of tenants, for this unauthenticated page (security review #15).
-StatusOr<Located> Locate(store::Store& store, const std::string& unique_name) {
-  GH_ASSIGN_OR_RETURN(auto tx, store.Begin(store::TxMode::kRead));
-  auto env = tx->Environments().FindEnvironmentByUniqueName(unique_name);
+StatusOr<Located> Locate(const EnvironmentPageDeps& d, const std::string& unique_name) {
+  auto env = d.environments.FindByUniqueName(unique_name);
   if (!env.ok() && env.status().code() == Code::kNotFound)
     return NotFound("There is no environment at this address.");
   if (!env.ok()) return env.status();
-  GH_ASSIGN_OR_RETURN(auto tenant, tx->GetTenant(env->tenant_id));
+  GH_ASSIGN_OR_RETURN(auto tenant, d.directory.GetTenant(env->tenant_id));
   return Located{tenant.id, tenant.name, env->id};
-}
-
-// "/my/{tenant}" takes the tenant's id or any of its verified domains.
-StatusOr<directory::Tenant> ResolveTenant(store::Store& store, const std::string& id_or_domain) {
-  GH_ASSIGN_OR_RETURN(auto tx, store.Begin(store::TxMode::kRead));
-  if (IsUuid(id_or_domain)) return tx->GetTenant(ToLower(id_or_domain));
-  return tx->FindTenantByDomain(ToLower(id_or_domain));
 }
 
 std::string MyEnvironmentsPath(const gate::Snapshot& snap) { return "/my/" + snap.resource().tenant.id; }
@@ -123,7 +114,7 @@ struct Visit {
 
 StatusOr<Visit> Begin(EnvironmentPageDeps& d, http::RouteContext& ctx, const std::string& name,
                       std::optional<http::Response>& early) {
-  auto where = Locate(d.store, name);
+  auto where = Locate(d, name);
   if (!where.ok()) {
     early = MessagePage(404, "Environment not found", ShownMessage(ctx.request, where.status()));
     return where.status();
@@ -207,7 +198,8 @@ void AddEnvironments(Page& p, const gate::Snapshot& snap, const directory::User&
 }
 
 http::Response MyEnvironments(EnvironmentPageDeps& d, http::RouteContext& ctx) {
-  auto tenant = ResolveTenant(d.store, ctx.params["tenant"]);
+  // "/my/{tenant}" takes the tenant's id or any of its verified domains.
+  auto tenant = d.directory.ResolveTenant(ctx.params["tenant"]);
   if (!tenant.ok()) return MessagePage(404, "Organization not found", "Check the address you opened.");
   std::optional<http::Response> early;
   auto user = SignedInUser(

@@ -9,14 +9,14 @@
 #include "environments/environment_service.h"
 #include "gate/snapshot_cache.h"
 #include "http/router.h"
+#include "directory/directory_service.h"
 #include "identity/signin.h"
-#include "store/store.h"
 
 namespace gh::web {
 
 struct EnvironmentPageDeps {
-  store::Store& store;
   identity::SigninService& signin;
+  directory::DirectoryService& directory;
   environments::EnvironmentService& environments;
   gate::SnapshotCache* gate;
 };

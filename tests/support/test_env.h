@@ -77,11 +77,16 @@ class TestEnv {
       sent_notices.push_back(n);
       return OkStatus();
     });
-    services = std::make_unique<api::Services>(api::Services{*store, *directory, *keys, *tokens, clock, kBase,
-                                                             *licensing, *environments, *signin, random,
-                                                             *clients, *policies, *invitations, *notifier});
     gate = std::make_unique<gate::SnapshotCache>(gate::StoreLoader(*store));
     store->SetCommitListener(gate::InvalidateOnCommit(*gate));
+    apps = std::make_unique<gh::environments::AppService>(
+        *store, clock, random, [this](const std::string& tenant) { return gate->Get(tenant); });
+    tenant_settings = std::make_unique<gh::environments::TenantSettingsService>(*store, clock, random);
+    consent = std::make_unique<identity::Consent>(*store, clock, random);
+    services = std::make_unique<api::Services>(api::Services{*directory, *keys, *tokens, clock, kBase, *licensing,
+                                                             *environments, *signin, random, *clients, *policies,
+                                                             *invitations, *notifier, *apps, *tenant_settings,
+                                                             *consent});
     services->gate = gate.get();
     invitations::BulkSettings bulk_settings;
     bulk_settings.chunk_rows = 4;  // several chunks even for small test files
@@ -157,6 +162,9 @@ class TestEnv {
   std::unique_ptr<gh::licensing::LicensingService> licensing;
   std::unique_ptr<gh::environments::EnvironmentService> environments;
   std::unique_ptr<gate::SnapshotCache> gate;  // before services: routes hold a pointer to it
+  std::unique_ptr<gh::environments::AppService> apps;
+  std::unique_ptr<gh::environments::TenantSettingsService> tenant_settings;
+  std::unique_ptr<identity::Consent> consent;
   // Jobs run when a test calls bulk_runner->RunAll() (no thread).
   std::unique_ptr<invitations::BulkInvitationService> bulk;
   std::unique_ptr<invitations::BulkRunner> bulk_runner;

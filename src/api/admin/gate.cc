@@ -27,7 +27,7 @@ StatusOr<std::shared_ptr<const gate::Snapshot>> SnapshotOf(Services& s, const st
 
 http::Response GetSettings(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
-    GH_ASSIGN_OR_RETURN(auto doc, env::TenantSettingsService(s.store, s.clock, s.random).Get(TenantOf(ctx)));
+    GH_ASSIGN_OR_RETURN(auto doc, s.tenant_settings.Get(TenantOf(ctx)));
     return JsonResponse(200, doc);
   });
 }
@@ -35,8 +35,7 @@ http::Response GetSettings(Services& s, http::RouteContext& ctx) {
 http::Response UpdateSettings(Services& s, http::RouteContext& ctx, bool replace) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
     GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
-    GH_ASSIGN_OR_RETURN(auto doc, env::TenantSettingsService(s.store, s.clock, s.random)
-                                      .Update(ActorOf(ctx), TenantOf(ctx), body, replace));
+    GH_ASSIGN_OR_RETURN(auto doc, s.tenant_settings.Update(ActorOf(ctx), TenantOf(ctx), body, replace));
     return JsonResponse(200, doc);
   });
 }
@@ -58,16 +57,8 @@ json::object AppToJson(const env::App& a) {
           {"lastModifiedDateTime", FormatIso8601(a.updated_at)}};
 }
 
-Status RequireUser(http::RouteContext& ctx) {
-  if (ctx.principal->kind != identity::PrincipalKind::kUser)
-    return PermissionDenied("Apps are created and shared by signed-in users; use a user token.",
-                            "Authorization_RequestDenied");
-  return OkStatus();
-}
-
 http::Response CreateApp(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
-    GH_RETURN_IF_ERROR(RequireUser(ctx));
     GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
     FieldReader r(body, "gatehouse.app");
     r.ReadOnly({"id", "ownerId", "createdDateTime", "lastModifiedDateTime", "sharedWith", "sharedWithEveryone"});
@@ -75,22 +66,12 @@ http::Response CreateApp(Services& s, http::RouteContext& ctx) {
     auto type = r.String("type");
     auto dataverse = r.Bool("dataverse");
     GH_RETURN_IF_ERROR(r.Finish());
-    if (!display) return BadRequest("Property 'displayName' is required.");
-    env::NewApp in{*display, type.value_or("canvas"), dataverse.value_or(false), ctx.principal->object_id};
-    if (in.type != "canvas" && in.type != "modelDriven")
-      return BadRequest("Invalid value '" + in.type + "' for property 'type': expected canvas or modelDriven.");
-    GH_ASSIGN_OR_RETURN(auto snap, SnapshotOf(s, TenantOf(ctx)));
-    gate::AccessRequest req;
-    req.resource_tenant_id = TenantOf(ctx);
-    req.user_id = ctx.principal->object_id;
-    req.environment_id = ctx.params["id"];
-    req.action = (in.dataverse || in.type == "modelDriven") ? gate::Action::kAppCreateDataverse
-                                                             : gate::Action::kAppCreate;
-    gate::Decision d = gate::Decide(*snap, req);
-    if (!d.allowed) return GateRefusal(ctx, d);
-    GH_ASSIGN_OR_RETURN(auto app, env::AppService(s.store, s.clock, s.random)
-                                      .Create(ActorOf(ctx), TenantOf(ctx), ctx.params["id"], in));
-    return JsonResponse(201, AppToJson(app));
+    env::NewApp in{display.value_or(""), type.value_or("canvas"), dataverse.value_or(false), ctx.principal->object_id};
+    env::GateRefusal refusal;
+    auto app = s.apps.Create(ActorOf(ctx), TenantOf(ctx), ctx.params["id"], in, &refusal);
+    if (refusal.snapshot) return GateRefusal(ctx, refusal.decision);
+    if (!app.ok()) return app.status();
+    return JsonResponse(201, AppToJson(*app));
   });
 }
 
@@ -102,52 +83,15 @@ http::Response ShareApp(Services& s, http::RouteContext& ctx) {
     auto everyone = r.Bool("everyone");
     GH_RETURN_IF_ERROR(r.Finish());
     if (!ids && !everyone) return BadRequest("Give 'principalIds' or 'everyone'.");
-    GH_ASSIGN_OR_RETURN(auto app, env::AppService(s.store, s.clock, s.random)
-                                      .Get(TenantOf(ctx), ctx.params["id"], ctx.params["appId"]));
-    GH_ASSIGN_OR_RETURN(auto snap, SnapshotOf(s, TenantOf(ctx)));
-    // An app reaches here only with the Environment.ReadWrite.All application
-    // permission an administrator granted it (the route's perm::AppsWrite()):
-    // that grant is what makes it an administrator of apps, never the mere
-    // fact that it holds an app token.
-    const bool app_caller = ctx.principal->kind == identity::PrincipalKind::kApp;
-    bool admin = app_caller && ctx.principal->HasRole("Environment.ReadWrite.All");
-    if (!app_caller) {
-      uint32_t u = snap->FindUser(ctx.principal->object_id);
-      admin = u != gate::kNoIndex && snap->user(u).IsAdmin();
-      // Sharing is the owner's (or an administrator's) to do.
-      if (!admin && app.owner_id != ctx.principal->object_id)
-        return PermissionDenied("Only the app's owner or an administrator can share it.", "Authorization_RequestDenied");
-    }
-    if (everyone.value_or(false) && !admin && snap->settings().disable_share_with_everyone)
-      return PermissionDenied("Sharing with everyone is turned off for non-administrators "
-                              "(tenant setting powerPlatform.powerApps.disableShareWithEveryone).",
-                              "Authorization_RequestDenied");
-    GH_ASSIGN_OR_RETURN(auto shared, env::AppService(s.store, s.clock, s.random)
-                                         .Share(ActorOf(ctx), TenantOf(ctx), ctx.params["id"], ctx.params["appId"],
-                                                ids.value_or(std::vector<std::string>{}), everyone.value_or(false)));
+    GH_ASSIGN_OR_RETURN(auto shared, s.apps.Share(ActorOf(ctx), TenantOf(ctx), ctx.params["id"], ctx.params["appId"],
+                                                  ids.value_or(std::vector<std::string>{}), everyone.value_or(false)));
     return JsonResponse(200, AppToJson(shared));
   });
 }
 
-// An environment's apps as the caller may see them: all of them for an
-// environment administrator (or an app with Environment.Read.All); for anyone
-// else only the apps they own or the gate lets them run (app.run), so the
-// list reveals nothing of environments or apps they can't open.
 http::Response ListApps(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
-    const identity::Principal& p = *ctx.principal;  // the route admitted apps by Environment.Read.All
-    GH_ASSIGN_OR_RETURN(auto apps, env::AppService(s.store, s.clock, s.random).List(TenantOf(ctx), ctx.params["id"]));
-    if (p.kind == identity::PrincipalKind::kUser) {
-      GH_ASSIGN_OR_RETURN(auto snap, SnapshotOf(s, TenantOf(ctx)));
-      uint32_t u = snap->FindUser(p.object_id);
-      if (u == gate::kNoIndex) return NotFound("Environment '" + ctx.params["id"] + "' not found.", "Request_ResourceNotFound");
-      if (!snap->user(u).IsAdmin()) {
-        std::erase_if(apps, [&](const env::App& a) {
-          gate::AccessRequest run{TenantOf(ctx), p.object_id, gate::Action::kAppRun, a.environment_id, a.id, "", ""};
-          return a.owner_id != p.object_id && !gate::Decide(*snap, run).allowed;
-        });
-      }
-    }
+    GH_ASSIGN_OR_RETURN(auto apps, s.apps.ListVisibleTo(ActorOf(ctx), TenantOf(ctx), ctx.params["id"]));
     json::array value;
     for (const auto& a : apps) value.push_back(AppToJson(a));
     return JsonResponse(200, json::object{{"value", std::move(value)}});

@@ -1,5 +1,7 @@
 // Graph's policy singletons: authorizationPolicy and crossTenantAccessPolicy
 // (default and partners), plus Gatehouse's collaboration domain restrictions.
+// Each handler decodes, calls one PolicyService operation (which holds the
+// rules) and encodes.
 #include "api/graph/collection.h"
 #include "api/graph/routes.h"
 #include "api/handler_util.h"
@@ -10,6 +12,27 @@ namespace gh::api::graph {
 namespace {
 namespace json = boost::json;
 using directory::Policies;
+template <class T>
+using Edit = directory::PolicyService::Edit<T>;
+
+// A PATCH body applied by `patch` (policies.h) as the edit of one operation.
+template <class T>
+Edit<T> PatchWith(const json::object& body, Status (*patch)(T&, const json::object&)) {
+  return [&body, patch](T& value) { return patch(value, body); };
+}
+
+json::object AuthorizationPolicyView(Services& s, const directory::AuthorizationPolicy& p) {
+  auto o = directory::AuthorizationPolicyToJson(p);
+  o.emplace("@odata.context", ContextUrl(s.public_base, "policies/authorizationPolicy/$entity"));
+  return o;
+}
+
+json::object PartnersView(Services& s, const Policies& p) {
+  json::array value;
+  for (const auto& x : p.cross_tenant.partners) value.push_back(directory::PartnerToJson(x));
+  return {{"@odata.context", ContextUrl(s.public_base, "policies/crossTenantAccessPolicy/partners")},
+          {"value", std::move(value)}};
+}
 
 http::Response Read(Services& s, http::RouteContext& ctx, const std::function<json::object(const Policies&)>& view) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
@@ -18,22 +41,86 @@ http::Response Read(Services& s, http::RouteContext& ctx, const std::function<js
   });
 }
 
-http::Response Change(Services& s, http::RouteContext& ctx, const std::string& activity,
-                      const std::function<Status(Policies&, const json::object&)>& apply, int status = 204,
-                      const std::function<json::object(const Policies&)>& view = nullptr) {
+http::Response PatchAuthorizationPolicy(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
     GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
-    GH_ASSIGN_OR_RETURN(auto p, s.policies.Update(ActorOf(ctx), TenantOf(ctx), activity,
-                                                  [&](Policies& p) { return apply(p, body); }));
-    if (view) return JsonResponse(status, view(p));
+    GH_RETURN_IF_ERROR(s.policies
+                           .UpdateAuthorizationPolicy(ActorOf(ctx), TenantOf(ctx),
+                                                      PatchWith(body, &directory::PatchAuthorizationPolicy))
+                           .status());
     return http::Response::NoContent();
   });
 }
 
-StatusOr<std::string> PartnerId(http::RouteContext& ctx) {
-  std::string id = ToLower(ctx.params["tenantId"]);
-  if (!IsUuid(id)) return InvalidArgument("Invalid tenant id '" + ctx.params["tenantId"] + "'.", "Request_BadRequest");
-  return id;
+http::Response PatchDomainRestrictions(Services& s, http::RouteContext& ctx) {
+  return Guard(ctx, [&]() -> StatusOr<http::Response> {
+    GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
+    GH_ASSIGN_OR_RETURN(auto d, s.policies.UpdateDomainRestrictions(
+                                    ActorOf(ctx), TenantOf(ctx), PatchWith(body, &directory::PatchDomainRestrictions)));
+    return JsonResponse(200, directory::DomainRestrictionsToJson(d));
+  });
+}
+
+http::Response PatchCrossTenantPolicy(Services& s, http::RouteContext& ctx) {
+  return Guard(ctx, [&]() -> StatusOr<http::Response> {
+    GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
+    GH_RETURN_IF_ERROR(s.policies
+                           .UpdateCrossTenantPolicy(ActorOf(ctx), TenantOf(ctx),
+                                                    PatchWith(body, &directory::PatchCrossTenantPolicy))
+                           .status());
+    return http::Response::NoContent();
+  });
+}
+
+http::Response PatchCrossTenantDefault(Services& s, http::RouteContext& ctx) {
+  return Guard(ctx, [&]() -> StatusOr<http::Response> {
+    GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
+    GH_RETURN_IF_ERROR(s.policies
+                           .UpdateCrossTenantDefault(ActorOf(ctx), TenantOf(ctx),
+                                                     PatchWith(body, &directory::PatchCrossTenantDefault))
+                           .status());
+    return http::Response::NoContent();
+  });
+}
+
+http::Response AddPartner(Services& s, http::RouteContext& ctx) {
+  return Guard(ctx, [&]() -> StatusOr<http::Response> {
+    GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
+    const auto* id = body.if_contains("tenantId");
+    if (!id || !id->is_string())
+      return InvalidArgument("Property 'tenantId' (a tenant GUID) is required.", "Request_BadRequest");
+    GH_ASSIGN_OR_RETURN(auto partner, s.policies.AddPartner(ActorOf(ctx), TenantOf(ctx), std::string(id->as_string()),
+                                                            PatchWith(body, &directory::PatchPartner)));
+    return JsonResponse(201, directory::PartnerToJson(partner));
+  });
+}
+
+http::Response GetPartner(Services& s, http::RouteContext& ctx) {
+  return Guard(ctx, [&]() -> StatusOr<http::Response> {
+    GH_ASSIGN_OR_RETURN(auto id, directory::PolicyService::PartnerIdFrom(ctx.params["tenantId"]));
+    GH_ASSIGN_OR_RETURN(auto p, s.policies.Get(TenantOf(ctx)));
+    const auto* partner = p.cross_tenant.Partner(id);
+    if (!partner) return NotFound("No configuration for partner '" + id + "'.", "Request_ResourceNotFound");
+    return JsonResponse(200, directory::PartnerToJson(*partner));
+  });
+}
+
+http::Response PatchPartner(Services& s, http::RouteContext& ctx) {
+  return Guard(ctx, [&]() -> StatusOr<http::Response> {
+    GH_ASSIGN_OR_RETURN(auto id, directory::PolicyService::PartnerIdFrom(ctx.params["tenantId"]));
+    GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
+    GH_RETURN_IF_ERROR(
+        s.policies.UpdatePartner(ActorOf(ctx), TenantOf(ctx), id, PatchWith(body, &directory::PatchPartner)).status());
+    return http::Response::NoContent();
+  });
+}
+
+http::Response RemovePartner(Services& s, http::RouteContext& ctx) {
+  return Guard(ctx, [&]() -> StatusOr<http::Response> {
+    GH_ASSIGN_OR_RETURN(auto id, directory::PolicyService::PartnerIdFrom(ctx.params["tenantId"]));
+    GH_RETURN_IF_ERROR(s.policies.RemovePartner(ActorOf(ctx), TenantOf(ctx), id));
+    return http::Response::NoContent();
+  });
 }
 
 }  // namespace
@@ -41,138 +128,40 @@ StatusOr<std::string> PartnerId(http::RouteContext& ctx) {
 std::vector<http::Route> PolicyRoutes(Services& s) {
   using http::Route;
   const std::string cta = "/v1.0/policies/crossTenantAccessPolicy";
-  auto authz_read = perm::AuthorizationPolicyRead();
-  auto cta_read = perm::CrossTenantPolicyRead();
-  auto authz_write = perm::AuthorizationPolicyWrite();
-  auto cta_write = perm::CrossTenantPolicyWrite();
-  auto authz_view = [&s](const Policies& p) {
-    auto o = directory::AuthorizationPolicyToJson(p.authorization);
-    o.emplace("@odata.context", ContextUrl(s.public_base, "policies/authorizationPolicy/$entity"));
-    return o;
+  auto h = [&s](auto fn) { return [&s, fn](http::RouteContext& c) { return fn(s, c); }; };
+  auto read = [&s](std::function<json::object(const Policies&)> view) {
+    return [&s, view](http::RouteContext& c) { return Read(s, c, view); };
   };
+  const auto authz_read = perm::AuthorizationPolicyRead();
+  const auto cta_read = perm::CrossTenantPolicyRead();
+  const auto authz_write = perm::AuthorizationPolicyWrite();
+  const auto cta_write = perm::CrossTenantPolicyWrite();
   return {
       Route{"GET", "/v1.0/policies/authorizationPolicy",
-            [&s, authz_view](http::RouteContext& c) { return Read(s, c, authz_view); }, authz_read,
+            read([&s](const Policies& p) { return AuthorizationPolicyView(s, p.authorization); }), authz_read,
             "Who may invite guests, and the guest access level", false},
-      Route{"PATCH", "/v1.0/policies/authorizationPolicy",
-            [&s](http::RouteContext& c) {
-              return Change(s, c, "Update authorization policy", [](Policies& p, const json::object& b) {
-                return directory::PatchAuthorizationPolicy(p.authorization, b);
-              });
-            },
-            authz_write, "Change allowInvitesFrom, guestUserRoleId", true},
+      Route{"PATCH", "/v1.0/policies/authorizationPolicy", h(PatchAuthorizationPolicy), authz_write,
+            "Change allowInvitesFrom, guestUserRoleId", true},
       Route{"GET", "/api/v1/collaborationRestrictions",
-            [&s](http::RouteContext& c) {
-              return Read(s, c, [](const Policies& p) { return directory::DomainRestrictionsToJson(p.domains); });
-            },
-            authz_read, "The collaboration domain allow-list or deny-list", false},
-      Route{"PATCH", "/api/v1/collaborationRestrictions",
-            [&s](http::RouteContext& c) {
-              return Change(
-                  s, c, "Update collaboration restrictions",
-                  [](Policies& p, const json::object& b) { return directory::PatchDomainRestrictions(p.domains, b); },
-                  200, [](const Policies& p) { return directory::DomainRestrictionsToJson(p.domains); });
-            },
-            authz_write, "Set {mode: allowAll|denyList|allowList, domains: [...]}", true},
-      Route{"GET", cta,
-            [&s](http::RouteContext& c) {
-              return Read(s, c, [](const Policies& p) { return directory::CrossTenantPolicyToJson(p.cross_tenant); });
-            },
+            read([](const Policies& p) { return directory::DomainRestrictionsToJson(p.domains); }), authz_read,
+            "The collaboration domain allow-list or deny-list", false},
+      Route{"PATCH", "/api/v1/collaborationRestrictions", h(PatchDomainRestrictions), authz_write,
+            "Set {mode: allowAll|denyList|allowList, domains: [...]}", true},
+      Route{"GET", cta, read([](const Policies& p) { return directory::CrossTenantPolicyToJson(p.cross_tenant); }),
             cta_read, "Cross-tenant access policy (Microsoft cloud settings)", false},
-      Route{"PATCH", cta,
-            [&s](http::RouteContext& c) {
-              return Change(s, c, "Update cross-tenant access policy", [](Policies& p, const json::object& b) {
-                return directory::PatchCrossTenantPolicy(p.cross_tenant, b);
-              });
-            },
-            cta_write, "Set allowedCloudEndpoints", true},
+      Route{"PATCH", cta, h(PatchCrossTenantPolicy), cta_write, "Set allowedCloudEndpoints", true},
       Route{"GET", cta + "/default",
-            [&s](http::RouteContext& c) {
-              return Read(s, c, [](const Policies& p) { return directory::CrossTenantDefaultToJson(p.cross_tenant); });
-            },
-            cta_read, "Default inbound/outbound B2B collaboration settings", false},
-      Route{"PATCH", cta + "/default",
-            [&s](http::RouteContext& c) {
-              return Change(s, c, "Update cross-tenant access default", [](Policies& p, const json::object& b) {
-                return directory::PatchCrossTenantDefault(p.cross_tenant, b);
-              });
-            },
-            cta_write, "Change the default B2B collaboration settings", true},
-      Route{"GET", cta + "/partners",
-            [&s](http::RouteContext& c) {
-              return Read(s, c, [&s](const Policies& p) {
-                json::array value;
-                for (const auto& x : p.cross_tenant.partners) value.push_back(directory::PartnerToJson(x));
-                return json::object{{"@odata.context", ContextUrl(s.public_base, "policies/crossTenantAccessPolicy/partners")},
-                                    {"value", value}};
-              });
-            },
-            cta_read, "Partner-specific cross-tenant settings", false},
-      Route{"POST", cta + "/partners",
-            [&s](http::RouteContext& c) {
-              std::string created;
-              return Change(
-                  s, c, "Add cross-tenant access partner",
-                  [&created](Policies& p, const json::object& b) -> Status {
-                    const auto* id = b.if_contains("tenantId");
-                    if (!id || !id->is_string() || !IsUuid(id->as_string()))
-                      return InvalidArgument("Property 'tenantId' (a tenant GUID) is required.", "Request_BadRequest");
-                    created = ToLower(std::string(id->as_string()));
-                    if (p.cross_tenant.Partner(created))
-                      return AlreadyExists("A configuration for partner '" + created + "' already exists.",
-                                           "Request_Conflict");
-                    directory::PartnerConfiguration partner{created, std::nullopt, std::nullopt};
-                    GH_RETURN_IF_ERROR(directory::PatchPartner(partner, b));
-                    p.cross_tenant.partners.push_back(partner);
-                    return OkStatus();
-                  },
-                  201, [&created](const Policies& p) { return directory::PartnerToJson(*p.cross_tenant.Partner(created)); });
-            },
-            cta_write, "Add a partner configuration", true},
-      Route{"GET", cta + "/partners/{tenantId}",
-            [&s](http::RouteContext& c) {
-              return Guard(c, [&]() -> StatusOr<http::Response> {
-                GH_ASSIGN_OR_RETURN(auto id, PartnerId(c));
-                GH_ASSIGN_OR_RETURN(auto p, s.policies.Get(TenantOf(c)));
-                const auto* partner = p.cross_tenant.Partner(id);
-                if (!partner) return NotFound("No configuration for partner '" + id + "'.", "Request_ResourceNotFound");
-                return JsonResponse(200, directory::PartnerToJson(*partner));
-              });
-            },
-            cta_read, "One partner's settings", false},
-      Route{"PATCH", cta + "/partners/{tenantId}",
-            [&s](http::RouteContext& c) {
-              auto id = PartnerId(c);
-              if (!id.ok()) return GraphError(c.request, id.status());
-              return Change(s, c, "Update cross-tenant access partner", [&](Policies& p, const json::object& b) -> Status {
-                for (auto& x : p.cross_tenant.partners)
-                  if (x.tenant_id == *id) return directory::PatchPartner(x, b);
-                return NotFound("No configuration for partner '" + *id + "'.", "Request_ResourceNotFound");
-              });
-            },
-            cta_write, "Change a partner's settings (null inherits the default)", true},
-      Route{"DELETE", cta + "/partners/{tenantId}",
-            [&s](http::RouteContext& c) {
-              return Guard(c, [&]() -> StatusOr<http::Response> {
-                GH_ASSIGN_OR_RETURN(auto id, PartnerId(c));
-                GH_RETURN_IF_ERROR(s.policies
-                                       .Update(ActorOf(c), TenantOf(c), "Delete cross-tenant access partner",
-                                               [&](Policies& p) -> Status {
-                                                 auto& v = p.cross_tenant.partners;
-                                                 auto it = std::find_if(v.begin(), v.end(), [&](const auto& x) {
-                                                   return x.tenant_id == id;
-                                                 });
-                                                 if (it == v.end())
-                                                   return NotFound("No configuration for partner '" + id + "'.",
-                                                                   "Request_ResourceNotFound");
-                                                 v.erase(it);
-                                                 return OkStatus();
-                                               })
-                                       .status());
-                return http::Response::NoContent();
-              });
-            },
-            cta_write, "Remove a partner configuration", true},
+            read([](const Policies& p) { return directory::CrossTenantDefaultToJson(p.cross_tenant); }), cta_read,
+            "Default inbound/outbound B2B collaboration settings", false},
+      Route{"PATCH", cta + "/default", h(PatchCrossTenantDefault), cta_write,
+            "Change the default B2B collaboration settings", true},
+      Route{"GET", cta + "/partners", read([&s](const Policies& p) { return PartnersView(s, p); }), cta_read,
+            "Partner-specific cross-tenant settings", false},
+      Route{"POST", cta + "/partners", h(AddPartner), cta_write, "Add a partner configuration", true},
+      Route{"GET", cta + "/partners/{tenantId}", h(GetPartner), cta_read, "One partner's settings", false},
+      Route{"PATCH", cta + "/partners/{tenantId}", h(PatchPartner), cta_write,
+            "Change a partner's settings (null inherits the default)", true},
+      Route{"DELETE", cta + "/partners/{tenantId}", h(RemovePartner), cta_write, "Remove a partner configuration", true},
   };
 }
 

@@ -26,8 +26,6 @@ using http::PropertyType;
 // Graph service principal in every Entra tenant).
 constexpr std::string_view kMicrosoftServicesTenantId = "f8cdef31-a31e-4b4a-93e4-5f571e91255a";
 
-identity::Consent ConsentOf(Services& s) { return identity::Consent(s.store, s.clock, s.random); }
-
 Status NotFoundId(const std::string& id) {
   return NotFound("Resource '" + id + "' does not exist or one of its queried reference-property objects are not "
                   "present.", "Request_ResourceNotFound");
@@ -177,7 +175,7 @@ http::Response ListAssignments(Services& s, http::RouteContext& ctx) {
     GH_ASSIGN_OR_RETURN(auto sp, FindServicePrincipal(s, TenantOf(ctx), ctx.params["id"]));
     json::array value;
     if (sp.at("appId").as_string() != identity::kGraphAppId) {
-      GH_ASSIGN_OR_RETURN(auto as, ConsentOf(s).ListAppRoleAssignments(TenantOf(ctx), std::string(sp.at("id").as_string())));
+      GH_ASSIGN_OR_RETURN(auto as, s.consent.ListAppRoleAssignments(TenantOf(ctx), std::string(sp.at("id").as_string())));
       for (const auto& a : as) value.push_back(AssignmentToJson(a));
     }
     return JsonResponse(200, CollectionBody(ctx.request, s.public_base,
@@ -204,7 +202,7 @@ http::Response CreateAssignment(Services& s, http::RouteContext& ctx) {
     if (ToLower(*principal) != sp_id)
       return InvalidArgument("Property 'principalId' must be the service principal in the request path (" + sp_id +
                                  ").", "Request_BadRequest");
-    GH_ASSIGN_OR_RETURN(auto a, ConsentOf(s).GrantAppRole(ActorOf(ctx), TenantOf(ctx), sp_id, *resource, *role));
+    GH_ASSIGN_OR_RETURN(auto a, s.consent.GrantAppRole(ActorOf(ctx), TenantOf(ctx), sp_id, *resource, *role));
     auto out = AssignmentToJson(a);
     out.emplace("@odata.context", ContextUrl(s.public_base, "servicePrincipals('" + sp_id + "')/appRoleAssignments/$entity"));
     return JsonResponse(201, out);
@@ -214,7 +212,7 @@ http::Response CreateAssignment(Services& s, http::RouteContext& ctx) {
 http::Response DeleteAssignment(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
     GH_ASSIGN_OR_RETURN(auto sp_id, ClientSpId(s, ctx));
-    GH_RETURN_IF_ERROR(ConsentOf(s).RevokeAppRole(ActorOf(ctx), TenantOf(ctx), sp_id, ctx.params["assignmentId"]));
+    GH_RETURN_IF_ERROR(s.consent.RevokeAppRole(ActorOf(ctx), TenantOf(ctx), sp_id, ctx.params["assignmentId"]));
     return http::Response::NoContent();
   });
 }
@@ -246,7 +244,7 @@ http::Response ListGrants(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
     GH_RETURN_IF_ERROR(http::CheckQueryOptions(ctx.request, {"$filter"}));
     GH_ASSIGN_OR_RETURN(auto client, GrantFilter(ctx.request));
-    GH_ASSIGN_OR_RETURN(auto grants, ConsentOf(s).ListGrants(TenantOf(ctx), client));
+    GH_ASSIGN_OR_RETURN(auto grants, s.consent.ListGrants(TenantOf(ctx), client));
     json::array value;
     for (const auto& g : grants) value.push_back(GrantToJson(g));
     return JsonResponse(200, CollectionBody(ctx.request, s.public_base, "oauth2PermissionGrants", std::move(value),
@@ -256,7 +254,7 @@ http::Response ListGrants(Services& s, http::RouteContext& ctx) {
 
 http::Response GetGrant(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
-    GH_ASSIGN_OR_RETURN(auto g, ConsentOf(s).GetGrant(TenantOf(ctx), ctx.params["id"]));
+    GH_ASSIGN_OR_RETURN(auto g, s.consent.GetGrant(TenantOf(ctx), ctx.params["id"]));
     auto out = GrantToJson(g);
     out.emplace("@odata.context", ContextUrl(s.public_base, "oauth2PermissionGrants/$entity"));
     return JsonResponse(200, out);
@@ -280,7 +278,7 @@ http::Response CreateGrant(Services& s, http::RouteContext& ctx) {
     if (g.client_id.empty() || g.consent_type.empty() || g.resource_id.empty())
       return InvalidArgument("Properties 'clientId', 'consentType', 'resourceId' and 'scope' are required.",
                              "Request_BadRequest");
-    GH_ASSIGN_OR_RETURN(auto created, ConsentOf(s).CreateGrant(ActorOf(ctx), TenantOf(ctx), g));
+    GH_ASSIGN_OR_RETURN(auto created, s.consent.CreateGrant(ActorOf(ctx), TenantOf(ctx), g));
     auto out = GrantToJson(created);
     out.emplace("@odata.context", ContextUrl(s.public_base, "oauth2PermissionGrants/$entity"));
     auto resp = JsonResponse(201, out);
@@ -299,14 +297,14 @@ http::Response PatchGrant(Services& s, http::RouteContext& ctx) {
     GH_RETURN_IF_ERROR(r.Finish());
     if (!scope) return InvalidArgument("Property 'scope' is the one that can be updated.", "Request_BadRequest");
     GH_RETURN_IF_ERROR(
-        ConsentOf(s).UpdateGrantScopes(ActorOf(ctx), TenantOf(ctx), ctx.params["id"], identity::SplitScopes(*scope)).status());
+        s.consent.UpdateGrantScopes(ActorOf(ctx), TenantOf(ctx), ctx.params["id"], identity::SplitScopes(*scope)).status());
     return http::Response::NoContent();
   });
 }
 
 http::Response DeleteGrant(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
-    GH_RETURN_IF_ERROR(ConsentOf(s).DeleteGrant(ActorOf(ctx), TenantOf(ctx), ctx.params["id"]));
+    GH_RETURN_IF_ERROR(s.consent.DeleteGrant(ActorOf(ctx), TenantOf(ctx), ctx.params["id"]));
     return http::Response::NoContent();
   });
 }

@@ -108,8 +108,7 @@ http::Response MemberOf(Services& s, http::RouteContext& ctx, bool transitive) {
     if (transitive) {
       GH_ASSIGN_OR_RETURN(ids, s.directory.TransitiveGroupsOf(TenantOf(ctx), u.id));
     } else {
-      GH_ASSIGN_OR_RETURN(auto tx, s.store.Begin(store::TxMode::kRead));
-      GH_ASSIGN_OR_RETURN(ids, tx->ListGroupsOf(TenantOf(ctx), u.id));
+      GH_ASSIGN_OR_RETURN(ids, s.directory.GroupsOf(TenantOf(ctx), u.id));
     }
     json::array value;
     for (const auto& id : ids) {

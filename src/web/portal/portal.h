@@ -20,6 +20,7 @@
 #include "directory/policy_service.h"
 #include "environments/environment_service.h"
 #include "environments/notifier.h"
+#include "environments/tenant_settings.h"
 #include "gate/snapshot_cache.h"
 #include "http/router.h"
 #include "identity/principal.h"
@@ -28,7 +29,6 @@
 #include "invitations/bulk_service.h"
 #include "invitations/invitation_service.h"
 #include "licensing/licensing_service.h"
-#include "store/store.h"
 #include "web/cookies.h"
 #include "web/page.h"
 
@@ -46,7 +46,6 @@ struct PortalPermissions {
 };
 
 struct PortalDeps {
-  store::Store& store;
   const Clock& clock;
   Random& random;
   directory::DirectoryService& directory;
@@ -58,6 +57,7 @@ struct PortalDeps {
   licensing::LicensingService& licensing;
   environments::EnvironmentService& environments;
   environments::Notifier& notifier;
+  environments::TenantSettingsService& tenant_settings;
   gate::SnapshotCache* gate;  // the troubleshooter answers 503 without it
   PortalPermissions can;
 };

@@ -270,14 +270,11 @@ json::object ChangedSwitches(const json::object& doc, const Form& form) {
   return patch;
 }
 
-environments::TenantSettingsService SettingsOf(PortalDeps& d) {
-  return environments::TenantSettingsService(d.store, d.clock, d.random);
-}
 
 http::Response TenantSettingsGet(PortalDeps& d, http::RouteContext& ctx) {
   Admin a;
   if (auto early = Authenticate(d, ctx, a, &d.can.tenant_settings_read)) return *early;
-  auto doc = SettingsOf(d).Get(a.tenant.id);
+  auto doc = d.tenant_settings.Get(a.tenant.id);
   if (!doc.ok()) return MessagePage(StatusFor(doc.status()), "Can't read the tenant settings", ShownMessage(ctx.request, doc.status()));
   return TenantSettingsForm(d, ctx, a, *doc, {}, 200);
 }
@@ -286,7 +283,7 @@ http::Response TenantSettingsPost(PortalDeps& d, http::RouteContext& ctx) {
   Admin a;
   Form form;
   if (auto early = BeginChange(d, ctx, d.can.tenant_settings_read, d.can.tenant_settings_write, a, form)) return *early;
-  auto settings = SettingsOf(d);
+  auto& settings = d.tenant_settings;
   auto doc = settings.Get(a.tenant.id);
   if (!doc.ok()) return MessagePage(StatusFor(doc.status()), "Can't read the tenant settings", ShownMessage(ctx.request, doc.status()));
   if (json::object patch = ChangedSwitches(*doc, form); !patch.empty()) {
@@ -393,24 +390,27 @@ http::Response CollaborationPost(PortalDeps& d, http::RouteContext& ctx) {
   Form form;
   if (auto early = BeginChange(d, ctx, d.can.policies_read, d.can.authorization_policy_write, a, form)) return *early;
   FieldErrors errors;
-  auto saved = d.policies.Update(a.Actor(), a.tenant.id, "Update external collaboration settings", [&](Policies& p) {
+  auto authorization = [&](directory::AuthorizationPolicy& policy) {
     for (const char* field : {"guestUserRoleId", "allowInvitesFrom"})
-      Apply(errors, field, directory::PatchAuthorizationPolicy(p.authorization, {{field, form.Get(field)}}));
+      Apply(errors, field, directory::PatchAuthorizationPolicy(policy, {{field, form.Get(field)}}));
     // Only when the form has it: a form from before the setting keeps it as it is.
     if (const std::string device = form.Get("allowDeviceCodeFlow"); !device.empty()) {
       json::value v = device == "true" ? json::value(true) : device == "false" ? json::value(false) : json::value(device);
-      Apply(errors, "allowDeviceCodeFlow",
-            directory::PatchAuthorizationPolicy(p.authorization, {{"allowDeviceCodeFlow", v}}));
+      Apply(errors, "allowDeviceCodeFlow", directory::PatchAuthorizationPolicy(policy, {{"allowDeviceCodeFlow", v}}));
     }
+    return AllApplied(errors);
+  };
+  auto domains = [&](directory::DomainRestrictions& restrictions) {
     // The mode first: switching it discards the old list, then the typed list applies.
     const std::string mode = form.Get("mode");
-    Apply(errors, "mode", directory::PatchDomainRestrictions(p.domains, {{"mode", mode}}));
+    Apply(errors, "mode", directory::PatchDomainRestrictions(restrictions, {{"mode", mode}}));
     json::array domains;
     if (mode != "allowAll")
       for (const std::string& domain : Lines(form.Get("domains"))) domains.emplace_back(domain);
-    Apply(errors, "domains", directory::PatchDomainRestrictions(p.domains, {{"domains", domains}}));
+    Apply(errors, "domains", directory::PatchDomainRestrictions(restrictions, {{"domains", domains}}));
     return AllApplied(errors);
-  });
+  };
+  auto saved = d.policies.UpdateCollaborationSettings(a.Actor(), a.tenant.id, authorization, domains);
   if (saved.ok()) return Redirect(a.base + "/external-collaboration?saved=1", 303);
   KeepGeneralError(ctx.request, errors, saved.status());
   auto stored = d.policies.Get(a.tenant.id);
@@ -707,10 +707,10 @@ http::Response CrossTenantDefaultPost(PortalDeps& d, http::RouteContext& ctx) {
   Form form;
   if (auto early = BeginChange(d, ctx, d.can.policies_read, d.can.cross_tenant_policy_write, a, form)) return *early;
   FieldErrors errors;
-  auto saved = d.policies.Update(a.Actor(), a.tenant.id, "Update cross-tenant access default", [&](Policies& p) {
+  auto saved = d.policies.UpdateCrossTenantDefault(a.Actor(), a.tenant.id, [&](directory::CrossTenantAccessPolicy& p) {
     for (const Direction& dir : kDirections)
       ApplyDirection(form, dir, errors,
-                     [&](const json::object& body) { return directory::PatchCrossTenantDefault(p.cross_tenant, body); });
+                     [&](const json::object& body) { return directory::PatchCrossTenantDefault(p, body); });
     return AllApplied(errors);
   });
   if (!saved.ok()) return CrossTenantRefused(d, ctx, a, form, errors, saved.status());
@@ -731,8 +731,6 @@ StatusOr<std::string> PartnerTenantId(PortalDeps& d, const Admin& a, std::string
     if (!tenant.ok()) return tenant.status();
     id = tenant->id;
   }
-  if (id == a.tenant.id)
-    return InvalidArgument("That is " + a.tenant.name + " itself: its own settings are the default settings.");
   return id;
 }
 
@@ -742,12 +740,7 @@ http::Response AddPartnerPost(PortalDeps& d, http::RouteContext& ctx) {
   if (auto early = BeginChange(d, ctx, d.can.policies_read, d.can.cross_tenant_policy_write, a, form)) return *early;
   auto id = PartnerTenantId(d, a, form.Get("organization"));
   if (!id.ok()) return CrossTenantRefused(d, ctx, a, form, {{"organization", ShownMessage(ctx.request, id.status())}}, id.status());
-  auto saved = d.policies.Update(a.Actor(), a.tenant.id, "Add cross-tenant access partner", [&](Policies& p) -> Status {
-    if (p.cross_tenant.Partner(*id))
-      return AlreadyExists("The organization " + *id + " is already in the list.", "Request_Conflict");
-    p.cross_tenant.partners.push_back({*id, std::nullopt, std::nullopt});
-    return OkStatus();
-  });
+  auto saved = d.policies.AddPartner(a.Actor(), a.tenant.id, *id);
   if (!saved.ok())
     return CrossTenantRefused(d, ctx, a, form, {{"organization", ShownMessage(ctx.request, saved.status())}}, saved.status());
   return Redirect(a.base + "/cross-tenant/" + *id, 303);
@@ -761,8 +754,8 @@ http::Response CloudsPost(PortalDeps& d, http::RouteContext& ctx) {
   json::array clouds;
   for (const std::string& cloud : form.All("cloud")) clouds.emplace_back(cloud);
   FieldErrors errors;
-  auto saved = d.policies.Update(a.Actor(), a.tenant.id, "Update cross-tenant access policy", [&](Policies& p) {
-    Apply(errors, "cloud", directory::PatchCrossTenantPolicy(p.cross_tenant, {{"allowedCloudEndpoints", clouds}}));
+  auto saved = d.policies.UpdateCrossTenantPolicy(a.Actor(), a.tenant.id, [&](directory::CrossTenantAccessPolicy& p) {
+    Apply(errors, "cloud", directory::PatchCrossTenantPolicy(p, {{"allowedCloudEndpoints", clouds}}));
     return AllApplied(errors);
   });
   if (!saved.ok()) return CrossTenantRefused(d, ctx, a, form, errors, saved.status());
@@ -821,7 +814,7 @@ void ApplyPartnerForm(const Form& form, directory::PartnerConfiguration& partner
   for (const Direction& dir : kDirections) {
     const std::string mode = form.Get(ModeField(dir));
     if (mode == "default") {
-      Apply(errors, ModeField(dir), directory::PatchPartner(partner, {{dir.graph, nullptr}}));
+      partner.*dir.partner_setting = std::nullopt;  // inherits the default
     } else if (mode == "custom") {
       ApplyDirection(form, dir, errors, [&](const json::object& body) { return directory::PatchPartner(partner, body); });
     } else {
@@ -836,13 +829,9 @@ http::Response PartnerPost(PortalDeps& d, http::RouteContext& ctx) {
   if (auto early = BeginChange(d, ctx, d.can.policies_read, d.can.cross_tenant_policy_write, a, form)) return *early;
   const std::string id = PartnerInPath(ctx);
   FieldErrors errors;
-  auto saved = d.policies.Update(a.Actor(), a.tenant.id, "Update cross-tenant access partner", [&](Policies& p) -> Status {
-    for (auto& partner : p.cross_tenant.partners)
-      if (partner.tenant_id == id) {
-        ApplyPartnerForm(form, partner, errors);
-        return AllApplied(errors);
-      }
-    return NotFound("No configuration for partner '" + id + "'.");
+  auto saved = d.policies.UpdatePartner(a.Actor(), a.tenant.id, id, [&](directory::PartnerConfiguration& partner) {
+    ApplyPartnerForm(form, partner, errors);
+    return AllApplied(errors);
   });
   if (saved.ok()) return Redirect(a.base + "/cross-tenant/" + id + "?saved=1", 303);
   auto policies = d.policies.Get(a.tenant.id);
@@ -857,14 +846,10 @@ http::Response PartnerRemovePost(PortalDeps& d, http::RouteContext& ctx) {
   Form form;
   if (auto early = BeginChange(d, ctx, d.can.policies_read, d.can.cross_tenant_policy_write, a, form)) return *early;
   const std::string id = PartnerInPath(ctx);
-  auto removed = d.policies.Update(a.Actor(), a.tenant.id, "Delete cross-tenant access partner", [&](Policies& p) {
-    return std::erase_if(p.cross_tenant.partners, [&](const auto& x) { return x.tenant_id == id; })
-               ? OkStatus()
-               : NotFound("No configuration for partner '" + id + "'.");
-  });
-  if (removed.status().code() == Code::kNotFound) return PartnerNotFound(a);
+  Status removed = d.policies.RemovePartner(a.Actor(), a.tenant.id, id);
+  if (removed.code() == Code::kNotFound) return PartnerNotFound(a);
   if (!removed.ok())
-    return MessagePage(StatusFor(removed.status()), "Can't remove the organization", ShownMessage(ctx.request, removed.status()));
+    return MessagePage(StatusFor(removed), "Can't remove the organization", ShownMessage(ctx.request, removed));
   return Redirect(a.base + "/cross-tenant?saved=1", 303);
 }
 

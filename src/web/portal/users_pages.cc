@@ -252,14 +252,6 @@ StatusOr<std::vector<directory::Group>> AllGroups(PortalDeps& d, const std::stri
   return out;
 }
 
-// Groups the user is a direct member of. DirectoryService has no read for
-// this, so it asks the store in a read transaction as Graph's memberOf does.
-StatusOr<std::vector<std::string>> DirectGroupIds(PortalDeps& d, const std::string& tenant_id,
-                                                  const std::string& user_id) {
-  GH_ASSIGN_OR_RETURN(auto tx, d.store.Begin(store::TxMode::kRead));
-  return tx->ListGroupsOf(tenant_id, user_id);
-}
-
 std::string GroupName(PortalDeps& d, const std::string& tenant_id, const std::string& group_id) {
   auto g = d.directory.GetGroup(tenant_id, group_id);
   return g.ok() ? g->display_name : group_id;
@@ -505,7 +497,7 @@ void FillGroupForm(Dict* form, const std::vector<directory::Group>& groups, cons
 }
 
 Status FillGroups(Page& p, PortalDeps& d, const Admin& a, const User& u, const Outcome& o) {
-  GH_ASSIGN_OR_RETURN(auto member_of, DirectGroupIds(d, a.tenant.id, u.id));
+  GH_ASSIGN_OR_RETURN(auto member_of, d.directory.GroupsOf(a.tenant.id, u.id));
   GH_ASSIGN_OR_RETURN(auto groups, AllGroups(d, a.tenant.id));
   const bool may_write = a.May(d.can.groups_write);
   auto* section = p.Section("GROUPS");

@@ -26,6 +26,10 @@ class GraphApiTest : public ::testing::Test {
     EXPECT_EQ(r.status, 201) << r.body;
     return std::string(TestEnv::Json(r).at("id").as_string());
   }
+  static std::string ToUpperCopy(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return s;
+  }
   void ExpectError(const http::Response& r, int status, const std::string& code = "") {
     EXPECT_EQ(r.status, status) << r.body;
     auto v = TestEnv::Json(r);
@@ -89,6 +93,29 @@ TEST_F(GraphApiTest, ErrorsQuotingBytesThatAreNotUtf8AreStillJson) {
   ExpectError(r, 404);
   ExpectError(env.Call("GET", "/v1.0", contoso.token), 404);  // the API's root is the API's too
   EXPECT_NE(r.body.find("\xEF\xBF\xBD"), std::string::npos) << r.body;
+}
+
+// The partner rules of PolicyService, through Graph (the portal calls the
+// same operations): another tenant's GUID, listed once; the one to change or
+// remove exists.
+TEST_F(GraphApiTest, CrossTenantPartnerRules) {
+  const std::string partners = "/v1.0/policies/crossTenantAccessPolicy/partners";
+  const std::string fab = fabrikam.res.tenant.id;
+  auto added = env.Call("POST", partners, contoso.token, R"({"tenantId":")" + ToUpperCopy(fab) + R"("})");
+  ASSERT_EQ(added.status, 201) << added.body;
+  EXPECT_EQ(TestEnv::Json(added).at("tenantId").as_string(), fab);  // stored lower-case
+  ExpectError(env.Call("POST", partners, contoso.token, R"({"tenantId":")" + fab + R"("})"), 409, "Request_Conflict");
+  ExpectError(env.Call("POST", partners, contoso.token, R"({"tenantId":")" + contoso.res.tenant.id + R"("})"), 400);
+  ExpectError(env.Call("POST", partners, contoso.token, R"({"tenantId":"fabrikam.test"})"), 400);
+  ExpectError(env.Call("POST", partners, contoso.token, R"({"inboundTrust":null})"), 400);
+  const std::string unknown = "/00000000-0000-4000-8000-00000000beef";
+  ExpectError(env.Call("PATCH", partners + unknown, contoso.token, R"({"b2bCollaborationInbound":null})"), 404,
+              "Request_ResourceNotFound");
+  ExpectError(env.Call("DELETE", partners + unknown, contoso.token), 404, "Request_ResourceNotFound");
+  EXPECT_EQ(env.Call("DELETE", partners + "/" + fab, contoso.token).status, 204);
+  ExpectError(env.Call("GET", partners + "/" + fab, contoso.token), 404, "Request_ResourceNotFound");
+  // Nothing refused was written: the list is empty again.
+  EXPECT_TRUE(TestEnv::Json(env.Call("GET", partners, contoso.token)).at("value").as_array().empty());
 }
 
 TEST_F(GraphApiTest, PagingFollowsNextLinkWithoutRepeats) {

@@ -219,15 +219,13 @@ TEST_F(PermissionsApiTest, AnAppWithNoGrantedPermissionCanDoNothing) {
   auto envs = TestEnv::Json(env.Call("GET", "/api/v1/environments", contoso.token)).at("value").as_array();
   ASSERT_FALSE(envs.empty());
   std::string env_id(envs[0].at("id").as_string());
-  auto made = environments::AppService(*env.store, env.clock, env.random)
-                  .Create(directory::Actor::System(), contoso.res.tenant.id, env_id,
+  auto made = env.apps->Create(directory::Actor::System(), contoso.res.tenant.id, env_id,
                           {"Expenses", "canvas", false, contoso.res.admin.id});
   ASSERT_TRUE(made.ok()) << made.status().ToString();
   ExpectDenied(env.Call("POST", "/api/v1/environments/" + env_id + "/apps/" + made->id + "/share", t,
                         R"({"everyone":true})"));
   ExpectDenied(env.Call("GET", "/api/v1/environments/" + env_id + "/apps", t));
-  auto after = environments::AppService(*env.store, env.clock, env.random)
-                   .Get(contoso.res.tenant.id, env_id, made->id);
+  auto after = env.apps->Get(contoso.res.tenant.id, env_id, made->id);
   ASSERT_TRUE(after.ok());
   EXPECT_FALSE(after->shared_with_everyone);
   // Granted Environment.ReadWrite.All by an administrator, it may share.

@@ -905,9 +905,9 @@ class PrivilegeMatrixTest : public ::testing::Test {
   // ---- requests
 
   void SetGuestLevel(const std::string& level) {
-    auto p = env.policies->Update(directory::Actor::System(), tenant, "Update authorization policy",
-                                  [&](directory::Policies& p) {
-                                    p.authorization.guest_user_role_id = level;
+    auto p = env.policies->UpdateAuthorizationPolicy(directory::Actor::System(), tenant,
+                                  [&](directory::AuthorizationPolicy& p) {
+                                    p.guest_user_role_id = level;
                                     return OkStatus();
                                   });
     if (!p.ok()) throw std::runtime_error(p.status().ToString());
@@ -985,10 +985,10 @@ class PrivilegeMatrixTest : public ::testing::Test {
   // Puts back what a route's `{}` may have changed for everyone after it: the authorization policy (who may
   // invite, the guest level) and the tenant settings.
   void Restore(const std::string& guest_level) {
-    auto p = env.policies->Update(directory::Actor::System(), tenant, "Update authorization policy",
-                                  [&](directory::Policies& p) {
-                                    p.authorization = directory::AuthorizationPolicy{};
-                                    p.authorization.guest_user_role_id = guest_level;
+    auto p = env.policies->UpdateAuthorizationPolicy(directory::Actor::System(), tenant,
+                                  [&](directory::AuthorizationPolicy& p) {
+                                    p = directory::AuthorizationPolicy{};
+                                    p.guest_user_role_id = guest_level;
                                     return OkStatus();
                                   });
     if (!p.ok()) throw std::runtime_error(p.status().ToString());

@@ -175,9 +175,9 @@ TEST_F(GuestMakerTest, SeedWalkthroughThroughTheApi) {
   r = env.Call("PATCH", "/v1.0/policies/authorizationPolicy", contoso.token,
                R"({"guestUserRoleId":"a0b1b346-4d3e-4e8b-98f8-753987be4970"})");
   if (r.status != 204) {  // the route is the lead's; fall back to the service
-    auto p = env.policies->Update(directory::Actor::System(), contoso.res.tenant.id, "Update authorization policy",
-                                  [](directory::Policies& p) {
-                                    p.authorization.guest_user_role_id =
+    auto p = env.policies->UpdateAuthorizationPolicy(directory::Actor::System(), contoso.res.tenant.id,
+                                  [](directory::AuthorizationPolicy& p) {
+                                    p.guest_user_role_id =
                                         std::string(directory::kGuestSameAsMembersRole);
                                     return OkStatus();
                                   });
@@ -284,9 +284,9 @@ TEST_F(GuestMakerTest, ShareWithEveryoneFollowsTheTenantSetting) {
                 .status,
             200);
   ASSERT_TRUE(env.policies
-                  ->Update(directory::Actor::System(), contoso.res.tenant.id, "Update authorization policy",
-                           [](directory::Policies& p) {
-                             p.authorization.guest_user_role_id = std::string(directory::kGuestSameAsMembersRole);
+                  ->UpdateAuthorizationPolicy(directory::Actor::System(), contoso.res.tenant.id,
+                                              [](directory::AuthorizationPolicy& p) {
+                             p.guest_user_role_id = std::string(directory::kGuestSameAsMembersRole);
                              return OkStatus();
                            })
                   .ok());

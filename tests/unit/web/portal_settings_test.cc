@@ -67,7 +67,7 @@ class PortalSettingsTest : public ::testing::Test {
 
   directory::Policies Policies() { return *env.policies->Get(tenant); }
   boost::json::object Settings() {
-    return *environments::TenantSettingsService(*env.store, env.clock, env.random).Get(tenant);
+    return *env.tenant_settings->Get(tenant);
   }
   bool GuestsMayMake() { return environments::SettingFlag(Settings(), "powerPlatform.powerApps.enableGuestsToMake"); }
 };

@@ -312,9 +312,9 @@ TEST_F(PortalUsersTest, ResendAndResetRedemption) {
 TEST_F(PortalUsersTest, TheInvitationServiceDecidesWhoMayResend) {
   auto guest = Guest("ann@partner.example", "Ann Lee");
   ASSERT_TRUE(env.policies
-                  ->Update(system, tenant, "Update authorization policy",
-                           [](directory::Policies& p) {
-                             p.authorization.allow_invites_from = directory::AllowInvitesFrom::kNone;
+                  ->UpdateAuthorizationPolicy(system, tenant,
+                                              [](directory::AuthorizationPolicy& p) {
+                             p.allow_invites_from = directory::AllowInvitesFrom::kNone;
                              return OkStatus();
                            })
                   .ok());
@@ -381,9 +381,10 @@ TEST_F(PortalUsersTest, APageNeedsUsersRead) {
 
   PortalPermissions can;
   can.users_read = api::RequireAny("User.Read.All", {}, {});
-  PortalDeps deps{*env.store,  env.clock,       env.random,   *env.directory, *env.policies,
-                  *env.signin, *env.invitations, env.bulk.get(), env.bulk_runner.get(), *env.licensing,
-                  *env.environments, *env.notifier, env.gate.get(), can};
+  PortalDeps deps{env.clock,         env.random,    *env.directory,  *env.policies,
+                  *env.signin,       *env.invitations, env.bulk.get(), env.bulk_runner.get(),
+                  *env.licensing,    *env.environments, *env.notifier, *env.tenant_settings,
+                  env.gate.get(),    can};
   http::Router narrowed(PortalPages(std::move(deps)), nullptr, api::RenderError);
   gh::testing::Browser same_session(narrowed, "127.0.0.6");
   same_session.cookies = browser.cookies;
