@@ -1,4 +1,4 @@
-// Hostile requests to every route of the server (api::AllRoutes: Graph v1.0,
+// Hostile requests to every route of the server (app::AllRoutes: Graph v1.0,
 // the admin API, OAuth and the pages) through the in-process router with a
 // real bearer token: above all the JSON bodies of the Graph and admin writes
 // (their parsers in api/json_body.cc, api/graph/wire.cc and each handler),
@@ -29,7 +29,7 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "api/routes.h"
+#include "app/routes.h"
 #include "fuzz_world.h"
 #include "support/app_consent.h"
 #include "support/browser.h"
@@ -119,7 +119,7 @@ void Setup(World& w) {
   }
 }
 
-// Where errors are Graph's JSON (api/routes.cc RenderError), pages elsewhere.
+// Where errors are Graph's JSON (app/routes.cc RenderError), pages elsewhere.
 bool IsApiPath(std::string_view p) {
   return p == "/v1.0" || p.starts_with("/v1.0/") || p == "/api" || p.starts_with("/api/");
 }
@@ -166,7 +166,7 @@ extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
   Setup(*world);
   if (std::getenv("GH_FUZZ_LIST_ROUTES")) {
     auto& s = *world->env().services;
-    for (const auto& r : gh::api::AllRoutes(s)) std::cerr << r.method << " " << r.pattern << "\n";
+    for (const auto& r : gh::app::AllRoutes(s)) std::cerr << r.method << " " << r.pattern << "\n";
   }
   return 0;
 }

@@ -17,7 +17,7 @@
 #include <iostream>
 #include <string>
 
-#include "cli/provision.h"
+#include "app/provision.h"
 #include "core/clock.h"
 #include "core/encoding.h"
 #include "core/random.h"
@@ -208,7 +208,7 @@ int main(int argc, char** argv) {
   invitations::BulkRunner runner(bulk, runner_options);
 
   const std::string tag = random.NewUuid().substr(0, 8);  // hex: always a valid domain label
-  cli::Provisioner provisioner(directory, clients);
+  app::Provisioner provisioner(directory, clients);
   auto tenant = Must(provisioner.CreateTenant({"Bench " + tag, "bench-" + ToLower(tag) + ".test",
                                                "admin@bench-" + ToLower(tag) + ".test", "Bench-Passw0rd!2026",
                                                directory::Cloud::kCommercial}),

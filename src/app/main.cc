@@ -11,10 +11,10 @@
 #include <thread>
 
 #include "api/oauth.h"
-#include "api/routes.h"
+#include "app/routes.h"
 #include "api/services.h"
 #include "cli/client_commands.h"
-#include "cli/provision.h"
+#include "app/provision.h"
 #include "core/address.h"
 #include "core/clock.h"
 #include "core/random.h"
@@ -371,10 +371,10 @@ int Serve(const CommonOptions& common, const ServeOptions& o) {
   services.bulk = &bulk;
   services.bulk_runner = &bulk_runner;
   api::BearerAuthenticator auth(services);
-  router = std::make_unique<http::Router>(api::AllRoutes(services), &auth, api::RenderError);
+  router = std::make_unique<http::Router>(app::AllRoutes(services), &auth, app::RenderError);
 
   if (o.demo) {
-    cli::Provisioner provisioner(*core.directory, *core.clients);
+    app::Provisioner provisioner(*core.directory, *core.clients);
     std::string creds = OrDie(provisioner.EnsureDemo((fs::path(common.data) / "demo-credentials.json").string()),
                               "creating the demo tenants");
     json::value v = json::parse(creds);
@@ -455,7 +455,7 @@ int Init(const CommonOptions& common, const InitOptions& o) {
   auto tls = OrDie(identity::EnsureLocalTls(common.data, {.keep_ca_key = o.keep_ca_key}),
                    "creating the local certificate authority");
   Core core(common);
-  cli::Provisioner provisioner(*core.directory, *core.clients);
+  app::Provisioner provisioner(*core.directory, *core.clients);
   auto res = OrDie(provisioner.CreateTenant({o.tenant, o.domain, o.admin, password, *cloud}), "creating the tenant");
   if (o.output == "json") {
     std::cout << json::serialize(json::object{{"tenantId", res.tenant.id},

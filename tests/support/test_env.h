@@ -10,9 +10,9 @@
 #include <string>
 
 #include "api/oauth.h"
-#include "api/routes.h"
+#include "app/routes.h"
 #include "api/services.h"
-#include "cli/provision.h"
+#include "app/provision.h"
 #include "core/clock.h"
 #include "core/random.h"
 #include "directory/directory_service.h"
@@ -96,7 +96,7 @@ class TestEnv {
     services->bulk_runner = bulk_runner.get();
     signin->SetClientGate(gate::MakeClientGate(*gate));
     auth = std::make_unique<api::BearerAuthenticator>(*services);
-    router = std::make_unique<http::Router>(api::AllRoutes(*services), auth.get(), api::RenderError);
+    router = std::make_unique<http::Router>(app::AllRoutes(*services), auth.get(), app::RenderError);
   }
   ~TestEnv() {
     router.reset();
@@ -107,13 +107,13 @@ class TestEnv {
   }
 
   struct TenantHandle {
-    cli::ProvisionResult res;
+    app::ProvisionResult res;
     std::string token;
   };
 
   // A tenant with an admin and an automation client, plus a token for it.
   TenantHandle Tenant(const std::string& name, const std::string& domain) {
-    cli::Provisioner p(*directory, *clients);
+    app::Provisioner p(*directory, *clients);
     auto res = p.CreateTenant({name, domain, "admin@" + domain, "Adm1n-Passw0rd!", directory::Cloud::kCommercial});
     if (!res.ok()) throw std::runtime_error(res.status().ToString());
     auto tok = tokens->ClientCredentials(domain, res->client_id, res->client_secret,

@@ -246,7 +246,7 @@ TEST_F(GuestMakerTest, PersonalAccountAndSovereignCloudGuests) {
   EXPECT_TRUE(Has(FailedIds(v), "account.organizational")) << v;
   EXPECT_TRUE(Check(alice.id, "makerPortal.signIn").at("allowed").as_bool());
 
-  cli::Provisioner p(*env.directory, *env.clients);
+  app::Provisioner p(*env.directory, *env.clients);
   auto gov = p.CreateTenant({"Gov", "gov.test", "admin@gov.test", "Adm1n-Passw0rd!", directory::Cloud::kGccHigh});
   ASSERT_TRUE(gov.ok()) << gov.status().ToString();
   auto greg = MakeGuest(contoso.res.tenant.id, "greg", "gov.test", env.tokens->Issuer(gov->tenant.id), "greg-home");

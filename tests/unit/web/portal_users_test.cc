@@ -385,7 +385,7 @@ TEST_F(PortalUsersTest, APageNeedsUsersRead) {
                   *env.signin,       *env.invitations, env.bulk.get(), env.bulk_runner.get(),
                   *env.licensing,    *env.environments, *env.notifier, *env.tenant_settings,
                   env.gate.get(),    can};
-  http::Router narrowed(PortalPages(std::move(deps)), nullptr, api::RenderError);
+  http::Router narrowed(PortalPages(std::move(deps)), nullptr, app::RenderError);
   gh::testing::Browser same_session(narrowed, "127.0.0.6");
   same_session.cookies = browser.cookies;
   auto r = same_session.Go("GET", UserPath(guest.id));

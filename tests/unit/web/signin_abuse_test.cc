@@ -11,7 +11,7 @@
 #include <regex>
 #include <thread>
 
-#include "api/routes.h"
+#include "app/routes.h"
 #include "identity/password_pool.h"
 #include "store/signin_repository.h"
 #include "support/browser.h"
@@ -244,7 +244,7 @@ TEST_F(SignupAbuseTest, SignUpCanBeTurnedOff) {
   signin.SetOtpSender([](store::Transaction&, const directory::Tenant&, const std::string&, const std::string&,
                          int64_t) { return Internal("must not send"); });
   http::Router router(SigninRoutes({signin, *env.directory, env.random, TestEnv::kBase, *env.tokens}), env.auth.get(),
-                      api::RenderError);
+                      app::RenderError);
   gh::testing::Browser b(router, "192.0.2.60");
   auto page = b.Go("GET", "/signup");
   EXPECT_EQ(page.status, 403);

@@ -14,7 +14,7 @@
 #include "licensing/licensing_service.h"
 #include "store/store.h"
 
-namespace gh::cli {
+namespace gh::app {
 
 struct ProvisionRequest {
   std::string tenant_name;
@@ -60,4 +60,4 @@ class Provisioner {
   identity::ClientRegistry& clients_;
 };
 
-}  // namespace gh::cli
+}  // namespace gh::app

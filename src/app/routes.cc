@@ -1,4 +1,4 @@
-#include "api/routes.h"
+#include "app/routes.h"
 
 #include "api/admin/routes.h"
 #include "api/graph/errors.h"
@@ -13,12 +13,14 @@
 #include "web/front_door.h"
 #include "web/static_files.h"
 
-namespace gh::api {
+namespace gh::app {
+
+namespace perm = api::perm;
 
 namespace {
 
 // The portal admits exactly whom the API admits.
-web::PortalDeps PortalDepsOf(Services& s) {
+web::PortalDeps PortalDepsOf(api::Services& s) {
   web::PortalPermissions can{
       .users_read = perm::UsersRead(),
       .users_write = perm::UsersWrite(),
@@ -46,14 +48,15 @@ web::PortalDeps PortalDepsOf(Services& s) {
 
 }  // namespace
 
-std::vector<http::Route> AllRoutes(Services& s) {
+std::vector<http::Route> AllRoutes(api::Services& s) {
   std::vector<http::Route> all;
-  for (auto part : {HealthRoutes(s), graph::UserRoutes(s), graph::GroupRoutes(s), graph::RoleRoutes(s),
+  namespace graph = api::graph;
+  namespace admin = api::admin;
+  for (auto part : {api::HealthRoutes(s), graph::UserRoutes(s), graph::GroupRoutes(s), graph::RoleRoutes(s),
                     graph::AuditRoutes(s), graph::ApplicationRoutes(s), graph::ServicePrincipalRoutes(s),
-                    graph::InvitationRoutes(s),
-                    graph::PolicyRoutes(s), OAuthRoutes(s),
-                    graph::LicenseRoutes(s), admin::SkuRoutes(s), admin::EnvironmentRoutes(s), admin::NotifyRoutes(s),
-                    admin::GateRoutes(s), admin::BulkInvitationRoutes(s),
+                    graph::InvitationRoutes(s), graph::PolicyRoutes(s), api::OAuthRoutes(s), graph::LicenseRoutes(s),
+                    admin::SkuRoutes(s), admin::EnvironmentRoutes(s), admin::NotifyRoutes(s), admin::GateRoutes(s),
+                    admin::BulkInvitationRoutes(s),
                     web::EnvironmentPages({s.signin, s.directory, s.environments, s.gate}),
                     web::SigninRoutes({s.signin, s.directory, s.random, s.public_base, s.tokens}),
                     web::RedeemRoutes({s.invitations, s.signin, s.random}), web::StaticFiles(), web::FrontDoorPages(),
@@ -66,13 +69,13 @@ std::vector<http::Route> AllRoutes(Services& s) {
 
 http::Response RenderError(const http::Request& req, const Status& s) {
   const std::string& p = req.path;
-  bool api = p == "/v1.0" || p.starts_with("/v1.0/") || p == "/api" || p.starts_with("/api/") ||
+  const bool is_api = p == "/v1.0" || p.starts_with("/v1.0/") || p == "/api" || p.starts_with("/api/") ||
              p.find("/oauth2/") != std::string::npos ||
              p.find("/discovery/") != std::string::npos || p.find("/oidc/") != std::string::npos;
-  if (api) return GraphError(req, s);
-  int status = HttpStatusFor(s);
+  if (is_api) return api::GraphError(req, s);
+  int status = api::HttpStatusFor(s);
   return web::MessagePage(status, status == 404 ? "Page not found" : "Something went wrong",
                           web::ShownMessage(req, s), "Home", "/");
 }
 
-}  // namespace gh::api
+}  // namespace gh::app

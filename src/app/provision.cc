@@ -1,4 +1,4 @@
-#include "cli/provision.h"
+#include "app/provision.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -11,7 +11,7 @@
 #include "directory/validation.h"
 #include "identity/secrets.h"
 
-namespace gh::cli {
+namespace gh::app {
 namespace json = boost::json;
 using directory::Actor;
 
@@ -184,4 +184,4 @@ StatusOr<std::string> Provisioner::EnsureDemoWorkspace(licensing::LicensingServi
   return res.redeem_url;
 }
 
-}  // namespace gh::cli
+}  // namespace gh::app
