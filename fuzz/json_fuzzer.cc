@@ -13,7 +13,7 @@
 #include <boost/json.hpp>
 
 #include "api/graph/wire.h"
-#include "api/json_body.h"
+#include "wire/json_reader.h"
 #include "fuzz_util.h"
 
 namespace {
@@ -25,7 +25,7 @@ void ExpectInvalidOr(const gh::Status& s) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  auto obj = gh::api::ParseJsonObject(gh::fuzz::AsText(data, size));
+  auto obj = gh::wire::ParseJsonObject(gh::fuzz::AsText(data, size));
   if (!obj.ok()) {
     GH_FUZZ_CHECK(obj.status().code() == gh::Code::kInvalidArgument, obj.status().ToString());
     return 0;
@@ -39,7 +39,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // A reader that takes each key with its own type accepts the body (keys
   // whose values no reader method reads are ignored).
   {
-    gh::api::FieldReader r(*obj, "microsoft.graph.fuzz");
+    gh::wire::FieldReader r(*obj, "microsoft.graph.fuzz");
     for (const auto& kv : *obj) {
       const boost::json::value& v = kv.value();
       if (v.is_string()) (void)r.String(kv.key());
@@ -53,7 +53,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   // A reader that misses one key refuses the body.
   if (!obj->empty()) {
-    gh::api::FieldReader r(*obj, "microsoft.graph.fuzz");
+    gh::wire::FieldReader r(*obj, "microsoft.graph.fuzz");
     bool first = true;
     for (const auto& kv : *obj) {
       if (!first) r.Ignore({kv.key()});
@@ -63,7 +63,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   // A reader that takes a key with the wrong type refuses the body.
   if (!obj->empty()) {
-    gh::api::FieldReader r(*obj, "microsoft.graph.fuzz");
+    gh::wire::FieldReader r(*obj, "microsoft.graph.fuzz");
     const auto& kv = *obj->begin();
     if (kv.value().is_string()) (void)r.Bool(kv.key());
     else (void)r.String(kv.key());

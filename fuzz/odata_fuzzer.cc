@@ -15,7 +15,7 @@
 //   - $top accepts only 1..999.
 #include <string>
 
-#include "directory/filter.h"
+#include "directory/model/filter.h"
 #include "fuzz_util.h"
 #include "http/message.h"
 #include "http/odata.h"

@@ -21,6 +21,7 @@
 #include "core/clock.h"
 #include "core/encoding.h"
 #include "core/random.h"
+#include "core/strings.h"
 #include "directory/directory_service.h"
 #include "identity/clients.h"
 #include "identity/keys.h"

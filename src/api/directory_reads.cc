@@ -2,7 +2,7 @@
 
 #include "api/handler_util.h"
 #include "api/permissions.h"
-#include "core/random.h"
+#include "core/strings.h"
 #include "gate/decision.h"
 #include "identity/signin.h"
 
@@ -16,7 +16,7 @@ Status AuthorizeDirectoryRead(Services& s, const http::RouteContext& ctx, Direct
   const bool get = read == DirectoryRead::kGetUser || read == DirectoryRead::kGetGroup;
   // Personal accounts share one tenant but are strangers to each other: it
   // has no directory to read, only each account's own profile.
-  if (p != nullptr && p->tenant_id == identity::kConsumersTenantId) {
+  if (p != nullptr && p->tenant_id == wire::kConsumersTenantId) {
     return read == DirectoryRead::kGetUser && p->kind == identity::PrincipalKind::kUser &&
                    ToLower(std::string(target)) == p->object_id
                ? OkStatus()

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "directory/model.h"
+#include "directory/model/types.h"
 #include "identity/graph_permissions.h"
 
 namespace gh::api {
@@ -112,7 +112,7 @@ http::Permission GroupsRead() {
                     {kUserAdmin, kHelpdesk, kLicenseAdmin, kPowerPlatformAdmin, kPrivilegedRoleAdmin});
 }
 // Privileged Role Administrators are admitted for role-assignable groups
-// only; the directory's rules (directory/privileges.h) refuse them the rest.
+// only; the directory's rules (directory/model/privileges.h) refuse them the rest.
 http::Permission GroupsWrite() {
   return RequireAny("Group.ReadWrite.All", {"Group.ReadWrite.All", "Directory.ReadWrite.All"},
                     {kUserAdmin, kPrivilegedRoleAdmin});

@@ -8,7 +8,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "directory/validation.h"
+#include "core/strings.h"
+#include "directory/model/validation.h"
 #include "identity/secrets.h"
 
 namespace gh::app {

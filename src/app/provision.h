@@ -5,7 +5,6 @@
 #include <vector>
 
 #include "core/clock.h"
-#include "core/random.h"
 #include "core/status.h"
 #include "directory/directory_service.h"
 #include "environments/environment_service.h"

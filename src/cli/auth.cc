@@ -14,7 +14,7 @@
 #include <sstream>
 #include <thread>
 
-#include "identity/signin.h"
+#include "wire/first_party.h"
 
 namespace gh::cli {
 namespace json = boost::json;
@@ -174,7 +174,7 @@ StatusOr<Connection> Connect(const ConnectionOptions& o) {
         return Unauthenticated("the saved sign-in expired: run `gatehouse login` again", "expired");
       GH_ASSIGN_OR_RETURN(auto resp, OAuthPost(*c.http, c.server, profile.tenant, "token",
                                                {{"grant_type", "refresh_token"},
-                                                {"client_id", std::string(identity::kCliClientId)},
+                                                {"client_id", std::string(wire::kCliClientId)},
                                                 {"refresh_token", profile.refresh_token},
                                                 {"scope", kCliScope}}));
       if (resp.status == 400 || resp.status == 401) {
@@ -204,7 +204,7 @@ Status DeviceLogin(const ConnectionOptions& o, std::ostream& err, const std::fun
     p.ca_cert = fs::absolute(p.ca_cert).string();  // later commands may run elsewhere
   }
   HttpClient http(HttpOptions{p.ca_cert, 10, o.timeout_seconds});
-  const std::string client_id(identity::kCliClientId);
+  const std::string client_id(wire::kCliClientId);
   GH_ASSIGN_OR_RETURN(auto start, OAuthPost(http, p.server, p.tenant, "devicecode",
                                             {{"client_id", client_id}, {"scope", kCliScope}}));
   if (start.status != 200) return ErrorFromResponse(start);

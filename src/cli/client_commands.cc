@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/commands_internal.h"
+#include "core/strings.h"
 #include "http/message.h"
 #include "identity/jwt.h"
 
@@ -47,15 +48,6 @@ void Err(const std::string& text) { std::cerr << text << "\n" << std::flush; }
 bool StdinIsTerminal() { return ::isatty(0) == 1; }
 bool StderrIsTerminal() { return ::isatty(2) == 1; }
 
-bool IsGuid(std::string_view s) {
-  if (s.size() != 36) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? s[i] != '-' : !std::isxdigit(static_cast<unsigned char>(s[i]))) return false;
-  }
-  return true;
-}
-
 std::string ODataQuote(std::string_view s) {
   std::string out = "'";
   for (char c : s) out += c == '\'' ? std::string("''") : std::string(1, c);
@@ -65,7 +57,7 @@ std::string ODataQuote(std::string_view s) {
 std::string Str(const json::value& v, std::string_view dotted_path) { return CellText(ValueAt(v, dotted_path)); }
 
 StatusOr<std::string> ResolveUserId(ApiClient& api, const std::string& ref) {
-  if (IsGuid(ref)) return ref;
+  if (IsUuid(ref)) return ref;
   auto byUpn = api.Get("/v1.0/users/" + Escape(ref) + "?$select=id");
   if (byUpn.ok()) return Str(*byUpn, "id");
   if (byUpn.status().code() != Code::kNotFound || ref.find('@') == std::string::npos) return byUpn.status();
@@ -77,7 +69,7 @@ StatusOr<std::string> ResolveUserId(ApiClient& api, const std::string& ref) {
 }
 
 StatusOr<std::string> ResolveGroupId(ApiClient& api, const std::string& ref) {
-  if (IsGuid(ref)) return ref;
+  if (IsUuid(ref)) return ref;
   GH_ASSIGN_OR_RETURN(auto groups, api.List("/v1.0/groups?$select=id,displayName&$filter=" +
                                                 Escape("displayName eq " + ODataQuote(ref)),
                                             false));
@@ -89,7 +81,7 @@ StatusOr<std::string> ResolveGroupId(ApiClient& api, const std::string& ref) {
 StatusOr<std::string> ResolvePrincipalId(ApiClient& api, const std::string& ref) {
   // A user is named by its id, UPN or mail; a name without '@' can only be a
   // group's (the users endpoint refuses it as a malformed id, not as unknown).
-  if (!IsGuid(ref) && ref.find('@') == std::string::npos) return ResolveGroupId(api, ref);
+  if (!IsUuid(ref) && ref.find('@') == std::string::npos) return ResolveGroupId(api, ref);
   auto user = ResolveUserId(api, ref);
   if (user.ok() || user.status().code() != Code::kNotFound) return user;
   auto group = ResolveGroupId(api, ref);

@@ -7,6 +7,7 @@
 #include "cli/access_check.h"
 #include "cli/commands_internal.h"
 #include "cli/settings_patch.h"
+#include "core/strings.h"
 #include "http/message.h"
 
 namespace gh::cli::internal {
@@ -281,7 +282,7 @@ void RegisterAdminCommands(Registrar& r, CLI::App& app) {
     GH_ASSIGN_OR_RETURN(auto c, Open(f));
     GH_ASSIGN_OR_RETURN(auto target, ResolveEnvironment(*c.api, w->env));
     json::object body{{"action", w->action}, {"environmentId", Str(target, "id")}};
-    if (IsGuid(w->user)) body["userId"] = w->user;
+    if (IsUuid(w->user)) body["userId"] = w->user;
     else if (w->user.find("#EXT#") != std::string::npos || w->user.find('@') == std::string::npos)
       body["userPrincipalName"] = w->user;
     else {  // an address: a member's UPN or a guest's mail; the directory tells which
@@ -290,12 +291,13 @@ void RegisterAdminCommands(Registrar& r, CLI::App& app) {
       else body["mail"] = w->user;
     }
     GH_ASSIGN_OR_RETURN(auto answer, c.api->Post("/api/v1/access/check", body));
-    AccessCheckReport report = ParseAccessCheck(answer);
+    auto report = wire::AccessCheckFromJson(answer);
+    if (!report.ok()) return Internal("The server's access check answer is not one this client reads: " +
+                                      report.status().message());
     if (format == OutputFormat::kJson) Out(PrettyJson(answer));
-    else Out(RenderAccessCheck(report, w->user + " in " + Str(target, "displayName")));
-    if (!report.allowed)
-      return PermissionDenied(w->user + " may not " + (report.action.empty() ? w->action : report.action) + " in " +
-                              Str(target, "displayName"));
+    else Out(RenderAccessCheck(*report, w->user + " in " + Str(target, "displayName")));
+    if (!report->allowed)
+      return PermissionDenied(w->user + " may not " + report->action + " in " + Str(target, "displayName"));
     return OkStatus();
   });
   why->add_option("user", w->user, "User id, userPrincipalName or mail")->required();

@@ -3,6 +3,7 @@
 
 #include "cli/commands_internal.h"
 #include "core/random.h"
+#include "core/strings.h"
 #include "http/message.h"
 
 namespace gh::cli::internal {
@@ -239,7 +240,7 @@ void RegisterDirectoryCommands(Registrar& r, CLI::App& app) {
     if (auto held = ResolveSku(skus, ref); held.ok()) {
       GH_RETURN_IF_ERROR(c.api->Patch("/api/v1/skus/" + Escape(*held), seats).status());
     } else {
-      seats[IsGuid(ref) ? "skuId" : "skuPartNumber"] = ref;
+      seats[IsUuid(ref) ? "skuId" : "skuPartNumber"] = ref;
       GH_RETURN_IF_ERROR(c.api->Post("/api/v1/skus", seats).status());
     }
     Err(ref + ": " + std::to_string(l->seats) + " seat(s)");

@@ -1,7 +1,7 @@
 // Group commands: list, create (security or Microsoft 365), add a member —
 // what environment security groups and the Microsoft 365 checks ask for.
 #include "cli/commands_internal.h"
-#include "directory/validation.h"
+#include "directory/model/validation.h"
 
 namespace gh::cli::internal {
 namespace json = boost::json;

@@ -61,7 +61,6 @@ void Err(const std::string& text);  // stderr, with a newline
 bool StdinIsTerminal();
 bool StderrIsTerminal();
 
-bool IsGuid(std::string_view s);
 std::string ODataQuote(std::string_view s);  // 'it''s'
 std::string Str(const boost::json::value& v, std::string_view dotted_path);
 

@@ -6,6 +6,7 @@
 
 #include "cli/commands_internal.h"
 #include "cli/settings_patch.h"
+#include "core/strings.h"
 #include "http/message.h"
 
 namespace gh::cli::internal {
@@ -119,7 +120,7 @@ void RegisterPolicyCommands(Registrar& r, CLI::App& app) {
   CLI::App* xset = r.Command(cross, "set", "Allow or block B2B collaboration with a partner organisation", false,
                              [&f, x, cta]() -> Status {
     if (x->inbound.empty() && x->outbound.empty()) return UsageError("give --inbound and/or --outbound");
-    if (!IsGuid(x->tenant)) return UsageError("the partner is given by its tenant id (a GUID), not '" + x->tenant + "'");
+    if (!IsUuid(x->tenant)) return UsageError("the partner is given by its tenant id (a GUID), not '" + x->tenant + "'");
     json::object patch;
     if (!x->inbound.empty()) {
       GH_ASSIGN_OR_RETURN(patch["b2bCollaborationInbound"], B2BSetting("inbound", x->inbound));

@@ -81,7 +81,6 @@ std::string FormatTable(const std::vector<std::string>& headers, const std::vect
   return out;
 }
 
-std::string CsvField(std::string_view field) { return gh::CsvField(field); }
 
 std::string FormatCsv(const std::vector<std::string>& headers, const std::vector<std::vector<std::string>>& rows) {
   std::string out;

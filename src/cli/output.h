@@ -37,10 +37,8 @@ std::string CellText(const boost::json::value* v);
 // apart, header row first; no trailing spaces. Every line ends with '\n'.
 std::string FormatTable(const std::vector<std::string>& headers, const std::vector<std::vector<std::string>>& rows);
 
-// RFC 4180: fields with a comma, quote, CR or LF are quoted, quotes doubled;
-// lines end with CRLF; the header row comes first. A value a spreadsheet
-// would evaluate (starting with = + - @ TAB or CR) is neutralised: core/csv_field.h.
-std::string CsvField(std::string_view field);
+// RFC 4180 (one field: core/csv_field.h, also neutralising what a spreadsheet
+// would evaluate); lines end with CRLF; the header row comes first.
 std::string FormatCsv(const std::vector<std::string>& headers, const std::vector<std::vector<std::string>>& rows);
 
 // Renders `rows` (a JSON array of objects) in `format`: JSON prints the array

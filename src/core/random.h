@@ -41,9 +41,4 @@ class SeededRandom final : public Random {
   uint64_t state_;
 };
 
-bool IsUuid(std::string_view s);
-std::string ToLower(std::string_view s);
-// Without leading and trailing spaces, tabs and line breaks.
-std::string Trim(std::string_view s);
-
 }  // namespace gh

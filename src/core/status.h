@@ -48,6 +48,8 @@ class [[nodiscard]] Status {
 
 inline Status OkStatus() { return {}; }
 inline Status InvalidArgument(std::string m, std::string r = {}) { return {Code::kInvalidArgument, std::move(m), std::move(r)}; }
+// A request that is malformed or breaks a rule of its shape (Graph's "Request_BadRequest").
+inline Status BadRequest(std::string m) { return InvalidArgument(std::move(m), "Request_BadRequest"); }
 inline Status NotFound(std::string m, std::string r = {}) { return {Code::kNotFound, std::move(m), std::move(r)}; }
 inline Status AlreadyExists(std::string m, std::string r = {}) { return {Code::kAlreadyExists, std::move(m), std::move(r)}; }
 inline Status FailedPrecondition(std::string m, std::string r = {}) { return {Code::kFailedPrecondition, std::move(m), std::move(r)}; }

@@ -3,8 +3,9 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
-#include "directory/privileges.h"
-#include "directory/validation.h"
+#include "core/strings.h"
+#include "directory/model/privileges.h"
+#include "directory/model/validation.h"
 
 namespace gh::directory {
 namespace {

@@ -4,7 +4,7 @@
 // transaction. Callers have already been authenticated and admitted for the
 // kind of operation by the route table; this module checks the data
 // (validity, uniqueness, tenant confinement) and who may act on this target
-// (directory/privileges.h: privileged users, role-assignable groups).
+// (directory/model/privileges.h: privileged users, role-assignable groups).
 #include <functional>
 #include <optional>
 #include <string>
@@ -13,8 +13,8 @@
 #include "core/clock.h"
 #include "core/random.h"
 #include "core/status.h"
-#include "directory/actor.h"
-#include "directory/model.h"
+#include "directory/model/actor.h"
+#include "directory/model/types.h"
 #include "store/store.h"
 
 namespace gh::directory {
@@ -150,7 +150,7 @@ class DirectoryService {
   AuditEntry Audit(const Actor& actor, const std::string& tenant_id, std::string category, std::string activity,
                    std::string target_type, const std::string& target_id, const std::string& target_name);
   StatusOr<User> FindUser(store::Transaction& tx, const std::string& tenant_id, const std::string& id_or_upn);
-  // The privilege rules (directory/privileges.h) for the sensitive fields `p` changes on `u`.
+  // The privilege rules (directory/model/privileges.h) for the sensitive fields `p` changes on `u`.
   static Status CheckSensitive(store::Transaction& tx, const Actor& actor, const User& u, const UserPatch& p);
   Status CheckUpnDomain(store::Transaction& tx, const std::string& tenant_id, const std::string& upn);
 

@@ -1,5 +1,7 @@
 #include "directory/policy_service.h"
 
+#include "core/strings.h"
+#include "wire/policies.h"
 #include <algorithm>
 
 namespace gh::directory {
@@ -24,7 +26,7 @@ StatusOr<Policies> PolicyService::GetIn(store::Transaction& tx, const std::strin
     GH_RETURN_IF_ERROR(tx.GetTenant(tenant_id).status());
     return Policies{};
   }
-  return PoliciesFromStorage(*doc);
+  return wire::PoliciesFromStorage(*doc);
 }
 
 StatusOr<Policies> PolicyService::Get(const std::string& tenant_id) {
@@ -131,7 +133,7 @@ StatusOr<Policies> PolicyService::Update(const Actor& actor, const std::string& 
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   GH_ASSIGN_OR_RETURN(Policies p, GetIn(*tx, tenant_id));
   GH_RETURN_IF_ERROR(change(p));
-  std::string body = PoliciesToStorage(p);
+  std::string body = wire::PoliciesToStorage(p);
   if (body.size() > 25'000)
     return InvalidArgument("Failure to update policy due to object limit: policies are limited to 25 KB.",
                            "Request_BadRequest");

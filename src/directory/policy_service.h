@@ -20,7 +20,7 @@
 #include "core/clock.h"
 #include "core/random.h"
 #include "directory/directory_service.h"
-#include "directory/policies.h"
+#include "directory/model/policies.h"
 #include "store/store.h"
 
 namespace gh::directory {

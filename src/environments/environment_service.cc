@@ -6,7 +6,8 @@
 #include <set>
 
 #include "core/encoding.h"
-#include "directory/validation.h"
+#include "core/strings.h"
+#include "directory/model/validation.h"
 #include "licensing/licensing_service.h"
 #include "store/environments_repository.h"
 
@@ -16,8 +17,6 @@ namespace json = boost::json;
 using directory::Actor;
 
 constexpr std::string_view kCategory = "EnvironmentManagement";
-
-Status BadRequest(std::string message) { return InvalidArgument(std::move(message), "Request_BadRequest"); }
 
 std::string Slug(std::string_view text) {
   std::string out;

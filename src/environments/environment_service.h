@@ -30,7 +30,7 @@
 #include "core/random.h"
 #include "core/status.h"
 #include "directory/directory_service.h"
-#include "environments/model.h"
+#include "environments/model/types.h"
 #include "store/store.h"
 
 namespace gh::environments {

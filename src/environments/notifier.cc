@@ -1,5 +1,6 @@
 #include "environments/notifier.h"
 
+#include "core/strings.h"
 #include <boost/json.hpp>
 
 namespace gh::environments {

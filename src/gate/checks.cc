@@ -2,7 +2,8 @@
 
 #include <algorithm>
 
-#include "core/random.h"  // ToLower
+#include "core/strings.h"
+#include "wire/policies.h"
 
 namespace gh::gate {
 namespace {
@@ -502,7 +503,7 @@ Check InviteDomain(const CheckContext& c) {
   return Fail("invite.domain", r.message,
               {"Allow the domain in the collaboration restrictions.",
                "PATCH /api/v1/collaborationRestrictions " +
-                   boost::json::serialize(directory::DomainRestrictionsToJson(allowed)),
+                   boost::json::serialize(wire::DomainRestrictionsToJson(allowed)),
                "gatehouse policy domains allow " + domain});
 }
 

@@ -1,5 +1,6 @@
 #include "gate/snapshot.h"
 
+#include "core/strings.h"
 #include <sys/mman.h>
 
 #include <algorithm>
@@ -9,11 +10,6 @@
 
 namespace gh::gate {
 namespace {
-
-std::string Lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 // Ancestors (transitive parents) of every group; cycles are refused by the
 // directory, but a visited set keeps a corrupt store from looping here.
@@ -200,8 +196,8 @@ UserNames IndexUserNames(const std::vector<UserFacts>& users) {
   n.by_upn.reserve(users.size());
   for (uint32_t i = 0; i < users.size(); ++i) {
     n.by_id.emplace(users[i].id, i);
-    n.by_upn.emplace(Lower(users[i].user_principal_name), i);
-    if (!users[i].mail.empty()) n.by_mail.emplace(Lower(users[i].mail), i);
+    n.by_upn.emplace(ToLower(users[i].user_principal_name), i);
+    if (!users[i].mail.empty()) n.by_mail.emplace(ToLower(users[i].mail), i);
   }
   return n;
 }
@@ -325,8 +321,8 @@ std::shared_ptr<const Snapshot> Snapshot::WithUser(const UserFacts& user) const 
   std::string old_upn, old_mail;  // lower-case; empty for a new user
   if (i != kNoIndex) {
     // Same id, same index.
-    old_upn = Lower(dir->user(i).user_principal_name);
-    old_mail = Lower(dir->user(i).mail);
+    old_upn = ToLower(dir->user(i).user_principal_name);
+    old_mail = ToLower(dir->user(i).mail);
   } else {
     i = dir->user_count++;
     if (i % kUserChunkSize == 0) dir->user_chunks.push_back(std::make_shared<const UserChunk>());
@@ -338,8 +334,8 @@ std::shared_ptr<const Snapshot> Snapshot::WithUser(const UserFacts& user) const 
     auto ids = std::make_shared<IdIndex>(*dir->user_by_id);
     ids->Add(user.id, i);
     dir->user_by_id = std::move(ids);
-    add(dir->user_by_upn, Lower(user.user_principal_name));  // indexed even when empty, as Build does
-    old_upn = Lower(user.user_principal_name);               // so the rename below is a no-op
+    add(dir->user_by_upn, ToLower(user.user_principal_name));  // indexed even when empty, as Build does
+    old_upn = ToLower(user.user_principal_name);               // so the rename below is a no-op
   }
   auto& chunk = dir->user_chunks[i >> kUserChunkBits];
   std::vector<UserFacts> records = chunk->users;
@@ -347,8 +343,8 @@ std::shared_ptr<const Snapshot> Snapshot::WithUser(const UserFacts& user) const 
   if (slot < records.size()) records[slot] = user;
   else records.push_back(user);
   chunk = MakeUserChunks(std::move(records)).front();
-  rename(dir->user_by_upn, old_upn, Lower(user.user_principal_name), i);
-  rename(dir->user_by_mail, old_mail, Lower(user.mail), i);
+  rename(dir->user_by_upn, old_upn, ToLower(user.user_principal_name), i);
+  rename(dir->user_by_mail, old_mail, ToLower(user.mail), i);
   s->dir_ = std::move(dir);
   ++s->version_;
   return s;
@@ -377,7 +373,7 @@ uint32_t Snapshot::FindUser(const std::string& id) const {
 
 uint32_t Snapshot::FindUserByAnyName(const std::string& name) const {
   if (uint32_t i = FindUser(name); i != kNoIndex) return i;
-  std::string key = Lower(name);
+  std::string key = ToLower(name);
   if (uint32_t i = Find(*dir_->user_by_upn, key); i != kNoIndex) return i;
   return Find(*dir_->user_by_mail, key);
 }

@@ -22,9 +22,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "directory/model.h"
-#include "directory/policies.h"
-#include "environments/model.h"
+#include "directory/model/types.h"
+#include "directory/model/policies.h"
+#include "environments/model/types.h"
 
 namespace gh::gate {
 

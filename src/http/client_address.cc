@@ -1,6 +1,7 @@
 #include "http/client_address.h"
 
 #include "core/address.h"
+#include "core/strings.h"
 
 #include <arpa/inet.h>
 
@@ -17,12 +18,6 @@ bool PrefixMatches(const std::array<uint8_t, 16>& a, const std::array<uint8_t, 1
   if (rest == 0) return true;
   uint8_t mask = static_cast<uint8_t>(0xff << (8 - rest));
   return (a[static_cast<size_t>(full)] & mask) == (b[static_cast<size_t>(full)] & mask);
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 // One X-Forwarded-For hop without its port: "[v6]:port" → "v6",
@@ -43,7 +38,7 @@ std::string_view StripPort(std::string_view hop) {
 StatusOr<TrustedProxies> TrustedProxies::Parse(const std::vector<std::string>& entries) {
   TrustedProxies out;
   for (const std::string& raw : entries) {
-    std::string_view entry = Trim(raw);
+    std::string_view entry = TrimView(raw, " \t");
     if (entry.empty()) continue;
     size_t slash = entry.find('/');
     auto address = ParseIpAddress(entry.substr(0, slash));
@@ -84,7 +79,7 @@ std::string TrustedProxies::ClientAddress(std::string_view peer,
   for (std::string_view header : forwarded_for) {
     while (!header.empty()) {
       size_t comma = header.find(',');
-      hops.push_back(Trim(header.substr(0, comma)));
+      hops.push_back(TrimView(header.substr(0, comma), " \t"));
       header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
     }
   }

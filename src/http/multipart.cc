@@ -1,31 +1,20 @@
 #include "http/multipart.h"
 
+#include "core/strings.h"
 #include <algorithm>
 #include <cctype>
 
 namespace gh::http {
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // The value of `param` in a header value like `form-data; name="a"; filename="b.csv"`.
 std::string Param(std::string_view header, std::string_view param) {
   size_t pos = 0;
   while ((pos = header.find(';', pos)) != std::string_view::npos) {
-    std::string_view rest = Trim(header.substr(pos + 1));
+    std::string_view rest = TrimView(header.substr(pos + 1), " \t");
     size_t eq = rest.find('=');
-    if (eq != std::string_view::npos && Lower(Trim(rest.substr(0, eq))) == param) {
-      std::string_view v = Trim(rest.substr(eq + 1));
+    if (eq != std::string_view::npos && ToLower(TrimView(rest.substr(0, eq), " \t")) == param) {
+      std::string_view v = TrimView(rest.substr(eq + 1), " \t");
       if (!v.empty() && v.front() == '"') {
         std::string out;
         for (size_t i = 1; i < v.size() && v[i] != '"'; ++i) {
@@ -46,7 +35,7 @@ const Status kMalformed = InvalidArgument("The multipart/form-data body is malfo
 }  // namespace
 
 std::optional<std::string> MultipartBoundary(std::string_view content_type) {
-  if (!Lower(Trim(content_type.substr(0, content_type.find(';')))).starts_with("multipart/form-data"))
+  if (!ToLower(TrimView(content_type.substr(0, content_type.find(';')), " \t")).starts_with("multipart/form-data"))
     return std::nullopt;
   std::string b = Param(content_type, "boundary");
   if (b.empty() || b.size() > 70) return std::nullopt;
@@ -73,8 +62,8 @@ StatusOr<std::vector<FormPart>> ParseMultipart(std::string_view body, std::strin
       headers = eol == std::string_view::npos ? std::string_view() : headers.substr(eol + 2);
       size_t colon = line.find(':');
       if (colon == std::string_view::npos) return kMalformed;
-      std::string name = Lower(Trim(line.substr(0, colon)));
-      std::string_view value = Trim(line.substr(colon + 1));
+      std::string name = ToLower(TrimView(line.substr(0, colon), " \t"));
+      std::string_view value = TrimView(line.substr(colon + 1), " \t");
       if (name == "content-disposition") {
         part.name = Param(value, "name");
         part.filename = Param(value, "filename");

@@ -5,7 +5,7 @@
 #include <memory>
 #include <set>
 
-#include "core/random.h"
+#include "core/strings.h"
 
 namespace gh::http {
 namespace {
@@ -353,12 +353,6 @@ class FilterParser {
   size_t next_ = 0;
 };
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 }  // namespace
 
 StatusOr<FilterPtr> ParseFilter(std::string_view text, const PropertySet& allowed,
@@ -378,7 +372,7 @@ StatusOr<std::vector<std::string>> ParseSelect(std::string_view text, const Prop
   std::string_view rest = text;
   while (true) {
     size_t comma = rest.find(',');
-    std::string_view item = Trim(rest.substr(0, comma));
+    std::string_view item = TrimView(rest.substr(0, comma), " \t");
     if (item.empty()) {
       return InvalidArgument("Parsing OData Select and Expand failed: Term '" + std::string(text) +
                                  "' is not valid in a $select or $expand expression.",

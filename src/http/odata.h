@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "core/status.h"
-#include "directory/filter.h"
+#include "directory/model/filter.h"
 #include "http/message.h"
 
 namespace gh::http {

@@ -36,6 +36,7 @@
 #include <thread>
 
 #include "core/random.h"
+#include "core/strings.h"
 
 namespace gh::http {
 

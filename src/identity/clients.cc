@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/strings.h"
 #include "identity/graph_permissions.h"
 #include "identity/secrets.h"
 #include "identity/token_service.h"  // kGraphAppId

@@ -9,7 +9,7 @@
 #include "core/random.h"
 #include "core/status.h"
 #include "directory/directory_service.h"
-#include "directory/model.h"
+#include "directory/model/types.h"
 #include "store/store.h"
 
 namespace gh::identity {

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "core/encoding.h"
+#include "core/strings.h"
 #include "identity/graph_permissions.h"
 #include "identity/token_service.h"  // kGraphResource, kGraphAppId
 
@@ -23,8 +24,6 @@ void AddUnique(std::vector<std::string>& v, std::string_view x) {
 }
 
 Status InvalidScope(std::string message) { return Status(Code::kInvalidArgument, std::move(message), "invalid_scope"); }
-Status BadRequest(std::string message) { return InvalidArgument(std::move(message), "Request_BadRequest"); }
-
 bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && ToLower(std::string(s.substr(0, prefix.size()))) == prefix;
 }

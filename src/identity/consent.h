@@ -25,7 +25,7 @@
 #include "core/random.h"
 #include "core/status.h"
 #include "directory/directory_service.h"
-#include "directory/model.h"
+#include "directory/model/types.h"
 #include "store/consent_repository.h"
 #include "store/store.h"
 

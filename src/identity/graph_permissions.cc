@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <array>
 
-#include "core/random.h"  // ToLower
-#include "directory/model.h"
+#include "core/strings.h"
+#include "directory/model/types.h"
 #include "identity/signin.h"  // the built-in client ids
 
 namespace gh::identity {
@@ -218,8 +218,8 @@ const std::vector<std::string>& PreauthorizedScopes(std::string_view client_id) 
   // The seed's client surfaces sign people in and read their own profile.
   static const std::vector<std::string> kSurface = {"openid", "profile", "email", "offline_access", "User.Read"};
   const std::string id = ToLower(std::string(client_id));
-  if (id == kCliClientId) return kCli;
-  for (std::string_view surface : {kUsdClientId, kOutlookAppClientId, kCustomerVoiceClientId, kMakerPortalClientId})
+  if (id == wire::kCliClientId) return kCli;
+  for (std::string_view surface : {wire::kUsdClientId, wire::kOutlookAppClientId, wire::kCustomerVoiceClientId, wire::kMakerPortalClientId})
     if (id == surface) return kSurface;
   return kNone;
 }

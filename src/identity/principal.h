@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "directory/actor.h"
+#include "directory/model/actor.h"
 
 namespace gh::identity {
 

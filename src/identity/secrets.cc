@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "core/encoding.h"
+#include "core/strings.h"
 
 namespace gh::identity {
 

@@ -11,7 +11,7 @@
 
 #include "core/random.h"
 #include "core/status.h"
-#include "directory/validation.h"
+#include "directory/model/validation.h"
 
 namespace gh::identity {
 
@@ -46,7 +46,7 @@ StatusOr<std::string> HashPassword(std::string_view password, Random& random);
 // for anything else, including malformed or non-Argon2id encodings.
 bool VerifyPassword(std::string_view password, std::string_view encoded);
 
-// The password policy is the directory's (directory/validation.h).
+// The password policy is the directory's (directory/model/validation.h).
 using directory::ValidatePasswordStrength;
 
 }  // namespace gh::identity

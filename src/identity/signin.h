@@ -4,7 +4,9 @@
 // this server, personal account in the `consumers` tenant, or email one-time
 // passcode), password verification with lockout, authorization codes with
 // PKCE, refresh tokens with rotation and reuse detection, and the device
-// authorization grant (RFC 8628).
+// authorization grant (RFC 8628). One service, two files: signin.cc (the
+// interactive side) and signin_grants.cc (consent, codes, tokens, refresh,
+// device).
 //
 // A session belongs to the identity where the user authenticated (their home
 // tenant); PrincipalIn() maps it to the object that represents them in a
@@ -22,28 +24,18 @@
 #include "core/random.h"
 #include "core/status.h"
 #include "directory/directory_service.h"
-#include "directory/model.h"
+#include "directory/model/types.h"
 #include "identity/consent.h"
 #include "identity/password_pool.h"
 #include "identity/token_service.h"
 #include "store/signin_repository.h"
 #include "store/store.h"
+#include "wire/first_party.h"
 
 namespace gh::identity {
 
-// The `consumers` tenant that holds personal (outlook.com-style) accounts.
-inline constexpr std::string_view kConsumersTenantId = "9188040d-6c67-4c5b-b112-36a304b66dad";
+// The consumers tenant and the first-party client ids: wire/first_party.h.
 const std::vector<std::string>& ConsumerDomains();  // outlook.com, hotmail.com, live.com, msn.com
-
-// First-party public client every tenant knows: the gatehouse CLI (device code).
-inline constexpr std::string_view kCliClientId = "2b7e4a63-5d0c-4c58-9a7e-6f8a1d4b3c21";
-// First-party client surfaces the seed names (built into every tenant, public
-// clients with PKCE; redirect URI "http://localhost/<surface>"). Guests are
-// refused some of them by the gate (SetClientGate).
-inline constexpr std::string_view kUsdClientId = "6c1a6f3e-0b9d-4f0e-9c55-2a0d7b1e5501";             // Unified Service Desk
-inline constexpr std::string_view kOutlookAppClientId = "6c1a6f3e-0b9d-4f0e-9c55-2a0d7b1e5502";      // Dynamics 365 App for Outlook
-inline constexpr std::string_view kCustomerVoiceClientId = "6c1a6f3e-0b9d-4f0e-9c55-2a0d7b1e5503";   // Dynamics 365 Customer Voice
-inline constexpr std::string_view kMakerPortalClientId = "6c1a6f3e-0b9d-4f0e-9c55-2a0d7b1e5504";     // the maker portal
 
 struct SigninConfig {
   int64_t session_ttl_ms = 12LL * 3600 * 1000;

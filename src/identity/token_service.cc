@@ -4,6 +4,7 @@
 #include <boost/json/array.hpp>
 
 #include "core/random.h"  // Trim
+#include "core/strings.h"
 #include "identity/jwt.h"
 #include "identity/secrets.h"
 

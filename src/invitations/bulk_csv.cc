@@ -5,19 +5,11 @@
 #include <algorithm>
 #include <cctype>
 
-#include "core/csv_field.h"
 #include "core/encoding.h"  // IsValidUtf8
-#include "core/random.h"    // ToLower
+#include "core/strings.h"
 
 namespace gh::invitations {
 namespace {
-
-std::string Trim(std::string_view s) {
-  size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return std::string(s.substr(b, e - b));
-}
 
 // Length of the UTF-8 sequence starting with `lead`; 0 when `lead` can't start
 // one. Only to find a sequence cut by the end of a piece: whether the bytes
@@ -266,6 +258,5 @@ BulkRow RowOf(const BulkLayout& layout, int64_t number, const std::vector<std::s
   return row;
 }
 
-std::string CsvField(std::string_view value) { return gh::CsvField(value); }
 
 }  // namespace gh::invitations

@@ -96,8 +96,4 @@ BulkRow RowOf(const BulkLayout& layout, int64_t number, const std::vector<std::s
 // True when the record has no fields or only empty ones (a row of commas).
 bool IsEmptyRecord(const std::vector<std::string>& fields);
 
-// One CSV field for writing results: quoted when it needs to be (RFC 4180)
-// and neutralised against formula injection (core/csv_field.h).
-std::string CsvField(std::string_view value);
-
 }  // namespace gh::invitations

@@ -10,7 +10,9 @@
 #include <set>
 #include <unordered_map>
 
+#include "core/csv_field.h"
 #include "core/encoding.h"
+#include "core/strings.h"
 #include "directory/directory_service.h"
 
 namespace gh::invitations {

@@ -7,9 +7,10 @@
 #include <map>
 
 #include "core/encoding.h"
+#include "core/strings.h"
 #include "directory/policy_service.h"
-#include "directory/privileges.h"
-#include "directory/validation.h"
+#include "directory/model/privileges.h"
+#include "directory/model/validation.h"
 #include "invitations/invite_batch.h"
 
 namespace gh::invitations {
@@ -158,7 +159,7 @@ StatusOr<RuleResult> InvitationService::ExternalRules(store::Transaction& tx, co
   }
   r = directory::B2BAllows(policies.cross_tenant.Inbound(home_id), "inbound", home_user, home_groups, "");
   if (!r.allowed) return r;
-  if (home && home->id != identity::kConsumersTenantId) {
+  if (home && home->id != wire::kConsumersTenantId) {
     r = directory::B2BAllows(home_policies->cross_tenant.Outbound(resource.id), "outbound", home_user, home_groups, "");
     if (!r.allowed) return r;
     r = directory::CrossCloudAllowed(resource, policies.cross_tenant, *home, &home_policies->cross_tenant);

@@ -20,7 +20,7 @@
 #include "core/random.h"
 #include "core/status.h"
 #include "directory/directory_service.h"
-#include "directory/policies.h"
+#include "directory/model/policies.h"
 #include "identity/signin.h"
 #include "store/invitations_repository.h"
 #include "store/store.h"

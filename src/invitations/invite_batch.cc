@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <utility>
 
-#include "core/random.h"  // ToLower
+#include "core/strings.h"
 
 namespace gh::invitations {
 namespace {

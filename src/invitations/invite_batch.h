@@ -30,7 +30,7 @@
 #include <vector>
 
 #include "core/status.h"
-#include "directory/model.h"
+#include "directory/model/types.h"
 #include "invitations/invitation_service.h"
 #include "store/invitations_repository.h"
 #include "store/store.h"

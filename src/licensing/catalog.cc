@@ -1,6 +1,6 @@
 #include <algorithm>
 
-#include "core/random.h"  // ToLower
+#include "core/strings.h"
 #include "licensing/model.h"
 
 namespace gh::licensing {

@@ -5,7 +5,8 @@
 #include <deque>
 #include <set>
 
-#include "directory/validation.h"
+#include "core/strings.h"
+#include "directory/model/validation.h"
 #include "store/licensing_repository.h"
 
 namespace gh::licensing {
@@ -13,8 +14,6 @@ namespace {
 namespace json = boost::json;
 
 constexpr std::string_view kCategory = "LicenseManagement";
-
-Status BadRequest(std::string message) { return InvalidArgument(std::move(message), "Request_BadRequest"); }
 
 std::string PlansToJson(const std::vector<ServicePlan>& plans) {
   json::array a;

@@ -5,6 +5,7 @@
 // every language, so a missing value fails there).
 #include "mail/templates.h"
 
+#include "core/strings.h"
 #include <cctype>
 
 namespace gh::mail {
@@ -15,12 +16,6 @@ struct Tag {
   std::string name;
   size_t begin, end;  // [begin, end) of the tag text in the template
 };
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 // The next tag at or after `from`, or nullopt-like Tag{kind=0}.
 StatusOr<Tag> NextTag(std::string_view tpl, size_t from) {
@@ -36,7 +31,7 @@ StatusOr<Tag> NextTag(std::string_view tpl, size_t from) {
     t.kind = inner.front();
     inner.remove_prefix(1);
   }
-  t.name = std::string(Trim(inner));
+  t.name = std::string(TrimView(inner));
   if (t.name.empty()) return InvalidArgument("Empty template tag at offset " + std::to_string(open));
   return t;
 }

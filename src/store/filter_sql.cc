@@ -1,6 +1,6 @@
 #include "store/filter_sql.h"
 
-#include "core/random.h"  // ToLower
+#include "core/strings.h"
 
 namespace gh::store {
 namespace {

@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "directory/filter.h"
+#include "directory/model/filter.h"
 #include "store/sql.h"
 
 namespace gh::store {

@@ -1,7 +1,7 @@
+#include "core/strings.h"
 #include "store/bulk_repository.h"
 #include "store/sql_repositories.h"
 
-#include "core/random.h"  // ToLower
 
 namespace gh::store {
 namespace {

@@ -10,7 +10,7 @@
 #include <boost/json.hpp>
 #include <set>
 
-#include "core/random.h"  // ToLower
+#include "core/strings.h"
 #include "store/environments_repository.h"
 #include "store/apps_repository.h"
 #include "store/filter_sql.h"

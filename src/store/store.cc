@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <set>
 
-#include "core/random.h"  // ToLower
+#include "core/strings.h"
 
 namespace gh::store {
 namespace {

@@ -25,8 +25,8 @@
 #include <vector>
 
 #include "core/status.h"
-#include "directory/filter.h"
-#include "directory/model.h"
+#include "directory/model/filter.h"
+#include "directory/model/types.h"
 
 namespace gh::store {
 

@@ -2,7 +2,6 @@
 
 #include <functional>
 
-#include "core/random.h"
 #include "gate/decision.h"
 #include "web/cookies.h"
 #include "web/page.h"

@@ -2,8 +2,8 @@
 
 #include <string>
 
-#include "core/random.h"  // ToLower, Trim
-#include "directory/validation.h"
+#include "core/strings.h"
+#include "directory/model/validation.h"
 #include "web/page.h"
 #include "web/templates.h"
 

@@ -1,5 +1,6 @@
 #include "web/redeem_routes.h"
 
+#include "core/strings.h"
 #include "web/cookies.h"
 #include "web/page.h"
 

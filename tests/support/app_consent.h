@@ -65,7 +65,7 @@ inline directory::Client RegisterConsentedApp(TestEnv& env, const std::string& t
 inline std::string AdminUserToken(TestEnv& env, const TestEnv::TenantHandle& t) {
   identity::TokenService::UserTokenRequest req;
   req.tenant_id = t.res.tenant.id;
-  req.client_id = std::string(identity::kCliClientId);
+  req.client_id = std::string(wire::kCliClientId);
   req.user_id = t.res.admin.id;
   req.idp = env.tokens->Issuer(t.res.tenant.id);
   req.preferred_username = t.res.admin.user_principal_name;

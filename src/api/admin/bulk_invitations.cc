@@ -4,7 +4,7 @@
 #include "api/handler_util.h"
 #include "api/inviter.h"
 #include "core/encoding.h"
-#include "core/random.h"
+#include "core/strings.h"
 #include "http/multipart.h"
 #include "http/odata.h"
 

@@ -3,18 +3,15 @@
 #include "api/admin/routes.h"
 #include "api/graph/wire.h"
 #include "api/handler_util.h"
-#include "api/json_body.h"
+#include "wire/json_reader.h"
 #include "api/permissions.h"
 #include "core/clock.h"
-#include "core/random.h"
 #include "http/odata.h"
 
 namespace gh::api::admin {
 namespace {
 namespace json = boost::json;
 namespace env = gh::environments;
-
-Status BadRequest(std::string m) { return InvalidArgument(std::move(m), "Request_BadRequest"); }
 
 json::value Opt(const std::optional<std::string>& v) { return v ? json::value(*v) : json::value(nullptr); }
 
@@ -97,8 +94,8 @@ http::Response Get(Services& s, http::RouteContext& ctx) {
 
 http::Response Create(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
-    GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
-    FieldReader r(body, "gatehouse.environment");
+    GH_ASSIGN_OR_RETURN(auto body, wire::ParseJsonObject(ctx.request.body));
+    wire::FieldReader r(body, "gatehouse.environment");
     r.ReadOnly({"id", "url", "createdDateTime", "lastModifiedDateTime"});
     env::NewEnvironment in;
     auto display = r.String("displayName");
@@ -132,8 +129,8 @@ http::Response Create(Services& s, http::RouteContext& ctx) {
 
 http::Response Patch(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
-    GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
-    FieldReader r(body, "gatehouse.environment");
+    GH_ASSIGN_OR_RETURN(auto body, wire::ParseJsonObject(ctx.request.body));
+    wire::FieldReader r(body, "gatehouse.environment");
     r.ReadOnly({"id", "url", "uniqueName", "type", "dataverse", "createdDateTime", "lastModifiedDateTime"});
     env::EnvironmentPatch p;
     p.display_name = r.String("displayName");
@@ -170,8 +167,8 @@ http::Response ListRoles(Services& s, http::RouteContext& ctx) {
 
 http::Response CreateRole(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
-    GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
-    FieldReader r(body, "gatehouse.securityRole");
+    GH_ASSIGN_OR_RETURN(auto body, wire::ParseJsonObject(ctx.request.body));
+    wire::FieldReader r(body, "gatehouse.securityRole");
     r.ReadOnly({"id", "environmentId", "isPredefined", "createdDateTime"});
     auto name = r.String("name");
     auto privileges = r.StringArray("privileges");
@@ -210,8 +207,8 @@ http::Response Review(Services& s, http::RouteContext& ctx) {
 
 http::Response Assign(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
-    GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
-    FieldReader r(body, "gatehouse.roleAssignment");
+    GH_ASSIGN_OR_RETURN(auto body, wire::ParseJsonObject(ctx.request.body));
+    wire::FieldReader r(body, "gatehouse.roleAssignment");
     auto principal = r.String("principalId");
     auto role = r.String("roleId");
     GH_RETURN_IF_ERROR(r.Finish());
@@ -233,8 +230,8 @@ http::Response Unassign(Services& s, http::RouteContext& ctx) {
 // {"assignmentIds": [...]} → per id: removed / notFound / inheritedFromGroup.
 http::Response BulkRemove(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
-    GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
-    FieldReader r(body, "gatehouse.roleAssignmentRemoval");
+    GH_ASSIGN_OR_RETURN(auto body, wire::ParseJsonObject(ctx.request.body));
+    wire::FieldReader r(body, "gatehouse.roleAssignmentRemoval");
     auto ids = r.StringArray("assignmentIds");
     GH_RETURN_IF_ERROR(r.Finish());
     if (!ids) return BadRequest("Property 'assignmentIds' is required.");
@@ -259,8 +256,8 @@ http::Response ListUsers(Services& s, http::RouteContext& ctx) {
 
 http::Response AddUser(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
-    GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
-    FieldReader r(body, "gatehouse.environmentUser");
+    GH_ASSIGN_OR_RETURN(auto body, wire::ParseJsonObject(ctx.request.body));
+    wire::FieldReader r(body, "gatehouse.environmentUser");
     auto user = r.String("userId");
     GH_RETURN_IF_ERROR(r.Finish());
     if (!user) return BadRequest("Property 'userId' is required.");

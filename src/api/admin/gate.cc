@@ -4,7 +4,7 @@
 #include "api/admin/gate_wire.h"
 #include "api/admin/routes.h"
 #include "api/handler_util.h"
-#include "api/json_body.h"
+#include "wire/json_reader.h"
 #include "api/permissions.h"
 #include "core/clock.h"
 #include "environments/app_service.h"
@@ -15,8 +15,6 @@ namespace gh::api::admin {
 namespace {
 namespace json = boost::json;
 namespace env = gh::environments;
-
-Status BadRequest(std::string m) { return InvalidArgument(std::move(m), "Request_BadRequest"); }
 
 StatusOr<std::shared_ptr<const gate::Snapshot>> SnapshotOf(Services& s, const std::string& tenant) {
   if (!s.gate) return Internal("The access gate is not configured.");
@@ -34,7 +32,7 @@ http::Response GetSettings(Services& s, http::RouteContext& ctx) {
 
 http::Response UpdateSettings(Services& s, http::RouteContext& ctx, bool replace) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
-    GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
+    GH_ASSIGN_OR_RETURN(auto body, wire::ParseJsonObject(ctx.request.body));
     GH_ASSIGN_OR_RETURN(auto doc, s.tenant_settings.Update(ActorOf(ctx), TenantOf(ctx), body, replace));
     return JsonResponse(200, doc);
   });
@@ -59,8 +57,8 @@ json::object AppToJson(const env::App& a) {
 
 http::Response CreateApp(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
-    GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
-    FieldReader r(body, "gatehouse.app");
+    GH_ASSIGN_OR_RETURN(auto body, wire::ParseJsonObject(ctx.request.body));
+    wire::FieldReader r(body, "gatehouse.app");
     r.ReadOnly({"id", "ownerId", "createdDateTime", "lastModifiedDateTime", "sharedWith", "sharedWithEveryone"});
     auto display = r.String("displayName");
     auto type = r.String("type");
@@ -77,8 +75,8 @@ http::Response CreateApp(Services& s, http::RouteContext& ctx) {
 
 http::Response ShareApp(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
-    GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
-    FieldReader r(body, "gatehouse.appShare");
+    GH_ASSIGN_OR_RETURN(auto body, wire::ParseJsonObject(ctx.request.body));
+    wire::FieldReader r(body, "gatehouse.appShare");
     auto ids = r.StringArray("principalIds");
     auto everyone = r.Bool("everyone");
     GH_RETURN_IF_ERROR(r.Finish());
@@ -102,8 +100,8 @@ http::Response ListApps(Services& s, http::RouteContext& ctx) {
 
 http::Response Check(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
-    GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
-    FieldReader r(body, "gatehouse.accessCheck");
+    GH_ASSIGN_OR_RETURN(auto body, wire::ParseJsonObject(ctx.request.body));
+    wire::FieldReader r(body, "gatehouse.accessCheck");
     auto user_id = r.String("userId");
     auto upn = r.String("userPrincipalName");
     auto mail = r.String("mail");

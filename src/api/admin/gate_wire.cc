@@ -5,39 +5,33 @@
 namespace gh::api {
 namespace json = boost::json;
 
-json::object CheckToJson(const gate::Check& c) {
-  json::object o{{"id", c.id}, {"passed", c.passed}, {"sentence", c.sentence.str()}};
-  if (!c.passed)
-    o["remedy"] = json::object{{"what", c.remedy.what.str()}, {"api", c.remedy.api.str()}, {"cli", c.remedy.cli.str()}};
-  else
-    o["remedy"] = nullptr;
-  return o;
+namespace {
+
+wire::AccessCheckItem ItemOf(const gate::Check& c) {
+  wire::AccessCheckItem item{std::string(c.id), c.passed, c.sentence.str(), std::nullopt};
+  if (!c.passed) item.remedy = wire::Remedy{c.remedy.what.str(), c.remedy.api.str(), c.remedy.cli.str()};
+  return item;
 }
 
+}  // namespace
+
 json::object DecisionToJson(const gate::Snapshot& snap, const gate::AccessRequest& req, const gate::Decision& d) {
-  json::array checks, failed;
-  for (const auto& c : d.checks) {
-    checks.push_back(CheckToJson(c));
-    if (!c.passed) failed.emplace_back(c.id);
+  wire::AccessCheck a;
+  a.allowed = d.allowed;
+  a.action = std::string(gate::ActionName(d.action));
+  a.tenant_id = req.resource_tenant_id;
+  a.user.id = req.user_id;
+  if (uint32_t u = snap.FindUser(req.user_id); u != gate::kNoIndex) {
+    const auto& user = snap.user(u);
+    a.user = {user.id, user.user_principal_name, user.display_name, user.guest ? "Guest" : "Member"};
   }
-  uint32_t u = snap.FindUser(req.user_id);
-  json::object user = u == gate::kNoIndex ? json::object{{"id", req.user_id}}
-                                          : json::object{{"id", snap.user(u).id},
-                                                         {"userPrincipalName", snap.user(u).user_principal_name},
-                                                         {"displayName", snap.user(u).display_name},
-                                                         {"userType", snap.user(u).guest ? "Guest" : "Member"}};
-  auto opt = [](const std::string& s) { return s.empty() ? json::value(nullptr) : json::value(s); };
-  return {{"allowed", d.allowed},
-          {"action", gate::ActionName(d.action)},
-          {"tenantId", req.resource_tenant_id},
-          {"user", user},
-          {"environmentId", opt(req.environment_id)},
-          {"appId", opt(req.app_id)},
-          {"clientId", opt(req.client_id)},
-          {"failedChecks", failed},
-          {"checks", checks},
-          {"adminContact", snap.admin_contact()},
-          {"snapshotVersion", snap.version()}};
+  a.environment_id = req.environment_id;
+  a.app_id = req.app_id;
+  a.client_id = req.client_id;
+  for (const auto& c : d.checks) a.checks.push_back(ItemOf(c));
+  a.admin_contact = snap.admin_contact();
+  a.snapshot_version = snap.version();
+  return wire::ToJson(a);
 }
 
 http::Response GateRefusal(http::RouteContext& ctx, const gate::Decision& d) {
@@ -46,7 +40,7 @@ http::Response GateRefusal(http::RouteContext& ctx, const gate::Decision& d) {
   for (const auto& c : d.checks) {
     if (c.passed) continue;
     msg += " [" + std::string(c.id) + "] " + c.sentence.str();
-    failed.push_back(CheckToJson(c));
+    failed.push_back(wire::ToJson(ItemOf(c)));
   }
   Status st = PermissionDenied(msg, "Authorization_RequestDenied");
   json::object body = GraphErrorBody(ctx.request, st);

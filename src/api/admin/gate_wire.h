@@ -7,10 +7,10 @@
 #include "gate/decision.h"
 #include "gate/snapshot.h"
 #include "http/router.h"
+#include "wire/access_check.h"
 
 namespace gh::api {
 
-boost::json::object CheckToJson(const gate::Check& c);
 boost::json::object DecisionToJson(const gate::Snapshot& snap, const gate::AccessRequest& req,
                                    const gate::Decision& d);
 // 403 {"error":{"code":"Authorization_RequestDenied","message":…,"innerError":{…,"failedChecks":[…]}}}

@@ -1,7 +1,7 @@
 // POST /api/v1/environments/{id}/notify: email the environment's URL to users.
 #include "api/admin/routes.h"
 #include "api/handler_util.h"
-#include "api/json_body.h"
+#include "wire/json_reader.h"
 #include "api/permissions.h"
 
 namespace gh::api::admin {
@@ -10,8 +10,8 @@ namespace json = boost::json;
 
 http::Response Notify(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
-    GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
-    FieldReader r(body, "gatehouse.environmentNotification");
+    GH_ASSIGN_OR_RETURN(auto body, wire::ParseJsonObject(ctx.request.body));
+    wire::FieldReader r(body, "gatehouse.environmentNotification");
     auto ids = r.StringArray("userIds");
     GH_RETURN_IF_ERROR(r.Finish());
     if (!ids) return InvalidArgument("Property 'userIds' is required.", "Request_BadRequest");

@@ -2,16 +2,14 @@
 #include "api/admin/routes.h"
 #include "api/graph/license_wire.h"
 #include "api/handler_util.h"
-#include "api/json_body.h"
+#include "wire/json_reader.h"
 #include "api/permissions.h"
-#include "core/random.h"
+#include "core/strings.h"
 #include "http/odata.h"
 
 namespace gh::api::admin {
 namespace {
 namespace json = boost::json;
-
-Status BadRequest(std::string m) { return InvalidArgument(std::move(m), "Request_BadRequest"); }
 
 http::Response List(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
@@ -26,8 +24,8 @@ http::Response List(Services& s, http::RouteContext& ctx) {
 // {"skuPartNumber": "DYN365_ENTERPRISE_SALES" | "skuId": "<guid>", "prepaidUnits": 25}
 http::Response Create(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
-    GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
-    FieldReader r(body, "gatehouse.sku");
+    GH_ASSIGN_OR_RETURN(auto body, wire::ParseJsonObject(ctx.request.body));
+    wire::FieldReader r(body, "gatehouse.sku");
     auto part = r.String("skuPartNumber");
     auto id = r.String("skuId");
     auto units = r.Int("prepaidUnits");
@@ -44,8 +42,8 @@ http::Response Patch(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
     if (!IsUuid(ToLower(ctx.params["skuId"])))
       return NotFound("SKU '" + ctx.params["skuId"] + "' not found.", "Request_ResourceNotFound");
-    GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
-    FieldReader r(body, "gatehouse.sku");
+    GH_ASSIGN_OR_RETURN(auto body, wire::ParseJsonObject(ctx.request.body));
+    wire::FieldReader r(body, "gatehouse.sku");
     auto units = r.Int("prepaidUnits");
     GH_RETURN_IF_ERROR(r.Finish());
     if (!units) return BadRequest("Property 'prepaidUnits' is required.");

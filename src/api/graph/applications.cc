@@ -4,7 +4,7 @@
 #include "api/graph/collection.h"
 #include "api/graph/routes.h"
 #include "api/handler_util.h"
-#include "api/json_body.h"
+#include "wire/json_reader.h"
 #include "api/permissions.h"
 #include "core/clock.h"
 
@@ -45,7 +45,7 @@ StatusOr<std::vector<directory::RequiredResourceAccess>> ParseResourceAccess(con
   std::vector<directory::RequiredResourceAccess> out;
   for (const auto& e : v.as_array()) {
     if (!e.is_object()) return bad("Each requiredResourceAccess must be an object.");
-    FieldReader r(e.as_object(), "microsoft.graph.requiredResourceAccess");
+    wire::FieldReader r(e.as_object(), "microsoft.graph.requiredResourceAccess");
     directory::RequiredResourceAccess rra;
     rra.resource_app_id = r.String("resourceAppId").value_or("");
     const json::value* access = e.as_object().if_contains("resourceAccess");
@@ -56,7 +56,7 @@ StatusOr<std::vector<directory::RequiredResourceAccess>> ParseResourceAccess(con
       return bad("Property 'resourceAccess' of requiredResourceAccess must be an array of resourceAccess.");
     for (const auto& a : access->as_array()) {
       if (!a.is_object()) return bad("Each resourceAccess must be an object with 'id' and 'type'.");
-      FieldReader ar(a.as_object(), "microsoft.graph.resourceAccess");
+      wire::FieldReader ar(a.as_object(), "microsoft.graph.resourceAccess");
       auto id = ar.String("id");
       auto type = ar.String("type");
       GH_RETURN_IF_ERROR(ar.Finish());
@@ -84,7 +84,7 @@ json::object AppToJson(const directory::Client& c, const std::vector<directory::
 }
 
 StatusOr<identity::ClientRegistry::ApplicationChange> ParseApplication(const json::object& body, bool create) {
-  FieldReader r(body, "microsoft.graph.application");
+  wire::FieldReader r(body, "microsoft.graph.application");
   r.ReadOnly({"id", "appId", "createdDateTime", "passwordCredentials"});
   r.Ignore({"@odata.type", "signInAudience", "isFallbackPublicClient"});
   identity::ClientRegistry::ApplicationChange c;
@@ -95,7 +95,7 @@ StatusOr<identity::ClientRegistry::ApplicationChange> ParseApplication(const jso
   }
   for (auto [key, target] : {std::pair{"web", &c.web_redirect_uris}, {"publicClient", &c.public_redirect_uris}}) {
     if (const json::object* o = r.Object(key)) {
-      FieldReader sub(*o, std::string("microsoft.graph.") + (std::string_view(key) == "web" ? "webApplication"
+      wire::FieldReader sub(*o, std::string("microsoft.graph.") + (std::string_view(key) == "web" ? "webApplication"
                                                                                            : "publicClientApplication"));
       sub.Ignore({"implicitGrantSettings", "logoutUrl", "homePageUrl"});
       *target = sub.StringArray("redirectUris");
@@ -132,7 +132,7 @@ http::Response Get(Services& s, http::RouteContext& ctx) {
 
 http::Response Create(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
-    GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
+    GH_ASSIGN_OR_RETURN(auto body, wire::ParseJsonObject(ctx.request.body));
     GH_ASSIGN_OR_RETURN(auto in, ParseApplication(body, true));
     GH_ASSIGN_OR_RETURN(auto app, s.clients.CreateApplication(ActorOf(ctx), TenantOf(ctx), in));
     auto out = AppToJson(app, {});
@@ -145,7 +145,7 @@ http::Response Create(Services& s, http::RouteContext& ctx) {
 
 http::Response Patch(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
-    GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
+    GH_ASSIGN_OR_RETURN(auto body, wire::ParseJsonObject(ctx.request.body));
     GH_ASSIGN_OR_RETURN(auto change, ParseApplication(body, false));
     GH_RETURN_IF_ERROR(s.clients.UpdateApplication(ActorOf(ctx), TenantOf(ctx), ctx.params["id"], change).status());
     return http::Response::NoContent();
@@ -164,10 +164,10 @@ http::Response AddPassword(Services& s, http::RouteContext& ctx) {
     std::string display_name;
     int64_t end_ms = 0;
     if (!ctx.request.body.empty()) {
-      GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
-      FieldReader r(body, "microsoft.graph.addPassword");
+      GH_ASSIGN_OR_RETURN(auto body, wire::ParseJsonObject(ctx.request.body));
+      wire::FieldReader r(body, "microsoft.graph.addPassword");
       if (const json::object* cred = r.Object("passwordCredential")) {
-        FieldReader c(*cred, "microsoft.graph.passwordCredential");
+        wire::FieldReader c(*cred, "microsoft.graph.passwordCredential");
         display_name = c.String("displayName").value_or("");
         if (auto end = c.String("endDateTime")) {
           auto parsed = ParseIso8601(*end);
@@ -189,8 +189,8 @@ http::Response AddPassword(Services& s, http::RouteContext& ctx) {
 
 http::Response RemovePassword(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
-    GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
-    FieldReader r(body, "microsoft.graph.removePassword");
+    GH_ASSIGN_OR_RETURN(auto body, wire::ParseJsonObject(ctx.request.body));
+    wire::FieldReader r(body, "microsoft.graph.removePassword");
     auto key = r.String("keyId");
     GH_RETURN_IF_ERROR(r.Finish());
     if (!key) return InvalidArgument("Property 'keyId' is required.", "Request_BadRequest");

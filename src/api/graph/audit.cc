@@ -4,6 +4,7 @@
 #include "api/handler_util.h"
 #include "api/permissions.h"
 #include "core/encoding.h"
+#include "core/strings.h"
 
 namespace gh::api::graph {
 namespace {

@@ -1,7 +1,7 @@
 #include "api/graph/collection.h"
 
 #include "core/encoding.h"
-#include "core/random.h"
+#include "core/strings.h"
 
 namespace gh::api::graph {
 namespace {

@@ -3,8 +3,9 @@
 #include "api/graph/wire.h"
 #include "api/directory_reads.h"
 #include "api/handler_util.h"
-#include "api/json_body.h"
+#include "wire/json_reader.h"
 #include "api/permissions.h"
+#include "core/strings.h"
 
 namespace gh::api::graph {
 namespace {
@@ -68,7 +69,7 @@ http::Response Get(Services& s, http::RouteContext& ctx) {
 
 http::Response Create(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
-    GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
+    GH_ASSIGN_OR_RETURN(auto body, wire::ParseJsonObject(ctx.request.body));
     GH_ASSIGN_OR_RETURN(auto in, ParseNewGroup(body));
     GH_ASSIGN_OR_RETURN(auto g, s.directory.CreateGroup(ActorOf(ctx), TenantOf(ctx), std::move(in)));
     auto out = GroupToJson(g, {});
@@ -82,7 +83,7 @@ http::Response Create(Services& s, http::RouteContext& ctx) {
 http::Response Patch(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
     GH_ASSIGN_OR_RETURN(auto id, GroupId(ctx));
-    GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
+    GH_ASSIGN_OR_RETURN(auto body, wire::ParseJsonObject(ctx.request.body));
     GH_ASSIGN_OR_RETURN(auto patch, ParseGroupPatch(body));
     GH_RETURN_IF_ERROR(s.directory.UpdateGroup(ActorOf(ctx), TenantOf(ctx), id, patch).status());
     return http::Response::NoContent();
@@ -116,7 +117,7 @@ http::Response Members(Services& s, http::RouteContext& ctx) {
 http::Response AddMember(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
     GH_ASSIGN_OR_RETURN(auto id, GroupId(ctx));
-    GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
+    GH_ASSIGN_OR_RETURN(auto body, wire::ParseJsonObject(ctx.request.body));
     GH_ASSIGN_OR_RETURN(auto member, ParseReference(body));
     GH_RETURN_IF_ERROR(s.directory.AddMember(ActorOf(ctx), TenantOf(ctx), id, member));
     return http::Response::NoContent();

@@ -3,7 +3,7 @@
 #include "api/graph/routes.h"
 #include "api/handler_util.h"
 #include "api/inviter.h"
-#include "api/json_body.h"
+#include "wire/json_reader.h"
 #include "api/permissions.h"
 
 namespace gh::api::graph {
@@ -11,7 +11,7 @@ namespace {
 namespace json = boost::json;
 
 StatusOr<invitations::InvitationRequest> ParseInvitation(const json::object& body) {
-  FieldReader r(body, "microsoft.graph.invitation");
+  wire::FieldReader r(body, "microsoft.graph.invitation");
   r.ReadOnly({"id", "inviteRedeemUrl", "status"});
   r.Ignore({"@odata.type", "invitedUserSponsors"});
   invitations::InvitationRequest req;
@@ -23,7 +23,7 @@ StatusOr<invitations::InvitationRequest> ParseInvitation(const json::object& bod
   req.reset_redemption = r.Bool("resetRedemption").value_or(false);
   if (auto groups = r.StringArray("groupIds")) req.group_ids = *groups;
   if (const json::object* info = r.Object("invitedUserMessageInfo")) {
-    FieldReader m(*info, "microsoft.graph.invitedUserMessageInfo");
+    wire::FieldReader m(*info, "microsoft.graph.invitedUserMessageInfo");
     if (auto body_text = m.NullableString("customizedMessageBody"); body_text && *body_text) req.custom_message = **body_text;
     if (auto lang = m.NullableString("messageLanguage"); lang && *lang) req.language = **lang;
     if (const auto* cc = info->if_contains("ccRecipients")) {
@@ -42,7 +42,7 @@ StatusOr<invitations::InvitationRequest> ParseInvitation(const json::object& bod
     GH_RETURN_IF_ERROR(m.Finish());
   }
   if (const json::object* invited = r.Object("invitedUser")) {
-    FieldReader u(*invited, "microsoft.graph.user");
+    wire::FieldReader u(*invited, "microsoft.graph.user");
     req.invited_user_id = u.String("id").value_or("");
     u.Ignore({"@odata.type"});
     GH_RETURN_IF_ERROR(u.Finish());
@@ -60,7 +60,7 @@ StatusOr<invitations::InvitationRequest> ParseInvitation(const json::object& bod
 
 http::Response Create(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
-    GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
+    GH_ASSIGN_OR_RETURN(auto body, wire::ParseJsonObject(ctx.request.body));
     GH_ASSIGN_OR_RETURN(auto req, ParseInvitation(body));
     GH_ASSIGN_OR_RETURN(auto inviter, InviterOf(s, ctx));
     GH_ASSIGN_OR_RETURN(auto res, s.invitations.Invite(inviter, TenantOf(ctx), req));

@@ -8,18 +8,16 @@
 #include "api/graph/routes.h"
 #include "api/graph/wire.h"
 #include "api/handler_util.h"
-#include "api/json_body.h"
+#include "wire/json_reader.h"
 #include "api/permissions.h"
 #include "core/clock.h"
-#include "core/random.h"
+#include "core/strings.h"
 
 namespace gh::api::graph {
 namespace json = boost::json;
 using http::PropertyType;
 
 namespace {
-
-Status BadRequest(std::string m) { return InvalidArgument(std::move(m), "Request_BadRequest"); }
 
 bool Wants(const std::vector<std::string>& select, std::string_view p) {
   return select.empty() || std::find(select.begin(), select.end(), p) != select.end();
@@ -113,7 +111,7 @@ void AddLicenseProperties(const licensing::UserLicenses& l, const std::vector<st
 }
 
 StatusOr<licensing::LicenseChange> ParseLicenseChange(const json::object& body) {
-  FieldReader r(body, "microsoft.graph.assignLicense");
+  wire::FieldReader r(body, "microsoft.graph.assignLicense");
   r.Ignore({"addLicenses"});
   auto remove = r.StringArray("removeLicenses");
   GH_RETURN_IF_ERROR(r.Finish());
@@ -124,7 +122,7 @@ StatusOr<licensing::LicenseChange> ParseLicenseChange(const json::object& body) 
   licensing::LicenseChange change;
   for (const auto& item : add->as_array()) {
     if (!item.is_object()) return BadRequest("Each entry of 'addLicenses' must be an assignedLicense object.");
-    FieldReader ir(item.as_object(), "microsoft.graph.assignedLicense");
+    wire::FieldReader ir(item.as_object(), "microsoft.graph.assignedLicense");
     auto sku = ir.String("skuId");
     auto disabled = ir.StringArray("disabledPlans");
     GH_RETURN_IF_ERROR(ir.Finish());
@@ -163,7 +161,7 @@ http::Response ListSubscribedSkus(Services& s, http::RouteContext& ctx) {
 
 http::Response AssignUserLicense(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
-    GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
+    GH_ASSIGN_OR_RETURN(auto body, wire::ParseJsonObject(ctx.request.body));
     GH_ASSIGN_OR_RETURN(auto change, ParseLicenseChange(body));
     GH_ASSIGN_OR_RETURN(auto user, s.licensing.AssignUserLicenses(ActorOf(ctx), TenantOf(ctx), ctx.params["id"], change));
     GH_ASSIGN_OR_RETURN(auto licences, s.licensing.UserLicensesOf(TenantOf(ctx), user.id));
@@ -176,7 +174,7 @@ http::Response AssignUserLicense(Services& s, http::RouteContext& ctx) {
 
 http::Response AssignGroupLicense(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
-    GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
+    GH_ASSIGN_OR_RETURN(auto body, wire::ParseJsonObject(ctx.request.body));
     GH_ASSIGN_OR_RETURN(auto change, ParseLicenseChange(body));
     GH_ASSIGN_OR_RETURN(auto group,
                         s.licensing.AssignGroupLicenses(ActorOf(ctx), TenantOf(ctx), ctx.params["id"], change));
@@ -211,8 +209,8 @@ http::Response PatchOrganization(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
     if (ToLower(ctx.params["id"]) != TenantOf(ctx))
       return NotFound("Organization '" + ctx.params["id"] + "' not found.", "Request_ResourceNotFound");
-    GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
-    FieldReader r(body, "microsoft.graph.organization");
+    GH_ASSIGN_OR_RETURN(auto body, wire::ParseJsonObject(ctx.request.body));
+    wire::FieldReader r(body, "microsoft.graph.organization");
     r.Ignore({"@odata.type"});
     auto loc = r.NullableString("defaultUsageLocation");
     GH_RETURN_IF_ERROR(r.Finish());

@@ -5,8 +5,9 @@
 #include "api/graph/collection.h"
 #include "api/graph/routes.h"
 #include "api/handler_util.h"
-#include "api/json_body.h"
+#include "wire/json_reader.h"
 #include "api/permissions.h"
+#include "wire/policies.h"
 
 namespace gh::api::graph {
 namespace {
@@ -15,21 +16,21 @@ using directory::Policies;
 template <class T>
 using Edit = directory::PolicyService::Edit<T>;
 
-// A PATCH body applied by `patch` (policies.h) as the edit of one operation.
+// A PATCH body applied by `patch` (wire/policies.h) as the edit of one operation.
 template <class T>
 Edit<T> PatchWith(const json::object& body, Status (*patch)(T&, const json::object&)) {
   return [&body, patch](T& value) { return patch(value, body); };
 }
 
 json::object AuthorizationPolicyView(Services& s, const directory::AuthorizationPolicy& p) {
-  auto o = directory::AuthorizationPolicyToJson(p);
+  auto o = wire::AuthorizationPolicyToJson(p);
   o.emplace("@odata.context", ContextUrl(s.public_base, "policies/authorizationPolicy/$entity"));
   return o;
 }
 
 json::object PartnersView(Services& s, const Policies& p) {
   json::array value;
-  for (const auto& x : p.cross_tenant.partners) value.push_back(directory::PartnerToJson(x));
+  for (const auto& x : p.cross_tenant.partners) value.push_back(wire::PartnerToJson(x));
   return {{"@odata.context", ContextUrl(s.public_base, "policies/crossTenantAccessPolicy/partners")},
           {"value", std::move(value)}};
 }
@@ -41,43 +42,43 @@ http::Response Read(Services& s, http::RouteContext& ctx, const std::function<js
   });
 }
 
-http::Response PatchAuthorizationPolicy(Services& s, http::RouteContext& ctx) {
+http::Response HandlePatchAuthorizationPolicy(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
-    GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
+    GH_ASSIGN_OR_RETURN(auto body, wire::ParseJsonObject(ctx.request.body));
     GH_RETURN_IF_ERROR(s.policies
                            .UpdateAuthorizationPolicy(ActorOf(ctx), TenantOf(ctx),
-                                                      PatchWith(body, &directory::PatchAuthorizationPolicy))
+                                                      PatchWith(body, &wire::PatchAuthorizationPolicy))
                            .status());
     return http::Response::NoContent();
   });
 }
 
-http::Response PatchDomainRestrictions(Services& s, http::RouteContext& ctx) {
+http::Response HandlePatchDomainRestrictions(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
-    GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
+    GH_ASSIGN_OR_RETURN(auto body, wire::ParseJsonObject(ctx.request.body));
     GH_ASSIGN_OR_RETURN(auto d, s.policies.UpdateDomainRestrictions(
-                                    ActorOf(ctx), TenantOf(ctx), PatchWith(body, &directory::PatchDomainRestrictions)));
-    return JsonResponse(200, directory::DomainRestrictionsToJson(d));
+                                    ActorOf(ctx), TenantOf(ctx), PatchWith(body, &wire::PatchDomainRestrictions)));
+    return JsonResponse(200, wire::DomainRestrictionsToJson(d));
   });
 }
 
-http::Response PatchCrossTenantPolicy(Services& s, http::RouteContext& ctx) {
+http::Response HandlePatchCrossTenantPolicy(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
-    GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
+    GH_ASSIGN_OR_RETURN(auto body, wire::ParseJsonObject(ctx.request.body));
     GH_RETURN_IF_ERROR(s.policies
                            .UpdateCrossTenantPolicy(ActorOf(ctx), TenantOf(ctx),
-                                                    PatchWith(body, &directory::PatchCrossTenantPolicy))
+                                                    PatchWith(body, &wire::PatchCrossTenantPolicy))
                            .status());
     return http::Response::NoContent();
   });
 }
 
-http::Response PatchCrossTenantDefault(Services& s, http::RouteContext& ctx) {
+http::Response HandlePatchCrossTenantDefault(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
-    GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
+    GH_ASSIGN_OR_RETURN(auto body, wire::ParseJsonObject(ctx.request.body));
     GH_RETURN_IF_ERROR(s.policies
                            .UpdateCrossTenantDefault(ActorOf(ctx), TenantOf(ctx),
-                                                     PatchWith(body, &directory::PatchCrossTenantDefault))
+                                                     PatchWith(body, &wire::PatchCrossTenantDefault))
                            .status());
     return http::Response::NoContent();
   });
@@ -85,13 +86,13 @@ http::Response PatchCrossTenantDefault(Services& s, http::RouteContext& ctx) {
 
 http::Response AddPartner(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
-    GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
+    GH_ASSIGN_OR_RETURN(auto body, wire::ParseJsonObject(ctx.request.body));
     const auto* id = body.if_contains("tenantId");
     if (!id || !id->is_string())
       return InvalidArgument("Property 'tenantId' (a tenant GUID) is required.", "Request_BadRequest");
     GH_ASSIGN_OR_RETURN(auto partner, s.policies.AddPartner(ActorOf(ctx), TenantOf(ctx), std::string(id->as_string()),
-                                                            PatchWith(body, &directory::PatchPartner)));
-    return JsonResponse(201, directory::PartnerToJson(partner));
+                                                            PatchWith(body, &wire::PatchPartner)));
+    return JsonResponse(201, wire::PartnerToJson(partner));
   });
 }
 
@@ -101,16 +102,16 @@ http::Response GetPartner(Services& s, http::RouteContext& ctx) {
     GH_ASSIGN_OR_RETURN(auto p, s.policies.Get(TenantOf(ctx)));
     const auto* partner = p.cross_tenant.Partner(id);
     if (!partner) return NotFound("No configuration for partner '" + id + "'.", "Request_ResourceNotFound");
-    return JsonResponse(200, directory::PartnerToJson(*partner));
+    return JsonResponse(200, wire::PartnerToJson(*partner));
   });
 }
 
-http::Response PatchPartner(Services& s, http::RouteContext& ctx) {
+http::Response HandlePatchPartner(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
     GH_ASSIGN_OR_RETURN(auto id, directory::PolicyService::PartnerIdFrom(ctx.params["tenantId"]));
-    GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
+    GH_ASSIGN_OR_RETURN(auto body, wire::ParseJsonObject(ctx.request.body));
     GH_RETURN_IF_ERROR(
-        s.policies.UpdatePartner(ActorOf(ctx), TenantOf(ctx), id, PatchWith(body, &directory::PatchPartner)).status());
+        s.policies.UpdatePartner(ActorOf(ctx), TenantOf(ctx), id, PatchWith(body, &wire::PatchPartner)).status());
     return http::Response::NoContent();
   });
 }
@@ -140,26 +141,26 @@ std::vector<http::Route> PolicyRoutes(Services& s) {
       Route{"GET", "/v1.0/policies/authorizationPolicy",
             read([&s](const Policies& p) { return AuthorizationPolicyView(s, p.authorization); }), authz_read,
             "Who may invite guests, and the guest access level", false},
-      Route{"PATCH", "/v1.0/policies/authorizationPolicy", h(PatchAuthorizationPolicy), authz_write,
+      Route{"PATCH", "/v1.0/policies/authorizationPolicy", h(HandlePatchAuthorizationPolicy), authz_write,
             "Change allowInvitesFrom, guestUserRoleId", true},
       Route{"GET", "/api/v1/collaborationRestrictions",
-            read([](const Policies& p) { return directory::DomainRestrictionsToJson(p.domains); }), authz_read,
+            read([](const Policies& p) { return wire::DomainRestrictionsToJson(p.domains); }), authz_read,
             "The collaboration domain allow-list or deny-list", false},
-      Route{"PATCH", "/api/v1/collaborationRestrictions", h(PatchDomainRestrictions), authz_write,
+      Route{"PATCH", "/api/v1/collaborationRestrictions", h(HandlePatchDomainRestrictions), authz_write,
             "Set {mode: allowAll|denyList|allowList, domains: [...]}", true},
-      Route{"GET", cta, read([](const Policies& p) { return directory::CrossTenantPolicyToJson(p.cross_tenant); }),
+      Route{"GET", cta, read([](const Policies& p) { return wire::CrossTenantPolicyToJson(p.cross_tenant); }),
             cta_read, "Cross-tenant access policy (Microsoft cloud settings)", false},
-      Route{"PATCH", cta, h(PatchCrossTenantPolicy), cta_write, "Set allowedCloudEndpoints", true},
+      Route{"PATCH", cta, h(HandlePatchCrossTenantPolicy), cta_write, "Set allowedCloudEndpoints", true},
       Route{"GET", cta + "/default",
-            read([](const Policies& p) { return directory::CrossTenantDefaultToJson(p.cross_tenant); }), cta_read,
+            read([](const Policies& p) { return wire::CrossTenantDefaultToJson(p.cross_tenant); }), cta_read,
             "Default inbound/outbound B2B collaboration settings", false},
-      Route{"PATCH", cta + "/default", h(PatchCrossTenantDefault), cta_write,
+      Route{"PATCH", cta + "/default", h(HandlePatchCrossTenantDefault), cta_write,
             "Change the default B2B collaboration settings", true},
       Route{"GET", cta + "/partners", read([&s](const Policies& p) { return PartnersView(s, p); }), cta_read,
             "Partner-specific cross-tenant settings", false},
       Route{"POST", cta + "/partners", h(AddPartner), cta_write, "Add a partner configuration", true},
       Route{"GET", cta + "/partners/{tenantId}", h(GetPartner), cta_read, "One partner's settings", false},
-      Route{"PATCH", cta + "/partners/{tenantId}", h(PatchPartner), cta_write,
+      Route{"PATCH", cta + "/partners/{tenantId}", h(HandlePatchPartner), cta_write,
             "Change a partner's settings (null inherits the default)", true},
       Route{"DELETE", cta + "/partners/{tenantId}", h(RemovePartner), cta_write, "Remove a partner configuration", true},
   };

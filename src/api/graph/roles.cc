@@ -2,8 +2,9 @@
 #include "api/graph/routes.h"
 #include "api/graph/wire.h"
 #include "api/handler_util.h"
-#include "api/json_body.h"
+#include "wire/json_reader.h"
 #include "api/permissions.h"
+#include "core/strings.h"
 
 namespace gh::api::graph {
 namespace {
@@ -60,7 +61,7 @@ http::Response DirectoryRoleMembers(Services& s, http::RouteContext& ctx) {
 http::Response AddDirectoryRoleMember(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
     GH_ASSIGN_OR_RETURN(auto r, FindRole(ctx.params["id"]));
-    GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
+    GH_ASSIGN_OR_RETURN(auto body, wire::ParseJsonObject(ctx.request.body));
     GH_ASSIGN_OR_RETURN(auto member, ParseReference(body));
     GH_RETURN_IF_ERROR(s.directory.AssignRole(ActorOf(ctx), TenantOf(ctx), std::string(r->id), member).status());
     return http::Response::NoContent();
@@ -124,8 +125,8 @@ http::Response ListAssignments(Services& s, http::RouteContext& ctx) {
 
 http::Response CreateAssignment(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
-    GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
-    FieldReader r(body, "microsoft.graph.unifiedRoleAssignment");
+    GH_ASSIGN_OR_RETURN(auto body, wire::ParseJsonObject(ctx.request.body));
+    wire::FieldReader r(body, "microsoft.graph.unifiedRoleAssignment");
     r.Ignore({"@odata.type"});
     auto principal = r.String("principalId");
     auto role = r.String("roleDefinitionId");

@@ -11,9 +11,10 @@
 #include "api/graph/collection.h"
 #include "api/graph/routes.h"
 #include "api/handler_util.h"
-#include "api/json_body.h"
+#include "wire/json_reader.h"
 #include "api/permissions.h"
 #include "core/clock.h"
+#include "core/strings.h"
 #include "identity/consent.h"
 #include "identity/graph_permissions.h"
 
@@ -187,8 +188,8 @@ http::Response ListAssignments(Services& s, http::RouteContext& ctx) {
 
 http::Response CreateAssignment(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
-    GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
-    FieldReader r(body, "microsoft.graph.appRoleAssignment");
+    GH_ASSIGN_OR_RETURN(auto body, wire::ParseJsonObject(ctx.request.body));
+    wire::FieldReader r(body, "microsoft.graph.appRoleAssignment");
     auto principal = r.String("principalId");
     auto resource = r.String("resourceId");
     auto role = r.String("appRoleId");
@@ -263,8 +264,8 @@ http::Response GetGrant(Services& s, http::RouteContext& ctx) {
 
 http::Response CreateGrant(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
-    GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
-    FieldReader r(body, "microsoft.graph.oAuth2PermissionGrant");
+    GH_ASSIGN_OR_RETURN(auto body, wire::ParseJsonObject(ctx.request.body));
+    wire::FieldReader r(body, "microsoft.graph.oAuth2PermissionGrant");
     store::PermissionGrantRow g;
     g.client_id = r.String("clientId").value_or("");
     g.consent_type = r.String("consentType").value_or("");
@@ -289,8 +290,8 @@ http::Response CreateGrant(Services& s, http::RouteContext& ctx) {
 
 http::Response PatchGrant(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
-    GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
-    FieldReader r(body, "microsoft.graph.oAuth2PermissionGrant");
+    GH_ASSIGN_OR_RETURN(auto body, wire::ParseJsonObject(ctx.request.body));
+    wire::FieldReader r(body, "microsoft.graph.oAuth2PermissionGrant");
     auto scope = r.String("scope");
     r.Ignore({"@odata.type"});
     r.ReadOnly({"id", "clientId", "consentType", "principalId", "resourceId"});

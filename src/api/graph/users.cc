@@ -4,7 +4,7 @@
 #include "api/graph/wire.h"
 #include "api/directory_reads.h"
 #include "api/handler_util.h"
-#include "api/json_body.h"
+#include "wire/json_reader.h"
 #include "api/permissions.h"
 
 namespace gh::api::graph {
@@ -66,7 +66,7 @@ http::Response Get(Services& s, http::RouteContext& ctx) {
 
 http::Response Create(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
-    GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
+    GH_ASSIGN_OR_RETURN(auto body, wire::ParseJsonObject(ctx.request.body));
     GH_ASSIGN_OR_RETURN(auto in, ParseNewUser(body));
     GH_ASSIGN_OR_RETURN(auto u, s.directory.CreateUser(ActorOf(ctx), TenantOf(ctx), std::move(in)));
     auto out = UserToJson(u, {});
@@ -79,7 +79,7 @@ http::Response Create(Services& s, http::RouteContext& ctx) {
 
 http::Response Patch(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
-    GH_ASSIGN_OR_RETURN(auto body, ParseJsonObject(ctx.request.body));
+    GH_ASSIGN_OR_RETURN(auto body, wire::ParseJsonObject(ctx.request.body));
     GH_ASSIGN_OR_RETURN(auto patch, ParseUserPatch(body));
     GH_RETURN_IF_ERROR(s.directory.UpdateUser(ActorOf(ctx), TenantOf(ctx), ctx.params["id"], patch).status());
     return http::Response::NoContent();

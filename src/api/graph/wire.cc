@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
-#include "api/json_body.h"
+#include "wire/json_reader.h"
 #include "core/clock.h"
-#include "core/random.h"
+#include "core/strings.h"
 
 namespace gh::api::graph {
 namespace json = boost::json;
@@ -155,7 +155,7 @@ json::object AuditEntryToJson(const directory::AuditEntry& e) {
 }
 
 StatusOr<directory::NewUser> ParseNewUser(const json::object& body) {
-  FieldReader r(body, "microsoft.graph.user");
+  wire::FieldReader r(body, "microsoft.graph.user");
   r.ReadOnly({"id", "createdDateTime", "creationType", "externalUserState", "externalUserStateChangeDateTime",
               "identities"});
   r.Ignore({"@odata.type", "businessPhones", "mobilePhone", "officeLocation"});
@@ -181,7 +181,7 @@ StatusOr<directory::NewUser> ParseNewUser(const json::object& body) {
     if (!present)
       return InvalidArgument(std::string("Property '") + name + "' is required when creating the entity.",
                              "Request_BadRequest");
-  FieldReader pr(*pw, "microsoft.graph.passwordProfile");
+  wire::FieldReader pr(*pw, "microsoft.graph.passwordProfile");
   auto password = pr.String("password");
   pr.Bool("forceChangePasswordNextSignIn");
   pr.Bool("forceChangePasswordNextSignInWithMfa");
@@ -200,7 +200,7 @@ StatusOr<directory::NewUser> ParseNewUser(const json::object& body) {
 }
 
 StatusOr<directory::UserPatch> ParseUserPatch(const json::object& body) {
-  FieldReader r(body, "microsoft.graph.user");
+  wire::FieldReader r(body, "microsoft.graph.user");
   r.ReadOnly({"id", "createdDateTime", "creationType", "externalUserState", "externalUserStateChangeDateTime",
               "identities"});
   r.Ignore({"@odata.type"});
@@ -219,7 +219,7 @@ StatusOr<directory::UserPatch> ParseUserPatch(const json::object& body) {
   p.other_mails = r.StringArray("otherMails");
   auto type = r.String("userType");
   if (const json::object* pw = r.Object("passwordProfile")) {
-    FieldReader pr(*pw, "microsoft.graph.passwordProfile");
+    wire::FieldReader pr(*pw, "microsoft.graph.passwordProfile");
     p.password = pr.String("password");
     pr.Bool("forceChangePasswordNextSignIn");
     pr.Bool("forceChangePasswordNextSignInWithMfa");
@@ -233,7 +233,7 @@ StatusOr<directory::UserPatch> ParseUserPatch(const json::object& body) {
 }
 
 StatusOr<directory::NewGroup> ParseNewGroup(const json::object& body) {
-  FieldReader r(body, "microsoft.graph.group");
+  wire::FieldReader r(body, "microsoft.graph.group");
   r.ReadOnly({"id", "createdDateTime", "mail"});
   r.Ignore({"@odata.type", "visibility"});
   directory::NewGroup g;
@@ -260,7 +260,7 @@ StatusOr<directory::NewGroup> ParseNewGroup(const json::object& body) {
 }
 
 StatusOr<directory::GroupPatch> ParseGroupPatch(const json::object& body) {
-  FieldReader r(body, "microsoft.graph.group");
+  wire::FieldReader r(body, "microsoft.graph.group");
   r.ReadOnly({"id", "createdDateTime", "mail", "groupTypes", "isAssignableToRole"});
   r.Ignore({"@odata.type"});
   directory::GroupPatch p;
@@ -274,7 +274,7 @@ StatusOr<directory::GroupPatch> ParseGroupPatch(const json::object& body) {
 }
 
 StatusOr<std::string> ParseReference(const json::object& body) {
-  FieldReader r(body, "microsoft.graph.directoryObject");
+  wire::FieldReader r(body, "microsoft.graph.directoryObject");
   auto ref = r.String("@odata.id");
   GH_RETURN_IF_ERROR(r.Finish());
   if (!ref) return InvalidArgument("Property '@odata.id' is required.", "Request_BadRequest");

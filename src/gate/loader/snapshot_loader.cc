@@ -38,7 +38,7 @@ void ResolveHome(UserFacts& u, const directory::User& user) {
     if (id.issuer == "mail") { u.home = HomeKind::kOneTimePasscode; return; }
     if (id.issuer == "live.com") {
       u.home = HomeKind::kConsumer;
-      u.home_tenant_id = std::string(identity::kConsumersTenantId);
+      u.home_tenant_id = std::string(wire::kConsumersTenantId);
       u.home_object_id = id.issuer_assigned_id;
       return;
     }
@@ -48,7 +48,7 @@ void ResolveHome(UserFacts& u, const directory::User& user) {
       auto slash = head.rfind('/');
       u.home_tenant_id = std::string(head.substr(slash + 1));
       u.home_object_id = id.issuer_assigned_id;
-      u.home = u.home_tenant_id == identity::kConsumersTenantId ? HomeKind::kConsumer : HomeKind::kOtherTenant;
+      u.home = u.home_tenant_id == wire::kConsumersTenantId ? HomeKind::kConsumer : HomeKind::kOtherTenant;
       return;
     }
   }
@@ -170,10 +170,10 @@ SnapshotLoader StoreLoader(store::Store& store) {
 }
 
 std::optional<Action> ActionForClient(std::string_view client_id) {
-  if (client_id == identity::kUsdClientId) return Action::kClientUsd;
-  if (client_id == identity::kOutlookAppClientId) return Action::kClientOutlookHomeEmail;
-  if (client_id == identity::kCustomerVoiceClientId) return Action::kCustomerVoiceUse;
-  if (client_id == identity::kMakerPortalClientId) return Action::kMakerPortalSignIn;
+  if (client_id == wire::kUsdClientId) return Action::kClientUsd;
+  if (client_id == wire::kOutlookAppClientId) return Action::kClientOutlookHomeEmail;
+  if (client_id == wire::kCustomerVoiceClientId) return Action::kCustomerVoiceUse;
+  if (client_id == wire::kMakerPortalClientId) return Action::kMakerPortalSignIn;
   return std::nullopt;
 }
 

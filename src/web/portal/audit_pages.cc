@@ -7,7 +7,7 @@
 #include <span>
 
 #include "core/clock.h"
-#include "core/random.h"
+#include "core/strings.h"
 #include "web/portal/portal.h"
 #include "web/templates.h"
 

@@ -7,7 +7,7 @@
 #include <set>
 
 #include "core/clock.h"
-#include "core/random.h"  // Trim
+#include "core/strings.h"
 #include "web/portal/portal.h"
 #include "web/templates.h"
 

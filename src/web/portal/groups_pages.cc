@@ -5,8 +5,9 @@
 #include <cctype>
 
 #include "core/random.h"
-#include "directory/privileges.h"
-#include "directory/validation.h"
+#include "core/strings.h"
+#include "directory/model/privileges.h"
+#include "directory/model/validation.h"
 #include "web/portal/portal.h"
 #include "web/templates.h"
 

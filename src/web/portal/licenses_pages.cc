@@ -8,7 +8,7 @@
 #include <map>
 #include <tuple>
 
-#include "core/random.h"
+#include "core/strings.h"
 #include "web/portal/portal.h"
 #include "web/templates.h"
 

@@ -9,10 +9,11 @@
 #include <map>
 #include <span>
 
-#include "core/random.h"
+#include "core/strings.h"
 #include "environments/tenant_settings.h"
 #include "web/portal/portal.h"
 #include "web/templates.h"
+#include "wire/policies.h"
 
 namespace gh::web::portal {
 namespace {
@@ -95,19 +96,12 @@ Form Overlay(Form stored, const Form& typed) {
   return stored;
 }
 
-std::string_view Trim(std::string_view s) {
-  constexpr std::string_view kSpace = " \t\r\n";
-  s.remove_prefix(std::min(s.find_first_not_of(kSpace), s.size()));
-  s.remove_suffix(s.size() - (s.find_last_not_of(kSpace) + 1));
-  return s;
-}
-
 // The non-blank lines of a textarea, trimmed.
 std::vector<std::string> Lines(std::string_view text) {
   std::vector<std::string> out;
   while (!text.empty()) {
     size_t end = std::min(text.find('\n'), text.size());
-    if (auto line = Trim(text.substr(0, end)); !line.empty()) out.emplace_back(line);
+    if (auto line = TrimView(text.substr(0, end)); !line.empty()) out.emplace_back(line);
     text.remove_prefix(std::min(end + 1, text.size()));
   }
   return out;
@@ -346,7 +340,7 @@ Form CollaborationFields(const Policies& p) {
   Form f;
   f.fields.emplace_back("guestUserRoleId", p.authorization.guest_user_role_id);
   f.fields.emplace_back("allowInvitesFrom", directory::AllowInvitesFromName(p.authorization.allow_invites_from));
-  f.fields.emplace_back("mode", directory::DomainRestrictionsToJson(p.domains).at("mode").as_string());
+  f.fields.emplace_back("mode", wire::DomainRestrictionsToJson(p.domains).at("mode").as_string());
   f.fields.emplace_back("allowDeviceCodeFlow", p.authorization.allow_device_code_flow ? "true" : "false");
   std::string lines;
   for (const std::string& domain : p.domains.domains) lines += domain + "\n";
@@ -392,22 +386,22 @@ http::Response CollaborationPost(PortalDeps& d, http::RouteContext& ctx) {
   FieldErrors errors;
   auto authorization = [&](directory::AuthorizationPolicy& policy) {
     for (const char* field : {"guestUserRoleId", "allowInvitesFrom"})
-      Apply(errors, field, directory::PatchAuthorizationPolicy(policy, {{field, form.Get(field)}}));
+      Apply(errors, field, wire::PatchAuthorizationPolicy(policy, {{field, form.Get(field)}}));
     // Only when the form has it: a form from before the setting keeps it as it is.
     if (const std::string device = form.Get("allowDeviceCodeFlow"); !device.empty()) {
       json::value v = device == "true" ? json::value(true) : device == "false" ? json::value(false) : json::value(device);
-      Apply(errors, "allowDeviceCodeFlow", directory::PatchAuthorizationPolicy(policy, {{"allowDeviceCodeFlow", v}}));
+      Apply(errors, "allowDeviceCodeFlow", wire::PatchAuthorizationPolicy(policy, {{"allowDeviceCodeFlow", v}}));
     }
     return AllApplied(errors);
   };
   auto domains = [&](directory::DomainRestrictions& restrictions) {
     // The mode first: switching it discards the old list, then the typed list applies.
     const std::string mode = form.Get("mode");
-    Apply(errors, "mode", directory::PatchDomainRestrictions(restrictions, {{"mode", mode}}));
+    Apply(errors, "mode", wire::PatchDomainRestrictions(restrictions, {{"mode", mode}}));
     json::array domains;
     if (mode != "allowAll")
       for (const std::string& domain : Lines(form.Get("domains"))) domains.emplace_back(domain);
-    Apply(errors, "domains", directory::PatchDomainRestrictions(restrictions, {{"domains", domains}}));
+    Apply(errors, "domains", wire::PatchDomainRestrictions(restrictions, {{"domains", domains}}));
     return AllApplied(errors);
   };
   auto saved = d.policies.UpdateCollaborationSettings(a.Actor(), a.tenant.id, authorization, domains);
@@ -710,7 +704,7 @@ http::Response CrossTenantDefaultPost(PortalDeps& d, http::RouteContext& ctx) {
   auto saved = d.policies.UpdateCrossTenantDefault(a.Actor(), a.tenant.id, [&](directory::CrossTenantAccessPolicy& p) {
     for (const Direction& dir : kDirections)
       ApplyDirection(form, dir, errors,
-                     [&](const json::object& body) { return directory::PatchCrossTenantDefault(p, body); });
+                     [&](const json::object& body) { return wire::PatchCrossTenantDefault(p, body); });
     return AllApplied(errors);
   });
   if (!saved.ok()) return CrossTenantRefused(d, ctx, a, form, errors, saved.status());
@@ -720,7 +714,7 @@ http::Response CrossTenantDefaultPost(PortalDeps& d, http::RouteContext& ctx) {
 // The partner tenant the administrator means: a tenant id as typed, or a
 // domain of a tenant Gatehouse knows.
 StatusOr<std::string> PartnerTenantId(PortalDeps& d, const Admin& a, std::string_view typed) {
-  typed = Trim(typed);
+  typed = TrimView(typed);
   if (typed.empty()) return InvalidArgument("Enter the organization's tenant ID or one of its domain names.");
   std::string id = ToLower(typed);
   if (!IsUuid(id)) {
@@ -755,7 +749,7 @@ http::Response CloudsPost(PortalDeps& d, http::RouteContext& ctx) {
   for (const std::string& cloud : form.All("cloud")) clouds.emplace_back(cloud);
   FieldErrors errors;
   auto saved = d.policies.UpdateCrossTenantPolicy(a.Actor(), a.tenant.id, [&](directory::CrossTenantAccessPolicy& p) {
-    Apply(errors, "cloud", directory::PatchCrossTenantPolicy(p, {{"allowedCloudEndpoints", clouds}}));
+    Apply(errors, "cloud", wire::PatchCrossTenantPolicy(p, {{"allowedCloudEndpoints", clouds}}));
     return AllApplied(errors);
   });
   if (!saved.ok()) return CrossTenantRefused(d, ctx, a, form, errors, saved.status());
@@ -816,7 +810,7 @@ void ApplyPartnerForm(const Form& form, directory::PartnerConfiguration& partner
     if (mode == "default") {
       partner.*dir.partner_setting = std::nullopt;  // inherits the default
     } else if (mode == "custom") {
-      ApplyDirection(form, dir, errors, [&](const json::object& body) { return directory::PatchPartner(partner, body); });
+      ApplyDirection(form, dir, errors, [&](const json::object& body) { return wire::PatchPartner(partner, body); });
     } else {
       errors.emplace(ModeField(dir), "Choose whether this organization follows the default settings or its own.");
     }

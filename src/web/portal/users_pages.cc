@@ -6,7 +6,7 @@
 #include <algorithm>
 
 #include "core/clock.h"
-#include "directory/privileges.h"
+#include "directory/model/privileges.h"
 #include "licensing/model.h"
 #include "web/portal/portal.h"
 #include "web/templates.h"

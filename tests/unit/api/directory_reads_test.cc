@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "api/directory_reads.h"
-#include "directory/policies.h"
+#include "directory/model/policies.h"
 #include "support/app_consent.h"
 #include "support/test_env.h"
 

@@ -10,7 +10,7 @@
 #include <set>
 
 #include "cli/auth.h"
-#include "core/random.h"
+#include "core/strings.h"
 #include "environments/app_service.h"
 #include "identity/consent.h"
 #include "identity/graph_permissions.h"
@@ -127,7 +127,7 @@ TEST(GraphPermissionCatalogTest, TheCliAsksForExactlyItsPreauthorisedScopes) {
   std::istringstream in(cli::kCliScope);
   std::vector<std::string> asked;
   for (std::string w; in >> w;) asked.push_back(w);
-  EXPECT_EQ(asked, identity::PreauthorizedScopes(identity::kCliClientId));
+  EXPECT_EQ(asked, identity::PreauthorizedScopes(wire::kCliClientId));
   EXPECT_TRUE(identity::PreauthorizedScopes("11111111-2222-4333-8444-555555555555").empty());
 }
 
@@ -247,7 +247,7 @@ TEST_F(PermissionsApiTest, AnAdministratorGrantsAndRevokesApplicationPermissions
   std::string ua = CreateUser("uma");
   GiveRole(ua, directory::kUserAdministratorRole);
   ExpectDenied(env.Call("POST", "/v1.0/servicePrincipals/" + a.id + "/appRoleAssignments",
-                        UserToken(ua, identity::FirstPartyAdminScopes(), std::string(identity::kCliClientId)), grant));
+                        UserToken(ua, identity::FirstPartyAdminScopes(), std::string(wire::kCliClientId)), grant));
   ExpectDenied(env.Call("POST", "/v1.0/servicePrincipals/" + a.id + "/appRoleAssignments", AppToken(a), grant));
   ExpectDenied(env.Call("POST", "/v1.0/servicePrincipals/" + a.id + "/appRoleAssignments",
                         UserToken(contoso.res.admin.id, {"User.Read"}), grant));
@@ -388,7 +388,7 @@ TEST_F(PermissionsApiTest, PermissionGrantsAreAdministratorsToManage) {
   std::string ua = CreateUser("ulla");
   GiveRole(ua, directory::kUserAdministratorRole);
   ExpectDenied(env.Call("POST", "/v1.0/oauth2PermissionGrants",
-                        UserToken(ua, identity::FirstPartyAdminScopes(), std::string(identity::kCliClientId)), body));
+                        UserToken(ua, identity::FirstPartyAdminScopes(), std::string(wire::kCliClientId)), body));
   ExpectDenied(env.Call("POST", "/v1.0/oauth2PermissionGrants", UserToken(contoso.res.admin.id, {"User.Read"}), body));
   ExpectDenied(env.Call("GET", "/v1.0/oauth2PermissionGrants", AppToken(a)));
   auto r = env.Call("POST", "/v1.0/oauth2PermissionGrants", admin, body);

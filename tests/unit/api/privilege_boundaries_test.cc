@@ -126,7 +126,7 @@ TEST_F(PrivilegeBoundariesTest, APasswordResetEndsSessionsAndRefreshTokens) {
 
 // Finding 6: the consumers tenant has no directory to list.
 TEST_F(PrivilegeBoundariesTest, APersonalAccountCannotListOtherPersonalAccounts) {
-  const std::string consumers(identity::kConsumersTenantId);
+  const std::string consumers(wire::kConsumersTenantId);
   ASSERT_TRUE(env.signin->EnsureConsumersTenant().ok());
   for (std::string who : {"ann", "eve"}) {
     ASSERT_TRUE(env.signin->SignUpConsumer(who + "@outlook.com", who, "Personal-Passw0rd!", "10.9.9.9").ok());

@@ -41,8 +41,8 @@
 #include <string>
 #include <vector>
 
-#include "directory/model.h"
-#include "directory/policies.h"
+#include "directory/model/types.h"
+#include "directory/model/policies.h"
 #include "identity/consent.h"
 #include "identity/graph_permissions.h"
 #include "identity/signin.h"
@@ -784,7 +784,7 @@ class PrivilegeMatrixTest : public ::testing::Test {
   std::string CliToken(const std::string& tenant_id, const std::string& user_id) {
     identity::TokenService::UserTokenRequest req;
     req.tenant_id = tenant_id;
-    req.client_id = std::string(identity::kCliClientId);
+    req.client_id = std::string(wire::kCliClientId);
     req.user_id = user_id;
     req.idp = env.tokens->Issuer(tenant_id);
     req.scopes = identity::FirstPartyAdminScopes();
@@ -816,7 +816,7 @@ class PrivilegeMatrixTest : public ::testing::Test {
   }
   // A self-registered personal account, with the CLI's scopes in the consumers tenant.
   void AddPersonalAccount() {
-    const std::string consumers(identity::kConsumersTenantId);
+    const std::string consumers(wire::kConsumersTenantId);
     const std::string ip = "10.22.0.1";
     if (!env.signin->EnsureConsumersTenant().ok()) throw std::runtime_error("consumers tenant");
     if (!env.signin->SignUpConsumer("pat@outlook.com", "Pat", "Personal-Passw0rd!", ip).ok())

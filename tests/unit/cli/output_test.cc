@@ -6,6 +6,7 @@
 #include "cli/api_client.h"
 #include "cli/output.h"
 #include "cli/settings_patch.h"
+#include "core/csv_field.h"
 
 namespace gh::cli {
 namespace {
@@ -75,15 +76,23 @@ TEST(SettingsPatchTest, MistakesAreUsageErrors) {
   EXPECT_EQ(json::value(*BuildSettingsPatch({"a=1", "a=2"})), json::parse(R"({"a":2})"));
 }
 
-TEST(AccessCheckTest, ReadsTheFullShapeAndRendersFixes) {
-  auto report = ParseAccessCheck(json::parse(R"({"allowed":false,"action":"environment.access","checks":[
-    {"id":"license","passed":true,"message":"Has a Power Apps licence."},
-    {"id":"usageLocation","passed":false,"message":"No usage location.",
-     "remedy":{"action":"Set a usage location.","api":"PATCH /v1.0/users/{id}","cli":"gatehouse users set U --usage-location GB"}}]})"));
-  EXPECT_FALSE(report.allowed);
-  ASSERT_EQ(report.checks.size(), 2u);
-  std::string text = RenderAccessCheck(report, "alice");
-  EXPECT_EQ(text,
+// The shape the server writes (wire/access_check.h), read back and rendered.
+TEST(AccessCheckTest, ReadsTheServersShapeAndRendersFixes) {
+  wire::AccessCheck written;
+  written.allowed = false;
+  written.action = "environment.access";
+  written.tenant_id = "t";
+  written.user = {"u", "alice@contoso.test", "Alice", "Member"};
+  written.checks = {{"license.environmentAccess", true, "Has a Power Apps licence.", std::nullopt},
+                    {"user.usageLocation", false, "No usage location.",
+                     wire::Remedy{"Set a usage location.", "PATCH /v1.0/users/{id}",
+                                  "gatehouse users set U --usage-location GB"}}};
+  auto read = wire::AccessCheckFromJson(json::value(wire::ToJson(written)));
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_FALSE(read->allowed);
+  ASSERT_EQ(read->checks.size(), 2u);
+  EXPECT_EQ(read->user.user_principal_name, "alice@contoso.test");
+  EXPECT_EQ(RenderAccessCheck(*read, "alice"),
             "alice → environment.access: denied\n"
             "  ✓ Has a Power Apps licence.\n"
             "  ✗ No usage location.\n"
@@ -92,22 +101,15 @@ TEST(AccessCheckTest, ReadsTheFullShapeAndRendersFixes) {
             "      api: PATCH /v1.0/users/{id}\n");
 }
 
-TEST(AccessCheckTest, ToleratesMissingFields) {
-  auto none = ParseAccessCheck(json::parse("{}"));
-  EXPECT_FALSE(none.allowed);
-  EXPECT_TRUE(none.checks.empty());
-  auto derived = ParseAccessCheck(json::parse(R"({"checks":[{"id":"a","status":"passed"},{"id":"b","passed":true}]})"));
-  EXPECT_TRUE(derived.allowed);
-  EXPECT_EQ(derived.checks[0].message, "a");
-  auto unknown = ParseAccessCheck(json::parse(R"({"checks":[{"id":"a","remedy":"do it"}]})"));
-  EXPECT_FALSE(unknown.allowed);
-  EXPECT_EQ(RenderAccessCheck(unknown, "x"), "x → access: denied\n  ? a\n");
-  EXPECT_FALSE(ParseAccessCheck(json::parse("[1]")).allowed);
-  // The gate's own names: "sentence" and remedy "what".
-  auto gate = ParseAccessCheck(json::parse(R"({"allowed":false,"checks":[{"id":"user.license","passed":false,)"
-                                           R"("sentence":"No licence.","remedy":{"what":"Assign one.","cli":"c"}}]})"));
-  EXPECT_EQ(gate.checks[0].message, "No licence.");
-  EXPECT_EQ(gate.checks[0].remedy_action, "Assign one.");
+// Not the server's shape: an error naming what is missing, never a guess.
+TEST(AccessCheckTest, RefusesAnotherShape) {
+  for (const char* other : {"{}", "[1]", R"({"allowed":true,"action":"a"})",
+                            R"({"allowed":true,"action":"a","checks":[{"id":"x","ok":true}]})",
+                            R"({"allowed":"yes","action":"a","checks":[]})"})
+    EXPECT_EQ(wire::AccessCheckFromJson(json::parse(other)).status().code(), Code::kInvalidArgument) << other;
+  // A newer server's extra properties are read past.
+  auto grown = wire::AccessCheckFromJson(json::parse(R"({"allowed":true,"action":"a","checks":[],"new":1})"));
+  EXPECT_TRUE(grown.ok()) << grown.status().ToString();
 }
 
 TEST(ApiErrorTest, GraphAndOAuthErrorsBecomeOneLine) {

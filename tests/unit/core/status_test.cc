@@ -5,6 +5,7 @@
 #include "core/clock.h"
 #include "core/encoding.h"
 #include "core/random.h"
+#include "core/strings.h"
 
 namespace gh {
 namespace {

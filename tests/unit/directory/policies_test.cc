@@ -1,6 +1,7 @@
 // The pure policy rules, table-driven: who may invite under each
 // allowInvitesFrom value, domain lists, and cross-tenant B2B settings.
-#include "directory/policies.h"
+#include "directory/model/policies.h"
+#include "wire/policies.h"
 
 #include <gtest/gtest.h>
 
@@ -58,18 +59,18 @@ TEST(MayInviteTest, AppsNeedTheInvitePermission) {
 TEST(DomainRestrictionsTest, AllowAndDenyLists) {
   DomainRestrictions d;
   EXPECT_TRUE(DomainAllowed(d, "fabrikam.com").allowed);
-  ASSERT_TRUE(PatchDomainRestrictions(d, boost::json::parse(R"({"mode":"denyList","domains":["Live.com"]})").as_object()).ok());
+  ASSERT_TRUE(wire::PatchDomainRestrictions(d, boost::json::parse(R"({"mode":"denyList","domains":["Live.com"]})").as_object()).ok());
   EXPECT_FALSE(DomainAllowed(d, "live.com").allowed);
   EXPECT_EQ(DomainAllowed(d, "live.com").rule, "collaboration.deniedDomains");
   EXPECT_TRUE(DomainAllowed(d, "fabrikam.com").allowed);
   // Switching the list type discards the list, as in Entra.
-  ASSERT_TRUE(PatchDomainRestrictions(d, boost::json::parse(R"({"mode":"allowList"})").as_object()).ok());
+  ASSERT_TRUE(wire::PatchDomainRestrictions(d, boost::json::parse(R"({"mode":"allowList"})").as_object()).ok());
   EXPECT_TRUE(d.domains.empty());
-  ASSERT_TRUE(PatchDomainRestrictions(d, boost::json::parse(R"({"domains":["fabrikam.com"]})").as_object()).ok());
+  ASSERT_TRUE(wire::PatchDomainRestrictions(d, boost::json::parse(R"({"domains":["fabrikam.com"]})").as_object()).ok());
   EXPECT_TRUE(DomainAllowed(d, "fabrikam.com").allowed);
   EXPECT_EQ(DomainAllowed(d, "litware.com").rule, "collaboration.allowedDomains");
-  EXPECT_FALSE(PatchDomainRestrictions(d, boost::json::parse(R"({"domains":["not a domain"]})").as_object()).ok());
-  EXPECT_FALSE(PatchDomainRestrictions(d, boost::json::parse(R"({"mode":"sometimes"})").as_object()).ok());
+  EXPECT_FALSE(wire::PatchDomainRestrictions(d, boost::json::parse(R"({"domains":["not a domain"]})").as_object()).ok());
+  EXPECT_FALSE(wire::PatchDomainRestrictions(d, boost::json::parse(R"({"mode":"sometimes"})").as_object()).ok());
 }
 
 TEST(CrossTenantTest, AllowedListsAreAllowListsAndBlockedListsDenyLists) {
@@ -92,20 +93,20 @@ TEST(CrossTenantTest, AllowedListsAreAllowListsAndBlockedListsDenyLists) {
 TEST(CrossTenantTest, PartnerSettingsOverrideTheDefaultAndNullInherits) {
   CrossTenantAccessPolicy p;
   const std::string partner = "33333333-3333-4333-8333-333333333333";
-  ASSERT_TRUE(PatchCrossTenantDefault(p, boost::json::parse(
+  ASSERT_TRUE(wire::PatchCrossTenantDefault(p, boost::json::parse(
       R"({"b2bCollaborationInbound":{"usersAndGroups":{"accessType":"blocked","targets":[{"target":"AllUsers","targetType":"user"}]}}})").as_object()).ok());
   EXPECT_FALSE(p.default_is_service_default);
   PartnerConfiguration cfg{partner, std::nullopt, std::nullopt};
-  ASSERT_TRUE(PatchPartner(cfg, boost::json::parse(
+  ASSERT_TRUE(wire::PatchPartner(cfg, boost::json::parse(
       R"({"b2bCollaborationInbound":{"usersAndGroups":{"accessType":"allowed","targets":[{"target":"AllUsers","targetType":"user"}]}}})").as_object()).ok());
   p.partners.push_back(cfg);
   EXPECT_TRUE(B2BAllows(p.Inbound(partner), "inbound", "u", {}, "").allowed);
   EXPECT_FALSE(B2BAllows(p.Inbound("44444444-4444-4444-8444-444444444444"), "inbound", "u", {}, "").allowed);
-  ASSERT_TRUE(PatchPartner(p.partners[0], boost::json::parse(R"({"b2bCollaborationInbound":null})").as_object()).ok());
+  ASSERT_TRUE(wire::PatchPartner(p.partners[0], boost::json::parse(R"({"b2bCollaborationInbound":null})").as_object()).ok());
   EXPECT_FALSE(B2BAllows(p.Inbound(partner), "inbound", "u", {}, "").allowed);
   // Bad shapes are refused with a reason.
-  EXPECT_FALSE(PatchCrossTenantDefault(p, boost::json::parse(R"({"b2bCollaborationInbound":{"usersAndGroups":{"accessType":"maybe","targets":[]}}})").as_object()).ok());
-  EXPECT_FALSE(PatchCrossTenantDefault(p, boost::json::parse(R"({"isServiceDefault":true})").as_object()).ok());
+  EXPECT_FALSE(wire::PatchCrossTenantDefault(p, boost::json::parse(R"({"b2bCollaborationInbound":{"usersAndGroups":{"accessType":"maybe","targets":[]}}})").as_object()).ok());
+  EXPECT_FALSE(wire::PatchCrossTenantDefault(p, boost::json::parse(R"({"isServiceDefault":true})").as_object()).ok());
 }
 
 TEST(CrossTenantTest, CloudsMustListEachOther) {
@@ -127,7 +128,7 @@ TEST(PoliciesStorageTest, RoundTrips) {
   p.domains = {DomainRestrictions::Mode::kDenyList, {"live.com"}};
   p.cross_tenant.partners.push_back({"55555555-5555-4555-8555-555555555555", B2BSetting{}, std::nullopt});
   p.cross_tenant.allowed_cloud_endpoints = {"microsoftonline.us"};
-  Policies back = PoliciesFromStorage(PoliciesToStorage(p));
+  Policies back = wire::PoliciesFromStorage(wire::PoliciesToStorage(p));
   EXPECT_EQ(back.authorization.allow_invites_from, AllowInvitesFrom::kEveryone);
   EXPECT_EQ(back.domains.domains, std::vector<std::string>{"live.com"});
   ASSERT_EQ(back.cross_tenant.partners.size(), 1u);

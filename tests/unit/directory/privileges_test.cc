@@ -1,7 +1,7 @@
-// The directory's target rules (directory/privileges.h), one table each:
+// The directory's target rules (directory/model/privileges.h), one table each:
 // who may take which sensitive action on a holder of which role, who may
 // write which group's members, who may reset whose redemption.
-#include "directory/privileges.h"
+#include "directory/model/privileges.h"
 
 #include <gtest/gtest.h>
 

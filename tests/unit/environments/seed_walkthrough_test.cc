@@ -55,7 +55,7 @@ class SeedWalkthroughTest : public ::testing::Test {
   void SetUp() override {
     identity::TokenService::UserTokenRequest req;
     req.tenant_id = contoso.res.tenant.id;
-    req.client_id = std::string(identity::kCliClientId);
+    req.client_id = std::string(wire::kCliClientId);
     req.user_id = contoso.res.admin.id;
     req.preferred_username = contoso.res.admin.user_principal_name;
     req.scopes = identity::FirstPartyAdminScopes();  // the CLI's pre-authorised scopes

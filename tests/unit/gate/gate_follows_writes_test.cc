@@ -57,7 +57,7 @@ class GateFollowsWritesTest : public ::testing::Test {
          "csrf=" + Field(signup.body, "csrf") + "&step=form&continue=&email=someone%40outlook.com" +
              "&display_name=Someone&password=Str0ng-Passw0rd!&confirm=Str0ng-Passw0rd!");
     b.Go("POST", "/contoso.test/oauth2/v2.0/devicecode",
-         "client_id=" + std::string(identity::kCliClientId) + "&scope=openid%20offline_access");
+         "client_id=" + std::string(wire::kCliClientId) + "&scope=openid%20offline_access");
     b.Go("GET", "/contoso.test/oauth2/v2.0/logout");
   }
 

@@ -96,7 +96,7 @@ class GuestMakerTest : public ::testing::Test {
   std::string TokenFor(const directory::User& u) {
     identity::TokenService::UserTokenRequest req;
     req.tenant_id = contoso.res.tenant.id;
-    req.client_id = std::string(identity::kCliClientId);
+    req.client_id = std::string(wire::kCliClientId);
     req.user_id = u.id;
     req.preferred_username = u.user_principal_name;
     req.scopes = identity::FirstPartyAdminScopes();  // the CLI's pre-authorised scopes
@@ -330,9 +330,9 @@ TEST_F(GuestMakerTest, GuestsAreRefusedTheClientSurfacesAtSignIn) {
     std::string path;
     std::string check;
   };
-  std::vector<Surface> surfaces = {{identity::kUsdClientId, "usd", "client.usd"},
-                                   {identity::kOutlookAppClientId, "outlook", "client.outlookHomeEmail"},
-                                   {identity::kCustomerVoiceClientId, "customervoice", "customerVoice.use"}};
+  std::vector<Surface> surfaces = {{wire::kUsdClientId, "usd", "client.usd"},
+                                   {wire::kOutlookAppClientId, "outlook", "client.outlookHomeEmail"},
+                                   {wire::kCustomerVoiceClientId, "customervoice", "customerVoice.use"}};
   auto pat = MakeGuest(contoso.res.tenant.id, "pat", "outlook.com", "live.com", "pat-home-id");
   (void)pat;
   bool first = true;

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "core/random.h"
+#include "core/strings.h"
 #include "store/environments_repository.h"
 #include "store/licensing_repository.h"
 #include "store/outbox_repository.h"

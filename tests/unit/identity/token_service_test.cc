@@ -1,3 +1,4 @@
+#include "core/strings.h"
 #include "identity/token_service.h"
 
 #include <gtest/gtest.h>

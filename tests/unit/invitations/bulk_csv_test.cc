@@ -1,5 +1,6 @@
 // Reading bulk-invitation files: RFC 4180 through libcsv, the three heading
 // layouts, BOMs, CRLF, blank lines, and text that is not CSV at all.
+#include "core/csv_field.h"
 #include "invitations/bulk_csv.h"
 
 #include <gtest/gtest.h>

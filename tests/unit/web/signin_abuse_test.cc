@@ -55,7 +55,7 @@ class SigninAbuseTest : public ::testing::Test {
     http::Request req;
     req.method = "POST";
     req.target = "/" + tenant + "/oauth2/v2.0/devicecode";
-    req.body = "client_id=" + std::string(identity::kCliClientId) + "&scope=" + http::PercentEncode(scope);
+    req.body = "client_id=" + std::string(wire::kCliClientId) + "&scope=" + http::PercentEncode(scope);
     req.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
     req.remote_address = remote;
     req.request_id = "r";
@@ -255,7 +255,7 @@ TEST_F(SignupAbuseTest, SignUpCanBeTurnedOff) {
                    "csrf=" + Field(csrf_page.body, "csrf") +
                        "&step=form&email=x%40outlook.com&display_name=X&password=Str0ng-Passw0rd!&confirm=Str0ng-Passw0rd!");
   EXPECT_EQ(post.status, 403) << post.body;
-  EXPECT_FALSE(env.directory->GetUser(std::string(identity::kConsumersTenantId), "x@outlook.com").ok());
+  EXPECT_FALSE(env.directory->GetUser(std::string(wire::kConsumersTenantId), "x@outlook.com").ok());
   // No "Create one" link on a personal address's password page.
   auto login = b.Go("GET", "/login?tenant=" + contoso.res.tenant.id);
   auto pw = b.Go("POST", "/login", "csrf=" + Field(login.body, "csrf") + "&tenant=" + contoso.res.tenant.id +

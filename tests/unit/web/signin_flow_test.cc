@@ -242,12 +242,12 @@ TEST_F(SigninFlowTest, OneTimePasscodeGuessingBurnsTheCode) {
 }
 
 TEST_F(SigninFlowTest, DeviceCodeFlowForTheCli) {
-  auto start = TokenCall("client_id=" + std::string(identity::kCliClientId) + "&scope=openid%20offline_access");
+  auto start = TokenCall("client_id=" + std::string(wire::kCliClientId) + "&scope=openid%20offline_access");
   (void)start;
   http::Request req;
   req.method = "POST";
   req.target = "/contoso.test/oauth2/v2.0/devicecode";
-  req.body = "client_id=" + std::string(identity::kCliClientId) + "&scope=openid%20offline_access";
+  req.body = "client_id=" + std::string(wire::kCliClientId) + "&scope=openid%20offline_access";
   req.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
   req.request_id = "r";
   ASSERT_TRUE(req.ParseTarget());
@@ -257,7 +257,7 @@ TEST_F(SigninFlowTest, DeviceCodeFlowForTheCli) {
   std::string device_code(d.at("device_code").as_string()), user_code(d.at("user_code").as_string());
   auto poll = [&] {
     return TokenCall("grant_type=urn:ietf:params:oauth:grant-type:device_code&client_id=" +
-                     std::string(identity::kCliClientId) + "&device_code=" + device_code);
+                     std::string(wire::kCliClientId) + "&device_code=" + device_code);
   };
   EXPECT_EQ(TestEnv::Json(poll()).at("error").as_string(), "authorization_pending");
   // The user signs in in a browser and approves.

@@ -55,7 +55,7 @@ class SignupFlowTest : public ::testing::Test {
   }
 
   StatusOr<directory::User> Account(const std::string& upn) {
-    return env.directory->GetUser(std::string(identity::kConsumersTenantId), upn);
+    return env.directory->GetUser(std::string(wire::kConsumersTenantId), upn);
   }
 
   bool CanSignIn(const std::string& email, const std::string& password) {
@@ -102,7 +102,7 @@ TEST_F(SignupFlowTest, SignUpVerifyThenSignInWithThePassword) {
   EXPECT_FALSE(SetCookieValue(done, "gh_session").empty());
   auto session = env.signin->ResolveSession(SetCookieValue(done, "gh_session"));
   ASSERT_TRUE(session.ok());
-  EXPECT_EQ(session->home_tenant_id, identity::kConsumersTenantId);
+  EXPECT_EQ(session->home_tenant_id, wire::kConsumersTenantId);
 
   auto user = Account("pat@outlook.com");
   ASSERT_TRUE(user.ok()) << user.status().ToString();

@@ -3,15 +3,14 @@
 // users get in: the authorization policy (who may invite, guest access level),
 // the collaboration domain allow/deny list, and the cross-tenant access policy
 // (default and per-partner inbound/outbound B2B collaboration, Microsoft cloud
-// settings). Stored as JSON documents in Graph's shapes; this module parses,
-// validates, patches and evaluates them. The evaluation functions are pure.
-#include <boost/json.hpp>
+// settings), and their pure evaluation. Their Graph JSON shapes (and the
+// stored form, the same documents) are wire/policies.h.
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/status.h"
-#include "directory/model.h"
+#include "directory/model/types.h"
 
 namespace gh::directory {
 
@@ -107,23 +106,5 @@ std::string CloudEndpoint(Cloud c);
 // Tenants in different clouds collaborate only when each lists the other's cloud.
 RuleResult CrossCloudAllowed(const Tenant& resource, const CrossTenantAccessPolicy& resource_policy,
                              const Tenant& home, const CrossTenantAccessPolicy* home_policy);
-
-// ---- Graph JSON shapes ---------------------------------------------------------
-
-boost::json::object AuthorizationPolicyToJson(const AuthorizationPolicy& p);
-// Applies a PATCH body; refuses unknown properties and bad values.
-Status PatchAuthorizationPolicy(AuthorizationPolicy& p, const boost::json::object& patch);
-boost::json::object DomainRestrictionsToJson(const DomainRestrictions& d);
-Status PatchDomainRestrictions(DomainRestrictions& d, const boost::json::object& patch);
-boost::json::object CrossTenantDefaultToJson(const CrossTenantAccessPolicy& p);
-Status PatchCrossTenantDefault(CrossTenantAccessPolicy& p, const boost::json::object& patch);
-boost::json::object PartnerToJson(const PartnerConfiguration& p);
-Status PatchPartner(PartnerConfiguration& p, const boost::json::object& patch);
-boost::json::object CrossTenantPolicyToJson(const CrossTenantAccessPolicy& p);
-Status PatchCrossTenantPolicy(CrossTenantAccessPolicy& p, const boost::json::object& patch);
-
-// Persistence: the whole Policies as one JSON document.
-std::string PoliciesToStorage(const Policies& p);
-Policies PoliciesFromStorage(const std::string& text);  // unreadable → defaults
 
 }  // namespace gh::directory

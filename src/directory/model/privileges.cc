@@ -1,9 +1,9 @@
-#include "directory/privileges.h"
+#include "directory/model/privileges.h"
 
 #include <algorithm>
 #include <initializer_list>
 
-#include "core/random.h"
+#include "core/strings.h"
 
 namespace gh::directory {
 namespace {

@@ -32,8 +32,8 @@
 #include <vector>
 
 #include "core/status.h"
-#include "directory/actor.h"
-#include "directory/model.h"
+#include "directory/model/actor.h"
+#include "directory/model/types.h"
 
 namespace gh::directory {
 

@@ -1,6 +1,6 @@
-#include "api/json_body.h"
+#include "wire/json_reader.h"
 
-namespace gh::api {
+namespace gh::wire {
 
 StatusOr<boost::json::object> ParseJsonObject(std::string_view body) {
   if (body.empty()) return InvalidArgument("The request body is empty; a JSON object was expected.", "BadRequest");
@@ -104,6 +104,8 @@ void FieldReader::Ignore(std::initializer_list<std::string_view> keys) {
   for (auto k : keys) seen_.emplace(k);
 }
 
+Status FieldReader::FinishAllowingUnknown() const { return error_ ? *error_ : OkStatus(); }
+
 Status FieldReader::Finish() const {
   if (error_) return *error_;
   for (const auto& kv : obj_) {
@@ -114,4 +116,4 @@ Status FieldReader::Finish() const {
   return OkStatus();
 }
 
-}  // namespace gh::api
+}  // namespace gh::wire

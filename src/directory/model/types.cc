@@ -1,4 +1,4 @@
-#include "directory/model.h"
+#include "directory/model/types.h"
 
 #include <algorithm>
 

@@ -1,8 +1,9 @@
 #pragma once
-// Reading JSON request bodies strictly: the body must be a JSON object, each
-// property is read with its expected type, and anything left over is an
-// unknown property. Every failure is an InvalidArgument naming the property, so
-// bad input is refused before anything changes.
+// Reading JSON objects strictly: each property is read with its expected
+// type, and anything left over is an unknown property. Every failure is an
+// InvalidArgument naming the property, so bad input is refused before
+// anything changes. The server decodes request bodies with it (Graph's PATCH
+// semantics: absent, null and value differ) and the CLI the server's answers.
 #include <boost/json.hpp>
 #include <optional>
 #include <set>
@@ -11,7 +12,7 @@
 
 #include "core/status.h"
 
-namespace gh::api {
+namespace gh::wire {
 
 StatusOr<boost::json::object> ParseJsonObject(std::string_view body);
 
@@ -36,6 +37,9 @@ class FieldReader {
 
   // The first problem found, or an unknown property; OK when the body was clean.
   Status Finish() const;
+  // The first problem found; properties not read are allowed (reading a
+  // newer server's answer, which may have grown).
+  Status FinishAllowingUnknown() const;
 
  private:
   const boost::json::value* Take(std::string_view key);
@@ -47,4 +51,4 @@ class FieldReader {
   std::optional<Status> error_;
 };
 
-}  // namespace gh::api
+}  // namespace gh::wire

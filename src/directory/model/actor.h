@@ -1,6 +1,6 @@
 #pragma once
 // Who is doing a write: the name the audit log shows, and the authority the
-// domain's target rules (directory/privileges.h) judge. The route table has
+// domain's target rules (directory/model/privileges.h) judge. The route table has
 // already admitted the caller for the kind of operation; the domain decides
 // whether that caller may do it to this particular target.
 #include <algorithm>

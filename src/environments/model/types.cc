@@ -1,4 +1,4 @@
-#include "environments/model.h"
+#include "environments/model/types.h"
 
 #include <algorithm>
 

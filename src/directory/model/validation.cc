@@ -1,10 +1,10 @@
-#include "directory/validation.h"
+#include "directory/model/validation.h"
 
 #include <algorithm>
 #include <array>
 #include <cctype>
 
-#include "core/random.h"
+#include "core/strings.h"
 
 namespace gh::directory {
 namespace {
