@@ -5,8 +5,8 @@
 #include "api/graph/routes.h"
 #include "api/oauth.h"
 #include "api/permissions.h"
-#include "web/page.h"
 #include "web/environment_pages.h"
+#include "web/errors.h"
 #include "web/portal/portal.h"
 #include "web/redeem_routes.h"
 #include "web/signin_routes.h"
@@ -73,9 +73,7 @@ http::Response RenderError(const http::Request& req, const Status& s) {
              p.find("/oauth2/") != std::string::npos ||
              p.find("/discovery/") != std::string::npos || p.find("/oidc/") != std::string::npos;
   if (is_api) return api::GraphError(req, s);
-  int status = api::HttpStatusFor(s);
-  return web::MessagePage(status, status == 404 ? "Page not found" : "Something went wrong",
-                          web::ShownMessage(req, s), "Home", "/");
+  return web::ErrorPage(req, s, s.code() == Code::kNotFound ? "Page not found" : "Something went wrong", "Home", "/");
 }
 
 }  // namespace gh::app

@@ -2,6 +2,7 @@
 
 #include "identity/graph_permissions.h"
 #include "web/cookies.h"
+#include "web/errors.h"
 #include "web/page.h"
 #include "web/templates.h"
 
@@ -161,7 +162,7 @@ http::Response PostAuthorize(SigninDeps& d, const http::Request& req, const Form
            parsed.ok() ? parsed->All() : std::vector<std::string>{}, AddressOf(*user), false};
     return Render(d, req, v, true);
   }
-  if (!s.ok()) return MessagePage(SigninErrorStatus(s), "Consent wasn't recorded", s.message());
+  if (!s.ok()) return ErrorPage(req, s, "Consent wasn't recorded");
   return Redirect(AuthorizeUrl(tenant, query), 303);
 }
 
@@ -171,11 +172,11 @@ http::Response PostDevice(SigninDeps& d, const http::Request& req, const Form& f
   if (!session.ok()) return Redirect("/devicelogin?user_code=" + http::PercentEncode(code), 303);
   if (http::FormValue(form, "action") != "accept") {
     Status s = d.signin.ApproveDevice(code, *session, false);
-    if (!s.ok()) return MessagePage(SigninErrorStatus(s), "Sign-in didn't complete", s.message());
+    if (!s.ok()) return ErrorPage(req, s, "Sign-in didn't complete");
     return MessagePage(200, "Sign-in cancelled", "Nothing was signed in. You can close this window.");
   }
   auto dc = d.signin.DeviceConsentFor(code, *session);
-  if (!dc.ok()) return MessagePage(SigninErrorStatus(dc.status()), "Sign-in didn't complete", dc.status().message());
+  if (!dc.ok()) return ErrorPage(req, dc.status(), "Sign-in didn't complete");
   Status s = d.signin.RecordConsent(dc->tenant_id, dc->client, dc->user, dc->scope,
                                     http::FormValue(form, "organization") == "1");
   if (s.reason() == "admin_consent_required") {
@@ -184,9 +185,9 @@ http::Response PostDevice(SigninDeps& d, const http::Request& req, const Form& f
            AddressOf(dc->user), false};
     return Render(d, req, v, true);
   }
-  if (!s.ok()) return MessagePage(SigninErrorStatus(s), "Consent wasn't recorded", s.message());
+  if (!s.ok()) return ErrorPage(req, s, "Consent wasn't recorded");
   s = d.signin.ApproveDevice(code, *session, true);
-  if (!s.ok()) return MessagePage(SigninErrorStatus(s), "Sign-in didn't complete", s.message());
+  if (!s.ok()) return ErrorPage(req, s, "Sign-in didn't complete");
   return MessagePage(200, "You're signed in", "Return to your device or terminal; you can close this window.");
 }
 

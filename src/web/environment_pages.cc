@@ -4,6 +4,7 @@
 
 #include "gate/decision.h"
 #include "web/cookies.h"
+#include "web/errors.h"
 #include "web/page.h"
 #include "web/templates.h"
 
@@ -131,7 +132,7 @@ http::Response Home(EnvironmentPageDeps& d, http::RouteContext& ctx) {
   std::optional<http::Response> early;
   auto v = Begin(d, ctx, ctx.params["name"], early);
   if (early) return *early;
-  if (!v.ok()) return MessagePage(503, "Something went wrong", ShownMessage(ctx.request, v.status()));
+  if (!v.ok()) return ErrorPage(ctx.request, v.status(), "Something went wrong");
   gate::AccessRequest req{
       v->where.tenant_id, v->user.id, gate::Action::kEnvironmentAccess, v->where.env_id, "", "", ""};
   gate::Decision dec = gate::Decide(*v->snap, req);
@@ -164,7 +165,7 @@ http::Response RunApp(EnvironmentPageDeps& d, http::RouteContext& ctx) {
   std::optional<http::Response> early;
   auto v = Begin(d, ctx, ctx.params["name"], early);
   if (early) return *early;
-  if (!v.ok()) return MessagePage(503, "Something went wrong", ShownMessage(ctx.request, v.status()));
+  if (!v.ok()) return ErrorPage(ctx.request, v.status(), "Something went wrong");
   gate::AccessRequest req{
       v->where.tenant_id, v->user.id, gate::Action::kAppRun, v->where.env_id, ctx.params["appId"], "", ""};
   gate::Decision dec = gate::Decide(*v->snap, req);
@@ -206,9 +207,9 @@ http::Response MyEnvironments(EnvironmentPageDeps& d, http::RouteContext& ctx) {
       Redirect("/login?tenant=" + tenant->id + "&continue=" + http::PercentEncode(ctx.request.target), 303),
       "You aren't a user of " + tenant->name, early);
   if (early) return *early;
-  if (!user.ok()) return MessagePage(503, "Something went wrong", ShownMessage(ctx.request, user.status()));
+  if (!user.ok()) return ErrorPage(ctx.request, user.status(), "Something went wrong");
   auto snap = SnapshotOf(d, tenant->id);
-  if (!snap.ok()) return MessagePage(503, "Something went wrong", ShownMessage(ctx.request, snap.status()));
+  if (!snap.ok()) return ErrorPage(ctx.request, snap.status(), "Something went wrong");
   Page p("env_my", "My environments");
   p.Set("ORG", tenant->name);
   p.Set("USER", user->user_principal_name);

@@ -6,8 +6,6 @@
 
 #include <mutex>
 
-#include <spdlog/spdlog.h>
-
 #include "web/templates.h"
 
 namespace gh::web {
@@ -58,28 +56,6 @@ http::Response Redirect(const std::string& location, int status) {
   r.SetHeader("Location", location);
   r.SetHeader("Cache-Control", "no-store");
   return r;
-}
-
-int SigninErrorStatus(const Status& s) {
-  switch (s.code()) {
-    case Code::kResourceExhausted: return 429;
-    case Code::kUnauthenticated: return 401;
-    case Code::kPermissionDenied: return 403;
-    case Code::kInvalidArgument: return 400;
-    default: return 503;
-  }
-}
-
-bool IsServerError(const Status& s) {
-  return s.code() == Code::kInternal || s.code() == Code::kUnavailable;
-}
-
-std::string ShownMessage(const http::Request& req, const Status& s) {
-  if (!IsServerError(s)) return s.message();
-  spdlog::error("request_id={} server error shown as a generic page: code={} reason={} detail=\"{}\"",
-                req.request_id, CodeName(s.code()), s.reason(), s.message());
-  return "Something went wrong on our side. Try again in a moment; if it keeps happening, give your administrator "
-         "the request id " + req.request_id + ".";
 }
 
 http::Response MessagePage(int status, const std::string& title, const std::string& message,

@@ -10,7 +10,6 @@
 #include <memory>
 #include <string>
 
-#include "core/status.h"
 #include "http/message.h"
 
 namespace gh::web {
@@ -39,20 +38,6 @@ class Page {
 
 // A redirect that is never cached: 302, or 303 (See Other) after a form post.
 http::Response Redirect(const std::string& location, int status = 302);
-
-// The page status for an error from the sign-in service: 429, 401, 403, 400,
-// anything else 503.
-int SigninErrorStatus(const Status& s);
-
-// True for the server's own failures (Internal, Unavailable: a database
-// down, a driver error), as opposed to the caller's (4xx).
-bool IsServerError(const Status& s);
-
-// What a page may show of `s`: its message when it is about the request (the
-// caller can act on it); for a server error, a generic sentence with the
-// request id, while the message itself (which may quote the database driver,
-// SQL or file paths) goes only to the log under that request id.
-std::string ShownMessage(const http::Request& req, const Status& s);
 
 // A plain message page (errors, confirmations).
 http::Response MessagePage(int status, const std::string& title, const std::string& message,

@@ -2,17 +2,11 @@
 
 #include "core/strings.h"
 #include "web/cookies.h"
+#include "web/errors.h"
 #include "web/page.h"
 
 namespace gh::web {
 namespace {
-
-int StatusFor(const Status& s) {
-  if (s.code() == Code::kFailedPrecondition) return s.reason() == "invalid_ticket" ? 404 : 410;
-  if (s.code() == Code::kPermissionDenied) return 403;
-  if (s.code() == Code::kInvalidArgument) return 400;
-  return 503;
-}
 
 struct Link {
   std::string tenant, invitation, ticket;
@@ -27,7 +21,7 @@ http::Response Consent(RedeemDeps& d, http::RouteContext& ctx) {
   Link link{req.Query("tenant").value_or(""), req.Query("user").value_or(""), req.Query("ticket").value_or("")};
   auto pending = d.invitations.Check(link.tenant, link.invitation, link.ticket);
   if (!pending.ok())
-    return MessagePage(StatusFor(pending.status()), "This invitation can't be used", ShownMessage(ctx.request, pending.status()));
+    return ErrorPage(ctx.request, pending.status(), "This invitation can't be used");
   auto session = d.signin.ResolveSession(CookieValue(req, kSessionCookie));
   if (!session.ok())
     return Redirect("/login?tenant=" + pending->tenant.id + "&continue=" +
@@ -57,7 +51,7 @@ http::Response Decide(RedeemDeps& d, http::RouteContext& ctx) {
   if (!session.ok()) return Redirect("/redeem?" + link.Query() + "&ver=2.0");
   auto target = d.invitations.Redeem(link.tenant, link.invitation, link.ticket, *session);
   if (!target.ok())
-    return MessagePage(StatusFor(target.status()), "The invitation couldn't be accepted", ShownMessage(ctx.request, target.status()),
+    return ErrorPage(ctx.request, target.status(), "The invitation couldn't be accepted",
                        "Sign out", "/logout");
   return Redirect(*target);
 }

@@ -3,6 +3,7 @@
 #include "core/clock.h"
 #include "web/consent_page.h"
 #include "web/cookies.h"
+#include "web/errors.h"
 #include "web/page.h"
 #include "web/templates.h"
 #include "web/signup_routes.h"
@@ -55,11 +56,12 @@ http::Response Authorize(SigninDeps& d, http::RouteContext& ctx) {
   const auto& q = ctx.request.query;
   auto req = d.signin.ValidateAuthorize(ctx.params["tenant"], q);
   if (!req.ok()) {
+    if (IsServerError(req.status())) return ErrorPage(ctx.request, req.status(), "Sign-in is unavailable");
     if (req.status().reason() == "invalid_client_or_redirect" || req.status().code() == Code::kNotFound)
       return MessagePage(400, "This sign-in request isn't valid",
                          req.status().message() + " Contact the owner of the application you came from.");
     if (req.status().code() != Code::kInvalidArgument)
-      return MessagePage(503, "Sign-in is unavailable", "Try again in a moment.");
+      return ErrorPage(ctx.request, req.status(), "Sign-in is unavailable");
     // Validated client and redirect URI: errors go back to the application.
     return Redirect(WithParams(http::FormValue(q, "redirect_uri"),
                                {{"error", req.status().reason()},
@@ -82,7 +84,7 @@ http::Response Authorize(SigninDeps& d, http::RouteContext& ctx) {
     // Consent: what the app asks for and the user hasn't allowed yet (or
     // everything again with prompt=consent) is asked for on the consent page.
     auto consent = d.signin.EvaluateConsent(req->tenant_id, req->client, principal->id, req->scope);
-    if (!consent.ok()) return MessagePage(503, "Sign-in is unavailable", "Try again in a moment.");
+    if (!consent.ok()) return ErrorPage(ctx.request, consent.status(), "Sign-in is unavailable");
     if (!consent->missing.empty() || (req->prompt == "consent" && !req->client.first_party)) {
       if (req->prompt == "none")
         return ToClient(*req, {{"error", "consent_required"},
@@ -99,7 +101,7 @@ http::Response Authorize(SigninDeps& d, http::RouteContext& ctx) {
     if (!code.ok() && code.status().reason() == "access_denied")  // refused by the gate: tell the client why
       return ToClient(*req, {{"error", "access_denied"}, {"error_description", code.status().message()},
                              {"state", req->state}});
-    if (!code.ok()) return MessagePage(503, "Sign-in is unavailable", "Try again in a moment.");
+    if (!code.ok()) return ErrorPage(ctx.request, code.status(), "Sign-in is unavailable");
     return ToClient(*req, {{"code", *code}, {"state", req->state}});
   }
   if (req->prompt == "none")
@@ -158,7 +160,7 @@ http::Response LoginPost(SigninDeps& d, http::RouteContext& ctx) {
   std::string email = http::FormValue(form, "email");
   std::string step = http::FormValue(form, "step");
   auto fail = [&](const std::string& at, const Status& s, const std::string& home = {}) {
-    auto resp = SigninStep(d, req, at, tenant_id, continue_to, email, ShownMessage(req, s), home, SigninErrorStatus(s));
+    auto resp = SigninStep(d, req, at, tenant_id, continue_to, email, ShownMessage(req, s), home, PageStatusFor(s));
     SetRetryAfter(resp, s);
     return resp;
   };
@@ -295,7 +297,7 @@ http::Response EndSession(SigninDeps& d, http::RouteContext& ctx, bool confirmed
   }
   auto redirect = PostLogoutRedirect(d, tenant->id, client_id, http::FormValue(in, "post_logout_redirect_uri"));
   if (!redirect.ok())
-    return MessagePage(IsServerError(redirect.status()) ? 503 : 400, "This sign-out request isn't valid",
+    return MessagePage(PageStatusFor(redirect.status()), "This sign-out request isn't valid",
                        ShownMessage(req, redirect.status()) + " Nothing changed.");
 
   auto session = d.signin.ResolveSession(CookieValue(req, kSessionCookie));
@@ -346,7 +348,7 @@ http::Response DevicePage(SigninDeps& d, const http::Request& req, const std::st
       return resp;
     }
     return DevicePage(d, req, user_code, ShownMessage(req, pending.status()),
-                      IsServerError(pending.status()) ? 503 : 400);
+                      PageStatusFor(pending.status()));
   }
   Page p("device_code", "Enter code");
   p.Set("CSRF", csrf.token).Set("USER_CODE", user_code);
@@ -375,7 +377,7 @@ http::Response DevicePost(SigninDeps& d, http::RouteContext& ctx) {
     if (consent.ok() && !consent->evaluation.missing.empty()) return DeviceConsentStep(d, ctx.request, code, *consent);
   }
   Status s = d.signin.ApproveDevice(code, *session, step == "approve");
-  if (!s.ok()) return MessagePage(SigninErrorStatus(s), "Sign-in didn't complete", ShownMessage(ctx.request, s));
+  if (!s.ok()) return ErrorPage(ctx.request, s, "Sign-in didn't complete");
   if (step != "approve") return MessagePage(200, "Sign-in cancelled", "Nothing was signed in. You can close this window.");
   return MessagePage(200, "You're signed in", "Return to your device or terminal; you can close this window.");
 }

@@ -1,6 +1,7 @@
 #include "web/signup_routes.h"
 
 #include "web/cookies.h"
+#include "web/errors.h"
 #include "web/page.h"
 
 namespace gh::web {
@@ -42,7 +43,7 @@ http::Response SignupPost(SigninDeps& d, http::RouteContext& ctx) {
   if (step == "form") {
     std::string name = http::FormValue(form, "display_name");
     auto again = [&](const Status& s) {
-      auto resp = SignupStep(d, req, "form", continue_to, email, name, ShownMessage(ctx.request, s), SigninErrorStatus(s));
+      auto resp = SignupStep(d, req, "form", continue_to, email, name, ShownMessage(ctx.request, s), PageStatusFor(s));
       SetRetryAfter(resp, s);
       return resp;
     };
@@ -57,7 +58,7 @@ http::Response SignupPost(SigninDeps& d, http::RouteContext& ctx) {
     auto session = d.signin.VerifyConsumerSignUp(email, http::FormValue(form, "code"), req.remote_address);
     if (!session.ok()) {
       auto resp = SignupStep(d, req, "verify", continue_to, email, "", ShownMessage(ctx.request, session.status()),
-                             SigninErrorStatus(session.status()));
+                             PageStatusFor(session.status()));
       SetRetryAfter(resp, session.status());
       return resp;
     }

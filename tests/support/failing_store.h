@@ -5,6 +5,8 @@
 // would. The failing call writes nothing; the transaction is then failed:
 // Commit() returns Unavailable and the inner transaction rolls back. Reads
 // pass through. Header-only (tests/support is not a CMake target).
+// FailWith(code) injects another code instead (e.g. AlreadyExists, as a
+// unique constraint would), to see how a caller answers it.
 //
 //   FailingStore store(inner, /*fail_from=*/3);  // 1st and 2nd writes succeed
 //   for (int n = 1;; ++n) { store.Reset(n); ... }  // the fail-count loop
@@ -28,6 +30,8 @@ class FailingStore final : public Store {
     fail_from_ = fail_from;
     calls_ = 0;
   }
+  // The code of the injected failures (Unavailable unless told).
+  void FailWith(Code code) { code_ = code; }
   // Mutating calls seen so far (including failed ones).
   int calls() const { return calls_; }
   // True once a call has been failed on purpose.
@@ -49,7 +53,7 @@ class FailingStore final : public Store {
     Status Commit() override {
       if (failed_) {
         inner_.reset();  // rolls back
-        return Unavailable("injected failure: connection lost before commit");
+        return Status(store_.code_, "injected failure: connection lost before commit");
       }
       return inner_->Commit();
     }
@@ -173,7 +177,7 @@ class FailingStore final : public Store {
       int n = ++store_.calls_;
       if (failed_ || (store_.fail_from_ > 0 && n >= store_.fail_from_)) {
         failed_ = true;
-        return Unavailable("injected failure at mutating call " + std::to_string(n));
+        return Status(store_.code_, "injected failure at mutating call " + std::to_string(n));
       }
       return OkStatus();
     }
@@ -186,6 +190,7 @@ class FailingStore final : public Store {
   Store& inner_;
   std::atomic<int> fail_from_;
   std::atomic<int> calls_{0};
+  std::atomic<Code> code_{Code::kUnavailable};
 };
 
 }  // namespace gh::store::testing

@@ -6,28 +6,17 @@
 #include <spdlog/spdlog.h>
 
 #include "core/clock.h"
+#include "http/status_code.h"
 
 namespace gh::api {
 
 int HttpStatusFor(const Status& s) {
-  const std::string& r = s.reason();
-  if (r == "Request_MethodNotAllowed") return 405;
-  if (r == "Request_EntityTooLarge") return 413;
-  if (r == "Request_UnsupportedMediaType") return 415;
-  if (r == "Request_Conflict") return 409;
-  switch (s.code()) {
-    case Code::kOk: return 200;
-    case Code::kInvalidArgument: return 400;
-    case Code::kNotFound: return 404;
-    case Code::kAlreadyExists: return 400;  // Graph reports directory conflicts as 400 Request_BadRequest
-    case Code::kFailedPrecondition: return 400;
-    case Code::kPermissionDenied: return 403;
-    case Code::kUnauthenticated: return 401;
-    case Code::kResourceExhausted: return 429;
-    case Code::kUnavailable: return 503;
-    case Code::kInternal: return 500;
-  }
-  return 500;
+  if (s.reason() == "Request_Conflict") return 409;
+  // The shared table (http/status_code.h), except that Graph reports a
+  // conflict with the directory's state (a taken name, a member added twice)
+  // as 400 Request_BadRequest: only Request_Conflict is a 409.
+  const int status = http::StatusCodeFor(s);
+  return status == 409 ? 400 : status;
 }
 
 std::string GraphErrorCode(const Status& s) {

@@ -1,8 +1,9 @@
 #pragma once
 // The one place a Status becomes a Graph error response:
 //   {"error":{"code":…,"message":…,"innerError":{"date","request-id","client-request-id"}}}
-// The HTTP status comes from the Status code, except for a few reasons that
-// name a more specific one (405, 413, 415, 409). A 5xx never carries the
+// The HTTP status is the shared table's (http/status_code.h), except that
+// Graph answers AlreadyExists and FailedPrecondition with 400 unless the
+// reason is Request_Conflict (409). A 5xx never carries the
 // Status's message (logged instead, with the request id): only a generic
 // sentence quoting the request id.
 #include <boost/json.hpp>

@@ -277,7 +277,7 @@ http::Response AuditLog(PortalDeps& d, http::RouteContext& ctx) {
   AddFilterFields(p, values, errors);
   if (!errors.empty()) return p.Response(400);
   auto found = FindEntries(d, search, after);
-  if (!found.ok()) return MessagePage(StatusFor(found.status()), "Can't read the audit log", ShownMessage(ctx.request, found.status()));
+  if (!found.ok()) return ErrorPage(ctx.request, found.status(), "Can't read the audit log");
   if (found->rows.empty()) p.Show("NO_ENTRIES");
   else
     for (TemplateDictionary* table = p.Section("ENTRIES"); const AuditEntry& e : found->rows) AddEntry(table, e);

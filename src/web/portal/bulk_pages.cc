@@ -127,7 +127,7 @@ http::Response BulkPost(PortalDeps& d, http::RouteContext& ctx) {
   options.message = field("message");
   options.send_email = field("sendEmail") == "true";
   auto job = d.bulk->Submit(a.Inviter(), a.tenant.id, file->body, options);
-  if (!job.ok()) return BulkForm(d, ctx, a, ShownMessage(ctx.request, job.status()), StatusFor(job.status()));
+  if (!job.ok()) return BulkForm(d, ctx, a, ShownMessage(ctx.request, job.status()), PageStatusFor(job.status()));
   if (d.runner) d.runner->Notify();
   return Redirect(a.base + "/bulk/" + job->id, 303);
 }
@@ -165,7 +165,7 @@ http::Response JobCancel(PortalDeps& d, http::RouteContext& ctx) {
   auto job = VisibleJob(d, ctx, a);
   if (!job.ok()) return MessagePage(404, "Job not found", "It may have been deleted.");
   auto cancelled = d.bulk->Cancel(a.tenant.id, job->id);
-  if (!cancelled.ok()) return MessagePage(503, "Something went wrong", ShownMessage(ctx.request, cancelled.status()));
+  if (!cancelled.ok()) return ErrorPage(ctx.request, cancelled.status(), "Something went wrong");
   if (d.runner) d.runner->Notify();
   return Redirect(a.base + "/bulk/" + job->id, 303);
 }
@@ -178,7 +178,7 @@ http::Response JobResults(PortalDeps& d, http::RouteContext& ctx) {
   std::string csv(invitations::ResultsHeading());
   for (int64_t after = 0;;) {
     auto rows = d.bulk->Results(a.tenant.id, job->id, after, 10'000);
-    if (!rows.ok()) return MessagePage(503, "Something went wrong", ShownMessage(ctx.request, rows.status()));
+    if (!rows.ok()) return ErrorPage(ctx.request, rows.status(), "Something went wrong");
     for (const auto& r : *rows) csv += invitations::ResultsLine(r);
     if (rows->size() < 10'000) break;
     after = rows->back().row;

@@ -179,8 +179,8 @@ struct FieldError {
 FieldError ErrorAt(const http::Request& req, const Status& s, std::initializer_list<std::pair<std::string_view, const char*>> keywords,
                    const char* fallback) {
   for (const auto& [keyword, section] : keywords)
-    if (s.message().find(keyword) != std::string::npos) return {section, ShownMessage(req, s), StatusFor(s)};
-  return {fallback, ShownMessage(req, s), StatusFor(s)};
+    if (s.message().find(keyword) != std::string::npos) return {section, ShownMessage(req, s), PageStatusFor(s)};
+  return {fallback, ShownMessage(req, s), PageStatusFor(s)};
 }
 
 void ShowError(Page& p, const std::optional<FieldError>& e) {
@@ -315,10 +315,10 @@ http::Response ListPage(PortalDeps& d, http::RouteContext& ctx, const Admin& a,
                         const std::optional<FieldError>& error) {
   auto envs = d.environments.List(a.tenant.id);
   if (!envs.ok())
-    return MessagePage(StatusFor(envs.status()), "Can't list environments", ShownMessage(ctx.request, envs.status()));
+    return ErrorPage(ctx.request, envs.status(), "Can't list environments");
   auto groups = SecurityGroups(d, a.tenant.id);
   if (!groups.ok())
-    return MessagePage(StatusFor(groups.status()), "Can't list groups", ShownMessage(ctx.request, groups.status()));
+    return ErrorPage(ctx.request, groups.status(), "Can't list groups");
   FormPage p(d, ctx, "portal_environments", "Environments · " + a.tenant.name);
   Layout(p, d, a, "/environments");
   for (const auto& e : *envs) AddEnvironmentRow(p, a, e, *groups);
@@ -578,7 +578,7 @@ http::Response EnvironmentPage(PortalDeps& d, http::RouteContext& ctx, const Adm
   if (a.May(d.can.environments_write)) p.Show("CAN_WRITE");
   for (PartFn add : {AddSecurityGroup, AddUsers, AddRoles, AddReview}) {
     Status s = add(p, d, ctx, a, e);
-    if (!s.ok()) return MessagePage(StatusFor(s), "Can't show " + e.display_name, ShownMessage(ctx.request, s));
+    if (!s.ok()) return ErrorPage(ctx.request, s, "Can't show " + e.display_name);
   }
   AddOutcome(p, o);
   return p.Response(o.error ? o.error->status : 200);
@@ -593,7 +593,7 @@ http::Response Refused(PortalDeps& d, http::RouteContext& ctx, const Admin& a, c
 }
 
 http::Response EnvironmentMissing(const http::Request& req, const Admin& a, const Status& s) {
-  return MessagePage(StatusFor(s), "Environment not found", ShownMessage(req, s), "All environments",
+  return ErrorPage(req, s, "Environment not found", "All environments",
                      a.base + "/environments");
 }
 

@@ -166,7 +166,7 @@ http::Response GroupsList(PortalDeps& d, http::RouteContext& ctx, const Admin& a
   const std::string type = ctx.request.Query("type").value_or("");
   auto page = ListPage(d, a, q, type, ctx.request.Query("after").value_or(""));
   if (!page.ok())
-    return MessagePage(StatusFor(page.status()), "Can't list groups", ShownMessage(ctx.request, page.status()), "All groups",
+    return ErrorPage(ctx.request, page.status(), "Can't list groups", "All groups",
                        a.base + "/groups");
   FormPage p(d, ctx, "portal_groups_list", "Groups · " + a.tenant.name);
   Layout(p, d, a, "/groups");
@@ -245,7 +245,7 @@ std::variant<directory::NewGroup, Refusal> NewGroupFrom(PortalDeps& d, const For
 
 Refusal CreateRefusal(const http::Request& req, const Status& s) {
   bool about_description = s.message().find("'description'") != std::string::npos;
-  return {about_description ? "DESCRIPTION_ERROR" : "NAME_ERROR", ShownMessage(req, s), StatusFor(s)};
+  return {about_description ? "DESCRIPTION_ERROR" : "NAME_ERROR", ShownMessage(req, s), PageStatusFor(s)};
 }
 
 http::Response GroupsPost(PortalDeps& d, http::RouteContext& ctx) {
@@ -362,12 +362,11 @@ Status FillGroup(PortalDeps& d, FormPage& p, const Admin& a, const directory::Gr
 http::Response GroupView(PortalDeps& d, http::RouteContext& ctx, const Admin& a, const MaybeRefusal& refusal) {
   auto g = d.directory.GetGroup(a.tenant.id, GroupIdOf(ctx));
   if (!g.ok()) return g.status().code() == Code::kNotFound ? GroupNotFound(a)
-                                                           : MessagePage(StatusFor(g.status()), "Something went wrong",
-                                                                         ShownMessage(ctx.request, g.status()));
+                                                           : ErrorPage(ctx.request, g.status(), "Something went wrong");
   FormPage p(d, ctx, "portal_groups_group", g->display_name + " · Groups");
   Layout(p, d, a, "/groups");
   if (Status filled = FillGroup(d, p, a, *g); !filled.ok())
-    return MessagePage(StatusFor(filled), "Something went wrong", ShownMessage(ctx.request, filled));
+    return ErrorPage(ctx.request, filled, "Something went wrong");
   p.Set("MEMBER_VALUE", http::FormValue(http::ParseForm(ctx.request.body), "member"));
   return RespondWith(p, refusal);
 }
@@ -408,11 +407,9 @@ http::Response AddMemberPost(PortalDeps& d, http::RouteContext& ctx) {
   auto member = ResolveMember(d, a, key);
   Status added = member.ok() ? d.directory.AddMember(a.Actor(), a.tenant.id, GroupIdOf(ctx), *member)
                              : member.status();
-  if (!added.ok()) {
-    // An unknown member is a mistake in the field, not a missing page.
-    int status = added.code() == Code::kNotFound ? 400 : StatusFor(added);
-    return GroupView(d, ctx, a, Refusal{"MEMBER_ERROR", ShownMessage(ctx.request, added), status});
-  }
+  // An unknown member is a mistake in the field (400).
+  if (!added.ok())
+    return GroupView(d, ctx, a, Refusal{"MEMBER_ERROR", ShownMessage(ctx.request, added), FieldStatusFor(added)});
   return Redirect(a.base + "/groups/" + GroupIdOf(ctx), 303);
 }
 
@@ -421,7 +418,7 @@ http::Response RemoveMemberPost(PortalDeps& d, http::RouteContext& ctx) {
   if (auto* early = std::get_if<http::Response>(&begun)) return *early;
   const auto& [a, form] = std::get<Action>(begun);
   Status removed = d.directory.RemoveMember(a.Actor(), a.tenant.id, GroupIdOf(ctx), ToLower(form.Get("memberId")));
-  if (!removed.ok()) return GroupView(d, ctx, a, Refusal{"FORM_ERROR", ShownMessage(ctx.request, removed), StatusFor(removed)});
+  if (!removed.ok()) return GroupView(d, ctx, a, Refusal{"FORM_ERROR", ShownMessage(ctx.request, removed), PageStatusFor(removed)});
   return Redirect(a.base + "/groups/" + GroupIdOf(ctx), 303);
 }
 
@@ -429,7 +426,7 @@ http::Response ChangeLicenses(PortalDeps& d, http::RouteContext& ctx, const Admi
                               const licensing::LicenseChange& change, const std::string& error_section) {
   auto changed = d.licensing.AssignGroupLicenses(a.Actor(), a.tenant.id, GroupIdOf(ctx), change);
   if (!changed.ok())
-    return GroupView(d, ctx, a, Refusal{error_section, ShownMessage(ctx.request, changed.status()), StatusFor(changed.status())});
+    return GroupView(d, ctx, a, Refusal{error_section, ShownMessage(ctx.request, changed.status()), PageStatusFor(changed.status())});
   return Redirect(a.base + "/groups/" + GroupIdOf(ctx), 303);
 }
 
@@ -459,7 +456,7 @@ http::Response DeletePost(PortalDeps& d, http::RouteContext& ctx) {
   const Admin& a = std::get<Action>(begun).admin;
   Status deleted = d.directory.DeleteGroup(a.Actor(), a.tenant.id, GroupIdOf(ctx));
   if (deleted.code() == Code::kNotFound) return GroupNotFound(a);
-  if (!deleted.ok()) return GroupView(d, ctx, a, Refusal{"FORM_ERROR", ShownMessage(ctx.request, deleted), StatusFor(deleted)});
+  if (!deleted.ok()) return GroupView(d, ctx, a, Refusal{"FORM_ERROR", ShownMessage(ctx.request, deleted), PageStatusFor(deleted)});
   return Redirect(a.base + "/groups", 303);
 }
 

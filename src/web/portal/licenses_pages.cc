@@ -176,7 +176,7 @@ void FillDefaultUsageLocation(Page& p, const PortalDeps& d, const Admin& a, cons
 
 http::Response LicensesList(PortalDeps& d, http::RouteContext& ctx, const Admin& a, const MaybeRefusal& refusal) {
   auto skus = d.licensing.ListSkus(a.tenant.id);
-  if (!skus.ok()) return MessagePage(StatusFor(skus.status()), "Can't list licenses", ShownMessage(ctx.request, skus.status()));
+  if (!skus.ok()) return ErrorPage(ctx.request, skus.status(), "Can't list licenses");
   FormPage p(d, ctx, "portal_licenses_list", "Licenses · " + a.tenant.name);
   Layout(p, d, a, "/licenses");
   for (const auto& sku : *skus) AddSkuRow(p, sku);
@@ -205,7 +205,7 @@ http::Response AddProductPost(PortalDeps& d, http::RouteContext& ctx) {
   if (!added.ok())
     return LicensesList(d, ctx, a,
                         Refusal{SeatsOr(added.status(), "PRODUCT_ERROR"), ShownMessage(ctx.request, added.status()),
-                                StatusFor(added.status())});
+                                PageStatusFor(added.status())});
   return Redirect(a.base + "/licenses", 303);
 }
 
@@ -218,7 +218,7 @@ http::Response DefaultUsageLocationPost(PortalDeps& d, http::RouteContext& ctx) 
   std::transform(location.begin(), location.end(), location.begin(), [](unsigned char c) { return std::toupper(c); });
   auto saved = d.licensing.SetDefaultUsageLocation(a.Actor(), a.tenant.id, location);
   if (!saved.ok())
-    return LicensesList(d, ctx, a, Refusal{"LOCATION_ERROR", ShownMessage(ctx.request, saved.status()), StatusFor(saved.status())});
+    return LicensesList(d, ctx, a, Refusal{"LOCATION_ERROR", ShownMessage(ctx.request, saved.status()), PageStatusFor(saved.status())});
   return Redirect(a.base + "/licenses", 303);
 }
 
@@ -318,12 +318,12 @@ http::Response SkuNotFound(const Admin& a) {
 
 http::Response SkuView(PortalDeps& d, http::RouteContext& ctx, const Admin& a, const MaybeRefusal& refusal) {
   auto res = d.licensing.Resolve(a.tenant.id);
-  if (!res.ok()) return MessagePage(StatusFor(res.status()), "Something went wrong", ShownMessage(ctx.request, res.status()));
+  if (!res.ok()) return ErrorPage(ctx.request, res.status(), "Something went wrong");
   const std::string sku_id = ToLower(ctx.params["skuId"]);
   auto sku = std::find_if(res->skus.begin(), res->skus.end(), [&](const auto& s) { return s.sku_id == sku_id; });
   if (sku == res->skus.end()) return SkuNotFound(a);
   auto holders = HoldersOf(d, a, *res, sku_id);
-  if (!holders.ok()) return MessagePage(StatusFor(holders.status()), "Something went wrong", ShownMessage(ctx.request, holders.status()));
+  if (!holders.ok()) return ErrorPage(ctx.request, holders.status(), "Something went wrong");
   FormPage p(d, ctx, "portal_licenses_sku", ProductName(*sku) + " · Licenses");
   Layout(p, d, a, "/licenses");
   FillSku(p, *sku);
@@ -350,7 +350,7 @@ http::Response SeatsPost(PortalDeps& d, http::RouteContext& ctx) {
   if (!seats) return SkuView(d, ctx, a, Refusal{"SEATS_ERROR", kSeatsHint});
   auto saved = d.licensing.SetPrepaidUnits(a.Actor(), a.tenant.id, ctx.params["skuId"], *seats);
   if (!saved.ok() && saved.status().code() == Code::kNotFound) return SkuNotFound(a);
-  if (!saved.ok()) return SkuView(d, ctx, a, Refusal{"SEATS_ERROR", ShownMessage(ctx.request, saved.status()), StatusFor(saved.status())});
+  if (!saved.ok()) return SkuView(d, ctx, a, Refusal{"SEATS_ERROR", ShownMessage(ctx.request, saved.status()), PageStatusFor(saved.status())});
   return Redirect(a.base + "/licenses/" + saved->sku_id, 303);
 }
 

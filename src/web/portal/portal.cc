@@ -111,7 +111,7 @@ std::optional<http::Response> Authenticate(PortalDeps& d, http::RouteContext& ct
   auto user = d.signin.PrincipalIn(*session, tenant->id);
   if (!user.ok()) return MessagePage(403, "You can't manage " + tenant->name, ShownMessage(ctx.request, user.status()));
   auto roles = d.directory.EffectiveRoles(tenant->id, user->id);
-  if (!roles.ok()) return MessagePage(503, "Something went wrong", ShownMessage(ctx.request, roles.status()));
+  if (!roles.ok()) return ErrorPage(ctx.request, roles.status(), "Something went wrong");
   out.user = *user;
   out.principal.kind = identity::PrincipalKind::kUser;
   out.principal.tenant_id = tenant->id;
@@ -224,18 +224,6 @@ std::string ProductName(const licensing::Sku& sku) {
 const licensing::Sku* FindSku(const std::vector<licensing::Sku>& skus, const std::string& sku_id) {
   auto it = std::find_if(skus.begin(), skus.end(), [&](const licensing::Sku& s) { return s.sku_id == sku_id; });
   return it == skus.end() ? nullptr : &*it;
-}
-
-int StatusFor(const Status& s) {
-  switch (s.code()) {
-    case Code::kInvalidArgument: return 400;
-    case Code::kPermissionDenied: return 403;
-    case Code::kNotFound: return 404;
-    case Code::kAlreadyExists:
-    case Code::kFailedPrecondition: return 409;
-    case Code::kResourceExhausted: return 429;
-    default: return 503;
-  }
 }
 
 http::Route PortalRoute(const Deps& d, std::string method, std::string pattern, PageHandler handler,

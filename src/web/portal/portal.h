@@ -30,6 +30,7 @@
 #include "invitations/invitation_service.h"
 #include "licensing/licensing_service.h"
 #include "web/cookies.h"
+#include "web/errors.h"
 #include "web/page.h"
 
 namespace gh::web {
@@ -147,10 +148,6 @@ void AddOption(Page& p, const std::string& section, const std::string& value, co
 // A subscribed product's name as people know it ("Power Apps per user"), or its part number.
 std::string ProductName(const licensing::Sku& sku);
 const licensing::Sku* FindSku(const std::vector<licensing::Sku>& skus, const std::string& sku_id);
-
-// The page status for a service error shown on a portal page: 400, 403, 404,
-// 409, 429 or 503.
-int StatusFor(const Status& s);
 
 // A route for a portal page: `handler` gets the shared deps.
 using PageHandler = http::Response (*)(PortalDeps&, http::RouteContext&);

@@ -269,7 +269,7 @@ http::Response TenantSettingsGet(PortalDeps& d, http::RouteContext& ctx) {
   Admin a;
   if (auto early = Authenticate(d, ctx, a, &d.can.tenant_settings_read)) return *early;
   auto doc = d.tenant_settings.Get(a.tenant.id);
-  if (!doc.ok()) return MessagePage(StatusFor(doc.status()), "Can't read the tenant settings", ShownMessage(ctx.request, doc.status()));
+  if (!doc.ok()) return ErrorPage(ctx.request, doc.status(), "Can't read the tenant settings");
   return TenantSettingsForm(d, ctx, a, *doc, {}, 200);
 }
 
@@ -279,11 +279,11 @@ http::Response TenantSettingsPost(PortalDeps& d, http::RouteContext& ctx) {
   if (auto early = BeginChange(d, ctx, d.can.tenant_settings_read, d.can.tenant_settings_write, a, form)) return *early;
   auto& settings = d.tenant_settings;
   auto doc = settings.Get(a.tenant.id);
-  if (!doc.ok()) return MessagePage(StatusFor(doc.status()), "Can't read the tenant settings", ShownMessage(ctx.request, doc.status()));
+  if (!doc.ok()) return ErrorPage(ctx.request, doc.status(), "Can't read the tenant settings");
   if (json::object patch = ChangedSwitches(*doc, form); !patch.empty()) {
     auto saved = settings.Update(a.Actor(), a.tenant.id, patch, /*replace=*/false);
     if (!saved.ok())
-      return TenantSettingsForm(d, ctx, a, *doc, {{"", ShownMessage(ctx.request, saved.status())}}, StatusFor(saved.status()));
+      return TenantSettingsForm(d, ctx, a, *doc, {{"", ShownMessage(ctx.request, saved.status())}}, PageStatusFor(saved.status()));
   }
   return Redirect(a.base + "/settings?saved=1", 303);
 }
@@ -373,7 +373,7 @@ http::Response CollaborationGet(PortalDeps& d, http::RouteContext& ctx) {
   Admin a;
   if (auto early = Authenticate(d, ctx, a, &d.can.policies_read)) return *early;
   auto policies = d.policies.Get(a.tenant.id);
-  if (!policies.ok()) return MessagePage(StatusFor(policies.status()), "Can't read the policies", ShownMessage(ctx.request, policies.status()));
+  if (!policies.ok()) return ErrorPage(ctx.request, policies.status(), "Can't read the policies");
   return CollaborationForm(d, ctx, a, CollaborationFields(*policies), {}, 200);
 }
 
@@ -409,7 +409,7 @@ http::Response CollaborationPost(PortalDeps& d, http::RouteContext& ctx) {
   KeepGeneralError(ctx.request, errors, saved.status());
   auto stored = d.policies.Get(a.tenant.id);
   Form values = stored.ok() ? Overlay(CollaborationFields(*stored), form) : form;
-  return CollaborationForm(d, ctx, a, values, errors, StatusFor(saved.status()));
+  return CollaborationForm(d, ctx, a, values, errors, PageStatusFor(saved.status()));
 }
 
 // ---- cross-tenant access ---------------------------------------------------------
@@ -683,15 +683,15 @@ http::Response CrossTenantRefused(PortalDeps& d, http::RouteContext& ctx, const 
                                   FieldErrors errors, const Status& refusal) {
   KeepGeneralError(ctx.request, errors, refusal);
   auto policies = d.policies.Get(a.tenant.id);
-  if (!policies.ok()) return MessagePage(StatusFor(policies.status()), "Can't read the policies", ShownMessage(ctx.request, policies.status()));
-  return CrossTenantPage(d, ctx, a, *policies, typed, errors, StatusFor(refusal));
+  if (!policies.ok()) return ErrorPage(ctx.request, policies.status(), "Can't read the policies");
+  return CrossTenantPage(d, ctx, a, *policies, typed, errors, PageStatusFor(refusal));
 }
 
 http::Response CrossTenantGet(PortalDeps& d, http::RouteContext& ctx) {
   Admin a;
   if (auto early = Authenticate(d, ctx, a, &d.can.policies_read)) return *early;
   auto policies = d.policies.Get(a.tenant.id);
-  if (!policies.ok()) return MessagePage(StatusFor(policies.status()), "Can't read the policies", ShownMessage(ctx.request, policies.status()));
+  if (!policies.ok()) return ErrorPage(ctx.request, policies.status(), "Can't read the policies");
   return CrossTenantPage(d, ctx, a, *policies, {}, {}, 200);
 }
 
@@ -797,7 +797,7 @@ http::Response PartnerGet(PortalDeps& d, http::RouteContext& ctx) {
   Admin a;
   if (auto early = Authenticate(d, ctx, a, &d.can.policies_read)) return *early;
   auto policies = d.policies.Get(a.tenant.id);
-  if (!policies.ok()) return MessagePage(StatusFor(policies.status()), "Can't read the policies", ShownMessage(ctx.request, policies.status()));
+  if (!policies.ok()) return ErrorPage(ctx.request, policies.status(), "Can't read the policies");
   const auto* partner = policies->cross_tenant.Partner(PartnerInPath(ctx));
   if (!partner) return PartnerNotFound(a);
   return PartnerPage(d, ctx, a, *policies, *partner, {}, {}, 200);
@@ -832,7 +832,7 @@ http::Response PartnerPost(PortalDeps& d, http::RouteContext& ctx) {
   const auto* partner = policies.ok() ? policies->cross_tenant.Partner(id) : nullptr;
   if (!partner) return PartnerNotFound(a);
   KeepGeneralError(ctx.request, errors, saved.status());
-  return PartnerPage(d, ctx, a, *policies, *partner, form, errors, StatusFor(saved.status()));
+  return PartnerPage(d, ctx, a, *policies, *partner, form, errors, PageStatusFor(saved.status()));
 }
 
 http::Response PartnerRemovePost(PortalDeps& d, http::RouteContext& ctx) {
@@ -843,7 +843,7 @@ http::Response PartnerRemovePost(PortalDeps& d, http::RouteContext& ctx) {
   Status removed = d.policies.RemovePartner(a.Actor(), a.tenant.id, id);
   if (removed.code() == Code::kNotFound) return PartnerNotFound(a);
   if (!removed.ok())
-    return MessagePage(StatusFor(removed), "Can't remove the organization", ShownMessage(ctx.request, removed));
+    return ErrorPage(ctx.request, removed, "Can't remove the organization");
   return Redirect(a.base + "/cross-tenant?saved=1", 303);
 }
 

@@ -231,7 +231,7 @@ http::Response Troubleshoot(PortalDeps& d, http::RouteContext& ctx) {
     return MessagePage(503, "Access checks are not available", "This server runs without the access gate.",
                        "Portal home", a.base);
   auto snap = d.gate->Get(a.tenant.id);
-  if (!snap.ok()) return MessagePage(503, "Access checks are not available", ShownMessage(ctx.request, snap.status()));
+  if (!snap.ok()) return ErrorPage(ctx.request, snap.status(), "Access checks are not available");
   const Question q = QuestionOf(ctx);
   Page p("portal_troubleshoot", "Troubleshoot access · " + a.tenant.name);
   Layout(p, d, a, "/troubleshoot");

@@ -303,7 +303,7 @@ http::Response Users(PortalDeps& d, http::RouteContext& ctx) {
   if (state == "PendingAcceptance" || state == "Accepted")
     query.filter = Join(FilterOp::kAnd, query.filter, Where(FilterOp::kEq, "externalUserState", state));
   auto page = d.directory.ListUsers(query);
-  if (!page.ok()) return MessagePage(400, "Can't list users", ShownMessage(ctx.request, page.status()), "All users", a.base + "/users");
+  if (!page.ok()) return ErrorPage(ctx.request, page.status(), "Can't list users", "All users", a.base + "/users");
   Page p("portal_users", "Users · " + a.tenant.name);
   Layout(p, d, a, "/users");
   p.Set("Q", q);
@@ -637,7 +637,7 @@ http::Response UserPage(PortalDeps& d, http::RouteContext& ctx, const Admin& a, 
   for (const UserSection& s : kUserSections) {
     if (s.need && !a.May(d.can.*s.need)) continue;
     if (Status shown = s.fill(p, d, a, u, o); !shown.ok())
-      return MessagePage(StatusFor(shown), "Can't show " + u.display_name, ShownMessage(ctx.request, shown), "All users",
+      return ErrorPage(ctx.request, shown, "Can't show " + u.display_name, "All users",
                          a.base + "/users");
   }
   return p.Response(o.status);
@@ -645,7 +645,7 @@ http::Response UserPage(PortalDeps& d, http::RouteContext& ctx, const Admin& a, 
 
 http::Response UserNotFound(const http::Request& req, const Admin& a, const Status& s) {
   if (s.code() != Code::kNotFound)
-    return MessagePage(StatusFor(s), "Something went wrong", ShownMessage(req, s), "All users", a.base + "/users");
+    return ErrorPage(req, s, "Something went wrong", "All users", a.base + "/users");
   return MessagePage(404, "User not found",
                      "No user of " + a.tenant.name + " has this object id or user principal name.", "All users",
                      a.base + "/users");
@@ -699,7 +699,7 @@ http::Response Finish(PortalDeps& d, http::RouteContext& ctx, const UserAction& 
   o.field = field;
   o.error = ShownMessage(ctx.request, s);
   o.typed = std::move(typed);
-  o.status = StatusFor(s);
+  o.status = PageStatusFor(s);
   return UserPage(d, ctx, act.admin, act.user, o);
 }
 
@@ -871,7 +871,7 @@ void FillGroupChoices(Page& p, const std::vector<directory::Group>& groups, cons
 http::Response InviteForm(PortalDeps& d, http::RouteContext& ctx, const Admin& a, const std::string& field,
                           const std::string& error, int status) {
   auto groups = AllGroups(d, a.tenant.id);
-  if (!groups.ok()) return MessagePage(StatusFor(groups.status()), "Something went wrong", ShownMessage(ctx.request, groups.status()));
+  if (!groups.ok()) return ErrorPage(ctx.request, groups.status(), "Something went wrong");
   // Only the groups this administrator may add people to are offered (the
   // service refuses the others, whatever the form says).
   const directory::Actor actor = a.Actor();
@@ -912,9 +912,8 @@ http::Response InvitePost(PortalDeps& d, http::RouteContext& ctx) {
   auto res = d.invitations.Invite(a.Inviter(), a.tenant.id, req);
   if (!res.ok()) {
     const Status& s = res.status();
-    // A group that isn't there is a mistake in the form, not a missing page.
-    const int status = s.code() == Code::kNotFound ? 400 : StatusFor(s);
-    return InviteForm(d, ctx, a, InviteFieldOf(s), ShownMessage(ctx.request, s), status);
+    // A ticked group that isn't there is a mistake in the form (400).
+    return InviteForm(d, ctx, a, InviteFieldOf(s), ShownMessage(ctx.request, s), FieldStatusFor(s));
   }
   Page p("portal_invited", "Invitation sent · " + a.tenant.name);
   Layout(p, d, a, "/users/invite");
