@@ -54,10 +54,10 @@ std::string Show(const Records& r) {
 
 // The results line of a row whose cells come from the file, read back.
 void CheckResultsLine(const BulkRow& row) {
-  gh::store::BulkResultRow r;
+  gh::invitations::BulkResult r;
   r.row = row.row;
   r.email = row.email;
-  r.outcome = "invalid";
+  r.outcome = gh::invitations::BulkOutcome::kInvalid;
   r.redeem_url = row.redirect;
   r.error = row.message + row.name + row.groups;
   std::string line = gh::invitations::ResultsLine(r);

@@ -239,8 +239,8 @@ int main(int argc, char** argv) {
   runner.RunAll();
   auto t2 = Stopwatch::now();
   job = Must(bulk.Get(tenant.tenant.id, job.id), "job");
-  if (job.status != "completed" || job.succeeded != rows) {
-    std::cerr << "job ended " << job.status << " with " << job.succeeded << " of " << rows << " rows\n";
+  if (job.status != invitations::BulkJobStatus::kCompleted || job.succeeded != rows) {
+    std::cerr << "job ended " << invitations::BulkJobStatusName(job.status) << " with " << job.succeeded << " of " << rows << " rows\n";
     return 1;
   }
   long rss_job = PeakRssMb();

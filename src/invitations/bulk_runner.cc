@@ -46,7 +46,7 @@ int BulkRunner::RunJob(store::BulkJobRow job) {
   // The plan last written: freed by the next planning task, as freeing its
   // thousands of small objects took ~3% of the writing thread.
   std::optional<ChunkPlan> spent;
-  while (!IsFinished(job.status) && !Stopping()) {
+  while (!IsFinished(StatusOf(job)) && !Stopping()) {
     std::optional<ChunkPlan> plan;
     if (planning.valid()) {
       // A plan that could not be made (it needed a read past its prefetch,
@@ -68,7 +68,7 @@ int BulkRunner::RunJob(store::BulkJobRow job) {
     }
     if (next.status().reason() == "leased") {
       // Held by another runner: take it over only if that runner is dead.
-      auto held = bulk_.Get(job.tenant_id, job.id);
+      auto held = bulk_.StoredJob(job.tenant_id, job.id);
       if (held.ok() && held->lease_owner && options_.owner_is_dead && options_.owner_is_dead(*held->lease_owner) &&
           bulk_.ReleaseLease(*held, *held->lease_owner).ok()) {
         spdlog::info("bulk invitations: resuming job {} left by {}", job.id, *held->lease_owner);
@@ -85,8 +85,8 @@ int BulkRunner::RunJob(store::BulkJobRow job) {
     std::unique_lock lock(mu_);
     cv_.wait_for(lock, std::chrono::milliseconds(options_.retry_ms), [this] { return stop_; });
   }
-  if (IsFinished(job.status))
-    spdlog::info("bulk invitations: job {} {}: {} rows, {} succeeded, {} failed", job.id, job.status,
+  if (IsFinished(StatusOf(job)))
+    spdlog::info("bulk invitations: job {} {}: {} rows, {} succeeded, {} failed", job.id, BulkJobStatusName(StatusOf(job)),
                  job.processed, job.succeeded, job.failed);
   return chunks;
 }

@@ -67,6 +67,62 @@ BulkOptions OptionsFrom(const BulkJobRow& job) {
   return opts;
 }
 
+void SetStatus(BulkJobRow& row, BulkJobStatus s) { row.status = std::string(BulkJobStatusName(s)); }
+
+// A JSON object this service stored, for showing: one that doesn't read back
+// (a job stored before its options were checked to be UTF-8) reads as empty,
+// so one old row doesn't fail every listing of the tenant's jobs.
+json::object StoredObject(const std::string& text) {
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  return !ec && v.is_object() ? std::move(v.as_object()) : json::object{};
+}
+
+std::string StringIn(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+BulkJob JobFrom(const BulkJobRow& row) {
+  BulkJob job;
+  job.id = row.id;
+  job.tenant_id = row.tenant_id;
+  job.status = StatusOf(row);
+  job.format = row.format;
+  const json::object options = StoredObject(row.options_json);
+  job.options.file_name = row.file_name;
+  job.options.redirect_url = StringIn(options, "redirectUrl");
+  job.options.message = StringIn(options, "message");
+  job.options.language = StringIn(options, "language");
+  if (const json::value* send = options.if_contains("sendEmail"); send && send->is_bool())
+    job.options.send_email = send->as_bool();
+  const json::object submitter = StoredObject(row.submitter_json);
+  const json::value* is_app = submitter.if_contains("isApp");
+  job.submitter = {StringIn(submitter, "id"), StringIn(submitter, "name"), is_app && *is_app == json::value(true)};
+  job.total_rows = row.total_rows;
+  job.processed = row.processed;
+  job.succeeded = row.succeeded;
+  job.failed = row.failed;
+  job.cancel_requested = row.cancel_requested;
+  job.error = row.error;
+  job.created_at = row.created_at;
+  job.started_at = row.started_at;
+  job.finished_at = row.finished_at;
+  return job;
+}
+
+BulkResult ResultFrom(BulkResultRow&& row) {
+  auto outcome = ParseBulkOutcome(row.outcome);
+  if (!outcome) spdlog::error("bulk invitations: a result has an unknown outcome '{}'", row.outcome);
+  return {row.row, std::move(row.email), outcome.value_or(BulkOutcome::kError), std::move(row.user_id),
+          std::move(row.redeem_url), std::move(row.error)};
+}
+
+BulkResultRow RowFrom(BulkResult&& r) {
+  return {r.row, std::move(r.email), std::string(BulkOutcomeName(r.outcome)), std::move(r.user_id),
+          std::move(r.redeem_url), std::move(r.error)};
+}
+
 json::array RowJson(const BulkRow& r) {
   return {r.row, r.email, r.name, r.redirect, r.send_email, r.message, r.groups};
 }
@@ -147,16 +203,16 @@ StatusOr<bool> ParseSendEmail(const std::string& cell, bool fallback) {
 }
 
 // The outcome of a row that the invitation rules refused (IsRefusal).
-std::string RefusalOutcome(const Status& s) {
+BulkOutcome RefusalOutcome(const Status& s) {
   switch (s.code()) {
-    case Code::kPermissionDenied: return "blockedByPolicy";
-    case Code::kAlreadyExists: return "alreadyMember";
-    default: return "invalid";
+    case Code::kPermissionDenied: return BulkOutcome::kBlockedByPolicy;
+    case Code::kAlreadyExists: return BulkOutcome::kAlreadyMember;
+    default: return BulkOutcome::kInvalid;
   }
 }
 
-void Refuse(BulkResultRow& r, std::string outcome, const Status& why) {
-  r.outcome = std::move(outcome);
+void Refuse(BulkResult& r, BulkOutcome outcome, const Status& why) {
+  r.outcome = outcome;
   r.error = why.message();
 }
 
@@ -164,20 +220,20 @@ void Refuse(BulkResultRow& r, std::string outcome, const Status& why) {
 // when it never reaches the invitation rules. `first_rows` maps the addresses
 // seen so far in this job to their first row; a repeat adds nothing.
 std::optional<InvitationRequest> RequestFor(const BulkRow& row, const BulkOptions& options, GroupResolver& groups,
-                                            std::map<std::string, int64_t>& first_rows, BulkResultRow& r) {
+                                            std::map<std::string, int64_t>& first_rows, BulkResult& r) {
   r.row = row.row;
   r.email = row.email;
   if (row.email.empty()) {
-    Refuse(r, "invalid", InvalidArgument("The row has no email address."));
+    Refuse(r, BulkOutcome::kInvalid, InvalidArgument("The row has no email address."));
     return std::nullopt;
   }
   if (row.email.starts_with("Example:") || row.email.starts_with("example:")) {
-    Refuse(r, "invalid", InvalidArgument("This is the template's example row; remove it."));
+    Refuse(r, BulkOutcome::kInvalid, InvalidArgument("This is the template's example row; remove it."));
     return std::nullopt;
   }
   auto [first, is_first] = first_rows.emplace(ToLower(row.email), row.row);
   if (!is_first) {
-    r.outcome = "duplicate";
+    r.outcome = BulkOutcome::kDuplicate;
     r.error = "Same address as row " + std::to_string(first->second) + ".";
     return std::nullopt;
   }
@@ -189,13 +245,13 @@ std::optional<InvitationRequest> RequestFor(const BulkRow& row, const BulkOption
   req.language = options.language;
   auto send = ParseSendEmail(row.send_email, options.send_email);
   if (!send.ok()) {
-    Refuse(r, "invalid", send.status());
+    Refuse(r, BulkOutcome::kInvalid, send.status());
     return std::nullopt;
   }
   req.send_message = *send;
   auto group_ids = groups.Ids(row.groups);
   if (!group_ids.ok()) {
-    Refuse(r, "invalid", group_ids.status());
+    Refuse(r, BulkOutcome::kInvalid, group_ids.status());
     return std::nullopt;
   }
   req.group_ids = *group_ids;
@@ -203,16 +259,17 @@ std::optional<InvitationRequest> RequestFor(const BulkRow& row, const BulkOption
 }
 
 // A row's outcome from its invitation.
-void RecordInvitation(const StatusOr<InvitationResult>& res, BulkResultRow& r) {
+void RecordInvitation(const StatusOr<InvitationResult>& res, BulkResult& r) {
   if (!res.ok()) {
     Refuse(r, RefusalOutcome(res.status()), res.status());
     return;
   }
   r.user_id = res->user.id;
-  if (res->created_user) r.outcome = "invited";
-  else if (res->status == "Completed") r.outcome = "alreadyMember";
-  else r.outcome = "alreadyInvited";
-  if (res->status != "Completed") r.redeem_url = res->redeem_url;
+  const bool accepted = res->status == InvitationStatus::kCompleted;
+  if (res->created_user) r.outcome = BulkOutcome::kInvited;
+  else if (accepted) r.outcome = BulkOutcome::kAlreadyMember;
+  else r.outcome = BulkOutcome::kAlreadyInvited;
+  if (!accepted) r.redeem_url = res->redeem_url;
 }
 
 // Results keep the redeem link of each invitation, which its submitter
@@ -231,8 +288,10 @@ std::shared_ptr<const SecretBox> ProcessLinkBox() {
 
 }  // namespace
 
-bool IsFinished(const std::string& status) {
-  return status == "completed" || status == "completedWithErrors" || status == "failed" || status == "cancelled";
+BulkJobStatus StatusOf(const store::BulkJobRow& row) {
+  auto s = ParseBulkJobStatus(row.status);
+  if (!s) spdlog::error("bulk invitations: job {} has an unknown status '{}'", row.id, row.status);
+  return s.value_or(BulkJobStatus::kFailed);
 }
 
 bool SeesAllBulkJobs(bool is_app, const std::vector<std::string>& directory_roles) {
@@ -242,18 +301,13 @@ bool SeesAllBulkJobs(bool is_app, const std::vector<std::string>& directory_role
   return false;
 }
 
-bool SubmittedBy(const BulkJobRow& job, const std::string& object_id) {
-  return SubmitterFrom(job.submitter_json).id == object_id;
-}
-
-bool IsFailedOutcome(std::string_view outcome) {
-  return outcome == "invalid" || outcome == "blockedByPolicy" || outcome == "error";
-}
+bool SubmittedBy(const BulkJob& job, const std::string& object_id) { return job.submitter.id == object_id; }
 
 std::string_view ResultsHeading() { return "row,email,outcome,userId,redeemUrl,error\r\n"; }
 
-std::string ResultsLine(const BulkResultRow& r) {
-  return std::to_string(r.row) + "," + CsvField(r.email) + "," + r.outcome + "," + r.user_id + "," +
+std::string ResultsLine(const BulkResult& r) {
+  return std::to_string(r.row) + "," + CsvField(r.email) + "," + std::string(BulkOutcomeName(r.outcome)) + "," +
+         r.user_id + "," +
          CsvField(r.redeem_url) + "," + CsvField(r.error) + "\r\n";
 }
 
@@ -266,7 +320,7 @@ BulkInvitationService::BulkInvitationService(store::Store& store, InvitationServ
       settings_(settings),
       link_box_(ProcessLinkBox()) {}
 
-StatusOr<BulkJobRow> BulkInvitationService::Submit(const Inviter& submitter, const std::string& tenant_id,
+StatusOr<BulkJob> BulkInvitationService::Submit(const Inviter& submitter, const std::string& tenant_id,
                                                    std::string_view csv, const BulkOptions& options) {
   if (!options.redirect_url.empty()) GH_RETURN_IF_ERROR(ValidateRedirectUrl(options.redirect_url));
   if (options.message.size() > 10'000)
@@ -348,7 +402,7 @@ StatusOr<BulkJobRow> BulkInvitationService::Submit(const Inviter& submitter, con
   GH_RETURN_IF_ERROR(InvitationService::MayInvite(scope, submitter));  // as of now
   job.id = random_.NewUuid();
   job.tenant_id = tenant_id;
-  job.status = "queued";
+  SetStatus(job, BulkJobStatus::kQueued);
   job.file_name = ValidUtf8(options.file_name.substr(0, 255));  // only shown back: mended, not refused
   job.format = std::string(BulkFormatName(layout->format));
   job.options_json = OptionsJson(options);
@@ -364,28 +418,37 @@ StatusOr<BulkJobRow> BulkInvitationService::Submit(const Inviter& submitter, con
       job.file_name,
       json::serialize(json::object{{"rows", job.total_rows}, {"format", job.format}, {"sendEmail", options.send_email}}))));
   GH_RETURN_IF_ERROR(tx->Commit());
-  return job;
+  return JobFrom(job);
 }
 
-StatusOr<BulkJobRow> BulkInvitationService::Get(const std::string& tenant_id, const std::string& id) {
+StatusOr<BulkJob> BulkInvitationService::Get(const std::string& tenant_id, const std::string& id) {
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
-  return tx->Bulk().GetJob(tenant_id, ToLower(id));
+  GH_ASSIGN_OR_RETURN(BulkJobRow row, tx->Bulk().GetJob(tenant_id, ToLower(id)));
+  return JobFrom(row);
 }
 
-StatusOr<store::Page<BulkJobRow>> BulkInvitationService::List(const std::string& tenant_id,
-                                                               const std::string& after_id, int top) {
+StatusOr<store::Page<BulkJob>> BulkInvitationService::List(const std::string& tenant_id, const std::string& after_id,
+                                                           int top) {
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
-  return tx->Bulk().ListJobs(tenant_id, ToLower(after_id), top);
+  GH_ASSIGN_OR_RETURN(store::Page<BulkJobRow> rows, tx->Bulk().ListJobs(tenant_id, ToLower(after_id), top));
+  store::Page<BulkJob> page;
+  page.more = rows.more;
+  page.count = rows.count;
+  for (const BulkJobRow& row : rows.items) page.items.push_back(JobFrom(row));
+  return page;
 }
 
-StatusOr<std::vector<BulkResultRow>> BulkInvitationService::Results(const std::string& tenant_id,
+StatusOr<std::vector<BulkResult>> BulkInvitationService::Results(const std::string& tenant_id,
                                                                     const std::string& id, int64_t after_row,
                                                                     int limit) {
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
   GH_ASSIGN_OR_RETURN(auto job, tx->Bulk().GetJob(tenant_id, ToLower(id)));
   GH_ASSIGN_OR_RETURN(auto rows, tx->Bulk().ListResults(job.id, after_row, limit));
   int unreadable = 0;
-  for (BulkResultRow& r : rows) {
+  std::vector<BulkResult> results;
+  results.reserve(rows.size());
+  for (BulkResultRow& row : rows) {
+    BulkResult& r = results.emplace_back(ResultFrom(std::move(row)));
     if (!SecretBox::IsSealed(r.redeem_url)) continue;  // empty (or not yet sealed by SealStoredLinks)
     auto link = link_box_->Open(r.redeem_url, LinkContext(job.id, r.row));
     if (!link.ok()) ++unreadable;
@@ -395,7 +458,7 @@ StatusOr<std::vector<BulkResultRow>> BulkInvitationService::Results(const std::s
     spdlog::warn("bulk invitations: job {}: {} redeem link(s) don't open with this server's at-rest key "
                  "(every server of a database needs the same --at-rest-key)",
                  job.id, unreadable);
-  return rows;
+  return results;
 }
 
 StatusOr<int64_t> BulkInvitationService::SealStoredLinks() {
@@ -412,20 +475,20 @@ StatusOr<int64_t> BulkInvitationService::SealStoredLinks() {
   }
 }
 
-StatusOr<BulkJobRow> BulkInvitationService::Cancel(const std::string& tenant_id, const std::string& id) {
+StatusOr<BulkJob> BulkInvitationService::Cancel(const std::string& tenant_id, const std::string& id) {
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   GH_ASSIGN_OR_RETURN(auto job, tx->Bulk().GetJob(tenant_id, ToLower(id)));
-  if (IsFinished(job.status)) return job;
+  if (IsFinished(StatusOf(job))) return JobFrom(job);
   GH_RETURN_IF_ERROR(tx->Bulk().RequestCancel(tenant_id, job.id));
   job.cancel_requested = true;
   GH_RETURN_IF_ERROR(tx->Commit());
-  return job;
+  return JobFrom(job);
 }
 
 Status BulkInvitationService::Delete(const std::string& tenant_id, const std::string& id) {
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   GH_ASSIGN_OR_RETURN(auto job, tx->Bulk().GetJob(tenant_id, ToLower(id)));
-  if (!IsFinished(job.status))
+  if (!IsFinished(StatusOf(job)))
     return FailedPrecondition("The job is still running; cancel it first.", "Request_BadRequest");
   GH_RETURN_IF_ERROR(tx->Bulk().DeleteJob(tenant_id, job.id));
   return tx->Commit();
@@ -434,6 +497,11 @@ Status BulkInvitationService::Delete(const std::string& tenant_id, const std::st
 StatusOr<std::vector<BulkJobRow>> BulkInvitationService::Unfinished() {
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
   return tx->Bulk().ListUnfinished(100);
+}
+
+StatusOr<BulkJobRow> BulkInvitationService::StoredJob(const std::string& tenant_id, const std::string& id) {
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  return tx->Bulk().GetJob(tenant_id, id);
 }
 
 Status BulkInvitationService::ReleaseLease(const BulkJobRow& job, const std::string& dead_owner) {
@@ -445,8 +513,8 @@ Status BulkInvitationService::ReleaseLease(const BulkJobRow& job, const std::str
 Status BulkInvitationService::Fail(const BulkJobRow& stale, const std::string& error) {
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   GH_ASSIGN_OR_RETURN(auto job, tx->Bulk().GetJob(stale.tenant_id, stale.id));
-  if (IsFinished(job.status)) return OkStatus();
-  job.status = "failed";
+  if (IsFinished(StatusOf(job))) return OkStatus();
+  SetStatus(job, BulkJobStatus::kFailed);
   job.error = error;
   job.finished_at = clock_.NowMillis();
   job.lease_owner.reset();
@@ -503,8 +571,8 @@ StatusOr<BulkInvitationService::PreparedChunk> BulkInvitationService::Prepare(st
   return out;
 }
 
-StatusOr<std::vector<BulkResultRow>> BulkInvitationService::ProcessChunk(store::Transaction& tx, const BulkJobRow& job,
-                                                                         ChunkPlan* ahead) {
+StatusOr<std::vector<BulkResult>> BulkInvitationService::ProcessChunk(store::Transaction& tx, const BulkJobRow& job,
+                                                                      ChunkPlan* ahead) {
   if (ahead && ahead->seq == job.next_chunk) {
     // The plan counted every earlier chunk's rows (Prepare), and only this
     // job's runner writes its results: the guests it read are what may
@@ -545,16 +613,16 @@ StatusOr<BulkJobRow> BulkInvitationService::RunChunk(const BulkJobRow& stale, co
   const int64_t now = clock_.NowMillis();
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
   GH_ASSIGN_OR_RETURN(BulkJobRow job, tx->Bulk().GetJob(stale.tenant_id, stale.id));
-  if (IsFinished(job.status)) return job;
+  if (IsFinished(StatusOf(job))) return job;
   GH_ASSIGN_OR_RETURN(bool mine, tx->Bulk().Claim(job.id, owner, now, now + settings_.lease_ms));
   if (!mine) return Unavailable("Another server is running bulk job " + job.id + ".", "leased");
   job.lease_owner = owner;
   job.lease_expires_at = now + settings_.lease_ms;
   if (!job.started_at) job.started_at = now;
-  job.status = "running";
+  SetStatus(job, BulkJobStatus::kRunning);
 
-  auto finish = [&](std::string status) {
-    job.status = std::move(status);
+  auto finish = [&](BulkJobStatus status) {
+    SetStatus(job, status);
     job.finished_at = now;
     job.lease_owner.reset();
     job.lease_expires_at = 0;
@@ -562,20 +630,23 @@ StatusOr<BulkJobRow> BulkInvitationService::RunChunk(const BulkJobRow& stale, co
   if (job.cancel_requested) {
     for (int64_t seq = job.next_chunk; seq < job.chunk_count; ++seq)
       GH_RETURN_IF_ERROR(tx->Bulk().DeleteChunk(job.id, seq));
-    finish("cancelled");
+    finish(BulkJobStatus::kCancelled);
   } else if (job.next_chunk < job.chunk_count) {
-    GH_ASSIGN_OR_RETURN(std::vector<BulkResultRow> results, ProcessChunk(*tx, job, ahead));
-    for (BulkResultRow& r : results) {
+    GH_ASSIGN_OR_RETURN(std::vector<BulkResult> results, ProcessChunk(*tx, job, ahead));
+    std::vector<BulkResultRow> rows;
+    rows.reserve(results.size());
+    for (BulkResult& r : results) {
       (IsFailedOutcome(r.outcome) ? job.failed : job.succeeded) += 1;
       if (!r.redeem_url.empty()) r.redeem_url = link_box_->Seal(r.redeem_url, LinkContext(job.id, r.row));
+      rows.push_back(RowFrom(std::move(r)));
     }
-    job.processed += static_cast<int64_t>(results.size());
-    GH_RETURN_IF_ERROR(tx->Bulk().InsertResults(job.id, results));
+    job.processed += static_cast<int64_t>(rows.size());
+    GH_RETURN_IF_ERROR(tx->Bulk().InsertResults(job.id, rows));
     GH_RETURN_IF_ERROR(tx->Bulk().DeleteChunk(job.id, job.next_chunk));
     ++job.next_chunk;
   }
-  if (!IsFinished(job.status) && job.next_chunk >= job.chunk_count)
-    finish(job.failed > 0 ? "completedWithErrors" : "completed");
+  if (!IsFinished(StatusOf(job)) && job.next_chunk >= job.chunk_count)
+    finish(job.failed > 0 ? BulkJobStatus::kCompletedWithErrors : BulkJobStatus::kCompleted);
   GH_RETURN_IF_ERROR(tx->Bulk().UpdateJob(job));
   GH_RETURN_IF_ERROR(tx->Commit());
   // The tables grew: after chunks 1, 8, 64… let the planner see it, so
@@ -583,7 +654,7 @@ StatusOr<BulkJobRow> BulkInvitationService::RunChunk(const BulkJobRow& stale, co
   // size by themselves (the addresses' share of distinct values does not
   // change), so a few refreshes do.
   const auto done = static_cast<uint64_t>(job.next_chunk);
-  if (!IsFinished(job.status) && std::has_single_bit(done) && std::countr_zero(done) % 3 == 0) {
+  if (!IsFinished(StatusOf(job)) && std::has_single_bit(done) && std::countr_zero(done) % 3 == 0) {
     if (Status st = store_.RefreshStatistics(); !st.ok())
       spdlog::warn("bulk invitations: job {}: refreshing planner statistics: {}", job.id, st.ToString());
   }

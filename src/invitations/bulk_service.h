@@ -30,27 +30,19 @@
 #include "core/secret_box.h"
 #include "core/status.h"
 #include "invitations/bulk_csv.h"
+#include "invitations/bulk_job.h"
 #include "invitations/invitation_service.h"
 #include "store/bulk_repository.h"
 #include "store/store.h"
 
 namespace gh::invitations {
 
-// Defaults for rows that leave a column empty (or whose file has no such column).
-struct BulkOptions {
-  std::string file_name = "invitations.csv";
-  std::string redirect_url;
-  std::string message;
-  bool send_email = true;
-  std::string language;
-};
-
 // One chunk's rows through the invitation rules with the writes held, made
 // in a read transaction ahead of its turn (PlanChunk) so a runner can plan
 // chunk k+1 while chunk k is written (RunChunk).
 struct ChunkPlan {
   int64_t seq = -1;
-  std::vector<store::BulkResultRow> results;  // in row order
+  std::vector<BulkResult> results;  // in row order
   PlannedInvitations invited;
 };
 
@@ -82,25 +74,27 @@ class BulkInvitationService {
   void SetOnRowsRead(std::function<void(int64_t rows_read)> f) { on_rows_read_ = std::move(f); }
 
   // Validates and stores the file as a queued job.
-  StatusOr<store::BulkJobRow> Submit(const Inviter& submitter, const std::string& tenant_id, std::string_view csv,
-                                     const BulkOptions& options);
-  StatusOr<store::BulkJobRow> Get(const std::string& tenant_id, const std::string& id);
+  StatusOr<BulkJob> Submit(const Inviter& submitter, const std::string& tenant_id, std::string_view csv,
+                           const BulkOptions& options);
+  StatusOr<BulkJob> Get(const std::string& tenant_id, const std::string& id);
   // Newest first, `top` at a time; `after_id` continues after that job.
-  StatusOr<store::Page<store::BulkJobRow>> List(const std::string& tenant_id, const std::string& after_id, int top);
+  StatusOr<store::Page<BulkJob>> List(const std::string& tenant_id, const std::string& after_id, int top);
   // The results with their redeem links opened; a link sealed under another
   // key (a server with another at-rest key) is left empty, and logged.
-  StatusOr<std::vector<store::BulkResultRow>> Results(const std::string& tenant_id, const std::string& id,
-                                                      int64_t after_row, int limit);
+  StatusOr<std::vector<BulkResult>> Results(const std::string& tenant_id, const std::string& id, int64_t after_row,
+                                            int limit);
   // Seals the links of results stored in clear by an older Gatehouse, a
   // batch per transaction; returns how many. Run once at start.
   StatusOr<int64_t> SealStoredLinks();
   // Asks the runner to stop at the next chunk; a finished job is left as is.
-  StatusOr<store::BulkJobRow> Cancel(const std::string& tenant_id, const std::string& id);
+  StatusOr<BulkJob> Cancel(const std::string& tenant_id, const std::string& id);
   Status Delete(const std::string& tenant_id, const std::string& id);
 
-  // For runners: jobs to work on, and one step of one job. `owner` names the
+  // For runners (bulk_runner.h), which work on the store's rows (chunks,
+  // leases): jobs to work on, and one step of one job. `owner` names the
   // runner; a job leased by another live runner is Unavailable.
   StatusOr<std::vector<store::BulkJobRow>> Unfinished();
+  StatusOr<store::BulkJobRow> StoredJob(const std::string& tenant_id, const std::string& id);
   //
   // RunChunk processes the job's next chunk in one write transaction. Given
   // `ahead`, the plan of that chunk made by PlanChunk while the previous
@@ -126,7 +120,7 @@ class BulkInvitationService {
   // The job's next chunk through the invitation rules in `tx` — from
   // `ahead` if that is its plan and it still holds — with its writes made:
   // the rows' results in row order.
-  StatusOr<std::vector<store::BulkResultRow>> ProcessChunk(store::Transaction& tx, const store::BulkJobRow& job,
+  StatusOr<std::vector<BulkResult>> ProcessChunk(store::Transaction& tx, const store::BulkJobRow& job,
                                                            ChunkPlan* ahead);
   // What both ways of planning a chunk share: the rows up to the invitation
   // rules (bulk_service.cc).
@@ -147,15 +141,16 @@ class BulkInvitationService {
   std::atomic<int64_t> planned_ahead_{0}, replanned_{0};
 };
 
-bool IsFinished(const std::string& status);
+// A stored job's state, for runners (only this service writes the column: an
+// unknown word, from a newer Gatehouse or a damaged database, is logged and
+// read as failed).
+BulkJobStatus StatusOf(const store::BulkJobRow& row);
 // Who sees a job: apps and Global or User Administrators see every job of the
 // tenant; anyone else only the jobs they submitted.
 bool SeesAllBulkJobs(bool is_app, const std::vector<std::string>& directory_roles);
-bool SubmittedBy(const store::BulkJobRow& job, const std::string& object_id);
+bool SubmittedBy(const BulkJob& job, const std::string& object_id);
 // The heading of the results file and one line of it.
 std::string_view ResultsHeading();
-std::string ResultsLine(const store::BulkResultRow& r);
-// The failed outcomes (a job with one of them is completedWithErrors).
-bool IsFailedOutcome(std::string_view outcome);
+std::string ResultsLine(const BulkResult& r);
 
 }  // namespace gh::invitations

@@ -21,6 +21,22 @@ using directory::UserType;
 
 namespace {
 
+// The store's invitation row as the domain shows it (no ticket hash, no
+// stored message). Only this service writes the status column.
+Invitation InvitationFrom(const store::InvitationRow& row) {
+  return {row.id,
+          row.tenant_id,
+          row.user_id,
+          row.email,
+          row.redirect_url,
+          ParseInvitationStatus(row.status).value_or(InvitationStatus::kSuperseded),
+          row.inviter_id,
+          row.send_message,
+          row.created_at,
+          row.expires_at,
+          row.redeemed_at};
+}
+
 bool Has(const std::vector<std::string>& v, std::string_view x) { return std::find(v.begin(), v.end(), x) != v.end(); }
 
 Status Refused(const RuleResult& r) {
@@ -410,7 +426,7 @@ store::InvitationRow InvitationService::NewInvitation(const std::string& tenant_
   row.email = req.email;
   row.redirect_url = req.redirect_url;
   row.ticket_hash = Sha256Hex(ticket);
-  row.status = "PendingAcceptance";
+  row.status = std::string(InvitationStatusName(InvitationStatus::kPendingAcceptance));
   row.inviter_id = inviter.id;
   json::array cc;
   for (const auto& c : req.cc) cc.push_back(json::object{{"emailAddress", json::object{{"address", c}}}});
@@ -461,10 +477,10 @@ StatusOr<InvitationResult> InvitationService::Plan(InviteBatch& batch, InviteSco
     if (!req.reset_redemption && user.external_user_state.value_or("") == "Accepted") {
       // Already a guest here: nothing to redeem, no email.
       out.user = user;
-      out.status = "Completed";
+      out.status = InvitationStatus::kCompleted;
       out.redeem_url = req.redirect_url;
       GH_ASSIGN_OR_RETURN(auto invs, batch.InvitationsOf(user.id));
-      if (!invs.empty()) out.invitation = invs.front();
+      if (!invs.empty()) out.invitation = InvitationFrom(invs.front());
       return out;
     }
   } else {
@@ -513,9 +529,9 @@ StatusOr<InvitationResult> InvitationService::Plan(InviteBatch& batch, InviteSco
       random_, clock_, inviter.Actor(), tenant_id, "UserManagement",
       req.reset_redemption ? "Reset redemption of external user" : "Invite external user", "User", user.id,
       user.user_principal_name, details));
-  out.invitation = std::move(row);
+  out.invitation = InvitationFrom(row);
   out.user = std::move(user);
-  out.status = "PendingAcceptance";
+  out.status = InvitationStatus::kPendingAcceptance;
   return out;
 }
 
@@ -529,10 +545,12 @@ StatusOr<PendingRedemption> InvitationService::Check(const std::string& tenant_i
   auto inv = tx->Invitations().Get(ToLower(tenant_id), ToLower(invitation_id));
   if (!inv.ok()) return inv.status().code() == Code::kNotFound ? unknown : inv.status();
   if (!ConstantTimeEquals(Sha256Hex(ticket), inv->ticket_hash)) return unknown;
-  if (inv->status == "Completed")
+  const auto status = ParseInvitationStatus(inv->status);
+  if (!status) return Internal("Invitation " + inv->id + " has an unknown status '" + inv->status + "'.");
+  if (*status == InvitationStatus::kCompleted)
     return FailedPrecondition("This invitation has already been accepted. Sign in to the organization's apps "
                               "directly with your account.", "already_redeemed");
-  if (inv->status == "Superseded")
+  if (*status == InvitationStatus::kSuperseded)
     return FailedPrecondition("This invitation link was replaced by a newer invitation. Use the link in the most "
                               "recent invitation email.", "superseded");
   if (inv->expires_at <= clock_.NowMillis())
@@ -543,7 +561,7 @@ StatusOr<PendingRedemption> InvitationService::Check(const std::string& tenant_i
     return FailedPrecondition("The account this invitation was for no longer exists in the organization.",
                               "user_deleted");
   GH_ASSIGN_OR_RETURN(auto tenant, tx->GetTenant(inv->tenant_id));
-  return PendingRedemption{*inv, *guest, tenant};
+  return PendingRedemption{InvitationFrom(*inv), *guest, tenant};
 }
 
 StatusOr<std::string> InvitationService::SessionEmail(const identity::Session& session) {

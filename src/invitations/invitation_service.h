@@ -22,6 +22,7 @@
 #include "directory/directory_service.h"
 #include "directory/model/policies.h"
 #include "identity/signin.h"
+#include "invitations/invitation.h"
 #include "store/invitations_repository.h"
 #include "store/store.h"
 
@@ -64,10 +65,10 @@ struct InvitationRequest {
 };
 
 struct InvitationResult {
-  store::InvitationRow invitation;
+  Invitation invitation;
   directory::User user;
   std::string redeem_url;
-  std::string status;    // "PendingAcceptance" or "Completed"
+  InvitationStatus status = InvitationStatus::kPendingAcceptance;  // or kCompleted: already a guest here
   bool created_user = false;
   bool email_queued = false;
 };
@@ -88,7 +89,7 @@ using InvitationBatchMailer = std::function<StatusOr<MailWrite>(const std::vecto
 
 // What the redemption pages need to show and check.
 struct PendingRedemption {
-  store::InvitationRow invitation;
+  Invitation invitation;
   directory::User guest;
   directory::Tenant tenant;
 };

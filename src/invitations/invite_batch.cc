@@ -130,7 +130,8 @@ void InviteBatch::UpdateUser(const directory::User& u) {
 
 void InviteBatch::SupersedePending(const std::string& user_id) {
   for (store::InvitationRow& held : invitations_)
-    if (held.user_id == user_id && held.status == "PendingAcceptance") held.status = "Superseded";
+    if (held.user_id == user_id && held.status == InvitationStatusName(InvitationStatus::kPendingAcceptance))
+      held.status = std::string(InvitationStatusName(InvitationStatus::kSuperseded));
   // Invitations in the database: only a user that existed before can have some.
   if (!created_set_.contains(user_id) &&
       std::find(superseded_.begin(), superseded_.end(), user_id) == superseded_.end())

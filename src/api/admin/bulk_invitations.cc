@@ -11,26 +11,15 @@
 namespace gh::api::admin {
 namespace {
 namespace json = boost::json;
-using store::BulkJobRow;
+using invitations::BulkJob;
 
 json::value Time(const std::optional<int64_t>& ms) { return ms ? json::value(FormatIso8601(*ms)) : json::value(nullptr); }
 
-// A JSON object the service stored; one that doesn't read back (a row from
-// before its options were checked to be UTF-8) shows empty rather than
-// failing every listing of the tenant's jobs.
-json::object StoredObject(const std::string& text) {
-  boost::system::error_code ec;
-  json::value v = json::parse(text, ec);
-  return !ec && v.is_object() ? std::move(v.as_object()) : json::object{};
-}
-
-json::object JobJson(Services& s, const BulkJobRow& j) {
-  json::object submitter = StoredObject(j.submitter_json);
-  json::object options = StoredObject(j.options_json);
+json::object JobJson(Services& s, const BulkJob& j) {
   std::string self = s.public_base + "/api/v1/bulkInvitations/" + j.id;
   return {{"id", j.id},
-          {"status", j.status},
-          {"fileName", j.file_name},
+          {"status", invitations::BulkJobStatusName(j.status)},
+          {"fileName", j.options.file_name},
           {"format", j.format},
           {"totalRows", j.total_rows},
           {"processedRows", j.processed},
@@ -42,10 +31,13 @@ json::object JobJson(Services& s, const BulkJobRow& j) {
           {"completedDateTime", Time(j.finished_at)},
           {"error", j.error ? json::value(*j.error) : json::value(nullptr)},
           {"submittedBy",
-           json::object{{"id", submitter["id"]},
-                        {"displayName", submitter["name"]},
-                        {"type", submitter["isApp"] == json::value(true) ? "application" : "user"}}},
-          {"options", options},
+           json::object{{"id", j.submitter.id},
+                        {"displayName", j.submitter.name},
+                        {"type", j.submitter.is_app ? "application" : "user"}}},
+          {"options", json::object{{"redirectUrl", j.options.redirect_url},
+                                   {"message", j.options.message},
+                                   {"sendEmail", j.options.send_email},
+                                   {"language", j.options.language}}},
           {"resultsUrl", self + "/results"}};
 }
 
@@ -54,13 +46,13 @@ invitations::BulkInvitationService& Bulk(Services& s) {
   return *s.bulk;
 }
 
-bool Visible(const http::RouteContext& ctx, const BulkJobRow& j) {
+bool Visible(const http::RouteContext& ctx, const BulkJob& j) {
   const auto& p = *ctx.principal;
   return invitations::SeesAllBulkJobs(p.kind == identity::PrincipalKind::kApp, p.directory_roles) ||
          invitations::SubmittedBy(j, p.object_id);
 }
 
-StatusOr<BulkJobRow> VisibleJob(Services& s, http::RouteContext& ctx) {
+StatusOr<BulkJob> VisibleJob(Services& s, http::RouteContext& ctx) {
   auto job = Bulk(s).Get(TenantOf(ctx), ctx.params["id"]);
   if (job.ok() && !Visible(ctx, *job)) return NotFound("Bulk invitation job '" + ctx.params["id"] + "' not found.");
   return job;
@@ -118,7 +110,7 @@ http::Response Submit(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
     GH_ASSIGN_OR_RETURN(Upload up, ReadUpload(ctx.request));
     GH_ASSIGN_OR_RETURN(auto inviter, InviterOf(s, ctx));
-    GH_ASSIGN_OR_RETURN(BulkJobRow job, Bulk(s).Submit(inviter, TenantOf(ctx), up.csv, up.options));
+    GH_ASSIGN_OR_RETURN(BulkJob job, Bulk(s).Submit(inviter, TenantOf(ctx), up.csv, up.options));
     if (s.bulk_runner) s.bulk_runner->Notify();
     http::Response resp = JsonResponse(202, JobJson(s, job));
     resp.SetHeader("Location", s.public_base + "/api/v1/bulkInvitations/" + job.id);
@@ -157,7 +149,7 @@ http::Response List(Services& s, http::RouteContext& ctx) {
 
 http::Response GetJob(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
-    GH_ASSIGN_OR_RETURN(BulkJobRow job, VisibleJob(s, ctx));
+    GH_ASSIGN_OR_RETURN(BulkJob job, VisibleJob(s, ctx));
     return JsonResponse(200, JobJson(s, job));
   });
 }
@@ -166,7 +158,7 @@ http::Response GetJob(Services& s, http::RouteContext& ctx) {
 // 100,000); a Link header names the next page.
 http::Response Results(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
-    GH_ASSIGN_OR_RETURN(BulkJobRow job, VisibleJob(s, ctx));
+    GH_ASSIGN_OR_RETURN(BulkJob job, VisibleJob(s, ctx));
     constexpr int kMaxPage = 100'000;
     int64_t after = 0;
     int top = kMaxPage;
@@ -192,7 +184,7 @@ http::Response Results(Services& s, http::RouteContext& ctx) {
 
 http::Response Cancel(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
-    GH_ASSIGN_OR_RETURN(BulkJobRow job, VisibleJob(s, ctx));
+    GH_ASSIGN_OR_RETURN(BulkJob job, VisibleJob(s, ctx));
     GH_ASSIGN_OR_RETURN(job, Bulk(s).Cancel(TenantOf(ctx), job.id));
     if (s.bulk_runner) s.bulk_runner->Notify();
     return JsonResponse(202, JobJson(s, job));
@@ -201,7 +193,7 @@ http::Response Cancel(Services& s, http::RouteContext& ctx) {
 
 http::Response Delete(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
-    GH_ASSIGN_OR_RETURN(BulkJobRow job, VisibleJob(s, ctx));
+    GH_ASSIGN_OR_RETURN(BulkJob job, VisibleJob(s, ctx));
     GH_RETURN_IF_ERROR(Bulk(s).Delete(TenantOf(ctx), job.id));
     return http::Response::NoContent();
   });

@@ -77,7 +77,7 @@ http::Response Create(Services& s, http::RouteContext& ctx) {
         {"sendInvitationMessage", req.send_message},
         {"resetRedemption", req.reset_redemption},
         {"inviteRedirectUrl", req.redirect_url},
-        {"status", res.status},
+        {"status", invitations::InvitationStatusName(res.status)},
         {"invitedUserMessageInfo",
          json::object{{"messageLanguage", req.language.empty() ? json::value(nullptr) : json::value(req.language)},
                       {"customizedMessageBody",

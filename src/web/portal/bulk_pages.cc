@@ -8,7 +8,7 @@
 
 namespace gh::web::portal {
 namespace {
-using store::BulkJobRow;
+using invitations::BulkJob;
 
 constexpr const char* kTemplateCsv =
     "version:v1.0,,,\r\n"
@@ -57,19 +57,19 @@ constexpr const char* kJobTemplate = R"HTML({{%AUTOESCAPE context="HTML"}}{{>NAV
 <p><a href="{{BASE}}/bulk">All bulk invitations</a></p>
 )HTML";
 
-bool Sees(const Admin& a, const BulkJobRow& job) {
+bool Sees(const Admin& a, const BulkJob& job) {
   return invitations::SeesAllBulkJobs(false, a.principal.directory_roles) || invitations::SubmittedBy(job, a.user.id);
 }
 
-std::string Percent(const BulkJobRow& j) {
+std::string Percent(const BulkJob& j) {
   return std::to_string(j.total_rows ? j.processed * 100 / j.total_rows : 0);
 }
 
-void AddJobRow(Page& p, const Admin& a, const BulkJobRow& j) {
+void AddJobRow(Page& p, const Admin& a, const BulkJob& j) {
   auto* row = p.Section("JOB");
   row->SetValue("HREF", a.base + "/bulk/" + j.id);
-  row->SetValue("FILE", j.file_name);
-  row->SetValue("STATUS", j.status);
+  row->SetValue("FILE", j.options.file_name);
+  row->SetValue("STATUS", std::string(invitations::BulkJobStatusName(j.status)));
   row->SetValue("CREATED", FormatIso8601(j.created_at));
   row->SetValue("TOTAL", std::to_string(j.total_rows));
   row->SetValue("SUCCEEDED", std::to_string(j.succeeded));
@@ -132,7 +132,7 @@ http::Response BulkPost(PortalDeps& d, http::RouteContext& ctx) {
   return Redirect(a.base + "/bulk/" + job->id, 303);
 }
 
-StatusOr<BulkJobRow> VisibleJob(PortalDeps& d, http::RouteContext& ctx, const Admin& a) {
+StatusOr<BulkJob> VisibleJob(PortalDeps& d, http::RouteContext& ctx, const Admin& a) {
   auto job = d.bulk->Get(a.tenant.id, ctx.params["id"]);
   if (job.ok() && !Sees(a, *job)) return NotFound("No such job.");
   return job;
@@ -143,9 +143,10 @@ http::Response JobPage(PortalDeps& d, http::RouteContext& ctx) {
   if (auto early = Authenticate(d, ctx, a)) return *early;
   auto job = VisibleJob(d, ctx, a);
   if (!job.ok()) return MessagePage(404, "Job not found", "It may have been deleted.", "Bulk invite", a.base + "/bulk");
-  FormPage p(d, ctx, "portal_job", job->file_name + " · Bulk invite");
+  FormPage p(d, ctx, "portal_job", job->options.file_name + " · Bulk invite");
   Layout(p, d, a, "/bulk");
-  p.Set("ID", job->id).Set("FILE", job->file_name).Set("STATUS", job->status);
+  p.Set("ID", job->id).Set("FILE", job->options.file_name)
+      .Set("STATUS", std::string(invitations::BulkJobStatusName(job->status)));
   p.Set("TOTAL", std::to_string(job->total_rows)).Set("PROCESSED", std::to_string(job->processed));
   p.Set("SUCCEEDED", std::to_string(job->succeeded)).Set("FAILED", std::to_string(job->failed));
   p.Set("PERCENT", Percent(*job));

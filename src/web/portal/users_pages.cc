@@ -809,7 +809,7 @@ http::Response SendInvitation(PortalDeps& d, http::RouteContext& ctx, const User
     return MessagePage(403, "You can't invite " + act.user.display_name, ShownMessage(ctx.request, res.status()), "Back to the user",
                        UserPath(act.admin, act.user));
   if (!res.ok()) return Finish(d, ctx, act, res.status(), "invitation", "invitation");
-  if (res->status == "Completed")  // already redeemed: the service sent nothing
+  if (res->status == invitations::InvitationStatus::kCompleted)  // already redeemed: the service sent nothing
     return Finish(d, ctx, act,
                   FailedPrecondition(act.user.display_name +
                                      " has already accepted the invitation, so there is nothing to resend. To make "
@@ -917,7 +917,7 @@ http::Response InvitePost(PortalDeps& d, http::RouteContext& ctx) {
   }
   Page p("portal_invited", "Invitation sent · " + a.tenant.name);
   Layout(p, d, a, "/users/invite");
-  p.Set("EMAIL", req.email).Set("STATUS", res->status).Set("USER_ID", res->user.id).Set("REDEEM", res->redeem_url);
+  p.Set("EMAIL", req.email).Set("STATUS", std::string(invitations::InvitationStatusName(res->status))).Set("USER_ID", res->user.id).Set("REDEEM", res->redeem_url);
   if (res->email_queued) p.Show("EMAILED");
   return p.Response(201);
 }

@@ -174,7 +174,7 @@ TEST_F(BulkJobsTest, AnInterruptedJobResumesWithTheSameResults) {
   std::string id(TestEnv::Json(r).at("id").as_string());
   // One chunk (4 rows) commits, then the process "dies": a fresh service and
   // runner over the same store take over (the lease of the dead one is freed).
-  auto job = env.bulk->Get(contoso.res.tenant.id, id);
+  auto job = env.bulk->StoredJob(contoso.res.tenant.id, id);
   ASSERT_TRUE(job.ok());
   ASSERT_TRUE(env.bulk->RunChunk(*job, "dead-server").ok());
   EXPECT_EQ(Job(id).at("processedRows").as_int64(), 4);
@@ -273,11 +273,11 @@ TEST_F(BulkJobsTest, APlanCountsTheRowsOfTheChunkBeingWritten) {
   // Row 7 repeats row 3; its chunk is planned before row 3's chunk commits.
   auto r = Upload("email\na@p.example\nb@p.example\nc@p.example\nd@p.example\ne@p.example\nB@p.example\n");
   std::string id(TestEnv::Json(r).at("id").as_string());
-  auto job = env.bulk->Get(contoso.res.tenant.id, id);
+  auto job = env.bulk->StoredJob(contoso.res.tenant.id, id);
   ASSERT_TRUE(job.ok());
   auto ahead = env.bulk->PlanChunk(*job, 1);
   ASSERT_TRUE(ahead.ok()) << ahead.status().ToString();
-  EXPECT_EQ(ahead->results[1].outcome, "duplicate");  // from the input of the chunk before
+  EXPECT_EQ(ahead->results[1].outcome, BulkOutcome::kDuplicate);  // from the input of the chunk before
   auto first = env.bulk->RunChunk(*job, "gatehouse");
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   auto done = env.bulk->RunChunk(*first, "gatehouse", &*ahead);
@@ -297,11 +297,11 @@ TEST_F(BulkJobsTest, APlanCountsTheRowsOfTheChunkBeingWritten) {
 TEST_F(BulkJobsTest, APlanWhoseGuestWasInvitedMeanwhileIsMadeAgain) {
   auto r = Upload("email\na@p.example\nb@p.example\nc@p.example\nd@p.example\ne@p.example\n");
   std::string id(TestEnv::Json(r).at("id").as_string());
-  auto first = env.bulk->RunChunk(*env.bulk->Get(contoso.res.tenant.id, id), "gatehouse");
+  auto first = env.bulk->RunChunk(*env.bulk->StoredJob(contoso.res.tenant.id, id), "gatehouse");
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   auto ahead = env.bulk->PlanChunk(*first, 1);
   ASSERT_TRUE(ahead.ok()) << ahead.status().ToString();
-  EXPECT_EQ(ahead->results[0].outcome, "invited");
+  EXPECT_EQ(ahead->results[0].outcome, BulkOutcome::kInvited);
   // Another administrator invites e@ before the planned chunk is written.
   auto single = env.Call("POST", "/v1.0/invitations", admin_token,
                          R"({"invitedUserEmailAddress":"e@p.example","inviteRedirectUrl":"https://apps.contoso.test/"})");
@@ -327,7 +327,7 @@ TEST_F(BulkJobsTest, APlanThatNeedsMoreThanItsPrefetchIsLeftToItsTurn) {
   ASSERT_EQ(g.status, 201) << g.body;
   auto r = Upload("email,groups\nf@p.example,Partners\n");
   std::string id(TestEnv::Json(r).at("id").as_string());
-  auto job = env.bulk->Get(contoso.res.tenant.id, id);
+  auto job = env.bulk->StoredJob(contoso.res.tenant.id, id);
   auto ahead = env.bulk->PlanChunk(*job, 0);
   ASSERT_FALSE(ahead.ok());
   EXPECT_EQ(ahead.status().reason(), "stale_plan");
@@ -343,12 +343,12 @@ TEST_F(BulkJobsTest, APlanThatNeedsMoreThanItsPrefetchIsLeftToItsTurn) {
 TEST_F(BulkJobsTest, ALeaseHeldByALiveRunnerIsRespected) {
   auto r = Upload("email\na@p.example\nb@p.example\nc@p.example\nd@p.example\ne@p.example\n");  // two chunks
   std::string id(TestEnv::Json(r).at("id").as_string());
-  auto job = env.bulk->Get(contoso.res.tenant.id, id);
+  auto job = env.bulk->StoredJob(contoso.res.tenant.id, id);
   ASSERT_TRUE(env.bulk->RunChunk(*job, "other-server").ok());
-  auto mine = env.bulk->RunChunk(*env.bulk->Get(contoso.res.tenant.id, id), "this-server");
+  auto mine = env.bulk->RunChunk(*env.bulk->StoredJob(contoso.res.tenant.id, id), "this-server");
   EXPECT_EQ(mine.status().reason(), "leased");
   env.clock.Advance(61'000);  // the other runner stopped renewing its lease
-  EXPECT_TRUE(env.bulk->RunChunk(*env.bulk->Get(contoso.res.tenant.id, id), "this-server").ok());
+  EXPECT_TRUE(env.bulk->RunChunk(*env.bulk->StoredJob(contoso.res.tenant.id, id), "this-server").ok());
   EXPECT_EQ(Job(id).at("status").as_string(), "completed");
 }
 
@@ -444,7 +444,7 @@ TEST_F(BulkJobsTest, UnknownGroupIsARowErrorNotAJobError) {
 TEST_F(BulkJobsTest, CancelStopsBeforeTheNextChunk) {
   auto r = Upload("email\na@p.example\nb@p.example\nc@p.example\nd@p.example\ne@p.example\n");
   std::string id(TestEnv::Json(r).at("id").as_string());
-  ASSERT_TRUE(env.bulk->RunChunk(*env.bulk->Get(contoso.res.tenant.id, id), "gatehouse").ok());
+  ASSERT_TRUE(env.bulk->RunChunk(*env.bulk->StoredJob(contoso.res.tenant.id, id), "gatehouse").ok());
   auto c = env.Call("POST", "/api/v1/bulkInvitations/" + id + "/cancel", contoso.token);
   EXPECT_EQ(c.status, 202) << c.body;
   EXPECT_TRUE(TestEnv::Json(c).at("cancelRequested").as_bool());

@@ -148,7 +148,7 @@ TEST_F(InviteBatchTest, AnAcceptedGuestInABatchIsCompletedWithoutAnEmail) {
   auto batch = env.invitations->InviteAllIn(**tx, *scope, Admin(contoso), {Request("eve@partner.example"), req});
   GH_ASSERT_OK(batch);
   GH_ASSERT_OK((*tx)->Commit());
-  EXPECT_EQ((*batch)[1]->status, "Completed");
+  EXPECT_EQ((*batch)[1]->status, InvitationStatus::kCompleted);
   EXPECT_EQ((*batch)[1]->invitation.id, first->invitation.id);
   ASSERT_EQ(env.sent_invitations.size(), 1u);
   EXPECT_EQ(env.sent_invitations[0].to, "eve@partner.example");
