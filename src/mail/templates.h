@@ -92,7 +92,8 @@ StatusOr<RenderedMail> RenderEnvironmentNotice(const EnvironmentNoticeMail& m);
 // Replacing every slot with the recipient's value it names (HTML-escaped
 // where it says so, as :p escapes; in one pass, values never re-scanned)
 // gives exactly RenderInvitation's mail for that recipient. The mail outbox
-// stores such a rendering once and fills it in when the mail is read.
+// stores such a rendering once with each mail's values, and the sender fills
+// it in when it builds the message (outbox.h, ContentOf).
 struct Slot {
   std::string text;   // exact, in the parts
   int value = 0;      // index into the recipient's SlotValues
@@ -105,8 +106,9 @@ struct SharedRendering {
 };
 // `shared` without its invitee_email and redeem_url; nullopt when one of its
 // values contains the slot marker (U+001E), so the caller renders whole mails.
-// Internal when a template writes a recipient's value where HTML escapes it
-// otherwise than its slots say (a template bug).
+// Internal on a template bug: a recipient's value written where HTML escapes
+// it otherwise than its slots say, or in the subject (which the outbox keeps
+// after sending, unfilled).
 StatusOr<std::optional<SharedRendering>> RenderSharedInvitation(const InvitationMail& shared);
 // `m`'s values for those slots (invitee_email, redeem_url); nullopt when one
 // can't go in a slot (render that mail whole): it is empty, contains the
