@@ -22,7 +22,8 @@ const ctemplate::TemplateCache& Cache() {
     auto* c = new ctemplate::TemplateCache();
     for (const EmbeddedFile& f : TemplateFiles())
       c->StringToTemplateCache(ctemplate::TemplateString(f.name.data(), f.name.size()),
-                               ctemplate::TemplateString(f.text.data(), f.text.size()), ctemplate::DO_NOT_STRIP);
+                               ctemplate::TemplateString(f.text.data(), f.text.size()),
+                               ctemplate::DO_NOT_STRIP);
     c->Freeze();
     return c;
   }();
@@ -36,7 +37,8 @@ void SetValues(ctemplate::TemplateDictionary& dict, const TemplateValues& values
   }
 }
 
-Status Expand(const std::string& name, const ctemplate::TemplateDictionary& dict, bool annotated, std::string& out) {
+Status Expand(const std::string& name, const ctemplate::TemplateDictionary& dict, bool annotated,
+              std::string& out) {
   ctemplate::PerExpandData per_expand;
   if (annotated) per_expand.SetAnnotateOutput("");
   if (!Cache().ExpandNoLoad(name, ctemplate::DO_NOT_STRIP, &dict, &per_expand, &out))
@@ -64,8 +66,8 @@ std::string_view PickLanguage(std::string_view tag) {
 
 std::string HtmlEscape(std::string_view text) { return Modify(ctemplate::pre_escape, text); }
 
-StatusOr<RenderedMail> RenderMail(std::string_view mail, std::string_view language_tag, const TemplateValues& values,
-                                  bool annotated) {
+StatusOr<RenderedMail> RenderMail(std::string_view mail, std::string_view language_tag,
+                                  const TemplateValues& values, bool annotated) {
   const std::string lang(PickLanguage(language_tag));
   const std::string base = std::string(mail) + "." + lang + ".";
   ctemplate::TemplateDictionary dict("mail");
@@ -90,12 +92,14 @@ StatusOr<RenderedMail> RenderMail(std::string_view mail, std::string_view langua
 }
 
 TemplateValues InvitationValues(const InvitationMail& m) {
-  return {{"INVITER_ORG", m.inviter_org},       {"INVITER_NAME", m.inviter_name}, {"INVITEE_EMAIL", m.invitee_email},
-          {"CUSTOM_MESSAGE", m.custom_message}, {"REDEEM_URL", m.redeem_url},    {"PRIVACY_URL", m.privacy_url}};
+  return {{"INVITER_ORG", m.inviter_org},     {"INVITER_NAME", m.inviter_name},
+          {"INVITEE_EMAIL", m.invitee_email}, {"CUSTOM_MESSAGE", m.custom_message},
+          {"REDEEM_URL", m.redeem_url},       {"PRIVACY_URL", m.privacy_url}};
 }
 
 TemplateValues OneTimePasscodeValues(const OneTimePasscodeMail& m) {
-  return {{"ORG_NAME", m.org_name}, {"CODE", m.code}, {"LIFETIME_MINUTES", std::to_string(m.lifetime_minutes)}};
+  return {
+      {"ORG_NAME", m.org_name}, {"CODE", m.code}, {"LIFETIME_MINUTES", std::to_string(m.lifetime_minutes)}};
 }
 
 TemplateValues EnvironmentNoticeValues(const EnvironmentNoticeMail& m) {
@@ -124,7 +128,9 @@ namespace {
 // is the same in every HTML place: no escaping there changes U+001E/F, and
 // it is a relative URL, which links keep.)
 constexpr char kSlotMarker = '\x1e';
-std::string SlotText(std::string_view name) { return std::string(1, kSlotMarker) + "&" + std::string(name) + "\x1f"; }
+std::string SlotText(std::string_view name) {
+  return std::string(1, kSlotMarker) + "&" + std::string(name) + "\x1f";
+}
 
 bool HasMarker(std::string_view value) { return value.find(kSlotMarker) != std::string_view::npos; }
 
@@ -154,7 +160,8 @@ bool WrittenAlikeInHtml(std::string_view value) {
 
 // Whether every slot marker in `text` starts one of `slots`.
 bool EveryMarkerIsASlot(std::string_view text, const std::vector<Slot>& slots) {
-  for (size_t at = text.find(kSlotMarker); at != std::string_view::npos; at = text.find(kSlotMarker, at + 1)) {
+  for (size_t at = text.find(kSlotMarker); at != std::string_view::npos;
+       at = text.find(kSlotMarker, at + 1)) {
     bool known = false;
     for (const Slot& s : slots) known = known || text.substr(at, s.text.size()) == s.text;
     if (!known) return false;
@@ -165,8 +172,8 @@ bool EveryMarkerIsASlot(std::string_view text, const std::vector<Slot>& slots) {
 }  // namespace
 
 StatusOr<std::optional<SharedRendering>> RenderSharedInvitation(const InvitationMail& shared) {
-  for (std::string_view v : {shared.language, shared.inviter_org, shared.inviter_name, shared.custom_message,
-                             shared.privacy_url})
+  for (std::string_view v :
+       {shared.language, shared.inviter_org, shared.inviter_name, shared.custom_message, shared.privacy_url})
     if (HasMarker(v)) return std::optional<SharedRendering>();
   InvitationMail slotted = shared;
   SharedRendering out;

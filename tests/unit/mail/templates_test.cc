@@ -24,12 +24,13 @@ namespace {
 // ---- Every marker filled
 
 struct MailKind {
-  std::string name;  // as RenderMail takes it
+  std::string name;       // as RenderMail takes it
   TemplateValues values;  // what the code provides, from the mail's own values function
 };
 
 std::vector<MailKind> Kinds() {
-  return {{"invitation", InvitationValues({"en", "Contoso", "Adele", "ann@x.example", "Hi", "https://r", "https://p"})},
+  return {{"invitation",
+           InvitationValues({"en", "Contoso", "Adele", "ann@x.example", "Hi", "https://r", "https://p"})},
           {"otp", OneTimePasscodeValues({"en", "Contoso", "123456", 30})},
           {"environment_notice", EnvironmentNoticeValues({"en", "Contoso", "Sales", "https://e"})}};
 }
@@ -39,7 +40,8 @@ const char* const kLanguages[] = {"en-US", "fr-FR"};
 std::vector<std::pair<std::string, std::string>> Variables(const std::string& annotated) {
   static const std::regex var(R"(\{\{#VAR=([A-Za-z0-9_]+)[^}]*\}\}((?:.|\n)*?)\{\{/VAR\}\})");
   std::vector<std::pair<std::string, std::string>> out;
-  for (auto it = std::sregex_iterator(annotated.begin(), annotated.end(), var); it != std::sregex_iterator(); ++it)
+  for (auto it = std::sregex_iterator(annotated.begin(), annotated.end(), var); it != std::sregex_iterator();
+       ++it)
     out.emplace_back((*it)[1], (*it)[2]);
   return out;
 }
@@ -99,7 +101,8 @@ TEST(MailTemplatesTest, TheCheckFindsAnUnfilledVariable) {
   auto r = RenderMail("otp", "en", {{"ORG_NAME", "Contoso"}, {"CODE", "123456"}}, /*annotated=*/true);
   ASSERT_TRUE(r.ok());
   bool blank = false;
-  for (const auto& [name, written] : Variables(r->text)) blank = blank || (name == "LIFETIME_MINUTES" && written.empty());
+  for (const auto& [name, written] : Variables(r->text))
+    blank = blank || (name == "LIFETIME_MINUTES" && written.empty());
   EXPECT_TRUE(blank) << r->text;
 }
 
@@ -127,7 +130,8 @@ TEST(MailTemplatesTest, AnUnknownMailIsATemplateBug) {
 TEST(MailTemplatesTest, HtmlEscapesTextDoesNotAndValuesAreNotExpanded) {
   auto r = RenderEnvironmentNotice({"en", "<b>&'\"", "{{ORG_NAME}}", "https://gh.example/env/1?a=b&c=d"});
   ASSERT_TRUE(r.ok());
-  EXPECT_NE(r->text.find("<b>&'\" gave you access to the environment {{ORG_NAME}}."), std::string::npos) << r->text;
+  EXPECT_NE(r->text.find("<b>&'\" gave you access to the environment {{ORG_NAME}}."), std::string::npos)
+      << r->text;
   EXPECT_NE(r->html.find("&lt;b&gt;&amp;&#39;&quot; gave you access"), std::string::npos) << r->html;
   EXPECT_NE(r->html.find("<strong>{{ORG_NAME}}</strong>"), std::string::npos) << r->html;
   EXPECT_NE(r->html.find("href=\"https://gh.example/env/1?a=b&amp;c=d\""), std::string::npos);
@@ -135,7 +139,8 @@ TEST(MailTemplatesTest, HtmlEscapesTextDoesNotAndValuesAreNotExpanded) {
 }
 
 TEST(MailTemplatesTest, SectionsFollowTheirValues) {
-  auto with = RenderInvitation({"en", "Contoso", "Adele", "a@x.example", "", "https://r", "https://p.example/"});
+  auto with =
+      RenderInvitation({"en", "Contoso", "Adele", "a@x.example", "", "https://r", "https://p.example/"});
   auto without = RenderInvitation({"en", "Contoso", "", "a@x.example", "", "https://r", ""});
   ASSERT_TRUE(with.ok() && without.ok());
   EXPECT_NE(with->text.find("Adele from Contoso invited you"), std::string::npos);
@@ -143,7 +148,8 @@ TEST(MailTemplatesTest, SectionsFollowTheirValues) {
   EXPECT_EQ(with->text.find("has not provided a link"), std::string::npos);
   EXPECT_EQ(with->text.find("Message from"), std::string::npos);
   EXPECT_TRUE(without->text.starts_with("Contoso invited you (a@x.example)")) << without->text;
-  EXPECT_NE(without->text.find("Contoso has not provided a link to their privacy statement"), std::string::npos);
+  EXPECT_NE(without->text.find("Contoso has not provided a link to their privacy statement"),
+            std::string::npos);
 }
 
 TEST(MailTemplatesTest, AnUnsafeLinkIsRefused) {
@@ -166,8 +172,13 @@ TEST(MailTemplatesTest, LanguagePick) {
 }
 
 InvitationMail Invitation(const std::string& lang) {
-  return {lang, "Contoso", "Adele Vance", "alice@fabrikam.example", "Welcome!\n<script>alert(1)</script>",
-          "https://gh.example/redeem?t=abc&x=1", ""};
+  return {lang,
+          "Contoso",
+          "Adele Vance",
+          "alice@fabrikam.example",
+          "Welcome!\n<script>alert(1)</script>",
+          "https://gh.example/redeem?t=abc&x=1",
+          ""};
 }
 
 TEST(MailTemplatesTest, InvitationEnglish) {
@@ -237,10 +248,12 @@ TEST(MailTemplatesTest, ARecipientsValueGoesInASlotOnlyIfWrittenAlikeEverywhere)
   ASSERT_TRUE(fills.has_value());
   EXPECT_EQ(*fills, (SlotValues{"alice@fabrikam.example", "https://gh.example/redeem?t=abc&x=1"}));
   for (auto spoil : std::vector<std::function<void(InvitationMail&)>>{
-           [](InvitationMail& x) { x.invitee_email.clear(); },                        // would hide its section
-           [](InvitationMail& x) { x.invitee_email += "\x1e"; },                      // the marker
-           [](InvitationMail& x) { x.redeem_url = "https://gh.example/r?a=b\tc"; },   // a link writes the tab as a space
-           [](InvitationMail& x) { x.redeem_url = "javascript:alert(1)"; },           // a link writes "#"
+           [](InvitationMail& x) { x.invitee_email.clear(); },    // would hide its section
+           [](InvitationMail& x) { x.invitee_email += "\x1e"; },  // the marker
+           [](InvitationMail& x) {
+             x.redeem_url = "https://gh.example/r?a=b\tc";
+           },  // a link writes the tab as a space
+           [](InvitationMail& x) { x.redeem_url = "javascript:alert(1)"; },  // a link writes "#"
        }) {
     InvitationMail spoilt = m;
     spoil(spoilt);
@@ -257,9 +270,9 @@ TEST(MailTemplatesTest, TheSlotCheckIsWhatEscapingEveryWayWouldSay) {
     modifier.Modify(v.data(), v.size(), nullptr, &emitter, "");
     return out;
   };
-  const std::vector<std::string> atoms = {"a", "@", ".", "&", "<", ">", "\"", "'", " ", "\t", "\n", "\r",
-                                          "\v", "\f", ":", "/", "?", "#", "=", "https://", "http:",
-                                          "javascript:", "mailto:", "é"};
+  const std::vector<std::string> atoms = {
+      "a",  "@",  ".", "&", "<", ">", "\"", "'",        " ",     "\t",          "\n",      "\r",
+      "\v", "\f", ":", "/", "?", "#", "=",  "https://", "http:", "javascript:", "mailto:", "é"};
   std::mt19937 rng(18);
   int accepted = 0, refused = 0;
   for (int i = 0; i < 20000; ++i) {
@@ -290,7 +303,8 @@ TEST(MailTemplatesTest, EveryMarkerOfASharedRenderingIsASlot) {
     EXPECT_EQ(s.slots[0].text, "\x1e&invitee_email\x1f");
     EXPECT_EQ(s.slots[1].text, "\x1e&amp;invitee_email\x1f");
     EXPECT_TRUE(s.slots[1].html_escaped);
-    EXPECT_NE(s.parts.html.find("href=\"\x1e&amp;redeem_url\x1f\""), std::string::npos);  // kept by the link check
+    EXPECT_NE(s.parts.html.find("href=\"\x1e&amp;redeem_url\x1f\""),
+              std::string::npos);  // kept by the link check
     EXPECT_EQ(s.parts.subject.find('\x1e'), std::string::npos);
   }
   InvitationMail odd = Invitation("en");

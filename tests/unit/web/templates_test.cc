@@ -35,7 +35,8 @@ TEST(TemplatesTest, TheRoutesRegisterEveryFile) {
     // that isn't would be looked for on disk, and fail.
     ctemplate::TemplateDictionary dict("check");
     std::string out;
-    EXPECT_TRUE(ctemplate::ExpandTemplate(std::string(f.name), ctemplate::DO_NOT_STRIP, &dict, &out)) << f.name;
+    EXPECT_TRUE(ctemplate::ExpandTemplate(std::string(f.name), ctemplate::DO_NOT_STRIP, &dict, &out))
+        << f.name;
   }
 }
 
