@@ -15,8 +15,6 @@ StatusOr<std::string> Base64Decode(std::string_view text);
 std::string HexEncode(std::string_view bytes);
 std::string Sha256(std::string_view data);     // raw 32 bytes
 std::string Sha256Hex(std::string_view data);  // lower-case hex
-// & < > " ' as entities (mail bodies, and the outbox filling them in).
-std::string HtmlEscape(std::string_view text);
 // UTF-8 as RFC 3629 has it: no overlong forms, surrogates, or code points
 // past U+10FFFF. Request parameters and paths arrive as raw bytes, and what
 // is stored or echoed as JSON must be UTF-8.

@@ -1,10 +1,14 @@
 #include "mail/outbox.h"
 
+#include <boost/json.hpp>
+
 #include "core/encoding.h"
 #include "mail/message.h"
 #include "store/outbox_repository.h"
 
 namespace gh::mail {
+
+namespace json = boost::json;
 
 std::string FromNameFor(const std::string& org_name) { return org_name + " via Gatehouse"; }
 
@@ -31,6 +35,18 @@ Status ValidateOneLine(const std::string& subject, const std::string& from_name)
       return InvalidArgument("A mail's subject and sender name must be one line.");
   }
   return OkStatus();
+}
+
+// A mail's values for the slots of its shared rendering as the outbox
+// stores them: a JSON array of strings (written directly, as the store
+// writes its array columns: bulk jobs write one a row).
+std::string EncodeFills(const SlotValues& values) {
+  std::string out = "[";
+  for (const std::string& v : values) {
+    if (out.size() > 1) out += ',';
+    out += json::serialize(json::string_view(v));
+  }
+  return out += ']';
 }
 
 // The stored form of `mail` (without its subject and bodies).
@@ -100,9 +116,74 @@ StatusOr<Outbox::SharedBatch> Outbox::PrepareShared(const SharedRendering& share
   for (const Mail& mail : mails) {
     store::OutboxMessage& m = batch.messages.emplace_back(Envelope(mail, random_.NewOrderedUuid(now), now));
     m.shared_body_id = batch.body.id;
-    m.fill_values = mail.fill_values;
+    m.fills = EncodeFills(mail.fill_values);
   }
   return batch;
+}
+
+namespace {
+
+// A slot's text and what replaces it.
+using Fills = std::vector<std::pair<std::string, std::string>>;
+
+// Mails queued before migration 12 kept [[slot text, value], …] and their
+// body no slots.
+Fills LegacyFills(const json::value& stored) {
+  Fills out;
+  if (!stored.is_array()) return out;
+  for (const json::value& pair : stored.as_array()) {
+    const json::array* p = pair.if_array();
+    if (p && p->size() == 2 && (*p)[0].is_string() && (*p)[1].is_string())
+      out.emplace_back(std::string((*p)[0].as_string()), std::string((*p)[1].as_string()));
+  }
+  return out;
+}
+
+Fills FillsFor(const store::SharedBody& body, const std::string& stored) {
+  std::error_code ec;
+  const json::value parsed = json::parse(stored, ec);
+  if (ec) return {};  // a damaged column fills nothing, as a missing value
+  if (body.slots.empty()) return LegacyFills(parsed);
+  std::vector<std::string_view> values;  // the strings of the array, as the store reads its array columns
+  if (parsed.is_array())
+    for (const json::value& v : parsed.as_array())
+      if (v.is_string()) values.push_back(v.as_string());
+  Fills out;
+  for (const store::BodySlot& slot : body.slots) {
+    if (slot.value < 0 || static_cast<size_t>(slot.value) >= values.size()) continue;  // left as is
+    std::string_view value = values[slot.value];
+    out.emplace_back(slot.text, slot.html_escaped ? HtmlEscape(value) : std::string(value));
+  }
+  return out;
+}
+
+// `shared` with every slot replaced by its value, in one left-to-right pass:
+// a value is never searched for slots itself.
+std::string Fill(std::string_view shared, const Fills& fills) {
+  std::string out;
+  out.reserve(shared.size() + 256);
+  size_t pos = 0;
+  for (;;) {
+    size_t at = std::string_view::npos;
+    const std::pair<std::string, std::string>* first = nullptr;
+    for (const auto& fill : fills) {
+      size_t found = fill.first.empty() ? std::string_view::npos : shared.find(fill.first, pos);
+      if (found < at) at = found, first = &fill;
+    }
+    if (!first) break;
+    out.append(shared.substr(pos, at - pos)).append(first->second);
+    pos = at + first->first.size();
+  }
+  return out.append(shared.substr(pos));
+}
+
+}  // namespace
+
+RenderedMail ContentOf(const store::OutboxMessage& m) {
+  if (!m.shared_body) return {m.subject, m.text_body, m.html_body};
+  const store::SharedBody& body = *m.shared_body;
+  const Fills fills = FillsFor(body, m.fills);
+  return {Fill(body.subject, fills), Fill(body.text_body, fills), Fill(body.html_body, fills)};
 }
 
 }  // namespace gh::mail

@@ -50,6 +50,16 @@ struct Mail {
 // "<org> via Gatehouse", the From display name every tenant's mail uses.
 std::string FromNameFor(const std::string& org_name);
 
+// What a queued message delivers, from the message as the store returns it:
+// its own subject and bodies, or for one on a shared rendering that
+// rendering's parts with every slot replaced by the message's value it names
+// (HTML-escaped where the slot says so), in one left-to-right pass, so a
+// value is never searched for slots: the mail RenderInvitation makes for
+// that recipient (templates.h). A slot whose value is missing stays as it
+// is. Also reads the values of mails queued before migration 12, stored as
+// [[slot text, value], …] on a body that lists no slots.
+RenderedMail ContentOf(const store::OutboxMessage& m);
+
 class Outbox {
  public:
   Outbox(const Clock& clock, Random& random) : clock_(clock), random_(random) {}

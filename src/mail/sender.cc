@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "mail/message.h"
+#include "mail/outbox.h"
 #include "store/outbox_repository.h"
 
 namespace gh::mail {
@@ -30,8 +31,10 @@ StatusOr<RunStats> MailSender::RunOnce() {
   stats.claimed = static_cast<int>(batch.size());
 
   for (const store::OutboxMessage& m : batch) {
-    MessageParts parts{options_.from_address, m.from_name, m.to, m.cc, m.reply_to, m.subject,
-                       m.text_body, m.html_body, m.created_at, m.id};
+    // A mail on a bulk job's shared rendering is filled in here, as it is sent.
+    RenderedMail content = ContentOf(m);
+    MessageParts parts{options_.from_address, m.from_name, m.to, m.cc, m.reply_to, content.subject,
+                       content.text, content.html, m.created_at, m.id};
     Status result;
     auto data = BuildMessage(parts);
     if (!data.ok()) {

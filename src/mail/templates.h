@@ -4,34 +4,37 @@
 // plain text and HTML, in English and French (chosen from a language tag such
 // as "fr-FR"; anything else falls back to English).
 //
-// The renderer is a small logic-less Mustache subset, written here because
-// Debian 12's libmstch-dev cannot be installed beside Boost 1.81 (it depends on
-// libboost-dev = 1.74, which conflicts with libboost1.81-dev):
-//   {{name}}                  the value, HTML-escaped in Escape::kHtml
-//   {{{name}}}                the value, never escaped (only for values the
-//                             renderer's caller produced, e.g. URLs we built)
-//   {{#name}}…{{/name}}       the block when the value is non-empty
-//   {{^name}}…{{/name}}       the block when the value is empty
-// A name the values don't define is InvalidArgument (a typo in a template
-// fails its test rather than sending a blank), as is an unclosed tag or
-// section. No partials, lists or lambdas.
+// Rendered with ctemplate, the engine of the web pages. The templates are
+// files, src/mail/templates/MAIL.LANG.PART.tpl (PART: subject, text, html)
+// and layout.html.tpl, the HTML shell every mail's HTML goes in, compiled in
+// at build time; a private template cache holds them (no name is shared with
+// the pages'). Each value the code provides is a variable {{NAME}} and two
+// sections: {{#NAME}}…{{/NAME}} shown when it is non-empty, {{#NO_NAME}}…
+// {{/NO_NAME}} when it is empty. The subject and text are plain text: nothing
+// is escaped (a subject is one line whatever the values hold: line breaks
+// become spaces). The HTML templates auto-escape (AUTOESCAPE, HTML context):
+// text takes :p, HTML escaping that keeps line breaks (a custom message's
+// lines show, white-space: pre-line), attributes ctemplate's own escaping,
+// URL attributes also its check of the scheme.
+//
+// ctemplate writes a variable the code doesn't provide as nothing; the mail
+// tests render every template with every value and check that every variable
+// was filled, so a typo fails there rather than sending a blank.
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
-#include "core/encoding.h"
+#include "core/embedded_file.h"
 #include "core/status.h"
 
 namespace gh::mail {
 
+// A mail's values by template name (INVITER_ORG, …).
 using TemplateValues = std::map<std::string, std::string, std::less<>>;
-enum class Escape { kNone, kHtml };
 
-StatusOr<std::string> RenderTemplate(std::string_view tpl, const TemplateValues& values, Escape escape);
-using gh::HtmlEscape;  // core/encoding.h
 // "fr" for a tag whose primary subtag is fr (fr, fr-FR, FR-ca), else "en".
 std::string_view PickLanguage(std::string_view tag);
 
@@ -65,15 +68,32 @@ struct EnvironmentNoticeMail {
   std::string environment_url;
 };
 
-// Each fails only on a template bug (Internal).
+// The values each mail's templates see.
+TemplateValues InvitationValues(const InvitationMail& m);
+TemplateValues OneTimePasscodeValues(const OneTimePasscodeMail& m);
+TemplateValues EnvironmentNoticeValues(const EnvironmentNoticeMail& m);
+
+// Renders mail `mail` ("invitation", "otp", "environment_notice") in the
+// language `language_tag` picks, with `values`. Internal when a template is
+// missing or doesn't parse (a template bug). `annotated` is for the tests:
+// ctemplate marks every variable it writes ({{#VAR=NAME:modifier}}value
+// {{/VAR}}) and every section it shows ({{#SEC=NAME}}…{{/SEC}}).
+StatusOr<RenderedMail> RenderMail(std::string_view mail, std::string_view language_tag,
+                                  const TemplateValues& values, bool annotated = false);
+
+// RenderMail with each mail's values. Each fails only on a template bug
+// (Internal).
 StatusOr<RenderedMail> RenderInvitation(const InvitationMail& m);
+StatusOr<RenderedMail> RenderOneTimePasscode(const OneTimePasscodeMail& m);
+StatusOr<RenderedMail> RenderEnvironmentNotice(const EnvironmentNoticeMail& m);
 
 // Invitations to many people with the same sender and message (a bulk job):
 // rendered once, with slots where each recipient's address and link go.
 // Replacing every slot with the recipient's value it names (HTML-escaped
-// where it says so; in one pass, values never re-scanned) gives exactly
-// RenderInvitation's mail for that recipient. The mail outbox stores such a
-// rendering once and fills it in when the mail is read.
+// where it says so, as :p escapes; in one pass, values never re-scanned)
+// gives exactly RenderInvitation's mail for that recipient. The mail outbox
+// stores such a rendering once with each mail's values, and the sender fills
+// it in when it builds the message (outbox.h, ContentOf).
 struct Slot {
   std::string text;   // exact, in the parts
   int value = 0;      // index into the recipient's SlotValues
@@ -86,11 +106,22 @@ struct SharedRendering {
 };
 // `shared` without its invitee_email and redeem_url; nullopt when one of its
 // values contains the slot marker (U+001E), so the caller renders whole mails.
+// Internal on a template bug: a recipient's value written where HTML escapes
+// it otherwise than its slots say, or in the subject (which the outbox keeps
+// after sending, unfilled).
 StatusOr<std::optional<SharedRendering>> RenderSharedInvitation(const InvitationMail& shared);
 // `m`'s values for those slots (invitee_email, redeem_url); nullopt when one
-// is empty or contains the marker (render that mail whole).
+// can't go in a slot (render that mail whole): it is empty, contains the
+// marker, or would not be written the same in every place it may stand (a
+// line break or tab, which HTML attributes turn into spaces; a URL ctemplate
+// would refuse in a link).
 std::optional<SlotValues> InvitationFills(const InvitationMail& m);
-StatusOr<RenderedMail> RenderOneTimePasscode(const OneTimePasscodeMail& m);
-StatusOr<RenderedMail> RenderEnvironmentNotice(const EnvironmentNoticeMail& m);
+
+// HTML escaping as the templates' :p writes it (& < > " ' as entities, all
+// else as is): what a slot marked html_escaped gets.
+std::string HtmlEscape(std::string_view text);
+
+// Every src/mail/templates/*.tpl by name (the generated mail_templates.cc).
+std::span<const EmbeddedFile> TemplateFiles();
 
 }  // namespace gh::mail

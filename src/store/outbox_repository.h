@@ -10,6 +10,7 @@
 // claimed again. The repository knows no retry policy: the caller supplies the
 // next attempt time and whether to give up.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -18,6 +19,27 @@
 #include "core/status.h"
 
 namespace gh::store {
+
+// A place in a SharedBody's parts that each message fills in: the slot's
+// exact text, which of the message's values replaces it, and whether
+// HTML-escaped. Stored and returned as written; what they mean is the mail
+// module's (mail/outbox.h).
+struct BodySlot {
+  std::string text;
+  int value = 0;
+  bool html_escaped = false;
+  bool operator==(const BodySlot&) const = default;
+};
+
+// A rendering shared by many messages (a bulk job's invitations), stored once.
+struct SharedBody {
+  std::string id;  // the writer's hash of the parts and slots: one id, one content
+  std::string subject;
+  std::string text_body;
+  std::string html_body;
+  int64_t created_at = 0;
+  std::vector<BodySlot> slots;  // none in a body stored before migration 12
+};
 
 // One queued email, storage-level. Bodies are already rendered; the envelope
 // sender address is configuration, not stored (so changing it applies to the
@@ -45,32 +67,17 @@ struct OutboxMessage {
   int64_t lease_until = 0;  // a claim holds the row until then (ms)
   std::string leased_by;    // who claimed it last (diagnostics)
   // Set by a writer of many similar messages: the id of a SharedBody whose
-  // parts (with slots) replace subject, text_body and html_body, and this
-  // message's values for the body's slots (BodySlot::value indexes them).
-  // Reads return the filled-in parts and no shared_body_id, as if the message
-  // had been stored whole.
+  // parts stand for this message's subject, text_body and html_body (which
+  // are then not stored: they read back empty until MarkSent copies the
+  // body's subject), and this message's values for the body's slots, as the
+  // writer encoded them ('[]', the column's default, when there are none).
+  // The store keeps and returns both as they are; filling the body in is the
+  // mail module's (mail::ContentOf).
   std::string shared_body_id;
-  std::vector<std::string> fill_values;
-};
-
-// A place in a SharedBody's parts that each message fills in: the slot's
-// exact text, which of the message's fill_values replaces it, and whether
-// HTML-escaped (core/encoding.h), as the HTML part needs.
-struct BodySlot {
-  std::string text;
-  int value = 0;
-  bool html_escaped = false;
-  bool operator==(const BodySlot&) const = default;
-};
-
-// A rendering shared by many messages (a bulk job's invitations), stored once.
-struct SharedBody {
-  std::string id;  // the writer's hash of the parts and slots: one id, one content
-  std::string subject;
-  std::string text_body;
-  std::string html_body;
-  int64_t created_at = 0;
-  std::vector<BodySlot> slots;
+  std::string fills = "[]";
+  // On reads of a message with a shared_body_id: that body (loaded once for
+  // all the messages read together that share it). Ignored by writes.
+  std::shared_ptr<const SharedBody> shared_body;
 };
 
 class OutboxRepository {

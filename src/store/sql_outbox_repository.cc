@@ -1,11 +1,12 @@
 // The mail outbox over SqlTx (table mail_outbox, migration 2; shared
-// renderings in mail_bodies, migration 11, with their slots since 12).
+// renderings in mail_bodies, migration 11, with their slots since 12). A
+// message on a shared rendering is returned with it and its fill values as
+// stored: filling them in is the mail module's.
 #include <boost/json.hpp>
 
 #include <map>
 #include <memory>
 
-#include "core/encoding.h"
 #include "store/outbox_repository.h"
 #include "store/sql_repositories.h"
 #include "store/sql_tx.h"
@@ -43,56 +44,6 @@ std::vector<BodySlot> SlotsFromJson(const std::string& text) {
   return out;
 }
 
-// A slot's text and what replaces it.
-using Fills = std::vector<std::pair<std::string, std::string>>;
-
-// Rows written before migration 12 kept [[slot text, value], …] per message
-// and no slots in their body.
-Fills LegacyFillsFromJson(const std::string& text) {
-  Fills out;
-  std::error_code ec;
-  json::value v = json::parse(text, ec);
-  if (ec || !v.is_array()) return out;
-  for (const json::value& pair : v.as_array()) {
-    const json::array* p = pair.if_array();
-    if (p && p->size() == 2 && (*p)[0].is_string() && (*p)[1].is_string())
-      out.emplace_back(std::string((*p)[0].as_string()), std::string((*p)[1].as_string()));
-  }
-  return out;
-}
-
-Fills FillsFor(const SharedBody& body, const std::string& stored) {
-  if (body.slots.empty()) return LegacyFillsFromJson(stored);
-  const std::vector<std::string> values = StringsFromJson(stored);
-  Fills out;
-  for (const BodySlot& slot : body.slots) {
-    if (slot.value < 0 || static_cast<size_t>(slot.value) >= values.size()) continue;  // left as is
-    const std::string& value = values[slot.value];
-    out.emplace_back(slot.text, slot.html_escaped ? HtmlEscape(value) : value);
-  }
-  return out;
-}
-
-// `shared` with every slot replaced by its value, in one left-to-right pass:
-// a value is never searched for slots itself.
-std::string Fill(std::string_view shared, const Fills& fills) {
-  std::string out;
-  out.reserve(shared.size() + 256);
-  size_t pos = 0;
-  for (;;) {
-    size_t at = std::string_view::npos;
-    const std::pair<std::string, std::string>* first = nullptr;
-    for (const auto& fill : fills) {
-      size_t found = fill.first.empty() ? std::string_view::npos : shared.find(fill.first, pos);
-      if (found < at) at = found, first = &fill;
-    }
-    if (!first) break;
-    out.append(shared.substr(pos, at - pos)).append(first->second);
-    pos = at + first->first.size();
-  }
-  return out.append(shared.substr(pos));
-}
-
 // What MarkSent sets (and MarkFailed when it gives up): the bodies and fill
 // values go, which hold the redeem link or one-time code. A message on a
 // shared rendering keeps that rendering's subject as its own (subjects have
@@ -126,19 +77,11 @@ Params OutboxParams(const OutboxMessage& m) {
                          sql::Int(m.lease_until),
                          m.leased_by,
                          shared ? sql::Value(m.shared_body_id) : sql::Null(),
-                         StringsToJson(m.fill_values));
+                         m.fills);
 }
 
-// A row as stored: the message, and for one on a shared body its fill
-// values as JSON, read with the body's slots.
-struct StoredMessage {
+OutboxMessage OutboxFrom(const Row& r) {
   OutboxMessage m;
-  std::string fills;
-};
-
-StoredMessage OutboxFrom(const Row& r) {
-  StoredMessage stored;
-  OutboxMessage& m = stored.m;
   m.id = r.Text(0);
   m.tenant_id = r.Text(1);
   m.kind = r.Text(2);
@@ -159,8 +102,8 @@ StoredMessage OutboxFrom(const Row& r) {
   m.lease_until = r.Int(17);
   m.leased_by = r.Text(18);
   m.shared_body_id = r.Text(19);
-  stored.fills = r.Text(20);
-  return stored;
+  m.fills = r.Text(20);
+  return m;
 }
 
 SharedBody BodyFrom(const Row& r) {
@@ -208,7 +151,7 @@ class SqlOutboxRepository final : public OutboxRepository {
         "ORDER BY next_attempt_at, id LIMIT $2");
     if (tx_.dialect() == sql::Dialect::kPostgres) sql += " FOR UPDATE SKIP LOCKED";
     GH_ASSIGN_OR_RETURN(std::vector<OutboxMessage> due,
-                        Filled(tx_.Many(sql, {sql::Int(now), sql::Int(std::max(limit, 1))}, OutboxFrom)));
+                        WithBodies(tx_.Many(sql, {sql::Int(now), sql::Int(std::max(limit, 1))}, OutboxFrom)));
     for (OutboxMessage& m : due) {
       m.lease_until = now + lease_ms;
       m.leased_by = claimer;
@@ -240,14 +183,15 @@ class SqlOutboxRepository final : public OutboxRepository {
   }
 
   StatusOr<OutboxMessage> Get(const std::string& id) override {
-    GH_ASSIGN_OR_RETURN(auto one, Filled(tx_.Many(kOutbox.Select("WHERE id = $1"), {id}, OutboxFrom)));
+    GH_ASSIGN_OR_RETURN(auto one, WithBodies(tx_.Many(kOutbox.Select("WHERE id = $1"), {id}, OutboxFrom)));
     if (one.empty()) return NotFound("Outbox message '" + id + "' not found.");
     return one.front();
   }
 
   StatusOr<std::vector<OutboxMessage>> List(const std::string& tenant_id, int limit) override {
-    return Filled(tx_.Many(kOutbox.Select("WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2"),
-                           {tenant_id, sql::Int(std::max(limit, 1))}, OutboxFrom));
+    return WithBodies(
+        tx_.Many(kOutbox.Select("WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2"),
+                 {tenant_id, sql::Int(std::max(limit, 1))}, OutboxFrom));
   }
 
   StatusOr<int64_t> CountPending() override {
@@ -257,33 +201,28 @@ class SqlOutboxRepository final : public OutboxRepository {
   }
 
  private:
-  // Messages as stored → as enqueued: shared renderings loaded (one query
-  // per block of ids) and filled in with each message's values.
-  StatusOr<std::vector<OutboxMessage>> Filled(StatusOr<std::vector<StoredMessage>> stored) {
-    if (!stored.ok()) return stored.status();
+  // Messages as stored, each on a shared rendering with it (one query per
+  // block of ids; one object per body).
+  StatusOr<std::vector<OutboxMessage>> WithBodies(StatusOr<std::vector<OutboxMessage>> messages) {
+    if (!messages.ok()) return messages.status();
     std::vector<std::string> ids;
-    for (const StoredMessage& s : *stored)
-      if (!s.m.shared_body_id.empty()) ids.push_back(s.m.shared_body_id);
-    std::vector<SharedBody> bodies;
-    if (!ids.empty()) {
-      GH_ASSIGN_OR_RETURN(bodies, tx_.ManyIn(kBodies.Select("WHERE id IN "), {}, std::move(ids), "", BodyFrom));
+    for (const OutboxMessage& m : *messages)
+      if (!m.shared_body_id.empty()) ids.push_back(m.shared_body_id);
+    if (ids.empty()) return messages;
+    GH_ASSIGN_OR_RETURN(std::vector<SharedBody> bodies,
+                        tx_.ManyIn(kBodies.Select("WHERE id IN "), {}, std::move(ids), "", BodyFrom));
+    std::map<std::string, std::shared_ptr<const SharedBody>> by_id;
+    for (SharedBody& b : bodies) {
+      std::string id = b.id;
+      by_id.emplace(std::move(id), std::make_shared<const SharedBody>(std::move(b)));
     }
-    std::map<std::string, const SharedBody*> by_id;
-    for (const SharedBody& b : bodies) by_id.emplace(b.id, &b);
-    std::vector<OutboxMessage> out;
-    out.reserve(stored->size());
-    for (StoredMessage& s : *stored) {
-      OutboxMessage& m = out.emplace_back(std::move(s.m));
+    for (OutboxMessage& m : *messages) {
       if (m.shared_body_id.empty()) continue;
       auto body = by_id.find(m.shared_body_id);
       if (body == by_id.end()) return Internal("Outbox message '" + m.id + "' has lost its shared body.");
-      const Fills fills = FillsFor(*body->second, s.fills);
-      m.subject = Fill(body->second->subject, fills);
-      m.text_body = Fill(body->second->text_body, fills);
-      m.html_body = Fill(body->second->html_body, fills);
-      m.shared_body_id.clear();
+      m.shared_body = body->second;
     }
-    return out;
+    return messages;
   }
 
   SqlTx& tx_;

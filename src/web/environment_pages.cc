@@ -11,26 +11,6 @@
 namespace gh::web {
 namespace {
 
-// The signed-in user's list of the tenant's environments: the ones the gate
-// lets them open, and the ones it doesn't with the reasons and whom to ask.
-constexpr const char* kMyEnvironments = R"HTML({{%AUTOESCAPE context="HTML"}}<h1>My environments</h1>
-<p class="muted">{{ORG}} · signed in as {{USER}}</p>
-{{#NO_ENVIRONMENTS}}<p>{{ORG}} has no environments yet.</p>{{/NO_ENVIRONMENTS}}
-{{#HAS_OPEN}}<h2>You can open</h2>
-<ul class="environments">
-{{#OPEN}}<li data-environment="{{UNIQUE}}" data-allowed="true"><a href="{{URL}}">{{NAME}}</a> <span class="muted">{{URL}}</span></li>
-{{/OPEN}}</ul>{{/HAS_OPEN}}
-{{#HAS_CLOSED}}<h2>Not open to you yet</h2>
-<ul class="environments">
-{{#CLOSED}}<li data-environment="{{UNIQUE}}" data-allowed="false"><strong>{{NAME}}</strong>
-<ul class="checks">
-{{#FAILED}}<li class="failed" data-check="{{ID}}"><p>{{SENTENCE}}</p>
-<p>Ask your administrator ({{CONTACT}}) to: {{REMEDY}}</p></li>{{/FAILED}}
-</ul></li>
-{{/CLOSED}}</ul>
-<p>Whom to ask: <strong>{{CONTACT}}</strong>, the administrator of {{ORG}}.</p>{{/HAS_CLOSED}}
-)HTML";
-
 struct Located {
   std::string tenant_id;
   std::string tenant_name;
@@ -197,6 +177,8 @@ void AddEnvironments(Page& p, const gate::Snapshot& snap, const directory::User&
   if (!open && !closed) p.Show("NO_ENVIRONMENTS");
 }
 
+// The signed-in user's list of the tenant's environments: the ones the gate
+// lets them open, and the ones it doesn't with the reasons and whom to ask.
 http::Response MyEnvironments(EnvironmentPageDeps& d, http::RouteContext& ctx) {
   // "/my/{tenant}" takes the tenant's id or any of its verified domains.
   auto tenant = d.directory.ResolveTenant(ctx.params["tenant"]);
@@ -221,7 +203,7 @@ http::Response MyEnvironments(EnvironmentPageDeps& d, http::RouteContext& ctx) {
 }  // namespace
 
 std::vector<http::Route> EnvironmentPages(EnvironmentPageDeps deps) {
-  AddTemplates({{"env_my", kMyEnvironments}});
+  AddTemplates({"env_my"});
   auto d = std::make_shared<EnvironmentPageDeps>(deps);
   return {
       {"GET", "/env/{name}", [d](auto& c) { return Home(*d, c); }, http::Permission::Public(),

@@ -1,8 +1,8 @@
 #pragma once
 // Server-rendered HTML. Templates are Google ctemplate files compiled into
-// the binary (templates.cc), all in auto-escape mode, so every variable is
-// HTML-escaped unless a template says otherwise. A page is a named body
-// template inside the shared layout.
+// the binary (src/web/templates/*.tpl, templates.h), all in auto-escape mode,
+// so every variable is HTML-escaped unless a template says otherwise. A page
+// is a named body template inside the shared layout.
 #include <cstring>  // ctemplate's headers use strlen without including it
 
 #include <ctemplate/template_dictionary.h>
@@ -16,14 +16,14 @@ namespace gh::web {
 
 class Page {
  public:
-  // `body` names a template registered in templates.cc (e.g. "signin_email").
+  // `body` names a registered template (src/web/templates/NAME.tpl, e.g. "signin_email").
   Page(std::string body, std::string title);
 
   Page& Set(const std::string& key, const std::string& value);
   // Shows a {{#NAME}}…{{/NAME}} section once, with its own values.
   ctemplate::TemplateDictionary* Section(const std::string& name);
   void Show(const std::string& name);
-  // Expands template `file` (registered in templates.cc) at {{>NAME}}.
+  // Expands registered template `file` at {{>NAME}}.
   // Returns the included template's dictionary for its own values.
   ctemplate::TemplateDictionary* Include(const std::string& name, const std::string& file);
 

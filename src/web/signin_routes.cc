@@ -201,16 +201,6 @@ http::Response LoginPost(SigninDeps& d, http::RouteContext& ctx) {
 // ---- Sign-out. GET never signs out by itself (a link or an <img> on any page
 // could): it shows a "Sign out?" page whose form POSTs with the CSRF token.
 
-constexpr const char* kSignoutConfirm = R"HTML({{%AUTOESCAPE context="HTML"}}<h1>Sign out?</h1>
-<p>You are signed in to Gatehouse on this browser{{#USER}} as {{NAME}}{{/USER}}.</p>
-<form method="post" action="{{ACTION}}">
-  <input type="hidden" name="csrf" value="{{CSRF}}">
-  {{#FIELD}}<input type="hidden" name="{{NAME}}" value="{{VALUE}}">{{/FIELD}}
-  <button type="submit">Sign out</button>
-  <a class="button secondary" href="/">Stay signed in</a>
-</form>
-)HTML";
-
 // How long after its expiry an ID token is still accepted as a hint: a
 // session's lifetime (an RP keeps the ID token of the sign-in it ends).
 constexpr int64_t kHintLeewaySeconds = 12 * 3600;
@@ -392,7 +382,7 @@ void SetRetryAfter(http::Response& resp, const Status& s) {
 std::vector<http::Route> SigninRoutes(SigninDeps deps) {
   using http::Permission;
   using http::Route;
-  AddTemplates({{"signout_confirm", kSignoutConfirm}});
+  AddTemplates({"signout_confirm"});
   auto shared = std::make_shared<SigninDeps>(std::move(deps));
   auto h = [shared](auto fn) { return [shared, fn](http::RouteContext& c) { return fn(*shared, c); }; };
   std::vector<http::Route> routes = SignupRoutes(shared);

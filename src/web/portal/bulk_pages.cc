@@ -15,48 +15,6 @@ constexpr const char* kTemplateCsv =
     "Email address to invite [inviteeEmail] Required,Redirection url [inviteRedirectURL] Required,"
     "Send invitation message (true or false) [sendEmail],Customized invitation message [customizedMessageBody]\r\n";
 
-constexpr const char* kBulkTemplate = R"HTML({{%AUTOESCAPE context="HTML"}}{{>NAV}}<h1>Bulk invite</h1>
-<p>Invite many guests at once: <a href="{{BASE}}/bulk/template.csv" download>download the template</a>, add one
-row per guest, then upload it. The PowerShell sample's <code>Name,InvitedUserEmailAddress</code> file and
-<code>email,displayName,redirectUrl,sendEmail,message,groups</code> work too.</p>
-<form method="post" action="{{BASE}}/bulk" enctype="multipart/form-data" novalidate>
-  <input type="hidden" name="csrf" value="{{CSRF}}">
-  <label for="file">CSV file</label>
-  <input id="file" name="file" type="file" accept=".csv,text/csv" required
-         {{#ERROR}}aria-invalid="true" aria-describedby="file-error"{{/ERROR}}>
-  {{#ERROR}}<p class="error" id="file-error" role="alert">{{MESSAGE}}</p>{{/ERROR}}
-  <label for="redirectUrl">Redirect URL for rows without one</label>
-  <input id="redirectUrl" name="redirectUrl" type="url" value="https://myapps.microsoft.com">
-  <label for="message">Message for rows without one (optional)</label>
-  <textarea id="message" name="message" rows="3"></textarea>
-  <label class="check"><input type="checkbox" name="sendEmail" value="true" checked> Send invitation emails</label>
-  <button type="submit">Upload and invite</button>
-</form>
-<h2>Bulk operation results</h2>
-{{#NO_JOBS}}<p class="muted">No bulk invitations yet.</p>{{/NO_JOBS}}
-<table class="jobs">
-<thead><tr><th>File</th><th>Status</th><th>Rows</th><th># Success</th><th># Failure</th><th>Submitted</th></tr></thead>
-<tbody>
-{{#JOB}}<tr><td><a href="{{HREF}}">{{FILE}}</a></td><td>{{STATUS}}</td><td>{{TOTAL}}</td><td>{{SUCCEEDED}}</td><td>{{FAILED}}</td><td>{{CREATED}}</td></tr>
-{{/JOB}}</tbody>
-</table>
-)HTML";
-
-constexpr const char* kJobTemplate = R"HTML({{%AUTOESCAPE context="HTML"}}{{>NAV}}{{#RUNNING}}<meta http-equiv="refresh" content="2">{{/RUNNING}}
-<h1>{{FILE}}</h1>
-<p><span class="status" data-status="{{STATUS}}">{{STATUS}}</span></p>
-<label for="progress">{{PROCESSED}} of {{TOTAL}} rows</label>
-<progress id="progress" max="100" value="{{PERCENT}}">{{PERCENT}}%</progress>
-<p># Success: <strong data-count="succeeded">{{SUCCEEDED}}</strong> · # Failure: <strong data-count="failed">{{FAILED}}</strong></p>
-{{#JOB_ERROR}}<p class="error" role="alert">{{MESSAGE}}</p>{{/JOB_ERROR}}
-{{#RUNNING}}<form method="post" action="{{BASE}}/bulk/{{ID}}/cancel">
-  <input type="hidden" name="csrf" value="{{CSRF}}">
-  <button type="submit" class="secondary">Cancel the job</button>
-</form>{{/RUNNING}}
-{{#FINISHED}}<p><a class="button" href="{{BASE}}/bulk/{{ID}}/results" download>Download the results (CSV)</a></p>{{/FINISHED}}
-<p><a href="{{BASE}}/bulk">All bulk invitations</a></p>
-)HTML";
-
 bool Sees(const Admin& a, const BulkJob& job) {
   return invitations::SeesAllBulkJobs(false, a.principal.directory_roles) || invitations::SubmittedBy(job, a.user.id);
 }
@@ -204,7 +162,7 @@ http::Route LargeUpload(const Deps& d, http::Route route) {
 }  // namespace
 
 std::vector<http::Route> BulkPages(const Deps& d) {
-  AddTemplates({{"portal_bulk", kBulkTemplate}, {"portal_job", kJobTemplate}});
+  AddTemplates({"portal_bulk", "portal_job"});
   // Bulk jobs change the directory chunk by chunk, and the runner invalidates
   // the gate's snapshot then: these routes don't.
   std::vector<http::Route> routes{

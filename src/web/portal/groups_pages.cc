@@ -14,111 +14,6 @@
 namespace gh::web::portal {
 namespace {
 
-constexpr const char* kGroupsTemplate = R"HTML({{%AUTOESCAPE context="HTML"}}{{>NAV}}<h1>Groups</h1>
-<form method="get" action="{{BASE}}/groups" class="filters">
-  <label for="q">Search (start of the name)</label>
-  <input id="q" name="q" type="search" value="{{Q}}">
-  <label for="type">Type</label>
-  <select id="type" name="type">
-    <option value="" {{TYPE_ANY}}>All</option><option value="security" {{TYPE_security}}>Security</option>
-    <option value="microsoft365" {{TYPE_microsoft365}}>Microsoft 365</option>
-  </select>
-  <button type="submit">Filter</button>
-</form>
-{{#NO_GROUPS}}<p class="muted">No groups match.</p>{{/NO_GROUPS}}
-<table class="jobs groups">
-<thead><tr><th>Name</th><th>Type</th><th>Description</th></tr></thead>
-<tbody>
-{{#GROUP}}<tr><td><a href="{{BASE}}/groups/{{ID}}">{{NAME}}</a></td><td>{{TYPE}}</td><td>{{DESCRIPTION}}</td></tr>
-{{/GROUP}}</tbody>
-</table>
-{{#NEXT}}<p><a class="button" href="{{HREF}}" rel="next">Next page</a></p>{{/NEXT}}
-{{#CAN_CREATE}}<h2>New group</h2>
-<form method="post" action="{{BASE}}/groups" novalidate>
-  <input type="hidden" name="csrf" value="{{CSRF}}">
-  <label for="displayName">Group name</label>
-  <input id="displayName" name="displayName" value="{{NAME}}" required
-         {{#NAME_ERROR}}aria-invalid="true" aria-describedby="displayName-error"{{/NAME_ERROR}}>
-  {{#NAME_ERROR}}<p class="error" id="displayName-error" role="alert">{{MESSAGE}}</p>{{/NAME_ERROR}}
-  <label for="description">Description</label>
-  <textarea id="description" name="description" rows="2"
-            {{#DESCRIPTION_ERROR}}aria-invalid="true" aria-describedby="description-error"{{/DESCRIPTION_ERROR}}>{{DESCRIPTION}}</textarea>
-  {{#DESCRIPTION_ERROR}}<p class="error" id="description-error" role="alert">{{MESSAGE}}</p>{{/DESCRIPTION_ERROR}}
-  <label for="groupType">Group type</label>
-  <select id="groupType" name="groupType"
-          {{#GROUP_TYPE_ERROR}}aria-invalid="true" aria-describedby="groupType-error"{{/GROUP_TYPE_ERROR}}>
-    <option value="security" {{GT_security}}>Security</option>
-    <option value="microsoft365" {{GT_microsoft365}}>Microsoft 365</option>
-  </select>
-  {{#GROUP_TYPE_ERROR}}<p class="error" id="groupType-error" role="alert">{{MESSAGE}}</p>{{/GROUP_TYPE_ERROR}}
-  {{#CAN_ROLE_ASSIGNABLE}}<label><input type="checkbox" name="isAssignableToRole" value="true" {{ROLE_ASSIGNABLE}}>
-    Directory roles can be assigned to the group (only Global and Privileged Role Administrators can then change
-    its members; it can't be changed later)</label>{{/CAN_ROLE_ASSIGNABLE}}
-  <button type="submit">Create group</button>
-</form>{{/CAN_CREATE}}
-)HTML";
-
-constexpr const char* kGroupTemplate = R"HTML({{%AUTOESCAPE context="HTML"}}{{>NAV}}<h1>{{NAME}}</h1>
-<p>Type: <span data-group-type="{{TYPE}}">{{TYPE}}</span></p>
-{{#DESCRIPTION}}<p>{{TEXT}}</p>{{/DESCRIPTION}}
-<p class="muted">Object id: <code>{{ID}}</code>{{#MAIL}} · {{ADDRESS}}{{/MAIL}}</p>
-{{#FORM_ERROR}}<p class="error" role="alert">{{MESSAGE}}</p>{{/FORM_ERROR}}
-<h2>Members</h2>
-{{#NO_MEMBERS}}<p class="muted">No members yet.</p>{{/NO_MEMBERS}}
-<table class="jobs members">
-<thead><tr><th>Name</th><th>Type</th><th>User principal name or email</th>{{#LICENSES}}<th>License status</th>{{/LICENSES}}{{#CAN_WRITE}}<th></th>{{/CAN_WRITE}}</tr></thead>
-<tbody>
-{{#MEMBER}}<tr><td><a href="{{HREF}}">{{NAME}}</a></td><td>{{KIND}}</td><td>{{DETAIL}}</td>{{#LICENSE_STATUS}}<td>{{TEXT}}</td>{{/LICENSE_STATUS}}{{#REMOVE}}<td>
-  <form method="post" action="{{BASE}}/groups/{{GROUP_ID}}/members/remove">
-    <input type="hidden" name="csrf" value="{{CSRF}}">
-    <input type="hidden" name="memberId" value="{{MEMBER_ID}}">
-    <button type="submit" class="secondary">Remove</button>
-  </form></td>{{/REMOVE}}</tr>
-{{/MEMBER}}</tbody>
-</table>
-{{#CAN_WRITE}}<form method="post" action="{{BASE}}/groups/{{ID}}/members" novalidate>
-  <input type="hidden" name="csrf" value="{{CSRF}}">
-  <label for="member">Member (user principal name, email or id)</label>
-  <input id="member" name="member" value="{{MEMBER_VALUE}}" required
-         {{#MEMBER_ERROR}}aria-invalid="true" aria-describedby="member-error"{{/MEMBER_ERROR}}>
-  {{#MEMBER_ERROR}}<p class="error" id="member-error" role="alert">{{MESSAGE}}</p>{{/MEMBER_ERROR}}
-  <button type="submit">Add member</button>
-</form>{{/CAN_WRITE}}
-{{#LICENSES}}<h2>Licenses</h2>
-<p class="muted">Every member, including the members of nested groups, gets these licenses. A member without a usage
-location gets the organization's default one.</p>
-{{#NO_LICENSES}}<p class="muted">No licenses are assigned to this group.</p>{{/NO_LICENSES}}
-<table class="jobs licenses">
-<thead><tr><th>Product</th><th>Part number</th>{{#CAN_LICENSE}}<th></th>{{/CAN_LICENSE}}</tr></thead>
-<tbody>
-{{#LICENSE}}<tr><td><a href="{{BASE}}/licenses/{{SKU_ID}}">{{PRODUCT}}</a></td><td>{{PART}}</td>{{#REMOVE}}<td>
-  <form method="post" action="{{BASE}}/groups/{{GROUP_ID}}/licenses/remove">
-    <input type="hidden" name="csrf" value="{{CSRF}}">
-    <input type="hidden" name="skuId" value="{{SKU_ID}}">
-    <button type="submit" class="secondary">Remove</button>
-  </form></td>{{/REMOVE}}</tr>
-{{/LICENSE}}</tbody>
-</table>
-{{#CAN_LICENSE}}{{#ALL_ASSIGNED}}<p class="muted">Every product the organization subscribes to is assigned to this group.</p>
-{{#LICENSE_ERROR}}<p class="error" id="skuId-error" role="alert">{{MESSAGE}}</p>{{/LICENSE_ERROR}}{{/ALL_ASSIGNED}}
-{{#ASSIGN}}<form method="post" action="{{BASE}}/groups/{{ID}}/licenses" novalidate>
-  <input type="hidden" name="csrf" value="{{CSRF}}">
-  <label for="skuId">License</label>
-  <select id="skuId" name="skuId" {{#LICENSE_ERROR}}aria-invalid="true" aria-describedby="skuId-error"{{/LICENSE_ERROR}}>
-    {{#SKU}}<option value="{{SKU_ID}}">{{PRODUCT}} ({{AVAILABLE}} of {{ENABLED}} seats available)</option>
-    {{/SKU}}</select>
-  {{#LICENSE_ERROR}}<p class="error" id="skuId-error" role="alert">{{MESSAGE}}</p>{{/LICENSE_ERROR}}
-  <button type="submit">Assign license to group</button>
-</form>{{/ASSIGN}}{{/CAN_LICENSE}}{{/LICENSES}}
-{{#CAN_WRITE}}<h2>Delete</h2>
-<p class="muted">Members lose what the group gave them: its licenses and the environments it secures.</p>
-<form method="post" action="{{BASE}}/groups/{{ID}}/delete">
-  <input type="hidden" name="csrf" value="{{CSRF}}">
-  <button type="submit" class="secondary">Delete group</button>
-</form>{{/CAN_WRITE}}
-<p><a href="{{BASE}}/groups">All groups</a></p>
-)HTML";
-
 constexpr int kPageSize = 50;
 
 // A refusal shown on the re-rendered page: `section` is the template's error
@@ -463,7 +358,7 @@ http::Response DeletePost(PortalDeps& d, http::RouteContext& ctx) {
 }  // namespace
 
 std::vector<http::Route> GroupsPages(const Deps& d) {
-  AddTemplates({{"portal_groups_list", kGroupsTemplate}, {"portal_groups_group", kGroupTemplate}});
+  AddTemplates({"portal_groups_list", "portal_groups_group"});
   return {
       PortalRoute(d, "GET", "/portal/{tenant}/groups", GroupsGet, "Groups: search, type filter, paging", false),
       PortalRoute(d, "POST", "/portal/{tenant}/groups", GroupsPost, "Groups: create a group", true),

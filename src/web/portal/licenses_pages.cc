@@ -15,86 +15,6 @@
 namespace gh::web::portal {
 namespace {
 
-constexpr const char* kLicensesTemplate = R"HTML({{%AUTOESCAPE context="HTML"}}{{>NAV}}<h1>Licenses</h1>
-<p class="muted">The products {{ORG}} subscribes to. A user holding a product, directly or through a group, consumes
-one of its seats.</p>
-{{#NO_SKUS}}<p class="muted">No products yet.</p>{{/NO_SKUS}}
-<table class="jobs skus">
-<thead><tr><th>Product</th><th>Part number</th><th>Enabled</th><th>Consumed</th><th>Available</th>
-<th>Service plans</th><th>Environment access</th></tr></thead>
-<tbody>
-{{#SKU}}<tr><td><a href="{{BASE}}/licenses/{{SKU_ID}}">{{PRODUCT}}</a></td><td>{{PART}}</td>
-<td data-seats="enabled">{{ENABLED}}</td><td data-seats="consumed">{{CONSUMED}}</td>
-<td data-seats="available">{{AVAILABLE}}</td><td>{{PLANS}}</td><td>{{ACCESS}}</td></tr>
-{{/SKU}}</tbody>
-</table>
-{{#CAN_ADD}}<h2>Add a product</h2>
-{{#ALL_ADDED}}<p class="muted">{{ORG}} subscribes to every product in the catalog.</p>{{/ALL_ADDED}}
-{{#ADD_FORM}}<form method="post" action="{{BASE}}/licenses" novalidate>
-  <input type="hidden" name="csrf" value="{{CSRF}}">
-  <label for="product">Product</label>
-  <select id="product" name="product"
-          {{#PRODUCT_ERROR}}aria-invalid="true" aria-describedby="product-error"{{/PRODUCT_ERROR}}>
-    {{#PRODUCT_OPTION}}<option value="{{SKU_ID}}" {{SELECTED}}>{{NAME}} ({{PART}})</option>
-    {{/PRODUCT_OPTION}}</select>
-  {{#PRODUCT_ERROR}}<p class="error" id="product-error" role="alert">{{MESSAGE}}</p>{{/PRODUCT_ERROR}}
-  <label for="seats">Seats</label>
-  <input id="seats" name="seats" type="number" min="0" value="{{SEATS}}" required
-         {{#SEATS_ERROR}}aria-invalid="true" aria-describedby="seats-error"{{/SEATS_ERROR}}>
-  {{#SEATS_ERROR}}<p class="error" id="seats-error" role="alert">{{MESSAGE}}</p>{{/SEATS_ERROR}}
-  <button type="submit">Add product</button>
-</form>{{/ADD_FORM}}{{/CAN_ADD}}
-<h2>Default usage location</h2>
-<p>Members who get a license through a group and have no usage location of their own use this one.
-Current: <strong data-default-usage-location="{{LOCATION}}">{{LOCATION_TEXT}}</strong></p>
-{{#CAN_SET_LOCATION}}<form method="post" action="{{BASE}}/licenses/default-usage-location" novalidate>
-  <input type="hidden" name="csrf" value="{{CSRF}}">
-  <label for="defaultUsageLocation">Default usage location</label>
-  <input id="defaultUsageLocation" name="defaultUsageLocation" value="{{LOCATION_VALUE}}" maxlength="2"
-         aria-describedby="defaultUsageLocation-hint{{#LOCATION_ERROR}} defaultUsageLocation-error{{/LOCATION_ERROR}}"
-         {{#LOCATION_ERROR}}aria-invalid="true"{{/LOCATION_ERROR}}>
-  <p class="muted" id="defaultUsageLocation-hint">A two-letter country code such as US or NO; empty to clear it.</p>
-  {{#LOCATION_ERROR}}<p class="error" id="defaultUsageLocation-error" role="alert">{{MESSAGE}}</p>{{/LOCATION_ERROR}}
-  <button type="submit">Save default usage location</button>
-</form>{{/CAN_SET_LOCATION}}
-)HTML";
-
-constexpr const char* kSkuTemplate = R"HTML({{%AUTOESCAPE context="HTML"}}{{>NAV}}<h1>{{PRODUCT}}</h1>
-<p class="muted">{{PART}} · SKU id <code>{{SKU_ID}}</code> · {{CAPABILITY}}</p>
-<p>Seats: <strong data-seats="enabled">{{ENABLED}}</strong> enabled ·
-<strong data-seats="consumed">{{CONSUMED}}</strong> consumed ·
-<strong data-seats="available">{{AVAILABLE}}</strong> available</p>
-{{#OVERCOMMITTED}}<p class="muted">More seats are consumed than enabled: the users holding the product keep it, new
-assignments are refused until seats are added.</p>{{/OVERCOMMITTED}}
-<h2>Service plans</h2>
-<table class="jobs plans">
-<thead><tr><th>Service plan</th><th>Id</th><th>Environment access</th><th>Dataverse</th></tr></thead>
-<tbody>
-{{#PLAN}}<tr><td>{{NAME}}</td><td><code>{{ID}}</code></td><td>{{ENVIRONMENTS}}</td><td>{{DATAVERSE}}</td></tr>
-{{/PLAN}}</tbody>
-</table>
-<h2>Users</h2>
-{{#NO_HOLDERS}}<p class="muted">Nobody is assigned this product.</p>{{/NO_HOLDERS}}
-<table class="jobs holders">
-<thead><tr><th>Name</th><th>User principal name</th><th>Type</th><th>Assigned</th><th>Status</th></tr></thead>
-<tbody>
-{{#HOLDER}}<tr><td><a href="{{BASE}}/users/{{ID}}">{{NAME}}</a></td><td>{{UPN}}</td><td>{{TYPE}}</td>
-<td>{{#PATH}}{{#DIRECT}}Direct{{/DIRECT}}{{#GROUP}}<a href="{{BASE}}/groups/{{GROUP_ID}}">{{GROUP_NAME}}</a> (group){{/GROUP}}{{#PATH_separator}}, {{/PATH_separator}}{{/PATH}}</td>
-<td>{{STATUS}}</td></tr>
-{{/HOLDER}}</tbody>
-</table>
-{{#CAN_EDIT}}<h2>Seats</h2>
-<form method="post" action="{{BASE}}/licenses/{{SKU_ID}}/seats" novalidate>
-  <input type="hidden" name="csrf" value="{{CSRF}}">
-  <label for="seats">Seats</label>
-  <input id="seats" name="seats" type="number" min="0" value="{{SEATS}}" required
-         {{#SEATS_ERROR}}aria-invalid="true" aria-describedby="seats-error"{{/SEATS_ERROR}}>
-  {{#SEATS_ERROR}}<p class="error" id="seats-error" role="alert">{{MESSAGE}}</p>{{/SEATS_ERROR}}
-  <button type="submit">Save seats</button>
-</form>{{/CAN_EDIT}}
-<p><a href="{{BASE}}/licenses">All licenses</a></p>
-)HTML";
-
 // A refusal shown on the re-rendered page: `section` is the template's error
 // section next to the field it is about.
 
@@ -357,7 +277,7 @@ http::Response SeatsPost(PortalDeps& d, http::RouteContext& ctx) {
 }  // namespace
 
 std::vector<http::Route> LicensesPages(const Deps& d) {
-  AddTemplates({{"portal_licenses_list", kLicensesTemplate}, {"portal_licenses_sku", kSkuTemplate}});
+  AddTemplates({"portal_licenses_list", "portal_licenses_sku"});
   return {
       PortalRoute(d, "GET", "/portal/{tenant}/licenses", LicensesGet, "Licenses: products, seats, service plans",
                   false),

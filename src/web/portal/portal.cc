@@ -10,19 +10,6 @@ namespace gh::web {
 namespace portal {
 namespace {
 
-constexpr const char* kNav = R"HTML({{%AUTOESCAPE context="HTML"}}<nav class="portal" aria-label="Portal">
-  <span class="muted">{{ORG}} · {{USER}}</span>
-  {{#LINK}}<a href="{{HREF}}"{{#CURRENT}} aria-current="page"{{/CURRENT}}>{{TEXT}}</a> {{/LINK}}
-  <a href="/logout">Sign out</a>
-</nav>
-)HTML";
-
-constexpr const char* kHome = R"HTML({{%AUTOESCAPE context="HTML"}}{{>NAV}}<h1>{{ORG}}</h1>
-<ul class="sections">
-{{#AREA}}  <li><a href="{{HREF}}">{{TEXT}}</a> — {{ABOUT}}</li>
-{{/AREA}}</ul>
-)HTML";
-
 // The portal's areas in navigation order: path suffix, link text, what it is
 // for, and the permission that opens it.
 struct Area {
@@ -234,7 +221,7 @@ http::Route PortalRoute(const Deps& d, std::string method, std::string pattern, 
 }
 
 std::vector<http::Route> HomePages(const Deps& d) {
-  AddTemplates({{"portal_nav", kNav}, {"portal_home", kHome}});
+  AddTemplates({"portal_nav", "portal_home"});
   return {PortalRoute(d, "GET", "/portal/{tenant}", Home, "Admin portal home", false)};
 }
 

@@ -25,14 +25,6 @@ using directory::TargetConfiguration;
 
 // ---- shared by the three areas ------------------------------------------------
 
-// A radio group: legend, options, the checked one and a refusal (if any) next to it.
-constexpr const char* kRadiosTemplate = R"HTML({{%AUTOESCAPE context="HTML"}}<fieldset>
-<legend>{{LEGEND}}</legend>
-{{#OPTION}}<label class="check"><input type="radio" id="{{ID}}" name="{{NAME}}" value="{{VALUE}}"{{#CHECKED}} checked{{/CHECKED}}{{#READONLY}} disabled{{/READONLY}}{{#INVALID}} aria-invalid="true" aria-describedby="{{ERROR_ID}}"{{/INVALID}}> {{TEXT}}</label>
-{{/OPTION}}{{#ERROR}}<p class="error" id="{{ERROR_ID}}" role="alert">{{MESSAGE}}</p>
-{{/ERROR}}</fieldset>
-)HTML";
-
 // Form field (or part of a form) → the refusal shown next to it; "" is the whole form.
 using FieldErrors = std::map<std::string, std::string>;
 
@@ -64,7 +56,8 @@ struct RadioGroup {
   const std::string* error = nullptr;
 };
 
-// Fills a radio group's include dictionary (template portal_settings_radios).
+// Fills a radio group's include dictionary (template portal_settings_radios:
+// legend, options, the checked one and a refusal, if any, next to it).
 void FillRadios(TemplateDictionary* d, const RadioGroup& g) {
   d->SetValue("LEGEND", g.legend);
   d->SetValue("NAME", g.name);
@@ -130,29 +123,7 @@ void KeepGeneralError(const http::Request& req, FieldErrors& errors, const Statu
   if (errors.empty()) errors.emplace("", ShownMessage(req, s));
 }
 
-constexpr const char* kOutcomeTemplate = R"HTML({{%AUTOESCAPE context="HTML"}}{{#SAVED}}<p role="status"><strong>Saved.</strong></p>{{/SAVED}}
-{{#ERROR}}<p class="error" role="alert">{{MESSAGE}}</p>{{/ERROR}}
-)HTML";
-
 // ---- tenant settings ------------------------------------------------------------
-
-constexpr const char* kTenantSettingsTemplate = R"HTML({{%AUTOESCAPE context="HTML"}}{{>NAV}}<h1>Tenant settings</h1>
-<p>Power Platform's tenant-wide settings (Get-TenantSettings / Set-TenantSettings). Guests can make apps only when
-"Let guests make apps" is on.</p>
-{{>OUTCOME}}
-<form method="post" action="{{BASE}}/settings">
-  <input type="hidden" name="csrf" value="{{CSRF}}">
-{{#GROUP}}  <fieldset>
-  <legend>{{TITLE}}</legend>
-{{#SWITCH}}  <label class="check" for="{{ID}}"><input type="checkbox" id="{{ID}}" name="{{NAME}}" value="true"{{#ON}} checked{{/ON}}{{#READONLY}} disabled{{/READONLY}}> {{LABEL}}</label>
-{{/SWITCH}}  </fieldset>
-{{/GROUP}}{{#CAN_SAVE}}  <button type="submit">Save settings</button>{{/CAN_SAVE}}
-</form>
-<details>
-<summary>The whole settings document (JSON, read-only)</summary>
-<pre>{{JSON}}</pre>
-</details>
-)HTML";
 
 // A boolean leaf of the settings document: its dotted path, the path of the
 // section holding it ("" at the top) and its value.
@@ -290,23 +261,6 @@ http::Response TenantSettingsPost(PortalDeps& d, http::RouteContext& ctx) {
 
 // ---- external collaboration -------------------------------------------------------
 
-constexpr const char* kCollaborationTemplate = R"HTML({{%AUTOESCAPE context="HTML"}}{{>NAV}}<h1>External collaboration settings</h1>
-<p>Who guests are here, who may invite them, and from which domains.</p>
-{{>OUTCOME}}
-<form method="post" action="{{BASE}}/external-collaboration" novalidate>
-  <input type="hidden" name="csrf" value="{{CSRF}}">
-  {{>ACCESS}}
-  {{>INVITES}}
-  {{>RESTRICTIONS}}
-  <label for="domains">Domains</label>
-  <textarea id="domains" name="domains" rows="5"{{#READONLY}} readonly{{/READONLY}}{{#DOMAINS_ERROR}} aria-invalid="true" aria-describedby="domains-error"{{/DOMAINS_ERROR}}>{{DOMAINS:pre_escape}}</textarea>
-  <p class="muted">One domain per line, e.g. fabrikam.com. Used when invitations are denied to, or allowed only to, the listed domains.</p>
-  {{#DOMAINS_ERROR}}<p class="error" id="domains-error" role="alert">{{MESSAGE}}</p>{{/DOMAINS_ERROR}}
-  {{>DEVICE}}
-{{#CAN_SAVE}}  <button type="submit">Save</button>{{/CAN_SAVE}}
-</form>
-)HTML";
-
 // Entra's options, in Entra's words.
 constexpr Choice kGuestAccessChoices[] = {
     {directory::kGuestSameAsMembersRole, "Guest users have the same access as members (most inclusive)"},
@@ -414,70 +368,7 @@ http::Response CollaborationPost(PortalDeps& d, http::RouteContext& ctx) {
 
 // ---- cross-tenant access ---------------------------------------------------------
 
-constexpr const char* kCrossTenantTemplate = R"HTML({{%AUTOESCAPE context="HTML"}}{{>NAV}}<h1>Cross-tenant access settings</h1>
-<p>Which people and applications of other organizations may collaborate with {{ORG}} (inbound), and which of
-{{ORG}}'s may collaborate with other organizations (outbound). Organizations not listed get the default settings.</p>
-{{>OUTCOME}}
-<h2>Organizational settings</h2>
-{{#NO_PARTNERS}}<p class="muted">No organizations added: every external organization gets the default settings.</p>{{/NO_PARTNERS}}
-{{#HAS_PARTNERS}}<table class="jobs">
-<thead><tr><th>Organization</th><th>Tenant ID</th><th>Inbound access</th><th>Outbound access</th></tr></thead>
-<tbody>
-{{#PARTNER}}<tr><td><a href="{{HREF}}">{{NAME}}</a></td><td><code>{{ID}}</code></td><td>{{INBOUND}}</td><td>{{OUTBOUND}}</td></tr>
-{{/PARTNER}}</tbody>
-</table>{{/HAS_PARTNERS}}
-{{#CAN_SAVE}}<form method="post" action="{{BASE}}/cross-tenant/partners" novalidate>
-  <input type="hidden" name="csrf" value="{{CSRF}}">
-  <label for="organization">Tenant ID or domain</label>
-  <input id="organization" name="organization" value="{{ORGANIZATION}}"{{#ORGANIZATION_ERROR}} aria-invalid="true" aria-describedby="organization-error"{{/ORGANIZATION_ERROR}}>
-  {{#ORGANIZATION_ERROR}}<p class="error" id="organization-error" role="alert">{{MESSAGE}}</p>{{/ORGANIZATION_ERROR}}
-  <button type="submit">Add organization</button>
-</form>{{/CAN_SAVE}}
-<h2>Default settings</h2>
-<form method="post" action="{{BASE}}/cross-tenant" novalidate>
-  <input type="hidden" name="csrf" value="{{CSRF}}">
-{{>B2B}}
-{{#CAN_SAVE}}  <button type="submit">Save default settings</button>{{/CAN_SAVE}}
-</form>
-<h2>Microsoft cloud settings</h2>
-<form method="post" action="{{BASE}}/cross-tenant/clouds" novalidate>
-  <input type="hidden" name="csrf" value="{{CSRF}}">
-  <fieldset>
-  <legend>Collaborate with organizations in other Microsoft clouds</legend>
-{{#CLOUD}}  <label class="check" for="{{ID}}"><input type="checkbox" id="{{ID}}" name="cloud" value="{{VALUE}}"{{#CHECKED}} checked{{/CHECKED}}{{#READONLY}} disabled{{/READONLY}}{{#INVALID}} aria-invalid="true" aria-describedby="cloud-error"{{/INVALID}}> {{TEXT}}</label>
-{{/CLOUD}}{{#CLOUD_ERROR}}  <p class="error" id="cloud-error" role="alert">{{MESSAGE}}</p>
-{{/CLOUD_ERROR}}  </fieldset>
-{{#CAN_SAVE}}  <button type="submit">Save Microsoft cloud settings</button>{{/CAN_SAVE}}
-</form>
-)HTML";
-
-constexpr const char* kPartnerTemplate = R"HTML({{%AUTOESCAPE context="HTML"}}{{>NAV}}<h1>{{NAME}}</h1>
-<p>Tenant ID <code>{{ID}}</code> · <a href="{{BASE}}/cross-tenant">All cross-tenant access settings</a></p>
-{{>OUTCOME}}
-<form method="post" action="{{BASE}}/cross-tenant/{{ID}}" novalidate>
-  <input type="hidden" name="csrf" value="{{CSRF}}">
-{{>B2B}}
-{{#CAN_SAVE}}  <button type="submit">Save partner settings</button>{{/CAN_SAVE}}
-</form>
-{{#CAN_SAVE}}<form method="post" action="{{BASE}}/cross-tenant/{{ID}}/remove">
-  <input type="hidden" name="csrf" value="{{CSRF}}">
-  <button type="submit" class="secondary">Remove partner</button>
-</form>{{/CAN_SAVE}}
-)HTML";
-
-// One direction of B2B collaboration: whether it follows the default (partner
-// pages), then its users-and-groups and applications parts.
-constexpr const char* kB2BTemplate = R"HTML({{%AUTOESCAPE context="HTML"}}<fieldset>
-<legend>{{HEADING}}</legend>
-{{>MODE}}{{#SIDE}}<fieldset>
-<legend>{{LEGEND}}</legend>
-{{>ACCESS}}{{>APPLIES}}{{#LIST}}<label for="{{ID}}">{{LABEL}}</label>
-<textarea id="{{ID}}" name="{{ID}}" rows="3"{{#READONLY}} readonly{{/READONLY}}{{#INVALID}} aria-invalid="true" aria-describedby="{{ERROR_ID}}"{{/INVALID}}>{{TEXT:pre_escape}}</textarea>
-{{/LIST}}{{#ERROR}}<p class="error" id="{{ERROR_ID}}" role="alert">{{MESSAGE}}</p>
-{{/ERROR}}</fieldset>
-{{/SIDE}}</fieldset>
-)HTML";
-
+// One direction of B2B collaboration (inbound, outbound).
 struct Direction {
   std::string_view key;    // form field prefix
   std::string_view graph;  // the property of the default and partner objects
@@ -568,8 +459,9 @@ void ApplyDirection(const Form& form, const Direction& dir, FieldErrors& errors,
   }
 }
 
-// Adds one direction's fieldset at {{>B2B}}; `partner` adds the
-// inherit-or-customize choice.
+// Adds one direction's fieldset at {{>B2B}} (portal_settings_b2b: whether it
+// follows the default, then its users-and-groups and applications parts);
+// `partner` adds the inherit-or-customize choice.
 void AddDirection(Page& p, const Direction& dir, const Form& values, const FieldErrors& errors, bool read_only,
                   bool partner) {
   TemplateDictionary* d = p.Include("B2B", "portal_settings_b2b");
@@ -850,13 +742,9 @@ http::Response PartnerRemovePost(PortalDeps& d, http::RouteContext& ctx) {
 }  // namespace
 
 std::vector<http::Route> SettingsPages(const Deps& d) {
-  AddTemplates({{"portal_settings_radios", kRadiosTemplate},
-                {"portal_settings_outcome", kOutcomeTemplate},
-                {"portal_settings_tenant", kTenantSettingsTemplate},
-                {"portal_settings_collaboration", kCollaborationTemplate},
-                {"portal_settings_cross_tenant", kCrossTenantTemplate},
-                {"portal_settings_partner", kPartnerTemplate},
-                {"portal_settings_b2b", kB2BTemplate}});
+  AddTemplates({"portal_settings_radios", "portal_settings_outcome", "portal_settings_tenant",
+                "portal_settings_collaboration", "portal_settings_cross_tenant", "portal_settings_partner",
+                "portal_settings_b2b"});
   const std::string cta = "/portal/{tenant}/cross-tenant";
   return {
       PortalRoute(d, "GET", "/portal/{tenant}/settings", TenantSettingsGet, "Tenant settings (Power Platform)", false),

@@ -205,9 +205,10 @@ TEST_F(InviteBatchTest, SharedInvitationMailIsTheMailRenderedWhole) {
                                          e.to, e.custom_message, e.redeem_url, ""});
     GH_ASSERT_OK(whole);
     const store::OutboxMessage& m = stored.at(e.to);
-    EXPECT_EQ(m.subject, whole->subject);
-    EXPECT_EQ(m.text_body, whole->text);
-    EXPECT_EQ(m.html_body, whole->html);
+    const mail::RenderedMail content = mail::ContentOf(m);  // as the sender builds it
+    EXPECT_EQ(content.subject, whole->subject);
+    EXPECT_EQ(content.text, whole->text);
+    EXPECT_EQ(content.html, whole->html);
     EXPECT_EQ(m.reply_to, "admin@contoso.test");
     EXPECT_EQ(m.dedupe_key, "invitation:" + e.to);
   }

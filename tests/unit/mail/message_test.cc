@@ -1,10 +1,9 @@
-// Building messages, parsing the SMTP URL, and the templates.
+// Building messages and parsing the SMTP URL (the templates: templates_test.cc).
 #include <gtest/gtest.h>
 
 #include "core/encoding.h"
 #include "mail/config.h"
 #include "mail/message.h"
-#include "mail/templates.h"
 
 namespace gh::mail {
 namespace {
@@ -140,95 +139,6 @@ TEST(SmtpUrlTest, ParsesEveryPart) {
   for (const char* bad : {"http://h", "smtp://", "smtp://h:0", "smtp://h:99999", "smtp://h?starttls=maybe",
                           "smtp://h?colour=blue", "smtps://h?starttls=none", "not a url"}) {
     EXPECT_EQ(ParseSmtpUrl(bad).status().code(), Code::kInvalidArgument) << bad;
-  }
-}
-
-// ---- Templates
-
-TEST(TemplateTest, RendererSubset) {
-  TemplateValues v{{"a", "<x&y>"}, {"empty", ""}, {"n", "1"}};
-  EXPECT_EQ(*RenderTemplate("{{a}}|{{{a}}}|{{ a }}", v, Escape::kHtml), "&lt;x&amp;y&gt;|<x&y>|&lt;x&amp;y&gt;");
-  EXPECT_EQ(*RenderTemplate("{{a}}", v, Escape::kNone), "<x&y>");
-  EXPECT_EQ(*RenderTemplate("[{{#n}}yes {{#n}}nested{{/n}}{{/n}}][{{#empty}}no{{/empty}}][{{^empty}}inv{{/empty}}]", v,
-                            Escape::kNone),
-            "[yes nested][][inv]");
-  EXPECT_EQ(RenderTemplate("{{missing}}", v, Escape::kNone).status().code(), Code::kInvalidArgument);
-  EXPECT_EQ(RenderTemplate("{{a", v, Escape::kNone).status().code(), Code::kInvalidArgument);
-  EXPECT_EQ(RenderTemplate("{{#n}}open", v, Escape::kNone).status().code(), Code::kInvalidArgument);
-  EXPECT_EQ(RenderTemplate("{{/n}}", v, Escape::kNone).status().code(), Code::kInvalidArgument);
-  // A value containing tag syntax is not re-expanded.
-  TemplateValues w{{"a", "{{b}}"}};
-  EXPECT_EQ(*RenderTemplate("{{a}}", w, Escape::kNone), "{{b}}");
-}
-
-TEST(TemplateTest, LanguagePick) {
-  EXPECT_EQ(PickLanguage("fr-FR"), "fr");
-  EXPECT_EQ(PickLanguage("FR_ca"), "fr");
-  EXPECT_EQ(PickLanguage("fr"), "fr");
-  EXPECT_EQ(PickLanguage("en-US"), "en");
-  EXPECT_EQ(PickLanguage("de-DE"), "en");
-  EXPECT_EQ(PickLanguage(""), "en");
-}
-
-InvitationMail Invitation(const std::string& lang) {
-  return {lang, "Contoso", "Adele Vance", "alice@fabrikam.example", "Welcome!\n<script>alert(1)</script>",
-          "https://gh.example/redeem?t=abc&x=1", ""};
-}
-
-TEST(TemplateTest, InvitationEnglish) {
-  auto r = RenderInvitation(Invitation("en-US"));
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
-  EXPECT_EQ(r->subject, "Contoso invited you to access applications within their organization");
-  EXPECT_NE(r->text.find("Adele Vance from Contoso invited you"), std::string::npos);
-  EXPECT_NE(r->text.find("Get Started: https://gh.example/redeem?t=abc&x=1"), std::string::npos);
-  EXPECT_NE(r->text.find("<script>alert(1)</script>"), std::string::npos);  // text is not HTML
-  EXPECT_NE(r->text.find("has not provided a link to their privacy statement"), std::string::npos);
-  EXPECT_NE(r->html.find(">Get Started</a>"), std::string::npos);
-  EXPECT_NE(r->html.find("href=\"https://gh.example/redeem?t=abc&amp;x=1\""), std::string::npos);
-  EXPECT_NE(r->html.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
-  EXPECT_EQ(r->html.find("<script>"), std::string::npos);
-  EXPECT_NE(r->html.find("<html lang=\"en\">"), std::string::npos);
-}
-
-TEST(TemplateTest, InvitationFrenchAndPrivacyLink) {
-  auto in = Invitation("fr-FR");
-  in.privacy_url = "https://contoso.example/privacy";
-  in.inviter_name.clear();
-  auto r = RenderInvitation(in);
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
-  EXPECT_EQ(r->subject, "Contoso vous a invité à accéder aux applications de son organisation");
-  EXPECT_EQ(r->text.find("Adele"), std::string::npos);
-  EXPECT_NE(r->text.find("Contoso vous a invité (alice@fabrikam.example)"), std::string::npos);
-  EXPECT_NE(r->html.find(">Commencer</a>"), std::string::npos);
-  EXPECT_NE(r->html.find("href=\"https://contoso.example/privacy\""), std::string::npos);
-  EXPECT_NE(r->html.find("<html lang=\"fr\">"), std::string::npos);
-  EXPECT_EQ(r->html.find("<script>"), std::string::npos);
-}
-
-TEST(TemplateTest, SubjectStaysOneLineAndOrgIsEscaped) {
-  auto in = Invitation("de-DE");  // falls back to English
-  in.inviter_org = "Evil\r\nBcc: x@evil.example <b>";
-  auto r = RenderInvitation(in);
-  ASSERT_TRUE(r.ok());
-  EXPECT_EQ(r->subject.find_first_of("\r\n"), std::string::npos);
-  EXPECT_NE(r->html.find("Evil\r\nBcc: x@evil.example &lt;b&gt;"), std::string::npos);
-}
-
-TEST(TemplateTest, OneTimePasscodeAndEnvironmentNotice) {
-  for (const std::string lang : {"en-GB", "fr-FR"}) {
-    auto otp = RenderOneTimePasscode({lang, "Contoso", "123456", 30});
-    ASSERT_TRUE(otp.ok()) << otp.status().ToString();
-    EXPECT_NE(otp->text.find("123456"), std::string::npos);
-    EXPECT_NE(otp->text.find("30 minutes"), std::string::npos);
-    EXPECT_NE(otp->html.find("123456"), std::string::npos);
-    EXPECT_NE(otp->text.find(lang == "fr-FR" ? "Si vous n'avez pas demandé" : "If you didn't ask"),
-              std::string::npos);
-
-    auto env = RenderEnvironmentNotice({lang, "Contoso", "Sales <Prod>", "https://gh.example/env/1?a=b&c=d"});
-    ASSERT_TRUE(env.ok()) << env.status().ToString();
-    EXPECT_NE(env->text.find("https://gh.example/env/1?a=b&c=d"), std::string::npos);
-    EXPECT_NE(env->html.find("Sales &lt;Prod&gt;"), std::string::npos);
-    EXPECT_NE(env->subject.find("Sales <Prod>"), std::string::npos);
   }
 }
 

@@ -202,7 +202,10 @@ TEST_P(StoreBatchTest, AuditEntriesInvitationsAndFirstRowsInBatches) {
   EXPECT_EQ(*firsts, (std::map<std::string, int64_t>{{"ann@partner.example", 2}, {"bob@partner.example", 3}}));
 }
 
-TEST_P(StoreBatchTest, MailsOnASharedBodyReadBackFilledIn) {
+// The store keeps a shared rendering once and each mail's values as written,
+// and returns them as they are: it renders nothing (filling the slots in is
+// the mail module's: tests/unit/mail/outbox_test.cc).
+TEST_P(StoreBatchTest, MailsOnASharedBodyReadBackWithTheirBodyAndValues) {
   std::string tenant = NewTenant();
   const std::string kSlot = "\x1e&to\x1f", kHtmlSlot = "\x1e&amp;to\x1f", kLink = "\x1e&link\x1f";
   SharedBody body{"body-" + tenant,
@@ -215,7 +218,8 @@ TEST_P(StoreBatchTest, MailsOnASharedBodyReadBackFilledIn) {
   for (const char* to : {"ann@partner.example", "bob@partner.example"}) {
     OutboxMessage m = Mail(tenant, to);
     m.shared_body_id = body.id;
-    m.fill_values = {to, "https://x.example/r?to=" + std::string(to) + "&v=2"};
+    m.subject = m.text_body = m.html_body = "not stored";     // the body stands for them
+    m.fills = std::string("as the writer chose, for ") + to;  // not read by the store
     mails.push_back(m);
   }
   OutboxMessage whole = Mail(tenant, "cy@partner.example");
@@ -233,36 +237,56 @@ TEST_P(StoreBatchTest, MailsOnASharedBodyReadBackFilledIn) {
     auto tx = Write();
     SharedBody same = body;
     same.created_at = 2;
+    same.text_body = "changed";
     GH_ASSERT_OK(tx->Outbox().PutSharedBody(same));
     OutboxMessage again = Mail(tenant, "dee@partner.example");
     again.shared_body_id = body.id;
-    again.fill_values = {"dee@partner.example", "https://x.example/"};
+    again.fills = R"(["dee@partner.example"])";
     GH_ASSERT_OK(tx->Outbox().Enqueue(again));
     GH_ASSERT_OK(tx->Commit());
     auto got = Read()->Outbox().Get(again.id);
     GH_ASSERT_OK(got);
-    EXPECT_EQ(got->text_body, "Hello dee@partner.example, again dee@partner.example.");
+    ASSERT_NE(got->shared_body, nullptr);
+    EXPECT_EQ(got->shared_body->text_body, body.text_body);
+    EXPECT_EQ(got->shared_body->created_at, 1);
+    EXPECT_EQ(got->fills, again.fills);
   }
   auto tx = Read();
   auto bob = tx->Outbox().Get(mails[1].id);
   GH_ASSERT_OK(bob);
-  EXPECT_EQ(bob->subject, "Invitation for bob@partner.example");
-  EXPECT_EQ(bob->text_body, "Hello bob@partner.example, again bob@partner.example.");
-  EXPECT_EQ(bob->html_body, "<p>bob@partner.example <a href=\"https://x.example/r?to=bob@partner.example&amp;v=2\">");
-  EXPECT_TRUE(bob->shared_body_id.empty());
-  EXPECT_TRUE(bob->fill_values.empty());
-  EXPECT_EQ(tx->Outbox().Get(whole.id)->text_body, "Own text with " + kSlot);
+  EXPECT_EQ(bob->shared_body_id, body.id);
+  EXPECT_EQ(bob->fills, mails[1].fills);
+  EXPECT_EQ(bob->subject, "");
+  EXPECT_EQ(bob->text_body, "");
+  EXPECT_EQ(bob->html_body, "");
+  ASSERT_NE(bob->shared_body, nullptr);
+  EXPECT_EQ(bob->shared_body->id, body.id);
+  EXPECT_EQ(bob->shared_body->subject, body.subject);
+  EXPECT_EQ(bob->shared_body->text_body, body.text_body);
+  EXPECT_EQ(bob->shared_body->html_body, body.html_body);
+  EXPECT_EQ(bob->shared_body->slots, body.slots);
+  auto own = tx->Outbox().Get(whole.id);
+  EXPECT_EQ(own->text_body, "Own text with " + kSlot);
+  EXPECT_EQ(own->shared_body, nullptr);
+  EXPECT_EQ(own->fills, "[]");
   auto listed = tx->Outbox().List(tenant, 10);
   ASSERT_EQ(listed->size(), 4u);
-  for (const OutboxMessage& m : *listed) EXPECT_EQ(m.subject.find('\x1e'), std::string::npos) << m.subject;
+  std::shared_ptr<const SharedBody> one;  // messages read together share one body object
+  for (const OutboxMessage& m : *listed) {
+    EXPECT_EQ(m.subject.find('\x1e'), std::string::npos) << m.subject;
+    if (m.id == whole.id) continue;
+    ASSERT_NE(m.shared_body, nullptr);
+    if (!one) one = m.shared_body;
+    EXPECT_EQ(m.shared_body, one);
+  }
 }
 
-TEST_P(StoreBatchTest, ClaimedSharedMailsAreFilledIn) {
+TEST_P(StoreBatchTest, ClaimedSharedMailsComeWithTheirBody) {
   std::string tenant = NewTenant();
   OutboxMessage m = Mail(tenant, "ann@partner.example");
   m.next_attempt_at = 1;  // due before anything else in the shared database
   m.shared_body_id = "claim-" + tenant;
-  m.fill_values = {"ann@partner.example"};
+  m.fills = R"(["ann@partner.example"])";
   {
     auto tx = Write();
     GH_ASSERT_OK(tx->Outbox().PutSharedBody({m.shared_body_id, "S", "T {to}", "H {to}", 1, {{"{to}", 0, false}}}));
@@ -274,10 +298,19 @@ TEST_P(StoreBatchTest, ClaimedSharedMailsAreFilledIn) {
   GH_ASSERT_OK(claimed);
   auto mine = std::find_if(claimed->begin(), claimed->end(), [&](auto& c) { return c.id == m.id; });
   ASSERT_NE(mine, claimed->end());
-  EXPECT_EQ(mine->text_body, "T ann@partner.example");
-  EXPECT_EQ(mine->html_body, "H ann@partner.example");
+  ASSERT_NE(mine->shared_body, nullptr);
+  EXPECT_EQ(mine->shared_body->text_body, "T {to}");
+  EXPECT_EQ(mine->shared_body->html_body, "H {to}");
+  EXPECT_EQ(mine->fills, m.fills);
   GH_ASSERT_OK(tx->Outbox().MarkSent(m.id, 3));  // so no later claim finds it
   GH_ASSERT_OK(tx->Commit());
+  // Sent, it keeps the body's subject and nothing else of it.
+  auto sent = Read()->Outbox().Get(m.id);
+  GH_ASSERT_OK(sent);
+  EXPECT_EQ(sent->subject, "S");
+  EXPECT_EQ(sent->shared_body, nullptr);
+  EXPECT_EQ(sent->shared_body_id, "");
+  EXPECT_EQ(sent->fills, "[]");
 }
 
 TEST_P(StoreBatchTest, AMailOnAnUnstoredBodyIsRefused) {

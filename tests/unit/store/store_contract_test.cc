@@ -626,8 +626,9 @@ TEST(SqliteStore, TheLogIsCopiedIntoTheFileInTheBackground) {
 }
 
 // Mails queued before migration 12 kept [slot text, value] pairs and their
-// body no slots; after an upgrade they still read back filled in.
-TEST(SqliteStore, MailsQueuedBeforeBodiesHadSlotsAreFilledIn) {
+// body no slots; after an upgrade they still read back as stored, for the
+// mail module to fill in (tests/unit/mail/outbox_test.cc).
+TEST(SqliteStore, MailsQueuedBeforeBodiesHadSlotsReadBackAsStored) {
   const std::string path = (TempDir() / ("legacy-" + SecureRandom().NewUuid() + ".db")).string();
   auto store = OpenStore(path, 2);
   GH_ASSERT_OK(store);
@@ -646,14 +647,19 @@ TEST(SqliteStore, MailsQueuedBeforeBodiesHadSlotsAreFilledIn) {
   }
   auto raw = sql::OpenSqlite(path);
   GH_ASSERT_OK(raw);
-  GH_ASSERT_OK((*raw)->Run(R"(UPDATE mail_outbox SET fills = '[["{to}","o''hara@partner.example"],)"
-                           R"(["{html-to}","o&#39;hara@partner.example"]]')"));
+  const std::string legacy =
+      R"([["{to}","o'hara@partner.example"],["{html-to}","o&#39;hara@partner.example"]])";
+  std::string quoted;  // as an SQL string literal
+  for (char c : legacy) quoted += c == '\'' ? std::string("''") : std::string(1, c);
+  GH_ASSERT_OK((*raw)->Run("UPDATE mail_outbox SET fills = '" + quoted + "'"));
   auto tx = (*store)->Begin(TxMode::kRead);
   GH_ASSERT_OK(tx);
   auto got = (*tx)->Outbox().Get("m1");
   GH_ASSERT_OK(got);
-  EXPECT_EQ(got->subject, "For o'hara@partner.example");
-  EXPECT_EQ(got->html_body, "<p>o&#39;hara@partner.example</p>");
+  EXPECT_EQ(got->fills, legacy);
+  ASSERT_NE(got->shared_body, nullptr);
+  EXPECT_TRUE(got->shared_body->slots.empty());
+  EXPECT_EQ(got->shared_body->subject, "For {to}");
 }
 
 TEST(SqliteStore, UnopenableFileIsUnavailable) {

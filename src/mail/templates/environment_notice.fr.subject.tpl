@@ -1,0 +1,1 @@
+Vous avez accès à l'environnement {{ENVIRONMENT_NAME}}

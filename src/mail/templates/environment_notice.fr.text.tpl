@@ -1,0 +1,3 @@
+{{ORG_NAME}} vous a donné accès à l'environnement {{ENVIRONMENT_NAME}}.
+
+Ouvrez-le : {{ENVIRONMENT_URL}}

@@ -1,0 +1,1 @@
+{{INVITER_ORG}} invited you to access applications within their organization

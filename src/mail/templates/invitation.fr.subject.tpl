@@ -1,0 +1,1 @@
+{{INVITER_ORG}} vous a invité à accéder aux applications de son organisation

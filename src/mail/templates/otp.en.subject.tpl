@@ -1,0 +1,1 @@
+{{ORG_NAME}} account verification code

@@ -1,0 +1,1 @@
+Code de vérification du compte {{ORG_NAME}}
