@@ -331,7 +331,9 @@ TEST_F(PortalEnvironmentsTest, OnlyEnvironmentAdministratorsWithAValidFormChange
   ASSERT_EQ(invite.status, 200) << invite.body;
   r = other.Submit(invite.body, base + "/" + e.id + "/security-group", "securityGroupId=" + sales.id);
   EXPECT_EQ(r.status, 403);
-  EXPECT_TRUE(Has(r.body, "You can&#39;t open this page")) << r.body;  // a permission refusal, not the token
+  // A permission refusal naming the route's (write) permission, not the token's.
+  EXPECT_TRUE(Has(r.body, "You can&#39;t make this change")) << r.body;
+  EXPECT_TRUE(Has(r.body, "It needs the Environment.ReadWrite.All permission")) << r.body;
   EXPECT_FALSE(env.environments->Get(tenant, e.id)->security_group_id.has_value());
   // An unknown environment is a 404 page.
   EXPECT_EQ(browser.Go("GET", base + "/00000000-0000-4000-8000-000000000000").status, 404);
