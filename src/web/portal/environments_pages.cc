@@ -457,6 +457,8 @@ Status AddRoles(Page& p, PortalDeps& d, const http::RouteContext& ctx, const Adm
   const std::string chosen = http::FormValue(http::ParseForm(ctx.request.body), "roleId");
   const std::string reviewed = ctx.request.Query("role").value_or("");
   std::map<std::string, std::string> names;
+  // The picker starts on no role, so a submit without a choice assigns nothing.
+  AddOption(p, "ROLE_OPTION", "", "Choose a security role", false);
   for (const auto& r : roles) {
     names[r.id] = r.name;
     p.Section("ROLE")->SetValue("NAME", r.name);

@@ -257,24 +257,33 @@ std::string GroupName(PortalDeps& d, const std::string& tenant_id, const std::st
   return g.ok() ? g->display_name : group_id;
 }
 
-// The options of one <select>. One that offers nothing shows a single empty
-// option saying so (posting it is refused with "Choose …").
+// The options of one <select>, after an empty first choice ("Choose a
+// role"): a picker that starts on a real role, licence or group would assign
+// it to whoever submits without looking. Posting the empty choice is refused
+// with "Choose …"; when nothing is left to offer, it says so instead.
 class Options {
  public:
-  Options(Dict* form, const char* section) : form_(form), section_(section) {}
+  Options(Dict* form, const char* section, const char* choose)
+      : form_(form), section_(section), empty_(Option("", choose)) {}
   void Add(const std::string& value, const std::string& text) {
-    auto* option = form_->AddSectionDictionary(section_);
-    option->SetValue("VALUE", value);
-    option->SetValue("TEXT", text);
+    Option(value, text);
     ++count_;
   }
   void NoneLeft(const char* text) {
-    if (count_ == 0) Add("", text);
+    if (count_ == 0) empty_->SetValue("TEXT", text);
   }
 
  private:
+  Dict* Option(const std::string& value, const std::string& text) {
+    auto* option = form_->AddSectionDictionary(section_);
+    option->SetValue("VALUE", value);
+    option->SetValue("TEXT", text);
+    return option;
+  }
+
   Dict* form_;
   const char* section_;
+  Dict* empty_;
   int count_ = 0;
 };
 
@@ -455,7 +464,7 @@ void AddLicenseRow(Dict* section, PortalDeps& d, const Admin& a, const std::vect
 // Offers the SKUs with seats left that the user doesn't hold directly.
 void FillLicenseForm(Dict* form, const std::vector<licensing::Sku>& skus, const licensing::UserLicenses& held,
                      const Outcome& o) {
-  Options options(form, "SKU_OPTION");
+  Options options(form, "SKU_OPTION", "Choose a license");
   for (const auto& sku : skus) {
     const int64_t left = sku.prepaid_enabled - sku.consumed_units;
     if (left <= 0 || HoldsDirectly(held, sku.sku_id)) continue;
@@ -488,7 +497,7 @@ void AddGroupRow(Dict* section, const directory::Group& g, bool removable) {
 // Offers the groups the user isn't a direct member of.
 void FillGroupForm(Dict* form, const std::vector<directory::Group>& groups, const std::vector<std::string>& member_of,
                    const Outcome& o) {
-  Options options(form, "GROUP_OPTION");
+  Options options(form, "GROUP_OPTION", "Choose a group");
   for (const auto& g : groups)
     if (!Contains(member_of, g.id)) options.Add(g.id, g.display_name);
   options.NoneLeft("No other group");
@@ -516,7 +525,7 @@ Dict* AddRoleRow(Dict* section, const directory::RoleAssignment& assignment) {
 
 // Offers the built-in roles the user doesn't hold directly.
 void FillRoleForm(Dict* form, const std::vector<directory::RoleAssignment>& direct, const Outcome& o) {
-  Options options(form, "ROLE_OPTION");
+  Options options(form, "ROLE_OPTION", "Choose a role");
   for (const auto& role : directory::BuiltInRoles()) {
     bool held = std::any_of(direct.begin(), direct.end(),
                             [&](const auto& ra) { return ra.role_definition_id == role.id; });
