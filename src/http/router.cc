@@ -110,7 +110,9 @@ std::variant<Router::Match, Response> Router::Find(const Request& req) const {
 
 std::variant<std::optional<identity::Principal>, Response> Router::Admit(const Request& req,
                                                                          const Route& route) const {
-  if (route.permission.is_public()) return std::optional<identity::Principal>();
+  // A session route's handler checks the session and the permission itself.
+  if (route.permission.is_public() || route.credential == Credential::kSession)
+    return std::optional<identity::Principal>();
   StatusOr<identity::Principal> who =
       auth_ != nullptr ? auth_->Authenticate(req)
                        : StatusOr<identity::Principal>(Unauthenticated("Authentication is not configured."));
@@ -161,7 +163,7 @@ Response Router::Handle(const Request& req) const {
   RouteContext ctx{req, std::move(m.params), nullptr};
 
   try {
-    // 3. Authentication and permission, unless the route is public.
+    // 3. Authentication and permission, for a bearer-token route.
     auto admitted = Admit(req, *route);
     if (auto* refused = std::get_if<Response>(&admitted)) return std::move(*refused);
     auto& principal = std::get<std::optional<identity::Principal>>(admitted);

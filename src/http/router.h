@@ -1,8 +1,9 @@
 #pragma once
 // One explicit route table: method, path pattern, handler, required permission,
-// one-line description, whether it changes state. The router is a plain
-// function from Request to Response: it matches the route, authenticates the
-// caller when the route needs it, checks the permission, refuses (400) an
+// one-line description, whether it changes state, and how the caller proves
+// who they are. The router is a plain function from Request to Response: it
+// matches the route, authenticates a bearer-token route's caller and checks its
+// permission (a session route's own handler does both), refuses (400) an
 // application/x-www-form-urlencoded body that TryParseForm refuses, calls the
 // handler, and turns anything unexpected into a 500 without leaking details.
 #include <functional>
@@ -22,7 +23,7 @@ namespace gh::http {
 struct RouteContext {
   const Request& request;
   std::map<std::string, std::string> params;       // from "{name}" pattern segments
-  const identity::Principal* principal = nullptr;  // null on public routes
+  const identity::Principal* principal = nullptr;  // null on public and session routes
 };
 
 using Handler = std::function<Response(RouteContext&)>;
@@ -33,6 +34,17 @@ struct Permission {
   std::function<bool(const identity::Principal&)> allows;  // null = any authenticated caller
   static Permission Public() { return {"public", nullptr}; }
   bool is_public() const { return name == "public"; }
+};
+
+// How the caller of a non-public route proves who they are.
+enum class Credential {
+  // A bearer token, checked by the router's Authenticator before the handler
+  // runs: none or a bad one is a 401, a missing permission a 403.
+  kBearerToken,
+  // A session cookie, checked by the route's own handler (with the route's
+  // permission), because its answer to "no session" is its own, such as a
+  // redirect to a sign-in page. The router asks for no token.
+  kSession,
 };
 
 // Asked, from the request's headers alone, whether a body larger than the
@@ -50,6 +62,7 @@ struct Route {
   // Upload routes only: null means a body over the default limit is refused
   // (413) before it is read.
   LargeBodyAdmission admit_large_body = nullptr;
+  Credential credential = Credential::kBearerToken;  // ignored on public routes
 };
 
 class Authenticator {
@@ -70,7 +83,8 @@ class Router {
   // For the server, before it reads a body over its default limit: nullopt
   // when the request (headers, path; no body yet) goes to a route with
   // admit_large_body that admits it, after the route's authentication and
-  // permission check; otherwise the response to send instead (404, 405,
+  // permission check (a session route's admit_large_body does both);
+  // otherwise the response to send instead (404, 405,
   // 401, 403, or 413 for a route that takes no large bodies).
   std::optional<Response> AdmitLargeBody(const Request& head) const;
   const std::vector<Route>& routes() const { return routes_; }
@@ -83,7 +97,8 @@ class Router {
   };
   // The route for the request, or the error response (404, 405).
   std::variant<Match, Response> Find(const Request& req) const;
-  // The caller of a non-public route, or the error response (401, 403).
+  // The caller of a bearer-token route (nullopt on public and session
+  // routes), or the error response (401, 403).
   std::variant<std::optional<identity::Principal>, Response> Admit(const Request& req, const Route& route) const;
 
   std::vector<Route> routes_;

@@ -2,13 +2,14 @@
 // playwright-core): an administrator signs in through Gatehouse's own pages,
 // downloads the bulk invite template, uploads a CSV, watches the job finish,
 // and downloads the per-row results; a file that is not CSV is refused next
-// to the file field. Screenshots of each page land in $GH_OUTPUT_DIR.
+// to the file field; the directory-role picker starts on no role. Screenshots
+// of each page land in $GH_OUTPUT_DIR.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { baseUrl, tenants, waitForMail } from './harness.mjs';
+import { baseUrl, graphClient, tenants, waitForMail } from './harness.mjs';
 
 const outputDir = process.env.GH_OUTPUT_DIR || path.resolve('output');
 const shots = path.join(outputDir, 'screenshots');
@@ -113,5 +114,27 @@ test('a file that is not CSV is refused next to the file field, also on a phone-
   assert.match(await error.textContent(), /not a CSV text file/);
   assert.equal(await page.getAttribute('#file', 'aria-invalid'), 'true');
   await page.screenshot({ path: path.join(shots, 'portal-bulk-error-phone.png'), fullPage: true });
+  await page.context().close();
+});
+
+test('the directory-role picker starts on no role, and submitting it unchosen is refused at the field', async () => {
+  // A member of our own, so that nothing else in the run depends on this page.
+  const nick = `role-picker-${Date.now()}`;
+  const member = await graphClient(contoso).api('/users').post({
+    accountEnabled: true, displayName: 'Role Picker', mailNickname: nick,
+    userPrincipalName: `${nick}@${contoso.domain}`, passwordProfile: { password: 'Str0ng-Passw0rd!' },
+  });
+  const page = await newPage();
+  await signInAsAdmin(page, `${portal}/users/${member.id}`);
+  const picker = page.getByLabel('Directory role', { exact: true });
+  assert.equal(await picker.inputValue(), '');
+  assert.equal(await picker.locator('option').first().textContent(), 'Choose a role');
+  await page.getByRole('button', { name: 'Assign role' }).click();
+  const error = page.locator('#roleId-error');
+  await error.waitFor();
+  assert.equal(await error.textContent(), 'Choose a role.');
+  assert.equal(await page.getAttribute('#roleId', 'aria-invalid'), 'true');
+  assert.ok(await page.getByText('No directory roles.').isVisible(), 'no role was assigned');
+  await page.screenshot({ path: path.join(shots, 'portal-role-picker-error.png'), fullPage: true });
   await page.context().close();
 });

@@ -238,9 +238,8 @@ std::string NextPageHref(const Admin& a, const Values& v, const std::string& aft
   return href + "after=" + http::PercentEncode(after);
 }
 
-http::Response AuditLog(PortalDeps& d, http::RouteContext& ctx) {
-  Admin a;
-  if (auto early = Authenticate(d, ctx, a, &d.can.audit_read)) return *early;
+http::Response AuditLog(PortalDeps& d, Visit& v) {
+  auto& [ctx, a, form] = v;
   const std::string after = ctx.request.Query("after").value_or("");
   if (!after.empty() && !IsUuid(after))
     return MessagePage(400, "This page link is not valid", "Open the audit log again and page from the start.",
@@ -266,8 +265,8 @@ http::Response AuditLog(PortalDeps& d, http::RouteContext& ctx) {
 
 std::vector<http::Route> AuditPages(const Deps& d) {
   AddTemplates({"portal_audit"});
-  return {PortalRoute(d, "GET", "/portal/{tenant}/audit", AuditLog,
-                      "Audit log: filters (activity, category, initiator, target, result, dates), paging", false)};
+  return {PortalRoute(d, "GET", "/portal/{tenant}/audit", &PortalPermissions::audit_read, AuditLog,
+                      "Audit log: filters (activity, category, initiator, target, result, dates), paging")};
 }
 
 }  // namespace gh::web::portal

@@ -50,58 +50,44 @@ http::Response BulkForm(PortalDeps& d, http::RouteContext& ctx, const Admin& a, 
   return p.Response(status);
 }
 
-http::Response BulkGet(PortalDeps& d, http::RouteContext& ctx) {
-  Admin a;
-  if (auto early = Authenticate(d, ctx, a)) return *early;
-  return BulkForm(d, ctx, a, "", 200);
-}
+http::Response BulkGet(PortalDeps& d, Visit& v) { return BulkForm(d, v.ctx, v.admin, "", 200); }
 
-http::Response BulkTemplate(PortalDeps& d, http::RouteContext& ctx) {
-  Admin a;
-  if (auto early = Authenticate(d, ctx, a)) return *early;
+http::Response BulkTemplate(PortalDeps&, Visit&) {
   http::Response r = http::Response::Text(200, kTemplateCsv, "text/csv; charset=utf-8");
   r.SetHeader("Content-Disposition", "attachment; filename=\"BulkInviteTemplate.csv\"");
   return r;
 }
 
-http::Response BulkPost(PortalDeps& d, http::RouteContext& ctx) {
-  Admin a;
-  if (auto early = Authenticate(d, ctx, a)) return *early;
-  auto boundary = http::MultipartBoundary(ctx.request.Header("Content-Type"));
-  if (!boundary) return BulkForm(d, ctx, a, "Choose a CSV file to upload.", 400);
-  auto parts = http::ParseMultipart(ctx.request.body, *boundary);
-  if (!parts.ok()) return BulkForm(d, ctx, a, ShownMessage(ctx.request, parts.status()), 400);
-  auto field = [&](std::string_view name) {
-    const http::FormPart* f = http::FindPart(*parts, name);
-    return f ? std::string(f->body) : std::string();
-  };
-  if (!CsrfValid(ctx.request, field("csrf")))
-    return MessagePage(403, "This form has expired", "Go back, reload the page and upload the file again.");
-  const http::FormPart* file = http::FindPart(*parts, "file");
-  if (!file || file->body.empty()) return BulkForm(d, ctx, a, "Choose a CSV file to upload.", 400);
+// The pipeline has read the multipart form (and checked its CSRF token);
+// the invitation service decides whether this administrator may invite.
+http::Response BulkPost(PortalDeps& d, Visit& v) {
+  const Admin& a = v.admin;
+  const http::FormPart* file = http::FindPart(v.form.parts, "file");
+  if (!file || file->body.empty()) return BulkForm(d, v.ctx, a, "Choose a CSV file to upload.", 400);
   invitations::BulkOptions options;
   if (!file->filename.empty()) options.file_name = file->filename;
-  options.redirect_url = field("redirectUrl");
-  options.message = field("message");
-  options.send_email = field("sendEmail") == "true";
+  options.redirect_url = v.form.Get("redirectUrl");
+  options.message = v.form.Get("message");
+  options.send_email = v.form.Get("sendEmail") == "true";
   auto job = d.bulk->Submit(a.Inviter(), a.tenant.id, file->body, options);
-  if (!job.ok()) return BulkForm(d, ctx, a, ShownMessage(ctx.request, job.status()), PageStatusFor(job.status()));
+  if (!job.ok())
+    return BulkForm(d, v.ctx, a, ShownMessage(v.ctx.request, job.status()), PageStatusFor(job.status()));
   if (d.runner) d.runner->Notify();
   return Redirect(a.base + "/bulk/" + job->id, 303);
 }
 
-StatusOr<BulkJob> VisibleJob(PortalDeps& d, http::RouteContext& ctx, const Admin& a) {
-  auto job = d.bulk->Get(a.tenant.id, ctx.params["id"]);
-  if (job.ok() && !Sees(a, *job)) return NotFound("No such job.");
+// The job in the path, if this administrator may see it.
+StatusOr<BulkJob> VisibleJob(PortalDeps& d, Visit& v) {
+  auto job = d.bulk->Get(v.admin.tenant.id, v.ctx.params["id"]);
+  if (job.ok() && !Sees(v.admin, *job)) return NotFound("No such job.");
   return job;
 }
 
-http::Response JobPage(PortalDeps& d, http::RouteContext& ctx) {
-  Admin a;
-  if (auto early = Authenticate(d, ctx, a)) return *early;
-  auto job = VisibleJob(d, ctx, a);
+http::Response JobPage(PortalDeps& d, Visit& v) {
+  const Admin& a = v.admin;
+  auto job = VisibleJob(d, v);
   if (!job.ok()) return MessagePage(404, "Job not found", "It may have been deleted.", "Bulk invite", a.base + "/bulk");
-  FormPage p(d, ctx, "portal_job", job->options.file_name + " · Bulk invite");
+  FormPage p(d, v.ctx, "portal_job", job->options.file_name + " · Bulk invite");
   Layout(p, d, a, "/bulk");
   p.Set("ID", job->id).Set("FILE", job->options.file_name)
       .Set("STATUS", std::string(invitations::BulkJobStatusName(job->status)));
@@ -117,27 +103,24 @@ http::Response JobPage(PortalDeps& d, http::RouteContext& ctx) {
   return p.Response();
 }
 
-http::Response JobCancel(PortalDeps& d, http::RouteContext& ctx) {
-  Admin a;
-  if (auto early = Authenticate(d, ctx, a)) return *early;
-  if (auto read = ReadForm(ctx); auto* expired = std::get_if<http::Response>(&read)) return *expired;
-  auto job = VisibleJob(d, ctx, a);
+http::Response JobCancel(PortalDeps& d, Visit& v) {
+  const Admin& a = v.admin;
+  auto job = VisibleJob(d, v);
   if (!job.ok()) return MessagePage(404, "Job not found", "It may have been deleted.");
   auto cancelled = d.bulk->Cancel(a.tenant.id, job->id);
-  if (!cancelled.ok()) return ErrorPage(ctx.request, cancelled.status(), "Something went wrong");
+  if (!cancelled.ok()) return ErrorPage(v.ctx.request, cancelled.status(), "Something went wrong");
   if (d.runner) d.runner->Notify();
   return Redirect(a.base + "/bulk/" + job->id, 303);
 }
 
-http::Response JobResults(PortalDeps& d, http::RouteContext& ctx) {
-  Admin a;
-  if (auto early = Authenticate(d, ctx, a)) return *early;
-  auto job = VisibleJob(d, ctx, a);
+http::Response JobResults(PortalDeps& d, Visit& v) {
+  const Admin& a = v.admin;
+  auto job = VisibleJob(d, v);
   if (!job.ok()) return MessagePage(404, "Job not found", "It may have been deleted.");
   std::string csv(invitations::ResultsHeading());
   for (int64_t after = 0;;) {
     auto rows = d.bulk->Results(a.tenant.id, job->id, after, 10'000);
-    if (!rows.ok()) return ErrorPage(ctx.request, rows.status(), "Something went wrong");
+    if (!rows.ok()) return ErrorPage(v.ctx.request, rows.status(), "Something went wrong");
     for (const auto& r : *rows) csv += invitations::ResultsLine(r);
     if (rows->size() < 10'000) break;
     after = rows->back().row;
@@ -148,13 +131,15 @@ http::Response JobResults(PortalDeps& d, http::RouteContext& ctx) {
 }
 
 // The upload may exceed the server's default body limit: it is read only
-// for a signed-in administrator of the tenant (from the session cookie, before
-// the body arrives); anyone else gets the sign-in redirect or a 403 page and
-// the body is never read. (The CSRF token is in the body, checked after.)
+// once the pipeline's steps that need no body admit the request (from the
+// session cookie, before the body arrives); anyone else gets the sign-in
+// redirect or a 403 page and the body is never read. (The CSRF token is in
+// the body: the pipeline checks it once the body is read.)
 http::Route LargeUpload(const Deps& d, http::Route route) {
-  route.admit_large_body = [d](http::RouteContext& ctx) {
-    Admin a;
-    return Authenticate(*d, ctx, a);
+  route.admit_large_body = [d, need = route.permission](http::RouteContext& ctx) -> std::optional<http::Response> {
+    auto admitted = Admit(*d, ctx, need);
+    if (auto* refused = std::get_if<http::Response>(&admitted)) return std::move(*refused);
+    return std::nullopt;
   };
   return route;
 }
@@ -163,17 +148,18 @@ http::Route LargeUpload(const Deps& d, http::Route route) {
 
 std::vector<http::Route> BulkPages(const Deps& d) {
   AddTemplates({"portal_bulk", "portal_job"});
-  // Bulk jobs change the directory chunk by chunk, and the runner invalidates
-  // the gate's snapshot then: these routes don't.
+  // Every administrator sees their own jobs (and all of them those who may
+  // read every job); the invitation service decides who may upload.
+  const Need any = kAnyAdministrator;
   std::vector<http::Route> routes{
-      PortalRoute(d, "GET", "/portal/{tenant}/bulk", BulkGet, "Bulk invite: upload and jobs", false),
-      LargeUpload(d, PortalRoute(d, "POST", "/portal/{tenant}/bulk", BulkPost, "Bulk invite: upload a CSV file", false)),
-      PortalRoute(d, "GET", "/portal/{tenant}/bulk/template.csv", BulkTemplate, "Bulk invite: Entra's CSV template",
-                  false),
-      PortalRoute(d, "GET", "/portal/{tenant}/bulk/{id}", JobPage, "Bulk invite: one job", false),
-      PortalRoute(d, "POST", "/portal/{tenant}/bulk/{id}/cancel", JobCancel, "Bulk invite: cancel", false),
-      PortalRoute(d, "GET", "/portal/{tenant}/bulk/{id}/results", JobResults, "Bulk invite: per-row results (CSV)",
-                  false),
+      PortalRoute(d, "GET", "/portal/{tenant}/bulk", any, BulkGet, "Bulk invite: upload and jobs"),
+      LargeUpload(d, PortalRoute(d, "POST", "/portal/{tenant}/bulk", any, BulkPost, "Bulk invite: upload a CSV file")),
+      PortalRoute(d, "GET", "/portal/{tenant}/bulk/template.csv", any, BulkTemplate,
+                  "Bulk invite: Entra's CSV template"),
+      PortalRoute(d, "GET", "/portal/{tenant}/bulk/{id}", any, JobPage, "Bulk invite: one job"),
+      PortalRoute(d, "POST", "/portal/{tenant}/bulk/{id}/cancel", any, JobCancel, "Bulk invite: cancel"),
+      PortalRoute(d, "GET", "/portal/{tenant}/bulk/{id}/results", any, JobResults,
+                  "Bulk invite: per-row results (CSV)"),
   };
   for (auto& r : routes)
     r.handler = [d, inner = std::move(r.handler)](http::RouteContext& ctx) {

@@ -179,27 +179,7 @@ http::Response ListPage(PortalDeps& d, http::RouteContext& ctx, const Admin& a,
   return p.Response(error ? error->status : 200);
 }
 
-http::Response ListGet(PortalDeps& d, http::RouteContext& ctx) {
-  Admin a;
-  if (auto early = Authenticate(d, ctx, a, &d.can.environments_read)) return *early;
-  return ListPage(d, ctx, a, std::nullopt);
-}
-
-// The administrator of a change to environments, with the posted form: a
-// response instead when they may not change environments or the form's CSRF
-// token is wrong.
-std::optional<http::Response> BeginWrite(PortalDeps& d, http::RouteContext& ctx, Admin& a, Form& form) {
-  if (auto early = Authenticate(d, ctx, a, &d.can.environments_read)) return early;
-  if (!a.May(d.can.environments_write))
-    return MessagePage(403, "You can't change environments",
-                       "Changing environments needs the " + d.can.environments_write.name +
-                           " permission (Global or Power Platform Administrator).",
-                       "Environments", a.base + "/environments");
-  auto read = ReadForm(ctx);
-  if (auto* expired = std::get_if<http::Response>(&read)) return *expired;
-  form = std::get<Form>(std::move(read));
-  return std::nullopt;
-}
+http::Response ListGet(PortalDeps& d, Visit& v) { return ListPage(d, v.ctx, v.admin, std::nullopt); }
 
 // The new environment the form describes, or the field that is wrong.
 std::variant<env::NewEnvironment, FieldError> NewEnvironmentFrom(const Form& form) {
@@ -215,10 +195,8 @@ std::variant<env::NewEnvironment, FieldError> NewEnvironmentFrom(const Form& for
   return in;
 }
 
-http::Response CreatePost(PortalDeps& d, http::RouteContext& ctx) {
-  Admin a;
-  Form form;
-  if (auto early = BeginWrite(d, ctx, a, form)) return *early;
+http::Response CreatePost(PortalDeps& d, Visit& v) {
+  auto& [ctx, a, form] = v;
   auto in = NewEnvironmentFrom(form);
   if (auto* bad = std::get_if<FieldError>(&in)) return ListPage(d, ctx, a, *bad);
   auto created = d.environments.Create(a.Actor(), a.tenant.id, std::get<env::NewEnvironment>(std::move(in)));
@@ -328,6 +306,8 @@ Status AddRoles(Page& p, PortalDeps& d, const http::RouteContext& ctx, const Adm
   const std::string chosen = http::FormValue(http::ParseForm(ctx.request.body), "roleId");
   const std::string reviewed = ctx.request.Query("role").value_or("");
   std::map<std::string, std::string> names;
+  // The picker starts on no role, so a submit without a choice assigns nothing.
+  AddOption(p, "ROLE_OPTION", "", "Choose a security role", false);
   for (const auto& r : roles) {
     names[r.id] = r.name;
     p.Section("ROLE")->SetValue("NAME", r.name);
@@ -446,29 +426,24 @@ http::Response EnvironmentMissing(const http::Request& req, const Admin& a, cons
                      a.base + "/environments");
 }
 
-http::Response EnvironmentGet(PortalDeps& d, http::RouteContext& ctx) {
-  Admin a;
-  if (auto early = Authenticate(d, ctx, a, &d.can.environments_read)) return *early;
-  auto e = d.environments.Get(a.tenant.id, ctx.params["id"]);
-  if (!e.ok()) return EnvironmentMissing(ctx.request, a, e.status());
-  return EnvironmentPage(d, ctx, a, *e);
-}
-
-// BeginWrite, and the environment in the path.
-std::optional<http::Response> BeginEnvironmentWrite(PortalDeps& d, http::RouteContext& ctx, Admin& a,
-                                                    Form& form, env::Environment& e) {
-  if (auto early = BeginWrite(d, ctx, a, form)) return early;
-  auto found = d.environments.Get(a.tenant.id, ctx.params["id"]);
-  if (!found.ok()) return EnvironmentMissing(ctx.request, a, found.status());
+// The environment in the path, or the page to show instead.
+std::optional<http::Response> FindEnvironment(PortalDeps& d, Visit& v, env::Environment& e) {
+  auto found = d.environments.Get(v.admin.tenant.id, v.ctx.params["id"]);
+  if (!found.ok()) return EnvironmentMissing(v.ctx.request, v.admin, found.status());
   e = *found;
   return std::nullopt;
 }
 
-http::Response SecurityGroupPost(PortalDeps& d, http::RouteContext& ctx) {
-  Admin a;
-  Form form;
+http::Response EnvironmentGet(PortalDeps& d, Visit& v) {
   env::Environment e;
-  if (auto early = BeginEnvironmentWrite(d, ctx, a, form, e)) return *early;
+  if (auto missing = FindEnvironment(d, v, e)) return *missing;
+  return EnvironmentPage(d, v.ctx, v.admin, e);
+}
+
+http::Response SecurityGroupPost(PortalDeps& d, Visit& v) {
+  auto& [ctx, a, form] = v;
+  env::Environment e;
+  if (auto missing = FindEnvironment(d, v, e)) return *missing;
   env::EnvironmentPatch patch;
   const std::string group = form.Get("securityGroupId");
   // None ("") is an engaged empty value: it clears the group.
@@ -478,11 +453,10 @@ http::Response SecurityGroupPost(PortalDeps& d, http::RouteContext& ctx) {
   return Redirect(EnvironmentPath(a, e) + "#security-group", 303);
 }
 
-http::Response AssignPost(PortalDeps& d, http::RouteContext& ctx) {
-  Admin a;
-  Form form;
+http::Response AssignPost(PortalDeps& d, Visit& v) {
+  auto& [ctx, a, form] = v;
   env::Environment e;
-  if (auto early = BeginEnvironmentWrite(d, ctx, a, form, e)) return *early;
+  if (auto missing = FindEnvironment(d, v, e)) return *missing;
   auto principal = PrincipalIdOf(d, a.tenant.id, Trim(form.Get("principal")));
   if (!principal.ok()) return Refused(d, ctx, a, e, ErrorAt(ctx.request, principal.status(), {}, "PRINCIPAL_ERROR"));
   const std::string role = form.Get("roleId");
@@ -494,11 +468,10 @@ http::Response AssignPost(PortalDeps& d, http::RouteContext& ctx) {
   return Redirect(EnvironmentPath(a, e) + "#roles", 303);
 }
 
-http::Response RemovePost(PortalDeps& d, http::RouteContext& ctx) {
-  Admin a;
-  Form form;
+http::Response RemovePost(PortalDeps& d, Visit& v) {
+  auto& [ctx, a, form] = v;
   env::Environment e;
-  if (auto early = BeginEnvironmentWrite(d, ctx, a, form, e)) return *early;
+  if (auto missing = FindEnvironment(d, v, e)) return *missing;
   Status removed =
       d.environments.RemoveRoleAssignment(a.Actor(), a.tenant.id, e.id, form.Get("assignmentId"));
   if (!removed.ok()) return Refused(d, ctx, a, e, ErrorAt(ctx.request, removed, {}, "ASSIGNMENTS_ERROR"));
@@ -544,11 +517,10 @@ StatusOr<std::vector<directory::User>> ListedUsers(PortalDeps& d, const Admin& a
   return out;
 }
 
-http::Response NotifyPost(PortalDeps& d, http::RouteContext& ctx) {
-  Admin a;
-  Form form;
+http::Response NotifyPost(PortalDeps& d, Visit& v) {
+  auto& [ctx, a, form] = v;
   env::Environment e;
-  if (auto early = BeginEnvironmentWrite(d, ctx, a, form, e)) return *early;
+  if (auto missing = FindEnvironment(d, v, e)) return *missing;
   auto users = form.Get("all") == "true" ? RoleHolders(d, a, e) : ListedUsers(d, a, form.Get("users"));
   if (!users.ok()) return Refused(d, ctx, a, e, ErrorAt(ctx.request, users.status(), {}, "NOTIFY_ERROR"));
   std::vector<std::string> ids;
@@ -566,11 +538,10 @@ http::Response NotifyPost(PortalDeps& d, http::RouteContext& ctx) {
   return EnvironmentPage(d, ctx, a, e, o);
 }
 
-http::Response ReviewPost(PortalDeps& d, http::RouteContext& ctx) {
-  Admin a;
-  Form form;
+http::Response ReviewPost(PortalDeps& d, Visit& v) {
+  auto& [ctx, a, form] = v;
   env::Environment e;
-  if (auto early = BeginEnvironmentWrite(d, ctx, a, form, e)) return *early;
+  if (auto missing = FindEnvironment(d, v, e)) return *missing;
   const std::vector<std::string> ids = form.All("remove");
   if (ids.empty())
     return Refused(d, ctx, a, e, FieldError{"REVIEW_ERROR", "Select the people whose access to remove."});
@@ -595,21 +566,20 @@ http::Response ReviewPost(PortalDeps& d, http::RouteContext& ctx) {
 std::vector<http::Route> EnvironmentsPages(const Deps& d) {
   AddTemplates({"portal_environments", "portal_environment"});
   const std::string base = "/portal/{tenant}/environments";
+  const Need read = &PortalPermissions::environments_read, write = &PortalPermissions::environments_write;
   return {
-      PortalRoute(d, "GET", base, ListGet, "Environments: list and New environment", false),
-      PortalRoute(d, "POST", base, CreatePost, "Environments: create one", true),
-      PortalRoute(d, "GET", base + "/{id}", EnvironmentGet,
-                  "An environment: URL, security group, users, roles, notices, access review", false),
-      PortalRoute(d, "POST", base + "/{id}/security-group", SecurityGroupPost,
-                  "An environment: set or clear its security group", true),
-      PortalRoute(d, "POST", base + "/{id}/roles", AssignPost, "An environment: assign a security role",
-                  true),
-      PortalRoute(d, "POST", base + "/{id}/roles/remove", RemovePost,
-                  "An environment: remove a role assignment", true),
-      PortalRoute(d, "POST", base + "/{id}/notify", NotifyPost, "An environment: email its URL to users",
-                  true),
-      PortalRoute(d, "POST", base + "/{id}/review", ReviewPost,
-                  "An environment: remove access found in review", true),
+      PortalRoute(d, "GET", base, read, ListGet, "Environments: list and New environment"),
+      PortalRoute(d, "POST", base, write, CreatePost, "Environments: create one"),
+      PortalRoute(d, "GET", base + "/{id}", read, EnvironmentGet,
+                  "An environment: URL, security group, users, roles, notices, access review"),
+      PortalRoute(d, "POST", base + "/{id}/security-group", write, SecurityGroupPost,
+                  "An environment: set or clear its security group"),
+      PortalRoute(d, "POST", base + "/{id}/roles", write, AssignPost, "An environment: assign a security role"),
+      PortalRoute(d, "POST", base + "/{id}/roles/remove", write, RemovePost,
+                  "An environment: remove a role assignment"),
+      PortalRoute(d, "POST", base + "/{id}/notify", write, NotifyPost, "An environment: email its URL to users"),
+      PortalRoute(d, "POST", base + "/{id}/review", write, ReviewPost,
+                  "An environment: remove access found in review"),
   };
 }
 

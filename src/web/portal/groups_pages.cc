@@ -82,11 +82,7 @@ http::Response GroupsList(PortalDeps& d, http::RouteContext& ctx, const Admin& a
   return p.Response(refusal ? refusal->status : 200);
 }
 
-http::Response GroupsGet(PortalDeps& d, http::RouteContext& ctx) {
-  Admin a;
-  if (auto early = Authenticate(d, ctx, a, &d.can.groups_read)) return *early;
-  return GroupsList(d, ctx, a, std::nullopt);
-}
+http::Response GroupsGet(PortalDeps& d, Visit& v) { return GroupsList(d, v.ctx, v.admin, std::nullopt); }
 
 // The mail alias a new group gets: the name's, or a random one when the name
 // has no letters or digits to make one.
@@ -143,10 +139,8 @@ Refusal CreateRefusal(const http::Request& req, const Status& s) {
   return {about_description ? "DESCRIPTION_ERROR" : "NAME_ERROR", ShownMessage(req, s), PageStatusFor(s)};
 }
 
-http::Response GroupsPost(PortalDeps& d, http::RouteContext& ctx) {
-  auto begun = BeginAction(d, ctx, d.can.groups_read, d.can.groups_write);
-  if (auto* early = std::get_if<http::Response>(&begun)) return *early;
-  const auto& [a, form] = std::get<Action>(begun);
+http::Response GroupsPost(PortalDeps& d, Visit& v) {
+  auto& [ctx, a, form] = v;
   auto parsed = NewGroupFrom(d, form);
   if (auto* refusal = std::get_if<Refusal>(&parsed)) return GroupsList(d, ctx, a, *refusal);
   auto& in = std::get<directory::NewGroup>(parsed);
@@ -266,11 +260,7 @@ http::Response GroupView(PortalDeps& d, http::RouteContext& ctx, const Admin& a,
   return RespondWith(p, refusal);
 }
 
-http::Response GroupGet(PortalDeps& d, http::RouteContext& ctx) {
-  Admin a;
-  if (auto early = Authenticate(d, ctx, a, &d.can.groups_read)) return *early;
-  return GroupView(d, ctx, a, std::nullopt);
-}
+http::Response GroupGet(PortalDeps& d, Visit& v) { return GroupView(d, v.ctx, v.admin, std::nullopt); }
 
 // The object a typed member names: a user by user principal name, id or
 // email address, or a group by id. NotFound when nothing matches.
@@ -293,10 +283,8 @@ StatusOr<std::string> ResolveMember(PortalDeps& d, const Admin& a, const std::st
                   key + "'.");
 }
 
-http::Response AddMemberPost(PortalDeps& d, http::RouteContext& ctx) {
-  auto begun = BeginAction(d, ctx, d.can.groups_read, d.can.groups_write);
-  if (auto* early = std::get_if<http::Response>(&begun)) return *early;
-  const auto& [a, form] = std::get<Action>(begun);
+http::Response AddMemberPost(PortalDeps& d, Visit& v) {
+  auto& [ctx, a, form] = v;
   const std::string key = form.Get("member");
   if (key.empty()) return GroupView(d, ctx, a, Refusal{"MEMBER_ERROR", "Enter the member's user principal name, email or id."});
   auto member = ResolveMember(d, a, key);
@@ -308,10 +296,8 @@ http::Response AddMemberPost(PortalDeps& d, http::RouteContext& ctx) {
   return Redirect(a.base + "/groups/" + GroupIdOf(ctx), 303);
 }
 
-http::Response RemoveMemberPost(PortalDeps& d, http::RouteContext& ctx) {
-  auto begun = BeginAction(d, ctx, d.can.groups_read, d.can.groups_write);
-  if (auto* early = std::get_if<http::Response>(&begun)) return *early;
-  const auto& [a, form] = std::get<Action>(begun);
+http::Response RemoveMemberPost(PortalDeps& d, Visit& v) {
+  auto& [ctx, a, form] = v;
   Status removed = d.directory.RemoveMember(a.Actor(), a.tenant.id, GroupIdOf(ctx), ToLower(form.Get("memberId")));
   if (!removed.ok()) return GroupView(d, ctx, a, Refusal{"FORM_ERROR", ShownMessage(ctx.request, removed), PageStatusFor(removed)});
   return Redirect(a.base + "/groups/" + GroupIdOf(ctx), 303);
@@ -325,10 +311,8 @@ http::Response ChangeLicenses(PortalDeps& d, http::RouteContext& ctx, const Admi
   return Redirect(a.base + "/groups/" + GroupIdOf(ctx), 303);
 }
 
-http::Response AssignLicensePost(PortalDeps& d, http::RouteContext& ctx) {
-  auto begun = BeginAction(d, ctx, d.can.groups_read, d.can.licenses_write);
-  if (auto* early = std::get_if<http::Response>(&begun)) return *early;
-  const auto& [a, form] = std::get<Action>(begun);
+http::Response AssignLicensePost(PortalDeps& d, Visit& v) {
+  auto& [ctx, a, form] = v;
   const std::string sku = ToLower(form.Get("skuId"));
   if (sku.empty()) return GroupView(d, ctx, a, Refusal{"LICENSE_ERROR", "Choose a license."});
   licensing::LicenseChange change;
@@ -336,19 +320,15 @@ http::Response AssignLicensePost(PortalDeps& d, http::RouteContext& ctx) {
   return ChangeLicenses(d, ctx, a, change, "LICENSE_ERROR");
 }
 
-http::Response RemoveLicensePost(PortalDeps& d, http::RouteContext& ctx) {
-  auto begun = BeginAction(d, ctx, d.can.groups_read, d.can.licenses_write);
-  if (auto* early = std::get_if<http::Response>(&begun)) return *early;
-  const auto& [a, form] = std::get<Action>(begun);
+http::Response RemoveLicensePost(PortalDeps& d, Visit& v) {
+  auto& [ctx, a, form] = v;
   licensing::LicenseChange change;
   change.remove.push_back(ToLower(form.Get("skuId")));
   return ChangeLicenses(d, ctx, a, change, "FORM_ERROR");
 }
 
-http::Response DeletePost(PortalDeps& d, http::RouteContext& ctx) {
-  auto begun = BeginAction(d, ctx, d.can.groups_read, d.can.groups_write);
-  if (auto* early = std::get_if<http::Response>(&begun)) return *early;
-  const Admin& a = std::get<Action>(begun).admin;
+http::Response DeletePost(PortalDeps& d, Visit& v) {
+  auto& [ctx, a, form] = v;
   Status deleted = d.directory.DeleteGroup(a.Actor(), a.tenant.id, GroupIdOf(ctx));
   if (deleted.code() == Code::kNotFound) return GroupNotFound(a);
   if (!deleted.ok()) return GroupView(d, ctx, a, Refusal{"FORM_ERROR", ShownMessage(ctx.request, deleted), PageStatusFor(deleted)});
@@ -360,18 +340,15 @@ http::Response DeletePost(PortalDeps& d, http::RouteContext& ctx) {
 std::vector<http::Route> GroupsPages(const Deps& d) {
   AddTemplates({"portal_groups_list", "portal_groups_group"});
   return {
-      PortalRoute(d, "GET", "/portal/{tenant}/groups", GroupsGet, "Groups: search, type filter, paging", false),
-      PortalRoute(d, "POST", "/portal/{tenant}/groups", GroupsPost, "Groups: create a group", true),
-      PortalRoute(d, "GET", "/portal/{tenant}/groups/{id}", GroupGet, "Groups: one group, its members and licenses",
-                  false),
-      PortalRoute(d, "POST", "/portal/{tenant}/groups/{id}/members", AddMemberPost, "Groups: add a member", true),
-      PortalRoute(d, "POST", "/portal/{tenant}/groups/{id}/members/remove", RemoveMemberPost,
-                  "Groups: remove a member", true),
-      PortalRoute(d, "POST", "/portal/{tenant}/groups/{id}/licenses", AssignLicensePost,
-                  "Groups: assign a license to the group", true),
-      PortalRoute(d, "POST", "/portal/{tenant}/groups/{id}/licenses/remove", RemoveLicensePost,
-                  "Groups: remove a license from the group", true),
-      PortalRoute(d, "POST", "/portal/{tenant}/groups/{id}/delete", DeletePost, "Groups: delete a group", true),
+      PortalRoute(d, "GET", "/portal/{tenant}/groups", read, GroupsGet, "Groups: search, type filter, paging"),
+      PortalRoute(d, "POST", "/portal/{tenant}/groups", write, GroupsPost, "Groups: create a group"),
+      PortalRoute(d, "GET", group, read, GroupGet, "Groups: one group, its members and licenses"),
+      PortalRoute(d, "POST", group + "/members", write, AddMemberPost, "Groups: add a member"),
+      PortalRoute(d, "POST", group + "/members/remove", write, RemoveMemberPost, "Groups: remove a member"),
+      PortalRoute(d, "POST", group + "/licenses", licenses, AssignLicensePost, "Groups: assign a license to the group"),
+      PortalRoute(d, "POST", group + "/licenses/remove", licenses, RemoveLicensePost,
+                  "Groups: remove a license from the group"),
+      PortalRoute(d, "POST", group + "/delete", write, DeletePost, "Groups: delete a group"),
   };
 }
 

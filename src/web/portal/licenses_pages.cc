@@ -107,16 +107,10 @@ http::Response LicensesList(PortalDeps& d, http::RouteContext& ctx, const Admin&
   return RespondWith(p, refusal);
 }
 
-http::Response LicensesGet(PortalDeps& d, http::RouteContext& ctx) {
-  Admin a;
-  if (auto early = Authenticate(d, ctx, a, &d.can.licenses_read)) return *early;
-  return LicensesList(d, ctx, a, std::nullopt);
-}
+http::Response LicensesGet(PortalDeps& d, Visit& v) { return LicensesList(d, v.ctx, v.admin, std::nullopt); }
 
-http::Response AddProductPost(PortalDeps& d, http::RouteContext& ctx) {
-  auto begun = BeginAction(d, ctx, d.can.licenses_read, d.can.skus_write);
-  if (auto* early = std::get_if<http::Response>(&begun)) return *early;
-  const auto& [a, form] = std::get<Action>(begun);
+http::Response AddProductPost(PortalDeps& d, Visit& v) {
+  auto& [ctx, a, form] = v;
   const std::string product = form.Get("product");
   if (product.empty()) return LicensesList(d, ctx, a, Refusal{"PRODUCT_ERROR", "Choose a product."});
   auto seats = ParseSeats(form.Get("seats"));
@@ -129,10 +123,8 @@ http::Response AddProductPost(PortalDeps& d, http::RouteContext& ctx) {
   return Redirect(a.base + "/licenses", 303);
 }
 
-http::Response DefaultUsageLocationPost(PortalDeps& d, http::RouteContext& ctx) {
-  auto begun = BeginAction(d, ctx, d.can.licenses_read, d.can.organization_write);
-  if (auto* early = std::get_if<http::Response>(&begun)) return *early;
-  const auto& [a, form] = std::get<Action>(begun);
+http::Response DefaultUsageLocationPost(PortalDeps& d, Visit& v) {
+  auto& [ctx, a, form] = v;
   // Country codes are upper case; accept "no" for "NO" as a person would type it.
   std::string location = form.Get("defaultUsageLocation");
   std::transform(location.begin(), location.end(), location.begin(), [](unsigned char c) { return std::toupper(c); });
@@ -256,16 +248,10 @@ http::Response SkuView(PortalDeps& d, http::RouteContext& ctx, const Admin& a, c
   return RespondWith(p, refusal);
 }
 
-http::Response SkuGet(PortalDeps& d, http::RouteContext& ctx) {
-  Admin a;
-  if (auto early = Authenticate(d, ctx, a, &d.can.licenses_read)) return *early;
-  return SkuView(d, ctx, a, std::nullopt);
-}
+http::Response SkuGet(PortalDeps& d, Visit& v) { return SkuView(d, v.ctx, v.admin, std::nullopt); }
 
-http::Response SeatsPost(PortalDeps& d, http::RouteContext& ctx) {
-  auto begun = BeginAction(d, ctx, d.can.licenses_read, d.can.skus_write);
-  if (auto* early = std::get_if<http::Response>(&begun)) return *early;
-  const auto& [a, form] = std::get<Action>(begun);
+http::Response SeatsPost(PortalDeps& d, Visit& v) {
+  auto& [ctx, a, form] = v;
   auto seats = ParseSeats(form.Get("seats"));
   if (!seats) return SkuView(d, ctx, a, Refusal{"SEATS_ERROR", kSeatsHint});
   auto saved = d.licensing.SetPrepaidUnits(a.Actor(), a.tenant.id, ctx.params["skuId"], *seats);
@@ -279,15 +265,13 @@ http::Response SeatsPost(PortalDeps& d, http::RouteContext& ctx) {
 std::vector<http::Route> LicensesPages(const Deps& d) {
   AddTemplates({"portal_licenses_list", "portal_licenses_sku"});
   return {
-      PortalRoute(d, "GET", "/portal/{tenant}/licenses", LicensesGet, "Licenses: products, seats, service plans",
-                  false),
-      PortalRoute(d, "POST", "/portal/{tenant}/licenses", AddProductPost, "Licenses: add a product", true),
-      PortalRoute(d, "POST", "/portal/{tenant}/licenses/default-usage-location", DefaultUsageLocationPost,
-                  "Licenses: set the default usage location", true),
-      PortalRoute(d, "GET", "/portal/{tenant}/licenses/{skuId}", SkuGet, "Licenses: one product and who holds it",
-                  false),
-      PortalRoute(d, "POST", "/portal/{tenant}/licenses/{skuId}/seats", SeatsPost, "Licenses: set a product's seats",
-                  true),
+      PortalRoute(d, "GET", "/portal/{tenant}/licenses", read, LicensesGet, "Licenses: products, seats, service plans"),
+      PortalRoute(d, "POST", "/portal/{tenant}/licenses", skus, AddProductPost, "Licenses: add a product"),
+      PortalRoute(d, "POST", "/portal/{tenant}/licenses/default-usage-location", &PortalPermissions::organization_write,
+                  DefaultUsageLocationPost, "Licenses: set the default usage location"),
+      PortalRoute(d, "GET", "/portal/{tenant}/licenses/{skuId}", read, SkuGet, "Licenses: one product and who holds it"),
+      PortalRoute(d, "POST", "/portal/{tenant}/licenses/{skuId}/seats", skus, SeatsPost,
+                  "Licenses: set a product's seats"),
   };
 }
 

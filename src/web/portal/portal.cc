@@ -53,9 +53,8 @@ bool Opens(const PortalDeps& d, const Admin& a, const Area& area) {
   return area.need ? a.May(d.can.*area.need) : true;
 }
 
-http::Response Home(PortalDeps& d, http::RouteContext& ctx) {
-  Admin a;
-  if (auto early = Authenticate(d, ctx, a)) return *early;
+http::Response Home(PortalDeps& d, Visit& v) {
+  const Admin& a = v.admin;
   Page p("portal_home", a.tenant.name);
   Layout(p, d, a, "");
   for (const Area& area : kAreas) {
@@ -86,42 +85,6 @@ invitations::Inviter Admin::Inviter() const {
   return who;
 }
 
-std::optional<http::Response> Authenticate(PortalDeps& d, http::RouteContext& ctx, Admin& out,
-                                           const http::Permission* need) {
-  auto tenant = d.directory.ResolveTenant(ctx.params["tenant"]);
-  if (!tenant.ok()) return MessagePage(404, "Organization not found", "Check the address you opened.");
-  out.tenant = *tenant;
-  out.base = "/portal/" + tenant->id;
-  auto session = d.signin.ResolveSession(CookieValue(ctx.request, kSessionCookie));
-  if (!session.ok())
-    return Redirect("/login?tenant=" + tenant->id + "&continue=" + http::PercentEncode(ctx.request.target), 303);
-  auto user = d.signin.PrincipalIn(*session, tenant->id);
-  if (!user.ok()) return MessagePage(403, "You can't manage " + tenant->name, ShownMessage(ctx.request, user.status()));
-  auto roles = d.directory.EffectiveRoles(tenant->id, user->id);
-  if (!roles.ok()) return ErrorPage(ctx.request, roles.status(), "Something went wrong");
-  out.user = *user;
-  out.principal.kind = identity::PrincipalKind::kUser;
-  out.principal.tenant_id = tenant->id;
-  out.principal.object_id = user->id;
-  out.principal.display_name = user->display_name;
-  out.principal.directory_roles = *roles;
-  // The portal is a first-party client: its cookie session acts with the
-  // fixed first-party scope set, and the route rules still ask for the role.
-  out.principal.scopes = identity::FirstPartyAdminScopes();
-  if (user->user_type == directory::UserType::kGuest || !HoldsPortalRole(out))
-    return MessagePage(403, "You can't manage " + tenant->name,
-                       "The portal is for the administrators of " + tenant->name +
-                           " (Global, User, License, Power Platform and Helpdesk Administrators, and Guest "
-                           "Inviters). Ask one of them to give you a role.",
-                       "Sign out", "/logout");
-  if (need && !out.May(*need))
-    return MessagePage(403, "You can't open this page",
-                       "It needs the " + need->name + " permission, which your roles in " + tenant->name +
-                           " don't grant. A Global Administrator can give you the role that does.",
-                       "Portal home", out.base);
-  return std::nullopt;
-}
-
 void Layout(Page& p, const PortalDeps& d, const Admin& a, std::string_view current) {
   p.Set("ORG", a.tenant.name).Set("BASE", a.base);
   auto* nav = p.Include("NAV", "portal_nav");
@@ -145,13 +108,6 @@ std::vector<std::string> Form::All(std::string_view name) const {
   return out;
 }
 
-std::variant<Form, http::Response> ReadForm(const http::RouteContext& ctx) {
-  Form f{http::ParseForm(ctx.request.body)};
-  if (!CsrfValid(ctx.request, f.Get("csrf")))
-    return MessagePage(403, "This form has expired", "Go back, reload the page and try again.");
-  return f;
-}
-
 FormPage::FormPage(PortalDeps& d, const http::RouteContext& ctx, std::string body, std::string title)
     : Page(std::move(body), std::move(title)), request_(ctx.request), csrf_(CsrfFor(ctx.request, d.random)) {
   Set("CSRF", csrf_.token);
@@ -167,21 +123,6 @@ http::Response RespondWith(FormPage& p, const MaybeRefusal& refusal) {
   if (!refusal) return p.Response();
   p.Section(refusal->section)->SetValue("MESSAGE", refusal->message);
   return p.Response(refusal->status);
-}
-
-std::variant<Action, http::Response> BeginAction(PortalDeps& d, http::RouteContext& ctx,
-                                                 const http::Permission& read, const http::Permission& write) {
-  Action act;
-  if (auto early = Authenticate(d, ctx, act.admin, &read)) return *early;
-  auto posted = ReadForm(ctx);
-  if (auto* expired = std::get_if<http::Response>(&posted)) return *expired;
-  if (!act.admin.May(write))
-    return MessagePage(403, "You can't make this change",
-                       "It needs the " + write.name + " permission, which your roles in " + act.admin.tenant.name +
-                           " don't grant. A Global Administrator can give you the role that does.",
-                       "Portal home", act.admin.base);
-  act.form = std::move(std::get<Form>(posted));
-  return act;
 }
 
 directory::FilterPtr Where(directory::FilterOp op, std::string property, directory::FilterValue value) {
@@ -213,16 +154,100 @@ const licensing::Sku* FindSku(const std::vector<licensing::Sku>& skus, const std
   return it == skus.end() ? nullptr : &*it;
 }
 
-http::Route PortalRoute(const Deps& d, std::string method, std::string pattern, PageHandler handler,
-                        std::string description, bool mutates) {
-  return http::Route{std::move(method), std::move(pattern),
-                     [d, handler](http::RouteContext& ctx) { return handler(*d, ctx); }, http::Permission::Public(),
-                     std::move(description), mutates};
+// ---- the request pipeline ----------------------------------------------------
+
+namespace {
+
+// The 403 page for an administrator who lacks the route's permission.
+http::Response Lacks(const Admin& a, const http::Permission& need, bool changes) {
+  return MessagePage(403, changes ? "You can't make this change" : "You can't open this page",
+                     "It needs the " + need.name + " permission, which your roles in " + a.tenant.name +
+                         " don't grant. A Global Administrator can give you the role that does.",
+                     "Portal home", a.base);
+}
+
+// The posted form, URL-encoded or multipart (a file upload), or the page to
+// show instead: 400 when a multipart body can't be read, the "form has
+// expired" 403 when the CSRF token is wrong.
+std::variant<Form, http::Response> ReadForm(const http::RouteContext& ctx) {
+  Form f;
+  if (auto boundary = http::MultipartBoundary(ctx.request.Header("Content-Type"))) {
+    auto parts = http::ParseMultipart(ctx.request.body, *boundary);
+    if (!parts.ok()) return ErrorPage(ctx.request, parts.status(), "This form can't be read");
+    for (const http::FormPart& part : *parts)
+      if (part.filename.empty()) f.fields.emplace_back(part.name, std::string(part.body));
+    f.parts = std::move(*parts);
+  } else {
+    f.fields = http::ParseForm(ctx.request.body);
+  }
+  if (!CsrfValid(ctx.request, f.Get("csrf")))
+    return MessagePage(403, "This form has expired", "Go back, reload the page and try again.");
+  return f;
+}
+
+// The whole pipeline (portal.h), then the page's handler.
+http::Response Serve(PortalDeps& d, http::RouteContext& ctx, const http::Permission& need, PageHandler handler) {
+  auto admitted = Admit(d, ctx, need);
+  if (auto* refused = std::get_if<http::Response>(&admitted)) return std::move(*refused);
+  Visit v{ctx, std::get<Admin>(std::move(admitted)), {}};
+  if (ctx.request.method == "POST") {
+    auto posted = ReadForm(ctx);
+    if (auto* refused = std::get_if<http::Response>(&posted)) return std::move(*refused);
+    v.form = std::get<Form>(std::move(posted));
+  }
+  return handler(d, v);
+}
+
+// Any administrator the portal's gate lets in: the route table's name for kAnyAdministrator.
+http::Permission AnyAdministrator() { return {"portal administrator", nullptr}; }
+
+}  // namespace
+
+std::variant<Admin, http::Response> Admit(PortalDeps& d, http::RouteContext& ctx, const http::Permission& need) {
+  auto tenant = d.directory.ResolveTenant(ctx.params["tenant"]);
+  if (!tenant.ok()) return MessagePage(404, "Organization not found", "Check the address you opened.");
+  Admin out;
+  out.tenant = *tenant;
+  out.base = "/portal/" + tenant->id;
+  auto session = d.signin.ResolveSession(CookieValue(ctx.request, kSessionCookie));
+  if (!session.ok())
+    return Redirect("/login?tenant=" + tenant->id + "&continue=" + http::PercentEncode(ctx.request.target), 303);
+  auto user = d.signin.PrincipalIn(*session, tenant->id);
+  if (!user.ok()) return MessagePage(403, "You can't manage " + tenant->name, ShownMessage(ctx.request, user.status()));
+  auto roles = d.directory.EffectiveRoles(tenant->id, user->id);
+  if (!roles.ok()) return ErrorPage(ctx.request, roles.status(), "Something went wrong");
+  out.user = *user;
+  out.principal.kind = identity::PrincipalKind::kUser;
+  out.principal.tenant_id = tenant->id;
+  out.principal.object_id = user->id;
+  out.principal.display_name = user->display_name;
+  out.principal.directory_roles = *roles;
+  // The portal is a first-party client: its cookie session acts with the
+  // fixed first-party scope set, and the route rules still ask for the role.
+  out.principal.scopes = identity::FirstPartyAdminScopes();
+  if (user->user_type == directory::UserType::kGuest || !HoldsPortalRole(out))
+    return MessagePage(403, "You can't manage " + tenant->name,
+                       "The portal is for the administrators of " + tenant->name +
+                           " (Global, User, License, Power Platform and Helpdesk Administrators, and Guest "
+                           "Inviters). Ask one of them to give you a role.",
+                       "Sign out", "/logout");
+  if (!out.May(need)) return Lacks(out, need, ctx.request.method == "POST");
+  return out;
+}
+
+http::Route PortalRoute(const Deps& d, std::string method, std::string pattern, Need need, PageHandler handler,
+                        std::string description) {
+  http::Permission permission = need ? d->can.*need : AnyAdministrator();
+  http::Route route{std::move(method), std::move(pattern), nullptr, permission, std::move(description)};
+  route.handler = [d, permission, handler](http::RouteContext& ctx) { return Serve(*d, ctx, permission, handler); };
+  route.mutates = route.method != "GET";
+  route.credential = http::Credential::kSession;
+  return route;
 }
 
 std::vector<http::Route> HomePages(const Deps& d) {
   AddTemplates({"portal_nav", "portal_home"});
-  return {PortalRoute(d, "GET", "/portal/{tenant}", Home, "Admin portal home", false)};
+  return {PortalRoute(d, "GET", "/portal/{tenant}", kAnyAdministrator, Home, "Admin portal home")};
 }
 
 }  // namespace portal

@@ -7,7 +7,9 @@
 //
 // Who may do what is the API's rule, not the portal's: the composition root
 // passes the same permission predicates the API routes use (api/permissions),
-// and a page admits the signed-in user when their directory roles satisfy it.
+// each portal route's row in the route table carries the one it needs, and
+// the portal's request pipeline (below) admits the signed-in user when their
+// directory roles satisfy it.
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,6 +24,7 @@
 #include "environments/notifier.h"
 #include "environments/tenant_settings.h"
 #include "gate/snapshot_cache.h"
+#include "http/multipart.h"
 #include "http/router.h"
 #include "identity/principal.h"
 #include "identity/signin.h"
@@ -82,12 +85,6 @@ struct Admin {
   invitations::Inviter Inviter() const;
 };
 
-// The administrator, or the page to show instead: the sign-in page (303 back
-// here afterwards), or a 403 page when the user holds no role that opens the
-// portal or lacks `need`.
-std::optional<http::Response> Authenticate(PortalDeps& d, http::RouteContext& ctx, Admin& out,
-                                           const http::Permission* need = nullptr);
-
 // Fills the shared layout: organisation, signed-in user, and the navigation
 // links the administrator may open (`current` is the active one's path
 // suffix, e.g. "/users").
@@ -96,12 +93,13 @@ void Layout(Page& p, const PortalDeps& d, const Admin& a, std::string_view curre
 // A form posted to a portal page, with its CSRF token already checked.
 struct Form {
   std::vector<std::pair<std::string, std::string>> fields;
+  // A multipart/form-data body's parts, files included (their bodies point
+  // into the request body); its parts without a file name are in `fields`.
+  std::vector<http::FormPart> parts = {};
   std::string Get(std::string_view name) const { return http::FormValue(fields, name); }
   // Every value of a repeated field (checkboxes).
   std::vector<std::string> All(std::string_view name) const;
 };
-// The parsed form, or the "form has expired" page when the CSRF token is wrong.
-std::variant<Form, http::Response> ReadForm(const http::RouteContext& ctx);
 
 // A page whose forms carry a CSRF token: {{CSRF}} is set, and the response
 // sets the token's cookie when the browser had none.
@@ -126,16 +124,6 @@ using MaybeRefusal = std::optional<Refusal>;
 // The page with the refusal (if any) in its section, at its status (200 without one).
 http::Response RespondWith(FormPage& p, const MaybeRefusal& refusal);
 
-// A state-changing request: the administrator (admitted by `read`) and the
-// posted form (CSRF checked); or the page to show instead, when either fails
-// or the administrator lacks `write`.
-struct Action {
-  Admin admin;
-  Form form;
-};
-std::variant<Action, http::Response> BeginAction(PortalDeps& d, http::RouteContext& ctx,
-                                                 const http::Permission& read, const http::Permission& write);
-
 // Filters for the services' list queries: `property op value`, and two
 // filters joined by and/or (either may be null: the other is returned).
 directory::FilterPtr Where(directory::FilterOp op, std::string property, directory::FilterValue value);
@@ -149,10 +137,43 @@ void AddOption(Page& p, const std::string& section, const std::string& value, co
 std::string ProductName(const licensing::Sku& sku);
 const licensing::Sku* FindSku(const std::vector<licensing::Sku>& skus, const std::string& sku_id);
 
-// A route for a portal page: `handler` gets the shared deps.
-using PageHandler = http::Response (*)(PortalDeps&, http::RouteContext&);
-http::Route PortalRoute(const Deps& d, std::string method, std::string pattern, PageHandler handler,
-                        std::string description, bool mutates);
+// ---- the request pipeline -----------------------------------------------------
+//
+// Every portal route goes through one pipeline, in this order: the tenant in
+// the path (404 page), the session (303 to the sign-in page, back here
+// afterwards), the user in that tenant and their effective directory roles,
+// the portal's gate (guests and users holding no role that opens the portal
+// get a 403 page), the route's permission (a 403 page naming it), and for a
+// POST the form with its CSRF token checked (the "form has expired" 403
+// page). Only then does the page's handler run.
+
+// A request the pipeline admitted: what a page's handler works with.
+struct Visit {
+  http::RouteContext& ctx;
+  Admin admin;
+  Form form;  // POST only
+};
+
+// A portal page: does the page's work for an admitted visit.
+using PageHandler = http::Response (*)(PortalDeps&, Visit&);
+
+// The permission a route needs beyond the portal's gate: one of
+// PortalPermissions', or kAnyAdministrator for the pages every portal
+// administrator opens (the home page, New guest user and bulk invitations,
+// where the invitation service decides who may invite).
+using Need = http::Permission PortalPermissions::*;
+inline constexpr Need kAnyAdministrator = nullptr;
+
+// The route table's row for a portal page: its permission is `need`'s (the
+// name shows in the route table), the caller proves who they are with the
+// portal's session cookie, and a POST changes state.
+http::Route PortalRoute(const Deps& d, std::string method, std::string pattern, Need need, PageHandler handler,
+                        std::string description);
+
+// The pipeline's steps that need no body (all but the form): the
+// administrator, or the page to show instead. A bulk upload's large body is
+// admitted by these before it is read.
+std::variant<Admin, http::Response> Admit(PortalDeps& d, http::RouteContext& ctx, const http::Permission& need);
 
 // Each area's routes (and templates, registered when its routes are built).
 std::vector<http::Route> HomePages(const Deps& d);

@@ -100,17 +100,6 @@ std::vector<std::string> Lines(std::string_view text) {
   return out;
 }
 
-// BeginAction (portal.h) for pages that keep the administrator and the form
-// in their own variables.
-std::optional<http::Response> BeginChange(PortalDeps& d, http::RouteContext& ctx, const http::Permission& read,
-                                          const http::Permission& write, Admin& a, Form& form) {
-  auto begun = BeginAction(d, ctx, read, write);
-  if (auto* early = std::get_if<http::Response>(&begun)) return std::move(*early);
-  a = std::move(std::get<Action>(begun).admin);
-  form = std::move(std::get<Action>(begun).form);
-  return std::nullopt;
-}
-
 // The page's "Saved" notice after a Post/Redirect/Get, and a refusal of the whole form.
 void ShowOutcome(Page& p, const http::RouteContext& ctx, const FieldErrors& errors) {
   TemplateDictionary* outcome = p.Include("OUTCOME", "portal_settings_outcome");
@@ -236,18 +225,15 @@ json::object ChangedSwitches(const json::object& doc, const Form& form) {
 }
 
 
-http::Response TenantSettingsGet(PortalDeps& d, http::RouteContext& ctx) {
-  Admin a;
-  if (auto early = Authenticate(d, ctx, a, &d.can.tenant_settings_read)) return *early;
+http::Response TenantSettingsGet(PortalDeps& d, Visit& v) {
+  auto& [ctx, a, form] = v;
   auto doc = d.tenant_settings.Get(a.tenant.id);
   if (!doc.ok()) return ErrorPage(ctx.request, doc.status(), "Can't read the tenant settings");
   return TenantSettingsForm(d, ctx, a, *doc, {}, 200);
 }
 
-http::Response TenantSettingsPost(PortalDeps& d, http::RouteContext& ctx) {
-  Admin a;
-  Form form;
-  if (auto early = BeginChange(d, ctx, d.can.tenant_settings_read, d.can.tenant_settings_write, a, form)) return *early;
+http::Response TenantSettingsPost(PortalDeps& d, Visit& v) {
+  auto& [ctx, a, form] = v;
   auto& settings = d.tenant_settings;
   auto doc = settings.Get(a.tenant.id);
   if (!doc.ok()) return ErrorPage(ctx.request, doc.status(), "Can't read the tenant settings");
@@ -323,9 +309,8 @@ http::Response CollaborationForm(PortalDeps& d, http::RouteContext& ctx, const A
   return p.Response(status);
 }
 
-http::Response CollaborationGet(PortalDeps& d, http::RouteContext& ctx) {
-  Admin a;
-  if (auto early = Authenticate(d, ctx, a, &d.can.policies_read)) return *early;
+http::Response CollaborationGet(PortalDeps& d, Visit& v) {
+  auto& [ctx, a, form] = v;
   auto policies = d.policies.Get(a.tenant.id);
   if (!policies.ok()) return ErrorPage(ctx.request, policies.status(), "Can't read the policies");
   return CollaborationForm(d, ctx, a, CollaborationFields(*policies), {}, 200);
@@ -333,10 +318,8 @@ http::Response CollaborationGet(PortalDeps& d, http::RouteContext& ctx) {
 
 // The guest access level, who may invite, and the domain list, saved
 // together through the Graph routes' patch functions: all or nothing.
-http::Response CollaborationPost(PortalDeps& d, http::RouteContext& ctx) {
-  Admin a;
-  Form form;
-  if (auto early = BeginChange(d, ctx, d.can.policies_read, d.can.authorization_policy_write, a, form)) return *early;
+http::Response CollaborationPost(PortalDeps& d, Visit& v) {
+  auto& [ctx, a, form] = v;
   FieldErrors errors;
   auto authorization = [&](directory::AuthorizationPolicy& policy) {
     for (const char* field : {"guestUserRoleId", "allowInvitesFrom"})
@@ -579,19 +562,16 @@ http::Response CrossTenantRefused(PortalDeps& d, http::RouteContext& ctx, const 
   return CrossTenantPage(d, ctx, a, *policies, typed, errors, PageStatusFor(refusal));
 }
 
-http::Response CrossTenantGet(PortalDeps& d, http::RouteContext& ctx) {
-  Admin a;
-  if (auto early = Authenticate(d, ctx, a, &d.can.policies_read)) return *early;
+http::Response CrossTenantGet(PortalDeps& d, Visit& v) {
+  auto& [ctx, a, form] = v;
   auto policies = d.policies.Get(a.tenant.id);
   if (!policies.ok()) return ErrorPage(ctx.request, policies.status(), "Can't read the policies");
   return CrossTenantPage(d, ctx, a, *policies, {}, {}, 200);
 }
 
 // Saves the default inbound and outbound settings.
-http::Response CrossTenantDefaultPost(PortalDeps& d, http::RouteContext& ctx) {
-  Admin a;
-  Form form;
-  if (auto early = BeginChange(d, ctx, d.can.policies_read, d.can.cross_tenant_policy_write, a, form)) return *early;
+http::Response CrossTenantDefaultPost(PortalDeps& d, Visit& v) {
+  auto& [ctx, a, form] = v;
   FieldErrors errors;
   auto saved = d.policies.UpdateCrossTenantDefault(a.Actor(), a.tenant.id, [&](directory::CrossTenantAccessPolicy& p) {
     for (const Direction& dir : kDirections)
@@ -620,10 +600,8 @@ StatusOr<std::string> PartnerTenantId(PortalDeps& d, const Admin& a, std::string
   return id;
 }
 
-http::Response AddPartnerPost(PortalDeps& d, http::RouteContext& ctx) {
-  Admin a;
-  Form form;
-  if (auto early = BeginChange(d, ctx, d.can.policies_read, d.can.cross_tenant_policy_write, a, form)) return *early;
+http::Response AddPartnerPost(PortalDeps& d, Visit& v) {
+  auto& [ctx, a, form] = v;
   auto id = PartnerTenantId(d, a, form.Get("organization"));
   if (!id.ok()) return CrossTenantRefused(d, ctx, a, form, {{"organization", ShownMessage(ctx.request, id.status())}}, id.status());
   auto saved = d.policies.AddPartner(a.Actor(), a.tenant.id, *id);
@@ -633,10 +611,8 @@ http::Response AddPartnerPost(PortalDeps& d, http::RouteContext& ctx) {
 }
 
 // Saves the Microsoft cloud settings (allowedCloudEndpoints).
-http::Response CloudsPost(PortalDeps& d, http::RouteContext& ctx) {
-  Admin a;
-  Form form;
-  if (auto early = BeginChange(d, ctx, d.can.policies_read, d.can.cross_tenant_policy_write, a, form)) return *early;
+http::Response CloudsPost(PortalDeps& d, Visit& v) {
+  auto& [ctx, a, form] = v;
   json::array clouds;
   for (const std::string& cloud : form.All("cloud")) clouds.emplace_back(cloud);
   FieldErrors errors;
@@ -685,9 +661,8 @@ http::Response PartnerPage(PortalDeps& d, http::RouteContext& ctx, const Admin& 
   return p.Response(status);
 }
 
-http::Response PartnerGet(PortalDeps& d, http::RouteContext& ctx) {
-  Admin a;
-  if (auto early = Authenticate(d, ctx, a, &d.can.policies_read)) return *early;
+http::Response PartnerGet(PortalDeps& d, Visit& v) {
+  auto& [ctx, a, form] = v;
   auto policies = d.policies.Get(a.tenant.id);
   if (!policies.ok()) return ErrorPage(ctx.request, policies.status(), "Can't read the policies");
   const auto* partner = policies->cross_tenant.Partner(PartnerInPath(ctx));
@@ -709,10 +684,8 @@ void ApplyPartnerForm(const Form& form, directory::PartnerConfiguration& partner
   }
 }
 
-http::Response PartnerPost(PortalDeps& d, http::RouteContext& ctx) {
-  Admin a;
-  Form form;
-  if (auto early = BeginChange(d, ctx, d.can.policies_read, d.can.cross_tenant_policy_write, a, form)) return *early;
+http::Response PartnerPost(PortalDeps& d, Visit& v) {
+  auto& [ctx, a, form] = v;
   const std::string id = PartnerInPath(ctx);
   FieldErrors errors;
   auto saved = d.policies.UpdatePartner(a.Actor(), a.tenant.id, id, [&](directory::PartnerConfiguration& partner) {
@@ -727,10 +700,8 @@ http::Response PartnerPost(PortalDeps& d, http::RouteContext& ctx) {
   return PartnerPage(d, ctx, a, *policies, *partner, form, errors, PageStatusFor(saved.status()));
 }
 
-http::Response PartnerRemovePost(PortalDeps& d, http::RouteContext& ctx) {
-  Admin a;
-  Form form;
-  if (auto early = BeginChange(d, ctx, d.can.policies_read, d.can.cross_tenant_policy_write, a, form)) return *early;
+http::Response PartnerRemovePost(PortalDeps& d, Visit& v) {
+  auto& [ctx, a, form] = v;
   const std::string id = PartnerInPath(ctx);
   Status removed = d.policies.RemovePartner(a.Actor(), a.tenant.id, id);
   if (removed.code() == Code::kNotFound) return PartnerNotFound(a);
@@ -746,22 +717,25 @@ std::vector<http::Route> SettingsPages(const Deps& d) {
                 "portal_settings_collaboration", "portal_settings_cross_tenant", "portal_settings_partner",
                 "portal_settings_b2b"});
   const std::string cta = "/portal/{tenant}/cross-tenant";
+  const Need read = &PortalPermissions::policies_read, cross_tenant = &PortalPermissions::cross_tenant_policy_write;
   return {
-      PortalRoute(d, "GET", "/portal/{tenant}/settings", TenantSettingsGet, "Tenant settings (Power Platform)", false),
-      PortalRoute(d, "POST", "/portal/{tenant}/settings", TenantSettingsPost, "Tenant settings: save the switches", true),
-      PortalRoute(d, "GET", "/portal/{tenant}/external-collaboration", CollaborationGet,
-                  "External collaboration settings", false),
-      PortalRoute(d, "POST", "/portal/{tenant}/external-collaboration", CollaborationPost,
-                  "External collaboration settings: save", true),
-      PortalRoute(d, "GET", cta, CrossTenantGet, "Cross-tenant access: partners, defaults, clouds", false),
-      PortalRoute(d, "POST", cta, CrossTenantDefaultPost, "Cross-tenant access: save the default settings", true),
-      PortalRoute(d, "POST", cta + "/partners", AddPartnerPost, "Cross-tenant access: add an organization", true),
-      PortalRoute(d, "POST", cta + "/clouds", CloudsPost, "Cross-tenant access: Microsoft cloud settings", true),
-      PortalRoute(d, "GET", cta + "/{partnerTenantId}", PartnerGet, "Cross-tenant access: one organization", false),
-      PortalRoute(d, "POST", cta + "/{partnerTenantId}", PartnerPost, "Cross-tenant access: save an organization",
-                  true),
-      PortalRoute(d, "POST", cta + "/{partnerTenantId}/remove", PartnerRemovePost,
-                  "Cross-tenant access: remove an organization", true),
+      PortalRoute(d, "GET", "/portal/{tenant}/settings", &PortalPermissions::tenant_settings_read, TenantSettingsGet,
+                  "Tenant settings (Power Platform)"),
+      PortalRoute(d, "POST", "/portal/{tenant}/settings", &PortalPermissions::tenant_settings_write,
+                  TenantSettingsPost, "Tenant settings: save the switches"),
+      PortalRoute(d, "GET", "/portal/{tenant}/external-collaboration", read, CollaborationGet,
+                  "External collaboration settings"),
+      PortalRoute(d, "POST", "/portal/{tenant}/external-collaboration", &PortalPermissions::authorization_policy_write,
+                  CollaborationPost, "External collaboration settings: save"),
+      PortalRoute(d, "GET", cta, read, CrossTenantGet, "Cross-tenant access: partners, defaults, clouds"),
+      PortalRoute(d, "POST", cta, cross_tenant, CrossTenantDefaultPost, "Cross-tenant access: save the default settings"),
+      PortalRoute(d, "POST", cta + "/partners", cross_tenant, AddPartnerPost, "Cross-tenant access: add an organization"),
+      PortalRoute(d, "POST", cta + "/clouds", cross_tenant, CloudsPost, "Cross-tenant access: Microsoft cloud settings"),
+      PortalRoute(d, "GET", cta + "/{partnerTenantId}", read, PartnerGet, "Cross-tenant access: one organization"),
+      PortalRoute(d, "POST", cta + "/{partnerTenantId}", cross_tenant, PartnerPost,
+                  "Cross-tenant access: save an organization"),
+      PortalRoute(d, "POST", cta + "/{partnerTenantId}/remove", cross_tenant, PartnerRemovePost,
+                  "Cross-tenant access: remove an organization"),
   };
 }
 

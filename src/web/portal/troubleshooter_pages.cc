@@ -184,9 +184,8 @@ void AddVerdict(Page& p, const PortalDeps& d, const Admin& a, const gate::Snapsh
   for (const gate::Check& c : dec.checks) AddCheck(*result, d, a, c, fix);
 }
 
-http::Response Troubleshoot(PortalDeps& d, http::RouteContext& ctx) {
-  Admin a;
-  if (auto early = Authenticate(d, ctx, a, &d.can.access_check)) return *early;
+http::Response Troubleshoot(PortalDeps& d, Visit& v) {
+  auto& [ctx, a, form] = v;
   if (!d.gate)
     return MessagePage(503, "Access checks are not available", "This server runs without the access gate.",
                        "Portal home", a.base);
@@ -218,9 +217,8 @@ http::Response Troubleshoot(PortalDeps& d, http::RouteContext& ctx) {
 
 std::vector<http::Route> TroubleshooterPages(const Deps& d) {
   AddTemplates({"portal_troubleshoot"});
-  return {PortalRoute(d, "GET", "/portal/{tenant}/troubleshoot", Troubleshoot,
-                      "Troubleshoot access: the gate's checklist for a user and an action, with fixes",
-                      false)};
+  return {PortalRoute(d, "GET", "/portal/{tenant}/troubleshoot", &PortalPermissions::access_check, Troubleshoot,
+                      "Troubleshoot access: the gate's checklist for a user and an action, with fixes")};
 }
 
 }  // namespace gh::web::portal

@@ -50,24 +50,33 @@ std::string GroupName(PortalDeps& d, const std::string& tenant_id, const std::st
   return g.ok() ? g->display_name : group_id;
 }
 
-// The options of one <select>. One that offers nothing shows a single empty
-// option saying so (posting it is refused with "Choose …").
+// The options of one <select>, after an empty first choice ("Choose a
+// role"): a picker that starts on a real role, licence or group would assign
+// it to whoever submits without looking. Posting the empty choice is refused
+// with "Choose …"; when nothing is left to offer, it says so instead.
 class Options {
  public:
-  Options(Dict* form, const char* section) : form_(form), section_(section) {}
+  Options(Dict* form, const char* section, const char* choose)
+      : form_(form), section_(section), empty_(Option("", choose)) {}
   void Add(const std::string& value, const std::string& text) {
-    auto* option = form_->AddSectionDictionary(section_);
-    option->SetValue("VALUE", value);
-    option->SetValue("TEXT", text);
+    Option(value, text);
     ++count_;
   }
   void NoneLeft(const char* text) {
-    if (count_ == 0) Add("", text);
+    if (count_ == 0) empty_->SetValue("TEXT", text);
   }
 
  private:
+  Dict* Option(const std::string& value, const std::string& text) {
+    auto* option = form_->AddSectionDictionary(section_);
+    option->SetValue("VALUE", value);
+    option->SetValue("TEXT", text);
+    return option;
+  }
+
   Dict* form_;
   const char* section_;
+  Dict* empty_;
   int count_ = 0;
 };
 
@@ -75,9 +84,8 @@ class Options {
 
 // Users, 50 a page: search by the start of the name, UPN or mail; filter by
 // member/guest and invitation state.
-http::Response Users(PortalDeps& d, http::RouteContext& ctx) {
-  Admin a;
-  if (auto early = Authenticate(d, ctx, a, &d.can.users_read)) return *early;
+http::Response Users(PortalDeps& d, Visit& v) {
+  auto& [ctx, a, form] = v;
   using directory::FilterOp;
   const std::string q = ctx.request.Query("q").value_or("");
   const std::string type = ctx.request.Query("type").value_or("");
@@ -249,7 +257,7 @@ void AddLicenseRow(Dict* section, PortalDeps& d, const Admin& a, const std::vect
 // Offers the SKUs with seats left that the user doesn't hold directly.
 void FillLicenseForm(Dict* form, const std::vector<licensing::Sku>& skus, const licensing::UserLicenses& held,
                      const Outcome& o) {
-  Options options(form, "SKU_OPTION");
+  Options options(form, "SKU_OPTION", "Choose a license");
   for (const auto& sku : skus) {
     const int64_t left = sku.prepaid_enabled - sku.consumed_units;
     if (left <= 0 || HoldsDirectly(held, sku.sku_id)) continue;
@@ -282,7 +290,7 @@ void AddGroupRow(Dict* section, const directory::Group& g, bool removable) {
 // Offers the groups the user isn't a direct member of.
 void FillGroupForm(Dict* form, const std::vector<directory::Group>& groups, const std::vector<std::string>& member_of,
                    const Outcome& o) {
-  Options options(form, "GROUP_OPTION");
+  Options options(form, "GROUP_OPTION", "Choose a group");
   for (const auto& g : groups)
     if (!Contains(member_of, g.id)) options.Add(g.id, g.display_name);
   options.NoneLeft("No other group");
@@ -310,7 +318,7 @@ Dict* AddRoleRow(Dict* section, const directory::RoleAssignment& assignment) {
 
 // Offers the built-in roles the user doesn't hold directly.
 void FillRoleForm(Dict* form, const std::vector<directory::RoleAssignment>& direct, const Outcome& o) {
-  Options options(form, "ROLE_OPTION");
+  Options options(form, "ROLE_OPTION", "Choose a role");
   for (const auto& role : directory::BuiltInRoles()) {
     bool held = std::any_of(direct.begin(), direct.end(),
                             [&](const auto& ra) { return ra.role_definition_id == role.id; });
@@ -444,65 +452,43 @@ http::Response UserNotFound(const http::Request& req, const Admin& a, const Stat
                      a.base + "/users");
 }
 
-http::Response UserGet(PortalDeps& d, http::RouteContext& ctx) {
-  Admin a;
-  if (auto early = Authenticate(d, ctx, a, &d.can.users_read)) return *early;
-  auto user = d.directory.GetUser(a.tenant.id, ctx.params["id"]);
-  if (!user.ok()) return UserNotFound(ctx.request, a, user.status());
-  return UserPage(d, ctx, a, *user, {});
+// The user in the path, or the page to show instead (404).
+std::optional<http::Response> FindUser(PortalDeps& d, Visit& v, User& out) {
+  auto user = d.directory.GetUser(v.admin.tenant.id, v.ctx.params["id"]);
+  if (!user.ok()) return UserNotFound(v.ctx.request, v.admin, user.status());
+  out = *std::move(user);
+  return std::nullopt;
+}
+
+http::Response UserGet(PortalDeps& d, Visit& v) {
+  User user;
+  if (auto missing = FindUser(d, v, user)) return *missing;
+  return UserPage(d, v.ctx, v.admin, user, {});
 }
 
 // ---- the user page: its forms -------------------------------------------------
 
-// A form posted from the user page: by an admin who may read users and do
-// the action, with a valid CSRF token, about a user of the tenant.
-struct UserAction {
-  Admin admin;
-  User user;
-  Form form;
-};
-
-// The action, or the page to show instead (sign-in, 403, expired form, 404).
-// `need` is null when the service decides who may act.
-std::optional<http::Response> BeginUserAction(PortalDeps& d, http::RouteContext& ctx, const http::Permission* need,
-                                          UserAction& out) {
-  Admin& a = out.admin;
-  if (auto early = Authenticate(d, ctx, a, &d.can.users_read)) return early;
-  if (need && !a.May(*need))
-    return MessagePage(403, "You can't make this change",
-                       "It needs the " + need->name + " permission, which your roles in " + a.tenant.name +
-                           " don't grant. A Global Administrator can give you the role that does.",
-                       "Back to the user", a.base + "/users/" + http::PercentEncode(ctx.params["id"]));
-  auto read = ReadForm(ctx);
-  if (auto* expired = std::get_if<http::Response>(&read)) return *expired;
-  out.form = std::get<Form>(std::move(read));
-  auto user = d.directory.GetUser(a.tenant.id, ctx.params["id"]);
-  if (!user.ok()) return UserNotFound(ctx.request, a, user.status());
-  out.user = *user;
-  return std::nullopt;
-}
-
 // Post/Redirect/Get back to the section on success; on a refusal, the page
 // again with the message next to `field` (and nothing changed: every service
 // call here is one transaction).
-http::Response Finish(PortalDeps& d, http::RouteContext& ctx, const UserAction& act, const Status& s,
-                      std::string_view field, std::string_view anchor, std::optional<Form> typed = std::nullopt) {
-  if (s.ok()) return Redirect(UserPath(act.admin, act.user) + "#" + std::string(anchor), 303);
+http::Response Finish(PortalDeps& d, Visit& v, const User& user, const Status& s, std::string_view field,
+                      std::string_view anchor, std::optional<Form> typed = std::nullopt) {
+  if (s.ok()) return Redirect(UserPath(v.admin, user) + "#" + std::string(anchor), 303);
   Outcome o;
   o.field = field;
-  o.error = ShownMessage(ctx.request, s);
+  o.error = ShownMessage(v.ctx.request, s);
   o.typed = std::move(typed);
   o.status = PageStatusFor(s);
-  return UserPage(d, ctx, act.admin, act.user, o);
+  return UserPage(d, v.ctx, v.admin, user, o);
 }
 
-http::Response ProfilePost(PortalDeps& d, http::RouteContext& ctx) {
-  UserAction act;
-  if (auto early = BeginUserAction(d, ctx, &d.can.users_write, act)) return *early;
-  const directory::UserPatch patch = ProfilePatch(act.form, act.user);
-  if (patch.empty()) return Finish(d, ctx, act, OkStatus(), "", "profile");
-  Status s = d.directory.UpdateUser(act.admin.Actor(), act.admin.tenant.id, act.user.id, patch).status();
-  return Finish(d, ctx, act, s, ProfileFieldOf(s), "profile", act.form);
+http::Response ProfilePost(PortalDeps& d, Visit& v) {
+  User user;
+  if (auto missing = FindUser(d, v, user)) return *missing;
+  const directory::UserPatch patch = ProfilePatch(v.form, user);
+  if (patch.empty()) return Finish(d, v, user, OkStatus(), "", "profile");
+  Status s = d.directory.UpdateUser(v.admin.Actor(), v.admin.tenant.id, user.id, patch).status();
+  return Finish(d, v, user, s, ProfileFieldOf(s), "profile", v.form);
 }
 
 // A form of the user page that posts one chosen value (a picker's, or a
@@ -520,66 +506,64 @@ constexpr Choice kGroupToLeave{"groupId", "groupId", "a group to remove", "group
 constexpr Choice kRoleToAssign{"roleId", "roleId", "a role", "roles"};
 constexpr Choice kRoleToRemove{"assignmentId", "roleId", "a role assignment to remove", "roles"};
 
-// Runs `change(action, value)` for the value chosen in `c`'s form, by an
-// admin who may `need`.
+// Runs `change(admin, user, value)` for the value chosen in `c`'s form,
+// about the user in the path.
 template <typename Change>
-http::Response Choose(PortalDeps& d, http::RouteContext& ctx, const http::Permission& need, const Choice& c,
-                      Change change) {
-  UserAction act;
-  if (auto early = BeginUserAction(d, ctx, &need, act)) return *early;
-  const std::string value = act.form.Get(c.name);
-  Status s = value.empty() ? InvalidArgument("Choose " + std::string(c.what) + ".") : change(act, value);
-  return Finish(d, ctx, act, s, c.shown_at, c.anchor);
+http::Response Choose(PortalDeps& d, Visit& v, const Choice& c, Change change) {
+  User user;
+  if (auto missing = FindUser(d, v, user)) return *missing;
+  const std::string value = v.form.Get(c.name);
+  Status s = value.empty() ? InvalidArgument("Choose " + std::string(c.what) + ".") : change(v.admin, user, value);
+  return Finish(d, v, user, s, c.shown_at, c.anchor);
 }
 
-Status ChangeLicenses(PortalDeps& d, const UserAction& act, const licensing::LicenseChange& change) {
-  return d.licensing.AssignUserLicenses(act.admin.Actor(), act.admin.tenant.id, act.user.id, change).status();
+Status ChangeLicenses(PortalDeps& d, const Admin& a, const User& u, const licensing::LicenseChange& change) {
+  return d.licensing.AssignUserLicenses(a.Actor(), a.tenant.id, u.id, change).status();
 }
 
-http::Response LicenseAssign(PortalDeps& d, http::RouteContext& ctx) {
-  return Choose(d, ctx, d.can.licenses_write, kLicenseToAssign, [&](const UserAction& act, const std::string& sku) {
-    return ChangeLicenses(d, act, {.add = {{sku, {}}}, .remove = {}});
+http::Response LicenseAssign(PortalDeps& d, Visit& v) {
+  return Choose(d, v, kLicenseToAssign, [&](const Admin& a, const User& u, const std::string& sku) {
+    return ChangeLicenses(d, a, u, {.add = {{sku, {}}}, .remove = {}});
   });
 }
 
-http::Response LicenseRemove(PortalDeps& d, http::RouteContext& ctx) {
-  return Choose(d, ctx, d.can.licenses_write, kLicenseToRemove, [&](const UserAction& act, const std::string& sku) {
-    return ChangeLicenses(d, act, {.add = {}, .remove = {sku}});
+http::Response LicenseRemove(PortalDeps& d, Visit& v) {
+  return Choose(d, v, kLicenseToRemove, [&](const Admin& a, const User& u, const std::string& sku) {
+    return ChangeLicenses(d, a, u, {.add = {}, .remove = {sku}});
   });
 }
 
 // Membership is GroupMember.ReadWrite.All in the API; for users (the only
 // callers here) it admits the same roles as groups_write.
-http::Response GroupAdd(PortalDeps& d, http::RouteContext& ctx) {
-  return Choose(d, ctx, d.can.groups_write, kGroupToJoin, [&](const UserAction& act, const std::string& group) {
-    return d.directory.AddMember(act.admin.Actor(), act.admin.tenant.id, group, act.user.id);
+http::Response GroupAdd(PortalDeps& d, Visit& v) {
+  return Choose(d, v, kGroupToJoin, [&](const Admin& a, const User& u, const std::string& group) {
+    return d.directory.AddMember(a.Actor(), a.tenant.id, group, u.id);
   });
 }
 
-http::Response GroupRemove(PortalDeps& d, http::RouteContext& ctx) {
-  return Choose(d, ctx, d.can.groups_write, kGroupToLeave, [&](const UserAction& act, const std::string& group) {
-    return d.directory.RemoveMember(act.admin.Actor(), act.admin.tenant.id, group, act.user.id);
+http::Response GroupRemove(PortalDeps& d, Visit& v) {
+  return Choose(d, v, kGroupToLeave, [&](const Admin& a, const User& u, const std::string& group) {
+    return d.directory.RemoveMember(a.Actor(), a.tenant.id, group, u.id);
   });
 }
 
-http::Response RoleAssign(PortalDeps& d, http::RouteContext& ctx) {
-  return Choose(d, ctx, d.can.roles_write, kRoleToAssign, [&](const UserAction& act, const std::string& role) {
-    return d.directory.AssignRole(act.admin.Actor(), act.admin.tenant.id, role, act.user.id).status();
+http::Response RoleAssign(PortalDeps& d, Visit& v) {
+  return Choose(d, v, kRoleToAssign, [&](const Admin& a, const User& u, const std::string& role) {
+    return d.directory.AssignRole(a.Actor(), a.tenant.id, role, u.id).status();
   });
 }
 
 // Only this user's own assignments can be removed from this page, whatever
 // id the form carries.
-Status RemoveOwnRoleAssignment(PortalDeps& d, const UserAction& act, const std::string& assignment_id) {
-  GH_ASSIGN_OR_RETURN(auto assignment, d.directory.GetRoleAssignment(act.admin.tenant.id, assignment_id));
-  if (assignment.principal_id != act.user.id)
-    return NotFound("That role assignment isn't " + act.user.display_name + "'s.");
-  return d.directory.RemoveRoleAssignment(act.admin.Actor(), act.admin.tenant.id, assignment_id);
+Status RemoveOwnRoleAssignment(PortalDeps& d, const Admin& a, const User& u, const std::string& assignment_id) {
+  GH_ASSIGN_OR_RETURN(auto assignment, d.directory.GetRoleAssignment(a.tenant.id, assignment_id));
+  if (assignment.principal_id != u.id) return NotFound("That role assignment isn't " + u.display_name + "'s.");
+  return d.directory.RemoveRoleAssignment(a.Actor(), a.tenant.id, assignment_id);
 }
 
-http::Response RoleRemove(PortalDeps& d, http::RouteContext& ctx) {
-  return Choose(d, ctx, d.can.roles_write, kRoleToRemove, [&](const UserAction& act, const std::string& assignment) {
-    return RemoveOwnRoleAssignment(d, act, assignment);
+http::Response RoleRemove(PortalDeps& d, Visit& v) {
+  return Choose(d, v, kRoleToRemove, [&](const Admin& a, const User& u, const std::string& assignment) {
+    return RemoveOwnRoleAssignment(d, a, u, assignment);
   });
 }
 
@@ -595,16 +579,15 @@ StatusOr<std::string> InvitedAddress(const User& u) {
 // Sends `req` for the user on the page and shows the new redemption link in
 // the Invitation section. The service decides whether this admin may invite;
 // its refusal is a 403 page.
-http::Response SendInvitation(PortalDeps& d, http::RouteContext& ctx, const UserAction& act,
-                              const invitations::InvitationRequest& req) {
-  auto res = d.invitations.Invite(act.admin.Inviter(), act.admin.tenant.id, req);
+http::Response SendInvitation(PortalDeps& d, Visit& v, const User& user, const invitations::InvitationRequest& req) {
+  auto res = d.invitations.Invite(v.admin.Inviter(), v.admin.tenant.id, req);
   if (!res.ok() && res.status().code() == Code::kPermissionDenied)
-    return MessagePage(403, "You can't invite " + act.user.display_name, ShownMessage(ctx.request, res.status()), "Back to the user",
-                       UserPath(act.admin, act.user));
-  if (!res.ok()) return Finish(d, ctx, act, res.status(), "invitation", "invitation");
+    return MessagePage(403, "You can't invite " + user.display_name, ShownMessage(v.ctx.request, res.status()),
+                       "Back to the user", UserPath(v.admin, user));
+  if (!res.ok()) return Finish(d, v, user, res.status(), "invitation", "invitation");
   if (res->status == invitations::InvitationStatus::kCompleted)  // already redeemed: the service sent nothing
-    return Finish(d, ctx, act,
-                  FailedPrecondition(act.user.display_name +
+    return Finish(d, v, user,
+                  FailedPrecondition(user.display_name +
                                      " has already accepted the invitation, so there is nothing to resend. To make "
                                      "them redeem again, reset the redemption status."),
                   "invitation", "invitation");
@@ -612,28 +595,29 @@ http::Response SendInvitation(PortalDeps& d, http::RouteContext& ctx, const User
   o.notice = (req.reset_redemption ? "The redemption status is reset. " : "") +
              std::string("A new invitation email is on its way to ") + req.email + ".";
   o.redeem_url = res->redeem_url;
-  return UserPage(d, ctx, act.admin, res->user, o);
+  return UserPage(d, v.ctx, v.admin, res->user, o);
 }
 
 // A new invitation email to the address the user was invited with: with
 // `reset`, Graph's resetRedemption (the same guest object, groups and
 // licences; the next redemption binds whichever identity accepts).
-http::Response Reinvite(PortalDeps& d, http::RouteContext& ctx, bool reset) {
-  UserAction act;
-  if (auto early = BeginUserAction(d, ctx, nullptr, act)) return *early;
-  auto email = InvitedAddress(act.user);
-  if (!email.ok()) return Finish(d, ctx, act, email.status(), "invitation", "invitation");
+http::Response Reinvite(PortalDeps& d, Visit& v, bool reset) {
+  User user;
+  if (auto missing = FindUser(d, v, user)) return *missing;
+  auto email = InvitedAddress(user);
+  if (!email.ok()) return Finish(d, v, user, email.status(), "invitation", "invitation");
   invitations::InvitationRequest req;
   req.email = *email;
   req.redirect_url = kDefaultRedirectUrl;
   req.send_message = true;
   req.reset_redemption = reset;
-  if (reset) req.invited_user_id = act.user.id;
-  return SendInvitation(d, ctx, act, req);
+  if (reset) req.invited_user_id = user.id;
+  return SendInvitation(d, v, user, req);
 }
 
-http::Response InvitationResend(PortalDeps& d, http::RouteContext& ctx) { return Reinvite(d, ctx, false); }
-http::Response InvitationReset(PortalDeps& d, http::RouteContext& ctx) { return Reinvite(d, ctx, true); }
+// The invitation service decides who may invite.
+http::Response InvitationResend(PortalDeps& d, Visit& v) { return Reinvite(d, v, false); }
+http::Response InvitationReset(PortalDeps& d, Visit& v) { return Reinvite(d, v, true); }
 
 // ---- New guest user ------------------------------------------------------------
 
@@ -682,18 +666,11 @@ http::Response InviteForm(PortalDeps& d, http::RouteContext& ctx, const Admin& a
   return p.Response(status);
 }
 
-http::Response InviteGet(PortalDeps& d, http::RouteContext& ctx) {
-  Admin a;
-  if (auto early = Authenticate(d, ctx, a)) return *early;
-  return InviteForm(d, ctx, a, "", "", 200);
-}
+http::Response InviteGet(PortalDeps& d, Visit& v) { return InviteForm(d, v.ctx, v.admin, "", "", 200); }
 
-http::Response InvitePost(PortalDeps& d, http::RouteContext& ctx) {
-  Admin a;
-  if (auto early = Authenticate(d, ctx, a)) return *early;
-  auto read = ReadForm(ctx);
-  if (auto* expired = std::get_if<http::Response>(&read)) return *expired;
-  const Form& form = std::get<Form>(read);
+// The invitation service decides whether this administrator may invite.
+http::Response InvitePost(PortalDeps& d, Visit& v) {
+  auto& [ctx, a, form] = v;
   invitations::InvitationRequest req;
   req.email = form.Get("email");
   req.redirect_url = form.Get("redirectUrl");
@@ -720,20 +697,24 @@ http::Response InvitePost(PortalDeps& d, http::RouteContext& ctx) {
 std::vector<http::Route> UsersPages(const Deps& d) {
   AddTemplates({"portal_users", "portal_users_user", "portal_invite", "portal_invited"});
   const std::string user = "/portal/{tenant}/users/{id}";
+  const Need read = &PortalPermissions::users_read, any = kAnyAdministrator;
+  const Need licenses = &PortalPermissions::licenses_write, groups = &PortalPermissions::groups_write;
+  const Need roles = &PortalPermissions::roles_write;
   return {
-      PortalRoute(d, "GET", "/portal/{tenant}/users", Users, "Users: search, filters, paging", false),
-      PortalRoute(d, "GET", "/portal/{tenant}/users/invite", InviteGet, "New guest user (form)", false),
-      PortalRoute(d, "POST", "/portal/{tenant}/users/invite", InvitePost, "New guest user: invite", true),
-      PortalRoute(d, "GET", user, UserGet, "A user: profile, licenses, groups, roles, invitation, audit", false),
-      PortalRoute(d, "POST", user + "/profile", ProfilePost, "A user: save the profile", true),
-      PortalRoute(d, "POST", user + "/licenses", LicenseAssign, "A user: assign a license", true),
-      PortalRoute(d, "POST", user + "/licenses/remove", LicenseRemove, "A user: remove a direct license", true),
-      PortalRoute(d, "POST", user + "/groups", GroupAdd, "A user: add to a group", true),
-      PortalRoute(d, "POST", user + "/groups/remove", GroupRemove, "A user: remove from a group", true),
-      PortalRoute(d, "POST", user + "/roles", RoleAssign, "A user: assign a directory role", true),
-      PortalRoute(d, "POST", user + "/roles/remove", RoleRemove, "A user: remove a directory role", true),
-      PortalRoute(d, "POST", user + "/invitation/resend", InvitationResend, "A guest: resend the invitation", true),
-      PortalRoute(d, "POST", user + "/invitation/reset", InvitationReset, "A guest: reset redemption status", true),
+      PortalRoute(d, "GET", "/portal/{tenant}/users", read, Users, "Users: search, filters, paging"),
+      PortalRoute(d, "GET", "/portal/{tenant}/users/invite", any, InviteGet, "New guest user (form)"),
+      PortalRoute(d, "POST", "/portal/{tenant}/users/invite", any, InvitePost, "New guest user: invite"),
+      PortalRoute(d, "GET", user, read, UserGet, "A user: profile, licenses, groups, roles, invitation, audit"),
+      PortalRoute(d, "POST", user + "/profile", &PortalPermissions::users_write, ProfilePost,
+                  "A user: save the profile"),
+      PortalRoute(d, "POST", user + "/licenses", licenses, LicenseAssign, "A user: assign a license"),
+      PortalRoute(d, "POST", user + "/licenses/remove", licenses, LicenseRemove, "A user: remove a direct license"),
+      PortalRoute(d, "POST", user + "/groups", groups, GroupAdd, "A user: add to a group"),
+      PortalRoute(d, "POST", user + "/groups/remove", groups, GroupRemove, "A user: remove from a group"),
+      PortalRoute(d, "POST", user + "/roles", roles, RoleAssign, "A user: assign a directory role"),
+      PortalRoute(d, "POST", user + "/roles/remove", roles, RoleRemove, "A user: remove a directory role"),
+      PortalRoute(d, "POST", user + "/invitation/resend", read, InvitationResend, "A guest: resend the invitation"),
+      PortalRoute(d, "POST", user + "/invitation/reset", read, InvitationReset, "A guest: reset redemption status"),
   };
 }
 

@@ -45,6 +45,7 @@ location gets the organization's default one.</p>
   <input type="hidden" name="csrf" value="{{CSRF}}">
   <label for="skuId">License</label>
   <select id="skuId" name="skuId" {{#LICENSE_ERROR}}aria-invalid="true" aria-describedby="skuId-error"{{/LICENSE_ERROR}}>
+    <option value="">Choose a license</option>
     {{#SKU}}<option value="{{SKU_ID}}">{{PRODUCT}} ({{AVAILABLE}} of {{ENABLED}} seats available)</option>
     {{/SKU}}</select>
   {{#LICENSE_ERROR}}<p class="error" id="skuId-error" role="alert">{{MESSAGE}}</p>{{/LICENSE_ERROR}}

@@ -18,6 +18,7 @@ one of its seats.</p>
   <label for="product">Product</label>
   <select id="product" name="product"
           {{#PRODUCT_ERROR}}aria-invalid="true" aria-describedby="product-error"{{/PRODUCT_ERROR}}>
+    <option value="">Choose a product</option>
     {{#PRODUCT_OPTION}}<option value="{{SKU_ID}}" {{SELECTED}}>{{NAME}} ({{PART}})</option>
     {{/PRODUCT_OPTION}}</select>
   {{#PRODUCT_ERROR}}<p class="error" id="product-error" role="alert">{{MESSAGE}}</p>{{/PRODUCT_ERROR}}

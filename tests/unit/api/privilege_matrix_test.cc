@@ -1000,8 +1000,9 @@ class PrivilegeMatrixTest : public ::testing::Test {
   }
 };
 
-// Every route of the table has exactly one row, and public rows are exactly the routes the router lets through
-// without a token.
+// Every route of the table has exactly one row; public rows are exactly the public routes, token rows the routes
+// the router asks a bearer token for, and portal rows session routes with a real permission (the router asks them
+// for no token: their own pipeline checks the session and the permission).
 TEST_F(PrivilegeMatrixTest, EveryRouteHasARow) {
   std::set<std::string> served;
   std::vector<std::string> missing, wrong_kind;
@@ -1013,10 +1014,18 @@ TEST_F(PrivilegeMatrixTest, EveryRouteHasARow) {
       missing.push_back(key + "  (" + route.description + "; the code's permission: " + route.permission.name + ")");
       continue;
     }
-    const bool needs_token = it->second.kind == Kind::kApi || it->second.kind == Kind::kAnyUser;
-    if (needs_token == route.permission.is_public())
-      wrong_kind.push_back(key + ": the row says " + (needs_token ? "a token is needed" : "public") +
-                           ", the router's permission is '" + route.permission.name + "'");
+    const Kind kind = it->second.kind;
+    const bool is_session = route.credential == http::Credential::kSession;
+    const bool right = kind == Kind::kPublic   ? route.permission.is_public()
+                       : kind == Kind::kPortal ? is_session && !route.permission.is_public()
+                                               : !is_session && !route.permission.is_public();
+    if (!right)
+      wrong_kind.push_back(key + ": the row says " +
+                           (kind == Kind::kPublic   ? "public"
+                            : kind == Kind::kPortal ? "a portal page (session)"
+                                                    : "a token is needed") +
+                           ", the router's permission is '" + route.permission.name + "'" +
+                           (is_session ? " on a session" : ""));
   }
   std::vector<std::string> stale;
   for (const auto& [key, rule] : Rows())

@@ -82,6 +82,11 @@ class RouterTest : public ::testing::Test {
                 {"GET", "/boom",
                  [](RouteContext&) -> Response { throw std::runtime_error("SELECT secret FROM t"); },
                  Permission::Public(), "Throws", false},
+                {"GET", "/page",
+                 [](RouteContext& ctx) {
+                   return Response::Text(200, ctx.principal ? "page with principal" : "page without principal");
+                 },
+                 NeedsWrite(), "A page that checks its own session", false, nullptr, Credential::kSession},
             },
             &auth_, RenderForTest) {}
 
@@ -162,6 +167,18 @@ TEST_F(RouterTest, PublicRouteSkipsAuthentication) {
   EXPECT_EQ(auth_.calls, 0);
 }
 
+// A session route's handler checks the session and the permission: the router
+// asks for no token and checks none, whatever the request carries.
+TEST_F(RouterTest, SessionRouteIsLeftToItsHandler) {
+  for (const char* token : {"", "garbage", "reader", "admin"}) {
+    Response r = Call("GET", "/page", token);
+    EXPECT_EQ(r.status, 200) << token;
+    EXPECT_EQ(r.body, "page without principal") << token;
+    EXPECT_TRUE(r.Header("WWW-Authenticate").empty()) << token;
+  }
+  EXPECT_EQ(auth_.calls, 0);
+}
+
 TEST_F(RouterTest, HandlerExceptionIs500WithoutDetails) {
   Response r = Call("GET", "/boom", "");
   EXPECT_EQ(r.status, 500);
@@ -184,6 +201,27 @@ TEST(RouterStandaloneTest, NoAuthenticatorMeansProtectedRoutesRefuse) {
   r.target = "/x";
   ASSERT_TRUE(r.ParseTarget());
   EXPECT_EQ(router.Handle(r).status, 401);
+}
+
+// A session route's large body is admitted by its own check alone (here with
+// no Authenticator at all), before the body is read.
+TEST(RouterStandaloneTest, SessionRouteAdmitsALargeBodyThroughItsOwnCheck) {
+  Route upload{"POST", "/upload", Echo("upload"), {"Upload", nullptr}, "Upload", true};
+  upload.credential = Credential::kSession;
+  upload.admit_large_body = [](RouteContext& ctx) -> std::optional<Response> {
+    if (ctx.request.Header("Cookie") == "session=ok") return std::nullopt;
+    return Response::Text(303, "sign in first");
+  };
+  Router router({upload}, nullptr, RenderForTest);
+  Request head;
+  head.method = "POST";
+  head.target = "/upload";
+  ASSERT_TRUE(head.ParseTarget());
+  auto refused = router.AdmitLargeBody(head);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 303);
+  head.headers.emplace_back("Cookie", "session=ok");
+  EXPECT_FALSE(router.AdmitLargeBody(head));
 }
 
 }  // namespace

@@ -184,6 +184,8 @@ TEST_F(PortalEnvironmentsTest, AssignsAndRemovesSecurityRoles) {
   std::string page = SignInAsAdmin("/" + e.id);
   EXPECT_TRUE(Has(page, "Nobody holds a security role here yet."));
   EXPECT_TRUE(Has(page, "<label for=\"roleId\">Security role</label>"));
+  // The picker starts on no role, then the environment's roles.
+  EXPECT_TRUE(Has(page, "<option value=\"\">Choose a security role</option><option value=\"")) << page;
   EXPECT_TRUE(Has(page, ">Basic User</option>"));
 
   auto r = Post(page, "/" + e.id + "/roles", "principal=nobody%40contoso.test&roleId=Basic+User");
@@ -193,6 +195,10 @@ TEST_F(PortalEnvironmentsTest, AssignsAndRemovesSecurityRoles) {
   r = Post(page, "/" + e.id + "/roles", "principal=meg%40contoso.test&roleId=No+Such+Role");
   EXPECT_EQ(r.status, 400);
   EXPECT_TRUE(Has(r.body, "id=\"roleId-error\"")) << r.body;
+  // Submitted with the picker's empty choice: refused at the field.
+  r = Post(page, "/" + e.id + "/roles", "principal=meg%40contoso.test&roleId=");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_TRUE(Has(r.body, "id=\"roleId-error\" role=\"alert\">Choose a security role.</p>")) << r.body;
   EXPECT_EQ(Assignments(e.id), 0u);
 
   auto roles = env.environments->ListRoles(tenant, e.id);
@@ -331,7 +337,9 @@ TEST_F(PortalEnvironmentsTest, OnlyEnvironmentAdministratorsWithAValidFormChange
   ASSERT_EQ(invite.status, 200) << invite.body;
   r = other.Submit(invite.body, base + "/" + e.id + "/security-group", "securityGroupId=" + sales.id);
   EXPECT_EQ(r.status, 403);
-  EXPECT_TRUE(Has(r.body, "You can&#39;t open this page")) << r.body;  // a permission refusal, not the token
+  // A permission refusal naming the route's (write) permission, not the token's.
+  EXPECT_TRUE(Has(r.body, "You can&#39;t make this change")) << r.body;
+  EXPECT_TRUE(Has(r.body, "It needs the Environment.ReadWrite.All permission")) << r.body;
   EXPECT_FALSE(env.environments->Get(tenant, e.id)->security_group_id.has_value());
   // An unknown environment is a 404 page.
   EXPECT_EQ(browser.Go("GET", base + "/00000000-0000-4000-8000-000000000000").status, 404);

@@ -76,6 +76,8 @@ TEST_F(PortalLicensesTest, ListsTheProductsWithSeatsPlansAndAccess) {
 
 TEST_F(PortalLicensesTest, AddsAProductWithSeats) {
   auto page = SignInAsAdmin(base + "/licenses");
+  EXPECT_TRUE(Has(page.body, "<select id=\"product\" name=\"product\"\n          >\n    <option value=\"\">Choose a product</option>"))
+      << page.body;  // the picker starts on no product
   EXPECT_TRUE(Has(page.body, std::string("<option value=\"") + kPowerApps + "\" >Power Apps per user plan"));
   EXPECT_FALSE(Has(page.body, std::string("<option value=\"") + kSales));  // subscribed already
   auto r = browser.Submit(page.body, base + "/licenses", std::string("product=") + kPowerApps + "&seats=3");

@@ -2,8 +2,12 @@
 // cookie-keeping browser: sign-in redirect, the users list (search, filters,
 // paging), New guest user, bulk invitations (the template, the upload form
 // with errors next to the file field, the job page, cancel, the results
-// file), and who may use it.
+// file), who may use it, and the one request pipeline every portal route goes
+// through (its route table rows, its steps in order, the bulk upload's
+// admission before the body is read).
 #include <gtest/gtest.h>
+
+#include <map>
 
 #include "support/app_consent.h"
 #include "support/browser.h"
@@ -28,6 +32,10 @@ std::string Multipart(const std::string& csrf, const std::string& csv, const std
          csv + "\r\n--" + b + "--\r\n";
 }
 
+constexpr const char* kMemberPassword = "Str0ng-Passw0rd!";
+
+bool Has(const std::string& html, const std::string& text) { return html.find(text) != std::string::npos; }
+
 class PortalTest : public ::testing::Test {
  protected:
   TestEnv env;
@@ -37,6 +45,21 @@ class PortalTest : public ::testing::Test {
 
   http::Response SignInTo(const std::string& target, const std::string& email, const std::string& password) {
     return browser.SignInTo(target, email, password);
+  }
+
+  // A member who signs in with kMemberPassword, holding `role` when given.
+  std::string Member(const std::string& nick, std::string_view role = {}) {
+    auto r = env.Call("POST", "/v1.0/users", contoso.token,
+                      R"({"accountEnabled":true,"displayName":")" + nick + R"(","mailNickname":")" + nick +
+                          R"(","userPrincipalName":")" + nick + R"(@contoso.test","passwordProfile":{"password":")" +
+                          kMemberPassword + R"("}})");
+    EXPECT_EQ(r.status, 201) << r.body;
+    std::string id(TestEnv::Json(r).at("id").as_string());
+    if (!role.empty()) {
+      EXPECT_TRUE(env.directory->AssignRole(directory::Actor::System(), contoso.res.tenant.id, std::string(role), id)
+                      .ok());
+    }
+    return id;
   }
 
   http::Response Upload(const std::string& page_html, const std::string& csv) {
@@ -171,6 +194,105 @@ TEST_F(PortalTest, UsersAreListedWithSearchFiltersAndPaging) {
   EXPECT_EQ(rows(browser.Go("GET", base + "/users?q=guest1&state=Accepted").body), 0u);
   auto members = browser.Go("GET", base + "/users?type=Member");
   EXPECT_NE(members.body.find("admin@contoso.test</td>"), std::string::npos);
+}
+
+// Every portal page's row carries its real permission (the name the route
+// table shows), says the caller proves who they are with the session cookie,
+// and changes state exactly when posted to.
+TEST_F(PortalTest, EveryPortalRouteCarriesItsPermission) {
+  std::map<std::string, std::string> permission;
+  for (const auto& route : env.router->routes()) {
+    if (!route.pattern.starts_with("/portal/")) continue;
+    const std::string key = route.method + " " + route.pattern;
+    EXPECT_EQ(route.credential, http::Credential::kSession) << key;
+    EXPECT_FALSE(route.permission.is_public()) << key;
+    EXPECT_EQ(route.mutates, route.method == "POST") << key;
+    permission[key] = route.permission.name;
+  }
+  EXPECT_GT(permission.size(), 50u);
+  EXPECT_EQ(permission["GET /portal/{tenant}"], "portal administrator");
+  EXPECT_EQ(permission["POST /portal/{tenant}/bulk"], "portal administrator");  // the invitation service decides
+  EXPECT_EQ(permission["GET /portal/{tenant}/users"], "User.Read.All");
+  // A form's permission is the change it makes, not the page's read.
+  EXPECT_EQ(permission["POST /portal/{tenant}/users/{id}/roles"], "RoleManagement.ReadWrite.Directory");
+  EXPECT_EQ(permission["POST /portal/{tenant}/groups/{id}/licenses"], "LicenseAssignment.ReadWrite.All");
+  EXPECT_EQ(permission["POST /portal/{tenant}/licenses/default-usage-location"], "Organization.ReadWrite.All");
+  EXPECT_EQ(permission["POST /portal/{tenant}/external-collaboration"], "Policy.ReadWrite.Authorization");
+}
+
+// The pipeline's steps, in order: the tenant (404), the session (the sign-in
+// page), the portal's gate, the route's permission (a 403 naming it, before
+// the form is looked at), then the form's CSRF token.
+TEST_F(PortalTest, ThePipelineRefusesStepByStep) {
+  EXPECT_EQ(browser.Go("GET", "/portal/nowhere.test/groups").status, 404);
+  auto r = browser.Go("POST", base + "/groups", "csrf=forged&displayName=Forged&groupType=security");
+  EXPECT_EQ(r.status, 303);
+  EXPECT_TRUE(r.Header("Location").starts_with("/login?tenant=" + contoso.res.tenant.id + "&continue=")) << r.Header("Location");
+
+  // A Guest Inviter opens the portal, but not the groups.
+  Member("gina", directory::kGuestInviterRole);
+  gh::testing::Browser gina(*env.router, "127.0.0.7");
+  ASSERT_EQ(gina.SignInTo(base, "gina@contoso.test", kMemberPassword).status, 200);
+  r = gina.Go("GET", base + "/groups");
+  EXPECT_EQ(r.status, 403);
+  EXPECT_TRUE(Has(r.body, "You can&#39;t open this page")) << r.body;
+  EXPECT_TRUE(Has(r.body, "It needs the Group.Read.All permission")) << r.body;
+  // Her form is refused for the permission it needs, whatever its token.
+  r = gina.Go("POST", base + "/groups", "csrf=forged&displayName=Forged&groupType=security");
+  EXPECT_EQ(r.status, 403);
+  EXPECT_TRUE(Has(r.body, "You can&#39;t make this change")) << r.body;
+  EXPECT_TRUE(Has(r.body, "It needs the Group.ReadWrite.All permission")) << r.body;
+
+  // An administrator's form without its token has expired.
+  ASSERT_EQ(SignInTo(base + "/groups", "admin@contoso.test", "Adm1n-Passw0rd!").status, 200);
+  r = browser.Go("POST", base + "/groups", "csrf=forged&displayName=Forged&groupType=security");
+  EXPECT_EQ(r.status, 403);
+  EXPECT_TRUE(Has(r.body, "This form has expired")) << r.body;
+  EXPECT_FALSE(Has(browser.Go("GET", base + "/groups").body, "Forged"));
+
+  // A bearer token is no session: the portal asks for sign-in.
+  r = env.router->Handle([&] {
+    http::Request req;
+    req.method = "GET";
+    req.target = base + "/groups";
+    req.headers = {{"Host", "localhost:8443"}, {"Authorization", "Bearer " + contoso.token}};
+    req.secure = true;
+    req.remote_address = "127.0.0.8";
+    EXPECT_TRUE(req.ParseTarget());
+    return req;
+  }());
+  EXPECT_EQ(r.status, 303);
+}
+
+// The bulk upload's large body is admitted by the pipeline's steps that need
+// no body, from the headers alone: the sign-in page for nobody, the gate's 403
+// for a user without a portal role, nothing (read it) for an administrator.
+TEST_F(PortalTest, ALargeUploadIsAdmittedByThePipelineBeforeItsBodyIsRead) {
+  auto head = [&](const std::string& cookies) {
+    http::Request req;
+    req.method = "POST";
+    req.target = base + "/bulk";
+    req.headers = {{"Host", "localhost:8443"},
+                   {"Content-Type", std::string("multipart/form-data; boundary=") + kBoundary}};
+    if (!cookies.empty()) req.headers.emplace_back("Cookie", cookies);
+    req.secure = true;
+    req.remote_address = "127.0.0.4";
+    EXPECT_TRUE(req.ParseTarget());
+    return req;
+  };
+  auto refused = env.router->AdmitLargeBody(head(""));
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 303);
+
+  Member("meg");
+  gh::testing::Browser meg(*env.router, "127.0.0.9");
+  EXPECT_EQ(meg.SignInTo(base, "meg@contoso.test", kMemberPassword).status, 403);
+  refused = env.router->AdmitLargeBody(head(meg.cookies));
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 403);
+
+  ASSERT_EQ(SignInTo(base + "/bulk", "admin@contoso.test", "Adm1n-Passw0rd!").status, 200);
+  EXPECT_FALSE(env.router->AdmitLargeBody(head(browser.cookies)));
 }
 
 }  // namespace

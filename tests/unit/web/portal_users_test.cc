@@ -163,8 +163,9 @@ TEST_F(PortalUsersTest, ALicenseNeedsAUsageLocation) {
   ASSERT_TRUE(licensing::SeedDemoSkus(*env.licensing, system, tenant).ok());
   auto guest = Guest("ann@partner.example", "Ann Lee");
   auto page = OpenAsAdmin(guest.id);
-  // The first choice is a product (no placeholder), with its free seats.
-  EXPECT_FALSE(Has(page.body, "<select id=\"skuId\" name=\"skuId\">\n    <option value=\"\">"));
+  // The picker starts on an empty choice, then the products with their free seats.
+  EXPECT_TRUE(Has(page.body, "<select id=\"skuId\" name=\"skuId\">\n    <option value=\"\">Choose a license</option>"))
+      << page.body;
   EXPECT_TRUE(Has(page.body, "<option value=\"" + std::string(kSalesSku) +
                                  "\">Dynamics 365 Sales Enterprise Edition — 25 of 25 available</option>"))
       << page.body;
@@ -212,7 +213,8 @@ TEST_F(PortalUsersTest, AddToAndRemoveFromAGroup) {
   auto guest = Guest("ann@partner.example", "Ann Lee");
   auto partners = Group("Partners");
   auto page = OpenAsAdmin(guest.id);
-  EXPECT_TRUE(Has(page.body, "<option value=\"" + partners.id + "\">Partners</option>"));
+  EXPECT_TRUE(Has(page.body, "<option value=\"\">Choose a group</option><option value=\"" + partners.id +
+                                 "\">Partners</option>"));
   EXPECT_TRUE(Has(page.body, "Not a direct member of any group."));
 
   auto r = Post(page, guest.id, "/groups", "groupId=");
@@ -238,7 +240,14 @@ TEST_F(PortalUsersTest, DirectoryRolesAreForGlobalAdministrators) {
   auto meg = Member("meg");
   auto page = OpenAsAdmin(meg.id);
   EXPECT_TRUE(Has(page.body, "No directory roles."));
-  auto r = Post(page, meg.id, "/roles", "roleId=" + std::string(directory::kUserAdministratorRole));
+  // The role picker starts on no role: submitted as it is, it is refused at the field and assigns nothing.
+  EXPECT_TRUE(Has(page.body, "<select id=\"roleId\" name=\"roleId\">\n    <option value=\"\">Choose a role</option>"))
+      << page.body;
+  auto r = Post(page, meg.id, "/roles", "roleId=");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_TRUE(Has(r.body, "id=\"roleId-error\" role=\"alert\">Choose a role.</p>")) << r.body;
+  EXPECT_TRUE(env.directory->ListRoleAssignments(tenant, meg.id)->empty());
+  r = Post(page, meg.id, "/roles", "roleId=" + std::string(directory::kUserAdministratorRole));
   EXPECT_EQ(r.status, 303) << r.body;
   EXPECT_EQ(r.Header("Location"), UserPath(meg.id) + "#roles");
   auto held = env.directory->ListRoleAssignments(tenant, meg.id);
