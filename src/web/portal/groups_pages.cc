@@ -339,6 +339,9 @@ http::Response DeletePost(PortalDeps& d, Visit& v) {
 
 std::vector<http::Route> GroupsPages(const Deps& d) {
   AddTemplates({"portal_groups_list", "portal_groups_group"});
+  const std::string group = "/portal/{tenant}/groups/{id}";
+  const Need read = &PortalPermissions::groups_read, write = &PortalPermissions::groups_write;
+  const Need licenses = &PortalPermissions::licenses_write;
   return {
       PortalRoute(d, "GET", "/portal/{tenant}/groups", read, GroupsGet, "Groups: search, type filter, paging"),
       PortalRoute(d, "POST", "/portal/{tenant}/groups", write, GroupsPost, "Groups: create a group"),

@@ -264,6 +264,7 @@ http::Response SeatsPost(PortalDeps& d, Visit& v) {
 
 std::vector<http::Route> LicensesPages(const Deps& d) {
   AddTemplates({"portal_licenses_list", "portal_licenses_sku"});
+  const Need read = &PortalPermissions::licenses_read, skus = &PortalPermissions::skus_write;
   return {
       PortalRoute(d, "GET", "/portal/{tenant}/licenses", read, LicensesGet, "Licenses: products, seats, service plans"),
       PortalRoute(d, "POST", "/portal/{tenant}/licenses", skus, AddProductPost, "Licenses: add a product"),
