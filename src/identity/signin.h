@@ -294,6 +294,8 @@ class SigninService {
   StatusOr<store::PurgeCounts> PurgeExpired();
 
  private:
+  // The device code a user typed while it waits for approval; bad_user_code otherwise.
+  StatusOr<store::DeviceCodeRow> PendingDeviceCode(const std::string& user_code);
   StatusOr<directory::Tenant> Tenant(const std::string& ref);
   Status AuthenticateClient(const ClientInfo& client, const std::string& secret, bool public_flow);
   // An 8-digit code, uniformly drawn.

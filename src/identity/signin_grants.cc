@@ -49,15 +49,18 @@ Status SigninService::RecordConsent(const std::string& tenant_id, const ClientIn
       .GrantByUser(tenant_id, ConsentClientOf(client), user, roles, asked.All(), for_organization);
 }
 
-StatusOr<SigninService::DeviceConsent> SigninService::DeviceConsentFor(const std::string& user_code,
-                                                                       const Session& session) {
+StatusOr<store::DeviceCodeRow> SigninService::PendingDeviceCode(const std::string& user_code) {
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
   auto row = tx->Signin().FindPendingDeviceCode(NormaliseUserCode(user_code), clock_.NowMillis());
-  if (!row.ok()) {
-    if (row.status().code() != Code::kNotFound) return row.status();
+  if (!row.ok() && row.status().code() == Code::kNotFound)
     return InvalidArgument("That code is not valid or has expired. Check the code on your device.", "bad_user_code");
-  }
-  tx.reset();
+  return row;
+}
+
+StatusOr<SigninService::DeviceConsent> SigninService::DeviceConsentFor(const std::string& user_code,
+                                                                       const Session& session) {
+  auto row = PendingDeviceCode(user_code);
+  if (!row.ok()) return row.status();
   DeviceConsent out;
   out.tenant_id = row->tenant_id;
   out.scope = row->scope;
@@ -299,13 +302,8 @@ std::string DescribeScope(const std::string& scope) {
 }  // namespace
 
 StatusOr<SigninService::PendingDevice> SigninService::DescribeDevice(const std::string& user_code) {
-  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
-  auto row = tx->Signin().FindPendingDeviceCode(NormaliseUserCode(user_code), clock_.NowMillis());
-  if (!row.ok()) {
-    if (row.status().code() != Code::kNotFound) return row.status();
-    return InvalidArgument("That code is not valid or has expired. Check the code on your device.", "bad_user_code");
-  }
-  tx.reset();
+  auto row = PendingDeviceCode(user_code);
+  if (!row.ok()) return row.status();
   GH_ASSIGN_OR_RETURN(auto client, FindClient(row->tenant_id, row->client_id));
   PendingDevice out{row->tenant_id, client.display_name, row->user_code, {}, row->origin_address, row->created_at,
                     row->expires_at};
@@ -314,13 +312,8 @@ StatusOr<SigninService::PendingDevice> SigninService::DescribeDevice(const std::
 }
 
 Status SigninService::ApproveDevice(const std::string& user_code, const Session& session, bool approve) {
-  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
-  auto row = tx->Signin().FindPendingDeviceCode(NormaliseUserCode(user_code), clock_.NowMillis());
-  if (!row.ok()) {
-    if (row.status().code() != Code::kNotFound) return row.status();
-    return InvalidArgument("That code is not valid or has expired. Check the code on your device.", "bad_user_code");
-  }
-  tx.reset();
+  auto row = PendingDeviceCode(user_code);
+  if (!row.ok()) return row.status();
   // Turned off after the code was started: the code can't be approved either.
   if (approve) GH_RETURN_IF_ERROR(CheckDeviceFlowAllowed(row->tenant_id));
   GH_ASSIGN_OR_RETURN(auto principal, PrincipalIn(session, row->tenant_id));
