@@ -1,5 +1,6 @@
 #include "http/odata.h"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <memory>
@@ -45,6 +46,12 @@ std::string_view ValueTypeName(const FilterValue& v) {
   return "null";
 }
 
+int OperatorDepth(const FilterExpr& e) {
+  int deepest = 0;
+  for (const auto& child : e.children) deepest = std::max(deepest, OperatorDepth(*child));
+  return e.children.empty() ? 0 : deepest + 1;
+}
+
 bool IsIdentStart(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
 bool IsIdentChar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '/' || c == '.';
@@ -62,6 +69,11 @@ class FilterParser {
     GH_RETURN_IF_ERROR(Tokenize());
     GH_ASSIGN_OR_RETURN(FilterPtr root, ParseOr(0));
     if (Peek().kind != TokenKind::kEnd) return SyntaxError(Peek().pos);
+    if (OperatorDepth(*root) > kMaxFilterTreeDepth) {
+      return InvalidArgument("Invalid filter clause: the expression nests more than " +
+                                 std::to_string(kMaxFilterTreeDepth) + " and/or/not operators.",
+                             "BadRequest");
+    }
     return root;
   }
 

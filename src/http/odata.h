@@ -32,7 +32,11 @@ using PropertySet = std::map<std::string, PropertyType, std::less<>>;
 
 // Inputs larger or deeper than this are refused before any recursion can hurt.
 inline constexpr size_t kMaxFilterLength = 4096;
-inline constexpr int kMaxFilterDepth = 32;
+inline constexpr int kMaxFilterDepth = 32;  // parentheses and `not`s, while parsing
+// The most `and`/`or`/`not` operators on one path from the root of a parsed
+// filter to a comparison: a chain `a or b or c` nests one level per operator.
+// The store translates no deeper tree (store/filter_sql.cc).
+inline constexpr int kMaxFilterTreeDepth = 64;
 
 // Parses a $filter value (already percent-decoded) into the directory filter
 // AST. Grammar: `or` < `and` < `not` precedence, parentheses,
@@ -40,7 +44,8 @@ inline constexpr int kMaxFilterDepth = 32;
 // are '...' strings ('' escapes a quote), true, false, null and integers.
 // Keywords are case-insensitive; property names are case-sensitive.
 // Errors: InvalidArgument, reason "BadRequest" for syntax, type, size and depth
-// errors (message says what and where, positions 0-based); reason
+// errors (either limit above; message says what and where, positions
+// 0-based); reason
 // "Request_UnsupportedQuery" for a property not in `allowed`.
 StatusOr<directory::FilterPtr> ParseFilter(std::string_view text, const PropertySet& allowed,
                                            std::string_view resource_name);

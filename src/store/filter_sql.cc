@@ -10,15 +10,15 @@ using directory::FilterOp;
 using directory::FilterValue;
 using Kind = FilterColumn::Kind;
 
-Status Unsupported(std::string_view property, const FilterTable& table) {
-  return InvalidArgument("Unsupported or invalid query filter clause specified for property '" +
-                             std::string(property) + "' of resource '" + std::string(table.resource) + "'.",
-                         "Request_UnsupportedQuery");
+// The API has checked names, types and shape (http::ParseFilter) before the
+// store sees a filter, so none of these reaches a client as such.
+Status UnknownProperty(std::string_view property, const FilterTable& table) {
+  return Internal("The filter names property '" + std::string(property) + "', which has no column in table '" +
+                  std::string(table.table) + "'.");
 }
 
 Status BadValue(std::string_view property) {
-  return InvalidArgument("Invalid filter value for property '" + std::string(property) + "'.",
-                         "Request_BadRequest");
+  return Internal("The filter compares property '" + std::string(property) + "' with a value of another type.");
 }
 
 class Translator {
@@ -26,7 +26,8 @@ class Translator {
   Translator(const FilterTable& table, sql::Params& params) : table_(table), params_(params) {}
 
   StatusOr<std::string> Expr(const FilterExpr& e, int depth = 0) {
-    if (depth > 64) return InvalidArgument("Filter is nested too deeply.", "Request_BadRequest");
+    // The API refuses deeper trees (http::kMaxFilterTreeDepth) before a store call.
+    if (depth > 64) return Internal("The filter is nested too deeply.");
     switch (e.op) {
       case FilterOp::kAnd:
       case FilterOp::kOr: {
@@ -46,7 +47,7 @@ class Translator {
   }
 
  private:
-  static Status Malformed() { return InvalidArgument("Invalid filter expression.", "Request_BadRequest"); }
+  static Status Malformed() { return Internal("The filter expression is malformed."); }
 
   const FilterColumn* Find(std::string_view property) const {
     std::string p = ToLower(property);
@@ -87,7 +88,7 @@ class Translator {
 
   StatusOr<std::string> Comparison(const FilterExpr& e) {
     const FilterColumn* c = Find(e.property);
-    if (!c) return Unsupported(e.property, table_);
+    if (!c) return UnknownProperty(e.property, table_);
     std::string col(c->column);
     switch (e.op) {
       case FilterOp::kEq:
@@ -103,7 +104,7 @@ class Translator {
       }
       case FilterOp::kStartsWith: {
         if (e.values.size() != 1) return Malformed();
-        if (c->kind == Kind::kBool) return Unsupported(e.property, table_);
+        if (c->kind == Kind::kBool) return BadValue(c->property);
         auto* s = std::get_if<std::string>(&e.values[0]);
         if (!s) return BadValue(c->property);
         GH_ASSIGN_OR_RETURN(std::string rhs, Bind(*c, EscapeLike(*s), {}, "%"));
@@ -136,7 +137,7 @@ class Translator {
 
 const FilterTable& UserFilterTable() {
   static const FilterTable kTable{
-      "User",
+      "users",
       {
           {"id", "id", Kind::kLowerText, false},
           {"displayName", "display_name", Kind::kText, false},
@@ -156,7 +157,7 @@ const FilterTable& UserFilterTable() {
 
 const FilterTable& GroupFilterTable() {
   static const FilterTable kTable{
-      "Group",
+      "groups",
       {
           {"id", "id", Kind::kLowerText, false},
           {"displayName", "display_name", Kind::kText, false},

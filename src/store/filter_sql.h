@@ -1,15 +1,18 @@
 #pragma once
 // Internal: translates a directory::FilterExpr into a SQL condition over one
-// table, through an allow-list of Graph properties. Semantics, identical on
-// both backends:
+// table, mapping each Graph property name to its column. Semantics, identical
+// on both backends:
 //   - string eq/ne/in compare case-insensitively; startswith is a
 //     case-insensitive prefix match (LIKE with % _ \ escaped);
 //   - `eq null` is IS NULL, `ne null` is IS NOT NULL;
 //   - comparisons are two-valued: a NULL property is never equal to a value,
 //     so `ne 'x'` and `not (p eq 'x')` both include rows where p is NULL;
 //   - booleans compare as 0/1 and accept only eq/ne/in with true/false.
-// An unknown property is InvalidArgument (Request_UnsupportedQuery); a value of
-// the wrong type is InvalidArgument (Request_BadRequest).
+// Which properties a client may filter on, and Graph's errors for the rest,
+// are the API's (api/graph/wire.h: UserFilterable, GroupFilterable, checked
+// by http::ParseFilter before the store is called): a property this table
+// doesn't map, a value of the wrong type or a malformed tree is a caller's
+// bug here, a plain Internal error.
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,7 +30,7 @@ struct FilterColumn {
 };
 
 struct FilterTable {
-  std::string_view resource;  // "User" / "Group", for error messages
+  std::string_view table;  // for error messages
   std::vector<FilterColumn> columns;
 };
 

@@ -5,7 +5,7 @@
 // connection, ...) fails the whole transaction — PostgreSQL aborts it anyway,
 // and on SQLite it keeps a multi-statement write from being half-committed.
 // Later calls return that error and Commit() rolls back. Errors decided here
-// (NotFound on a missing row, InvalidArgument on a filter) change nothing and
+// (NotFound on a missing row, a filter it can't translate) change nothing and
 // leave the transaction usable.
 #include <boost/json.hpp>
 #include <set>

@@ -11,7 +11,7 @@
 // default) and PostgreSQL, sharing one schema and one set of SQL statements.
 //
 // A call that fails in the database (any error other than NotFound or a filter
-// InvalidArgument) fails its transaction, on both backends alike: later calls
+// it can't translate) fails its transaction, on both backends alike: later calls
 // return that error and Commit() rolls back and returns it, so a multi-row
 // write never commits half-done. A write in a kRead transaction is
 // FailedPrecondition. A Transaction is used by one thread at a time and holds

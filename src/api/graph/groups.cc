@@ -12,16 +12,6 @@ namespace {
 namespace json = boost::json;
 using http::PropertyType;
 
-const http::PropertySet& Filterable() {
-  static const http::PropertySet p = {{"id", PropertyType::kGuid},
-                                      {"displayName", PropertyType::kString},
-                                      {"mail", PropertyType::kString},
-                                      {"mailNickname", PropertyType::kString},
-                                      {"securityEnabled", PropertyType::kBool},
-                                      {"mailEnabled", PropertyType::kBool}};
-  return p;
-}
-
 const http::PropertySet& Selectable() {
   static const http::PropertySet p = [] {
     http::PropertySet s;
@@ -35,7 +25,7 @@ http::Response List(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
     GH_RETURN_IF_ERROR(AuthorizeDirectoryRead(s, ctx, DirectoryRead::kListGroups));
     GH_ASSIGN_OR_RETURN(auto req,
-                        ParseCollectionRequest(ctx.request, TenantOf(ctx), Filterable(), Selectable(), "Group"));
+                        ParseCollectionRequest(ctx.request, TenantOf(ctx), GroupFilterable(), Selectable(), "Group"));
     GH_ASSIGN_OR_RETURN(auto page, s.directory.ListGroups(req.query));
     json::array value;
     for (const auto& g : page.items) value.push_back(GroupToJson(g, req.select));

@@ -12,17 +12,6 @@ namespace {
 namespace json = boost::json;
 using http::PropertyType;
 
-const http::PropertySet& Filterable() {
-  static const http::PropertySet p = {
-      {"id", PropertyType::kGuid},          {"displayName", PropertyType::kString},
-      {"mail", PropertyType::kString},      {"userPrincipalName", PropertyType::kString},
-      {"userType", PropertyType::kString},  {"externalUserState", PropertyType::kString},
-      {"accountEnabled", PropertyType::kBool}, {"givenName", PropertyType::kString},
-      {"surname", PropertyType::kString},   {"usageLocation", PropertyType::kString},
-      {"companyName", PropertyType::kString}, {"creationType", PropertyType::kString}};
-  return p;
-}
-
 const http::PropertySet& Selectable() {
   static const http::PropertySet p = [] {
     http::PropertySet s;
@@ -35,7 +24,7 @@ const http::PropertySet& Selectable() {
 http::Response List(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
     GH_RETURN_IF_ERROR(AuthorizeDirectoryRead(s, ctx, DirectoryRead::kListUsers));
-    GH_ASSIGN_OR_RETURN(auto req, ParseCollectionRequest(ctx.request, TenantOf(ctx), Filterable(), Selectable(), "User"));
+    GH_ASSIGN_OR_RETURN(auto req, ParseCollectionRequest(ctx.request, TenantOf(ctx), UserFilterable(), Selectable(), "User"));
     GH_ASSIGN_OR_RETURN(auto page, s.directory.ListUsers(req.query));
     json::array value;
     for (const auto& u : page.items) value.push_back(UserToJson(u, req.select));

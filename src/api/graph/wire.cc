@@ -52,6 +52,29 @@ const std::vector<std::string>& GroupProperties() {
   return p;
 }
 
+const http::PropertySet& UserFilterable() {
+  using http::PropertyType;
+  static const http::PropertySet p = {
+      {"id", PropertyType::kGuid},          {"displayName", PropertyType::kString},
+      {"mail", PropertyType::kString},      {"userPrincipalName", PropertyType::kString},
+      {"userType", PropertyType::kString},  {"externalUserState", PropertyType::kString},
+      {"accountEnabled", PropertyType::kBool}, {"givenName", PropertyType::kString},
+      {"surname", PropertyType::kString},   {"usageLocation", PropertyType::kString},
+      {"companyName", PropertyType::kString}, {"creationType", PropertyType::kString}};
+  return p;
+}
+
+const http::PropertySet& GroupFilterable() {
+  using http::PropertyType;
+  static const http::PropertySet p = {{"id", PropertyType::kGuid},
+                                      {"displayName", PropertyType::kString},
+                                      {"mail", PropertyType::kString},
+                                      {"mailNickname", PropertyType::kString},
+                                      {"securityEnabled", PropertyType::kBool},
+                                      {"mailEnabled", PropertyType::kBool}};
+  return p;
+}
+
 json::object UserToJson(const directory::User& u, const std::vector<std::string>& select) {
   const auto& props = select.empty() ? UserDefaultProperties() : select;
   json::object o;

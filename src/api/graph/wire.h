@@ -10,6 +10,7 @@
 #include "core/status.h"
 #include "directory/directory_service.h"
 #include "directory/model/types.h"
+#include "http/odata.h"
 
 namespace gh::api::graph {
 
@@ -18,6 +19,13 @@ const std::vector<std::string>& UserProperties();
 // Returned when no $select is given (as Graph v1.0 does).
 const std::vector<std::string>& UserDefaultProperties();
 const std::vector<std::string>& GroupProperties();
+
+// The properties a $filter may name, with their types: the one list of what
+// is filterable. http::ParseFilter refuses any other name with Graph's
+// Request_UnsupportedQuery before the store is called; the store only maps
+// these names to columns (store/filter_sql.cc).
+const http::PropertySet& UserFilterable();
+const http::PropertySet& GroupFilterable();
 
 // `select` empty = the default set.
 boost::json::object UserToJson(const directory::User& u, const std::vector<std::string>& select);

@@ -1,7 +1,8 @@
 #pragma once
 // A parsed OData $filter, independent of HTTP and of SQL: the Graph layer
-// parses it, the store translates it (through an allow-list of properties),
-// and in-memory code can evaluate it. Property names are Graph's
+// parses it (allowing only the properties a resource can be filtered on), the
+// store translates it (mapping each property to a column), and in-memory code
+// can evaluate it. Property names are Graph's
 // (camelCase: "displayName", "userType", ...).
 #include <cstdint>
 #include <memory>

@@ -153,6 +153,21 @@ TEST(ODataFilterTest, LimitsSizeAndDepth) {
   EXPECT_EQ(Parse(huge).substr(0, 15), "ERR BadRequest:");
 }
 
+// A chain of `and`/`or` nests one operator per level without a parenthesis:
+// the tree's depth is bounded too, for the store that translates it.
+TEST(ODataFilterTest, LimitsTheDepthOfTheParsedTree) {
+  auto chain = [](int clauses, const char* op) {
+    std::string f = "mail eq 'a'";
+    for (int i = 1; i < clauses; ++i) f += std::string(" ") + op + " mail eq 'a'";
+    return f;
+  };
+  EXPECT_EQ(Parse(chain(65, "or")).substr(0, 4), "(((("); // 64 operators
+  EXPECT_NE(Parse(chain(66, "or")).find("more than 64 and/or/not operators"), std::string::npos);
+  EXPECT_EQ(Parse(chain(66, "and")).substr(0, 15), "ERR BadRequest:");
+  EXPECT_EQ(Parse("(" + chain(40, "and") + ") or (" + chain(40, "and") + ")").substr(0, 4), "((((");
+  EXPECT_EQ(Parse("not (" + chain(65, "and") + ")").substr(0, 15), "ERR BadRequest:");
+}
+
 TEST(ODataSelectTest, ParsesAndCanonicalises) {
   auto r = ParseSelect("displayName, MAIL,id,displayName", UserProps(), "user");
   ASSERT_TRUE(r.ok());
