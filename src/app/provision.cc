@@ -157,7 +157,7 @@ StatusOr<std::string> Provisioner::EnsureDemoWorkspace(licensing::LicensingServi
   GH_ASSIGN_OR_RETURN(auto contoso, directory_.ResolveTenant("contoso.com"));
   Actor system = Actor::System();
   GH_RETURN_IF_ERROR(licensing::SeedDemoSkus(licensing, system, contoso.id));
-  store::ListQuery q;
+  directory::ListQuery q;
   q.tenant_id = contoso.id;
   q.filter = std::make_shared<directory::FilterExpr>(
       directory::FilterExpr{directory::FilterOp::kEq, "displayName", {std::string("Contoso Sales")}, {}});

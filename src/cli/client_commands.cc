@@ -9,7 +9,7 @@
 #include "cli/commands_internal.h"
 #include "core/strings.h"
 #include "http/message.h"
-#include "identity/jwt.h"
+#include "wire/jwt.h"
 
 namespace gh::cli {
 namespace json = boost::json;
@@ -117,7 +117,7 @@ void RegisterAuthCommands(Registrar& r, CLI::App& app) {
   r.Command(&app, "login", "Sign in with a browser (device code) and remember the server", false, [&r]() -> Status {
     GH_RETURN_IF_ERROR(DeviceLogin(r.flags.conn, std::cerr));
     GH_ASSIGN_OR_RETURN(auto p, LoadProfile());
-    auto claims = identity::DecodeJwtPayloadUnverified(p ? p->access_token : "");
+    auto claims = wire::DecodeJwtPayloadUnverified(p ? p->access_token : "");
     std::string who = claims.ok() ? Str(*claims, "preferred_username") : "";
     Err("Signed in" + (who.empty() ? "" : " as " + who) + " to " + (p ? p->server : "") + ". Token saved in " +
         ProfilePath());
@@ -132,7 +132,7 @@ void RegisterAuthCommands(Registrar& r, CLI::App& app) {
             [&r]() -> Status {
               GH_ASSIGN_OR_RETURN(auto format, FormatOf(r.flags));
               GH_ASSIGN_OR_RETURN(auto c, Open(r.flags));
-              GH_ASSIGN_OR_RETURN(auto claims, identity::DecodeJwtPayloadUnverified(c.access_token));
+              GH_ASSIGN_OR_RETURN(auto claims, wire::DecodeJwtPayloadUnverified(c.access_token));
               json::object who{{"server", c.server}};
               std::vector<Column> fields{{"server", "server"}};
               if (c.app_only || Str(claims, "idtyp") == "app") {

@@ -1,7 +1,7 @@
 // Group commands: list, create (security or Microsoft 365), add a member —
 // what environment security groups and the Microsoft 365 checks ask for.
 #include "cli/commands_internal.h"
-#include "directory/model/validation.h"
+#include "wire/mail_nickname.h"
 
 namespace gh::cli::internal {
 namespace json = boost::json;
@@ -36,7 +36,7 @@ void RegisterGroupCommands(Registrar& r, CLI::App& app) {
                                [&f, g, columns]() -> Status {
     GH_ASSIGN_OR_RETURN(auto format, FormatOf(f));
     GH_ASSIGN_OR_RETURN(auto c, Open(f));
-    const std::string nickname = directory::MailNicknameFrom(g->name);  // as the portal makes it
+    const std::string nickname = wire::MailNicknameFrom(g->name);  // as the portal makes it
     json::object body{{"displayName", g->name},
                       {"mailNickname", nickname.empty() ? "group" : nickname},
                       {"mailEnabled", g->microsoft365},

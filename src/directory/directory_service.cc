@@ -10,6 +10,10 @@
 namespace gh::directory {
 namespace {
 
+store::ListQuery StoreQuery(const ListQuery& q) {
+  return {.tenant_id = q.tenant_id, .filter = q.filter, .top = q.top, .after = q.after, .count = q.count};
+}
+
 std::string ModifiedProperties(const std::vector<std::string>& names) {
   boost::json::array arr;
   for (const auto& n : names) arr.emplace_back(boost::json::object{{"displayName", n}});
@@ -332,9 +336,9 @@ StatusOr<User> DirectoryService::GetUser(const std::string& tenant_id, const std
   return FindUser(*tx, tenant_id, id_or_upn);
 }
 
-StatusOr<store::Page<User>> DirectoryService::ListUsers(const store::ListQuery& q) {
+StatusOr<store::Page<User>> DirectoryService::ListUsers(const ListQuery& q) {
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
-  return tx->ListUsers(q);
+  return tx->ListUsers(StoreQuery(q));
 }
 
 // ---- groups ----------------------------------------------------------------
@@ -395,9 +399,9 @@ StatusOr<Group> DirectoryService::GetGroup(const std::string& tenant_id, const s
   return tx->GetGroup(tenant_id, id);
 }
 
-StatusOr<store::Page<Group>> DirectoryService::ListGroups(const store::ListQuery& q) {
+StatusOr<store::Page<Group>> DirectoryService::ListGroups(const ListQuery& q) {
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
-  return tx->ListGroups(q);
+  return tx->ListGroups(StoreQuery(q));
 }
 
 // ---- membership ------------------------------------------------------------

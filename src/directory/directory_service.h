@@ -14,6 +14,7 @@
 #include "core/random.h"
 #include "core/status.h"
 #include "directory/model/actor.h"
+#include "directory/model/filter.h"
 #include "directory/model/types.h"
 #include "store/store.h"
 
@@ -70,6 +71,20 @@ struct GroupPatch {
   bool empty() const;
 };
 
+// Which users or groups to list, a page at a time. Rows come ordered by id;
+// `after` is the last id of the previous page (keyset paging, so concurrent
+// inserts neither repeat nor skip earlier rows). `filter` names Graph
+// properties its maker has checked are filterable (the API: http::ParseFilter
+// over api/graph's UserFilterable/GroupFilterable; the portal builds its own
+// from those names); any other name is an Internal error.
+struct ListQuery {
+  std::string tenant_id;
+  FilterPtr filter;      // may be null
+  int top = 100;
+  std::string after;     // empty = from the start
+  bool count = false;    // also count every row the filter matches (Page::count)
+};
+
 // A member of a group as listed: the object and its kind.
 struct Member {
   MemberKind kind;
@@ -101,7 +116,7 @@ class DirectoryService {
   // revokeSignInSessions): sessions_valid_from = now.
   Status RevokeSignInSessions(const Actor& actor, const std::string& tenant_id, const std::string& id_or_upn);
   StatusOr<User> GetUser(const std::string& tenant_id, const std::string& id_or_upn);
-  StatusOr<store::Page<User>> ListUsers(const store::ListQuery& q);
+  StatusOr<store::Page<User>> ListUsers(const ListQuery& q);
 
   // Groups
   StatusOr<Group> CreateGroup(const Actor& actor, const std::string& tenant_id, NewGroup in);
@@ -109,7 +124,7 @@ class DirectoryService {
                               const GroupPatch& patch);
   Status DeleteGroup(const Actor& actor, const std::string& tenant_id, const std::string& id);
   StatusOr<Group> GetGroup(const std::string& tenant_id, const std::string& id);
-  StatusOr<store::Page<Group>> ListGroups(const store::ListQuery& q);
+  StatusOr<store::Page<Group>> ListGroups(const ListQuery& q);
 
   // Membership. A member is a user or a group of the same tenant; adding a
   // group that (transitively) contains the target group is refused.

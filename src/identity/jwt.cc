@@ -7,7 +7,6 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
@@ -32,40 +31,6 @@ Status BadToken(std::string message) {
 }
 
 bool IsRsa(EVP_PKEY* pkey) { return pkey != nullptr && EVP_PKEY_is_a(pkey, "RSA") == 1; }
-
-// Strict base64url: only the URL alphabet, no padding, canonical trailing bits.
-// The canonical check matters for the signature segment: without it several
-// distinct token strings would carry the same valid signature.
-StatusOr<std::string> DecodeSegment(std::string_view seg, std::string_view what) {
-  for (char c : seg) {
-    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-    if (!ok) return BadToken("The token is malformed: the " + std::string(what) + " is not valid base64url.");
-  }
-  if (seg.size() % 4 == 1) return BadToken("The token is malformed: the " + std::string(what) + " is not valid base64url.");
-  auto decoded = Base64UrlDecode(seg);
-  if (!decoded.ok() || Base64UrlEncode(*decoded) != seg)
-    return BadToken("The token is malformed: the " + std::string(what) + " is not valid base64url.");
-  return std::move(decoded).value();
-}
-
-StatusOr<boost::json::object> ParseObject(std::string_view text, std::string_view what) {
-  boost::system::error_code ec;
-  boost::json::value v = boost::json::parse(text, ec);
-  if (ec || !v.is_object()) return BadToken("The token is malformed: the " + std::string(what) + " is not a JSON object.");
-  return std::move(v.as_object());
-}
-
-struct Segments {
-  std::string_view header, payload, signature;
-};
-
-StatusOr<Segments> Split(std::string_view token) {
-  size_t a = token.find('.');
-  size_t b = a == std::string_view::npos ? a : token.find('.', a + 1);
-  if (a == std::string_view::npos || b == std::string_view::npos || token.find('.', b + 1) != std::string_view::npos)
-    return BadToken("The token is malformed: a JWS in compact form has exactly three segments separated by '.'.");
-  return Segments{token.substr(0, a), token.substr(a + 1, b - a - 1), token.substr(b + 1)};
-}
 
 // Reads a NumericDate claim. Accepts any JSON number (some issuers write
 // floats); anything else is a malformed token.
@@ -120,19 +85,13 @@ StatusOr<std::string> SignJwt(const boost::json::object& payload, const SigningK
   return signing_input + "." + Base64UrlEncode(sig);
 }
 
-StatusOr<boost::json::object> DecodeJwtPayloadUnverified(std::string_view token) {
-  GH_ASSIGN_OR_RETURN(Segments seg, Split(token));
-  GH_ASSIGN_OR_RETURN(std::string payload_json, DecodeSegment(seg.payload, "payload"));
-  return ParseObject(payload_json, "payload");
-}
-
 StatusOr<boost::json::object> VerifyJwt(std::string_view token, const KeyLookup& lookup_by_kid, const Clock& clock,
                                          const VerifyOptions& options) {
-  GH_ASSIGN_OR_RETURN(Segments seg, Split(token));
-  GH_ASSIGN_OR_RETURN(std::string header_json, DecodeSegment(seg.header, "header"));
-  GH_ASSIGN_OR_RETURN(std::string payload_json, DecodeSegment(seg.payload, "payload"));
-  GH_ASSIGN_OR_RETURN(std::string signature, DecodeSegment(seg.signature, "signature"));
-  GH_ASSIGN_OR_RETURN(boost::json::object header, ParseObject(header_json, "header"));
+  GH_ASSIGN_OR_RETURN(wire::JwtSegments seg, wire::SplitJwt(token));
+  GH_ASSIGN_OR_RETURN(std::string header_json, wire::DecodeJwtSegment(seg.header, "header"));
+  GH_ASSIGN_OR_RETURN(std::string payload_json, wire::DecodeJwtSegment(seg.payload, "payload"));
+  GH_ASSIGN_OR_RETURN(std::string signature, wire::DecodeJwtSegment(seg.signature, "signature"));
+  GH_ASSIGN_OR_RETURN(boost::json::object header, wire::ParseJwtObject(header_json, "header"));
 
   // The algorithm is fixed by us, not chosen by the token: anything but RS256
   // is refused before a key is even looked up.
@@ -165,7 +124,7 @@ StatusOr<boost::json::object> VerifyJwt(std::string_view token, const KeyLookup&
   if (rc != 1) return BadToken("Signature validation failed.");
 
   // Only now is the payload trusted enough to parse and check.
-  GH_ASSIGN_OR_RETURN(boost::json::object payload, ParseObject(payload_json, "payload"));
+  GH_ASSIGN_OR_RETURN(boost::json::object payload, wire::ParseJwtObject(payload_json, "payload"));
   const int64_t now = clock.NowMillis() / 1000;
   GH_ASSIGN_OR_RETURN(std::optional<int64_t> exp, NumericDate(payload, "exp"));
   GH_ASSIGN_OR_RETURN(std::optional<int64_t> nbf, NumericDate(payload, "nbf"));

@@ -22,12 +22,13 @@
 
 #include "core/clock.h"
 #include "core/status.h"
+#include "wire/jwt.h"
 
 namespace gh::identity {
 
 // Reason carried by every token-validation failure (Graph's error code for a
 // bad bearer token).
-inline constexpr std::string_view kInvalidAuthenticationToken = "InvalidAuthenticationToken";
+using wire::kInvalidAuthenticationToken;
 
 // Shared ownership because the key manager caches keys while requests use them.
 using PkeyPtr = std::shared_ptr<EVP_PKEY>;
@@ -67,10 +68,11 @@ StatusOr<std::string> SignJwt(const boost::json::object& payload, const SigningK
 StatusOr<boost::json::object> VerifyJwt(std::string_view token, const KeyLookup& lookup_by_kid, const Clock& clock,
                                          const VerifyOptions& options);
 
-// Decodes the payload WITHOUT verifying anything. Only for routing (e.g. reading
-// "tid" to know which tenant's keys to verify with); never trust the result.
-// Unauthenticated (kInvalidAuthenticationToken) if the token is malformed.
-StatusOr<boost::json::object> DecodeJwtPayloadUnverified(std::string_view token);
+// Decodes the payload WITHOUT verifying anything (wire/jwt.h, which clients
+// share). Only for routing (e.g. reading "tid" to know which tenant's keys to
+// verify with); never trust the result. Unauthenticated
+// (kInvalidAuthenticationToken) if the token is malformed.
+using wire::DecodeJwtPayloadUnverified;
 
 // A fresh RSA key (2048 bits by default) from OpenSSL's CSPRNG. Key material
 // deliberately does not come from the injected gh::Random, which may be seeded

@@ -1,20 +1,20 @@
 #pragma once
 // Graph collection conventions: $filter/$select/$top/$count/$skiptoken parsing
-// into a store query, and the response envelope with @odata.context,
+// into the directory's list query, and the response envelope with @odata.context,
 // @odata.count and an absolute @odata.nextLink.
 #include <boost/json.hpp>
 #include <string>
 #include <vector>
 
 #include "core/status.h"
+#include "directory/directory_service.h"
 #include "http/message.h"
 #include "http/odata.h"
-#include "store/store.h"
 
 namespace gh::api::graph {
 
 struct CollectionRequest {
-  store::ListQuery query;
+  directory::ListQuery query;
   std::vector<std::string> select;
 };
 

@@ -115,13 +115,6 @@ std::string DomainOf(std::string_view address) {
   return at == std::string_view::npos ? std::string() : ToLower(address.substr(at + 1));
 }
 
-std::string MailNicknameFrom(std::string_view name) {
-  std::string nick;
-  for (char c : name)
-    if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') nick += c;
-  return nick.substr(0, 64);
-}
-
 Status ValidatePasswordStrength(std::string_view password) {
   const std::string prefix = "The specified password does not comply with password complexity requirements: ";
   size_t code_points = 0;

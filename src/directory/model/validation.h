@@ -22,9 +22,6 @@ Status ValidateUsageLocation(std::string_view code);
 bool IsIsoCountryCode(std::string_view code);
 // The part after '@', lower-cased; empty when there is none.
 std::string DomainOf(std::string_view address);
-// The mail alias a name gives: its letters, digits and . - _ (at most 64);
-// empty when it has none of them.
-std::string MailNicknameFrom(std::string_view name);
 // Password policy for every password set through Gatehouse (Graph, portal,
 // sign-up, init): 8–256 characters (Unicode code points) drawn from at least
 // two of lower-case letters, upper-case letters, digits and other characters.

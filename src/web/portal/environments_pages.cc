@@ -41,7 +41,7 @@ std::string Date(int64_t millis) { return FormatIso8601(millis).substr(0, 10); }
 // The tenant's security groups (what an environment may be secured by), all pages.
 StatusOr<std::vector<directory::Group>> SecurityGroups(PortalDeps& d, const std::string& tenant_id) {
   std::vector<directory::Group> out;
-  store::ListQuery q;
+  directory::ListQuery q;
   q.tenant_id = tenant_id;
   q.filter = Where(directory::FilterOp::kEq, "securityEnabled", true);
   q.top = 200;
@@ -68,7 +68,7 @@ StatusOr<directory::User> FindUser(PortalDeps& d, const std::string& tenant_id, 
     if (user.status().code() != Code::kNotFound) return user;
   }
   if (address) {  // a guest's UPN is not their email address
-    store::ListQuery q;
+    directory::ListQuery q;
     q.tenant_id = tenant_id;
     q.filter = Where(directory::FilterOp::kEq, "mail", typed);
     q.top = 2;
@@ -81,7 +81,7 @@ StatusOr<directory::User> FindUser(PortalDeps& d, const std::string& tenant_id, 
 // The group typed as an object id or display name (which must be unambiguous).
 StatusOr<directory::Group> FindGroup(PortalDeps& d, const std::string& tenant_id, const std::string& typed) {
   if (IsUuid(typed)) return d.directory.GetGroup(tenant_id, typed);
-  store::ListQuery q;
+  directory::ListQuery q;
   q.tenant_id = tenant_id;
   q.filter = Where(directory::FilterOp::kEq, "displayName", typed);
   q.top = 2;

@@ -7,8 +7,8 @@
 #include "core/random.h"
 #include "core/strings.h"
 #include "directory/model/privileges.h"
-#include "directory/model/validation.h"
 #include "web/portal/portal.h"
+#include "wire/mail_nickname.h"
 #include "web/templates.h"
 
 namespace gh::web::portal {
@@ -36,7 +36,7 @@ directory::FilterPtr TypeFilter(const std::string& type) {
 
 StatusOr<store::Page<directory::Group>> ListPage(PortalDeps& d, const Admin& a, const std::string& q,
                                                  const std::string& type, const std::string& after) {
-  store::ListQuery query;
+  directory::ListQuery query;
   query.tenant_id = a.tenant.id;
   query.top = kPageSize;
   query.after = after;
@@ -87,7 +87,7 @@ http::Response GroupsGet(PortalDeps& d, Visit& v) { return GroupsList(d, v.ctx, 
 // The mail alias a new group gets: the name's, or a random one when the name
 // has no letters or digits to make one.
 std::string MailNicknameFor(PortalDeps& d, const std::string& name) {
-  std::string nick = directory::MailNicknameFrom(name);
+  std::string nick = wire::MailNicknameFrom(name);
   return nick.empty() ? "group-" + d.random.NewUuid().substr(0, 8) : nick;
 }
 
@@ -97,7 +97,7 @@ std::string MailNicknameFor(PortalDeps& d, const std::string& name) {
 // mail address, so it must be free among the mail-enabled groups too.
 StatusOr<std::optional<std::string>> NameClash(PortalDeps& d, const Admin& a, const directory::NewGroup& g) {
   using directory::FilterOp;
-  store::ListQuery query;
+  directory::ListQuery query;
   query.tenant_id = a.tenant.id;
   query.top = 1;
   query.filter = Where(FilterOp::kEq, "displayName", g.display_name);
@@ -268,7 +268,7 @@ StatusOr<std::string> ResolveMember(PortalDeps& d, const Admin& a, const std::st
   auto user = d.directory.GetUser(a.tenant.id, key);
   if (user.ok()) return user->id;
   if (user.status().code() != Code::kNotFound) return user.status();
-  store::ListQuery by_mail;
+  directory::ListQuery by_mail;
   by_mail.tenant_id = a.tenant.id;
   by_mail.top = 1;
   by_mail.filter = Where(directory::FilterOp::kEq, "mail", key);

@@ -32,7 +32,7 @@ std::string UserPath(const Admin& a, const User& u) { return a.base + "/users/" 
 // Every group of the tenant, sorted by name, for the pickers.
 StatusOr<std::vector<directory::Group>> AllGroups(PortalDeps& d, const std::string& tenant_id) {
   std::vector<directory::Group> out;
-  store::ListQuery q;
+  directory::ListQuery q;
   q.tenant_id = tenant_id;
   q.top = 500;
   for (bool more = true; more;) {
@@ -90,7 +90,7 @@ http::Response Users(PortalDeps& d, Visit& v) {
   const std::string q = ctx.request.Query("q").value_or("");
   const std::string type = ctx.request.Query("type").value_or("");
   const std::string state = ctx.request.Query("state").value_or("");
-  store::ListQuery query;
+  directory::ListQuery query;
   query.tenant_id = a.tenant.id;
   query.top = 50;
   query.after = ctx.request.Query("after").value_or("");

@@ -7,10 +7,37 @@
 #include "cli/output.h"
 #include "cli/settings_patch.h"
 #include "core/csv_field.h"
+#include "core/encoding.h"
+#include "wire/jwt.h"
+#include "wire/mail_nickname.h"
 
 namespace gh::cli {
 namespace {
 namespace json = boost::json;
+
+// The client derives a group's alias as the portal does (wire/mail_nickname.h).
+TEST(WireTest, MailNicknameKeepsAsciiLettersDigitsAndDotDashUnderscore) {
+  EXPECT_EQ(wire::MailNicknameFrom("Contoso Sales (EU) – 2026"), "ContosoSalesEU2026");
+  EXPECT_EQ(wire::MailNicknameFrom("a.b-c_d"), "a.b-c_d");
+  EXPECT_EQ(wire::MailNicknameFrom("Zoë's"), "Zos");
+  EXPECT_EQ(wire::MailNicknameFrom("!!!"), "");
+  EXPECT_EQ(wire::MailNicknameFrom(std::string(100, 'x')), std::string(64, 'x'));
+}
+
+// whoami reads a token's payload without the server's crypto (wire/jwt.h).
+TEST(WireTest, ReadsATokensPayloadWithoutVerifying) {
+  std::string token = Base64UrlEncode(R"({"alg":"RS256"})") + "." +
+                      Base64UrlEncode(R"({"tid":"t1","preferred_username":"ada@contoso.com"})") + ".c2ln";
+  auto claims = wire::DecodeJwtPayloadUnverified(token);
+  ASSERT_TRUE(claims.ok()) << claims.status().ToString();
+  EXPECT_EQ(claims->at("preferred_username").as_string(), "ada@contoso.com");
+  for (std::string bad : {std::string("a.b"), std::string("a.b.c.d"), "x." + Base64UrlEncode("[1]") + ".s",
+                          "x." + Base64UrlEncode("{}") + "=.s", std::string("")}) {
+    auto r = wire::DecodeJwtPayloadUnverified(bad);
+    EXPECT_EQ(r.status().code(), Code::kUnauthenticated) << bad;
+    EXPECT_EQ(r.status().reason(), wire::kInvalidAuthenticationToken) << bad;
+  }
+}
 
 TEST(OutputTest, TableAlignsColumnsByCodePoints) {
   std::string t = FormatTable({"id", "name"}, {{"1", "Zoë"}, {"22", "Al"}});

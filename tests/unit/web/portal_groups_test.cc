@@ -81,7 +81,7 @@ class PortalGroupsTest : public ::testing::Test {
   }
 
   size_t GroupCount() {
-    store::ListQuery q;
+    directory::ListQuery q;
     q.tenant_id = tenant_id;
     q.top = 999;
     return env.directory->ListGroups(q).value().items.size();
