@@ -1,11 +1,17 @@
 #include "http/message.h"
 
-#include <cctype>
+#include <boost/url/encode.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/parse_query.hpp>
+#include <boost/url/pct_string_view.hpp>
+#include <boost/url/rfc/pchars.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 
 #include "core/encoding.h"
 
 namespace gh::http {
 namespace {
+namespace urls = boost::urls;
 
 // What Microsoft Graph sends for JSON bodies. Clients that only look at the
 // media type see "application/json"; OData-aware clients see the parameters
@@ -13,14 +19,49 @@ namespace {
 constexpr char kJsonContentType[] =
     "application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8";
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
+char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// What RFC 3986 lets stand unescaped in a path or a query, besides '%'.
+constexpr urls::grammar::lut_chars kTargetChars = urls::pchars + "/?";
+
+// Beast lets any visible byte through in a request target, and clients send
+// some that RFC 3986 wants escaped (browsers leave `{`, `|`, `"` or UTF-8 in
+// a query as typed; curl sends what it is given); form bodies may hold
+// anything. Boost.URL parses RFC 3986's grammar, so those bytes are escaped
+// first: they decode to themselves. A '%' is left as it is, so a malformed
+// escape stays malformed and is refused by the parser.
+std::string EscapeBeyondRfc3986(std::string_view s) {
+  std::string out;
+  for (size_t start = 0;;) {
+    const size_t pct = s.find('%', start);
+    out += urls::encode(s.substr(start, pct == std::string_view::npos ? pct : pct - start), kTargetChars);
+    if (pct == std::string_view::npos) return out;
+    out += '%';
+    start = pct + 1;
+  }
 }
 
-char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+// Decodes a checked escape sequence; false when it decodes to a NUL, which
+// never reaches handlers or storage.
+bool DecodeWithoutNul(urls::pct_string_view s, bool plus_as_space, std::string* out) {
+  *out = s.decode(urls::encoding_opts(plus_as_space));
+  return out->find('\0') == std::string::npos;
+}
+
+// Name/value pairs of an RFC 3986 query (or a form body escaped like one),
+// decoded with '+' as a space; an empty pair ("a=1&&b=2") is skipped.
+// False on a NUL or, when `utf8`, a name or value that isn't UTF-8.
+bool DecodePairs(const urls::params_encoded_view& params, bool utf8,
+                 std::vector<std::pair<std::string, std::string>>* out) {
+  for (const auto& param : params) {
+    if (param.key.empty() && !param.has_value) continue;
+    std::string name, value;
+    if (!DecodeWithoutNul(param.key, true, &name) || !DecodeWithoutNul(param.value, true, &value)) return false;
+    if (utf8 && !(IsValidUtf8(name) && IsValidUtf8(value))) return false;
+    out->emplace_back(std::move(name), std::move(value));
+  }
+  return true;
+}
 
 }  // namespace
 
@@ -33,61 +74,21 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
 }
 
 bool TryPercentDecode(std::string_view s, bool plus_as_space, std::string* out) {
-  out->clear();
-  out->reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (c == '%') {
-      if (i + 2 >= s.size()) return false;  // fewer than two characters follow
-      int hi = HexValue(s[i + 1]);
-      int lo = HexValue(s[i + 2]);
-      if (hi < 0 || lo < 0) return false;
-      char decoded = static_cast<char>(hi * 16 + lo);
-      if (decoded == '\0') return false;
-      out->push_back(decoded);
-      i += 2;
-    } else if (c == '+' && plus_as_space) {
-      out->push_back(' ');
-    } else {
-      out->push_back(c);
-    }
+  auto checked = urls::make_pct_string_view(s);
+  if (!checked) {
+    out->clear();
+    return false;
   }
-  return true;
+  return DecodeWithoutNul(*checked, plus_as_space, out);
 }
 
 std::string PercentDecode(std::string_view s, bool plus_as_space) {
-  std::string out;
-  if (TryPercentDecode(s, plus_as_space, &out)) return out;
-  // Lenient fallback: keep malformed escapes as they are.
-  out.clear();
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 && HexValue(s[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2])));
-      i += 2;
-    } else if (s[i] == '+' && plus_as_space) {
-      out.push_back(' ');
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
+  auto checked = urls::make_pct_string_view(s);
+  if (!checked) return std::string(s);  // a malformed escape: kept as written
+  return checked->decode(urls::encoding_opts(plus_as_space));
 }
 
-std::string PercentEncode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size());
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
+std::string PercentEncode(std::string_view s) { return urls::encode(s, urls::unreserved_chars); }
 
 std::string_view Request::Header(std::string_view name) const {
   for (const auto& [k, v] : headers) {
@@ -114,34 +115,21 @@ bool Request::ParseTarget() {
   query.clear();
   // Only origin-form ("/path?query") is accepted: that is what clients send to
   // an origin server, and it keeps the scheme and authority out of routing.
+  // A fragment never belongs in a request; it is ignored.
   if (target.empty() || target[0] != '/') return false;
-  std::string_view t = target;
-  if (size_t hash = t.find('#'); hash != std::string_view::npos) t = t.substr(0, hash);
-  std::string_view raw_path = t;
-  std::string_view raw_query;
-  if (size_t q = t.find('?'); q != std::string_view::npos) {
-    raw_path = t.substr(0, q);
-    raw_query = t.substr(q + 1);
-  }
+  const std::string escaped = EscapeBeyondRfc3986(std::string_view(target).substr(0, target.find('#')));
+  auto url = urls::parse_origin_form(escaped);
+  if (!url) return false;  // a malformed escape
   // An encoded '/' would make segment boundaries ambiguous once decoded (the
   // router splits the decoded path), so it is refused rather than guessed at.
-  for (size_t i = 0; i + 2 < raw_path.size(); ++i) {
-    if (raw_path[i] == '%' && raw_path[i + 1] == '2' && (raw_path[i + 2] == 'f' || raw_path[i + 2] == 'F')) {
-      return false;
-    }
-  }
-  if (!TryPercentDecode(raw_path, /*plus_as_space=*/false, &path)) return false;
-
-  while (!raw_query.empty()) {
-    size_t amp = raw_query.find('&');
-    std::string_view pair = raw_query.substr(0, amp);
-    raw_query = amp == std::string_view::npos ? std::string_view() : raw_query.substr(amp + 1);
-    if (pair.empty()) continue;
-    size_t eq = pair.find('=');
-    std::string name, value;
-    if (!TryPercentDecode(pair.substr(0, eq), /*plus_as_space=*/true, &name)) return false;
-    if (eq != std::string_view::npos && !TryPercentDecode(pair.substr(eq + 1), true, &value)) return false;
-    query.emplace_back(std::move(name), std::move(value));
+  // Every '%' of a checked path starts an escape, so a search finds them all.
+  const urls::pct_string_view raw_path = url->encoded_path();
+  if (raw_path.find("%2F") != std::string_view::npos || raw_path.find("%2f") != std::string_view::npos) return false;
+  if (!DecodeWithoutNul(raw_path, /*plus_as_space=*/false, &path)) return false;
+  if (!DecodePairs(url->encoded_params(), /*utf8=*/false, &query)) {
+    path.clear();
+    query.clear();
+    return false;
   }
   return true;
 }
@@ -189,29 +177,14 @@ Response Response::NoContent() {
 
 bool TryParseForm(std::string_view body, std::vector<std::pair<std::string, std::string>>* out) {
   out->clear();
-  // Strict decoding: a bad escape or %00 refuses the whole form, and so do a
-  // raw NUL and bytes that aren't UTF-8 once decoded (they would reach
+  // Strict decoding: a bad escape or a NUL (%00 or raw) refuses the whole
+  // form, and so do bytes that aren't UTF-8 once decoded (they would reach
   // storage, where PostgreSQL refuses them and SQLite keeps them).
-  auto decode = [](std::string_view pair, std::string* name, std::string* value) {
-    size_t eq = pair.find('=');
-    if (!TryPercentDecode(pair.substr(0, eq), /*plus_as_space=*/true, name)) return false;
-    if (eq != std::string_view::npos && !TryPercentDecode(pair.substr(eq + 1), true, value)) return false;
-    if (name->find('\0') != std::string::npos || value->find('\0') != std::string::npos) return false;
-    return IsValidUtf8(*name) && IsValidUtf8(*value);
-  };
-  size_t start = 0;
-  while (start < body.size()) {
-    size_t amp = body.find('&', start);
-    if (amp == std::string_view::npos) amp = body.size();
-    std::string_view pair = body.substr(start, amp - start);
-    start = amp + 1;
-    if (pair.empty()) continue;
-    std::string name, value;
-    if (!decode(pair, &name, &value)) {
-      out->clear();  // refused whole: none of the pairs before the bad one either
-      return false;
-    }
-    out->emplace_back(std::move(name), std::move(value));
+  const std::string escaped = EscapeBeyondRfc3986(body);
+  auto params = urls::parse_query(escaped);
+  if (!params || !DecodePairs(*params, /*utf8=*/true, out)) {
+    out->clear();  // refused whole: none of the pairs before the bad one either
+    return false;
   }
   return true;
 }

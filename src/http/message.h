@@ -29,9 +29,11 @@ struct Request {
   // "https://host:port" as the client addressed us (Host header + scheme).
   std::string BaseUrl() const;
 
-  // Builds path and query from target; false when the target is malformed: not
-  // origin-form, a bad escape or %00 anywhere, or an encoded '/' in the path.
-  // The query is split on '&' and '=' and decoded with '+' as a space.
+  // Builds path and query from target (Boost.URL's origin-form); false when
+  // the target is malformed: not origin-form, a bad escape or a NUL anywhere,
+  // or an encoded '/' in the path. Bytes RFC 3986 wants escaped but Beast
+  // lets through ('{', '|', UTF-8) are taken as if escaped. The query's pairs
+  // are decoded with '+' as a space; empty pairs are skipped.
   bool ParseTarget();
 };
 
@@ -48,10 +50,11 @@ struct Response {
   static Response NoContent();
 };
 
-// Lenient: a malformed escape is kept as written. Use TryPercentDecode to reject.
+// Lenient: a string with a malformed escape comes back as written. Use
+// TryPercentDecode to reject.
 std::string PercentDecode(std::string_view s, bool plus_as_space);
-// Strict: false on a truncated or non-hex escape and on %00 (NUL never reaches
-// handlers or storage). `out` is unspecified on failure.
+// Strict: false on a truncated or non-hex escape and on a NUL, %00 or raw
+// (NUL never reaches handlers or storage). `out` is unspecified on failure.
 bool TryPercentDecode(std::string_view s, bool plus_as_space, std::string* out);
 std::string PercentEncode(std::string_view s);  // RFC 3986 unreserved kept
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
