@@ -255,9 +255,10 @@ std::vector<http::Route> HomePages(const Deps& d) {
 std::vector<http::Route> PortalPages(PortalDeps deps) {
   auto d = std::make_shared<PortalDeps>(std::move(deps));
   std::vector<http::Route> all;
-  for (auto part : {portal::HomePages(d), portal::UsersPages(d), portal::BulkPages(d), portal::GroupsPages(d),
-                    portal::LicensesPages(d), portal::EnvironmentsPages(d), portal::SettingsPages(d),
-                    portal::AuditPages(d), portal::TroubleshooterPages(d)})
+  for (auto part : {portal::HomePages(d), portal::UsersPages(d), portal::UserPages(d), portal::BulkPages(d),
+                    portal::GroupsPages(d), portal::LicensesPages(d), portal::EnvironmentsPages(d),
+                    portal::SettingsPages(d), portal::CrossTenantPages(d), portal::AuditPages(d),
+                    portal::TroubleshooterPages(d)})
     for (auto& r : part) all.push_back(std::move(r));
   return all;
 }

@@ -177,12 +177,14 @@ std::variant<Admin, http::Response> Admit(PortalDeps& d, http::RouteContext& ctx
 
 // Each area's routes (and templates, registered when its routes are built).
 std::vector<http::Route> HomePages(const Deps& d);
-std::vector<http::Route> UsersPages(const Deps& d);
+std::vector<http::Route> UsersPages(const Deps& d);  // the list and New guest user
+std::vector<http::Route> UserPages(const Deps& d);   // one user's page and its forms
 std::vector<http::Route> BulkPages(const Deps& d);
 std::vector<http::Route> GroupsPages(const Deps& d);
 std::vector<http::Route> LicensesPages(const Deps& d);
 std::vector<http::Route> EnvironmentsPages(const Deps& d);
-std::vector<http::Route> SettingsPages(const Deps& d);
+std::vector<http::Route> SettingsPages(const Deps& d);     // tenant settings, external collaboration
+std::vector<http::Route> CrossTenantPages(const Deps& d);  // cross-tenant access
 std::vector<http::Route> AuditPages(const Deps& d);
 std::vector<http::Route> TroubleshooterPages(const Deps& d);
 
