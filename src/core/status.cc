@@ -1,21 +1,30 @@
 #include "core/status.h"
 
+#include "core/enum_names.h"
+
 namespace gh {
 
+namespace {
+
+constexpr auto kCodeNames = std::to_array<EnumName<Code>>({
+    {Code::kOk, "OK"},
+    {Code::kInvalidArgument, "InvalidArgument"},
+    {Code::kNotFound, "NotFound"},
+    {Code::kAlreadyExists, "AlreadyExists"},
+    {Code::kFailedPrecondition, "FailedPrecondition"},
+    {Code::kPermissionDenied, "PermissionDenied"},
+    {Code::kUnauthenticated, "Unauthenticated"},
+    {Code::kResourceExhausted, "ResourceExhausted"},
+    {Code::kUnavailable, "Unavailable"},
+    {Code::kInternal, "Internal"},
+});
+static_assert(AreDistinct(kCodeNames));
+
+}  // namespace
+
 std::string_view CodeName(Code code) {
-  switch (code) {
-    case Code::kOk: return "OK";
-    case Code::kInvalidArgument: return "InvalidArgument";
-    case Code::kNotFound: return "NotFound";
-    case Code::kAlreadyExists: return "AlreadyExists";
-    case Code::kFailedPrecondition: return "FailedPrecondition";
-    case Code::kPermissionDenied: return "PermissionDenied";
-    case Code::kUnauthenticated: return "Unauthenticated";
-    case Code::kResourceExhausted: return "ResourceExhausted";
-    case Code::kUnavailable: return "Unavailable";
-    case Code::kInternal: return "Internal";
-  }
-  return "Unknown";
+  std::string_view name = NameOf(kCodeNames, code);
+  return name.empty() ? "Unknown" : name;
 }
 
 std::string Status::ToString() const {

@@ -6,6 +6,7 @@
 #include <memory>
 #include <set>
 
+#include "core/enum_names.h"
 #include "core/strings.h"
 
 namespace gh::http {
@@ -25,19 +26,15 @@ struct Token {
   int64_t number = 0;
 };
 
-std::string_view TypeName(PropertyType t) {
-  switch (t) {
-    case PropertyType::kString:
-      return "Edm.String";
-    case PropertyType::kBool:
-      return "Edm.Boolean";
-    case PropertyType::kGuid:
-      return "Edm.Guid";
-    case PropertyType::kInt64:
-      return "Edm.Int64";
-  }
-  return "Edm.Unknown";
-}
+constexpr auto kTypeNames = std::to_array<EnumName<PropertyType>>({
+    {PropertyType::kString, "Edm.String"},
+    {PropertyType::kBool, "Edm.Boolean"},
+    {PropertyType::kGuid, "Edm.Guid"},
+    {PropertyType::kInt64, "Edm.Int64"},
+});
+static_assert(AreDistinct(kTypeNames));
+
+std::string_view TypeName(PropertyType t) { return NameOf(kTypeNames, t); }
 
 std::string_view ValueTypeName(const FilterValue& v) {
   if (std::holds_alternative<bool>(v)) return "Edm.Boolean";

@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "core/encoding.h"  // IsValidUtf8
+#include "core/enum_names.h"
 #include "core/strings.h"
 
 namespace gh::invitations {
@@ -170,14 +171,14 @@ Status ReadCsv(std::string_view text, const CsvReader::OnRecord& on_record, CsvL
   return reader.Finish();
 }
 
-std::string_view BulkFormatName(BulkFormat f) {
-  switch (f) {
-    case BulkFormat::kEntraTemplate: return "entraTemplate";
-    case BulkFormat::kPowerShellSample: return "powershellSample";
-    case BulkFormat::kGatehouse: return "gatehouse";
-  }
-  return "gatehouse";
-}
+constexpr auto kFormatNames = std::to_array<EnumName<BulkFormat>>({
+    {BulkFormat::kEntraTemplate, "entraTemplate"},
+    {BulkFormat::kPowerShellSample, "powershellSample"},
+    {BulkFormat::kGatehouse, "gatehouse"},
+});
+static_assert(AreDistinct(kFormatNames));
+
+std::string_view BulkFormatName(BulkFormat f) { return NameOf(kFormatNames, f); }
 
 bool IsVersionRecord(const std::vector<std::string>& fields) {
   if (fields.empty() || !ToLower(Trim(fields[0])).starts_with("version:")) return false;

@@ -1,21 +1,21 @@
 #include "invitations/bulk_job.h"
 
-#include <array>
-#include <utility>
+#include "core/enum_names.h"
 
 namespace gh::invitations {
 namespace {
 
-constexpr std::array<std::pair<BulkJobStatus, std::string_view>, 6> kStatusNames{{
+constexpr auto kStatusNames = std::to_array<EnumName<BulkJobStatus>>({
     {BulkJobStatus::kQueued, "queued"},
     {BulkJobStatus::kRunning, "running"},
     {BulkJobStatus::kCompleted, "completed"},
     {BulkJobStatus::kCompletedWithErrors, "completedWithErrors"},
     {BulkJobStatus::kFailed, "failed"},
     {BulkJobStatus::kCancelled, "cancelled"},
-}};
+});
+static_assert(AreDistinct(kStatusNames));
 
-constexpr std::array<std::pair<BulkOutcome, std::string_view>, 7> kOutcomeNames{{
+constexpr auto kOutcomeNames = std::to_array<EnumName<BulkOutcome>>({
     {BulkOutcome::kInvited, "invited"},
     {BulkOutcome::kAlreadyInvited, "alreadyInvited"},
     {BulkOutcome::kAlreadyMember, "alreadyMember"},
@@ -23,26 +23,13 @@ constexpr std::array<std::pair<BulkOutcome, std::string_view>, 7> kOutcomeNames{
     {BulkOutcome::kInvalid, "invalid"},
     {BulkOutcome::kBlockedByPolicy, "blockedByPolicy"},
     {BulkOutcome::kError, "error"},
-}};
-
-template <class E, size_t N>
-std::string_view NameOf(const std::array<std::pair<E, std::string_view>, N>& names, E value) {
-  for (const auto& [v, name] : names)
-    if (v == value) return name;
-  return "unknown";
-}
-
-template <class E, size_t N>
-std::optional<E> Parse(const std::array<std::pair<E, std::string_view>, N>& names, std::string_view name) {
-  for (const auto& [v, n] : names)
-    if (n == name) return v;
-  return std::nullopt;
-}
+});
+static_assert(AreDistinct(kOutcomeNames));
 
 }  // namespace
 
 std::string_view BulkJobStatusName(BulkJobStatus s) { return NameOf(kStatusNames, s); }
-std::optional<BulkJobStatus> ParseBulkJobStatus(std::string_view name) { return Parse(kStatusNames, name); }
+std::optional<BulkJobStatus> ParseBulkJobStatus(std::string_view name) { return FromName(kStatusNames, name); }
 
 bool IsFinished(BulkJobStatus s) {
   return s == BulkJobStatus::kCompleted || s == BulkJobStatus::kCompletedWithErrors || s == BulkJobStatus::kFailed ||
@@ -50,7 +37,7 @@ bool IsFinished(BulkJobStatus s) {
 }
 
 std::string_view BulkOutcomeName(BulkOutcome o) { return NameOf(kOutcomeNames, o); }
-std::optional<BulkOutcome> ParseBulkOutcome(std::string_view name) { return Parse(kOutcomeNames, name); }
+std::optional<BulkOutcome> ParseBulkOutcome(std::string_view name) { return FromName(kOutcomeNames, name); }
 
 bool IsFailedOutcome(BulkOutcome o) {
   return o == BulkOutcome::kInvalid || o == BulkOutcome::kBlockedByPolicy || o == BulkOutcome::kError;

@@ -1,21 +1,21 @@
 #include "invitations/invitation.h"
 
+#include "core/enum_names.h"
+
 namespace gh::invitations {
+namespace {
 
-std::string_view InvitationStatusName(InvitationStatus s) {
-  switch (s) {
-    case InvitationStatus::kPendingAcceptance: return "PendingAcceptance";
-    case InvitationStatus::kCompleted: return "Completed";
-    case InvitationStatus::kSuperseded: return "Superseded";
-  }
-  return "PendingAcceptance";
-}
+constexpr auto kStatusNames = std::to_array<EnumName<InvitationStatus>>({
+    {InvitationStatus::kPendingAcceptance, "PendingAcceptance"},
+    {InvitationStatus::kCompleted, "Completed"},
+    {InvitationStatus::kSuperseded, "Superseded"},
+});
+static_assert(AreDistinct(kStatusNames));
 
-std::optional<InvitationStatus> ParseInvitationStatus(std::string_view name) {
-  for (InvitationStatus s :
-       {InvitationStatus::kPendingAcceptance, InvitationStatus::kCompleted, InvitationStatus::kSuperseded})
-    if (InvitationStatusName(s) == name) return s;
-  return std::nullopt;
-}
+}  // namespace
+
+std::string_view InvitationStatusName(InvitationStatus s) { return NameOf(kStatusNames, s); }
+
+std::optional<InvitationStatus> ParseInvitationStatus(std::string_view name) { return FromName(kStatusNames, name); }
 
 }  // namespace gh::invitations

@@ -121,14 +121,11 @@ Status PatchAuthorizationPolicy(AuthorizationPolicy& p, const json::object& patc
   for (const auto& kv : patch) {
     std::string_view k = kv.key();
     if (k == "allowInvitesFrom") {
-      std::string v = Str(kv.value());
-      bool found = false;
-      for (auto a : {AllowInvitesFrom::kNone, AllowInvitesFrom::kAdminsAndGuestInviters,
-                     AllowInvitesFrom::kAdminsGuestInvitersAndAllMembers, AllowInvitesFrom::kEveryone})
-        if (AllowInvitesFromName(a) == v) next.allow_invites_from = a, found = true;
-      if (!found)
+      auto from = directory::ParseAllowInvitesFrom(Str(kv.value()));
+      if (!from)
         return Bad("Invalid value for 'allowInvitesFrom': expected none, adminsAndGuestInviters, "
                    "adminsGuestInvitersAndAllMembers or everyone.");
+      next.allow_invites_from = *from;
     } else if (k == "guestUserRoleId") {
       std::string v = ToLower(Str(kv.value()));
       if (v != kGuestSameAsMembersRole && v != kGuestLimitedRole && v != kGuestRestrictedRole)

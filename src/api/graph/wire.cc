@@ -19,8 +19,7 @@ json::array Strings(const std::vector<std::string>& v) {
 }
 
 StatusOr<directory::UserType> ParseUserType(const std::string& s) {
-  if (s == "Member") return directory::UserType::kMember;
-  if (s == "Guest") return directory::UserType::kGuest;
+  if (auto type = directory::ParseUserType(s)) return *type;
   return InvalidArgument("Invalid value for property 'userType': expected 'Member' or 'Guest'.", "Request_BadRequest");
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/enum_names.h"
 #include "core/strings.h"
 
 namespace gh::directory {
@@ -22,16 +23,19 @@ bool NamesApp(const TargetConfiguration& t, const std::string& app_id) {
   });
 }
 
+constexpr auto kAllowInvitesFromNames = std::to_array<EnumName<AllowInvitesFrom>>({
+    {AllowInvitesFrom::kNone, "none"},
+    {AllowInvitesFrom::kAdminsAndGuestInviters, "adminsAndGuestInviters"},
+    {AllowInvitesFrom::kAdminsGuestInvitersAndAllMembers, "adminsGuestInvitersAndAllMembers"},
+    {AllowInvitesFrom::kEveryone, "everyone"},
+});
+static_assert(AreDistinct(kAllowInvitesFromNames));
+
 }  // namespace
 
-std::string_view AllowInvitesFromName(AllowInvitesFrom v) {
-  switch (v) {
-    case AllowInvitesFrom::kNone: return "none";
-    case AllowInvitesFrom::kAdminsAndGuestInviters: return "adminsAndGuestInviters";
-    case AllowInvitesFrom::kAdminsGuestInvitersAndAllMembers: return "adminsGuestInvitersAndAllMembers";
-    case AllowInvitesFrom::kEveryone: return "everyone";
-  }
-  return "none";
+std::string_view AllowInvitesFromName(AllowInvitesFrom v) { return NameOf(kAllowInvitesFromNames, v); }
+std::optional<AllowInvitesFrom> ParseAllowInvitesFrom(std::string_view name) {
+  return FromName(kAllowInvitesFromNames, name);
 }
 
 const PartnerConfiguration* CrossTenantAccessPolicy::Partner(std::string_view tenant_id) const {

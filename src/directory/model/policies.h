@@ -21,6 +21,7 @@ inline constexpr std::string_view kGuestRestrictedRole = "2af84b1e-32c8-42b7-82b
 
 enum class AllowInvitesFrom { kNone, kAdminsAndGuestInviters, kAdminsGuestInvitersAndAllMembers, kEveryone };
 std::string_view AllowInvitesFromName(AllowInvitesFrom v);
+std::optional<AllowInvitesFrom> ParseAllowInvitesFrom(std::string_view name);
 
 struct AuthorizationPolicy {
   // The seed: inviting needs at least User Administrator, so new tenants start here.

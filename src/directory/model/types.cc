@@ -2,26 +2,34 @@
 
 #include <algorithm>
 
+#include "core/enum_names.h"
+
 namespace gh::directory {
 
-std::string_view CloudName(Cloud c) {
-  switch (c) {
-    case Cloud::kCommercial: return "commercial";
-    case Cloud::kGcc: return "gcc";
-    case Cloud::kGccHigh: return "gcc-high";
-    case Cloud::kDod: return "dod";
-    case Cloud::kChina: return "china";
-  }
-  return "commercial";
-}
+namespace {
 
-std::optional<Cloud> ParseCloud(std::string_view s) {
-  for (Cloud c : {Cloud::kCommercial, Cloud::kGcc, Cloud::kGccHigh, Cloud::kDod, Cloud::kChina})
-    if (CloudName(c) == s) return c;
-  return std::nullopt;
-}
+constexpr auto kCloudNames = std::to_array<EnumName<Cloud>>({
+    {Cloud::kCommercial, "commercial"},
+    {Cloud::kGcc, "gcc"},
+    {Cloud::kGccHigh, "gcc-high"},
+    {Cloud::kDod, "dod"},
+    {Cloud::kChina, "china"},
+});
+static_assert(AreDistinct(kCloudNames));
 
-std::string_view UserTypeName(UserType t) { return t == UserType::kGuest ? "Guest" : "Member"; }
+constexpr auto kUserTypeNames = std::to_array<EnumName<UserType>>({
+    {UserType::kMember, "Member"},
+    {UserType::kGuest, "Guest"},
+});
+static_assert(AreDistinct(kUserTypeNames));
+
+}  // namespace
+
+std::string_view CloudName(Cloud c) { return NameOf(kCloudNames, c); }
+std::optional<Cloud> ParseCloud(std::string_view s) { return FromName(kCloudNames, s); }
+
+std::string_view UserTypeName(UserType t) { return NameOf(kUserTypeNames, t); }
+std::optional<UserType> ParseUserType(std::string_view s) { return FromName(kUserTypeNames, s); }
 
 bool Group::IsMicrosoft365() const {
   return std::find(group_types.begin(), group_types.end(), "Unified") != group_types.end();

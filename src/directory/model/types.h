@@ -26,6 +26,7 @@ struct Tenant {
 
 enum class UserType { kMember, kGuest };
 std::string_view UserTypeName(UserType t);  // "Member" / "Guest"
+std::optional<UserType> ParseUserType(std::string_view s);
 
 // One sign-in identity of a user (Graph's objectIdentity).
 struct Identity {

@@ -2,40 +2,35 @@
 
 #include <algorithm>
 
+#include "core/enum_names.h"
+
 namespace gh::environments {
 
-std::string_view TypeName(EnvironmentType t) {
-  switch (t) {
-    case EnvironmentType::kDefault: return "Default";
-    case EnvironmentType::kProduction: return "Production";
-    case EnvironmentType::kSandbox: return "Sandbox";
-    case EnvironmentType::kDeveloper: return "Developer";
-    case EnvironmentType::kTrial: return "Trial";
-  }
-  return "Production";
-}
+namespace {
 
-std::optional<EnvironmentType> ParseType(std::string_view s) {
-  for (auto t : {EnvironmentType::kDefault, EnvironmentType::kProduction, EnvironmentType::kSandbox,
-                 EnvironmentType::kDeveloper, EnvironmentType::kTrial})
-    if (TypeName(t) == s) return t;
-  return std::nullopt;
-}
+constexpr auto kTypeNames = std::to_array<EnumName<EnvironmentType>>({
+    {EnvironmentType::kDefault, "Default"},
+    {EnvironmentType::kProduction, "Production"},
+    {EnvironmentType::kSandbox, "Sandbox"},
+    {EnvironmentType::kDeveloper, "Developer"},
+    {EnvironmentType::kTrial, "Trial"},
+});
+static_assert(AreDistinct(kTypeNames));
 
-std::string_view StateName(EnvironmentState s) {
-  switch (s) {
-    case EnvironmentState::kEnabled: return "enabled";
-    case EnvironmentState::kDisabled: return "disabled";
-    case EnvironmentState::kAdminMode: return "adminMode";
-  }
-  return "enabled";
-}
+constexpr auto kStateNames = std::to_array<EnumName<EnvironmentState>>({
+    {EnvironmentState::kEnabled, "enabled"},
+    {EnvironmentState::kDisabled, "disabled"},
+    {EnvironmentState::kAdminMode, "adminMode"},
+});
+static_assert(AreDistinct(kStateNames));
 
-std::optional<EnvironmentState> ParseState(std::string_view s) {
-  for (auto st : {EnvironmentState::kEnabled, EnvironmentState::kDisabled, EnvironmentState::kAdminMode})
-    if (StateName(st) == s) return st;
-  return std::nullopt;
-}
+}  // namespace
+
+std::string_view TypeName(EnvironmentType t) { return NameOf(kTypeNames, t); }
+std::optional<EnvironmentType> ParseType(std::string_view s) { return FromName(kTypeNames, s); }
+
+std::string_view StateName(EnvironmentState s) { return NameOf(kStateNames, s); }
+std::optional<EnvironmentState> ParseState(std::string_view s) { return FromName(kStateNames, s); }
 
 const std::vector<std::string_view>& AllPrivileges() {
   static const std::vector<std::string_view> p = {kCreateCanvasApp, kCreateModelDrivenApp, kImportSolution,
