@@ -14,6 +14,7 @@
 #include "core/encoding.h"
 #include "core/strings.h"
 #include "directory/directory_service.h"
+#include "wire/json_reader.h"
 
 namespace gh::invitations {
 namespace {
@@ -56,22 +57,37 @@ std::string OptionsJson(const BulkOptions& o) {
                                       {"language", o.language}});
 }
 
-BulkOptions OptionsFrom(const BulkJobRow& job) {
-  json::object o = json::parse(job.options_json).as_object();
+// A job's options as OptionsJson stored them, read strictly: every property
+// present with its type, else Internal. A job runs only with the options it
+// was submitted with (a missing sendEmail must not become "send"); a job
+// whose options don't read is shown without them (JobFrom).
+StatusOr<BulkOptions> OptionsFrom(const BulkJobRow& job) {
+  auto stored = wire::ParseJsonObject(job.options_json);
+  if (!stored.ok()) return Internal("bulk job " + job.id + ": its stored options are not a JSON object");
+  wire::FieldReader read(*stored, "bulk job options");
   BulkOptions opts;
   opts.file_name = job.file_name;
-  opts.redirect_url = json::value_to<std::string>(o.at("redirectUrl"));
-  opts.message = json::value_to<std::string>(o.at("message"));
-  opts.send_email = o.at("sendEmail").as_bool();
-  opts.language = json::value_to<std::string>(o.at("language"));
+  auto redirect_url = read.String("redirectUrl");
+  auto message = read.String("message");
+  auto send_email = read.Bool("sendEmail");
+  auto language = read.String("language");
+  Status clean = read.Finish();
+  if (!clean.ok() || !redirect_url || !message || !send_email || !language)
+    return Internal("bulk job " + job.id + ": its stored options don't read: " +
+                    (clean.ok() ? std::string("a property is missing") : clean.message()));
+  opts.redirect_url = std::move(*redirect_url);
+  opts.message = std::move(*message);
+  opts.send_email = *send_email;
+  opts.language = std::move(*language);
   return opts;
 }
 
 void SetStatus(BulkJobRow& row, BulkJobStatus s) { row.status = std::string(BulkJobStatusName(s)); }
 
 // A JSON object this service stored, for showing: one that doesn't read back
-// (a job stored before its options were checked to be UTF-8) reads as empty,
-// so one old row doesn't fail every listing of the tenant's jobs.
+// reads as empty, so one odd row doesn't fail every listing of the tenant's
+// jobs. (A job stored before its options were checked to be UTF-8 is shown
+// without options the same way, by OptionsFrom's refusal.)
 json::object StoredObject(const std::string& text) {
   boost::system::error_code ec;
   json::value v = json::parse(text, ec);
@@ -89,13 +105,10 @@ BulkJob JobFrom(const BulkJobRow& row) {
   job.tenant_id = row.tenant_id;
   job.status = StatusOf(row);
   job.format = row.format;
-  const json::object options = StoredObject(row.options_json);
-  job.options.file_name = row.file_name;
-  job.options.redirect_url = StringIn(options, "redirectUrl");
-  job.options.message = StringIn(options, "message");
-  job.options.language = StringIn(options, "language");
-  if (const json::value* send = options.if_contains("sendEmail"); send && send->is_bool())
-    job.options.send_email = send->as_bool();
+  if (auto options = OptionsFrom(row); options.ok())
+    job.options = std::move(options).value();
+  else
+    job.options.file_name = row.file_name;
   const json::object submitter = StoredObject(row.submitter_json);
   const json::value* is_app = submitter.if_contains("isApp");
   job.submitter = {StringIn(submitter, "id"), StringIn(submitter, "name"), is_app && *is_app == json::value(true)};
@@ -537,7 +550,7 @@ StatusOr<BulkInvitationService::PreparedChunk> BulkInvitationService::Prepare(st
   PreparedChunk out;
   out.plan.seq = seq;
   out.inviter = SubmitterFrom(job.submitter_json);
-  const BulkOptions options = OptionsFrom(job);
+  GH_ASSIGN_OR_RETURN(const BulkOptions options, OptionsFrom(job));
   std::vector<BulkRow> rows = RowsOf(data);
   std::vector<std::string> emails;
   for (const BulkRow& row : rows) emails.push_back(ToLower(row.email));
