@@ -208,15 +208,14 @@ std::vector<http::Route> OAuthRoutes(Services& s) {
   auto h = [&s](auto fn) { return [&s, fn](http::RouteContext& c) { return fn(s, c); }; };
   return {
       Route{"POST", "/{tenant}/oauth2/v2.0/token", h(Token), Permission::Public(),
-            "OAuth 2.0 token endpoint (all grants)", true},
+            "OAuth 2.0 token endpoint (all grants)"},
       Route{"POST", "/{tenant}/oauth2/v2.0/devicecode", h(DeviceCode), Permission::Public(),
-            "Device authorization endpoint (RFC 8628)", true},
+            "Device authorization endpoint (RFC 8628)"},
       Route{"GET", "/{tenant}/oidc/userinfo", h(UserInfo), Permission{"signed-in user", nullptr},
-            "OpenID Connect userinfo for a user's access token", false},
-      Route{"GET", "/{tenant}/discovery/v2.0/keys", h(Keys), Permission::Public(), "The tenant's signing keys (JWKS)",
-            false},
+            "OpenID Connect userinfo for a user's access token"},
+      Route{"GET", "/{tenant}/discovery/v2.0/keys", h(Keys), Permission::Public(), "The tenant's signing keys (JWKS)"},
       Route{"GET", "/{tenant}/v2.0/.well-known/openid-configuration", h(Discovery), Permission::Public(),
-            "OpenID Connect discovery document", false},
+            "OpenID Connect discovery document"},
   };
 }
 
@@ -225,13 +224,13 @@ std::vector<http::Route> HealthRoutes(Services& s) {
   using http::Route;
   return {
       Route{"GET", "/healthz", [](http::RouteContext&) { return http::Response::Text(200, "ok\n"); },
-            Permission::Public(), "Liveness: the process serves requests", false},
+            Permission::Public(), "Liveness: the process serves requests"},
       Route{"GET", "/readyz",
             [&s](http::RouteContext&) {
               if (!s.directory.Ready().ok()) return http::Response::Text(503, "database unavailable\n");
               return http::Response::Text(200, "ready\n");
             },
-            Permission::Public(), "Readiness: the database answers", false},
+            Permission::Public(), "Readiness: the database answers"},
   };
 }
 

@@ -58,7 +58,6 @@ struct Route {
   Handler handler;
   Permission permission;
   std::string description;
-  bool mutates = false;
   // Upload routes only: null means a body over the default limit is refused
   // (413) before it is read.
   LargeBodyAdmission admit_large_body = nullptr;

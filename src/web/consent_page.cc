@@ -189,7 +189,7 @@ http::Response DeviceConsentStep(SigninDeps& d, const http::Request& http_req, c
 std::vector<http::Route> ConsentRoutes(std::shared_ptr<SigninDeps> deps) {
   RegisterConsentTemplates();
   return {http::Route{"POST", "/consent", [deps](http::RouteContext& c) { return PostConsent(*deps, c); },
-                      http::Permission::Public(), "Accept or cancel the permissions an app asks for", true}};
+                      http::Permission::Public(), "Accept or cancel the permissions an app asks for"}};
 }
 
 }  // namespace gh::web

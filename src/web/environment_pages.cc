@@ -207,11 +207,11 @@ std::vector<http::Route> EnvironmentPages(EnvironmentPageDeps deps) {
   auto d = std::make_shared<EnvironmentPageDeps>(deps);
   return {
       {"GET", "/env/{name}", [d](auto& c) { return Home(*d, c); }, http::Permission::Public(),
-       "An environment's home page (the gate decides; just-in-time sync on entry)", false},
+       "An environment's home page (the gate decides; just-in-time sync on entry)"},
       {"GET", "/env/{name}/apps/{appId}", [d](auto& c) { return RunApp(*d, c); }, http::Permission::Public(),
-       "Run an app, or explain why not", false},
+       "Run an app, or explain why not"},
       {"GET", "/my/{tenant}", [d](auto& c) { return MyEnvironments(*d, c); }, http::Permission::Public(),
-       "My environments: the ones the signed-in user can open, and why not the others", false},
+       "My environments: the ones the signed-in user can open, and why not the others"},
   };
 }
 

@@ -32,9 +32,9 @@ http::Response Go(http::RouteContext& ctx) {
 std::vector<http::Route> FrontDoorPages() {
   AddTemplates({"front_door"});
   return {http::Route{"GET", "/", [](http::RouteContext&) { return FrontDoor("", "", 200); },
-                      http::Permission::Public(), "The front door: find your organisation's portal", false},
+                      http::Permission::Public(), "The front door: find your organisation's portal"},
           http::Route{"GET", "/go", Go, http::Permission::Public(),
-                      "The front door's form: to /portal/{domain} or /my/{domain}", false}};
+                      "The front door's form: to /portal/{domain} or /my/{domain}"}};
 }
 
 }  // namespace gh::web

@@ -63,8 +63,8 @@ std::vector<http::Route> RedeemRoutes(RedeemDeps deps) {
   auto h = [shared](auto fn) { return [shared, fn](http::RouteContext& c) { return fn(*shared, c); }; };
   return {
       http::Route{"GET", "/redeem", h(Consent), http::Permission::Public(),
-                  "Invitation link: sign in, then review permissions", false},
-      http::Route{"POST", "/redeem", h(Decide), http::Permission::Public(), "Accept or cancel an invitation", true},
+                  "Invitation link: sign in, then review permissions"},
+      http::Route{"POST", "/redeem", h(Decide), http::Permission::Public(), "Accept or cancel an invitation"},
   };
 }
 

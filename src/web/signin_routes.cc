@@ -389,19 +389,19 @@ std::vector<http::Route> SigninRoutes(SigninDeps deps) {
   for (auto& r : ConsentRoutes(shared)) routes.push_back(std::move(r));
   std::vector<http::Route> signin = {
       Route{"GET", "/{tenant}/oauth2/v2.0/authorize", h(Authorize), Permission::Public(),
-            "OAuth 2.0 authorization endpoint (authorization code with PKCE)", false},
-      Route{"GET", "/login", h(LoginPage), Permission::Public(), "Sign-in page", false},
-      Route{"POST", "/login", h(LoginPost), Permission::Public(), "Sign-in form steps (email, password, code)", true},
-      Route{"GET", "/logout", h(LogoutGet), Permission::Public(), "Sign-out confirmation page", false},
-      Route{"POST", "/logout", h(LogoutPost), Permission::Public(), "Sign out of this browser (CSRF)", true},
+            "OAuth 2.0 authorization endpoint (authorization code with PKCE)"},
+      Route{"GET", "/login", h(LoginPage), Permission::Public(), "Sign-in page"},
+      Route{"POST", "/login", h(LoginPost), Permission::Public(), "Sign-in form steps (email, password, code)"},
+      Route{"GET", "/logout", h(LogoutGet), Permission::Public(), "Sign-out confirmation page"},
+      Route{"POST", "/logout", h(LogoutPost), Permission::Public(), "Sign out of this browser (CSRF)"},
       Route{"GET", "/{tenant}/oauth2/v2.0/logout",
             h([](SigninDeps& d, http::RouteContext& c) { return EndSession(d, c, false); }), Permission::Public(),
-            "OpenID Connect end session: signs out at once only with a matching id_token_hint, else asks", true},
+            "OpenID Connect end session: signs out at once only with a matching id_token_hint, else asks"},
       Route{"POST", "/{tenant}/oauth2/v2.0/logout",
             h([](SigninDeps& d, http::RouteContext& c) { return EndSession(d, c, true); }), Permission::Public(),
-            "OpenID Connect end session, confirmed (CSRF)", true},
-      Route{"GET", "/devicelogin", h(DeviceGet), Permission::Public(), "Device code entry page", false},
-      Route{"POST", "/devicelogin", h(DevicePost), Permission::Public(), "Device code approval", true},
+            "OpenID Connect end session, confirmed (CSRF)"},
+      Route{"GET", "/devicelogin", h(DeviceGet), Permission::Public(), "Device code entry page"},
+      Route{"POST", "/devicelogin", h(DevicePost), Permission::Public(), "Device code approval"},
   };
   routes.insert(routes.begin(), signin.begin(), signin.end());
   return routes;

@@ -94,9 +94,9 @@ std::vector<http::Route> SignupRoutes(std::shared_ptr<SigninDeps> deps) {
   using http::Route;
   auto h = [deps](auto fn) { return [deps, fn](http::RouteContext& c) { return fn(*deps, c); }; };
   return {
-      Route{"GET", "/signup", h(SignupGet), Permission::Public(), "Create a personal account (form)", false},
+      Route{"GET", "/signup", h(SignupGet), Permission::Public(), "Create a personal account (form)"},
       Route{"POST", "/signup", h(SignupPost), Permission::Public(),
-            "Create a personal account (details, then the emailed code)", true},
+            "Create a personal account (details, then the emailed code)"},
   };
 }
 

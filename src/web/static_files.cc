@@ -60,12 +60,12 @@ std::vector<http::Route> StaticFiles() {
   using http::Permission;
   return {
       http::Route{"GET", "/static/gatehouse.css", [](http::RouteContext&) { return Static(kStylesheet, "text/css"); },
-                  Permission::Public(), "Stylesheet", false},
+                  Permission::Public(), "Stylesheet"},
       http::Route{"GET", "/static/autosubmit.js",
                   [](http::RouteContext&) {
                     return Static("document.getElementById('form_post').submit();\n", "text/javascript");
                   },
-                  Permission::Public(), "Submits form_post responses", false},
+                  Permission::Public(), "Submits form_post responses"},
   };
 }
 

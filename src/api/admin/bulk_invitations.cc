@@ -203,8 +203,6 @@ http::Response Delete(Services& s, http::RouteContext& ctx) {
 
 std::vector<http::Route> BulkInvitationRoutes(Services& s) {
   http::Permission invite = InvitePermission();
-  // Not marked as mutating: a job's rows change the directory only when the
-  // runner commits a chunk.
   auto route = [&](std::string method, std::string pattern, http::Response (*f)(Services&, http::RouteContext&),
                    std::string what) {
     return http::Route{std::move(method), std::move(pattern), [&s, f](http::RouteContext& c) { return f(s, c); },

@@ -135,19 +135,19 @@ http::Response Check(Services& s, http::RouteContext& ctx) {
 std::vector<http::Route> GateRoutes(Services& s) {
   return {
       {"GET", "/api/v1/tenantSettings", [&s](auto& c) { return GetSettings(s, c); }, perm::TenantSettingsRead(),
-       "The tenant settings document (Get-TenantSettings)", false},
+       "The tenant settings document (Get-TenantSettings)"},
       {"POST", "/api/v1/tenantSettings", [&s](auto& c) { return UpdateSettings(s, c, true); }, perm::TenantSettingsWrite(),
-       "Replace the tenant settings (Set-TenantSettings; absent keys get defaults)", true},
+       "Replace the tenant settings (Set-TenantSettings; absent keys get defaults)"},
       {"PATCH", "/api/v1/tenantSettings", [&s](auto& c) { return UpdateSettings(s, c, false); }, perm::TenantSettingsWrite(),
-       "Merge a partial tenant settings document", true},
+       "Merge a partial tenant settings document"},
       {"GET", "/api/v1/environments/{id}/apps", [&s](auto& c) { return ListApps(s, c); }, perm::AppsRead(),
-       "Apps of an environment", false},
+       "Apps of an environment"},
       {"POST", "/api/v1/environments/{id}/apps", [&s](auto& c) { return CreateApp(s, c); }, perm::AppsWrite(),
-       "Create an app as the calling user (the gate decides)", true},
+       "Create an app as the calling user (the gate decides)"},
       {"POST", "/api/v1/environments/{id}/apps/{appId}/share", [&s](auto& c) { return ShareApp(s, c); },
-       perm::AppsWrite(), "Share an app with users, groups or everyone", true},
+       perm::AppsWrite(), "Share an app with users, groups or everyone"},
       {"POST", "/api/v1/access/check", [&s](auto& c) { return Check(s, c); }, perm::AccessCheck(),
-       "Explain an access decision: every check with its remedy", false},
+       "Explain an access decision: every check with its remedy"},
   };
 }
 

@@ -28,7 +28,7 @@ http::Response Notify(Services& s, http::RouteContext& ctx) {
 std::vector<http::Route> NotifyRoutes(Services& s) {
   return {http::Route{"POST", "/api/v1/environments/{id}/notify",
                       [&s](http::RouteContext& c) { return Notify(s, c); }, perm::EnvironmentsWrite(),
-                      "Email the environment URL to users (userIds)", true}};
+                      "Email the environment URL to users (userIds)"}};
 }
 
 }  // namespace gh::api::admin

@@ -58,9 +58,9 @@ std::vector<http::Route> SkuRoutes(Services& s) {
   using http::Route;
   auto h = [&s](auto fn) { return [&s, fn](http::RouteContext& c) { return fn(s, c); }; };
   return {
-      Route{"GET", "/api/v1/skus", h(List), perm::LicensesRead(), "The tenant's subscriptions with seats", false},
-      Route{"POST", "/api/v1/skus", h(Create), perm::SkusWrite(), "Subscribe to a catalogue product with seats", true},
-      Route{"PATCH", "/api/v1/skus/{skuId}", h(Patch), perm::SkusWrite(), "Set a subscription's prepaid seats", true},
+      Route{"GET", "/api/v1/skus", h(List), perm::LicensesRead(), "The tenant's subscriptions with seats"},
+      Route{"POST", "/api/v1/skus", h(Create), perm::SkusWrite(), "Subscribe to a catalogue product with seats"},
+      Route{"PATCH", "/api/v1/skus/{skuId}", h(Patch), perm::SkusWrite(), "Set a subscription's prepaid seats"},
   };
 }
 

@@ -205,16 +205,15 @@ std::vector<http::Route> ApplicationRoutes(Services& s) {
   using http::Route;
   auto h = [&s](auto fn) { return [&s, fn](http::RouteContext& c) { return fn(s, c); }; };
   return {
-      Route{"GET", "/v1.0/applications", h(List), perm::ApplicationsRead(), "List app registrations", false},
-      Route{"POST", "/v1.0/applications", h(Create), perm::ApplicationsWrite(), "Register an application", true},
-      Route{"GET", "/v1.0/applications/{id}", h(Get), perm::ApplicationsRead(), "Get an application (id or appId)",
-            false},
-      Route{"PATCH", "/v1.0/applications/{id}", h(Patch), perm::ApplicationsWrite(), "Update an application", true},
-      Route{"DELETE", "/v1.0/applications/{id}", h(Delete), perm::ApplicationsWrite(), "Delete an application", true},
+      Route{"GET", "/v1.0/applications", h(List), perm::ApplicationsRead(), "List app registrations"},
+      Route{"POST", "/v1.0/applications", h(Create), perm::ApplicationsWrite(), "Register an application"},
+      Route{"GET", "/v1.0/applications/{id}", h(Get), perm::ApplicationsRead(), "Get an application (id or appId)"},
+      Route{"PATCH", "/v1.0/applications/{id}", h(Patch), perm::ApplicationsWrite(), "Update an application"},
+      Route{"DELETE", "/v1.0/applications/{id}", h(Delete), perm::ApplicationsWrite(), "Delete an application"},
       Route{"POST", "/v1.0/applications/{id}/addPassword", h(AddPassword), perm::ApplicationsWrite(),
-            "Add a client secret (returned once)", true},
+            "Add a client secret (returned once)"},
       Route{"POST", "/v1.0/applications/{id}/removePassword", h(RemovePassword), perm::ApplicationsWrite(),
-            "Remove a client secret", true},
+            "Remove a client secret"},
   };
 }
 

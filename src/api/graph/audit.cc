@@ -57,7 +57,7 @@ http::Response List(Services& s, http::RouteContext& ctx) {
 std::vector<http::Route> AuditRoutes(Services& s) {
   return {http::Route{"GET", "/v1.0/auditLogs/directoryAudits",
                       [&s](http::RouteContext& c) { return List(s, c); }, perm::AuditRead(),
-                      "List the directory audit log, newest first", false}};
+                      "List the directory audit log, newest first"}};
 }
 
 }  // namespace gh::api::graph

@@ -130,17 +130,16 @@ std::vector<http::Route> GroupRoutes(Services& s) {
   using http::Route;
   auto h = [&s](auto fn) { return [&s, fn](http::RouteContext& c) { return fn(s, c); }; };
   return {
-      Route{"GET", "/v1.0/groups", h(List), perm::GroupsReadDelegated(), "List groups ($filter, $select, $top, $count)", false},
-      Route{"POST", "/v1.0/groups", h(Create), perm::GroupsWrite(), "Create a security or Microsoft 365 group", true},
-      Route{"GET", "/v1.0/groups/{id}", h(Get), perm::GroupsReadDelegated(), "Get a group", false},
-      Route{"PATCH", "/v1.0/groups/{id}", h(Patch), perm::GroupsWrite(), "Update a group", true},
-      Route{"DELETE", "/v1.0/groups/{id}", h(Delete), perm::GroupsDelete(), "Delete a group", true},
-      Route{"GET", "/v1.0/groups/{id}/members", h(Members), perm::GroupsRead(), "List a group's direct members",
-            false},
+      Route{"GET", "/v1.0/groups", h(List), perm::GroupsReadDelegated(), "List groups ($filter, $select, $top, $count)"},
+      Route{"POST", "/v1.0/groups", h(Create), perm::GroupsWrite(), "Create a security or Microsoft 365 group"},
+      Route{"GET", "/v1.0/groups/{id}", h(Get), perm::GroupsReadDelegated(), "Get a group"},
+      Route{"PATCH", "/v1.0/groups/{id}", h(Patch), perm::GroupsWrite(), "Update a group"},
+      Route{"DELETE", "/v1.0/groups/{id}", h(Delete), perm::GroupsDelete(), "Delete a group"},
+      Route{"GET", "/v1.0/groups/{id}/members", h(Members), perm::GroupsRead(), "List a group's direct members"},
       Route{"POST", "/v1.0/groups/{id}/members/$ref", h(AddMember), perm::GroupMembersWrite(),
-            "Add a user or group as a member", true},
+            "Add a user or group as a member"},
       Route{"DELETE", "/v1.0/groups/{id}/members/{member}/$ref", h(RemoveMember), perm::GroupMembersWrite(),
-            "Remove a member", true},
+            "Remove a member"},
   };
 }
 

@@ -93,7 +93,7 @@ http::Response Create(Services& s, http::RouteContext& ctx) {
 std::vector<http::Route> InvitationRoutes(Services& s) {
   http::Permission invite = InvitePermission();
   return {http::Route{"POST", "/v1.0/invitations", [&s](http::RouteContext& c) { return Create(s, c); }, invite,
-                      "Invite an external user (Graph invitation)", true}};
+                      "Invite an external user (Graph invitation)"}};
 }
 
 }  // namespace gh::api::graph

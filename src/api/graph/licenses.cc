@@ -228,15 +228,15 @@ std::vector<http::Route> LicenseRoutes(Services& s) {
   auto h = [&s](auto fn) { return [&s, fn](http::RouteContext& c) { return fn(s, c); }; };
   return {
       Route{"GET", "/v1.0/subscribedSkus", h(ListSubscribedSkus), perm::LicensesRead(),
-            "The tenant's subscriptions with seats and service plans ($select)", false},
+            "The tenant's subscriptions with seats and service plans ($select)"},
       Route{"POST", "/v1.0/users/{id}/assignLicense", h(AssignUserLicense), perm::LicensesWrite(),
-            "Add and remove a user's licences", true},
+            "Add and remove a user's licences"},
       Route{"GET", "/v1.0/users/{id}/licenseDetails", h(LicenseDetails), perm::UsersRead(),
-            "Licences a user holds, with their service plans", false},
+            "Licences a user holds, with their service plans"},
       Route{"POST", "/v1.0/groups/{id}/assignLicense", h(AssignGroupLicense), perm::GroupLicensesWrite(),
-            "Add and remove a group's licences (inherited by its transitive members)", true},
+            "Add and remove a group's licences (inherited by its transitive members)"},
       Route{"PATCH", "/v1.0/organization/{id}", h(PatchOrganization), perm::OrganizationWrite(),
-            "Set the tenant's defaultUsageLocation (inherited under group licensing)", true},
+            "Set the tenant's defaultUsageLocation (inherited under group licensing)"},
   };
 }
 

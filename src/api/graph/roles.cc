@@ -165,21 +165,20 @@ std::vector<http::Route> RoleRoutes(Services& s) {
   auto h = [&s](auto fn) { return [&s, fn](http::RouteContext& c) { return fn(s, c); }; };
   const std::string ra = "/v1.0/roleManagement/directory/roleAssignments";
   return {
-      Route{"GET", "/v1.0/directoryRoles", h(ListDirectoryRoles), perm::RolesRead(), "List directory roles", false},
-      Route{"GET", "/v1.0/directoryRoles/{id}", h(GetDirectoryRole), perm::RolesRead(), "Get a directory role", false},
+      Route{"GET", "/v1.0/directoryRoles", h(ListDirectoryRoles), perm::RolesRead(), "List directory roles"},
+      Route{"GET", "/v1.0/directoryRoles/{id}", h(GetDirectoryRole), perm::RolesRead(), "Get a directory role"},
       Route{"GET", "/v1.0/directoryRoles/{id}/members", h(DirectoryRoleMembers), perm::RolesRead(),
-            "List a directory role's members", false},
+            "List a directory role's members"},
       Route{"POST", "/v1.0/directoryRoles/{id}/members/$ref", h(AddDirectoryRoleMember), perm::RolesWrite(),
-            "Assign a directory role to a user or group", true},
+            "Assign a directory role to a user or group"},
       Route{"DELETE", "/v1.0/directoryRoles/{id}/members/{member}/$ref", h(RemoveDirectoryRoleMember),
-            perm::RolesWrite(), "Remove a directory role from a principal", true},
+            perm::RolesWrite(), "Remove a directory role from a principal"},
       Route{"GET", "/v1.0/roleManagement/directory/roleDefinitions", h(ListRoleDefinitions), perm::RolesRead(),
-            "List directory role definitions", false},
-      Route{"GET", ra, h(ListAssignments), perm::RolesRead(), "List role assignments ($filter principalId, roleDefinitionId)",
-            false},
-      Route{"POST", ra, h(CreateAssignment), perm::RolesWrite(), "Assign a directory role", true},
-      Route{"GET", ra + "/{id}", h(GetAssignment), perm::RolesRead(), "Get a role assignment", false},
-      Route{"DELETE", ra + "/{id}", h(DeleteAssignment), perm::RolesWrite(), "Remove a role assignment", true},
+            "List directory role definitions"},
+      Route{"GET", ra, h(ListAssignments), perm::RolesRead(), "List role assignments ($filter principalId, roleDefinitionId)"},
+      Route{"POST", ra, h(CreateAssignment), perm::RolesWrite(), "Assign a directory role"},
+      Route{"GET", ra + "/{id}", h(GetAssignment), perm::RolesRead(), "Get a role assignment"},
+      Route{"DELETE", ra + "/{id}", h(DeleteAssignment), perm::RolesWrite(), "Remove a role assignment"},
   };
 }
 

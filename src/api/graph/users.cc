@@ -117,19 +117,19 @@ std::vector<http::Route> UserRoutes(Services& s) {
   using http::Route;
   auto h = [&s](auto fn) { return [&s, fn](http::RouteContext& c) { return fn(s, c); }; };
   return {
-      Route{"GET", "/v1.0/users", h(List), perm::UsersReadDelegated(), "List users ($filter, $select, $top, $count)", false},
-      Route{"POST", "/v1.0/users", h(Create), perm::UsersWrite(), "Create a member user", true},
-      Route{"GET", "/v1.0/users/{id}", h(Get), perm::UsersReadDelegated(), "Get a user by id or userPrincipalName", false},
-      Route{"PATCH", "/v1.0/users/{id}", h(Patch), perm::UsersUpdate(), "Update a user's properties", true},
-      Route{"DELETE", "/v1.0/users/{id}", h(Delete), perm::UsersDelete(), "Delete a user", true},
+      Route{"GET", "/v1.0/users", h(List), perm::UsersReadDelegated(), "List users ($filter, $select, $top, $count)"},
+      Route{"POST", "/v1.0/users", h(Create), perm::UsersWrite(), "Create a member user"},
+      Route{"GET", "/v1.0/users/{id}", h(Get), perm::UsersReadDelegated(), "Get a user by id or userPrincipalName"},
+      Route{"PATCH", "/v1.0/users/{id}", h(Patch), perm::UsersUpdate(), "Update a user's properties"},
+      Route{"DELETE", "/v1.0/users/{id}", h(Delete), perm::UsersDelete(), "Delete a user"},
       Route{"POST", "/v1.0/users/{id}/revokeSignInSessions", h(RevokeSignInSessions), perm::UsersRevokeSessions(),
-            "End every sign-in session and refresh token of a user", true},
+            "End every sign-in session and refresh token of a user"},
       Route{"GET", "/v1.0/users/{id}/memberOf",
             [&s](http::RouteContext& c) { return MemberOf(s, c, false); }, perm::GroupsRead(),
-            "Groups the user is a direct member of", false},
+            "Groups the user is a direct member of"},
       Route{"GET", "/v1.0/users/{id}/transitiveMemberOf",
             [&s](http::RouteContext& c) { return MemberOf(s, c, true); }, perm::GroupsRead(),
-            "Groups the user is a member of, directly or through nesting", false},
+            "Groups the user is a member of, directly or through nesting"},
   };
 }
 

@@ -240,7 +240,6 @@ http::Route PortalRoute(const Deps& d, std::string method, std::string pattern, 
   http::Permission permission = need ? d->can.*need : AnyAdministrator();
   http::Route route{std::move(method), std::move(pattern), nullptr, permission, std::move(description)};
   route.handler = [d, permission, handler](http::RouteContext& ctx) { return Serve(*d, ctx, permission, handler); };
-  route.mutates = route.method != "GET";
   route.credential = http::Credential::kSession;
   return route;
 }

@@ -68,25 +68,23 @@ class RouterTest : public ::testing::Test {
   RouterTest()
       : router_(
             {
-                {"GET", "/v1.0/users", Echo("list"), AnyCaller(), "List users", false},
-                {"POST", "/v1.0/users", Echo("create"), NeedsWrite(), "Create a user", true},
-                {"GET", "/v1.0/users/{id}", Echo("get"), AnyCaller(), "Get a user", false},
-                {"PATCH", "/v1.0/users/{id}", Echo("patch"), NeedsWrite(), "Update a user", true},
-                {"DELETE", "/v1.0/users/{id}", Echo("delete"), NeedsWrite(), "Delete a user", true},
-                {"GET", "/v1.0/users/$count", Echo("count"), AnyCaller(), "Count users", false},
-                {"POST", "/v1.0/groups/{id}/members/$ref", Echo("addmember"), NeedsWrite(), "Add member",
-                 true},
-                {"DELETE", "/v1.0/groups/{gid}/members/{mid}/$ref", Echo("rmmember"), NeedsWrite(), "Remove",
-                 true},
-                {"GET", "/healthz", Echo("ok"), Permission::Public(), "Health", false},
+                {"GET", "/v1.0/users", Echo("list"), AnyCaller(), "List users"},
+                {"POST", "/v1.0/users", Echo("create"), NeedsWrite(), "Create a user"},
+                {"GET", "/v1.0/users/{id}", Echo("get"), AnyCaller(), "Get a user"},
+                {"PATCH", "/v1.0/users/{id}", Echo("patch"), NeedsWrite(), "Update a user"},
+                {"DELETE", "/v1.0/users/{id}", Echo("delete"), NeedsWrite(), "Delete a user"},
+                {"GET", "/v1.0/users/$count", Echo("count"), AnyCaller(), "Count users"},
+                {"POST", "/v1.0/groups/{id}/members/$ref", Echo("addmember"), NeedsWrite(), "Add member"},
+                {"DELETE", "/v1.0/groups/{gid}/members/{mid}/$ref", Echo("rmmember"), NeedsWrite(), "Remove"},
+                {"GET", "/healthz", Echo("ok"), Permission::Public(), "Health"},
                 {"GET", "/boom",
                  [](RouteContext&) -> Response { throw std::runtime_error("SELECT secret FROM t"); },
-                 Permission::Public(), "Throws", false},
+                 Permission::Public(), "Throws"},
                 {"GET", "/page",
                  [](RouteContext& ctx) {
                    return Response::Text(200, ctx.principal ? "page with principal" : "page without principal");
                  },
-                 NeedsWrite(), "A page that checks its own session", false, nullptr, Credential::kSession},
+                 NeedsWrite(), "A page that checks its own session", nullptr, Credential::kSession},
             },
             &auth_, RenderForTest) {}
 
@@ -195,7 +193,7 @@ TEST_F(RouterTest, HeadUsesGetRouteWithoutBody) {
 }
 
 TEST(RouterStandaloneTest, NoAuthenticatorMeansProtectedRoutesRefuse) {
-  Router router({{"GET", "/x", Echo("x"), {"authenticated", nullptr}, "x", false}}, nullptr, RenderForTest);
+  Router router({{"GET", "/x", Echo("x"), {"authenticated", nullptr}, "x"}}, nullptr, RenderForTest);
   Request r;
   r.method = "GET";
   r.target = "/x";
@@ -206,7 +204,7 @@ TEST(RouterStandaloneTest, NoAuthenticatorMeansProtectedRoutesRefuse) {
 // A session route's large body is admitted by its own check alone (here with
 // no Authenticator at all), before the body is read.
 TEST(RouterStandaloneTest, SessionRouteAdmitsALargeBodyThroughItsOwnCheck) {
-  Route upload{"POST", "/upload", Echo("upload"), {"Upload", nullptr}, "Upload", true};
+  Route upload{"POST", "/upload", Echo("upload"), {"Upload", nullptr}, "Upload"};
   upload.credential = Credential::kSession;
   upload.admit_large_body = [](RouteContext& ctx) -> std::optional<Response> {
     if (ctx.request.Header("Cookie") == "session=ok") return std::nullopt;
