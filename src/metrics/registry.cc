@@ -2,14 +2,118 @@
 
 #include <prometheus/collectable.h>
 #include <prometheus/metric_family.h>
-#include <prometheus/text_serializer.h>
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <string_view>
 #include <map>
-#include <sstream>
 #include <stdexcept>
 
 namespace gh::metrics {
+namespace {
+
+// The text format 0.0.4, written here rather than by prometheus-cpp 1.0.1's
+// TextSerializer, which writes a histogram's _count and _sum before its
+// buckets (parsers that follow the reference clients' order fail on it),
+// HELP text unescaped (a newline in it ends the line) and NaN as "Nan".
+
+void AppendEscaped(std::string& out, std::string_view text, bool quote) {
+  for (char c : text) {
+    if (c == '\\') out += "\\\\";
+    else if (c == '\n') out += "\\n";
+    else if (quote && c == '"') out += "\\\"";
+    else out += c;
+  }
+}
+
+void AppendValue(std::string& out, double v) {
+  if (std::isnan(v)) out += "NaN";
+  else if (std::isinf(v)) out += v > 0 ? "+Inf" : "-Inf";
+  else {
+    char buf[64];
+    // The shortest form that reads back exactly, in plain decimals where
+    // that is short ("0.0005", as other clients write bucket bounds).
+    const double a = std::fabs(v);
+    const auto format = a == 0 || (a >= 1e-6 && a < 1e15) ? std::chars_format::fixed : std::chars_format::general;
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, format);
+    out.append(buf, end);
+  }
+}
+
+void AppendSample(std::string& out, const std::string& name, std::string_view suffix,
+                  const std::vector<prometheus::ClientMetric::Label>& labels, const char* le_name, double le,
+                  double value) {
+  out += name;
+  out += suffix;
+  if (!labels.empty() || le_name != nullptr) {
+    out += '{';
+    bool first = true;
+    for (const auto& l : labels) {
+      if (!first) out += ',';
+      first = false;
+      out += l.name;
+      out += "=\"";
+      AppendEscaped(out, l.value, true);
+      out += '"';
+    }
+    if (le_name != nullptr) {
+      if (!first) out += ',';
+      out += le_name;
+      out += "=\"";
+      AppendValue(out, le);
+      out += '"';
+    }
+    out += '}';
+  }
+  out += ' ';
+  AppendValue(out, value);
+  out += '\n';
+}
+
+const char* TypeName(prometheus::MetricType t) {
+  switch (t) {
+    case prometheus::MetricType::Counter: return "counter";
+    case prometheus::MetricType::Gauge: return "gauge";
+    case prometheus::MetricType::Histogram: return "histogram";
+    case prometheus::MetricType::Summary: return "summary";
+    default: return "untyped";
+  }
+}
+
+void AppendFamily(std::string& out, const prometheus::MetricFamily& f) {
+  out += "# HELP ";
+  out += f.name;
+  out += ' ';
+  AppendEscaped(out, f.help, false);
+  out += "\n# TYPE ";
+  out += f.name;
+  out += ' ';
+  out += TypeName(f.type);
+  out += '\n';
+  for (const auto& m : f.metric) {
+    switch (f.type) {
+      case prometheus::MetricType::Counter:
+        AppendSample(out, f.name, "", m.label, nullptr, 0, m.counter.value);
+        break;
+      case prometheus::MetricType::Gauge:
+        AppendSample(out, f.name, "", m.label, nullptr, 0, m.gauge.value);
+        break;
+      case prometheus::MetricType::Histogram:
+        // prometheus-cpp's last bucket is +Inf; cumulative counts.
+        for (const auto& b : m.histogram.bucket)
+          AppendSample(out, f.name, "_bucket", m.label, "le", b.upper_bound, static_cast<double>(b.cumulative_count));
+        AppendSample(out, f.name, "_sum", m.label, nullptr, 0, m.histogram.sample_sum);
+        AppendSample(out, f.name, "_count", m.label, nullptr, 0, static_cast<double>(m.histogram.sample_count));
+        break;
+      default:
+        AppendSample(out, f.name, "", m.label, nullptr, 0, m.untyped.value);
+        break;
+    }
+  }
+}
+
+}  // namespace
 
 const std::vector<double>& LatencyBuckets() {
   static const std::vector<double> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
@@ -114,9 +218,9 @@ std::string Registry::Expose() const {
   // line with no samples tells a scraper nothing.
   std::erase_if(all, [](const prometheus::MetricFamily& f) { return f.metric.empty(); });
   std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
-  std::ostringstream out;
-  prometheus::TextSerializer().Serialize(out, all);
-  return out.str();
+  std::string out;
+  for (const auto& f : all) AppendFamily(out, f);
+  return out;
 }
 
 }  // namespace gh::metrics

@@ -3,8 +3,9 @@
 // 0.0.4. Counters, gauges and histograms are prometheus-cpp's (Debian's
 // prometheus-cpp-dev, core library only: no HTTP exposer, /metrics is an
 // ordinary route); this module adds gauges and counters read by a callback at
-// scrape time (a pool's use, the outbox's depth, an age) and one place that
-// renders everything.
+// scrape time (a pool's use, the outbox's depth, an age) and the exposition
+// (its own writer: prometheus-cpp 1.0.1's puts a histogram's _count and _sum
+// before its buckets, leaves HELP unescaped and spells NaN "Nan").
 //
 // Hot path: a Counter increment is one atomic add; a Histogram observation
 // takes that series' own mutex (prometheus-cpp 1.0), never a global one, and

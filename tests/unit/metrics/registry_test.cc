@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <sstream>
 #include <thread>
 
@@ -67,8 +68,9 @@ TEST(RegistryTest, HistogramBucketsAreCumulativeAndEndInInf) {
   EXPECT_THAT(text, HasSubstr("wait_seconds_bucket{route=\"/x/{id}\",le=\"1\"} 3\n"));
   EXPECT_THAT(text, HasSubstr("wait_seconds_bucket{route=\"/x/{id}\",le=\"10\"} 4\n"));
   EXPECT_THAT(text, HasSubstr("wait_seconds_bucket{route=\"/x/{id}\",le=\"+Inf\"} 5\n"));
-  EXPECT_THAT(text, HasSubstr("wait_seconds_count{route=\"/x/{id}\"} 5\n"));
-  EXPECT_THAT(text, HasSubstr("wait_seconds_sum{route=\"/x/{id}\"} 22.65\n"));
+  // Buckets first, then _sum and _count, as the reference clients write them.
+  EXPECT_THAT(text, HasSubstr("le=\"+Inf\"} 5\nwait_seconds_sum{route=\"/x/{id}\"} 22.65\n"
+                              "wait_seconds_count{route=\"/x/{id}\"} 5\n"));
 }
 
 TEST(RegistryTest, CallbacksAreReadAtScrapeTimeAndNulloptLeavesTheSeriesOut) {
@@ -87,6 +89,21 @@ TEST(RegistryTest, CallbacksAreReadAtScrapeTimeAndNulloptLeavesTheSeriesOut) {
   std::string text = r.Expose();
   EXPECT_THAT(text, HasSubstr("depth{queue=\"mail\"} 5\n"));
   EXPECT_THAT(text, HasSubstr("# TYPE patches_total counter\npatches_total 42\n"));
+}
+
+TEST(RegistryTest, SpecialValuesAreSpelledAsTheFormatSays) {
+  Registry r;
+  r.CallbackGauge("g", "g", {{"v", "nan"}}, [] { return std::nan(""); });
+  r.CallbackGauge("g", "g", {{"v", "inf"}}, [] { return HUGE_VAL; });
+  r.CallbackGauge("g", "g", {{"v", "-inf"}}, [] { return -HUGE_VAL; });
+  r.CallbackGauge("g", "g", {{"v", "small"}}, [] { return 0.0005; });
+  r.CallbackGauge("g", "g", {{"v", "big"}}, [] { return 12345678901.0; });
+  std::string text = r.Expose();
+  EXPECT_THAT(text, HasSubstr("g{v=\"nan\"} NaN\n"));
+  EXPECT_THAT(text, HasSubstr("g{v=\"inf\"} +Inf\n"));
+  EXPECT_THAT(text, HasSubstr("g{v=\"-inf\"} -Inf\n"));
+  EXPECT_THAT(text, HasSubstr("g{v=\"small\"} 0.0005\n"));
+  EXPECT_THAT(text, HasSubstr("g{v=\"big\"} 12345678901\n"));
 }
 
 TEST(RegistryTest, OneNameIsOneType) {
