@@ -1,6 +1,7 @@
 #pragma once
 // What the handlers need, wired once by the composition root (src/app):
 // domain services, never the store (every read and rule goes through one).
+#include <functional>
 #include <string>
 
 #include "core/clock.h"
@@ -20,6 +21,7 @@
 #include "identity/signin.h"
 #include "identity/token_service.h"
 #include "licensing/licensing_service.h"
+#include "gate/decision.h"
 #include "gate/snapshot_cache.h"
 
 namespace gh::api {
@@ -44,6 +46,9 @@ struct Services {
   // The gate's snapshots; they follow committed writes (the store's commit
   // listener), never requests.
   gate::SnapshotCache* gate = nullptr;
+  // Told of each decision the access check serves (metrics; the gate's
+  // Decide stays pure). Null: no one listens.
+  std::function<void(const gate::Decision&)> on_decision = nullptr;
   // Bulk invitation jobs and the runner to wake after a submission (set by
   // the composition root; routes answer 503 without them).
   invitations::BulkInvitationService* bulk = nullptr;

@@ -11,7 +11,9 @@
 #include <thread>
 
 #include "api/oauth.h"
+#include "app/metrics.h"
 #include "app/routes.h"
+#include "core/json_log.h"
 #include "api/services.h"
 #include "cli/client_commands.h"
 #include "app/provision.h"
@@ -118,6 +120,8 @@ struct ServeOptions {
   std::string smtp_password_file;  // the SMTP password, kept off the command line
   std::string at_rest_key;         // empty: DATA/at-rest.key
   bool keep_ca_key = false;
+  std::string log_format = "text";  // or "json": one JSON object per line
+  std::string metrics_token_file;   // the scrape token for GET /metrics, kept off the command line
 };
 
 // Anonymous Argon2id work (sign-in, sign-up) may hold at most all handler
@@ -195,7 +199,7 @@ struct MailRuntime {
 };
 
 MailRuntime StartMail(const CommonOptions& common, const ServeOptions& o, const std::string& public_base,
-                      store::Store& store, const Clock& clock) {
+                      store::Store& store, const Clock& clock, std::function<void(const mail::RunStats&)> on_pass) {
   mail::MailConfig config;
   if (!o.smtp.empty()) config.smtp = OrDie(mail::ParseSmtpUrl(o.smtp), "--smtp");
   if (!o.smtp_password_file.empty()) {
@@ -228,6 +232,7 @@ MailRuntime StartMail(const CommonOptions& common, const ServeOptions& o, const 
   mail::SenderOptions so;
   so.from_address = config.from_address;
   so.claimer = ProcessName();
+  so.on_pass = std::move(on_pass);
   rt.sender = std::make_unique<mail::MailSender>(store, *rt.transport, clock, so);
   rt.sender->Start();
   spdlog::info("mail: from {} via {}", config.from_address, where);
@@ -252,6 +257,9 @@ int Serve(const CommonOptions& common, const ServeOptions& o) {
   so.threads = o.threads;
   so.workers = o.workers;
   Core core(common, PasswordPoolFor(so));
+  app::ServerMetrics server_metrics(core.clock);  // outlives everything that reports to it
+  const std::string scrape_token =
+      o.metrics_token_file.empty() ? "" : OrDie(ReadSecretFile(o.metrics_token_file), "--metrics-token-file");
   so.max_body_bytes = o.max_body_bytes;
   so.tls = !o.insecure_http;
   so.trusted_proxies = OrDie(http::TrustedProxies::Parse(o.trusted_proxies), "--trusted-proxy");
@@ -338,7 +346,7 @@ int Serve(const CommonOptions& common, const ServeOptions& o) {
   });
   // The gate: snapshots per tenant, rebuilt after writes; it also guards the
   // token endpoint's first-party client surfaces and app creation.
-  gate::SnapshotCache gate_cache(gate::StoreLoader(*core.store));
+  gate::SnapshotCache gate_cache(server_metrics.TimedLoader(gate::StoreLoader(*core.store)));
   core.store->SetCommitListener(gate::InvalidateOnCommit(gate_cache));
   struct ListenerReset {  // the cache dies before the store
     store::Store& store;
@@ -353,7 +361,8 @@ int Serve(const CommonOptions& common, const ServeOptions& o) {
                          policies,        invitations,  notifier,     apps,        tenant_settings,
                          consent};
   services.gate = &gate_cache;
-  signin.SetClientGate(gate::MakeClientGate(gate_cache));
+  services.on_decision = server_metrics.DecisionCounter();
+  signin.SetClientGate(server_metrics.CountingClientGate(gate::MakeClientGate(gate_cache)));
   // Bulk invitations: jobs run on a background thread; a job another process
   // on this host left behind when it died is resumed at once.
   // Redeem links in bulk results are sealed with the at-rest key, kept out
@@ -367,11 +376,15 @@ int Serve(const CommonOptions& common, const ServeOptions& o) {
   invitations::RunnerOptions runner_options;
   runner_options.owner = ProcessName();
   runner_options.owner_is_dead = [](const std::string& owner) { return IsDeadLocalProcess(owner); };
+  runner_options.on_rows = server_metrics.BulkRowCounter();
   invitations::BulkRunner bulk_runner(bulk, runner_options);
   services.bulk = &bulk;
   services.bulk_runner = &bulk_runner;
   api::BearerAuthenticator auth(services);
-  router = std::make_unique<http::Router>(app::AllRoutes(services), &auth, app::RenderError);
+  router = std::make_unique<http::Router>(app::AllRoutes(services, {&server_metrics.registry(), scrape_token}), &auth,
+                                          app::RenderError);
+  router->Instrument(server_metrics.registry());
+  server_metrics.WatchStore(*core.store);
 
   if (o.demo) {
     app::Provisioner provisioner(*core.directory, *core.clients);
@@ -417,7 +430,8 @@ int Serve(const CommonOptions& common, const ServeOptions& o) {
             << "/v1.0/\n"
             << "  Stop with Ctrl-C.\n"
             << std::flush;
-  MailRuntime mail_runtime = StartMail(common, o, public_base, *core.store, core.clock);
+  MailRuntime mail_runtime =
+      StartMail(common, o, public_base, *core.store, core.clock, server_metrics.MailCounter());
   bulk_runner.Start();
   // Expired codes, sessions, tokens and throttle rows go, so the tables that
   // anonymous requests write to stay bounded.
@@ -557,6 +571,13 @@ int main(int argc, char** argv) {
   serve_cmd->add_flag("--keep-ca-key", serve.keep_ca_key,
                       "Keep the local CA's key in DATA/tls after issuing (default: discarded)")
       ->envname("GATEHOUSE_KEEP_CA_KEY");
+  serve_cmd->add_option("--log-format", serve.log_format, "Log lines as text or json (one JSON object per line)")
+      ->envname("GATEHOUSE_LOG_FORMAT")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  serve_cmd->add_option("--metrics-token-file", serve.metrics_token_file,
+                        "Read the scrape token for GET /metrics from this file (default: loopback scrapers only)")
+      ->envname("GATEHOUSE_METRICS_TOKEN_FILE");
 
   InitOptions init;
   auto* init_cmd = app.add_subcommand("init", "Create a tenant with its first Global Administrator and an automation client");
@@ -583,6 +604,7 @@ int main(int argc, char** argv) {
     return cli::UsageExit(app, e);
   }
   if (serve_cmd->parsed()) {
+    if (serve.log_format == "json") UseJsonLogs();
     if (OnCommandLine(argc, argv, "--smtp") && serve.smtp.find('@') != std::string::npos &&
         mail::ParseSmtpUrl(serve.smtp).ok() && !mail::ParseSmtpUrl(serve.smtp)->password.empty())
       WarnSecretOnCommandLine("--smtp", "--smtp-password-file or the GATEHOUSE_SMTP environment variable");

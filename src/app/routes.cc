@@ -1,5 +1,7 @@
 #include "app/routes.h"
 
+#include "app/metrics.h"
+
 #include "api/admin/routes.h"
 #include "api/graph/errors.h"
 #include "api/graph/routes.h"
@@ -48,7 +50,7 @@ web::PortalDeps PortalDepsOf(api::Services& s) {
 
 }  // namespace
 
-std::vector<http::Route> AllRoutes(api::Services& s) {
+std::vector<http::Route> AllRoutes(api::Services& s, const MetricsEndpoint& metrics) {
   std::vector<http::Route> all;
   namespace graph = api::graph;
   namespace admin = api::admin;
@@ -62,6 +64,7 @@ std::vector<http::Route> AllRoutes(api::Services& s) {
                     web::RedeemRoutes({s.invitations, s.signin, s.random}), web::StaticFiles(), web::FrontDoorPages(),
                     web::PortalPages(PortalDepsOf(s))})
     for (auto& r : part) all.push_back(std::move(r));
+  if (metrics.registry != nullptr) all.push_back(MetricsRoute(*metrics.registry, metrics.scrape_token));
   // The gate's snapshots follow committed writes (the store's commit
   // listener, set by the composition root), not requests.
   return all;

@@ -3,8 +3,11 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 #include <exception>
 #include <string_view>
+
+#include "metrics/http_metrics.h"
 
 namespace gh::http {
 namespace {
@@ -55,6 +58,15 @@ bool MoreSpecific(const std::vector<std::string_view>& a, const std::vector<std:
 
 Router::Router(std::vector<Route> routes, Authenticator* auth, ErrorRenderer render_error)
     : routes_(std::move(routes)), auth_(auth), render_error_(std::move(render_error)) {}
+
+Router::~Router() = default;
+
+void Router::Instrument(metrics::Registry& registry) {
+  std::vector<metrics::HttpMetrics::RouteKey> keys;
+  keys.reserve(routes_.size());
+  for (const Route& r : routes_) keys.push_back({r.method, r.pattern});
+  metrics_ = std::make_unique<metrics::HttpMetrics>(registry, keys);
+}
 
 std::variant<Router::Match, Response> Router::Find(const Request& req) const {
   const std::vector<std::string_view> path = SplitPath(req.path);
@@ -155,10 +167,23 @@ std::optional<Response> Router::AdmitLargeBody(const Request& head) const {
 }
 
 Response Router::Handle(const Request& req) const {
+  if (!metrics_) return Dispatch(req, nullptr);
+  constexpr size_t kNone = static_cast<size_t>(-1);
+  size_t route_index = kNone;
+  const auto start = std::chrono::steady_clock::now();
+  Response res = Dispatch(req, &route_index);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (route_index == kNone) metrics_->ObserveUnmatched(req.method, res.status, seconds);
+  else metrics_->Observe(route_index, res.status, seconds);
+  return res;
+}
+
+Response Router::Dispatch(const Request& req, size_t* route_index) const {
   auto found = Find(req);
   if (auto* refused = std::get_if<Response>(&found)) return std::move(*refused);
   Match& m = std::get<Match>(found);
   const Route* route = m.route;
+  if (route_index != nullptr) *route_index = static_cast<size_t>(route - routes_.data());
   const bool head_as_get = m.head_as_get;
   RouteContext ctx{req, std::move(m.params), nullptr};
 

@@ -18,6 +18,11 @@
 #include "http/message.h"
 #include "identity/principal.h"
 
+namespace gh::metrics {
+class HttpMetrics;
+class Registry;
+}  // namespace gh::metrics
+
 namespace gh::http {
 
 struct RouteContext {
@@ -78,6 +83,11 @@ using ErrorRenderer = std::function<Response(const Request&, const Status&)>;
 class Router {
  public:
   Router(std::vector<Route> routes, Authenticator* auth, ErrorRenderer render_error);
+  ~Router();
+  // Counts every request Handle() answers, by route template and status,
+  // with its latency (metrics/http_metrics.h), in `registry`. Call once,
+  // before the router is shared between threads; `registry` must outlive it.
+  void Instrument(metrics::Registry& registry);
   Response Handle(const Request& req) const;
   // For the server, before it reads a body over its default limit: nullopt
   // when the request (headers, path; no body yet) goes to a route with
@@ -99,10 +109,14 @@ class Router {
   // The caller of a bearer-token route (nullopt on public and session
   // routes), or the error response (401, 403).
   std::variant<std::optional<identity::Principal>, Response> Admit(const Request& req, const Route& route) const;
+  // Handle() without the metrics; sets *route_index to the matched route's
+  // index in routes_ (untouched when none matched).
+  Response Dispatch(const Request& req, size_t* route_index) const;
 
   std::vector<Route> routes_;
   Authenticator* auth_;
   ErrorRenderer render_error_;
+  std::unique_ptr<metrics::HttpMetrics> metrics_;
 };
 
 }  // namespace gh::http

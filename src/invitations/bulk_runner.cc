@@ -61,6 +61,7 @@ int BulkRunner::RunJob(store::BulkJobRow job) {
     auto next = bulk_.RunChunk(job, options_.owner, plan ? &*plan : nullptr);
     spent = std::move(plan);
     if (next.ok()) {
+      if (options_.on_rows && next->processed > job.processed) options_.on_rows(next->processed - job.processed);
       job = *next;
       failures = 0;
       ++chunks;

@@ -28,6 +28,8 @@ struct RunnerOptions {
   // True when the runner named `owner` is known to be gone (a crashed process
   // on this host), so its jobs are taken over at once instead of after the lease.
   std::function<bool(const std::string& owner)> owner_is_dead;
+  // Told after each committed chunk how many rows it processed (metrics).
+  std::function<void(int64_t rows)> on_rows;
 };
 
 class BulkRunner {

@@ -76,6 +76,7 @@ StatusOr<RunStats> MailSender::RunOnce() {
                    BackoffAfter(attempts) / 1000, result.message());
     }
   }
+  if (options_.on_pass && stats.claimed > 0) options_.on_pass(stats);
   return stats;
 }
 

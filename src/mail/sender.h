@@ -25,6 +25,7 @@
 // running. The Store, Transport and Clock must outlive the sender.
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -37,6 +38,8 @@
 
 namespace gh::mail {
 
+struct RunStats;
+
 struct SenderOptions {
   std::string from_address;          // envelope sender and From address
   std::string claimer = "gatehouse";  // recorded on claimed rows (host name, pid)
@@ -45,6 +48,8 @@ struct SenderOptions {
   int max_attempts = 8;
   std::vector<int64_t> backoff_ms = {30'000, 120'000, 600'000, 3'600'000, 14'400'000};
   int64_t poll_ms = 1000;
+  // Told after each pass that claimed anything (metrics: sent, failed).
+  std::function<void(const RunStats&)> on_pass;
 };
 
 struct RunStats {

@@ -8,7 +8,10 @@ std::shared_ptr<ConnectionPool> ConnectionPool::Create(Factory factory, int size
 
 StatusOr<ConnectionPool::Lease> ConnectionPool::Acquire() {
   std::unique_lock lock(mu_);
-  if (!cv_.wait_for(lock, wait_, [&] { return !idle_.empty() || open_ < size_; })) {
+  ++waiting_;
+  const bool free = cv_.wait_for(lock, wait_, [&] { return !idle_.empty() || open_ < size_; });
+  --waiting_;
+  if (!free) {
     return Unavailable("no free database connection within " + std::to_string(wait_.count()) + " ms");
   }
   if (!idle_.empty()) {
@@ -24,6 +27,11 @@ StatusOr<ConnectionPool::Lease> ConnectionPool::Acquire() {
     return conn.status();
   }
   return Lease(shared_from_this(), std::move(conn).value());
+}
+
+ConnectionPool::Use ConnectionPool::CurrentUse() const {
+  std::lock_guard lock(mu_);
+  return {size_, open_, open_ - static_cast<int>(idle_.size()), waiting_};
 }
 
 void ConnectionPool::Release(std::unique_ptr<sql::Connection> conn) {

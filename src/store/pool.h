@@ -42,6 +42,13 @@ class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
   static std::shared_ptr<ConnectionPool> Create(Factory factory, int size, std::chrono::milliseconds wait);
   StatusOr<Lease> Acquire();
 
+  // What the pool holds now (for metrics): its bound, connections open
+  // (idle or leased), leased, and callers waiting in Acquire().
+  struct Use {
+    int size = 0, open = 0, in_use = 0, waiting = 0;
+  };
+  Use CurrentUse() const;
+
  private:
   ConnectionPool(Factory factory, int size, std::chrono::milliseconds wait)
       : factory_(std::move(factory)), size_(size < 1 ? 1 : size), wait_(wait) {}
@@ -51,10 +58,11 @@ class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
   Factory factory_;
   const int size_;
   const std::chrono::milliseconds wait_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::condition_variable cv_;
   std::vector<std::unique_ptr<sql::Connection>> idle_;
   int open_ = 0;  // connections that exist (idle or leased)
+  int waiting_ = 0;  // callers blocked in Acquire()
 };
 
 }  // namespace gh::store

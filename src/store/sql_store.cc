@@ -781,6 +781,10 @@ class SqlStore final : public Store {
 
   std::string_view Backend() const override { return backend_; }
   int SchemaVersion() const override { return version_; }
+  PoolUse CurrentPoolUse() const override {
+    auto u = pool_->CurrentUse();
+    return {u.size, u.open, u.in_use, u.waiting};
+  }
 
   Status RefreshStatistics() override {
     if (backend_ != "postgres") return OkStatus();

@@ -222,6 +222,12 @@ class Store {
   // small one and answers a look-up by scanning the whole tenant. A no-op
   // where the planner needs no statistics (SQLite).
   virtual Status RefreshStatistics() { return OkStatus(); }
+  // The connection pool's use now, for metrics: its bound, connections open,
+  // leased, and callers waiting for one. Zeros for a store without a pool.
+  struct PoolUse {
+    int size = 0, open = 0, in_use = 0, waiting = 0;
+  };
+  virtual PoolUse CurrentPoolUse() const { return {}; }
 
  private:
   CommitListener commit_listener_;

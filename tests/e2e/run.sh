@@ -12,7 +12,8 @@
 # (the sink's folder: one N.json + N.eml per message received), and
 # GH_OUTPUT_DIR (build/e2e-output/BACKEND: screenshots of the portal pages),
 # GH_DATA_DIR (the server's data folder) and GH_DATABASE (its PostgreSQL URL,
-# empty on SQLite), for tests that look at what is stored.
+# empty on SQLite), for tests that look at what is stored, and GH_METRICS_TOKEN
+# (the scrape token the server reads from --metrics-token-file).
 # GATEHOUSE_BIN overrides the server binary (default: build/gatehouse).
 set -euo pipefail
 backend=${1:?usage: run.sh sqlite|postgres [file.test.mjs ...]}
@@ -59,8 +60,11 @@ done
 [ -s "$work/smtp.port" ] || { cat "$work/smtp.log" >&2; echo "SMTP sink did not start" >&2; exit 1; }
 smtp_port=$(cat "$work/smtp.port")
 
+# The scrape token for GET /metrics (metrics.test.mjs), in a file as in production.
+head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$work/metrics.token"
 "$bin" serve --data "$work/data" "${db_args[@]}" --listen 127.0.0.1:0 \
-  --smtp "smtp://127.0.0.1:$smtp_port?starttls=none" > "$work/server.out" 2> "$work/server.log" &
+  --smtp "smtp://127.0.0.1:$smtp_port?starttls=none" --metrics-token-file "$work/metrics.token" \
+  > "$work/server.out" 2> "$work/server.log" &
 server_pid=$!
 for _ in $(seq 1 100); do
   grep -q "listening on" "$work/server.out" 2>/dev/null && break
@@ -75,6 +79,7 @@ status=0
 (cd "$root/tests/e2e" && if [ $# -eq 0 ]; then set -- ./*.test.mjs; fi && GH_BASE_URL="$base" GH_CONTOSO="$(cat "$work/contoso.json")" \
   GH_FABRIKAM="$(cat "$work/fabrikam.json")" GH_MAIL_DIR="$work/mail" NODE_EXTRA_CA_CERTS="$work/data/tls/ca.pem" \
   GH_OUTPUT_DIR="$root/build/e2e-output/$backend" GH_DATA_DIR="$work/data" GH_DATABASE="${db_args[1]:-}" \
+  GH_METRICS_TOKEN="$(cat "$work/metrics.token")" \
   node --test --test-concurrency=1 --test-reporter=spec "$@") || status=$?
 
 kill -TERM "$server_pid"

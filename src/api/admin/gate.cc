@@ -126,6 +126,7 @@ http::Response Check(Services& s, http::RouteContext& ctx) {
     gate::AccessRequest req{TenantOf(ctx), snap->user(u).id, *parsed, env_id.value_or(""), app_id.value_or(""),
                             client_id.value_or(""), target.value_or("")};
     gate::Decision d = gate::Decide(*snap, req);
+    if (s.on_decision) s.on_decision(d);
     return JsonResponse(200, DecisionToJson(*snap, req, d));
   });
 }

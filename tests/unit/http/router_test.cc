@@ -4,6 +4,8 @@
 
 #include <stdexcept>
 
+#include "metrics/registry.h"
+
 namespace gh::http {
 namespace {
 
@@ -220,6 +222,31 @@ TEST(RouterStandaloneTest, SessionRouteAdmitsALargeBodyThroughItsOwnCheck) {
   EXPECT_EQ(refused->status, 303);
   head.headers.emplace_back("Cookie", "session=ok");
   EXPECT_FALSE(router.AdmitLargeBody(head));
+}
+
+// Requests are counted by the matched route's template, never the path; a
+// request no route matched counts as route="unmatched"; failures the router
+// renders itself (401, 403, 500) count under their route.
+TEST_F(RouterTest, InstrumentCountsByRouteTemplate) {
+  metrics::Registry registry;
+  router_.Instrument(registry);
+  Call("GET", "/v1.0/users/alice");
+  Call("GET", "/v1.0/users/bob");
+  Call("GET", "/v1.0/users/bob", "");     // 401
+  Call("POST", "/v1.0/users", "reader");  // 403
+  Call("GET", "/boom");                   // 500
+  Call("GET", "/nowhere");                // 404
+  Call("PUT", "/healthz");                // 405
+  std::string text = registry.Expose();
+  auto has = [&](const std::string& line) { return text.find(line + "\n") != std::string::npos; };
+  EXPECT_TRUE(has("http_requests_total{method=\"GET\",route=\"/v1.0/users/{id}\",status=\"200\"} 2")) << text;
+  EXPECT_TRUE(has("http_requests_total{method=\"GET\",route=\"/v1.0/users/{id}\",status=\"401\"} 1"));
+  EXPECT_TRUE(has("http_requests_total{method=\"POST\",route=\"/v1.0/users\",status=\"403\"} 1"));
+  EXPECT_TRUE(has("http_requests_total{method=\"GET\",route=\"/boom\",status=\"500\"} 1"));
+  EXPECT_TRUE(has("http_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"} 1"));
+  EXPECT_TRUE(has("http_requests_total{method=\"PUT\",route=\"unmatched\",status=\"405\"} 1"));
+  EXPECT_TRUE(has("http_request_duration_seconds_count{method=\"GET\",route=\"/v1.0/users/{id}\"} 3"));
+  EXPECT_EQ(text.find("alice"), std::string::npos);
 }
 
 }  // namespace
