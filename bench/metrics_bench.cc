@@ -21,9 +21,9 @@ std::vector<Route> Table() {
   std::vector<Route> routes;
   for (int i = 0; i < 300; ++i)
     routes.push_back({"GET", "/v1.0/thing" + std::to_string(i) + "/{id}",
-                      [](RouteContext&) { return Response::Text(200, "ok"); }, Permission::Public(), "x", false});
+                      [](RouteContext&) { return Response::Text(200, "ok"); }, Permission::Public(), "x"});
   routes.push_back({"POST", "/api/v1/access/check", [](RouteContext&) { return Response::Text(200, "{}"); },
-                    Permission::Public(), "check", false});
+                    Permission::Public(), "check"});
   return routes;
 }
 

@@ -29,7 +29,9 @@
 #include "identity/local_ca.h"
 #include "identity/password_pool.h"
 #include "identity/secrets.h"
+#include "gate/loader/gate_views.h"
 #include "gate/loader/snapshot_loader.h"
+#include "store/change_feed.h"
 #include "identity/signin.h"
 #include "identity/signin_purger.h"
 #include "licensing/licensing_service.h"
@@ -344,14 +346,26 @@ int Serve(const CommonOptions& common, const ServeOptions& o) {
     m.SetContent(rendered);
     return outbox.Enqueue(tx, m).status();
   });
-  // The gate: snapshots per tenant, rebuilt after writes; it also guards the
-  // token endpoint's first-party client surfaces and app creation.
-  gate::SnapshotCache gate_cache(server_metrics.TimedLoader(gate::StoreLoader(*core.store)));
-  core.store->SetCommitListener(gate::InvalidateOnCommit(gate_cache));
-  struct ListenerReset {  // the cache dies before the store
+  // The gate: snapshots per tenant, kept current from the change feed (this
+  // node's commits at once, other nodes' through the database); it also
+  // guards the token endpoint's first-party client surfaces and app creation.
+  store::ChangeFeed feed(*core.store);
+  gate::GateViews gate_views(*core.store, feed);
+  gate::SnapshotCache& gate_cache = gate_views.cache();
+  gate_views.SetBuildObserver(server_metrics.BuildObserver());
+  server_metrics.SetSnapshotPatchesSource([&gate_views] { return static_cast<double>(gate_views.patches()); });
+  server_metrics.SetChangeFeedLagSource(ProcessName(), [&feed] { return feed.last_lag_ms() / 1000.0; });
+  feed.Subscribe(&gate_views);
+  core.store->SetCommitListener(feed.Listener());
+  struct FeedStop {  // the views die before the feed's thread could use them
     store::Store& store;
-    ~ListenerReset() { store.SetCommitListener(nullptr); }
-  } listener_reset{*core.store};
+    store::ChangeFeed& feed;
+    ~FeedStop() {
+      store.SetCommitListener(nullptr);
+      feed.Stop();
+    }
+  } feed_stop{*core.store, feed};
+  if (Status st = feed.Start(); !st.ok()) Fail("following the change feed", st);
   environments::AppService apps(*core.store, core.clock, core.random,
                                 [&gate_cache](const std::string& tenant) { return gate_cache.Get(tenant); });
   environments::TenantSettingsService tenant_settings(*core.store, core.clock, core.random);

@@ -88,19 +88,16 @@ identity::SigninService::ClientGate ServerMetrics::CountingClientGate(identity::
   };
 }
 
-gate::SnapshotLoader ServerMetrics::TimedLoader(gate::SnapshotLoader inner) {
-  return [this, inner = std::move(inner)](const std::string& tenant_id) {
-    const auto start = std::chrono::steady_clock::now();
-    auto built = inner(tenant_id);
-    rebuild_seconds_->Observe(Seconds(std::chrono::steady_clock::now() - start));
-    if (built.ok()) {
+gate::GateViews::BuildObserver ServerMetrics::BuildObserver() {
+  return [this](const std::string& tenant_id, bool ok, std::chrono::steady_clock::duration took) {
+    rebuild_seconds_->Observe(Seconds(took));
+    if (ok) {
       rebuilds_ok_->Increment();
       std::lock_guard lock(built_mu_);
       built_at_ms_[tenant_id] = clock_.NowMillis();
     } else {
       rebuilds_failed_->Increment();
     }
-    return built;
   };
 }
 

@@ -27,7 +27,7 @@
 
 #include "core/clock.h"
 #include "gate/decision.h"
-#include "gate/snapshot_cache.h"
+#include "gate/loader/gate_views.h"
 #include "http/router.h"
 #include "identity/signin.h"
 #include "mail/sender.h"
@@ -49,8 +49,8 @@ class ServerMetrics {
   std::function<void(const gate::Decision&)> DecisionCounter();
   // `inner` (gate::MakeClientGate), counting the token endpoint's decisions.
   identity::SigninService::ClientGate CountingClientGate(identity::SigninService::ClientGate inner);
-  // `inner` (gate::StoreLoader), counting and timing full rebuilds.
-  gate::SnapshotLoader TimedLoader(gate::SnapshotLoader inner);
+  // For gate::GateViews::SetBuildObserver: counts and times full builds.
+  gate::GateViews::BuildObserver BuildObserver();
 
   // ---- The store: its pool's use and the outbox's depth, read at scrape time.
   // `store` must outlive every scrape (the server stops before it closes).

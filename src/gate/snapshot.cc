@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <bit>
 #include <cstdlib>
+#include <map>
 #include <new>
+#include <type_traits>
 
 namespace gh::gate {
 namespace {
@@ -306,48 +308,76 @@ std::shared_ptr<const Snapshot> Snapshot::WithEnvironmentRoles(uint32_t env_inde
 
 // Copies only what the change touches: the user's chunk, and a name index
 // only when that name changed (or the user is new).
-std::shared_ptr<const Snapshot> Snapshot::WithUser(const UserFacts& user) const {
+std::shared_ptr<const Snapshot> Snapshot::WithUser(const UserFacts& user) const { return WithUsers({user}); }
+
+std::shared_ptr<const Snapshot> Snapshot::WithUsers(const std::vector<UserFacts>& users) const {
   auto s = std::make_shared<Snapshot>(*this);
   auto dir = std::make_shared<DirectoryIndex>(*dir_);  // chunk and index pointers only
-  auto rename = [](std::shared_ptr<const NameIndex>& index, const std::string& old_key, const std::string& new_key,
-                   uint32_t i) {
-    if (old_key == new_key) return;
-    auto copy = std::make_shared<NameIndex>(*index);
-    if (!old_key.empty()) copy->erase(old_key);
-    if (!new_key.empty()) copy->emplace(new_key, i);
-    index = std::move(copy);
+  // Each part is copied once, on its first change.
+  std::shared_ptr<IdIndex> ids;
+  std::shared_ptr<NameIndex> by_upn, by_mail;
+  auto writable = [](auto& copy, const auto& shared) -> auto& {
+    if (!copy) copy = std::make_shared<std::remove_cvref_t<decltype(*shared)>>(*shared);
+    return *copy;
   };
-  uint32_t i = FindUser(user.id);
-  std::string old_upn, old_mail;  // lower-case; empty for a new user
-  if (i != kNoIndex) {
-    // Same id, same index.
-    old_upn = ToLower(dir->user(i).user_principal_name);
-    old_mail = ToLower(dir->user(i).mail);
-  } else {
-    i = dir->user_count++;
-    if (i % kUserChunkSize == 0) dir->user_chunks.push_back(std::make_shared<const UserChunk>());
-    auto add = [i](std::shared_ptr<const NameIndex>& index, const std::string& key) {
-      auto copy = std::make_shared<NameIndex>(*index);
-      copy->emplace(key, i);
-      index = std::move(copy);
-    };
-    auto ids = std::make_shared<IdIndex>(*dir->user_by_id);
-    ids->Add(user.id, i);
-    dir->user_by_id = std::move(ids);
-    add(dir->user_by_upn, ToLower(user.user_principal_name));  // indexed even when empty, as Build does
-    old_upn = ToLower(user.user_principal_name);               // so the rename below is a no-op
+  auto rename = [&](std::shared_ptr<NameIndex>& copy, const std::shared_ptr<const NameIndex>& shared,
+                    const std::string& old_key, const std::string& new_key, uint32_t i) {
+    if (old_key == new_key) return;
+    NameIndex& index = writable(copy, shared);
+    if (auto it = index.find(old_key); !old_key.empty() && it != index.end() && it->second == i) index.erase(it);
+    if (!new_key.empty()) index.emplace(new_key, i);
+  };
+  std::map<uint32_t, std::vector<UserFacts>> chunks;  // chunk → its records, copied on first change
+  auto records_of = [&](uint32_t i) -> std::vector<UserFacts>& {
+    auto [it, fresh] = chunks.try_emplace(i >> kUserChunkBits);
+    if (fresh && (i >> kUserChunkBits) < dir->user_chunks.size())
+      it->second = dir->user_chunks[i >> kUserChunkBits]->users;
+    return it->second;
+  };
+  auto at = [&](uint32_t k) -> const UserFacts& {  // a record as changed so far
+    if (auto it = chunks.find(k >> kUserChunkBits); it != chunks.end()) return it->second[k & (kUserChunkSize - 1)];
+    return dir->user(k);
+  };
+  for (const UserFacts& user : users) {
+    uint32_t i = ids ? ids->Find(user.id, [&](uint32_t k) { return at(k).id == user.id; }) : FindUser(user.id);
+    std::string old_upn, old_mail;  // lower-case
+    if (i == kNoIndex) {
+      i = dir->user_count++;
+      if (i % kUserChunkSize == 0) dir->user_chunks.push_back(std::make_shared<const UserChunk>());
+      writable(ids, dir->user_by_id).Add(user.id, i);
+      // Indexed even when empty, as Build does; so the rename below is a no-op.
+      writable(by_upn, dir->user_by_upn).emplace(ToLower(user.user_principal_name), i);
+      old_upn = ToLower(user.user_principal_name);
+    } else {
+      const UserFacts& old = records_of(i)[i & (kUserChunkSize - 1)];
+      old_upn = ToLower(old.user_principal_name);
+      old_mail = ToLower(old.mail);
+    }
+    rename(by_upn, dir->user_by_upn, old_upn, ToLower(user.user_principal_name), i);
+    rename(by_mail, dir->user_by_mail, old_mail, ToLower(user.mail), i);
+    std::vector<UserFacts>& records = records_of(i);
+    const uint32_t slot = i & (kUserChunkSize - 1);
+    if (slot < records.size()) records[slot] = user;
+    else records.push_back(user);
   }
-  auto& chunk = dir->user_chunks[i >> kUserChunkBits];
-  std::vector<UserFacts> records = chunk->users;
-  const uint32_t slot = i & (kUserChunkSize - 1);
-  if (slot < records.size()) records[slot] = user;
-  else records.push_back(user);
-  chunk = MakeUserChunks(std::move(records)).front();
-  rename(dir->user_by_upn, old_upn, ToLower(user.user_principal_name), i);
-  rename(dir->user_by_mail, old_mail, ToLower(user.mail), i);
+  for (auto& [c, records] : chunks) dir->user_chunks[c] = MakeUserChunks(std::move(records)).front();
+  if (ids) dir->user_by_id = std::move(ids);
+  if (by_upn) dir->user_by_upn = std::move(by_upn);
+  if (by_mail) dir->user_by_mail = std::move(by_mail);
   s->dir_ = std::move(dir);
   ++s->version_;
   return s;
+}
+
+std::shared_ptr<const EnvironmentRoles> Snapshot::RolesFrom(const std::vector<SnapshotInput::RoleGrant>& grants) const {
+  auto roles = std::make_shared<EnvironmentRoles>();
+  for (const auto& grant : grants) {
+    uint32_t key = FindUser(grant.principal_id);
+    if (key == kNoIndex)
+      if (uint32_t g = FindGroup(grant.principal_id); g != kNoIndex) key = g | kGroupKeyBit;
+    if (key != kNoIndex) roles->Grant(key, grant.privileges | kHasRole);
+  }
+  return roles;
 }
 
 const TenantFacts* Snapshot::HomeTenant(const std::string& tenant_id) const {

@@ -365,6 +365,11 @@ class Snapshot {
   std::shared_ptr<const Snapshot> WithEnvironmentRoles(uint32_t env_index,
                                                        std::shared_ptr<const EnvironmentRoles> roles) const;
   std::shared_ptr<const Snapshot> WithUser(const UserFacts& user) const;  // replaces by id, or adds
+  // As WithUser for each, copying each shared part at most once.
+  std::shared_ptr<const Snapshot> WithUsers(const std::vector<UserFacts>& users) const;
+  // A role table for one environment from its grants, over this snapshot's
+  // users and groups (unknown principals are skipped, as in Build).
+  std::shared_ptr<const EnvironmentRoles> RolesFrom(const std::vector<SnapshotInput::RoleGrant>& grants) const;
 
   // ---- lookups (null / kNoIndex when absent)
   const TenantFacts& resource() const { return resource_; }

@@ -77,6 +77,13 @@ int BulkRunner::RunJob(store::BulkJobRow job) {
       }
       break;
     }
+    if (next.status().reason() == kUnreadableJob) {
+      // Retrying won't help, and the row's text is not for the job's reader.
+      spdlog::error("bulk invitations: job {} stopped: {}", job.id, next.status().message());
+      if (Status s = bulk_.Fail(job, "An internal error stopped the job."); !s.ok())
+        spdlog::error("bulk invitations: could not mark job {} failed: {}", job.id, s.message());
+      break;
+    }
     spdlog::warn("bulk invitations: job {} chunk {} failed: {}", job.id, job.next_chunk, next.status().message());
     if (++failures >= options_.max_attempts) {
       if (Status s = bulk_.Fail(job, next.status().message()); !s.ok())

@@ -63,7 +63,8 @@ std::string OptionsJson(const BulkOptions& o) {
 // whose options don't read is shown without them (JobFrom).
 StatusOr<BulkOptions> OptionsFrom(const BulkJobRow& job) {
   auto stored = wire::ParseJsonObject(job.options_json);
-  if (!stored.ok()) return Internal("bulk job " + job.id + ": its stored options are not a JSON object");
+  if (!stored.ok())
+    return Internal("bulk job " + job.id + ": its stored options are not a JSON object", std::string(kUnreadableJob));
   wire::FieldReader read(*stored, "bulk job options");
   BulkOptions opts;
   opts.file_name = job.file_name;
@@ -74,7 +75,8 @@ StatusOr<BulkOptions> OptionsFrom(const BulkJobRow& job) {
   Status clean = read.Finish();
   if (!clean.ok() || !redirect_url || !message || !send_email || !language)
     return Internal("bulk job " + job.id + ": its stored options don't read: " +
-                    (clean.ok() ? std::string("a property is missing") : clean.message()));
+                        (clean.ok() ? std::string("a property is missing") : clean.message()),
+                    std::string(kUnreadableJob));
   opts.redirect_url = std::move(*redirect_url);
   opts.message = std::move(*message);
   opts.send_email = *send_email;

@@ -59,6 +59,10 @@ struct UploadLimits {
   CsvLimits csv;
 };
 
+// The reason of the error a stored job that no longer reads back (its
+// options) fails with: the runner fails such a job at once, without retries.
+inline constexpr std::string_view kUnreadableJob = "unreadable_job";
+
 class BulkInvitationService {
  public:
   BulkInvitationService(store::Store& store, InvitationService& invitations, const Clock& clock, Random& random,

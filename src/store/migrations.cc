@@ -544,6 +544,22 @@ const std::vector<Migration>& Migrations() {
            "ALTER TABLE signin_device_codes ADD COLUMN origin_address TEXT NOT NULL DEFAULT ''",
            "ALTER TABLE signin_device_codes ADD COLUMN created_at BIGINT NOT NULL DEFAULT 0",
        }},
+      {17,
+       "change_feed",
+       {
+           // What committed writes changed (store.h, "The change feed"); ids
+           // is a JSON array, or "*" for every object of the kind.
+           R"(CREATE TABLE changes (
+                seq BIGINT PRIMARY KEY,
+                tenant_id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                ids TEXT NOT NULL,
+                at BIGINT NOT NULL))",
+           "CREATE INDEX changes_at ON changes (at)",
+           // One row: the last sequence number handed out.
+           "CREATE TABLE change_counter (id INTEGER PRIMARY KEY, last_seq BIGINT NOT NULL)",
+           "INSERT INTO change_counter (id, last_seq) VALUES (1, 0)",
+       }},
   };
   return kMigrations;
 }

@@ -8,6 +8,7 @@
 // exclusively). Statements run through Exec/Query are prepared once per
 // connection and cached by SQL text — except PostgreSQL reads, which are
 // planned for their values on every run (pg_connection.cc says why).
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -120,6 +121,18 @@ StatusOr<std::shared_ptr<SqliteCheckpointer>> StartSqliteCheckpointer(const std:
 StatusOr<std::unique_ptr<Connection>> OpenSqlite(const std::string& path,
                                                  std::shared_ptr<SqliteCheckpointer> checkpointer = nullptr);
 StatusOr<std::unique_ptr<Connection>> OpenPostgres(const std::string& url);
+
+// A connection of its own that LISTENs on one PostgreSQL channel. Wait
+// returns true once a NOTIFY arrived (however many: they are drained), false
+// when `timeout` passed without one, Unavailable when the connection is lost
+// (open a new listener; notifications sent meanwhile are gone, so the caller
+// re-reads whatever they would have announced).
+class Listener {
+ public:
+  virtual ~Listener() = default;
+  virtual StatusOr<bool> Wait(std::chrono::milliseconds timeout) = 0;
+};
+StatusOr<std::unique_ptr<Listener>> ListenPostgres(const std::string& url, const std::string& channel);
 
 // Rewrites $n placeholders to ?n outside quoted literals (for SQLite).
 std::string RewritePlaceholders(std::string_view sql);

@@ -31,10 +31,12 @@ class SqlAppsRepository final : public AppsRepository {
   explicit SqlAppsRepository(SqlTx& tx) : tx_(tx) {}
 
   Status InsertApp(const AppRow& a) override {
+    tx_.changes().Add(a.tenant_id, ChangeKind::kApp, a.id);
     return Explain(tx_.Exec(kApps.Insert(), AppParams(a)).status(), Code::kAlreadyExists,
                    "An app with id '" + a.id + "' already exists.");
   }
   Status UpdateApp(const AppRow& a) override {
+    tx_.changes().Add(a.tenant_id, ChangeKind::kApp, a.id);
     GH_ASSIGN_OR_RETURN(int64_t n, tx_.Exec(kApps.Update(), AppParams(a)));
     return n ? OkStatus() : NotFound("App '" + a.id + "' not found.");
   }

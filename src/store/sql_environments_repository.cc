@@ -68,12 +68,14 @@ class SqlEnvironmentsRepository final : public EnvironmentsRepository {
   explicit SqlEnvironmentsRepository(SqlTx& tx) : tx_(tx) {}
 
   Status InsertEnvironment(const EnvironmentRow& e) override {
+    tx_.changes().Add(e.tenant_id, ChangeKind::kEnvironment, e.id);
     return Explain(tx_.Exec(kEnvironments.Insert(), EnvironmentParams(e)).status(), Code::kAlreadyExists,
                    "The uniqueName '" + e.unique_name + "' is taken" +
                        (e.type == "Default" ? ", or the tenant already has a Default environment" : "") +
                        " (environment URLs are unique across every organisation on this server).");
   }
   Status UpdateEnvironment(const EnvironmentRow& e) override {
+    tx_.changes().Add(e.tenant_id, ChangeKind::kEnvironment, e.id);
     StatusOr<int64_t> n = tx_.Exec(kEnvironments.Update(), EnvironmentParams(e));
     if (!n.ok())
       return Explain(n.status(), Code::kAlreadyExists,
@@ -89,6 +91,7 @@ class SqlEnvironmentsRepository final : public EnvironmentsRepository {
     GH_ASSIGN_OR_RETURN(sql::Rows found,
                         tx_.Query("SELECT 1 FROM environments WHERE tenant_id = $1 AND id = $2", {tenant_id, id}));
     if (found.empty()) return NotFound("Environment '" + id + "' not found.");
+    tx_.changes().Add(tenant_id, ChangeKind::kEnvironment, id);
     for (std::string_view table : {"env_role_assignments", "env_security_roles", "env_users"})
       GH_RETURN_IF_ERROR(tx_.Exec("DELETE FROM " + std::string(table) + " WHERE tenant_id = $1 AND environment_id = $2",
                                   {tenant_id, id})
@@ -105,6 +108,7 @@ class SqlEnvironmentsRepository final : public EnvironmentsRepository {
   }
 
   Status InsertSecurityRole(const SecurityRoleRow& r) override {
+    tx_.changes().Add(r.tenant_id, ChangeKind::kEnvironmentRoles, r.environment_id);
     return Explain(tx_.Exec(kRoles.Insert(), RoleParams(r)).status(), Code::kAlreadyExists,
                    "A security role named '" + r.name + "' already exists in this environment.");
   }
@@ -115,13 +119,17 @@ class SqlEnvironmentsRepository final : public EnvironmentsRepository {
   }
 
   Status InsertRoleAssignment(const EnvRoleAssignmentRow& a) override {
+    tx_.changes().Add(a.tenant_id, ChangeKind::kEnvironmentRoles, a.environment_id);
     return Explain(tx_.Exec(kRoleAssignments.Insert(), RoleAssignmentParams(a)).status(), Code::kAlreadyExists,
                    "The role is already assigned to '" + a.principal_id + "' in this environment.");
   }
   Status DeleteRoleAssignment(const std::string& tenant_id, const std::string& id) override {
-    GH_ASSIGN_OR_RETURN(int64_t n,
-                        tx_.Exec("DELETE FROM env_role_assignments WHERE tenant_id = $1 AND id = $2", {tenant_id, id}));
-    return n ? OkStatus() : NotFound("Role assignment '" + id + "' not found.");
+    GH_ASSIGN_OR_RETURN(sql::Rows deleted, tx_.Query("DELETE FROM env_role_assignments WHERE tenant_id = $1 AND "
+                                                     "id = $2 RETURNING environment_id",
+                                                     {tenant_id, id}));
+    if (deleted.empty()) return NotFound("Role assignment '" + id + "' not found.");
+    tx_.changes().Add(tenant_id, ChangeKind::kEnvironmentRoles, deleted.front().Text(0));
+    return OkStatus();
   }
   StatusOr<std::vector<EnvRoleAssignmentRow>> ListRoleAssignments(const std::string& tenant_id,
                                                                   const std::string& environment_id,

@@ -48,10 +48,12 @@ class SqlLicensingRepository final : public LicensingRepository {
   explicit SqlLicensingRepository(SqlTx& tx) : tx_(tx) {}
 
   Status InsertSku(const SkuRow& s) override {
+    tx_.changes().Add(s.tenant_id, ChangeKind::kSku, s.sku_id);
     return Explain(tx_.Exec(kSkus.Insert(), SkuParams(s)).status(), Code::kAlreadyExists,
                    "The tenant already subscribes to SKU '" + s.sku_id + "'.");
   }
   Status UpdateSku(const SkuRow& s) override {
+    tx_.changes().Add(s.tenant_id, ChangeKind::kSku, s.sku_id);
     GH_ASSIGN_OR_RETURN(int64_t n, tx_.Exec(kSkus.Update(), SkuParams(s)));
     return n ? OkStatus() : NotFound("SKU '" + s.sku_id + "' not found.");
   }
@@ -64,6 +66,7 @@ class SqlLicensingRepository final : public LicensingRepository {
   }
 
   Status UpsertAssignment(const LicenseAssignmentRow& a) override {
+    tx_.changes().Add(a.tenant_id, ChangeKind::kLicence, a.principal_id);
     return tx_
         .Exec(kAssignments.Insert() +
                   " ON CONFLICT (tenant_id, principal_id, sku_id) DO UPDATE SET disabled_plans = excluded.disabled_plans",
@@ -72,6 +75,7 @@ class SqlLicensingRepository final : public LicensingRepository {
   }
   Status DeleteAssignment(const std::string& tenant_id, const std::string& principal_id,
                           const std::string& sku_id) override {
+    tx_.changes().Add(tenant_id, ChangeKind::kLicence, principal_id);
     GH_ASSIGN_OR_RETURN(int64_t n, tx_.Exec("DELETE FROM license_assignments WHERE tenant_id = $1 AND "
                                             "principal_id = $2 AND sku_id = $3",
                                             {tenant_id, principal_id, sku_id}));
@@ -86,6 +90,7 @@ class SqlLicensingRepository final : public LicensingRepository {
                     AssignmentFrom);
   }
   Status DeleteAssignmentsOf(const std::string& tenant_id, const std::string& principal_id) override {
+    tx_.changes().Add(tenant_id, ChangeKind::kLicence, principal_id);
     return tx_
         .Exec("DELETE FROM license_assignments WHERE tenant_id = $1 AND principal_id = $2", {tenant_id, principal_id})
         .status();

@@ -8,7 +8,9 @@
 // (NotFound on a missing row, a filter it can't translate) change nothing and
 // leave the transaction usable.
 #include <boost/json.hpp>
+#include <mutex>
 #include <set>
+#include <thread>
 
 #include "core/strings.h"
 #include "store/environments_repository.h"
@@ -23,6 +25,7 @@
 #include "store/invitations_repository.h"
 #include "store/signin_repository.h"
 #include "store/sql.h"
+#include "store/sql_changes.h"
 #include "store/sql_repositories.h"
 #include "store/sql_tx.h"
 #include "store/store.h"
@@ -318,8 +321,11 @@ class SqlTransaction final : public Transaction, private SqlTx {
       : SqlTx(std::move(lease), mode), listener_(listener) {}
 
   Status Commit() override {
+    // A failure here fails the transaction: the commit below rolls back.
+    auto recorded = RecordChanges(*this);
+    const int64_t seq = recorded.ok() ? *recorded : 0;
     GH_RETURN_IF_ERROR(SqlTx::Commit());
-    if (listener_ && !changes_.empty()) listener_(changes_);
+    if (listener_ && seq) listener_(seq);
     return OkStatus();
   }
   void BeginBatch() override { SqlTx::HoldPipeline(); }
@@ -363,12 +369,14 @@ class SqlTransaction final : public Transaction, private SqlTx {
   // ---- Tenants
 
   Status InsertTenant(const Tenant& t) override {
+    changes().Add(t.id, ChangeKind::kTenant);
     Status st = Exec(kTenants.Insert(), TenantParams(t)).status();
     if (st.ok()) st = InsertDomains(t);
     return Explain(st, Code::kAlreadyExists, "A tenant with id '" + t.id + "' or one of its domains already exists.");
   }
 
   Status UpdateTenant(const Tenant& t) override {
+    changes().Add(t.id, ChangeKind::kTenant);
     GH_ASSIGN_OR_RETURN(int64_t n, Exec(kTenants.Update(), TenantParams(t)));
     if (n == 0) return NotFound("Tenant '" + t.id + "' not found.");
     Status st = Exec("DELETE FROM tenant_domains WHERE tenant_id = $1", {t.id}).status();
@@ -409,12 +417,14 @@ class SqlTransaction final : public Transaction, private SqlTx {
   // ---- Users
 
   Status InsertUser(const User& u) override {
+    changes().Add(u.tenant_id, ChangeKind::kUser, u.id);
     return Explain(Exec(kUsers.Insert(), UserParams(u)).status(), Code::kAlreadyExists,
                    "A user with id '" + u.id + "' or userPrincipalName '" + u.user_principal_name +
                        "' already exists.");
   }
 
   Status UpdateUser(const User& u) override {
+    changes().Add(u.tenant_id, ChangeKind::kUser, u.id);
     StatusOr<int64_t> n = Exec(kUsers.Update(), UserParams(u));
     if (!n.ok()) {
       return Explain(n.status(), Code::kAlreadyExists,
@@ -426,6 +436,7 @@ class SqlTransaction final : public Transaction, private SqlTx {
   Status DeleteUser(const std::string& tenant_id, const std::string& id) override {
     GH_ASSIGN_OR_RETURN(int64_t n, Exec("DELETE FROM users WHERE tenant_id = $1 AND id = $2", {tenant_id, id}));
     if (n == 0) return NotFound("User '" + id + "' not found.");
+    changes().Add(tenant_id, ChangeKind::kPrincipalDeleted, id);
     return DeletePrincipalLinks(tenant_id, id);
   }
 
@@ -454,6 +465,7 @@ class SqlTransaction final : public Transaction, private SqlTx {
   }
 
   Status InsertUsers(const std::vector<User>& users) override {
+    for (const User& u : users) changes().Add(u.tenant_id, ChangeKind::kUser, u.id);
     return Explain(InsertAll(kUsers, users, UserParams), Code::kAlreadyExists,
                    "One of the users, or its userPrincipalName, already exists.");
   }
@@ -465,11 +477,13 @@ class SqlTransaction final : public Transaction, private SqlTx {
   // ---- Groups
 
   Status InsertGroup(const Group& g) override {
+    changes().Add(g.tenant_id, ChangeKind::kGroup, g.id);
     return Explain(Exec(kGroups.Insert(), GroupParams(g)).status(), Code::kAlreadyExists,
                    "A group with id '" + g.id + "' already exists.");
   }
 
   Status UpdateGroup(const Group& g) override {
+    changes().Add(g.tenant_id, ChangeKind::kGroup, g.id);
     GH_ASSIGN_OR_RETURN(int64_t n, Exec(kGroups.Update(), GroupParams(g)));
     return n ? OkStatus() : NotFound("Group '" + g.id + "' not found.");
   }
@@ -479,6 +493,7 @@ class SqlTransaction final : public Transaction, private SqlTx {
     // before writing anything so NotFound leaves the transaction untouched.
     GH_ASSIGN_OR_RETURN(Rows found, Query("SELECT 1 FROM groups WHERE tenant_id = $1 AND id = $2", {tenant_id, id}));
     if (found.empty()) return NotFound("Group '" + id + "' not found.");
+    changes().Add(tenant_id, ChangeKind::kPrincipalDeleted, id);
     GH_RETURN_IF_ERROR(
         Exec("DELETE FROM memberships WHERE tenant_id = $1 AND group_id = $2", {tenant_id, id}).status());
     GH_RETURN_IF_ERROR(DeletePrincipalLinks(tenant_id, id));
@@ -496,6 +511,7 @@ class SqlTransaction final : public Transaction, private SqlTx {
   // ---- Memberships
 
   Status AddMember(const std::string& tenant_id, const Membership& m) override {
+    changes().Add(tenant_id, ChangeKind::kMembership, m.member_id);
     Status st = Exec(kMemberships.Insert(), {tenant_id, m.group_id, m.member_id,
                                              std::string(m.member_kind == MemberKind::kGroup ? "group" : "user")})
                     .status();
@@ -507,6 +523,7 @@ class SqlTransaction final : public Transaction, private SqlTx {
 
   Status RemoveMember(const std::string& tenant_id, const std::string& group_id,
                       const std::string& member_id) override {
+    changes().Add(tenant_id, ChangeKind::kMembership, member_id);
     GH_ASSIGN_OR_RETURN(int64_t n, Exec("DELETE FROM memberships WHERE tenant_id = $1 AND group_id = $2 AND "
                                         "member_id = $3",
                                         {tenant_id, group_id, member_id}));
@@ -544,14 +561,18 @@ class SqlTransaction final : public Transaction, private SqlTx {
   // ---- Role assignments
 
   Status InsertRoleAssignment(const RoleAssignment& a) override {
+    changes().Add(a.tenant_id, ChangeKind::kDirectoryRole, a.principal_id);
     return Explain(Exec(kRoleAssignments.Insert(), RoleAssignmentParams(a)).status(), Code::kAlreadyExists,
                    "Role '" + a.role_definition_id + "' is already assigned to '" + a.principal_id + "'.");
   }
 
   Status DeleteRoleAssignment(const std::string& tenant_id, const std::string& id) override {
-    GH_ASSIGN_OR_RETURN(int64_t n,
-                        Exec("DELETE FROM role_assignments WHERE tenant_id = $1 AND id = $2", {tenant_id, id}));
-    return n ? OkStatus() : NotFound("Role assignment '" + id + "' not found.");
+    GH_ASSIGN_OR_RETURN(Rows deleted, Query("DELETE FROM role_assignments WHERE tenant_id = $1 AND id = $2 "
+                                            "RETURNING principal_id",
+                                            {tenant_id, id}));
+    if (deleted.empty()) return NotFound("Role assignment '" + id + "' not found.");
+    changes().Add(tenant_id, ChangeKind::kDirectoryRole, deleted.front().Text(0));
+    return OkStatus();
   }
 
   StatusOr<RoleAssignment> GetRoleAssignment(const std::string& tenant_id, const std::string& id) override {
@@ -588,6 +609,7 @@ class SqlTransaction final : public Transaction, private SqlTx {
   Status DeleteClient(const std::string& tenant_id, const std::string& id) override {
     GH_ASSIGN_OR_RETURN(Rows found, Query("SELECT 1 FROM clients WHERE tenant_id = $1 AND id = $2", {tenant_id, id}));
     if (found.empty()) return NotFound("Client '" + id + "' not found.");
+    changes().Add(tenant_id, ChangeKind::kPrincipalDeleted, id);
     GH_RETURN_IF_ERROR(Exec("DELETE FROM client_secrets WHERE client_id = $1", {id}).status());
     GH_RETURN_IF_ERROR(DeletePrincipalLinks(tenant_id, id));
     return Exec("DELETE FROM clients WHERE tenant_id = $1 AND id = $2", {tenant_id, id}).status();
@@ -602,6 +624,7 @@ class SqlTransaction final : public Transaction, private SqlTx {
 
   Status PutDocument(const std::string& tenant_id, const std::string& kind, const std::string& body,
                      int64_t updated_at) override {
+    changes().Add(tenant_id, ChangeKind::kDocument, kind);
     GH_ASSIGN_OR_RETURN(int64_t n, Exec("UPDATE tenant_documents SET body = $3, updated_at = $4 "
                                         "WHERE tenant_id = $1 AND kind = $2",
                                         {tenant_id, kind, body, sql::Int(updated_at)}));
@@ -637,11 +660,13 @@ class SqlTransaction final : public Transaction, private SqlTx {
   // ---- Signing keys
 
   Status InsertSigningKey(const SigningKey& k) override {
+    changes().Add(k.tenant_id, ChangeKind::kSigningKey, k.kid);
     return Explain(Exec(kSigningKeys.Insert(), SigningKeyParams(k)).status(), Code::kAlreadyExists,
                    "A signing key with kid '" + k.kid + "' already exists.");
   }
 
   Status UpdateSigningKey(const SigningKey& k) override {
+    changes().Add(k.tenant_id, ChangeKind::kSigningKey, k.kid);
     GH_ASSIGN_OR_RETURN(int64_t n, Exec(kSigningKeys.Update(), SigningKeyParams(k)));
     return n ? OkStatus() : NotFound("Signing key '" + k.kid + "' not found.");
   }
@@ -651,16 +676,23 @@ class SqlTransaction final : public Transaction, private SqlTx {
                 SigningKeyFrom);
   }
 
+  // ---- The change feed (sql_changes.cc)
+
+  StatusOr<std::vector<Change>> ReadChanges(int64_t after, int limit) override {
+    return store::ReadChanges(*this, after, limit);
+  }
+  StatusOr<int64_t> LastChangeSeq() override { return store::LastChangeSeq(*this); }
+  StatusOr<int64_t> FirstChangeSeq() override { return store::FirstChangeSeq(*this); }
+  StatusOr<int64_t> PurgeChanges(int64_t before) override { return store::PurgeChanges(*this, before); }
+
   // ---- Audit
 
   Status InsertAudit(const AuditEntry& e) override {
-    Noted(e);
     return Explain(Exec(kAudit.Insert(), AuditParams(e)).status(), Code::kAlreadyExists,
                    "An audit entry with id '" + e.id + "' already exists.");
   }
 
   Status InsertAudits(const std::vector<AuditEntry>& entries) override {
-    for (const auto& e : entries) Noted(e);
     return Explain(InsertAll(kAudit, entries, AuditParams), Code::kAlreadyExists,
                    "One of the audit entries already exists.");
   }
@@ -752,19 +784,33 @@ class SqlTransaction final : public Transaction, private SqlTx {
   std::unique_ptr<BulkRepository> bulk_;
   std::unique_ptr<ConsentRepository> consent_;
 
-  // Each tenant and category an audit entry of this transaction names, once.
-  void Noted(const AuditEntry& e) {
-    CommittedChange c{e.tenant_id, e.category};
-    if (std::find(changes_.begin(), changes_.end(), c) == changes_.end()) changes_.push_back(std::move(c));
-  }
   const CommitListener& listener_;
-  std::vector<CommittedChange> changes_;
 };
 
 class SqlStore final : public Store {
  public:
-  SqlStore(std::shared_ptr<ConnectionPool> pool, std::string_view backend, int version)
-      : pool_(std::move(pool)), backend_(backend), version_(version) {}
+  // `postgres_url`: where to LISTEN for other nodes' changes; empty for SQLite.
+  SqlStore(std::shared_ptr<ConnectionPool> pool, std::string_view backend, int version, std::string postgres_url)
+      : pool_(std::move(pool)), backend_(backend), version_(version), postgres_url_(std::move(postgres_url)) {}
+
+  StatusOr<bool> WaitForChanges(std::chrono::milliseconds timeout) override {
+    if (postgres_url_.empty()) return false;
+    // One waiter at a time (the node's feed follower); the listener is opened
+    // on first use and again after its connection was lost.
+    std::lock_guard<std::mutex> lock(listener_mu_);
+    if (!listener_) {
+      auto opened = sql::ListenPostgres(postgres_url_, std::string(kChangeChannel));
+      if (!opened.ok()) {
+        std::this_thread::sleep_for(timeout);  // the database is away: don't spin
+        return opened.status();
+      }
+      listener_ = std::move(*opened);
+      return true;  // whatever was announced while no one listened: read the feed
+    }
+    auto woke = listener_->Wait(timeout);
+    if (!woke.ok()) listener_.reset();
+    return woke;
+  }
 
   StatusOr<std::unique_ptr<Transaction>> Begin(TxMode mode) override {
     // A pooled connection the server dropped fails on BEGIN; replace it once.
@@ -800,6 +846,9 @@ class SqlStore final : public Store {
   std::shared_ptr<ConnectionPool> pool_;
   std::string_view backend_;
   int version_;
+  const std::string postgres_url_;
+  std::mutex listener_mu_;
+  std::unique_ptr<sql::Listener> listener_;
 };
 
 }  // namespace
@@ -825,7 +874,8 @@ StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& url, int pool_size
     GH_ASSIGN_OR_RETURN(ConnectionPool::Lease lease, pool->Acquire());
     GH_ASSIGN_OR_RETURN(version, Migrate(*lease));
   }
-  return std::unique_ptr<Store>(std::make_unique<SqlStore>(std::move(pool), postgres ? "postgres" : "sqlite", version));
+  return std::unique_ptr<Store>(std::make_unique<SqlStore>(std::move(pool), postgres ? "postgres" : "sqlite", version,
+                                                            postgres ? url : std::string()));
 }
 
 }  // namespace gh::store

@@ -10,6 +10,8 @@
 // share the transaction of the directory's writes: see README.md.
 #include <algorithm>
 #include <bit>
+#include <map>
+#include <set>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -120,6 +122,34 @@ inline Status Explain(Status st, Code code, std::string message, std::optional<C
 
 std::string StringsToJson(const std::vector<std::string>& v);
 std::vector<std::string> StringsFromJson(const std::string& text);
+
+// What a transaction changed, noted by its writes and recorded in the change
+// feed when it commits (sql_changes.cc, store.h's Change): each tenant and
+// kind once, with its ids.
+class ChangeNotes {
+ public:
+  // An empty id notes the kind without ids (e.g. the tenant row).
+  void Add(const std::string& tenant_id, ChangeKind kind, std::string_view id = {}) {
+    Entry& e = entries_[{tenant_id, kind}];
+    if (e.all || id.empty()) return;
+    e.ids.emplace(id);
+    if (e.ids.size() > kMaxChangeIds) e.all = true, e.ids.clear();
+  }
+  template <typename Ids>
+  void AddAll(const std::string& tenant_id, ChangeKind kind, const Ids& ids) {
+    for (const auto& id : ids) Add(tenant_id, kind, id);
+  }
+  bool empty() const { return entries_.empty(); }
+  // The noted changes as feed entries (seq and at unset).
+  std::vector<Change> Entries() const;
+
+ private:
+  struct Entry {
+    std::set<std::string, std::less<>> ids;
+    bool all = false;
+  };
+  std::map<std::pair<std::string, ChangeKind>, Entry> entries_;
+};
 
 class SqlTx {
  public:
@@ -235,6 +265,10 @@ class SqlTx {
     return out;
   }
 
+  // The change feed's notes of this transaction's writes.
+  ChangeNotes& changes() { return changes_; }
+  bool read_only() const { return mode_ == TxMode::kRead; }
+
   // `sql` ends in "LIMIT "; fetches top+1 rows to learn whether more exist.
   template <typename T>
   StatusOr<Page<T>> Paged(std::string sql, sql::Params params, int top, T (*from)(const sql::Row&)) {
@@ -263,6 +297,7 @@ class SqlTx {
   const TxMode mode_;
   Status failed_;
   bool hold_pipeline_ = false;
+  ChangeNotes changes_;
 };
 
 }  // namespace gh::store

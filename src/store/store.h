@@ -16,12 +16,14 @@
 // write never commits half-done. A write in a kRead transaction is
 // FailedPrecondition. A Transaction is used by one thread at a time and holds
 // one pooled connection until Commit() or destruction.
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.h"
@@ -67,6 +69,47 @@ struct AuditQuery {
   int top = 100;
   std::string after;  // id cursor; entries come newest first
 };
+
+// ---- The change feed
+//
+// What committed writes changed, for the views nodes keep in memory (the
+// gate's snapshots, directory read caches) — this node's and every other
+// node's on the same database. The store records it itself, in the writing
+// transaction, for every write that can change an access decision or a
+// cached read; sign-in state, consent, clients' secrets, the outbox and bulk
+// bookkeeping record nothing. Sequence numbers increase in commit order
+// across every node (the recording transaction holds the feed's counter row
+// until it commits), so a reader that has seen up to N and reads `seq > N`
+// misses nothing.
+enum class ChangeKind : uint8_t {
+  kTenant,             // the tenant row (domains, default usage location); ids empty
+  kUser,               // users inserted or updated: user ids
+  kPrincipalDeleted,   // users, groups or clients deleted, with their links: their ids
+  kGroup,              // groups inserted or updated: group ids
+  kMembership,         // members whose direct groups changed: member (user or group) ids
+  kDirectoryRole,      // directory role assignments: principal ids
+  kLicence,            // licence assignments: principal ids
+  kSku,                // subscriptions (seats, plans): sku ids
+  kDocument,           // tenant documents: their kinds ("policies", "tenantSettings", …)
+  kEnvironment,        // environments inserted, updated or deleted: ids
+  kEnvironmentRoles,   // security roles and their assignments: environment ids
+  kApp,                // apps and their sharing: app ids
+  kSigningKey,         // signing keys: kids
+};
+std::string_view NameOf(ChangeKind kind);
+std::optional<ChangeKind> ChangeKindNamed(std::string_view name);
+
+struct Change {
+  int64_t seq = 0;
+  std::string tenant_id;
+  ChangeKind kind = ChangeKind::kTenant;
+  // Ids of what changed (see ChangeKind), each once; `all` instead when a
+  // transaction changed more than kMaxChangeIds of one kind (a bulk load).
+  std::vector<std::string> ids;
+  bool all = false;
+  int64_t at = 0;  // commit time, ms since the epoch
+};
+inline constexpr size_t kMaxChangeIds = 4096;
 
 // The batch calls (FindUsersByMails, InsertUsers, …) have default
 // implementations in terms of the one-row calls, so decorators and fakes
@@ -164,6 +207,16 @@ class Transaction {
   virtual Status PutDocument(const std::string& tenant_id, const std::string& kind, const std::string& body,
                              int64_t updated_at) = 0;
 
+  // The change feed (see Change): entries after `after`, oldest first, at
+  // most `limit`; the newest sequence number this transaction sees (0 when
+  // the feed is empty) — a view read in the same transaction reflects every
+  // change up to it; the oldest one still kept (0 when empty); and dropping
+  // entries committed before `before` (ms), keeping the newest.
+  virtual StatusOr<std::vector<Change>> ReadChanges(int64_t after, int limit) = 0;
+  virtual StatusOr<int64_t> LastChangeSeq() = 0;
+  virtual StatusOr<int64_t> FirstChangeSeq() = 0;
+  virtual StatusOr<int64_t> PurgeChanges(int64_t before) = 0;
+
   // Audit log, newest first.
   virtual Status InsertAudit(const directory::AuditEntry& e) = 0;
   virtual Status InsertAudits(const std::vector<directory::AuditEntry>& entries);
@@ -191,16 +244,9 @@ class Transaction {
 
 enum class TxMode { kRead, kWrite };
 
-// What a committed write transaction changed, as its audit entries say: every
-// write that can change an access decision or a directory read is audited
-// (directory, licences, environments, settings, policies, invitations), and
-// nothing a read does is (sign-in state is not).
-struct CommittedChange {
-  std::string tenant_id;
-  std::string category;  // the audit category: "UserManagement", "Policy", …
-  bool operator==(const CommittedChange&) const = default;
-};
-using CommitListener = std::function<void(const std::vector<CommittedChange>& changes)>;
+// Told on the committing thread after a write transaction that recorded
+// changes commits: the feed now holds them, up to `seq`.
+using CommitListener = std::function<void(int64_t seq)>;
 
 class Store {
  public:
@@ -210,6 +256,13 @@ class Store {
   // store is shared between threads.
   void SetCommitListener(CommitListener listener) { commit_listener_ = std::move(listener); }
   const CommitListener& commit_listener() const { return commit_listener_; }
+  // Blocks until another node may have committed changes (PostgreSQL: a
+  // NOTIFY from a committing transaction) → true, or `timeout` passed →
+  // false. Never the only way to learn of changes: a notification can be
+  // lost (a dropped connection), so callers also read the feed now and then.
+  // SQLite has no notifications (one process owns the file; its commits
+  // reach the CommitListener): returns false at once.
+  virtual StatusOr<bool> WaitForChanges(std::chrono::milliseconds timeout) = 0;
   // Write transactions are serialised where the backend needs it (SQLite:
   // BEGIN IMMEDIATE); reads see a consistent snapshot.
   virtual StatusOr<std::unique_ptr<Transaction>> Begin(TxMode mode) = 0;

@@ -44,6 +44,7 @@ class FailingStore final : public Store {
   }
   std::string_view Backend() const override { return inner_.Backend(); }
   int SchemaVersion() const override { return inner_.SchemaVersion(); }
+  StatusOr<bool> WaitForChanges(std::chrono::milliseconds timeout) override { return inner_.WaitForChanges(timeout); }
 
  private:
   class Tx final : public Transaction {
@@ -157,6 +158,13 @@ class FailingStore final : public Store {
 
     Status InsertAudit(const directory::AuditEntry& e) override { GH_FAILING_WRITE(InsertAudit(e)); }
     StatusOr<Page<directory::AuditEntry>> ListAudit(const AuditQuery& q) override { GH_FAILING_READ(ListAudit(q)); }
+
+    StatusOr<std::vector<Change>> ReadChanges(int64_t after, int limit) override {
+      GH_FAILING_READ(ReadChanges(after, limit));
+    }
+    StatusOr<int64_t> LastChangeSeq() override { GH_FAILING_READ(LastChangeSeq()); }
+    StatusOr<int64_t> FirstChangeSeq() override { GH_FAILING_READ(FirstChangeSeq()); }
+    StatusOr<int64_t> PurgeChanges(int64_t before) override { GH_FAILING_WRITE(PurgeChanges(before)); }
 
     // Forwarded unwrapped: outbox writes are not counted as injected failures.
     OutboxRepository& Outbox() override { return inner_->Outbox(); }

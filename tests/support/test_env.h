@@ -16,7 +16,9 @@
 #include "core/clock.h"
 #include "core/random.h"
 #include "directory/directory_service.h"
+#include "gate/loader/gate_views.h"
 #include "gate/loader/snapshot_loader.h"
+#include "store/change_feed.h"
 #include "http/router.h"
 #include "identity/clients.h"
 #include "identity/keys.h"
@@ -77,8 +79,12 @@ class TestEnv {
       sent_notices.push_back(n);
       return OkStatus();
     });
-    gate = std::make_unique<gate::SnapshotCache>(gate::StoreLoader(*store));
-    store->SetCommitListener(gate::InvalidateOnCommit(*gate));
+    feed = std::make_unique<store::ChangeFeed>(*store);
+    views = std::make_unique<gate::GateViews>(*store, *feed);
+    gate = &views->cache();
+    feed->Subscribe(views.get());
+    store->SetCommitListener(feed->Listener());
+    if (Status st = feed->Start(); !st.ok()) throw std::runtime_error("change feed: " + st.message());
     apps = std::make_unique<gh::environments::AppService>(
         *store, clock, random, [this](const std::string& tenant) { return gate->Get(tenant); });
     tenant_settings = std::make_unique<gh::environments::TenantSettingsService>(*store, clock, random);
@@ -87,7 +93,7 @@ class TestEnv {
                                                              *environments, *signin, random, *clients, *policies,
                                                              *invitations, *notifier, *apps, *tenant_settings,
                                                              *consent});
-    services->gate = gate.get();
+    services->gate = gate;
     invitations::BulkSettings bulk_settings;
     bulk_settings.chunk_rows = 4;  // several chunks even for small test files
     bulk = std::make_unique<invitations::BulkInvitationService>(*store, *invitations, clock, random, bulk_settings);
@@ -99,6 +105,8 @@ class TestEnv {
     router = std::make_unique<http::Router>(app::AllRoutes(*services), auth.get(), app::RenderError);
   }
   ~TestEnv() {
+    store->SetCommitListener(nullptr);
+    feed->Stop();
     router.reset();
     store.reset();
     inner_store_.reset();
@@ -161,7 +169,9 @@ class TestEnv {
   std::vector<invitations::InvitationEmail> sent_invitations;  // what the mailer was asked to send
   std::unique_ptr<gh::licensing::LicensingService> licensing;
   std::unique_ptr<gh::environments::EnvironmentService> environments;
-  std::unique_ptr<gate::SnapshotCache> gate;  // before services: routes hold a pointer to it
+  std::unique_ptr<store::ChangeFeed> feed;
+  std::unique_ptr<gate::GateViews> views;  // before services: routes hold a pointer to its cache
+  gate::SnapshotCache* gate = nullptr;
   std::unique_ptr<gh::environments::AppService> apps;
   std::unique_ptr<gh::environments::TenantSettingsService> tenant_settings;
   std::unique_ptr<identity::Consent> consent;

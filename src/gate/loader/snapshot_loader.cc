@@ -1,6 +1,8 @@
 #include "gate/loader/snapshot_loader.h"
 
 #include <algorithm>
+#include <map>
+#include <set>
 
 #include "directory/policy_service.h"
 #include "environments/tenant_settings.h"
@@ -54,10 +56,86 @@ void ResolveHome(UserFacts& u, const directory::User& user) {
   }
 }
 
+
+// Directory roles by principal: what a user holds directly or through a
+// group it is a direct member of.
+using RolesByPrincipal = std::map<std::string, std::vector<std::string>>;
+
+RolesByPrincipal RolesOf(const std::vector<directory::RoleAssignment>& assignments) {
+  RolesByPrincipal out;
+  for (const auto& r : assignments) out[r.principal_id].push_back(r.role_definition_id);
+  return out;
+}
+
+// A user's facts but its transitive groups (the caller resolves those).
+StatusOr<UserFacts> FactsOf(store::Transaction& tx, const directory::User& user,
+                            const std::vector<std::string>& direct_groups, const RolesByPrincipal& roles_of,
+                            const licensing::Resolution& licences,
+                            const std::map<std::string, TenantFacts>& home_tenants) {
+  UserFacts u;
+  u.id = user.id;
+  u.user_principal_name = user.user_principal_name;
+  u.display_name = user.display_name;
+  u.mail = user.mail.value_or("");
+  u.enabled = user.account_enabled;
+  u.guest = user.user_type == directory::UserType::kGuest;
+  u.pending_acceptance = user.external_user_state.value_or("") == "PendingAcceptance";
+  ResolveHome(u, user);
+  if (u.home == HomeKind::kOtherTenant && home_tenants.count(u.home_tenant_id)) {
+    GH_ASSIGN_OR_RETURN(u.home_group_ids, tx.ListTransitiveGroupsOf(u.home_tenant_id, u.home_object_id));
+  }
+  // As DirectoryService::RolesIn: the user's own roles and those of the
+  // (role-assignable) groups they are a direct member of.
+  auto add_roles = [&](const std::string& principal) {
+    if (auto it = roles_of.find(principal); it != roles_of.end())
+      u.directory_roles.insert(u.directory_roles.end(), it->second.begin(), it->second.end());
+  };
+  add_roles(user.id);
+  for (const auto& g : direct_groups) add_roles(g);
+  const auto& roles = u.directory_roles;
+  u.global_admin = std::count(roles.begin(), roles.end(), directory::kGlobalAdministratorRole) > 0;
+  u.power_platform_admin = std::count(roles.begin(), roles.end(), directory::kPowerPlatformAdministratorRole) > 0;
+  for (const auto& plan : licences.Of(user.id).EffectivePlans(licences.skus)) {
+    u.license_environment_access |= plan.grants_environment_access;
+    u.license_dataverse |= plan.grants_dataverse;
+    u.license_power_apps |= std::count(plan.app_families.begin(), plan.app_families.end(),
+                                       std::string(licensing::kFamilyPowerApps)) > 0 &&
+                            plan.grants_environment_access;
+  }
+  return u;
+}
+
+StatusOr<std::map<std::string, TenantFacts>> HomeTenantsOf(store::Transaction& tx, const std::string& tenant_id) {
+  GH_ASSIGN_OR_RETURN(auto tenants, tx.ListTenants());
+  std::map<std::string, TenantFacts> out;
+  for (auto& t : tenants) {
+    if (t.id == tenant_id) continue;
+    TenantFacts f;
+    f.tenant = t;
+    GH_ASSIGN_OR_RETURN(f.policies, directory::PolicyService::GetIn(tx, t.id));
+    out.emplace(t.id, std::move(f));
+  }
+  return out;
+}
+
+StatusOr<std::vector<SnapshotInput::RoleGrant>> GrantsIn(store::Transaction& tx, const std::string& tenant_id,
+                                                         const std::string& environment_id) {
+  GH_ASSIGN_OR_RETURN(auto env_roles, tx.Environments().ListSecurityRoles(tenant_id, environment_id));
+  std::map<std::string, uint32_t> mask;
+  for (const auto& r : env_roles) mask[r.id] = PrivilegeMask(r.privileges);
+  GH_ASSIGN_OR_RETURN(auto grants, tx.Environments().ListRoleAssignments(tenant_id, environment_id));
+  std::vector<SnapshotInput::RoleGrant> out;
+  for (const auto& a : grants)
+    out.push_back({environment_id, a.principal_id, mask.count(a.role_id) ? mask[a.role_id] : kHasRole});
+  return out;
+}
+
 }  // namespace
 
-StatusOr<std::shared_ptr<const Snapshot>> LoadSnapshot(store::Store& store, const std::string& tenant_id) {
+StatusOr<LoadedSnapshot> LoadSnapshotAt(store::Store& store, const std::string& tenant_id) {
   GH_ASSIGN_OR_RETURN(auto tx, store.Begin(store::TxMode::kRead));
+  // First, so that everything read below reflects at least this much of the feed.
+  GH_ASSIGN_OR_RETURN(int64_t seq, tx->LastChangeSeq());
   SnapshotInput in;
   GH_ASSIGN_OR_RETURN(in.resource.tenant, tx->GetTenant(tenant_id));
   GH_ASSIGN_OR_RETURN(in.resource.policies, directory::PolicyService::GetIn(*tx, tenant_id));
@@ -65,15 +143,7 @@ StatusOr<std::shared_ptr<const Snapshot>> LoadSnapshot(store::Store& store, cons
   in.settings.enable_guests_to_make = environments::SettingFlag(settings, "powerPlatform.powerApps.enableGuestsToMake");
   in.settings.disable_share_with_everyone =
       environments::SettingFlag(settings, "powerPlatform.powerApps.disableShareWithEveryone");
-
-  GH_ASSIGN_OR_RETURN(auto tenants, tx->ListTenants());
-  for (auto& t : tenants) {
-    if (t.id == tenant_id) continue;
-    TenantFacts f;
-    f.tenant = t;
-    GH_ASSIGN_OR_RETURN(f.policies, directory::PolicyService::GetIn(*tx, t.id));
-    in.home_tenants.emplace(t.id, std::move(f));
-  }
+  GH_ASSIGN_OR_RETURN(in.home_tenants, HomeTenantsOf(*tx, tenant_id));
 
   GH_ASSIGN_OR_RETURN(auto users, ListAll<directory::User>(tenant_id, [&](const store::ListQuery& q) {
                         return tx->ListUsers(q);
@@ -85,44 +155,17 @@ StatusOr<std::shared_ptr<const Snapshot>> LoadSnapshot(store::Store& store, cons
   GH_ASSIGN_OR_RETURN(auto roles, tx->ListRoleAssignments(tenant_id));
   GH_ASSIGN_OR_RETURN(auto licences, licensing::ResolveIn(*tx, tenant_id));
 
-  // Directory roles held directly or through a group: group → role ids.
-  std::map<std::string, std::vector<std::string>> roles_of;
-  for (const auto& r : roles) roles_of[r.principal_id].push_back(r.role_definition_id);
+  const RolesByPrincipal roles_of = RolesOf(roles);
   std::map<std::string, std::vector<std::string>> direct_groups;
   for (const auto& m : in.memberships)
     if (m.member_kind == directory::MemberKind::kUser) direct_groups[m.member_id].push_back(m.group_id);
+  static const std::vector<std::string> kNone;
 
   for (const auto& g : groups) in.groups.push_back({g.id, g.display_name, g.IsMicrosoft365()});
   for (const auto& user : users) {
-    UserFacts u;
-    u.id = user.id;
-    u.user_principal_name = user.user_principal_name;
-    u.display_name = user.display_name;
-    u.mail = user.mail.value_or("");
-    u.enabled = user.account_enabled;
-    u.guest = user.user_type == directory::UserType::kGuest;
-    u.pending_acceptance = user.external_user_state.value_or("") == "PendingAcceptance";
-    ResolveHome(u, user);
-    if (u.home == HomeKind::kOtherTenant && in.home_tenants.count(u.home_tenant_id)) {
-      GH_ASSIGN_OR_RETURN(u.home_group_ids, tx->ListTransitiveGroupsOf(u.home_tenant_id, u.home_object_id));
-    }
-    // As DirectoryService::RolesIn: the user's own roles and those of the
-    // (role-assignable) groups they are a direct member of.
-    std::vector<std::string> all_roles = roles_of[user.id];
-    for (const auto& g : direct_groups[user.id])
-      if (auto it = roles_of.find(g); it != roles_of.end())
-        all_roles.insert(all_roles.end(), it->second.begin(), it->second.end());
-    u.directory_roles = all_roles;
-    u.global_admin = std::count(all_roles.begin(), all_roles.end(), directory::kGlobalAdministratorRole) > 0;
-    u.power_platform_admin =
-        std::count(all_roles.begin(), all_roles.end(), directory::kPowerPlatformAdministratorRole) > 0;
-    for (const auto& plan : licences.Of(user.id).EffectivePlans(licences.skus)) {
-      u.license_environment_access |= plan.grants_environment_access;
-      u.license_dataverse |= plan.grants_dataverse;
-      u.license_power_apps |= std::count(plan.app_families.begin(), plan.app_families.end(),
-                                         std::string(licensing::kFamilyPowerApps)) > 0 &&
-                              plan.grants_environment_access;
-    }
+    auto it = direct_groups.find(user.id);
+    GH_ASSIGN_OR_RETURN(UserFacts u, FactsOf(*tx, user, it == direct_groups.end() ? kNone : it->second, roles_of,
+                                             licences, in.home_tenants));
     in.users.push_back(std::move(u));
   }
   for (const auto& u : in.users)
@@ -142,11 +185,8 @@ StatusOr<std::shared_ptr<const Snapshot>> LoadSnapshot(store::Store& store, cons
     if (row.state == "adminMode") f.env.state = environments::EnvironmentState::kAdminMode;
     if (row.type == "Default") f.env.type = environments::EnvironmentType::kDefault;
     in.environments.push_back(std::move(f));
-    GH_ASSIGN_OR_RETURN(auto env_roles, tx->Environments().ListSecurityRoles(tenant_id, row.id));
-    std::map<std::string, uint32_t> mask;
-    for (const auto& r : env_roles) mask[r.id] = PrivilegeMask(r.privileges);
-    GH_ASSIGN_OR_RETURN(auto grants, tx->Environments().ListRoleAssignments(tenant_id, row.id));
-    for (const auto& a : grants) in.role_grants.push_back({row.id, a.principal_id, mask.count(a.role_id) ? mask[a.role_id] : kHasRole});
+    GH_ASSIGN_OR_RETURN(auto grants, GrantsIn(*tx, tenant_id, row.id));
+    in.role_grants.insert(in.role_grants.end(), grants.begin(), grants.end());
   }
 
   GH_ASSIGN_OR_RETURN(auto apps, tx->Apps().ListApps(tenant_id));
@@ -154,19 +194,45 @@ StatusOr<std::shared_ptr<const Snapshot>> LoadSnapshot(store::Store& store, cons
     in.apps.push_back({a.id, a.environment_id, a.display_name,
                        a.app_type == "modelDriven" ? AppType::kModelDriven : AppType::kCanvas, a.dataverse, a.owner_id,
                        a.shared_with_everyone, a.shared_with});
-  return Snapshot::Build(std::move(in));
+  return LoadedSnapshot{Snapshot::Build(std::move(in)), seq};
 }
 
-store::CommitListener InvalidateOnCommit(SnapshotCache& cache) {
-  return [&cache](const std::vector<store::CommittedChange>& changes) {
-    for (const auto& c : changes)
-      if (c.category == "Policy") return cache.InvalidateAll();
-    for (const auto& c : changes) cache.Invalidate(c.tenant_id);
-  };
+StatusOr<std::shared_ptr<const Snapshot>> LoadSnapshot(store::Store& store, const std::string& tenant_id) {
+  GH_ASSIGN_OR_RETURN(LoadedSnapshot loaded, LoadSnapshotAt(store, tenant_id));
+  return loaded.snapshot;
 }
 
-SnapshotLoader StoreLoader(store::Store& store) {
-  return [&store](const std::string& tenant_id) { return LoadSnapshot(store, tenant_id); };
+StatusOr<std::optional<std::vector<UserFacts>>> LoadUsers(store::Transaction& tx, const Snapshot& snapshot,
+                                                          const std::set<std::string>& user_ids) {
+  const std::string& tenant_id = snapshot.resource().tenant.id;
+  GH_ASSIGN_OR_RETURN(auto roles, tx.ListRoleAssignments(tenant_id));
+  GH_ASSIGN_OR_RETURN(auto licences, licensing::ResolveIn(tx, tenant_id));
+  GH_ASSIGN_OR_RETURN(auto home_tenants, HomeTenantsOf(tx, tenant_id));
+  const RolesByPrincipal roles_of = RolesOf(roles);
+  std::vector<UserFacts> out;
+  for (const auto& id : user_ids) {
+    auto user = tx.GetUser(tenant_id, id);
+    if (user.status().code() == Code::kNotFound) return std::optional<std::vector<UserFacts>>();  // deleted: rebuild
+    GH_RETURN_IF_ERROR(user.status());
+    GH_ASSIGN_OR_RETURN(auto direct, tx.ListGroupsOf(tenant_id, id));
+    GH_ASSIGN_OR_RETURN(UserFacts u, FactsOf(tx, *user, direct, roles_of, licences, home_tenants));
+    GH_ASSIGN_OR_RETURN(auto transitive, tx.ListTransitiveGroupsOf(tenant_id, id));
+    for (const auto& g : transitive) {
+      uint32_t i = snapshot.FindGroup(g);
+      if (i == kNoIndex) return std::optional<std::vector<UserFacts>>();  // a group it doesn't know yet: rebuild
+      u.groups.push_back(i);
+    }
+    std::sort(u.groups.begin(), u.groups.end());
+    out.push_back(std::move(u));
+  }
+  return std::optional(std::move(out));
+}
+
+StatusOr<std::shared_ptr<const EnvironmentRoles>> LoadEnvironmentRoles(store::Transaction& tx,
+                                                                       const Snapshot& snapshot,
+                                                                       const std::string& environment_id) {
+  GH_ASSIGN_OR_RETURN(auto grants, GrantsIn(tx, snapshot.resource().tenant.id, environment_id));
+  return snapshot.RolesFrom(grants);
 }
 
 std::optional<Action> ActionForClient(std::string_view client_id) {

@@ -3,6 +3,8 @@
 // decision code stays free of I/O), and the glue that puts the gate in front
 // of the token endpoint's first-party client surfaces.
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
 
 #include "core/status.h"
@@ -18,16 +20,22 @@ namespace gh::gate {
 // roles, policies, tenant settings, licence resolution, environments with
 // their role tables, apps, and every other tenant on the server (home tenants
 // of guests: their policies and cloud).
+struct LoadedSnapshot {
+  std::shared_ptr<const Snapshot> snapshot;
+  int64_t seq = 0;  // the change feed's position it reflects (store.h, Change)
+};
+StatusOr<LoadedSnapshot> LoadSnapshotAt(store::Store& store, const std::string& tenant_id);
 StatusOr<std::shared_ptr<const Snapshot>> LoadSnapshot(store::Store& store, const std::string& tenant_id);
 
-// A SnapshotLoader over `store` for SnapshotCache.
-SnapshotLoader StoreLoader(store::Store& store);
-
-// The store's commit listener that keeps `cache` current: a committed write
-// makes its tenants' snapshots stale; a policy change may be another tenant's
-// too (a home tenant's cross-tenant policy lives in its guests'
-// resource-tenant snapshots), so it drops them all.
-store::CommitListener InvalidateOnCommit(SnapshotCache& cache);
+// For patching `snapshot` (its tenant) in `tx`: the current facts of these
+// users, as LoadSnapshot computes them; nullopt when the snapshot can't take
+// them as a patch (a user is gone, or belongs to a group it doesn't know).
+StatusOr<std::optional<std::vector<UserFacts>>> LoadUsers(store::Transaction& tx, const Snapshot& snapshot,
+                                                          const std::set<std::string>& user_ids);
+// One environment's current role table, over the snapshot's principals.
+StatusOr<std::shared_ptr<const EnvironmentRoles>> LoadEnvironmentRoles(store::Transaction& tx,
+                                                                       const Snapshot& snapshot,
+                                                                       const std::string& environment_id);
 
 // The gate action a first-party client surface stands for, or nullopt for
 // clients the gate doesn't govern.

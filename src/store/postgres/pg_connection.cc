@@ -4,6 +4,9 @@
 // statement. ExecPipelined sends in libpq's pipeline mode; every other call
 // first ends a pipeline left open.
 #include <libpq-fe.h>
+#include <poll.h>
+
+#include <cerrno>
 
 #include <cstdio>
 #include <functional>
@@ -233,9 +236,37 @@ class PgConnection final : public Connection {
   std::vector<std::string> unconfirmed_;  // prepared in the open pipeline
 };
 
-}  // namespace
+class PgListener final : public Listener {
+ public:
+  explicit PgListener(PGconn* conn) : conn_(conn) {}
+  ~PgListener() override { PQfinish(conn_); }
 
-StatusOr<std::unique_ptr<Connection>> OpenPostgres(const std::string& url) {
+  StatusOr<bool> Wait(std::chrono::milliseconds timeout) override {
+    if (Drain()) return true;
+    pollfd fd{PQsocket(conn_), POLLIN, 0};
+    if (fd.fd < 0) return Lost();
+    int ready = ::poll(&fd, 1, static_cast<int>(timeout.count()));
+    if (ready < 0 && errno != EINTR) return Lost();
+    if (ready > 0 && !PQconsumeInput(conn_)) return Lost();
+    if (PQstatus(conn_) != CONNECTION_OK) return Lost();
+    return Drain();
+  }
+
+ private:
+  bool Drain() {
+    bool any = false;
+    while (PGnotify* n = PQnotifies(conn_)) {
+      any = true;
+      PQfreemem(n);
+    }
+    return any;
+  }
+  Status Lost() { return Unavailable(std::string("postgres listener: ") + PQerrorMessage(conn_)); }
+
+  PGconn* conn_;
+};
+
+StatusOr<PGconn*> Connect(const std::string& url) {
   PGconn* conn = PQconnectdb(url.c_str());
   if (PQstatus(conn) != CONNECTION_OK) {
     std::string msg = std::string("postgres connect: ") + PQerrorMessage(conn);
@@ -245,7 +276,26 @@ StatusOr<std::unique_ptr<Connection>> OpenPostgres(const std::string& url) {
   }
   // Notices (e.g. "relation already exists, skipping") are not errors.
   PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  return conn;
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Connection>> OpenPostgres(const std::string& url) {
+  GH_ASSIGN_OR_RETURN(PGconn * conn, Connect(url));
   return std::unique_ptr<Connection>(std::make_unique<PgConnection>(conn));
+}
+
+StatusOr<std::unique_ptr<Listener>> ListenPostgres(const std::string& url, const std::string& channel) {
+  GH_ASSIGN_OR_RETURN(PGconn * conn, Connect(url));
+  auto listener = std::make_unique<PgListener>(conn);  // owns conn from here
+  char* quoted = PQescapeIdentifier(conn, channel.data(), channel.size());
+  if (quoted == nullptr) return Internal(std::string("postgres listen: ") + PQerrorMessage(conn));
+  ResultPtr res(PQexec(conn, ("LISTEN " + std::string(quoted)).c_str()), &PQclear);
+  PQfreemem(quoted);
+  if (PQresultStatus(res.get()) != PGRES_COMMAND_OK)
+    return Unavailable(std::string("postgres listen: ") + PQerrorMessage(conn));
+  return std::unique_ptr<Listener>(std::move(listener));
 }
 
 }  // namespace gh::store::sql

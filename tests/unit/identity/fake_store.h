@@ -156,6 +156,10 @@ class FakeTransaction final : public store::Transaction {
   }
   Status InsertAudit(const directory::AuditEntry&) override { return No(); }
   StatusOr<store::Page<directory::AuditEntry>> ListAudit(const store::AuditQuery&) override { return No(); }
+  StatusOr<std::vector<store::Change>> ReadChanges(int64_t, int) override { return No(); }
+  StatusOr<int64_t> LastChangeSeq() override { return No(); }
+  StatusOr<int64_t> FirstChangeSeq() override { return No(); }
+  StatusOr<int64_t> PurgeChanges(int64_t) override { return No(); }
 
  private:
   static Status No() { return Internal("not implemented by the identity tests' fake store"); }
@@ -174,6 +178,7 @@ class FakeStore final : public store::Store {
   }
   std::string_view Backend() const override { return "fake"; }
   int SchemaVersion() const override { return 0; }
+  StatusOr<bool> WaitForChanges(std::chrono::milliseconds) override { return false; }
 
   FakeData Snapshot() {
     std::lock_guard lock(mu_);

@@ -26,6 +26,7 @@ class CountingStore final : public store::Store {
   }
   std::string_view Backend() const override { return inner_.Backend(); }
   int SchemaVersion() const override { return inner_.SchemaVersion(); }
+  StatusOr<bool> WaitForChanges(std::chrono::milliseconds timeout) override { return inner_.WaitForChanges(timeout); }
   std::atomic<int> begins{0};
 
  private:

@@ -42,7 +42,6 @@ class EnvironmentPagesTest : public ::testing::Test {
     ASSERT_TRUE(
         env.licensing->AssignUserLicenses(system, tenant, meg.id, {{{kPowerAppsPerUser, {}}}, {}}).ok());
     ASSERT_TRUE(env.environments->AssignRole(system, tenant, sales.id, meg.id, "Basic User").ok());
-    env.gate->InvalidateAll();  // written outside the routes
   }
 
   environments::Environment Environment(const std::string& name, const std::string& unique) {
@@ -77,7 +76,6 @@ TEST_F(EnvironmentPagesTest, MyEnvironmentsListsTheOpenAndTheRefusedOnes) {
 
   // Once the role is assigned, the sandbox opens too.
   ASSERT_TRUE(env.environments->AssignRole(system, tenant, sandbox.id, meg.id, "Environment Maker").ok());
-  env.gate->InvalidateAll();
   r = browser.Go("GET", "/my/contoso.test");
   EXPECT_TRUE(Has(r.body, "data-environment=\"contoso-sandbox\" data-allowed=\"true\"")) << r.body;
 }

@@ -393,7 +393,7 @@ TEST_F(PortalUsersTest, APageNeedsUsersRead) {
   PortalDeps deps{env.clock,         env.random,    *env.directory,  *env.policies,
                   *env.signin,       *env.invitations, env.bulk.get(), env.bulk_runner.get(),
                   *env.licensing,    *env.environments, *env.notifier, *env.tenant_settings,
-                  env.gate.get(),    can};
+                  env.gate,    can};
   http::Router narrowed(PortalPages(std::move(deps)), nullptr, app::RenderError);
   gh::testing::Browser same_session(narrowed, "127.0.0.6");
   same_session.cookies = browser.cookies;
