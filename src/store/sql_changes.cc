@@ -13,12 +13,14 @@
 #include <chrono>
 #include <utility>
 
+#include "core/enum_names.h"
+
 namespace gh::store {
 namespace {
 
 namespace json = boost::json;
 
-constexpr std::array<std::pair<ChangeKind, std::string_view>, 13> kKindNames{{
+constexpr auto kKindNames = std::to_array<EnumName<ChangeKind>>({
     {ChangeKind::kTenant, "tenant"},
     {ChangeKind::kUser, "user"},
     {ChangeKind::kPrincipalDeleted, "principalDeleted"},
@@ -32,7 +34,8 @@ constexpr std::array<std::pair<ChangeKind, std::string_view>, 13> kKindNames{{
     {ChangeKind::kEnvironmentRoles, "environmentRoles"},
     {ChangeKind::kApp, "app"},
     {ChangeKind::kSigningKey, "signingKey"},
-}};
+});
+static_assert(AreDistinct(kKindNames));
 
 const Table kChanges{"changes", {"seq", "tenant_id", "kind", "ids", "at"}, 1};
 
@@ -67,17 +70,9 @@ Change ChangeFrom(const sql::Row& r) {
 
 }  // namespace
 
-std::string_view NameOf(ChangeKind kind) {
-  for (const auto& [k, name] : kKindNames)
-    if (k == kind) return name;
-  return "unknown";
-}
+std::string_view NameOf(ChangeKind kind) { return gh::NameOf(kKindNames, kind); }
 
-std::optional<ChangeKind> ChangeKindNamed(std::string_view name) {
-  for (const auto& [k, n] : kKindNames)
-    if (n == name) return k;
-  return std::nullopt;
-}
+std::optional<ChangeKind> ChangeKindNamed(std::string_view name) { return FromName(kKindNames, name); }
 
 std::vector<Change> ChangeNotes::Entries() const {
   std::vector<Change> out;
