@@ -1,6 +1,7 @@
 #include "gate/loader/snapshot_loader.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -71,7 +72,7 @@ RolesByPrincipal RolesOf(const std::vector<directory::RoleAssignment>& assignmen
 StatusOr<UserFacts> FactsOf(store::Transaction& tx, const directory::User& user,
                             const std::vector<std::string>& direct_groups, const RolesByPrincipal& roles_of,
                             const licensing::Resolution& licences,
-                            const std::map<std::string, TenantFacts>& home_tenants) {
+                            const std::function<bool(const std::string&)>& on_this_server) {
   UserFacts u;
   u.id = user.id;
   u.user_principal_name = user.user_principal_name;
@@ -81,7 +82,7 @@ StatusOr<UserFacts> FactsOf(store::Transaction& tx, const directory::User& user,
   u.guest = user.user_type == directory::UserType::kGuest;
   u.pending_acceptance = user.external_user_state.value_or("") == "PendingAcceptance";
   ResolveHome(u, user);
-  if (u.home == HomeKind::kOtherTenant && home_tenants.count(u.home_tenant_id)) {
+  if (u.home == HomeKind::kOtherTenant && on_this_server(u.home_tenant_id)) {
     GH_ASSIGN_OR_RETURN(u.home_group_ids, tx.ListTransitiveGroupsOf(u.home_tenant_id, u.home_object_id));
   }
   // As DirectoryService::RolesIn: the user's own roles and those of the
@@ -165,7 +166,7 @@ StatusOr<LoadedSnapshot> LoadSnapshotAt(store::Store& store, const std::string& 
   for (const auto& user : users) {
     auto it = direct_groups.find(user.id);
     GH_ASSIGN_OR_RETURN(UserFacts u, FactsOf(*tx, user, it == direct_groups.end() ? kNone : it->second, roles_of,
-                                             licences, in.home_tenants));
+                                             licences, [&](const std::string& t) { return in.home_tenants.count(t) > 0; }));
     in.users.push_back(std::move(u));
   }
   for (const auto& u : in.users)
@@ -207,7 +208,6 @@ StatusOr<std::optional<std::vector<UserFacts>>> LoadUsers(store::Transaction& tx
   const std::string& tenant_id = snapshot.resource().tenant.id;
   GH_ASSIGN_OR_RETURN(auto roles, tx.ListRoleAssignments(tenant_id));
   GH_ASSIGN_OR_RETURN(auto licences, licensing::ResolveIn(tx, tenant_id));
-  GH_ASSIGN_OR_RETURN(auto home_tenants, HomeTenantsOf(tx, tenant_id));
   const RolesByPrincipal roles_of = RolesOf(roles);
   std::vector<UserFacts> out;
   for (const auto& id : user_ids) {
@@ -215,7 +215,11 @@ StatusOr<std::optional<std::vector<UserFacts>>> LoadUsers(store::Transaction& tx
     if (user.status().code() == Code::kNotFound) return std::optional<std::vector<UserFacts>>();  // deleted: rebuild
     GH_RETURN_IF_ERROR(user.status());
     GH_ASSIGN_OR_RETURN(auto direct, tx.ListGroupsOf(tenant_id, id));
-    GH_ASSIGN_OR_RETURN(UserFacts u, FactsOf(tx, *user, direct, roles_of, licences, home_tenants));
+    // The home tenants as the snapshot knows them: a tenant added or changed
+    // since makes the snapshot stale anyway (GateViews).
+    GH_ASSIGN_OR_RETURN(UserFacts u, FactsOf(tx, *user, direct, roles_of, licences, [&](const std::string& t) {
+                          return snapshot.HomeTenant(t) != nullptr;
+                        }));
     GH_ASSIGN_OR_RETURN(auto transitive, tx.ListTransitiveGroupsOf(tenant_id, id));
     for (const auto& g : transitive) {
       uint32_t i = snapshot.FindGroup(g);
