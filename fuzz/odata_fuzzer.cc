@@ -18,7 +18,7 @@
 #include <string>
 
 #include "api/graph/wire.h"
-#include "directory/model/filter.h"
+#include "core/filter.h"
 #include "fuzz_util.h"
 #include "http/message.h"
 #include "http/odata.h"
@@ -26,9 +26,9 @@
 
 namespace {
 
-using gh::directory::FilterExpr;
-using gh::directory::FilterOp;
-using gh::directory::FilterValue;
+using gh::FilterExpr;
+using gh::FilterOp;
+using gh::FilterValue;
 using gh::http::PropertySet;
 
 std::string Literal(const FilterValue& v) {

@@ -1,5 +1,7 @@
 #include "api/handler_util.h"
 
+#include "identity/principal.h"
+
 namespace gh::api {
 
 http::Response Guard(http::RouteContext& ctx, const std::function<StatusOr<http::Response>()>& body) {

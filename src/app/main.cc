@@ -356,6 +356,12 @@ int Serve(const CommonOptions& common, const ServeOptions& o) {
   server_metrics.SetSnapshotPatchesSource([&gate_views] { return static_cast<double>(gate_views.patches()); });
   server_metrics.SetChangeFeedLagSource(ProcessName(), [&feed] { return feed.last_lag_ms() / 1000.0; });
   feed.Subscribe(&gate_views);
+  // Directory reads Graph clients repeat (a user, a group, the caller's roles).
+  directory::DirectoryCache directory_cache(feed);
+  feed.Subscribe(&directory_cache);
+  core.directory->UseCache(&directory_cache);
+  server_metrics.SetDirectoryCacheSource([&directory_cache] { return static_cast<double>(directory_cache.hits()); },
+                                         [&directory_cache] { return static_cast<double>(directory_cache.misses()); });
   core.store->SetCommitListener(feed.Listener());
   struct FeedStop {  // the views die before the feed's thread could use them
     store::Store& store;

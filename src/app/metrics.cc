@@ -146,6 +146,13 @@ void ServerMetrics::SetChangeFeedLagSource(std::string node, std::function<doubl
                           {{"node", std::move(node)}}, std::move(seconds));
 }
 
+void ServerMetrics::SetDirectoryCacheSource(std::function<double()> hits, std::function<double()> misses) {
+  constexpr const char* kName = "gatehouse_directory_cache_lookups_total";
+  constexpr const char* kHelp = "Directory lookups (user, group, a user's roles) answered from memory or the store";
+  registry_.CallbackCounter(kName, kHelp, {{"result", "hit"}}, std::move(hits));
+  registry_.CallbackCounter(kName, kHelp, {{"result", "miss"}}, std::move(misses));
+}
+
 http::Route MetricsRoute(const metrics::Registry& registry, std::string token) {
   http::Route r;
   r.method = "GET";

@@ -60,13 +60,15 @@ class ServerMetrics {
   std::function<void(const mail::RunStats&)> MailCounter();  // mail::SenderOptions::on_pass
   std::function<void(int64_t)> BulkRowCounter();             // invitations::RunnerOptions::on_rows
 
-  // ---- Hooks for the change feed (issue #19 items 1–2, built separately).
-  // Nothing registers these series until the composition root gives each
-  // its reader: patches applied to snapshots so far (monotonic), and the
+  // ---- The views kept from the change feed. Nothing registers these
+  // series until the composition root gives each its reader: patches applied to snapshots so far (monotonic), and the
   // seconds between the newest committed change and the last one this node
   // applied. Call once each, before serving.
   void SetSnapshotPatchesSource(std::function<double()> total);
   void SetChangeFeedLagSource(std::string node, std::function<double()> seconds);
+  // Directory lookups (user, group, a user's roles) answered from memory and
+  // from the store (directory/directory_cache.h).
+  void SetDirectoryCacheSource(std::function<double()> hits, std::function<double()> misses);
 
  private:
   const Clock& clock_;

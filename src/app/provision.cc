@@ -159,8 +159,8 @@ StatusOr<std::string> Provisioner::EnsureDemoWorkspace(licensing::LicensingServi
   GH_RETURN_IF_ERROR(licensing::SeedDemoSkus(licensing, system, contoso.id));
   directory::ListQuery q;
   q.tenant_id = contoso.id;
-  q.filter = std::make_shared<directory::FilterExpr>(
-      directory::FilterExpr{directory::FilterOp::kEq, "displayName", {std::string("Contoso Sales")}, {}});
+  q.filter = std::make_shared<FilterExpr>(
+      FilterExpr{FilterOp::kEq, "displayName", {std::string("Contoso Sales")}, {}});
   GH_ASSIGN_OR_RETURN(auto groups, directory_.ListGroups(q));
   std::string sales_group = groups.items.empty() ? "" : groups.items.front().id;
   GH_RETURN_IF_ERROR(environments::SeedDemo(environments, system, contoso.id, sales_group));

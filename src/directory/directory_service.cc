@@ -332,8 +332,14 @@ Status DirectoryService::CheckSensitive(store::Transaction& tx, const Actor& act
 }
 
 StatusOr<User> DirectoryService::GetUser(const std::string& tenant_id, const std::string& id_or_upn) {
-  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
-  return FindUser(*tx, tenant_id, id_or_upn);
+  auto load = [&]() -> StatusOr<User> {
+    GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+    return FindUser(*tx, tenant_id, id_or_upn);
+  };
+  if (cache_ == nullptr) return load();
+  if (IsUuid(id_or_upn)) return cache_->UserById(tenant_id, ToLower(id_or_upn), load);
+  if (id_or_upn.find('@') != std::string::npos) return cache_->UserByUpn(tenant_id, id_or_upn, load);
+  return load();  // FindUser words the error
 }
 
 StatusOr<store::Page<User>> DirectoryService::ListUsers(const ListQuery& q) {
@@ -395,8 +401,11 @@ Status DirectoryService::DeleteGroup(const Actor& actor, const std::string& tena
 }
 
 StatusOr<Group> DirectoryService::GetGroup(const std::string& tenant_id, const std::string& id) {
-  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
-  return tx->GetGroup(tenant_id, id);
+  auto load = [&]() -> StatusOr<Group> {
+    GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+    return tx->GetGroup(tenant_id, id);
+  };
+  return cache_ != nullptr ? cache_->GroupById(tenant_id, id, load) : load();
 }
 
 StatusOr<store::Page<Group>> DirectoryService::ListGroups(const ListQuery& q) {
@@ -570,12 +579,20 @@ StatusOr<std::vector<std::string>> DirectoryService::RolesIn(store::Transaction&
 
 StatusOr<std::vector<std::string>> DirectoryService::EffectiveRoles(const std::string& tenant_id,
                                                                     const std::string& user_id) {
-  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
-  return RolesIn(*tx, tenant_id, user_id);
+  auto load = [&]() -> StatusOr<std::vector<std::string>> {
+    GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+    return RolesIn(*tx, tenant_id, user_id);
+  };
+  return cache_ != nullptr ? cache_->RolesOf(tenant_id, user_id, load) : load();
 }
 
 StatusOr<std::pair<User, std::vector<std::string>>> DirectoryService::UserWithRoles(const std::string& tenant_id,
                                                                                   const std::string& user_id) {
+  if (cache_ != nullptr) {  // two lookups, each from memory when it can
+    GH_ASSIGN_OR_RETURN(User u, GetUser(tenant_id, user_id));
+    GH_ASSIGN_OR_RETURN(auto roles, EffectiveRoles(tenant_id, user_id));
+    return std::pair{std::move(u), std::move(roles)};
+  }
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
   GH_ASSIGN_OR_RETURN(User u, tx->GetUser(tenant_id, user_id));
   GH_ASSIGN_OR_RETURN(auto roles, RolesIn(*tx, tenant_id, user_id));

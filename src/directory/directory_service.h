@@ -13,8 +13,9 @@
 #include "core/clock.h"
 #include "core/random.h"
 #include "core/status.h"
+#include "core/filter.h"
+#include "directory/directory_cache.h"
 #include "directory/model/actor.h"
-#include "directory/model/filter.h"
 #include "directory/model/types.h"
 #include "store/store.h"
 
@@ -98,6 +99,11 @@ class DirectoryService {
  public:
   DirectoryService(store::Store& store, const Clock& clock, Random& random, PasswordHasher hash_password);
 
+  // Reads of a user by id or UPN, a group by id and a user's roles go
+  // through `cache` from now on (before the service is shared; the cache
+  // outlives it). Without one they read the store.
+  void UseCache(DirectoryCache* cache) { cache_ = cache; }
+
   // OK when the database answers (the readiness probe).
   Status Ready();
 
@@ -173,6 +179,7 @@ class DirectoryService {
   const Clock& clock_;
   Random& random_;
   PasswordHasher hash_password_;
+  DirectoryCache* cache_ = nullptr;
 };
 
 }  // namespace gh::directory

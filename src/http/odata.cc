@@ -12,10 +12,6 @@
 namespace gh::http {
 namespace {
 
-using directory::FilterExpr;
-using directory::FilterOp;
-using directory::FilterPtr;
-using directory::FilterValue;
 
 enum class TokenKind { kIdent, kString, kInt, kLParen, kRParen, kComma, kEnd };
 

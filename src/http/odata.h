@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "core/status.h"
-#include "directory/model/filter.h"
+#include "core/filter.h"
 #include "http/message.h"
 
 namespace gh::http {
@@ -47,7 +47,7 @@ inline constexpr int kMaxFilterTreeDepth = 64;
 // errors (either limit above; message says what and where, positions
 // 0-based); reason
 // "Request_UnsupportedQuery" for a property not in `allowed`.
-StatusOr<directory::FilterPtr> ParseFilter(std::string_view text, const PropertySet& allowed,
+StatusOr<FilterPtr> ParseFilter(std::string_view text, const PropertySet& allowed,
                                            std::string_view resource_name);
 
 // Parses a $select comma list. Names match `allowed` case-insensitively (as in

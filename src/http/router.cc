@@ -57,7 +57,21 @@ bool MoreSpecific(const std::vector<std::string_view>& a, const std::vector<std:
 }  // namespace
 
 Router::Router(std::vector<Route> routes, Authenticator* auth, ErrorRenderer render_error)
-    : routes_(std::move(routes)), auth_(auth), render_error_(std::move(render_error)) {}
+    : routes_(std::move(routes)), auth_(auth), render_error_(std::move(render_error)) {
+  segments_.reserve(routes_.size());
+  pattern_of_.reserve(routes_.size());
+  for (size_t i = 0; i < routes_.size(); ++i) {
+    segments_.push_back(SplitPath(routes_[i].pattern));
+    size_t first = i;
+    for (size_t j = 0; j < i; ++j) {
+      if (segments_[j] == segments_[i]) {
+        first = j;
+        break;
+      }
+    }
+    pattern_of_.push_back(first);
+  }
+}
 
 Router::~Router() = default;
 
@@ -72,20 +86,20 @@ std::variant<Router::Match, Response> Router::Find(const Request& req) const {
   const std::vector<std::string_view> path = SplitPath(req.path);
 
   // 1. The most specific pattern that matches the path, regardless of method.
-  std::vector<std::string_view> best_pattern;
-  bool found = false;
+  constexpr size_t kNone = static_cast<size_t>(-1);
+  size_t best = kNone;  // index of the first route with the best pattern
   size_t deepest = 0;
-  for (const Route& r : routes_) {
-    std::vector<std::string_view> pat = SplitPath(r.pattern);
+  for (size_t i = 0; i < routes_.size(); ++i) {
+    if (pattern_of_[i] != i) continue;  // a pattern seen before, with another method
+    const std::vector<std::string_view>& pat = segments_[i];
     size_t n = MatchPrefix(pat, path);
     if (n == pat.size() && n == path.size()) {
-      if (!found || MoreSpecific(pat, best_pattern)) best_pattern = std::move(pat);
-      found = true;
+      if (best == kNone || MoreSpecific(pat, segments_[best])) best = i;
     } else {
       deepest = std::max(deepest, n);
     }
   }
-  if (!found) {
+  if (best == kNone) {
     std::string_view segment;
     if (!path.empty()) segment = path[std::min(deepest, path.size() - 1)];
     return render_error_(req, NotFound("Resource not found for the segment '" + std::string(segment) + "'.",
@@ -97,8 +111,9 @@ std::variant<Router::Match, Response> Router::Find(const Request& req) const {
   Match m;
   const Route* get_route = nullptr;
   std::string allow;
-  for (const Route& r : routes_) {
-    if (SplitPath(r.pattern) != best_pattern) continue;
+  for (size_t i = best; i < routes_.size(); ++i) {
+    if (pattern_of_[i] != best) continue;
+    const Route& r = routes_[i];
     if (!allow.empty()) allow += ", ";
     allow += r.method;
     if (r.method == req.method) m.route = &r;
@@ -113,7 +128,7 @@ std::variant<Router::Match, Response> Router::Find(const Request& req) const {
     res.SetHeader("Allow", allow);
     return res;
   }
-  std::vector<std::string_view> pat = SplitPath(m.route->pattern);
+  const std::vector<std::string_view>& pat = segments_[best];
   for (size_t i = 0; i < pat.size(); ++i) {
     if (IsParam(pat[i])) m.params.emplace(std::string(pat[i].substr(1, pat[i].size() - 2)), std::string(path[i]));
   }

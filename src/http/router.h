@@ -16,7 +16,7 @@
 
 #include "core/status.h"
 #include "http/message.h"
-#include "identity/principal.h"
+#include "identity/model/principal.h"
 
 namespace gh::metrics {
 class HttpMetrics;
@@ -114,6 +114,11 @@ class Router {
   Response Dispatch(const Request& req, size_t* route_index) const;
 
   std::vector<Route> routes_;
+  // Split once at construction (views into routes_' patterns, which never
+  // move): segments_[i] is routes_[i].pattern's segments, and pattern_of_[i]
+  // the index of the first route with the same pattern.
+  std::vector<std::vector<std::string_view>> segments_;
+  std::vector<size_t> pattern_of_;
   Authenticator* auth_;
   ErrorRenderer render_error_;
   std::unique_ptr<metrics::HttpMetrics> metrics_;

@@ -196,8 +196,8 @@ class GroupResolver {
     store::ListQuery q;
     q.tenant_id = tenant_id_;
     q.top = 2;
-    q.filter = std::make_shared<const directory::FilterExpr>(
-        directory::FilterExpr{directory::FilterOp::kEq, "displayName", {name}, {}});
+    q.filter = std::make_shared<const FilterExpr>(
+        FilterExpr{FilterOp::kEq, "displayName", {name}, {}});
     GH_ASSIGN_OR_RETURN(auto page, tx_.ListGroups(q));
     if (page.items.empty()) return NotFound("No group is named '" + name + "'.");
     if (page.items.size() > 1) return InvalidArgument("More than one group is named '" + name + "'; use its id.");

@@ -10,6 +10,11 @@ int64_t NowMillis() {
       .count();
 }
 
+int64_t SteadyMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 }  // namespace
 
 ChangeFeed::ChangeFeed(Store& store, Options options) : store_(store), options_(options) {}
@@ -22,6 +27,7 @@ Status ChangeFeed::Start() {
     GH_ASSIGN_OR_RETURN(int64_t last, tx->LastChangeSeq());
     applied_ = last;
   }
+  last_read_ms_ = SteadyMillis();
   std::lock_guard<std::mutex> lock(stop_mu_);
   stopping_ = false;
   if (!thread_.joinable()) thread_ = std::thread([this] { Follow(); });
@@ -37,7 +43,15 @@ void ChangeFeed::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+bool ChangeFeed::Current() const {
+  const int64_t read = last_read_ms_.load();
+  return read >= 0 && SteadyMillis() - read <= 3 * options_.poll_interval.count() &&
+         applied_.load() >= committed_here_.load();
+}
+
 void ChangeFeed::CatchUp(int64_t seq) {
+  for (int64_t seen = committed_here_.load(); seen < seq && !committed_here_.compare_exchange_weak(seen, seq);) {
+  }
   if (applied_.load() >= seq) return;
   std::unique_lock<std::timed_mutex> lock(mu_, options_.catch_up_wait);
   if (!lock.owns_lock()) return;  // the feed's thread applies it when the holder is done
@@ -50,6 +64,7 @@ Status ChangeFeed::Drain(int64_t until) {
     {
       GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(TxMode::kRead));
       GH_ASSIGN_OR_RETURN(batch, tx->ReadChanges(applied_.load(), options_.batch_size));
+      last_read_ms_ = SteadyMillis();
       // Entries after our position were purged before we read them.
       if (!batch.empty() && batch.front().seq > applied_.load() + 1) {
         GH_ASSIGN_OR_RETURN(int64_t first, tx->FirstChangeSeq());

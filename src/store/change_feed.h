@@ -83,6 +83,12 @@ class ChangeFeed {
   }
 
   int64_t applied() const { return applied_.load(); }
+  // True when views fed by this feed may answer reads instead of the store:
+  // the feed was read successfully within the last three poll intervals, and
+  // every commit this node made has been applied (a catch-up that gave up
+  // waiting leaves the views behind this node's own writes until the feed's
+  // thread applies them).
+  bool Current() const;
   // Milliseconds between the commit of the newest applied change and its
   // application here (0 when none yet): the replication lag of this node.
   int64_t last_lag_ms() const { return last_lag_ms_.load(); }
@@ -103,6 +109,8 @@ class ChangeFeed {
   std::timed_mutex mu_;  // applying a batch, or Holding
   std::atomic<int64_t> applied_{0};
   std::atomic<int64_t> last_lag_ms_{0};
+  std::atomic<int64_t> committed_here_{0};  // the newest seq this node's commits reported
+  std::atomic<int64_t> last_read_ms_{-1};   // steady-clock ms of the last successful read; -1 before Start
 
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;

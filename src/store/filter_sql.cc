@@ -5,9 +5,6 @@
 namespace gh::store {
 namespace {
 
-using directory::FilterExpr;
-using directory::FilterOp;
-using directory::FilterValue;
 using Kind = FilterColumn::Kind;
 
 // The API has checked names, types and shape (http::ParseFilter) before the
@@ -169,7 +166,7 @@ const FilterTable& GroupFilterTable() {
   return kTable;
 }
 
-StatusOr<std::string> FilterToSql(const directory::FilterExpr& expr, const FilterTable& table,
+StatusOr<std::string> FilterToSql(const FilterExpr& expr, const FilterTable& table,
                                   sql::Params& params) {
   return Translator(table, params).Expr(expr);
 }

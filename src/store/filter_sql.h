@@ -1,5 +1,5 @@
 #pragma once
-// Internal: translates a directory::FilterExpr into a SQL condition over one
+// Internal: translates a FilterExpr into a SQL condition over one
 // table, mapping each Graph property name to its column. Semantics, identical
 // on both backends:
 //   - string eq/ne/in compare case-insensitively; startswith is a
@@ -17,7 +17,7 @@
 #include <string_view>
 #include <vector>
 
-#include "directory/model/filter.h"
+#include "core/filter.h"
 #include "store/sql.h"
 
 namespace gh::store {
@@ -39,7 +39,7 @@ const FilterTable& GroupFilterTable();
 
 // Returns a parenthesised condition; values are appended to `params` and
 // referenced as $n.
-StatusOr<std::string> FilterToSql(const directory::FilterExpr& expr, const FilterTable& table, sql::Params& params);
+StatusOr<std::string> FilterToSql(const FilterExpr& expr, const FilterTable& table, sql::Params& params);
 
 // Escapes % _ and \ for a LIKE pattern with ESCAPE '\'.
 std::string EscapeLike(std::string_view s);

@@ -27,7 +27,7 @@
 #include <vector>
 
 #include "core/status.h"
-#include "directory/model/filter.h"
+#include "core/filter.h"
 #include "directory/model/types.h"
 
 namespace gh::store {
@@ -45,7 +45,7 @@ class ConsentRepository;       // store/consent_repository.h
 // previous page, so concurrent inserts neither repeat nor skip earlier rows.
 struct ListQuery {
   std::string tenant_id;
-  directory::FilterPtr filter;  // may be null
+  FilterPtr filter;  // may be null
   int top = 100;
   std::string after;            // empty = from the start
   bool count = false;           // also count all rows matching the filter

@@ -44,7 +44,8 @@ class TestEnv {
   // `hash_password` replaces Argon2id (e.g. FakeHash) where no password is
   // ever verified and thousands of users are created (the fuzz harnesses).
   explicit TestEnv(const std::string& store_url = {}, const StoreDecorator& decorate = {},
-                   directory::PasswordHasher hash_password = {}) {
+                   directory::PasswordHasher hash_password = {})
+      : random(SeedFor(store_url)) {
     dir_ = std::filesystem::temp_directory_path() / ("gh-test-" + SecureRandom().NewUuid());
     std::filesystem::create_directories(dir_);
     auto s = store::OpenStore(store_url.empty() ? (dir_ / "test.db").string() : store_url);
@@ -83,6 +84,9 @@ class TestEnv {
     views = std::make_unique<gate::GateViews>(*store, *feed);
     gate = &views->cache();
     feed->Subscribe(views.get());
+    directory_cache = std::make_unique<directory::DirectoryCache>(*feed);
+    feed->Subscribe(directory_cache.get());
+    directory->UseCache(directory_cache.get());
     store->SetCommitListener(feed->Listener());
     if (Status st = feed->Start(); !st.ok()) throw std::runtime_error("change feed: " + st.message());
     apps = std::make_unique<gh::environments::AppService>(
@@ -146,6 +150,16 @@ class TestEnv {
     return router->Handle(req);
   }
 
+  // Repeatable ids on a private SQLite file. A PostgreSQL database is shared
+  // with the other test binaries ctest runs at the same time, so there each
+  // environment draws ids of its own.
+  static uint64_t SeedFor(const std::string& store_url) {
+    if (store_url.empty()) return 7;
+    uint64_t seed = 0;
+    SecureRandom().Fill(&seed, sizeof seed);
+    return seed;
+  }
+
   static boost::json::value Json(const http::Response& r) { return boost::json::parse(r.body); }
   static std::string ErrorCode(const http::Response& r) {
     auto v = Json(r);
@@ -154,7 +168,7 @@ class TestEnv {
 
   static constexpr const char* kBase = "https://localhost:8443";
   FakeClock clock;
-  SeededRandom random{7};
+  SeededRandom random;
   std::unique_ptr<store::Store> store;
   std::unique_ptr<directory::DirectoryService> directory;
   std::unique_ptr<identity::ClientRegistry> clients;
@@ -172,6 +186,7 @@ class TestEnv {
   std::unique_ptr<store::ChangeFeed> feed;
   std::unique_ptr<gate::GateViews> views;  // before services: routes hold a pointer to its cache
   gate::SnapshotCache* gate = nullptr;
+  std::unique_ptr<directory::DirectoryCache> directory_cache;
   std::unique_ptr<gh::environments::AppService> apps;
   std::unique_ptr<gh::environments::TenantSettingsService> tenant_settings;
   std::unique_ptr<identity::Consent> consent;

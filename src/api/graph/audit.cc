@@ -24,12 +24,12 @@ http::Response List(Services& s, http::RouteContext& ctx) {
       static const http::PropertySet props = {{"category", http::PropertyType::kString},
                                               {"activityDisplayName", http::PropertyType::kString}};
       GH_ASSIGN_OR_RETURN(auto expr, http::ParseFilter(*f, props, "directoryAudit"));
-      std::function<Status(const directory::FilterExpr&)> walk = [&](const directory::FilterExpr& e) -> Status {
-        if (e.op == directory::FilterOp::kAnd) {
+      std::function<Status(const FilterExpr&)> walk = [&](const FilterExpr& e) -> Status {
+        if (e.op == FilterOp::kAnd) {
           for (const auto& c : e.children) GH_RETURN_IF_ERROR(walk(*c));
           return OkStatus();
         }
-        if (e.op != directory::FilterOp::kEq || !std::holds_alternative<std::string>(e.values.at(0)))
+        if (e.op != FilterOp::kEq || !std::holds_alternative<std::string>(e.values.at(0)))
           return InvalidArgument("Only 'eq' comparisons joined by 'and' are supported in this $filter.",
                                  "Request_UnsupportedQuery");
         (e.property == "category" ? q.category : q.activity) = std::get<std::string>(e.values[0]);

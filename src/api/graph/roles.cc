@@ -96,13 +96,13 @@ StatusOr<std::pair<std::string, std::string>> AssignmentFilter(const http::Reque
   auto f = req.Query("$filter");
   if (!f) return out;
   GH_ASSIGN_OR_RETURN(auto expr, http::ParseFilter(*f, props, "unifiedRoleAssignment"));
-  std::vector<const directory::FilterExpr*> terms;
-  std::function<Status(const directory::FilterExpr&)> walk = [&](const directory::FilterExpr& e) -> Status {
-    if (e.op == directory::FilterOp::kAnd) {
+  std::vector<const FilterExpr*> terms;
+  std::function<Status(const FilterExpr&)> walk = [&](const FilterExpr& e) -> Status {
+    if (e.op == FilterOp::kAnd) {
       for (const auto& c : e.children) GH_RETURN_IF_ERROR(walk(*c));
       return OkStatus();
     }
-    if (e.op != directory::FilterOp::kEq || e.values.size() != 1 || !std::holds_alternative<std::string>(e.values[0]))
+    if (e.op != FilterOp::kEq || e.values.size() != 1 || !std::holds_alternative<std::string>(e.values[0]))
       return InvalidArgument("Only 'eq' comparisons joined by 'and' are supported in this $filter.",
                              "Request_UnsupportedQuery");
     (e.property == "principalId" ? out.first : out.second) = ToLower(std::get<std::string>(e.values[0]));

@@ -94,12 +94,12 @@ StatusOr<std::function<bool(const json::object&)>> ServicePrincipalFilter(const 
   std::vector<std::pair<std::string, std::string>> terms;
   if (auto f = req.Query("$filter")) {
     GH_ASSIGN_OR_RETURN(auto expr, http::ParseFilter(*f, props, "servicePrincipal"));
-    std::function<Status(const directory::FilterExpr&)> walk = [&](const directory::FilterExpr& e) -> Status {
-      if (e.op == directory::FilterOp::kAnd) {
+    std::function<Status(const FilterExpr&)> walk = [&](const FilterExpr& e) -> Status {
+      if (e.op == FilterOp::kAnd) {
         for (const auto& c : e.children) GH_RETURN_IF_ERROR(walk(*c));
         return OkStatus();
       }
-      if (e.op != directory::FilterOp::kEq || e.values.size() != 1 ||
+      if (e.op != FilterOp::kEq || e.values.size() != 1 ||
           !std::holds_alternative<std::string>(e.values[0]))
         return InvalidArgument("Only 'eq' comparisons joined by 'and' are supported in this $filter.",
                                "Request_UnsupportedQuery");
@@ -235,7 +235,7 @@ StatusOr<std::string> GrantFilter(const http::Request& req) {
   auto f = req.Query("$filter");
   if (!f) return std::string();
   GH_ASSIGN_OR_RETURN(auto expr, http::ParseFilter(*f, props, "oAuth2PermissionGrant"));
-  if (expr->op != directory::FilterOp::kEq || expr->values.size() != 1 ||
+  if (expr->op != FilterOp::kEq || expr->values.size() != 1 ||
       !std::holds_alternative<std::string>(expr->values[0]))
     return InvalidArgument("Only \"clientId eq '…'\" is supported in this $filter.", "Request_UnsupportedQuery");
   return ToLower(std::get<std::string>(expr->values[0]));

@@ -43,7 +43,7 @@ StatusOr<std::vector<directory::Group>> SecurityGroups(PortalDeps& d, const std:
   std::vector<directory::Group> out;
   directory::ListQuery q;
   q.tenant_id = tenant_id;
-  q.filter = Where(directory::FilterOp::kEq, "securityEnabled", true);
+  q.filter = Where(FilterOp::kEq, "securityEnabled", true);
   q.top = 200;
   for (;;) {
     GH_ASSIGN_OR_RETURN(auto page, d.directory.ListGroups(q));
@@ -70,7 +70,7 @@ StatusOr<directory::User> FindUser(PortalDeps& d, const std::string& tenant_id, 
   if (address) {  // a guest's UPN is not their email address
     directory::ListQuery q;
     q.tenant_id = tenant_id;
-    q.filter = Where(directory::FilterOp::kEq, "mail", typed);
+    q.filter = Where(FilterOp::kEq, "mail", typed);
     q.top = 2;
     GH_ASSIGN_OR_RETURN(auto page, d.directory.ListUsers(q));
     if (page.items.size() == 1) return page.items.front();
@@ -83,7 +83,7 @@ StatusOr<directory::Group> FindGroup(PortalDeps& d, const std::string& tenant_id
   if (IsUuid(typed)) return d.directory.GetGroup(tenant_id, typed);
   directory::ListQuery q;
   q.tenant_id = tenant_id;
-  q.filter = Where(directory::FilterOp::kEq, "displayName", typed);
+  q.filter = Where(FilterOp::kEq, "displayName", typed);
   q.top = 2;
   GH_ASSIGN_OR_RETURN(auto page, d.directory.ListGroups(q));
   if (page.items.size() > 1)

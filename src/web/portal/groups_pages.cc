@@ -29,9 +29,9 @@ std::string TypeName(const directory::Group& g) {
 
 // Microsoft 365 groups are always mail-enabled and security groups made here
 // never are; groupTypes itself is not a filterable column.
-directory::FilterPtr TypeFilter(const std::string& type) {
+FilterPtr TypeFilter(const std::string& type) {
   if (type != "security" && type != "microsoft365") return nullptr;
-  return Where(directory::FilterOp::kEq, "mailEnabled", type == "microsoft365");
+  return Where(FilterOp::kEq, "mailEnabled", type == "microsoft365");
 }
 
 StatusOr<store::Page<directory::Group>> ListPage(PortalDeps& d, const Admin& a, const std::string& q,
@@ -40,8 +40,8 @@ StatusOr<store::Page<directory::Group>> ListPage(PortalDeps& d, const Admin& a, 
   query.tenant_id = a.tenant.id;
   query.top = kPageSize;
   query.after = after;
-  if (!q.empty()) query.filter = Where(directory::FilterOp::kStartsWith, "displayName", q);
-  query.filter = Join(directory::FilterOp::kAnd, query.filter, TypeFilter(type));
+  if (!q.empty()) query.filter = Where(FilterOp::kStartsWith, "displayName", q);
+  query.filter = Join(FilterOp::kAnd, query.filter, TypeFilter(type));
   return d.directory.ListGroups(query);
 }
 
@@ -96,7 +96,6 @@ std::string MailNicknameFor(PortalDeps& d, const std::string& name) {
 // portal refuses them (the API doesn't). A Microsoft 365 group's alias is its
 // mail address, so it must be free among the mail-enabled groups too.
 StatusOr<std::optional<std::string>> NameClash(PortalDeps& d, const Admin& a, const directory::NewGroup& g) {
-  using directory::FilterOp;
   directory::ListQuery query;
   query.tenant_id = a.tenant.id;
   query.top = 1;
@@ -271,7 +270,7 @@ StatusOr<std::string> ResolveMember(PortalDeps& d, const Admin& a, const std::st
   directory::ListQuery by_mail;
   by_mail.tenant_id = a.tenant.id;
   by_mail.top = 1;
-  by_mail.filter = Where(directory::FilterOp::kEq, "mail", key);
+  by_mail.filter = Where(FilterOp::kEq, "mail", key);
   GH_ASSIGN_OR_RETURN(auto mailed, d.directory.ListUsers(by_mail));
   if (!mailed.items.empty()) return mailed.items.front().id;
   if (IsUuid(ToLower(key))) {

@@ -125,15 +125,15 @@ http::Response RespondWith(FormPage& p, const MaybeRefusal& refusal) {
   return p.Response(refusal->status);
 }
 
-directory::FilterPtr Where(directory::FilterOp op, std::string property, directory::FilterValue value) {
-  return std::make_shared<const directory::FilterExpr>(
-      directory::FilterExpr{op, std::move(property), {std::move(value)}, {}});
+FilterPtr Where(FilterOp op, std::string property, FilterValue value) {
+  return std::make_shared<const FilterExpr>(
+      FilterExpr{op, std::move(property), {std::move(value)}, {}});
 }
 
-directory::FilterPtr Join(directory::FilterOp op, directory::FilterPtr a, directory::FilterPtr b) {
+FilterPtr Join(FilterOp op, FilterPtr a, FilterPtr b) {
   if (!a) return b;
   if (!b) return a;
-  return std::make_shared<const directory::FilterExpr>(directory::FilterExpr{op, "", {}, {a, b}});
+  return std::make_shared<const FilterExpr>(FilterExpr{op, "", {}, {a, b}});
 }
 
 void AddOption(Page& p, const std::string& section, const std::string& value, const std::string& text,

@@ -126,8 +126,8 @@ http::Response RespondWith(FormPage& p, const MaybeRefusal& refusal);
 
 // Filters for the services' list queries: `property op value`, and two
 // filters joined by and/or (either may be null: the other is returned).
-directory::FilterPtr Where(directory::FilterOp op, std::string property, directory::FilterValue value);
-directory::FilterPtr Join(directory::FilterOp op, directory::FilterPtr a, directory::FilterPtr b);
+FilterPtr Where(FilterOp op, std::string property, FilterValue value);
+FilterPtr Join(FilterOp op, FilterPtr a, FilterPtr b);
 
 // A <select>'s option in section `section` ({{VALUE}}, {{TEXT}}, {{#SELECTED}}).
 void AddOption(Page& p, const std::string& section, const std::string& value, const std::string& text,

@@ -47,7 +47,6 @@ using users::kDefaultRedirectUrl;
 // member/guest and invitation state.
 http::Response Users(PortalDeps& d, Visit& v) {
   auto& [ctx, a, form] = v;
-  using directory::FilterOp;
   const std::string q = ctx.request.Query("q").value_or("");
   const std::string type = ctx.request.Query("type").value_or("");
   const std::string state = ctx.request.Query("state").value_or("");

@@ -5,10 +5,6 @@
 namespace gh::http {
 namespace {
 
-using directory::FilterExpr;
-using directory::FilterOp;
-using directory::FilterPtr;
-using directory::FilterValue;
 
 const PropertySet& UserProps() {
   static const PropertySet kProps = {

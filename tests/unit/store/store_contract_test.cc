@@ -10,10 +10,6 @@
 namespace gh::store::testing {
 namespace {
 
-using directory::FilterExpr;
-using directory::FilterOp;
-using directory::FilterPtr;
-using directory::FilterValue;
 
 TEST_P(StoreTest, TenantsRoundTripAndFindByDomain) {
   directory::Tenant t;

@@ -7,10 +7,6 @@
 namespace gh::store::testing {
 namespace {
 
-using directory::FilterExpr;
-using directory::FilterOp;
-using directory::FilterPtr;
-using directory::FilterValue;
 
 FilterPtr Cmp(FilterOp op, std::string property, std::vector<FilterValue> values) {
   return std::make_shared<FilterExpr>(FilterExpr{op, std::move(property), std::move(values), {}});

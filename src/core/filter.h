@@ -1,8 +1,8 @@
 #pragma once
-// A parsed OData $filter, independent of HTTP and of SQL: the Graph layer
-// parses it (allowing only the properties a resource can be filtered on), the
-// store translates it (mapping each property to a column), and in-memory code
-// can evaluate it. Property names are Graph's
+// A parsed OData $filter, independent of HTTP, of SQL and of the directory:
+// the OData parser (http/odata.h) builds it, allowing only the properties a
+// resource can be filtered on; the store translates it (mapping each property
+// to a column); in-memory code can evaluate it. Property names are Graph's
 // (camelCase: "displayName", "userType", ...).
 #include <cstdint>
 #include <memory>
@@ -10,7 +10,7 @@
 #include <variant>
 #include <vector>
 
-namespace gh::directory {
+namespace gh {
 
 using FilterValue = std::variant<std::monostate /*null*/, bool, int64_t, std::string>;
 
@@ -32,4 +32,4 @@ struct FilterExpr {
 };
 using FilterPtr = std::shared_ptr<const FilterExpr>;
 
-}  // namespace gh::directory
+}  // namespace gh
