@@ -74,9 +74,9 @@ class SnapshotCache {
   }
 
   // Installs a snapshot reflecting the feed up to `seq`.
-  void Put(const std::string& tenant_id, std::shared_ptr<const Snapshot> s, int64_t seq) {
+  void Put(const std::string& tenant_id, std::shared_ptr<const Snapshot> s, int64_t seq, bool stale = false) {
     std::lock_guard<std::mutex> lock(mu_);
-    current_[tenant_id] = Entry{std::move(s), seq, false};
+    current_[tenant_id] = Entry{std::move(s), seq, stale};
   }
   // The tenant's snapshot keeps serving until the next Get rebuilds it.
   void MarkStale(const std::string& tenant_id) {

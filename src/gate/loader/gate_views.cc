@@ -149,22 +149,35 @@ void GateViews::Apply(const std::vector<Change>& batch) {
   }
 }
 
+// A change too wide to patch (a bulk job's batch, a policy) makes the
+// snapshot stale, and the next read rebuilds it — a second or more for a
+// large tenant. The small changes around it are still patched into the
+// snapshot that serves meanwhile, so a membership or a role granted during a
+// bulk job is seen at once, not after the rebuild.
 Status GateViews::ApplyTo(const std::string& tenant_id, const std::vector<Change>& batch) {
   SnapshotCache::Entry entry = cache_.Peek(tenant_id);
-  if (!entry.snapshot || entry.stale || batch.empty() || batch.back().seq <= entry.seq) return OkStatus();
+  if (!entry.snapshot || batch.empty() || batch.back().seq <= entry.seq) return OkStatus();
   const Snapshot& s = *entry.snapshot;
+  bool stale = entry.stale;
   Plan plan;
   for (const Change& c : batch) {
     if (c.seq <= entry.seq) continue;  // the snapshot was read after it
-    if (c.tenant_id == tenant_id) PlanOwn(s, c, plan);
-    else PlanOther(s, c, plan);
-    if (plan.rebuild || plan.users.size() > kPatchLimit) {
+    Plan one;
+    if (c.tenant_id == tenant_id) PlanOwn(s, c, one);
+    else PlanOther(s, c, one);
+    if (one.rebuild || one.users.size() > kPatchLimit) {
+      stale = true;  // left to the rebuild
+      continue;
+    }
+    plan.users.merge(one.users);
+    plan.environments.merge(one.environments);
+    if (plan.users.size() > kPatchLimit) {
       cache_.MarkStale(tenant_id);
       return OkStatus();
     }
   }
   if (plan.users.empty() && plan.environments.empty()) {
-    cache_.Put(tenant_id, entry.snapshot, batch.back().seq);
+    cache_.Put(tenant_id, entry.snapshot, batch.back().seq, stale);
     return OkStatus();
   }
   GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
@@ -186,7 +199,7 @@ Status GateViews::ApplyTo(const std::string& tenant_id, const std::vector<Change
     GH_ASSIGN_OR_RETURN(auto roles, LoadEnvironmentRoles(*tx, *patched, env_id));
     patched = patched->WithEnvironmentRoles(e, std::move(roles));
   }
-  cache_.Put(tenant_id, std::move(patched), batch.back().seq);
+  cache_.Put(tenant_id, std::move(patched), batch.back().seq, stale);
   ++patches_;
   return OkStatus();
 }

@@ -114,6 +114,35 @@ TEST_F(GateFollowsWritesTest, AMembershipChangeIsPatchedIntoTheMembersGroups) {
   EXPECT_EQ(Builds(), builds);
 }
 
+// While a wide change (a settings change, a bulk job's batch) waits for the
+// rebuild it asked for, small changes are still patched into the snapshot
+// that serves meanwhile: a membership granted during a bulk job is seen at
+// once, not a rebuild later.
+TEST_F(GateFollowsWritesTest, ASmallChangeIsPatchedWhileARebuildIsDue) {
+  const std::string fay = MakeUser(fabrikam, "fay");
+  auto group = env.Call("POST", "/v1.0/groups", fabrikam.token,
+                        R"({"displayName":"Makers","mailEnabled":false,"mailNickname":"makers","securityEnabled":true})");
+  ASSERT_EQ(group.status, 201) << group.body;
+  const std::string group_id(TestEnv::Json(group).at("id").as_string());
+  Snap(fabrikam);  // the new group: rebuilt
+  auto set = env.Call("PATCH", "/api/v1/tenantSettings", fabrikam.token,
+                      R"({"powerPlatform":{"powerApps":{"enableGuestsToMake":true}}})");
+  ASSERT_EQ(set.status, 200) << set.body;
+  ASSERT_TRUE(env.gate->Peek(fabrikam.res.tenant.id).stale) << "a settings change is left to a rebuild";
+  auto added = env.Call("POST", "/v1.0/groups/" + group_id + "/members/$ref", fabrikam.token,
+                        R"({"@odata.id":"https://graph.microsoft.com/v1.0/directoryObjects/)" + fay + R"("})");
+  ASSERT_EQ(added.status, 204) << added.body;
+  // What serves now, before anything rebuilds it.
+  SnapshotCache::Entry serving = env.gate->Peek(fabrikam.res.tenant.id);
+  ASSERT_NE(serving.snapshot, nullptr);
+  EXPECT_TRUE(serving.stale) << "the rebuild is still due";
+  EXPECT_TRUE(serving.snapshot->IsMemberOf(serving.snapshot->FindUser(fay), serving.snapshot->FindGroup(group_id)));
+  EXPECT_FALSE(serving.snapshot->settings().enable_guests_to_make) << "the wide change waits for the rebuild";
+  auto rebuilt = Snap(fabrikam);
+  EXPECT_TRUE(rebuilt->settings().enable_guests_to_make);
+  EXPECT_TRUE(rebuilt->IsMemberOf(rebuilt->FindUser(fay), rebuilt->FindGroup(group_id)));
+}
+
 TEST_F(GateFollowsWritesTest, AWriteOutsideTheRoutesIsFollowedToo) {
   // The feed is the store's: a write through a service, not a route, counts.
   directory::NewUser u;
