@@ -11,6 +11,7 @@
 #   cluster_tenant contoso Contoso      # `init`: $work/contoso.json
 #   cluster_sink_start                  # SMTP sink on $smtp_port, mail in $work/mail
 #   cluster_node_start 1 [ARGS…]        # node 1 on $node_port_1 (…_2, …), waits for /readyz
+#                                       # (NODE_HOSTNAME=NAME: as if on another machine)
 #   cluster_haproxy_start 1 2           # HAProxy on $lb_url over the listed nodes
 #
 # The nodes' --public-url is the balancer's address ($lb_url): token issuer
@@ -118,7 +119,11 @@ cluster_node_start() {
   local port=${!port_var}
   local smtp_args=(--smtp "smtp://127.0.0.1:9?starttls=none")  # a closed port: mail stays in the outbox
   [ -n "${smtp_port:-}" ] && smtp_args=(--smtp "smtp://127.0.0.1:$smtp_port?starttls=none")
-  "$cluster_bin" serve --data "$work/data" --database "$dburl" --listen "127.0.0.1:$port" \
+  # NODE_HOSTNAME=NAME runs the node in a UTS namespace of its own named NAME:
+  # to the other nodes it is a process on another machine ("host:pid" leases).
+  local wrap=()
+  [ -n "${NODE_HOSTNAME:-}" ] && wrap=(unshare --uts bash -c 'hostname "$0" && exec "$@"' "$NODE_HOSTNAME")
+  "${wrap[@]}" "$cluster_bin" serve --data "$work/data" --database "$dburl" --listen "127.0.0.1:$port" \
     --public-url "$lb_url" --trusted-proxy 127.0.0.2/32 "${smtp_args[@]}" "$@" \
     >> "$work/node$i.out" 2>> "$work/node$i.log" &
   cluster_pids[$i]=$!
