@@ -20,6 +20,11 @@ set -euo pipefail
 mode=${1:?usage: bulk_takeover.sh same-host|other-host [ROWS]}
 rows=${2:-5000}
 case "$mode" in same-host | other-host) ;; *) echo "bulk_takeover: unknown mode $mode" >&2; exit 2 ;; esac
+if [ "$mode" = other-host ] && ! unshare --uts true 2>/dev/null; then
+  # A UTS namespace needs CAP_SYS_ADMIN (root, or a container that allows it).
+  echo "bulk_takeover[other-host]: SKIPPED — cannot create a UTS namespace (unshare --uts) as $(id -un)" >&2
+  exit 0
+fi
 cluster_begin "nodes_bulk_${mode//-/_}"
 cluster_name="bulk_takeover[$mode]"
 cluster_tenant contoso Contoso
