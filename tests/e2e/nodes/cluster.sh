@@ -111,7 +111,14 @@ cluster_sink_stop() {
 
 # cluster_node_start I [ARGS…]: node I (port chosen on its first start, kept
 # on restarts) with the shared options and ARGS; returns once it is ready.
+# cluster_node_spawn does the same without waiting (start several at once,
+# then cluster_node_wait each).
 cluster_node_start() {
+  cluster_node_spawn "$@"
+  cluster_node_wait "$1"
+}
+
+cluster_node_spawn() {
   local i=$1
   shift
   local port_var="node_port_$i"
@@ -128,7 +135,12 @@ cluster_node_start() {
     >> "$work/node$i.out" 2>> "$work/node$i.log" &
   cluster_pids[$i]=$!
   disown "${cluster_pids[$i]}"  # no job-control notice when a test kills it
-  local _
+}
+
+cluster_node_wait() {
+  local i=$1 _
+  local port_var="node_port_$i"
+  local port=${!port_var}
   for _ in $(seq 1 200); do
     curl -sf --cacert "$ca" "https://127.0.0.1:$port/readyz" >/dev/null 2>&1 && return 0
     kill -0 "${cluster_pids[$i]}" 2>/dev/null || cluster_fail "node $i exited early"

@@ -13,7 +13,10 @@ count=${1:-2}
 cluster_begin nodes_cluster
 cluster_tenant contoso Contoso
 cluster_sink_start
-for i in $(seq 1 "$count"); do cluster_node_start "$i"; done
+# All at once, as a deployment's replicas start (each creates what a server
+# needs at start if it is absent, e.g. the consumers tenant: they race).
+for i in $(seq 1 "$count"); do cluster_node_spawn "$i"; done
+for i in $(seq 1 "$count"); do cluster_node_wait "$i"; done
 cluster_haproxy_start $(seq 1 "$count")
 echo "nodes: $count nodes behind HAProxy at $lb_url; SMTP sink on 127.0.0.1:$smtp_port"
 cluster_node_env
