@@ -7,15 +7,16 @@
 // another.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import pg from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Browser, field, loginForm } from '../browser.mjs';
-import { balancer, nodes, contoso, token, call, graphAt, accessCheck, measureFreshness, summary } from './lib.mjs';
+import { pool } from '../harness.mjs';
+import { balancer, nodes, contoso, token, call, graphAt, measureFreshness, summary } from './lib.mjs';
 
 const run = Date.now().toString(36);
 const [A, B] = nodes;
-const sql = (q) => pg.execFileSync('psql', ['-X', '-A', '-t', '-q', process.env.GH_DATABASE, '-c', q], { encoding: 'utf8' }).trim();
+const sql = (q) => execFileSync('psql', ['-X', '-A', '-t', '-q', process.env.GH_DATABASE, '-c', q], { encoding: 'utf8' }).trim();
 const tokens = new Map();  // node -> token it issued
 
 before(async () => {
@@ -117,7 +118,6 @@ test('the outbox delivers each mail exactly once with every node sending', async
   const count = 200;
   const addresses = Array.from({ length: count }, (_, i) => `mail${i}.${run}@partner${i % 4}.example`);
   // Invitations spread over the nodes, so each node's sender has mail of its own to claim, and all of them race for the rest.
-  const { pool } = await import('../harness.mjs');
   await pool(addresses, 8, async (email, i) => {
     const node = nodes[i % nodes.length];
     const r = await call(node, 'POST', '/v1.0/invitations', { bearer: tokens.get(node), body: {
