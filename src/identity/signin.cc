@@ -58,18 +58,28 @@ SigninService::SigninService(store::Store& store, directory::DirectoryService& d
     : store_(store), directory_(directory), tokens_(tokens), clock_(clock), random_(random), config_(config) {}
 
 Status SigninService::EnsureConsumersTenant() {
-  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
-  auto existing = tx->GetTenant(std::string(wire::kConsumersTenantId));
-  if (existing.ok()) return OkStatus();
-  if (existing.status().code() != Code::kNotFound) return existing.status();
-  directory::Tenant t;
-  t.id = std::string(wire::kConsumersTenantId);
-  t.name = "Personal accounts";
-  t.initial_domain = ConsumerDomains().front();
-  t.verified_domains = ConsumerDomains();
-  t.created_at = clock_.NowMillis();
-  GH_RETURN_IF_ERROR(tx->InsertTenant(t));
-  return tx->Commit();
+  const std::string id(wire::kConsumersTenantId);
+  auto create = [&]() -> Status {
+    GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+    auto existing = tx->GetTenant(id);
+    if (existing.ok()) return OkStatus();
+    if (existing.status().code() != Code::kNotFound) return existing.status();
+    directory::Tenant t;
+    t.id = id;
+    t.name = "Personal accounts";
+    t.initial_domain = ConsumerDomains().front();
+    t.verified_domains = ConsumerDomains();
+    t.created_at = clock_.NowMillis();
+    GH_RETURN_IF_ERROR(tx->InsertTenant(t));
+    return tx->Commit();
+  };
+  Status created = create();
+  if (created.code() != Code::kAlreadyExists) return created;
+  // Nodes of one PostgreSQL database starting at once each read "absent" and
+  // insert; the later insert meets the unique constraint. The tenant exists
+  // then, which is all this wanted; any other conflict stays an error.
+  GH_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kRead));
+  return tx->GetTenant(id).ok() ? OkStatus() : created;
 }
 
 StatusOr<directory::Tenant> SigninService::Tenant(const std::string& ref) {

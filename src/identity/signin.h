@@ -163,7 +163,8 @@ class SigninService {
                                           const std::string& client_id)>;
   void SetClientGate(ClientGate gate) { client_gate_ = std::move(gate); }
 
-  // Creates the built-in consumers tenant when missing.
+  // Creates the built-in consumers tenant when missing. Another server of the
+  // same database creating it at the same moment is not an error.
   Status EnsureConsumersTenant();
 
   // ---- Clients and authorize requests

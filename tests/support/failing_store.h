@@ -7,11 +7,16 @@
 // pass through. Header-only (tests/support is not a CMake target).
 // FailWith(code) injects another code instead (e.g. AlreadyExists, as a
 // unique constraint would), to see how a caller answers it.
+// HideTenantOnce(id) makes the next GetTenant(id) answer NotFound although
+// the tenant is stored: a read taken just before another node committed it,
+// so the caller's insert then meets the unique constraint.
 //
 //   FailingStore store(inner, /*fail_from=*/3);  // 1st and 2nd writes succeed
 //   for (int n = 1;; ++n) { store.Reset(n); ... }  // the fail-count loop
 #include <atomic>
 #include <memory>
+#include <mutex>
+#include <string>
 
 #include "store/environments_repository.h"
 #include "store/licensing_repository.h"
@@ -32,6 +37,11 @@ class FailingStore final : public Store {
   }
   // The code of the injected failures (Unavailable unless told).
   void FailWith(Code code) { code_ = code; }
+  // The next GetTenant(id) answers NotFound (once).
+  void HideTenantOnce(const std::string& id) {
+    std::lock_guard<std::mutex> lock(hidden_mu_);
+    hidden_tenant_ = id;
+  }
   // Mutating calls seen so far (including failed ones).
   int calls() const { return calls_; }
   // True once a call has been failed on purpose.
@@ -66,7 +76,10 @@ class FailingStore final : public Store {
 
     Status InsertTenant(const directory::Tenant& t) override { GH_FAILING_WRITE(InsertTenant(t)); }
     Status UpdateTenant(const directory::Tenant& t) override { GH_FAILING_WRITE(UpdateTenant(t)); }
-    StatusOr<directory::Tenant> GetTenant(const std::string& id) override { GH_FAILING_READ(GetTenant(id)); }
+    StatusOr<directory::Tenant> GetTenant(const std::string& id) override {
+      if (store_.TakeHidden(id)) return NotFound("Tenant '" + id + "' not found.");
+      GH_FAILING_READ(GetTenant(id));
+    }
     StatusOr<directory::Tenant> FindTenantByDomain(const std::string& d) override {
       GH_FAILING_READ(FindTenantByDomain(d));
     }
@@ -195,7 +208,16 @@ class FailingStore final : public Store {
     bool failed_ = false;
   };
 
+  bool TakeHidden(const std::string& id) {
+    std::lock_guard<std::mutex> lock(hidden_mu_);
+    if (hidden_tenant_.empty() || hidden_tenant_ != id) return false;
+    hidden_tenant_.clear();
+    return true;
+  }
+
   Store& inner_;
+  std::mutex hidden_mu_;
+  std::string hidden_tenant_;
   std::atomic<int> fail_from_;
   std::atomic<int> calls_{0};
   std::atomic<Code> code_{Code::kUnavailable};

@@ -8,7 +8,9 @@ once ready, and saves each message it receives as OUT_DIR/<n>.eml (raw DATA)
 plus OUT_DIR/<n>.json ({"mail_from", "rcpt_tos", "to", "cc", "subject",
 "text", "html"} decoded with Python's email parser, so the tests check what a
 real MIME reader sees). Recipients in REJECT_DOMAIN get "550 no such user".
-Runs until killed.
+Runs until killed. GH_SMTP_SINK_PORT=N listens on port N instead (a sink
+stopped and started again by a test keeps its address); a sink started on an
+OUT_DIR that already holds messages numbers the new ones after them.
 """
 import asyncio
 import email
@@ -26,7 +28,9 @@ class Sink:
     def __init__(self, out_dir, reject_domain):
         self.out_dir = out_dir
         self.reject_domain = reject_domain
-        self.n = 0
+        # Numbered after what an earlier sink on this folder saved.
+        self.n = max([int(f[:-5]) for f in os.listdir(out_dir) if f.endswith(".json") and f[:-5].isdigit()],
+                     default=0)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.reject_domain and address.lower().endswith("@" + self.reject_domain):
@@ -66,10 +70,11 @@ def main():
     reject = sys.argv[3] if len(sys.argv) > 3 else ""
     # aiosmtpd 1.4 cannot listen on port 0 (its start-up self-check connects
     # to the configured port), so pick a free one first; retry on the rare race.
+    fixed = int(os.environ.get("GH_SMTP_SINK_PORT", "0"))
     for attempt in range(20):
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
+            port = fixed or s.getsockname()[1]
         controller = Controller(Sink(out_dir, reject), hostname="127.0.0.1", port=port)
         try:
             controller.start()
