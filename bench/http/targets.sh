@@ -113,10 +113,15 @@ EOF
 # nginx has no "port 0": take a free one from the kernel.
 nginx_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 sed -i "s/127.0.0.1:0 ssl/127.0.0.1:$nginx_port ssl/" "$work/nginx/nginx.conf"
+chmod 755 "$work" "$work/www" && chmod 644 "$work/www/"*  # nginx's workers run as nobody
 nginx -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log" &
 nginx_pid=$!
-sleep 0.5
-curl -sf --cacert "$ca" "https://localhost:$nginx_port/access.json" > /dev/null || fail "nginx does not answer"
+for _ in $(seq 1 50); do
+  curl -sf --cacert "$ca" "https://localhost:$nginx_port/access.json" > /dev/null 2>&1 && break
+  sleep 0.1
+done
+curl -sf --cacert "$ca" "https://localhost:$nginx_port/access.json" > /dev/null ||
+  { cat "$work/nginx/error.log" >&2; fail "nginx does not answer"; }
 
 # ---- runs ------------------------------------------------------------------
 wrk_run() {  # LABEL URL [wrk args...] → prints "req/s p99"
