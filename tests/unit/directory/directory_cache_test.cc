@@ -27,11 +27,14 @@ class DirectoryCacheTest : public ::testing::Test {
   TestEnv env;
   TestEnv::TenantHandle contoso = env.Tenant("Contoso", "contoso.test");
 
+  http::Response Create(const std::string& token, const std::string& nick) {
+    return env.Call("POST", "/v1.0/users", token,
+                    R"({"accountEnabled":true,"displayName":")" + nick + R"(","mailNickname":")" + nick +
+                        R"(","userPrincipalName":")" + nick +
+                        R"(@contoso.test","passwordProfile":{"password":"Str0ng-Passw0rd!"}})");
+  }
   std::string CreateUser(const std::string& nick) {
-    auto r = env.Call("POST", "/v1.0/users", contoso.token,
-                      R"({"accountEnabled":true,"displayName":")" + nick + R"(","mailNickname":")" + nick +
-                          R"(","userPrincipalName":")" + nick +
-                          R"(@contoso.test","passwordProfile":{"password":"Str0ng-Passw0rd!"}})");
+    auto r = Create(contoso.token, nick);
     EXPECT_EQ(r.status, 201) << r.body;
     return std::string(TestEnv::Json(r).at("id").as_string());
   }
@@ -110,13 +113,7 @@ TEST_F(DirectoryCacheTest, AGroupUpdateIsSeenByTheNextRead) {
 TEST_F(DirectoryCacheTest, ACallersRolesFollowAssignmentAndRemoval) {
   const std::string bob = CreateUser("bob");
   const std::string token = TokenOf(bob);
-  auto create = [&](const std::string& nick) {
-    return env.Call("POST", "/v1.0/users", token,
-                    R"({"accountEnabled":true,"displayName":")" + nick + R"(","mailNickname":")" + nick +
-                        R"(","userPrincipalName":")" + nick +
-                        R"(@contoso.test","passwordProfile":{"password":"Str0ng-Passw0rd!"}})")
-        .status;
-  };
+  auto create = [&](const std::string& nick) { return Create(token, nick).status; };
   ASSERT_EQ(create("one"), 403);
   ASSERT_EQ(create("two"), 403);  // the refusal read from memory
   auto a = env.Call("POST", "/v1.0/roleManagement/directory/roleAssignments", contoso.token,
@@ -144,13 +141,7 @@ TEST_F(DirectoryCacheTest, ACallersRolesFollowARoleAssignableGroupsMembership) {
                          R"(","directoryScopeId":"/"})")
                 .status,
             201);
-  auto create = [&](const std::string& nick) {
-    return env.Call("POST", "/v1.0/users", token,
-                    R"({"accountEnabled":true,"displayName":")" + nick + R"(","mailNickname":")" + nick +
-                        R"(","userPrincipalName":")" + nick +
-                        R"(@contoso.test","passwordProfile":{"password":"Str0ng-Passw0rd!"}})")
-        .status;
-  };
+  auto create = [&](const std::string& nick) { return Create(token, nick).status; };
   ASSERT_EQ(create("one"), 403);
   ASSERT_EQ(env.Call("POST", "/v1.0/groups/" + gid + "/members/$ref", contoso.token,
                      R"({"@odata.id":"https://graph.microsoft.com/v1.0/directoryObjects/)" + bob + R"("})")
