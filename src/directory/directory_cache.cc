@@ -82,7 +82,10 @@ StatusOr<User> DirectoryCache::UserByUpn(const std::string& tenant_id, const std
       tenant_id,
       [&](Tenant& t) -> const User* {
         const std::string* id = t.upn_to_id.Find(key);
-        return id != nullptr ? t.users.Find(*id) : nullptr;
+        const User* u = id != nullptr ? t.users.Find(*id) : nullptr;
+        // The index can outlive a row it pointed to (they age apart): a user
+        // renamed since is read again under the new name, not this one.
+        return u != nullptr && ToLower(u->user_principal_name) == key ? u : nullptr;
       },
       load, [this](Tenant& t, const User& u) { KeepUserLocked(t, u); });
 }
