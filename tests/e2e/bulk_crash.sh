@@ -95,19 +95,8 @@ for _ in $(seq 1 3600); do
   sleep 0.2
 done
 [ "$status" = completed ] || fail "job did not finish"
-cli invitations bulk results "$job" --out "$work/results.csv"
-
-check() { [ "$2" = "$3" ] || fail "$1: expected $3, got $2"; }
-check "succeeded rows" "$(job_field succeededRows)" "$rows"
-check "result rows in the file" "$(grep -c ',invited,' "$work/results.csv")" "$rows"
-check "guests" "$(sql "SELECT COUNT(*) FROM users WHERE tenant_id = '$tenant_id' AND creation_type = 'Invitation'")" "$rows"
-check "distinct guest addresses" "$(sql "SELECT COUNT(DISTINCT mail_lower) FROM users WHERE tenant_id = '$tenant_id' AND creation_type = 'Invitation'")" "$rows"
-check "pending invitations" "$(sql "SELECT COUNT(*) FROM invitations WHERE tenant_id = '$tenant_id' AND status = 'PendingAcceptance'")" "$rows"
-check "invitations" "$(sql "SELECT COUNT(*) FROM invitations WHERE tenant_id = '$tenant_id'")" "$rows"
-check "invitation emails" "$(sql "SELECT COUNT(*) FROM mail_outbox WHERE tenant_id = '$tenant_id' AND kind = 'invitation'")" "$rows"
-check "distinct email recipients" "$(sql "SELECT COUNT(DISTINCT to_addrs) FROM mail_outbox WHERE tenant_id = '$tenant_id' AND kind = 'invitation'")" "$rows"
-check "results" "$(sql "SELECT COUNT(*) FROM bulk_job_results WHERE job_id = '$job'")" "$rows"
-check "leftover chunks" "$(sql "SELECT COUNT(*) FROM bulk_job_chunks WHERE job_id = '$job'")" 0
+. "$(dirname "$0")/bulk_checks.sh"
+bulk_check_exactly_once "$rows"
 
 # The CLI: waits, writes the results, and exits 1 when a row failed.
 printf 'email\nfresh@partner.example\nnot-an-address\nguest1@partner1.example\n' > "$work/small.csv"

@@ -89,17 +89,8 @@ echo "$cluster_name: node $survivor took the job over ${taken_ms} ms after the k
 [ "$mode" = same-host ] && [ "$how" != "the owner's process was gone" ] && cluster_fail "same host, yet not resumed at once"
 [ "$mode" = other-host ] && [ "$how" != "the lease expired" ] && cluster_fail "another host's process was taken for dead"
 
-check() { [ "$2" = "$3" ] || cluster_fail "$1: expected $3, got $2"; }
+fail() { cluster_fail "$@"; }
 job_field() { cli invitations bulk show "$job" --output json | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
-check "succeeded rows" "$(job_field succeededRows)" "$rows"
-cli invitations bulk results "$job" --out "$work/results.csv"
-check "result rows in the file" "$(grep -c ',invited,' "$work/results.csv")" "$rows"
-check "guests" "$(sql "SELECT COUNT(*) FROM users WHERE tenant_id = '$tenant_id' AND creation_type = 'Invitation'")" "$rows"
-check "distinct guest addresses" "$(sql "SELECT COUNT(DISTINCT mail_lower) FROM users WHERE tenant_id = '$tenant_id' AND creation_type = 'Invitation'")" "$rows"
-check "pending invitations" "$(sql "SELECT COUNT(*) FROM invitations WHERE tenant_id = '$tenant_id' AND status = 'PendingAcceptance'")" "$rows"
-check "invitations" "$(sql "SELECT COUNT(*) FROM invitations WHERE tenant_id = '$tenant_id'")" "$rows"
-check "invitation emails" "$(sql "SELECT COUNT(*) FROM mail_outbox WHERE tenant_id = '$tenant_id' AND kind = 'invitation'")" "$rows"
-check "distinct email recipients" "$(sql "SELECT COUNT(DISTINCT to_addrs) FROM mail_outbox WHERE tenant_id = '$tenant_id' AND kind = 'invitation'")" "$rows"
-check "results" "$(sql "SELECT COUNT(*) FROM bulk_job_results WHERE job_id = '$job'")" "$rows"
-check "leftover chunks" "$(sql "SELECT COUNT(*) FROM bulk_job_chunks WHERE job_id = '$job'")" 0
+. "$cluster_root/tests/e2e/bulk_checks.sh"
+bulk_check_exactly_once "$rows"
 echo "$cluster_name: OK — $rows rows, one guest/invitation/email/result each after node $victim was killed at $before"
