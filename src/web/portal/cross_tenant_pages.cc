@@ -244,7 +244,10 @@ http::Response CrossTenantGet(PortalDeps& d, Visit& v) {
 
 // Saves the default inbound and outbound settings.
 http::Response CrossTenantDefaultPost(PortalDeps& d, Visit& v) {
-  auto& [ctx, a, form] = v;
+  // Named, not a structured binding: lambdas below use `form` (clang-15 cannot capture bindings).
+  auto& ctx = v.ctx;
+  auto& a = v.admin;
+  auto& form = v.form;
   FieldErrors errors;
   auto saved = d.policies.UpdateCrossTenantDefault(a.Actor(), a.tenant.id, [&](directory::CrossTenantAccessPolicy& p) {
     for (const Direction& dir : kDirections)
@@ -358,7 +361,10 @@ void ApplyPartnerForm(const Form& form, directory::PartnerConfiguration& partner
 }
 
 http::Response PartnerPost(PortalDeps& d, Visit& v) {
-  auto& [ctx, a, form] = v;
+  // Named, not a structured binding: lambdas below use `form` (clang-15 cannot capture bindings).
+  auto& ctx = v.ctx;
+  auto& a = v.admin;
+  auto& form = v.form;
   const std::string id = PartnerInPath(ctx);
   FieldErrors errors;
   auto saved = d.policies.UpdatePartner(a.Actor(), a.tenant.id, id, [&](directory::PartnerConfiguration& partner) {

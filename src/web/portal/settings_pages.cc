@@ -291,7 +291,10 @@ http::Response CollaborationGet(PortalDeps& d, Visit& v) {
 // The guest access level, who may invite, and the domain list, saved
 // together through the Graph routes' patch functions: all or nothing.
 http::Response CollaborationPost(PortalDeps& d, Visit& v) {
-  auto& [ctx, a, form] = v;
+  // Named, not a structured binding: lambdas below use `form` (clang-15 cannot capture bindings).
+  auto& ctx = v.ctx;
+  auto& a = v.admin;
+  auto& form = v.form;
   FieldErrors errors;
   auto authorization = [&](directory::AuthorizationPolicy& policy) {
     for (const char* field : {"guestUserRoleId", "allowInvitesFrom"})
