@@ -32,20 +32,6 @@ Status BadToken(std::string message) {
 
 bool IsRsa(EVP_PKEY* pkey) { return pkey != nullptr && EVP_PKEY_is_a(pkey, "RSA") == 1; }
 
-// Reads a NumericDate claim. Accepts any JSON number (some issuers write
-// floats); anything else is a malformed token.
-StatusOr<std::optional<int64_t>> NumericDate(const boost::json::object& payload, std::string_view name) {
-  auto it = payload.find(name);
-  if (it == payload.end()) return std::optional<int64_t>();
-  const boost::json::value& v = it->value();
-  if (v.is_int64()) return std::optional<int64_t>(v.as_int64());
-  if (v.is_uint64() && v.as_uint64() <= static_cast<uint64_t>(INT64_MAX))
-    return std::optional<int64_t>(static_cast<int64_t>(v.as_uint64()));
-  if (v.is_double() && v.as_double() > -9e15 && v.as_double() < 9e15)
-    return std::optional<int64_t>(static_cast<int64_t>(v.as_double()));
-  return BadToken("The token is malformed: the '" + std::string(name) + "' claim is not a number.");
-}
-
 bool AudienceMatches(const boost::json::value& aud, const std::vector<std::string>& allowed) {
   auto one = [&](const boost::json::value& v) {
     if (!v.is_string()) return false;
@@ -62,6 +48,18 @@ bool AudienceMatches(const boost::json::value& aud, const std::vector<std::strin
 }
 
 }  // namespace
+
+StatusOr<std::optional<int64_t>> NumericDate(const boost::json::object& payload, std::string_view name) {
+  auto it = payload.find(name);
+  if (it == payload.end()) return std::optional<int64_t>();
+  const boost::json::value& v = it->value();
+  if (v.is_int64()) return std::optional<int64_t>(v.as_int64());
+  if (v.is_uint64() && v.as_uint64() <= static_cast<uint64_t>(INT64_MAX))
+    return std::optional<int64_t>(static_cast<int64_t>(v.as_uint64()));
+  if (v.is_double() && v.as_double() > -9e15 && v.as_double() < 9e15)
+    return std::optional<int64_t>(static_cast<int64_t>(v.as_double()));
+  return BadToken("The token is malformed: the '" + std::string(name) + "' claim is not a number.");
+}
 
 StatusOr<std::string> SignJwt(const boost::json::object& payload, const SigningKeyMaterial& key) {
   if (!IsRsa(key.pkey.get())) return InvalidArgument("SignJwt needs an RSA private key");

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -67,6 +68,10 @@ StatusOr<std::string> SignJwt(const boost::json::object& payload, const SigningK
 // message naming the failed check; lookup errors other than NotFound pass through.
 StatusOr<boost::json::object> VerifyJwt(std::string_view token, const KeyLookup& lookup_by_kid, const Clock& clock,
                                          const VerifyOptions& options);
+
+// Reads a NumericDate claim ("exp", "nbf"): nullopt when absent. Accepts any
+// JSON number (some issuers write floats); anything else is a malformed token.
+StatusOr<std::optional<int64_t>> NumericDate(const boost::json::object& payload, std::string_view name);
 
 // Decodes the payload WITHOUT verifying anything (wire/jwt.h, which clients
 // share). Only for routing (e.g. reading "tid" to know which tenant's keys to

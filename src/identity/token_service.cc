@@ -234,14 +234,27 @@ StatusOr<TokenResponse> TokenService::IssueAccessToken(const AccessTokenClaims& 
 }
 
 StatusOr<Principal> TokenService::VerifyAccessToken(std::string_view token) {
+  VerifyOptions options;
+  const int64_t now = clock_.NowMillis() / 1000;
+  if (auto hit = verified_.Find(token, now, options.leeway_seconds)) {
+    // Signed by a key that is still published: the token is as good as when
+    // it was verified. A key retired since sends it through the full check.
+    auto key = keys_.FindVerificationKey(hit->principal.tenant_id, hit->kid);
+    if (key.ok()) return std::move(hit->principal);
+    if (key.status().code() != Code::kNotFound) return key.status();
+  }
+
   GH_ASSIGN_OR_RETURN(boost::json::object unverified, DecodeJwtPayloadUnverified(token));
   const std::string tid = StringClaim(unverified, "tid");
   if (!IsUuid(tid)) return BadToken("Access token validation failure. The token has no valid 'tid' claim.");
 
-  VerifyOptions options;
   options.issuer = Issuer(tid);
   options.audiences = {std::string(kGraphResource), std::string(kGraphAppId), issuer_base_};
-  KeyLookup lookup = [&](std::string_view kid) { return keys_.FindVerificationKey(tid, kid); };
+  std::string kid;
+  KeyLookup lookup = [&](std::string_view k) {
+    kid = k;
+    return keys_.FindVerificationKey(tid, k);
+  };
   GH_ASSIGN_OR_RETURN(boost::json::object claims, VerifyJwt(token, lookup, clock_, options));
 
   Principal p;
@@ -261,6 +274,11 @@ StatusOr<Principal> TokenService::VerifyAccessToken(std::string_view token) {
     i = j + 1;
   }
   if (p.object_id.empty()) return BadToken("Access token validation failure. The token has no 'oid' claim.");
+
+  // VerifyJwt checked both: exp is there, nbf may be.
+  GH_ASSIGN_OR_RETURN(std::optional<int64_t> exp, NumericDate(claims, "exp"));
+  GH_ASSIGN_OR_RETURN(std::optional<int64_t> nbf, NumericDate(claims, "nbf"));
+  verified_.Put(token, VerifiedTokens::Entry{p, kid, exp.value_or(0), nbf});
   return p;
 }
 

@@ -28,6 +28,7 @@
 #include "core/status.h"
 #include "identity/keys.h"
 #include "identity/principal.h"
+#include "identity/verified_tokens.h"
 #include "store/store.h"
 
 namespace gh::identity {
@@ -80,7 +81,9 @@ class TokenService {
   // caller. The tenant comes from the token's "tid"; the signature must be by a
   // published key of that tenant and "iss" must be "<issuer_base>/<tid>/v2.0";
   // "aud" must be Graph (URL or app id) or issuer_base. Unauthenticated with
-  // reason "InvalidAuthenticationToken" otherwise.
+  // reason "InvalidAuthenticationToken" otherwise. A token verified before is
+  // answered from memory (identity/verified_tokens.h) once its key is found
+  // still published.
   StatusOr<Principal> VerifyAccessToken(std::string_view token);
 
   // "<issuer_base>/<tenant_id>/v2.0".
@@ -149,6 +152,7 @@ class TokenService {
   const Clock& clock_;
   Random& random_;
   std::string issuer_base_;
+  VerifiedTokens verified_;
 };
 
 }  // namespace gh::identity

@@ -195,6 +195,60 @@ TEST_F(TokenServiceTest, TokensFromBeforeARotationStillVerify) {
   EXPECT_FALSE(tokens_.VerifyAccessToken(r->access_token).ok());
 }
 
+// A verified token is answered from memory afterwards (verified_tokens.h);
+// what can change after verification still counts on every use.
+TEST_F(TokenServiceTest, ARememberedTokenStillExpiresAndStillNeedsItsKey) {
+  auto r = tokens_.ClientCredentials(kTenantA, kAppId, secret_, kGraphScope);
+  ASSERT_TRUE(r.ok());
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(tokens_.VerifyAccessToken(r->access_token).ok());
+
+  // One byte changed anywhere is a different token, checked in full.
+  std::string tampered = r->access_token;
+  tampered[tampered.size() - 5] = tampered[tampered.size() - 5] == 'A' ? 'B' : 'A';
+  EXPECT_EQ(tokens_.VerifyAccessToken(tampered).status().message(), "Signature validation failed.");
+  EXPECT_FALSE(tokens_.VerifyAccessToken(r->access_token + "x").ok());
+
+  // The lifetime, with the same leeway as the full check.
+  clock_.Advance((3600 + 299) * 1000);
+  EXPECT_TRUE(tokens_.VerifyAccessToken(r->access_token).ok());
+  clock_.Advance(1000);
+  EXPECT_EQ(tokens_.VerifyAccessToken(r->access_token).status().message(),
+            "Lifetime validation failed, the token is expired.");
+
+  // A key retired after the token was remembered.
+  auto fresh = tokens_.ClientCredentials(kTenantA, kAppId, secret_, kGraphScope);
+  ASSERT_TRUE(fresh.ok());
+  ASSERT_TRUE(tokens_.VerifyAccessToken(fresh->access_token).ok());
+  ASSERT_TRUE(keys_.Rotate(kTenantA).ok());
+  ASSERT_TRUE(keys_.Rotate(kTenantA).ok());
+  auto retired = tokens_.VerifyAccessToken(fresh->access_token);
+  ASSERT_FALSE(retired.ok());
+  EXPECT_EQ(retired.status().reason(), "InvalidAuthenticationToken");
+}
+
+TEST(VerifiedTokensTest, KeepsTwoGenerationsAndDropsExpiredEntries) {
+  VerifiedTokens cache(2);
+  auto entry = [](int64_t exp) { return VerifiedTokens::Entry{Principal{}, "kid", exp, std::nullopt}; };
+  cache.Put("a", entry(100));
+  cache.Put("b", entry(100));
+  cache.Put("c", entry(100));  // the current generation was full: a and b are now the older one
+  EXPECT_TRUE(cache.Find("a", 0, 0));
+  EXPECT_TRUE(cache.Find("c", 0, 0));
+  cache.Put("d", entry(100));
+  cache.Put("e", entry(100));  // c and d become the older generation; a and b are gone
+  EXPECT_FALSE(cache.Find("a", 0, 0));
+  EXPECT_FALSE(cache.Find("b", 0, 0));
+  EXPECT_TRUE(cache.Find("d", 0, 0));
+  EXPECT_TRUE(cache.Find("e", 99, 0));
+  EXPECT_FALSE(cache.Find("e", 100, 0));
+  EXPECT_FALSE(cache.Find("e", 0, 0));  // dropped when found expired
+
+  VerifiedTokens later(4);
+  later.Put("n", VerifiedTokens::Entry{Principal{}, "kid", 1000, 500});
+  EXPECT_FALSE(later.Find("n", 399, 100));
+  EXPECT_TRUE(later.Find("n", 400, 100));
+}
+
 TEST_F(TokenServiceTest, UnknownTenant) {
   ExpectError(tokens_.ClientCredentials("nowhere.example", kAppId, secret_, kGraphScope), Code::kInvalidArgument,
               "invalid_request", 90002, "Tenant 'nowhere.example' not found.");
