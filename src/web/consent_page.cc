@@ -1,6 +1,7 @@
 #include "web/consent_page.h"
 
 #include "identity/graph_permissions.h"
+#include "web/authorize_response.h"
 #include "web/cookies.h"
 #include "web/errors.h"
 #include "web/page.h"
@@ -22,28 +23,6 @@ std::string Encode(const Form& params) {
   std::string out;
   for (const auto& [k, v] : params) out += (out.empty() ? "" : "&") + http::PercentEncode(k) + "=" + http::PercentEncode(v);
   return out;
-}
-
-// The authorize response to the client (query or form_post), as /authorize sends it.
-http::Response ToClient(const identity::AuthorizeRequest& r, const Form& params) {
-  if (r.response_mode != "form_post") {
-    std::string url = r.redirect_uri;
-    char sep = url.find('?') == std::string::npos ? '?' : '&';
-    for (const auto& [k, v] : params) {
-      if (v.empty() && k != "state") continue;
-      url += sep + http::PercentEncode(k) + "=" + http::PercentEncode(v);
-      sep = '&';
-    }
-    return Redirect(url);
-  }
-  Page p("form_post", "Signing in");
-  p.Set("ACTION", r.redirect_uri);
-  for (const auto& [k, v] : params) {
-    auto* f = p.Section("FIELD");
-    f->SetValue("NAME", k);
-    f->SetValue("VALUE", v);
-  }
-  return p.Response();
 }
 
 struct View {
@@ -109,7 +88,7 @@ http::Response PostAuthorize(SigninDeps& d, const http::Request& req, const Form
   auto user = d.signin.PrincipalIn(*session, ar->tenant_id);
   if (!user.ok()) return MessagePage(403, "You can't sign in with this account", user.status().message());
   if (http::FormValue(form, "action") != "accept")
-    return ToClient(*ar, {{"error", "access_denied"},
+    return AuthorizeResponse(*ar, {{"error", "access_denied"},
                           {"error_description", "AADSTS65004: User declined to consent to access the app."},
                           {"state", ar->state}});
   Status s = d.signin.RecordConsent(ar->tenant_id, ar->client, *user, ar->scope,

@@ -1,6 +1,7 @@
 #include "web/signin_routes.h"
 
 #include "core/clock.h"
+#include "web/authorize_response.h"
 #include "web/consent_page.h"
 #include "web/cookies.h"
 #include "web/errors.h"
@@ -16,31 +17,17 @@ using Form = std::vector<std::pair<std::string, std::string>>;
 std::string WithParams(std::string url, const Form& params) {
   char sep = url.find('?') == std::string::npos ? '?' : '&';
   for (const auto& [k, v] : params) {
-    if (v.empty() && k != "state") continue;
+    if (v.empty()) continue;
     url += sep + http::PercentEncode(k) + "=" + http::PercentEncode(v);
     sep = '&';
   }
   return url;
 }
 
-// The authorize response: a redirect with the parameters in the query, or an
-// auto-submitting form (response_mode=form_post).
-http::Response ToClient(const identity::AuthorizeRequest& r, const Form& params) {
-  if (r.response_mode != "form_post") return Redirect(WithParams(r.redirect_uri, params));
-  Page p("form_post", "Signing in");
-  p.Set("ACTION", r.redirect_uri);
-  for (const auto& [k, v] : params) {
-    auto* f = p.Section("FIELD");
-    f->SetValue("NAME", k);
-    f->SetValue("VALUE", v);
-  }
-  return p.Response();
-}
-
 // The only answer a prompt=none request gets when it can't be completed
 // silently: no description, nothing about who is signed in.
 http::Response SilentInteractionRequired(const identity::AuthorizeRequest& r) {
-  return ToClient(r, {{"error", "interaction_required"}, {"state", r.state}});
+  return AuthorizeResponse(r, {{"error", "interaction_required"}, {"state", r.state}});
 }
 
 std::string LoginUrl(const std::string& tenant_id, const std::string& continue_to, const std::string& hint) {
@@ -87,7 +74,7 @@ http::Response Authorize(SigninDeps& d, http::RouteContext& ctx) {
     if (!consent.ok()) return ErrorPage(ctx.request, consent.status(), "Sign-in is unavailable");
     if (!consent->missing.empty() || (req->prompt == "consent" && !req->client.first_party)) {
       if (req->prompt == "none")
-        return ToClient(*req, {{"error", "consent_required"},
+        return AuthorizeResponse(*req, {{"error", "consent_required"},
                                {"error_description", "AADSTS65001: The user or administrator has not consented to "
                                                      "use the application. Send an interactive authorization "
                                                      "request for this user and resource."},
@@ -99,13 +86,13 @@ http::Response Authorize(SigninDeps& d, http::RouteContext& ctx) {
     if (!code.ok() && code.status().reason() == "access_denied" && req->prompt == "none")
       return SilentInteractionRequired(*req);
     if (!code.ok() && code.status().reason() == "access_denied")  // refused by the gate: tell the client why
-      return ToClient(*req, {{"error", "access_denied"}, {"error_description", code.status().message()},
+      return AuthorizeResponse(*req, {{"error", "access_denied"}, {"error_description", code.status().message()},
                              {"state", req->state}});
     if (!code.ok()) return ErrorPage(ctx.request, code.status(), "Sign-in is unavailable");
-    return ToClient(*req, {{"code", *code}, {"state", req->state}});
+    return AuthorizeResponse(*req, {{"code", *code}, {"state", req->state}});
   }
   if (req->prompt == "none")
-    return ToClient(*req, {{"error", "login_required"},
+    return AuthorizeResponse(*req, {{"error", "login_required"},
                            {"error_description", "AADSTS50058: A silent sign-in request was sent but no user is "
                                                  "signed in."},
                            {"state", req->state}});

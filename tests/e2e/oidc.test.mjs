@@ -348,6 +348,22 @@ test('authorization code + PKCE, public client: no secret, SSO on the second req
 
 // ---- refresh tokens -------------------------------------------------------------
 
+// RFC 6749 §4.1.2: state goes back only if the request had one. openid-client
+// 6 (a certified relying party) refuses a response with a state it never sent.
+test('no state in the request, none in the response: openid-client completes the flow', async () => {
+  const verifier = oidc.randomPKCECodeVerifier();
+  const nonce = oidc.randomNonce();
+  const url = oidc.buildAuthorizationUrl(rp.conf, {
+    redirect_uri: WEB_REDIRECT, scope: SCOPE, nonce,
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+  });
+  assert.equal(url.searchParams.has('state'), false);
+  const cb = callbackUrl(await signIn(new Browser(), url, adminEmail, ADMIN_PASSWORD), WEB_REDIRECT);
+  assert.equal(cb.searchParams.has('state'), false, cb.href);
+  const tokens = await oidc.authorizationCodeGrant(rp.conf, cb, { pkceCodeVerifier: verifier, expectedNonce: nonce });
+  assert.equal(tokens.claims().nonce, nonce);
+});
+
 test('refresh tokens rotate; replaying a used one revokes the whole family', async () => {
   const { tokens } = await adminTokens(rp.conf, WEB_REDIRECT);
   const rt1 = tokens.refresh_token;
