@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "api/graph/collection.h"
 #include "api/graph/routes.h"
 #include "api/graph/wire.h"
@@ -6,6 +8,7 @@
 #include "wire/json_reader.h"
 #include "api/permissions.h"
 #include "core/strings.h"
+#include "gate/decision.h"
 
 namespace gh::api::graph {
 namespace {
@@ -57,10 +60,31 @@ http::Response Get(Services& s, http::RouteContext& ctx) {
   });
 }
 
+// A Microsoft 365 group created by a user: the gate's `group.create` rule
+// decides (guests can't create them in the inviting tenant, whatever role
+// they hold). Security groups and apps are the route's permission alone.
+Status AuthorizeMicrosoft365GroupCreate(Services& s, const http::RouteContext& ctx, const directory::NewGroup& in) {
+  const identity::Principal* p = ctx.principal;
+  const bool unified = std::find(in.group_types.begin(), in.group_types.end(), "Unified") != in.group_types.end();
+  if (!unified || p == nullptr || p->kind != identity::PrincipalKind::kUser) return OkStatus();
+  if (!s.gate) return Internal("The access gate is not configured.");
+  GH_ASSIGN_OR_RETURN(auto snap, s.gate->Get(TenantOf(ctx)));
+  gate::AccessRequest req;
+  req.resource_tenant_id = TenantOf(ctx);
+  req.user_id = p->object_id;
+  req.action = gate::Action::kGroupCreate;
+  const gate::Decision decision = gate::Decide(*snap, req);
+  if (decision.allowed) return OkStatus();
+  const gate::Check* failed = decision.FirstFailure();
+  return PermissionDenied(failed != nullptr ? failed->sentence.str() : "Insufficient privileges to complete the operation.",
+                          "Authorization_RequestDenied");
+}
+
 http::Response Create(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
     GH_ASSIGN_OR_RETURN(auto body, wire::ParseJsonObject(ctx.request.body));
     GH_ASSIGN_OR_RETURN(auto in, ParseNewGroup(body));
+    GH_RETURN_IF_ERROR(AuthorizeMicrosoft365GroupCreate(s, ctx, in));
     GH_ASSIGN_OR_RETURN(auto g, s.directory.CreateGroup(ActorOf(ctx), TenantOf(ctx), std::move(in)));
     auto out = GroupToJson(g, {});
     out.emplace("@odata.context", ContextUrl(s.public_base, "groups/$entity"));

@@ -156,6 +156,42 @@ TEST_F(DirectoryReadsTest, GuestsCannotWrite) {
   ExpectDenied(env.Call("DELETE", "/v1.0/groups/" + group_id, t));
 }
 
+// Seed: invited users can't create Microsoft 365 groups in the inviting
+// tenant. The gate's group.create rule decides, whatever role the guest holds;
+// a member with the same role and scope may, and security groups stay the
+// role's business.
+TEST_F(DirectoryReadsTest, AGuestUserAdministratorCannotCreateMicrosoft365Groups) {
+  app_id = gh::testing::RegisterConsentedApp(env, contoso.res.tenant.id, "Group writer", {}, {kRedirect},
+                                             {"openid", "Group.ReadWrite.All", "Directory.ReadWrite.All"})
+               .app_id;
+  for (const std::string& user : {guest_id, member_id}) {
+    auto r = env.Call("POST", "/v1.0/roleManagement/directory/roleAssignments", contoso.token,
+                      R"({"principalId":")" + user + R"(","roleDefinitionId":")" +
+                          std::string(directory::kUserAdministratorRole) + R"(","directoryScopeId":"/"})");
+    ASSERT_EQ(r.status, 201) << r.body;
+  }
+  const std::string unified =
+      R"({"displayName":"Launch","mailNickname":"launch","mailEnabled":true,"securityEnabled":false,)"
+      R"("groupTypes":["Unified"]})";
+  const std::string security =
+      R"({"displayName":"Readers","mailNickname":"readers","mailEnabled":false,"securityEnabled":true})";
+
+  const std::string scope = "openid https://graph.microsoft.com/.default";
+  std::string guest = GuestToken(scope);
+  auto refused = env.Call("POST", "/v1.0/groups", guest, unified);
+  ASSERT_EQ(refused.status, 403) << refused.body;
+  EXPECT_EQ(TestEnv::ErrorCode(refused), "Authorization_RequestDenied");
+  EXPECT_NE(refused.body.find("Guests can't create Microsoft 365 groups in Contoso"), std::string::npos)
+      << refused.body;
+  auto listed = env.Call("GET", "/v1.0/groups?$filter=displayName%20eq%20'Launch'", contoso.token);
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  EXPECT_TRUE(TestEnv::Json(listed).at("value").as_array().empty()) << "nothing was created";
+  EXPECT_EQ(env.Call("POST", "/v1.0/groups", guest, security).status, 201);
+
+  std::string member = MemberToken(scope);
+  EXPECT_EQ(env.Call("POST", "/v1.0/groups", member, unified).status, 201);
+}
+
 TEST_F(DirectoryReadsTest, AdminsNeedAScopeTooAppsTheirPermission) {
   EXPECT_EQ(env.Call("GET", "/v1.0/users", contoso.token).status, 200);
   auto admin = env.signin->SignInWithPassword(contoso.res.tenant.id, "admin@contoso.test", "Adm1n-Passw0rd!",
