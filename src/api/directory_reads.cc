@@ -3,7 +3,6 @@
 #include "api/handler_util.h"
 #include "api/permissions.h"
 #include "core/strings.h"
-#include "gate/decision.h"
 #include "identity/signin.h"
 
 namespace gh::api {
@@ -29,16 +28,24 @@ Status AuthorizeDirectoryRead(Services& s, const http::RouteContext& ctx, Direct
   static const http::Permission kGroupsByRole = perm::GroupsRead();
   if ((groups ? kGroupsByRole : kUsersByRole).allows(*p)) return OkStatus();
   if (!HasDirectoryReadScope(*p, groups)) return denied;
+  // A get names its object; a list (target "") enumerates. A get whose
+  // target is empty can't happen (the router needs the segment).
+  GH_ASSIGN_OR_RETURN(CallerDecision read_decision,
+                      DecideForCaller(s, ctx, gate::Action::kDirectoryRead, get ? target : std::string_view()));
+  return read_decision.decision.allowed ? OkStatus() : denied;
+}
+
+StatusOr<CallerDecision> DecideForCaller(Services& s, const http::RouteContext& ctx, gate::Action action,
+                                         std::string_view target) {
   if (!s.gate) return Internal("The access gate is not configured.");
   GH_ASSIGN_OR_RETURN(auto snap, s.gate->Get(TenantOf(ctx)));
   gate::AccessRequest req;
   req.resource_tenant_id = TenantOf(ctx);
-  req.user_id = p->object_id;
-  req.action = gate::Action::kDirectoryRead;
-  // A get names its object; a list (target "") enumerates. A get whose
-  // target is empty can't happen (the router needs the segment).
-  if (get) req.target_id = std::string(target);
-  return gate::Decide(*snap, req).allowed ? OkStatus() : denied;
+  req.user_id = ctx.principal->object_id;
+  req.action = action;
+  req.target_id = std::string(target);
+  gate::Decision decision = gate::Decide(*snap, req);
+  return CallerDecision{std::move(snap), std::move(decision)};
 }
 
 }  // namespace gh::api

@@ -8,7 +8,6 @@
 #include "wire/json_reader.h"
 #include "api/permissions.h"
 #include "core/strings.h"
-#include "gate/decision.h"
 
 namespace gh::api::graph {
 namespace {
@@ -67,17 +66,12 @@ Status AuthorizeMicrosoft365GroupCreate(Services& s, const http::RouteContext& c
   const identity::Principal* p = ctx.principal;
   const bool unified = std::find(in.group_types.begin(), in.group_types.end(), "Unified") != in.group_types.end();
   if (!unified || p == nullptr || p->kind != identity::PrincipalKind::kUser) return OkStatus();
-  if (!s.gate) return Internal("The access gate is not configured.");
-  GH_ASSIGN_OR_RETURN(auto snap, s.gate->Get(TenantOf(ctx)));
-  gate::AccessRequest req;
-  req.resource_tenant_id = TenantOf(ctx);
-  req.user_id = p->object_id;
-  req.action = gate::Action::kGroupCreate;
-  const gate::Decision decision = gate::Decide(*snap, req);
-  if (decision.allowed) return OkStatus();
-  const gate::Check* failed = decision.FirstFailure();
-  return PermissionDenied(failed != nullptr ? failed->sentence.str() : "Insufficient privileges to complete the operation.",
-                          "Authorization_RequestDenied");
+  GH_ASSIGN_OR_RETURN(CallerDecision create, DecideForCaller(s, ctx, gate::Action::kGroupCreate));
+  if (create.decision.allowed) return OkStatus();
+  const gate::Check* failed = create.decision.FirstFailure();  // its text may read create.snapshot
+  return PermissionDenied(
+      failed != nullptr ? failed->sentence.str() : "Insufficient privileges to complete the operation.",
+      "Authorization_RequestDenied");
 }
 
 http::Response Create(Services& s, http::RouteContext& ctx) {
