@@ -28,10 +28,4 @@ void VerifiedTokens::Put(std::string_view token, Entry entry) {
   current_.insert_or_assign(std::string(token), std::move(entry));
 }
 
-void VerifiedTokens::Clear() {
-  std::lock_guard lock(mu_);
-  current_.clear();
-  previous_.clear();
-}
-
 }  // namespace gh::identity

@@ -39,7 +39,6 @@ class VerifiedTokens {
   // lifetime at `now_s` give or take `leeway_s`; an expired entry is dropped.
   std::optional<Entry> Find(std::string_view token, int64_t now_s, int64_t leeway_s);
   void Put(std::string_view token, Entry entry);
-  void Clear();
 
  private:
   struct Hash {  // lets find() take the token as a string_view, without a copy
