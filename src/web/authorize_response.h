@@ -14,6 +14,10 @@
 
 namespace gh::web {
 
+// `url` with `params` added to its query, percent-encoded; empty values are
+// left out.
+std::string WithParams(std::string url, const std::vector<std::pair<std::string, std::string>>& params);
+
 http::Response AuthorizeResponse(const identity::AuthorizeRequest& request,
                                  const std::vector<std::pair<std::string, std::string>>& params);
 

@@ -14,16 +14,6 @@ namespace {
 
 using Form = std::vector<std::pair<std::string, std::string>>;
 
-std::string WithParams(std::string url, const Form& params) {
-  char sep = url.find('?') == std::string::npos ? '?' : '&';
-  for (const auto& [k, v] : params) {
-    if (v.empty()) continue;
-    url += sep + http::PercentEncode(k) + "=" + http::PercentEncode(v);
-    sep = '&';
-  }
-  return url;
-}
-
 // The only answer a prompt=none request gets when it can't be completed
 // silently: no description, nothing about who is signed in.
 http::Response SilentInteractionRequired(const identity::AuthorizeRequest& r) {
@@ -195,7 +185,7 @@ constexpr int64_t kHintLeewaySeconds = 12 * 3600;
 http::Response SignedOut(const http::Request& req, const std::string& redirect, const std::string& state) {
   http::Response resp = redirect.empty()
                             ? MessagePage(200, "You signed out", "You have signed out of Gatehouse on this browser.")
-                            : Redirect(state.empty() ? redirect : WithParams(redirect, {{"state", state}}));
+                            : Redirect(WithParams(redirect, {{"state", state}}));
   resp.headers.emplace_back("Set-Cookie", SetCookie(kSessionCookie, "", req.secure, 0));
   return resp;
 }
