@@ -89,6 +89,8 @@ done
 [ "$pending" = 0 ] || fail "$pending mails still in the outbox"
 sqlite3 "$work/data/gatehouse.db" "SELECT id FROM users" > "$work/ids"
 echo "tenant holds $(wc -l < "$work/ids") users"
+rss_mb() { echo $(( $(ps -o rss= -p "$server_pid") / 1024 )); }
+rss_stages="after the bulk job $(rss_mb) MB"
 
 TOKEN=$(token)
 export TOKEN
@@ -157,6 +159,7 @@ sed 's/alex@contoso.com/admin@contoso.test/' "$here/access_check.lua" > "$work/a
 
 read -r nginx_access nginx_access_p99 <<< "$(wrk_run nginx-access "https://localhost:$nginx_port/access.json")"
 read -r access access_p99 <<< "$(wrk_run access "$host/api/v1/access/check" -s "$work/access.lua")"
+rss_stages+=", after the access checks $(rss_mb) MB"
 
 # The write mix beside the same load: 10 tokens/s and 10 membership changes/s.
 gid=$(curl -sf --cacert "$ca" "$base/v1.0/groups" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
@@ -199,6 +202,7 @@ read -r nginx_user nginx_user_p99 <<< "$(wrk_run nginx-user "https://localhost:$
 # is cold), the second from memory, as a client hammering a tenant would.
 read -r user_cold user_cold_p99 <<< "$(wrk_run users-cold "$host" -s "$work/users.lua")"
 read -r user user_p99 <<< "$(wrk_run users "$host" -s "$work/users.lua")"
+rss_stages+=", after the user reads $(rss_mb) MB"
 read -r tokens tokens_p99 <<< "$(wrk_run tokens "$host/contoso.test/oauth2/v2.0/token" -s "$work/token.lua")"
 rsa_sign=$(openssl speed -multi 2 -seconds "$secs" rsa2048 2>/dev/null | awk '/^rsa 2048/ {print $(NF-1)}' | tail -1)
 rss_kb=$(ps -o rss= -p "$server_pid" | tr -d ' ')
@@ -223,4 +227,5 @@ p, pm = ms("$access_p99"), ms("$access_mixed_p99")
 print(f"access check p99 without writes {p:.2f} ms, with the write mix {pm:.2f} ms: x{pm/p:.2f} (target <= 2)")
 print(f"  (rate with the mix: $access_mixed req/s; write-mix errors: $changes_done)")
 print(f"server RSS after the load: {int('$rss_kb')/1024:.0f} MB ($users users, after the bulk job)")
+print("  ($rss_stages)")
 PY

@@ -31,6 +31,13 @@ void DirectoryCache::Generations<V>::Erase(const std::string& key) {
   old.erase(key);
 }
 
+namespace {
+template <typename V>
+std::optional<V> CopyOf(const V* v) {
+  return v != nullptr ? std::optional<V>(*v) : std::nullopt;
+}
+}  // namespace
+
 DirectoryCache::DirectoryCache(const store::ChangeFeed& feed, Options options) : feed_(feed), options_(options) {}
 
 DirectoryCache::Tenant& DirectoryCache::TenantLocked(const std::string& tenant_id) {
@@ -40,16 +47,17 @@ DirectoryCache::Tenant& DirectoryCache::TenantLocked(const std::string& tenant_i
 }
 
 template <typename V>
-StatusOr<V> DirectoryCache::ReadThrough(const std::string& tenant_id, const std::function<const V*(Tenant&)>& find,
+StatusOr<V> DirectoryCache::ReadThrough(const std::string& tenant_id,
+                                        const std::function<std::optional<V>(Tenant&)>& find,
                                         const std::function<StatusOr<V>()>& load,
                                         const std::function<void(Tenant&, const V&)>& keep) {
   std::optional<uint64_t> generation;  // the tenant's change count before the store is read
   if (feed_.Current()) {
     std::lock_guard<std::mutex> lock(mu_);
     Tenant& t = TenantLocked(tenant_id);
-    if (const V* v = find(t)) {
+    if (std::optional<V> v = find(t)) {
       ++hits_;
-      return *v;
+      return *std::move(v);
     }
     generation = t.generation;
   }
@@ -65,13 +73,18 @@ StatusOr<V> DirectoryCache::ReadThrough(const std::string& tenant_id, const std:
 
 void DirectoryCache::KeepUserLocked(Tenant& t, const User& u) const {
   t.upn_to_id.Put(ToLower(u.user_principal_name), u.id, options_.users_per_tenant);
-  t.users.Put(u.id, u, options_.users_per_tenant);
+  t.users.Put(u.id, PackedUser(u), options_.users_per_tenant);
 }
 
 StatusOr<User> DirectoryCache::UserById(const std::string& tenant_id, const std::string& id,
                                         const std::function<StatusOr<User>()>& load) {
   return ReadThrough<User>(
-      tenant_id, [&](Tenant& t) { return t.users.Find(id); }, load,
+      tenant_id,
+      [&](Tenant& t) -> std::optional<User> {
+        const PackedUser* u = t.users.Find(id);
+        return u != nullptr ? std::optional<User>(u->Unpack()) : std::nullopt;
+      },
+      load,
       [this](Tenant& t, const User& u) { KeepUserLocked(t, u); });
 }
 
@@ -80,12 +93,13 @@ StatusOr<User> DirectoryCache::UserByUpn(const std::string& tenant_id, const std
   const std::string key = ToLower(upn);
   return ReadThrough<User>(
       tenant_id,
-      [&](Tenant& t) -> const User* {
+      [&](Tenant& t) -> std::optional<User> {
         const std::string* id = t.upn_to_id.Find(key);
-        const User* u = id != nullptr ? t.users.Find(*id) : nullptr;
+        const PackedUser* u = id != nullptr ? t.users.Find(*id) : nullptr;
         // The index can outlive a row it pointed to (they age apart): a user
         // renamed since is read again under the new name, not this one.
-        return u != nullptr && ToLower(u->user_principal_name) == key ? u : nullptr;
+        if (u == nullptr || ToLower(u->user_principal_name()) != key) return std::nullopt;
+        return u->Unpack();
       },
       load, [this](Tenant& t, const User& u) { KeepUserLocked(t, u); });
 }
@@ -93,7 +107,7 @@ StatusOr<User> DirectoryCache::UserByUpn(const std::string& tenant_id, const std
 StatusOr<Group> DirectoryCache::GroupById(const std::string& tenant_id, const std::string& id,
                                           const std::function<StatusOr<Group>()>& load) {
   return ReadThrough<Group>(
-      tenant_id, [&](Tenant& t) { return t.groups.Find(id); }, load,
+      tenant_id, [&](Tenant& t) { return CopyOf(t.groups.Find(id)); }, load,
       [this](Tenant& t, const Group& g) { t.groups.Put(g.id, g, options_.groups_per_tenant); });
 }
 
@@ -102,13 +116,13 @@ StatusOr<std::vector<std::string>> DirectoryCache::RolesOf(
     const std::function<StatusOr<std::vector<std::string>>()>& load) {
   using Roles = std::vector<std::string>;
   return ReadThrough<Roles>(
-      tenant_id, [&](Tenant& t) { return t.roles.Find(user_id); }, load,
+      tenant_id, [&](Tenant& t) { return CopyOf(t.roles.Find(user_id)); }, load,
       [&](Tenant& t, const Roles& roles) { t.roles.Put(user_id, roles, options_.role_sets_per_tenant); });
 }
 
 void DirectoryCache::DropUserLocked(Tenant& t, const std::string& id) {
-  auto drop_upn = [&t](const std::unordered_map<std::string, User>& rows, const std::string& id) {
-    if (auto it = rows.find(id); it != rows.end()) t.upn_to_id.Erase(ToLower(it->second.user_principal_name));
+  auto drop_upn = [&t](const std::unordered_map<std::string, PackedUser>& rows, const std::string& id) {
+    if (auto it = rows.find(id); it != rows.end()) t.upn_to_id.Erase(ToLower(it->second.user_principal_name()));
   };
   drop_upn(t.users.young, id);
   drop_upn(t.users.old, id);

@@ -12,6 +12,9 @@
 // being read, so a row read before a write can't be kept after the write's
 // change dropped it. Not-found answers are never kept.
 //
+// Users are kept packed (directory/packed_user.h): a 100,000-user tenant's
+// rows take tens of megabytes, not hundreds.
+//
 // Bounded: per tenant and kind, two generations of at most half the limit
 // each; a full young generation becomes the old one and the old one is
 // dropped, so what is read keeps being kept (a hit in the old generation
@@ -29,6 +32,7 @@
 
 #include "core/status.h"
 #include "directory/model/types.h"
+#include "directory/packed_user.h"
 #include "store/change_feed.h"
 
 namespace gh::directory {
@@ -76,7 +80,7 @@ class DirectoryCache : public store::ChangeFeed::Subscriber {
   };
   struct Tenant {
     uint64_t generation = 0;  // counts the changes applied to this tenant
-    Generations<User> users;
+    Generations<PackedUser> users;
     Generations<std::string> upn_to_id;  // lower-case UPN → id
     Generations<Group> groups;
     Generations<std::vector<std::string>> roles;
@@ -85,7 +89,7 @@ class DirectoryCache : public store::ChangeFeed::Subscriber {
   // find() in memory when the feed is current; else load(), and keep() what
   // it returned unless a change to the tenant was applied meanwhile.
   template <typename V>
-  StatusOr<V> ReadThrough(const std::string& tenant_id, const std::function<const V*(Tenant&)>& find,
+  StatusOr<V> ReadThrough(const std::string& tenant_id, const std::function<std::optional<V>(Tenant&)>& find,
                           const std::function<StatusOr<V>()>& load,
                           const std::function<void(Tenant&, const V&)>& keep);
   // With mu_ held: the tenant, created on first use.

@@ -153,7 +153,10 @@ class SqliteConnection final : public Connection {
 
   // Writers take the write lock up front so they queue on busy_timeout
   // instead of failing on a read→write upgrade.
-  Status Begin(TxMode mode) override { return Run(mode == TxMode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN"); }
+  Status Begin(TxMode mode) override {
+    GH_RETURN_IF_ERROR(SizePageCacheFor(mode));
+    return Run(mode == TxMode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN");
+  }
   Status Commit() override { return Run("COMMIT"); }
   Status Rollback() override {
     if (sqlite3_get_autocommit(db_)) return OkStatus();  // already rolled back by SQLite
@@ -230,7 +233,25 @@ class SqliteConnection final : public Connection {
     }
   }
 
+  // The page cache follows the transaction: a write (one at a time, BEGIN
+  // IMMEDIATE) gets a large one — a bulk job's chunk touches index pages all
+  // over the file, and re-reading them cost ~20% of a 300k-row job — a read
+  // (point lookups, many at once) a small one. With every connection of the
+  // pool at the large size, random user reads over a 100k-user tenant filled
+  // eight copies of the file: ~300 MB of the server's RSS. Shrinking frees
+  // the pages over the new size.
+  Status SizePageCacheFor(TxMode mode) {
+    const int kib = mode == TxMode::kWrite ? kWriteCacheKib : kReadCacheKib;
+    if (cache_kib_ == kib) return OkStatus();
+    GH_RETURN_IF_ERROR(Run("PRAGMA cache_size = -" + std::to_string(kib)));
+    cache_kib_ = kib;
+    return OkStatus();
+  }
+  static constexpr int kWriteCacheKib = 32 * 1024;
+  static constexpr int kReadCacheKib = 4 * 1024;
+
   sqlite3* db_;
+  int cache_kib_ = 0;  // the page cache's size as last set; 0 = SQLite's default
   std::shared_ptr<SqliteCheckpointer> checkpointer_;  // outlives db_: it is closed first
   std::unordered_map<std::string, sqlite3_stmt*, SqlTextHash, std::equal_to<>> cache_;
 };
@@ -272,14 +293,12 @@ StatusOr<std::unique_ptr<Connection>> OpenSqlite(const std::string& path,
   // 8 KiB pages for a new file (an existing one keeps its own): bulk
   // invitations write ~4 KB a row over six tables, and bigger pages took ~7%
   // off them (fewer pages to split, write and checkpoint).
-  // A 32 MiB page cache per connection (SQLite's default is 2 MiB): big
-  // writes (bulk invitations) touch index pages all over the file, and
-  // re-reading them dominated the time. It only grows as pages are used.
+  // The page cache is sized per transaction (SizePageCacheFor).
   // Temporary storage in memory: a multi-row INSERT inside a transaction
   // keeps a statement journal, which past 64 KiB went to a temporary file —
   // ~5 KB of file writes per bulk-invited guest.
   for (const char* pragma : {"PRAGMA page_size = 8192", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL",
-                             "PRAGMA cache_size = -32768", "PRAGMA temp_store = MEMORY",
+                             "PRAGMA temp_store = MEMORY",
                              memory ? "PRAGMA journal_mode = MEMORY" : "PRAGMA journal_mode = WAL"}) {
     // Switching a fresh file to WAL needs an exclusive lock, and SQLite does
     // not wait on busy_timeout for it: two servers opening one new file at
