@@ -56,7 +56,8 @@ std::vector<http::Route> AllRoutes(api::Services& s, const MetricsEndpoint& metr
   namespace admin = api::admin;
   for (auto part : {api::HealthRoutes(s), graph::UserRoutes(s), graph::GroupRoutes(s), graph::RoleRoutes(s),
                     graph::AuditRoutes(s), graph::ApplicationRoutes(s), graph::ServicePrincipalRoutes(s),
-                    graph::InvitationRoutes(s), graph::PolicyRoutes(s), api::OAuthRoutes(s), graph::LicenseRoutes(s),
+                    graph::InvitationRoutes(s), graph::PolicyRoutes(s), graph::BatchRoutes(), api::OAuthRoutes(s),
+                    graph::LicenseRoutes(s),
                     admin::SkuRoutes(s), admin::EnvironmentRoutes(s), admin::NotifyRoutes(s), admin::GateRoutes(s),
                     admin::BulkInvitationRoutes(s),
                     web::EnvironmentPages({s.signin, s.directory, s.environments, s.gate}),

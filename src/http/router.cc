@@ -200,7 +200,7 @@ Response Router::Dispatch(const Request& req, size_t* route_index) const {
   const Route* route = m.route;
   if (route_index != nullptr) *route_index = static_cast<size_t>(route - routes_.data());
   const bool head_as_get = m.head_as_get;
-  RouteContext ctx{req, std::move(m.params), nullptr};
+  RouteContext ctx{req, std::move(m.params), nullptr, this};
 
   try {
     // 3. Authentication and permission, for a bearer-token route.

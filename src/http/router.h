@@ -25,10 +25,13 @@ class Registry;
 
 namespace gh::http {
 
+class Router;
+
 struct RouteContext {
   const Request& request;
   std::map<std::string, std::string> params;       // from "{name}" pattern segments
   const identity::Principal* principal = nullptr;  // null on public and session routes
+  const Router* router = nullptr;  // the router handling it (JSON batching dispatches through it)
 };
 
 using Handler = std::function<Response(RouteContext&)>;

@@ -95,6 +95,7 @@ constexpr const char* kAppNone = "app (no permission)";
 enum class Kind {
   kApi,      // bearer token: scope AND role for users, application permission for apps
   kAnyUser,  // any user's token (OpenID Connect userinfo); apps are refused
+  kAnyCaller,  // any valid token, user's or app's (JSON batching: each batched request is checked on its own)
   kPublic,   // no token needed: the answer must not depend on the bearer token
   kPortal,   // the admin portal (session cookie): not a bearer route at all
 };
@@ -375,6 +376,8 @@ const Rule kAccessCheck{"access check", Kind::kApi, With(kUserReadApps, kAccessA
                         "Gatehouse: a directory read, for Power Platform and User Administrators"};
 
 const Rule kUserInfo{"signed-in user", Kind::kAnyUser, {}, {}, {}, "OpenID Connect userinfo: a user's access token"};
+const Rule kBatch{"JSON batch", Kind::kAnyCaller, {}, {}, {},
+                  "Graph JSON batching: any caller; each batched request is authorised alone (tests/unit/api/batch_test)"};
 
 // ---- the portal: the same rules through a session cookie that acts with the first-party scopes, for
 // administrators only (Entra's admin center with 'Restrict access to the administration portal').
@@ -426,6 +429,7 @@ const std::map<std::string, Rule>& Rows() {
       row(k, page);
     for (const char* k : {"GET /env/{name}", "GET /env/{name}/apps/{appId}", "GET /my/{tenant}"}) row(k, env_page);
     row("GET /{tenant}/oidc/userinfo", kUserInfo);
+    row("POST /v1.0/$batch", kBatch);
 
     // Graph: users
     row("GET /v1.0/users", kUsersList);
@@ -611,6 +615,7 @@ bool UserMayByEntra(const Rule& r, const std::set<Who>& who, const std::vector<s
 bool EntraAllows(const Rule& r, const Principal& p) {
   if (p.anonymous) return false;
   if (r.kind == Kind::kAnyUser) return !p.is_app;
+  if (r.kind == Kind::kAnyCaller) return true;
   if (p.is_app) return r.apps.count(p.app_permission) > 0;
   return UserMayByEntra(r, p.who, p.scopes);
 }
