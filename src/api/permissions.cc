@@ -77,6 +77,12 @@ http::Permission UsersReadDelegated() {
             return allows(p) || HasDirectoryReadScope(p, false);
           }};
 }
+http::Permission Me() {
+  return {"User.Read (signed-in user)", [](const identity::Principal& p) {
+            return HasDelegatedScope(p, {"User.Read", "User.ReadWrite", "User.ReadBasic.All", "User.Read.All",
+                                         "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"});
+          }};
+}
 http::Permission GroupsReadDelegated() {
   auto admin = GroupsRead();
   return {admin.name, [allows = admin.allows](const identity::Principal& p) {

@@ -48,6 +48,9 @@ http::Permission UsersRead();
 // tenant's guest access level, so handlers admitted this way must also pass
 // AuthorizeDirectoryRead (api/directory_reads.h).
 http::Permission UsersReadDelegated();
+// Graph's /me: a user's token with User.Read or any scope that reads users;
+// an app's token has no "me".
+http::Permission Me();
 // GET /groups and /groups/{id}: as UsersReadDelegated() for groups.
 http::Permission GroupsReadDelegated();
 http::Permission UsersWrite();

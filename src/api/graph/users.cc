@@ -34,23 +34,33 @@ http::Response List(Services& s, http::RouteContext& ctx) {
   });
 }
 
+// A user's JSON with the request's $select (and licence properties when selected).
+StatusOr<http::Response> UserResponse(Services& s, http::RouteContext& ctx, const std::string& id_or_upn) {
+  GH_RETURN_IF_ERROR(http::CheckQueryOptions(ctx.request, {"$select"}));
+  std::vector<std::string> select;
+  if (auto sel = ctx.request.Query("$select")) {
+    GH_ASSIGN_OR_RETURN(select, http::ParseSelect(*sel, Selectable(), "User"));
+  }
+  GH_ASSIGN_OR_RETURN(auto u, s.directory.GetUser(TenantOf(ctx), id_or_upn));
+  auto body = UserToJson(u, select);
+  if (WantsLicenseProperties(select)) {
+    GH_ASSIGN_OR_RETURN(auto licences, s.licensing.UserLicensesOf(TenantOf(ctx), u.id));
+    AddLicenseProperties(licences, select, body);
+  }
+  body.emplace("@odata.context", ContextUrl(s.public_base, "users/$entity"));
+  return JsonResponse(200, body);
+}
+
 http::Response Get(Services& s, http::RouteContext& ctx) {
   return Guard(ctx, [&]() -> StatusOr<http::Response> {
     GH_RETURN_IF_ERROR(AuthorizeDirectoryRead(s, ctx, DirectoryRead::kGetUser, ctx.params["id"]));
-    GH_RETURN_IF_ERROR(http::CheckQueryOptions(ctx.request, {"$select"}));
-    std::vector<std::string> select;
-    if (auto sel = ctx.request.Query("$select")) {
-      GH_ASSIGN_OR_RETURN(select, http::ParseSelect(*sel, Selectable(), "User"));
-    }
-    GH_ASSIGN_OR_RETURN(auto u, s.directory.GetUser(TenantOf(ctx), ctx.params["id"]));
-    auto body = UserToJson(u, select);
-    if (WantsLicenseProperties(select)) {
-      GH_ASSIGN_OR_RETURN(auto licences, s.licensing.UserLicensesOf(TenantOf(ctx), u.id));
-      AddLicenseProperties(licences, select, body);
-    }
-    body.emplace("@odata.context", ContextUrl(s.public_base, "users/$entity"));
-    return JsonResponse(200, body);
+    return UserResponse(s, ctx, ctx.params["id"]);
   });
+}
+
+// Graph's /me: the signed-in user (perm::Me admits user tokens only).
+http::Response GetMe(Services& s, http::RouteContext& ctx) {
+  return Guard(ctx, [&]() -> StatusOr<http::Response> { return UserResponse(s, ctx, ctx.principal->object_id); });
 }
 
 http::Response Create(Services& s, http::RouteContext& ctx) {
@@ -120,6 +130,7 @@ std::vector<http::Route> UserRoutes(Services& s) {
       Route{"GET", "/v1.0/users", h(List), perm::UsersReadDelegated(), "List users ($filter, $select, $top, $count)"},
       Route{"POST", "/v1.0/users", h(Create), perm::UsersWrite(), "Create a member user"},
       Route{"GET", "/v1.0/users/{id}", h(Get), perm::UsersReadDelegated(), "Get a user by id or userPrincipalName"},
+      Route{"GET", "/v1.0/me", h(GetMe), perm::Me(), "The signed-in user (a user's token with User.Read)"},
       Route{"PATCH", "/v1.0/users/{id}", h(Patch), perm::UsersUpdate(), "Update a user's properties"},
       Route{"DELETE", "/v1.0/users/{id}", h(Delete), perm::UsersDelete(), "Delete a user"},
       Route{"POST", "/v1.0/users/{id}/revokeSignInSessions", h(RevokeSignInSessions), perm::UsersRevokeSessions(),

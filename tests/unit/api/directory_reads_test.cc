@@ -210,3 +210,30 @@ TEST_F(DirectoryReadsTest, AdminsNeedAScopeTooAppsTheirPermission) {
 
 }  // namespace
 }  // namespace gh::api
+
+namespace gh::api {
+namespace {
+
+// Graph's /me: any signed-in user reads their own profile with User.Read
+// alone — which reads nobody else — and an app's token has no "me".
+TEST_F(DirectoryReadsTest, MeIsTheSignedInUserWithUserReadAlone) {
+  const std::string member = MemberToken("openid User.Read");
+  auto me = env.Call("GET", "/v1.0/me?$select=id,userPrincipalName", member);
+  ASSERT_EQ(me.status, 200) << me.body;
+  EXPECT_EQ(TestEnv::Json(me).at("id").as_string(), member_id);
+  EXPECT_EQ(TestEnv::Json(me).at("userPrincipalName").as_string(), "mia@contoso.test");
+  EXPECT_EQ(env.Call("GET", "/v1.0/users/" + guest_id, member).status, 403);
+  EXPECT_EQ(env.Call("GET", "/v1.0/me?$select=nope", member).status, 400);
+
+  const std::string guest = GuestToken("openid User.Read");
+  me = env.Call("GET", "/v1.0/me", guest);
+  ASSERT_EQ(me.status, 200) << me.body;
+  EXPECT_EQ(TestEnv::Json(me).at("id").as_string(), guest_id);
+
+  me = env.Call("GET", "/v1.0/me", contoso.token);
+  EXPECT_EQ(me.status, 403) << me.body;
+  EXPECT_EQ(env.Call("GET", "/v1.0/me", "").status, 401);
+}
+
+}  // namespace
+}  // namespace gh::api

@@ -156,6 +156,9 @@ const Rule kUsersList{"users: list", Kind::kApi, kUserReadScopes, {W::kMember}, 
                       "user-list; members enumerate users, guests can't"};
 const Rule kUserGet{"users: get", Kind::kApi, kUserReadScopes, {W::kGuest}, kUserReadApps,
                     "user-get; limited guests find users by object id, restricted guests only themselves"};
+const Rule kMe{"users: me", Kind::kApi, With(kUserReadScopes, {"User.Read", "User.ReadWrite"}),
+               {W::kTenantUser, W::kPersonal}, {},
+               "user-get (/me): any signed-in user reads their own profile with User.Read; apps have no 'me'"};
 const Rule kUserWrite{"users: create/update", Kind::kApi, With({"User.ReadWrite.All", "Directory.ReadWrite.All"}, kAccessAsUser),
                       {W::kGlobalAdmin, W::kUserAdmin}, {"User.ReadWrite.All", "Directory.ReadWrite.All"},
                       "user-post-users, user-update: User Administrator"};
@@ -435,6 +438,7 @@ const std::map<std::string, Rule>& Rows() {
     row("GET /v1.0/users", kUsersList);
     row("POST /v1.0/users", kUserWrite);
     row("GET /v1.0/users/{id}", kUserGet);
+    row("GET /v1.0/me", kMe);
     // Sent `{}`: a property change. Helpdesk Administrators pass the route for
     // password resets alone (PermissionsApiTest.AHelpdeskAdministratorResetsOrdinaryPasswordsOnly).
     row("PATCH /v1.0/users/{id}", kUserWrite);
