@@ -12,6 +12,7 @@
 
 #include "api/oauth.h"
 #include "app/metrics.h"
+#include "api/graph_throttle.h"
 #include "app/routes.h"
 #include "core/json_log.h"
 #include "api/services.h"
@@ -401,8 +402,9 @@ int Serve(const CommonOptions& common, const ServeOptions& o) {
   services.bulk = &bulk;
   services.bulk_runner = &bulk_runner;
   api::BearerAuthenticator auth(services);
-  router = std::make_unique<http::Router>(app::AllRoutes(services, {&server_metrics.registry(), scrape_token}), &auth,
-                                          app::RenderError);
+  std::vector<http::Route> routes = app::AllRoutes(services, {&server_metrics.registry(), scrape_token});
+  api::ThrottleGraphWrites(routes, std::make_shared<api::GraphThrottle>(core.clock));
+  router = std::make_unique<http::Router>(std::move(routes), &auth, app::RenderError);
   router->Instrument(server_metrics.registry());
   server_metrics.WatchStore(*core.store);
 
