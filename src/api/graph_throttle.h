@@ -18,7 +18,6 @@
 
 #include "core/clock.h"
 #include "http/router.h"
-#include "identity/model/principal.h"
 
 namespace gh::api {
 
