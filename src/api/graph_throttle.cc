@@ -19,10 +19,11 @@ double GraphThrottle::Refilled(const Bucket& b, const Limit& l, int64_t now) {
 }
 
 void GraphThrottle::ForgetFullBucketsLocked(int64_t now) {
-  const Limit* longest = &limits_.writes_per_tenant;
+  const int64_t longest = std::max({limits_.invitations_per_tenant.window_ms,
+                                    limits_.writes_per_app_in_tenant.window_ms, limits_.writes_per_tenant.window_ms});
   for (auto it = buckets_.begin(); it != buckets_.end();) {
     // A bucket untouched for the longest window is full whatever its limit.
-    if (now - it->second.at_ms >= longest->window_ms) it = buckets_.erase(it);
+    if (now - it->second.at_ms >= longest) it = buckets_.erase(it);
     else ++it;
   }
 }
@@ -53,7 +54,7 @@ std::optional<GraphThrottle::Refusal> GraphThrottle::Admit(const identity::Princ
     }
   }
   for (const Take& t : takes) {
-    auto [it, fresh] = buckets_.try_emplace(t.key, Bucket{t.limit->requests, now});
+    auto it = buckets_.try_emplace(t.key, Bucket{t.limit->requests, now}).first;
     it->second = Bucket{Refilled(it->second, *t.limit, now) - 1.0, now};
   }
   return std::nullopt;
