@@ -364,6 +364,25 @@ test('no state in the request, none in the response: openid-client completes the
   assert.equal(tokens.claims().nonce, nonce);
 });
 
+// response_mode=form_post: the code and state come back in a self-submitting
+// form, which openid-client 6 takes as the POST request it makes.
+test('form_post: openid-client completes the flow from the posted form, with state and nonce', async () => {
+  const { url, checks } = await authorization(rp.conf, WEB_REDIRECT, { response_mode: 'form_post' });
+  const page = await signIn(new Browser(), url, adminEmail, ADMIN_PASSWORD);
+  assert.equal(page.status, 200, page.text);
+  const action = unescapeHtml(page.text.match(/<form[^>]*action="([^"]*)"/)[1]);
+  assert.equal(action, WEB_REDIRECT);
+  assert.doesNotMatch(page.text, /code=/, 'nothing in a URL');
+  const posted = new Request(action, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ code: field(page.text, 'code'), state: field(page.text, 'state') }),
+  });
+  const tokens = await oidc.authorizationCodeGrant(rp.conf, posted, checks);
+  assert.equal(tokens.claims().nonce, checks.expectedNonce);
+  assert.equal((await verifyIdToken(tokens.id_token, rp.confAppId, checks)).oid, contoso.adminUserId);
+});
+
 test('refresh tokens rotate; replaying a used one revokes the whole family', async () => {
   const { tokens } = await adminTokens(rp.conf, WEB_REDIRECT);
   const rt1 = tokens.refresh_token;
