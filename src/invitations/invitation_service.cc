@@ -40,8 +40,10 @@ Invitation InvitationFrom(const store::InvitationRow& row) {
 bool Has(const std::vector<std::string>& v, std::string_view x) { return std::find(v.begin(), v.end(), x) != v.end(); }
 
 Status Refused(const RuleResult& r) {
-  // Graph reports policy refusals as 400 Request_BadRequest / 403; the message
-  // names the rule so an admin knows which setting to change.
+  // Graph reports who may invite as 403 Authorization_RequestDenied and the
+  // other policies (domains, cross-tenant) as 400 Request_BadRequest (the API's
+  // errors.cc pairs the reason with the status); the message names the rule
+  // so an admin knows which setting to change.
   std::string msg = r.message + " (rule: " + r.rule + ")";
   if (r.rule.starts_with("crossTenant"))
     msg = "This invitation is blocked by cross-tenant access settings. Admins in both your organization and the "

@@ -12,6 +12,10 @@ namespace gh::api {
 
 int HttpStatusFor(const Status& s) {
   if (s.reason() == "Request_Conflict") return 409;
+  // Graph pairs Request_BadRequest with 400 alone: a policy that refuses an
+  // invitation (a blocked domain, cross-tenant settings) is a PermissionDenied
+  // inside (bulk results count it as "blocked by policy"), a 400 on the wire.
+  if (s.reason() == "Request_BadRequest") return 400;
   // The shared table (http/status_code.h), except that Graph reports a
   // conflict with the directory's state (a taken name, a member added twice)
   // as 400 Request_BadRequest: only Request_Conflict is a 409.

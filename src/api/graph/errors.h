@@ -3,7 +3,8 @@
 //   {"error":{"code":…,"message":…,"innerError":{"date","request-id","client-request-id"}}}
 // The HTTP status is the shared table's (http/status_code.h), except that
 // Graph answers AlreadyExists and FailedPrecondition with 400 unless the
-// reason is Request_Conflict (409). A 5xx never carries the
+// reason is Request_Conflict (409), and any Status whose reason is
+// Request_BadRequest with 400. A 5xx never carries the
 // Status's message (logged instead, with the request id): only a generic
 // sentence quoting the request id.
 #include <boost/json.hpp>

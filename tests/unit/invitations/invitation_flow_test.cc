@@ -307,8 +307,10 @@ TEST_F(InvitationFlowTest, PoliciesDecideWhoMayInviteWhomAndNameTheRule) {
   // Domain deny list.
   ASSERT_EQ(env.Call("PATCH", "/api/v1/collaborationRestrictions", contoso.token,
                      R"({"mode":"denyList","domains":["blocked.example"]})").status, 200);
+  // Graph: a policy refusal is 400 Request_BadRequest; who may invite is 403 Authorization_RequestDenied.
   auto r = Invite("eve@blocked.example");
-  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(TestEnv::ErrorCode(r), "Request_BadRequest");
   EXPECT_NE(r.body.find("collaboration.deniedDomains"), std::string::npos);
   // Contoso's inbound default blocks everyone; a partner override for Fabrikam lets them in.
   ASSERT_EQ(env.Call("PATCH", "/v1.0/policies/crossTenantAccessPolicy/default", contoso.token,
@@ -316,7 +318,8 @@ TEST_F(InvitationFlowTest, PoliciesDecideWhoMayInviteWhomAndNameTheRule) {
                 .status,
             204);
   r = Invite("alice@fabrikam.test");
-  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(TestEnv::ErrorCode(r), "Request_BadRequest");
   EXPECT_NE(r.body.find("crossTenant.inbound.usersAndGroups"), std::string::npos);
   EXPECT_NE(r.body.find("blocked by cross-tenant access settings"), std::string::npos);
   ASSERT_EQ(env.Call("POST", "/v1.0/policies/crossTenantAccessPolicy/partners", contoso.token,
@@ -333,13 +336,14 @@ TEST_F(InvitationFlowTest, PoliciesDecideWhoMayInviteWhomAndNameTheRule) {
                 .status,
             204);
   r = Invite("bob@fabrikam.test");
-  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(r.status, 400);
   EXPECT_NE(r.body.find("crossTenant.outbound.usersAndGroups"), std::string::npos);
   // Nobody may invite at all.
   ASSERT_EQ(env.Call("PATCH", "/v1.0/policies/authorizationPolicy", contoso.token, R"({"allowInvitesFrom":"none"})").status,
             204);
   r = Invite("someone@example.org");
   EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(TestEnv::ErrorCode(r), "Authorization_RequestDenied");
   EXPECT_NE(r.body.find("authorizationPolicy.allowInvitesFrom"), std::string::npos);
   // Bad policy bodies.
   EXPECT_EQ(env.Call("PATCH", "/v1.0/policies/authorizationPolicy", contoso.token, R"({"allowInvitesFrom":"nobody"})").status, 400);
