@@ -51,12 +51,15 @@ class GraphThrottle {
     double tokens;
     int64_t at_ms;
   };
+  // A bucket a request counts against; the scope and words are built only
+  // for a refusal.
   struct Take {
     std::string key;
     const Limit* limit;
-    std::string scope;
-    std::string words;
+    const char* scope;  // Graph's scope kind: "Tenant" or "Tenant_Application"
+    const char* what;   // "invitation requests", "writes for an application in a tenant", …
   };
+  static double PerMs(const Limit& l) { return l.requests / static_cast<double>(l.window_ms); }
   // `b` refilled to now.
   static double Refilled(const Bucket& b, const Limit& l, int64_t now);
   void ForgetFullBucketsLocked(int64_t now);

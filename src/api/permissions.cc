@@ -79,8 +79,8 @@ http::Permission UsersReadDelegated() {
 }
 http::Permission Me() {
   return {"User.Read (signed-in user)", [](const identity::Principal& p) {
-            return HasDelegatedScope(p, {"User.Read", "User.ReadWrite", "User.ReadBasic.All", "User.Read.All",
-                                         "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"});
+            return HasDelegatedScope(p, {"User.Read", "User.ReadWrite", "User.ReadBasic.All"}) ||
+                   HasDirectoryReadScope(p, false);
           }};
 }
 http::Permission GroupsReadDelegated() {

@@ -82,16 +82,6 @@ class Reader {
 }  // namespace
 
 PackedUser::PackedUser(const User& u) {
-  size_t estimate = 48 + u.id.size() + u.tenant_id.size() + u.user_principal_name.size() +
-                    u.display_name.size() + u.password_hash.size();
-  for (const auto* s : {&u.mail, &u.given_name, &u.surname, &u.job_title, &u.company_name, &u.usage_location,
-                        &u.preferred_language, &u.mail_nickname, &u.external_user_state, &u.creation_type})
-    if (*s) estimate += (*s)->size() + 1;
-  for (const Identity& i : u.identities)
-    estimate += 3 + i.sign_in_type.size() + i.issuer.size() + i.issuer_assigned_id.size();
-  for (const std::string& m : u.other_mails) estimate += 1 + m.size();
-  data_.reserve(estimate);
-
   Writer w(data_);
   w.Str(u.id);
   w.Str(u.user_principal_name);

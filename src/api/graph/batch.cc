@@ -105,7 +105,7 @@ StatusOr<std::vector<Step>> ParseBatch(std::string_view body) {
       for (const std::string& dep : steps[i].depends_on) ready &= placed[index.at(ToLower(dep))];
       if (!ready) continue;
       placed[i] = true;
-      ordered.push_back(steps[i]);
+      ordered.push_back(std::move(steps[i]));  // a placed step is not read again
       progress = true;
     }
     if (!progress) return BadBatch("The requests' dependsOn form a cycle.");
